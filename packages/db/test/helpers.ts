@@ -12,7 +12,8 @@ export async function emptyDatabase(): Promise<{ client: pg.Client; drop: () => 
   const name = `scratch_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: connectionUrl(port) });
   await admin.connect();
-  await admin.query(`create database ${name}`);
+  // As on Supabase, postgres owns the database (so it may create in schema public).
+  await admin.query(`create database ${name} owner postgres`);
   const client = new pg.Client({ connectionString: connectionUrl(port, name) });
   await client.connect();
   return {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PostgresLaunchError, freePort, runningPort, startPostgres } from '../src/postgres.js';
+import { freePort, PostgresLaunchError, runningPort, startPostgres } from '../src/postgres.js';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -94,16 +94,16 @@ describe('embedded PostgreSQL launcher', () => {
       output += chunk;
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    await expect
-      .poll(() => output, { timeout: 45_000, interval: 200 })
-      .toContain('Ctrl-C stops it.');
+    await expect.poll(() => output, { timeout: 45_000, interval: 200 }).toContain('Ctrl-C stops it.');
     expect(output).toContain(`postgresql://postgres:postgres@127.0.0.1:${port}/postgres`);
-    expect(await scalar(`postgresql://postgres:postgres@127.0.0.1:${port}/postgres`, 'select current_user')).toBe(
-      'postgres',
-    );
+    expect(
+      await scalar(`postgresql://postgres:postgres@127.0.0.1:${port}/postgres`, 'select current_user'),
+    ).toBe('postgres');
 
     child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    // 143 = 128 + SIGTERM: the conventional status of a process that stopped because of the signal.
+    expect(await exited).toBe(143);
+    expect(output).toContain('SIGTERM: stopping PostgreSQL');
     expect(existsSync(join(dataDir, 'postmaster.pid'))).toBe(false);
   });
 });

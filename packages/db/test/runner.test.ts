@@ -88,7 +88,9 @@ describe('migration runner', () => {
     expect(failure.file).toBe('migrations/20260201_broken.sql');
     expect(failure.line).toBe(5);
     expect(failure.code).toBe('42P01');
-    expect(failure.message).toContain('migrations/20260201_broken.sql:5: 42P01: relation "no_such_table" does not exist');
+    expect(failure.message).toContain(
+      'migrations/20260201_broken.sql:5: 42P01: relation "no_such_table" does not exist',
+    );
 
     const { rows } = await client.query(`select to_regclass('half_done') as t`);
     expect(rows[0]?.t).toBeNull();
@@ -100,7 +102,9 @@ describe('migration runner', () => {
       'init 01',
       'migration 0115',
     ]);
-    const ledger = await client.query(`select 1 from harmony_migrations.applied_files where name like '%broken%'`);
+    const ledger = await client.query(
+      `select 1 from harmony_migrations.applied_files where name like '%broken%'`,
+    );
     expect(ledger.rowCount).toBe(0);
   });
 
@@ -135,6 +139,21 @@ describe('migration runner', () => {
     const result = await migrate(client, dir);
     expect(result.skippedPlatform).toBe(true);
     expect(result.applied.filter((name) => name.startsWith('platform/'))).toEqual([]);
+  });
+
+  it('runs platform files as the superuser and app files as the non-superuser postgres role', async () => {
+    const client = await freshDatabase();
+    const dir = layout();
+    addFile(dir, 'platform/20_owner.sql', 'create table public.made_by_platform (id int);');
+    addFile(dir, 'init/01_types.sql', 'create table public.made_by_init (id int);');
+    await migrate(client, dir);
+    const { rows } = await client.query(
+      `select tablename, tableowner from pg_tables where tablename like 'made_by_%' order by 1`,
+    );
+    expect(rows).toEqual([
+      { tablename: 'made_by_init', tableowner: 'postgres' },
+      { tablename: 'made_by_platform', tableowner: 'supabase_admin' },
+    ]);
   });
 
   it('rejects migration files that are not named by date', async () => {
