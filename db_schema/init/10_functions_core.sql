@@ -360,3 +360,68 @@ as $$
   end
   from public.servers s where s.id = p_server_id
 $$;
+
+-- What a new server's @everyone role may do (packages/shared DEFAULT_EVERYONE_PERMISSIONS).
+create function public.default_everyone_permissions()
+returns bigint
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  select public.permission('VIEW_CHANNEL') | public.permission('SEND_MESSAGES')
+    | public.permission('READ_MESSAGE_HISTORY') | public.permission('ADD_REACTIONS')
+    | public.permission('EMBED_LINKS') | public.permission('ATTACH_FILES')
+    | public.permission('USE_EXTERNAL_EMOJIS') | public.permission('CREATE_INSTANT_INVITE')
+    | public.permission('CHANGE_NICKNAME') | public.permission('CONNECT') | public.permission('SPEAK')
+    | public.permission('STREAM') | public.permission('USE_VAD') | public.permission('SEND_MESSAGES_IN_THREADS')
+    | public.permission('CREATE_PUBLIC_THREADS') | public.permission('SEND_VOICE_MESSAGES')
+    | public.permission('SEND_POLLS') | public.permission('REQUEST_TO_SPEAK')
+$$;
+
+-- The one way notifications are created. Nothing is sent to oneself or to someone who
+-- blocked the actor; duplicates for the same message and type collapse into one row.
+create function public.send_notification(
+  p_recipient_id uuid,
+  p_type public.notification_type,
+  p_actor_id uuid default null,
+  p_server_id uuid default null,
+  p_channel_id uuid default null,
+  p_message_id uuid default null,
+  p_data jsonb default '{}'
+)
+returns uuid
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  created uuid;
+begin
+  if p_recipient_id is null or p_recipient_id = p_actor_id then
+    return null;
+  end if;
+  if p_actor_id is not null and exists (
+    select 1 from public.user_blocks b where b.blocker_id = p_recipient_id and b.blocked_id = p_actor_id
+  ) then
+    return null;
+  end if;
+  insert into public.notifications (recipient_id, type, actor_id, server_id, channel_id, message_id, data)
+  values (p_recipient_id, p_type, p_actor_id, p_server_id, p_channel_id, p_message_id, coalesce(p_data, '{}'))
+  on conflict (recipient_id, message_id, type) where message_id is not null do nothing
+  returning id into created;
+  return created;
+end;
+$$;
+
+-- Policies call these as the requesting role, so the API roles need EXECUTE on them.
+grant execute on function
+  public.get_current_profile_id(), public.permission(text), public.all_permissions(),
+  public.channel_permissions(uuid, uuid), public.server_permissions(uuid, uuid),
+  public.has_channel_permission(uuid, bigint), public.has_server_permission(uuid, bigint),
+  public.is_server_member(uuid), public.readable_channel_ids(), public.visible_channel_ids(),
+  public.my_server_ids(), public.default_everyone_permissions()
+  to anon, authenticated, service_role;
+grant execute on function public.compute_channel_permissions(
+  boolean, bigint, bigint[], bigint, bigint, bigint, bigint, bigint, bigint, boolean
+) to authenticated, service_role;

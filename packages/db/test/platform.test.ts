@@ -125,15 +125,22 @@ describe('Supabase platform emulation', () => {
     );
   });
 
-  it('exposes tables postgres creates in public to the API roles by default privileges', async () => {
+  it('exposes new public tables to the API roles through default privileges', async () => {
+    // Harmony's own schema revokes these for tables postgres creates (see db_schema tests);
+    // supabase_admin's defaults are the platform's and stay as Supabase ships them.
     await db.rollback(async (tx) => {
-      await tx.query(
-        'set local role postgres; create table public.probe (id int); insert into probe values (1)',
-      );
-      await tx.query('reset role');
+      await tx.query('create table public.probe (id int); insert into probe values (1)');
       const { rows } = await tx.asAnon().query('select count(*)::int as n from public.probe');
       expect(rows[0]?.n).toBe(1);
     });
+    const { rows } = await db.query<{ grantee: string }>(
+      `select distinct (aclexplode(defaclacl)).grantee::regrole::text as grantee from pg_default_acl
+        where defaclrole = 'supabase_admin'::regrole and defaclnamespace = 'public'::regnamespace
+          and defaclobjtype = 'r' order by 1`,
+    );
+    expect(rows.map((r) => r.grantee)).toEqual(
+      expect.arrayContaining(['anon', 'authenticated', 'postgres', 'service_role']),
+    );
   });
 
   it('provides storage with its helpers and delete protection', async () => {

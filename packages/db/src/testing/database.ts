@@ -114,26 +114,31 @@ export class TestDatabase implements Session {
   }
 }
 
-/** Inside an open transaction: each request runs in a savepoint, so a failed one leaves the rest usable. */
+/** Inside an open transaction: each statement runs in a savepoint, so a failed one leaves the rest usable. */
 function transactionSession(client: pg.PoolClient): Session {
+  const inSavepoint = async <R extends pg.QueryResultRow>(
+    sql: string,
+    params: unknown[] | undefined,
+    claims: JwtClaims | undefined,
+  ) => {
+    await client.query('savepoint request');
+    try {
+      if (claims) await client.query(REQUEST_SETTINGS_SQL, requestSettings(claims));
+      const result = await client.query<R>(sql, params);
+      await client.query('release savepoint request');
+      return result;
+    } catch (error) {
+      await client.query('rollback to savepoint request');
+      throw error;
+    } finally {
+      if (claims) await client.query(`reset role; select set_config('request.jwt.claims', '', true)`);
+    }
+  };
   const as = (claims: JwtClaims): Requester => ({
-    query: async <R extends pg.QueryResultRow>(sql: string, params?: unknown[]) => {
-      await client.query('savepoint request');
-      try {
-        await client.query(REQUEST_SETTINGS_SQL, requestSettings(claims));
-        const result = await client.query<R>(sql, params);
-        await client.query('release savepoint request');
-        return result;
-      } catch (error) {
-        await client.query('rollback to savepoint request');
-        throw error;
-      } finally {
-        await client.query(`reset role; select set_config('request.jwt.claims', '', true)`);
-      }
-    },
+    query: (sql, params) => inSavepoint(sql, params, claims),
   });
   return {
-    query: (sql, params) => client.query(sql, params),
+    query: (sql, params) => inSavepoint(sql, params, undefined),
     asUser: (claims) => as(userClaims(claims)),
     asAnon: () => as(ANON_CLAIMS),
     asService: () => as(SERVICE_CLAIMS),
