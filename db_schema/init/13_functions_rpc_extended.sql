@@ -4,6 +4,18 @@
 
 -- == section: social ==
 
+-- Names that would be confused with mentions or the instance itself.
+create function public.is_reserved_username(p_username text)
+returns boolean
+language sql
+immutable
+set search_path = ''
+as $$
+  select lower(btrim(p_username)) = any (array[
+    'everyone', 'here', 'harmony', 'system', 'admin', 'administrator', 'moderator', 'support', 'root'
+  ])
+$$;
+
 -- Presence: `invisible` is stored as the user's choice but shown to others as offline.
 create function public.set_presence(p_status public.presence_status)
 returns public.presence_status
@@ -36,6 +48,7 @@ security definer
 set search_path = ''
 as $$
   select lower(btrim(p_username)) ~ '^[a-z0-9_.]{2,32}$'
+     and not public.is_reserved_username(p_username)
      and not exists (
        select 1 from public.profiles p where p.username = lower(btrim(p_username)) and p.domain is null
      )

@@ -26,7 +26,8 @@ begin
       raise exception 'username must be 2 to 32 characters of a-z, 0-9, _ and .'
         using errcode = '23514', hint = 'choose another username';
     end if;
-    if exists (select 1 from public.profiles p where p.username = requested and p.domain is null) then
+    if public.is_reserved_username(requested)
+       or exists (select 1 from public.profiles p where p.username = requested and p.domain is null) then
       raise exception 'username "%" is already taken', requested
         using errcode = '23505', hint = 'choose another username';
     end if;
@@ -36,7 +37,8 @@ begin
     if char_length(chosen) < 2 then
       chosen := 'user';
     end if;
-    while exists (select 1 from public.profiles p where p.username = chosen and p.domain is null) loop
+    while public.is_reserved_username(chosen)
+          or exists (select 1 from public.profiles p where p.username = chosen and p.domain is null) loop
       chosen := left(chosen, 27) || lpad((floor(random() * 10000))::int::text, 4, '0');
     end loop;
   end if;

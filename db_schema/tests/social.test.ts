@@ -129,3 +129,37 @@ describe('friends and blocks', () => {
     });
   });
 });
+
+describe('migration 20261124_profile_pronouns', () => {
+  it('lets users set short pronouns on their own profile only', async () => {
+    await db.rollback(async (tx) => {
+      const ada = await createUser(tx, 'ada');
+      await ada.api.query(`update public.profiles set pronouns = 'she/her' where id = $1`, [ada.profileId]);
+      await expect(
+        ada.api.query(`update public.profiles set pronouns = $2 where id = $1`, [
+          ada.profileId,
+          'x'.repeat(41),
+        ]),
+      ).rejects.toThrow('profiles_pronouns_length');
+      const { rows } = await tx.query('select pronouns from public.profiles where id = $1', [ada.profileId]);
+      expect(rows[0]?.pronouns).toBe('she/her');
+    });
+  });
+
+  it('is idempotent: applying it again changes nothing', async () => {
+    const { readFileSync } = await import('node:fs');
+    const sql = readFileSync(
+      new URL('../migrations/20261124_profile_pronouns.sql', import.meta.url),
+      'utf8',
+    ).replace(/^(BEGIN|COMMIT);$/gm, '');
+    await db.rollback(async (tx) => {
+      await tx.query('set local role postgres');
+      await tx.query(sql);
+      await tx.query(sql);
+      const { rows } = await tx.query(
+        `select count(*)::int as n from pg_constraint where conname = 'profiles_pronouns_length'`,
+      );
+      expect(rows[0]?.n).toBe(1);
+    });
+  });
+});
