@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { repoRoot } from '@harmony/db';
+
+export interface StackConfig {
+  host: string;
+  port: number;
+  /** The URL clients use, e.g. http://127.0.0.1:54321 (also the JWT issuer base). */
+  publicUrl: string;
+  /** HS256 secret for access tokens and API keys, as GOTRUE_JWT_SECRET / PGRST_JWT_SECRET. */
+  jwtSecret: string;
+  jwtExpirySeconds: number;
+  /** Password of the service roles (authenticator, supabase_auth_admin, …) in the database. */
+  rolePassword: string;
+  siteUrl: string;
+  /** GOTRUE_MAILER_AUTOCONFIRM: sign-ups are confirmed at once (no mail server locally). */
+  autoconfirm: boolean;
+  disableSignup: boolean;
+  maxBodyBytes: number;
+  /** PGRST_DB_MAX_ROWS. */
+  maxRows: number;
+  /** PostgREST's exposed schemas. */
+  schemas: string[];
+  storageDir: string;
+}
+
+interface SavedSecrets {
+  jwtSecret: string;
+}
+
+/** Secrets are generated on first run and kept in .data/stack-secrets.json unless JWT_SECRET is set. */
+function loadJwtSecret(env: NodeJS.ProcessEnv, file: string): string {
+  if (env.JWT_SECRET) {
+    if (env.JWT_SECRET.length < 32) throw new Error('JWT_SECRET must be at least 32 characters');
+    return env.JWT_SECRET;
+  }
+  if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as SavedSecrets).jwtSecret;
+  const jwtSecret = randomBytes(32).toString('base64url');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify({ jwtSecret } satisfies SavedSecrets, null, 2)}\n`, { mode: 0o600 });
+  return jwtSecret;
+}
+
+const flag = (value: string | undefined, fallback: boolean) =>
+  value === undefined ? fallback : ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
+
+export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
+  const root = repoRoot();
+  const host = env.HARMONY_STACK_HOST ?? '127.0.0.1';
+  const port = Number(env.HARMONY_STACK_PORT ?? 54321);
+  return {
+    host,
+    port,
+    publicUrl: env.API_EXTERNAL_URL ?? `http://${host}:${port}`,
+    jwtSecret: loadJwtSecret(env, resolve(root, '.data/stack-secrets.json')),
+    jwtExpirySeconds: Number(env.JWT_EXPIRY ?? 3600),
+    rolePassword: env.HARMONY_DB_ROLE_PASSWORD ?? 'postgres',
+    siteUrl: env.SITE_URL ?? 'http://127.0.0.1:5173',
+    autoconfirm: flag(env.ENABLE_EMAIL_AUTOCONFIRM, true),
+    disableSignup: flag(env.DISABLE_SIGNUP, false),
+    maxBodyBytes: Number(env.HARMONY_MAX_BODY_BYTES ?? 1024 * 1024),
+    maxRows: Number(env.PGRST_DB_MAX_ROWS ?? 1000),
+    schemas: (env.PGRST_DB_SCHEMAS ?? 'public,storage,graphql_public').split(',').map((s) => s.trim()),
+    storageDir: resolve(root, env.HARMONY_STORAGE_DIR ?? '.data/storage'),
+  };
+}

@@ -1,0 +1,47 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import pino, { type Logger } from 'pino';
+import type { StackConfig } from './config.js';
+import type { StackContext } from './context.js';
+import { connectStackDb } from './db.js';
+import { type ApiKeys, mintApiKeys } from './jwt.js';
+import { createApp } from './routes.js';
+
+export interface RunningStack {
+  url: string;
+  keys: ApiKeys;
+  ctx: StackContext;
+  stop(): Promise<void>;
+}
+
+/** Serves the gateway and every service on one port (0 picks a free one). */
+export async function startStack(
+  config: StackConfig,
+  databaseUrl: string,
+  log: Logger = pino({ level: process.env.LOG_LEVEL ?? 'info' }),
+): Promise<RunningStack> {
+  const db = connectStackDb(databaseUrl, config.rolePassword);
+  const keys = await mintApiKeys(config.jwtSecret);
+  const ctx: StackContext = { config, db, keys, log };
+  const app = createApp(ctx);
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host}:${port}`;
+  if (config.port === 0) config.publicUrl = url;
+  return {
+    url,
+    keys,
+    ctx,
+    stop: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive sockets would hold close() open; in-flight requests have finished by now.
+        (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      });
+      await db.end();
+    },
+  };
+}
