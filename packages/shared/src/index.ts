@@ -15,3 +15,4 @@ export {
   type Overwrite,
   permissionsService,
 } from './permissions/compute.js';
+export type { Database, Json } from './database.types.js';

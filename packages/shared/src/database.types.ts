@@ -1,0 +1,2628 @@
+export type Json =
+  | string
+  | number
+  | boolean
+  | null
+  | { [key: string]: Json | undefined }
+  | Json[]
+
+export type Database = {
+  public: {
+    Tables: {
+      ap_actor_cache: {
+        Row: {
+          actor_uri: string
+          fetched_at: string
+          id: string
+          inbox_url: string | null
+          outbox_url: string | null
+          profile_id: string | null
+          public_key_pem: string | null
+          shared_inbox_url: string | null
+        }
+        Insert: {
+          actor_uri: string
+          fetched_at?: string
+          id?: string
+          inbox_url?: string | null
+          outbox_url?: string | null
+          profile_id?: string | null
+          public_key_pem?: string | null
+          shared_inbox_url?: string | null
+        }
+        Update: {
+          actor_uri?: string
+          fetched_at?: string
+          id?: string
+          inbox_url?: string | null
+          outbox_url?: string | null
+          profile_id?: string | null
+          public_key_pem?: string | null
+          shared_inbox_url?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "ap_actor_cache_profile_id_fkey"
+            columns: ["profile_id"]
+            isOneToOne: true
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      audit_log: {
+        Row: {
+          action: Database["public"]["Enums"]["audit_action"]
+          actor_id: string | null
+          changes: NonNullable<Json>
+          created_at: string
+          id: number
+          reason: string | null
+          server_id: string
+          target_id: string | null
+        }
+        Insert: {
+          action: Database["public"]["Enums"]["audit_action"]
+          actor_id?: string | null
+          changes?: NonNullable<Json>
+          created_at?: string
+          id?: never
+          reason?: string | null
+          server_id: string
+          target_id?: string | null
+        }
+        Update: {
+          action?: Database["public"]["Enums"]["audit_action"]
+          actor_id?: string | null
+          changes?: NonNullable<Json>
+          created_at?: string
+          id?: never
+          reason?: string | null
+          server_id?: string
+          target_id?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "audit_log_actor_id_fkey"
+            columns: ["actor_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "audit_log_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "public_server_directory"
+            referencedColumns: ["server_id"]
+          },
+          {
+            foreignKeyName: "audit_log_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "server_member_counts"
+            referencedColumns: ["server_id"]
+          },
+          {
+            foreignKeyName: "audit_log_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "servers"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "audit_log_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "trending_servers"
+            referencedColumns: ["server_id"]
+          },
+        ]
+      }
+      bot_server_installs: {
+        Row: {
+          bot_id: string
+          installed_at: string
+          installed_by: string | null
+          permissions: number
+          role_id: string | null
+          server_id: string
+        }
+        Insert: {
+          bot_id: string
+          installed_at?: string
+          installed_by?: string | null
+          permissions?: number
+          role_id?: string | null
+          server_id: string
+        }
+        Update: {
+          bot_id?: string
+          installed_at?: string
+          installed_by?: string | null
+          permissions?: number
+          role_id?: string | null
+          server_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "bot_server_installs_bot_id_fkey"
+            columns: ["bot_id"]
+            isOneToOne: false
+            referencedRelation: "bots"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "bot_server_installs_installed_by_fkey"
+            columns: ["installed_by"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "bot_server_installs_role_id_fkey"
+            columns: ["role_id"]
+            isOneToOne: false
+            referencedRelation: "roles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "bot_server_installs_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "public_server_directory"
+            referencedColumns: ["server_id"]
+          },
+          {
+            foreignKeyName: "bot_server_installs_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "server_member_counts"
+            referencedColumns: ["server_id"]
+          },
+          {
+            foreignKeyName: "bot_server_installs_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "servers"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "bot_server_installs_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "trending_servers"
+            referencedColumns: ["server_id"]
+          },
+        ]
+      }
+      bot_tokens: {
+        Row: {
+          bot_id: string
+          created_at: string
+          id: string
+          last_used_at: string | null
+          revoked_at: string | null
+          token_hash: string
+          token_prefix: string
+        }
+        Insert: {
+          bot_id: string
+          created_at?: string
+          id?: string
+          last_used_at?: string | null
+          revoked_at?: string | null
+          token_hash: string
+          token_prefix: string
+        }
+        Update: {
+          bot_id?: string
+          created_at?: string
+          id?: string
+          last_used_at?: string | null
+          revoked_at?: string | null
+          token_hash?: string
+          token_prefix?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "bot_tokens_bot_id_fkey"
+            columns: ["bot_id"]
+            isOneToOne: false
+            referencedRelation: "bots"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      bots: {
+        Row: {
+          created_at: string
+          description: string
+          id: string
+          is_public: boolean
+          name: string
+          owner_id: string
+          profile_id: string
+        }
+        Insert: {
+          created_at?: string
+          description?: string
+          id?: string
+          is_public?: boolean
+          name: string
+          owner_id: string
+          profile_id: string
+        }
+        Update: {
+          created_at?: string
+          description?: string
+          id?: string
+          is_public?: boolean
+          name?: string
+          owner_id?: string
+          profile_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "bots_owner_id_fkey"
+            columns: ["owner_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "bots_profile_id_fkey"
+            columns: ["profile_id"]
+            isOneToOne: true
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      channel_categories: {
+        Row: {
+          created_at: string
+          id: string
+          name: string
+          position: number
+          server_id: string
+        }
+        Insert: {
+          created_at?: string
+          id?: string
+          name: string
+          position?: number
+          server_id: string
+        }
+        Update: {
+          created_at?: string
+          id?: string
+          name?: string
+          position?: number
+          server_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "channel_categories_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "public_server_directory"
+            referencedColumns: ["server_id"]
+          },
+          {
+            foreignKeyName: "channel_categories_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "server_member_counts"
+            referencedColumns: ["server_id"]
+          },
+          {
+            foreignKeyName: "channel_categories_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "servers"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "channel_categories_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "trending_servers"
+            referencedColumns: ["server_id"]
+          },
+        ]
+      }
+      channel_notification_settings: {
+        Row: {
+          channel_id: string
+          level: Database["public"]["Enums"]["notification_level"] | null
+          muted_until: string | null
+          profile_id: string
+        }
+        Insert: {
+          channel_id: string
+          level?: Database["public"]["Enums"]["notification_level"] | null
+          muted_until?: string | null
+          profile_id: string
+        }
+        Update: {
+          channel_id?: string
+          level?: Database["public"]["Enums"]["notification_level"] | null
+          muted_until?: string | null
+          profile_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "channel_notification_settings_channel_id_fkey"
+            columns: ["channel_id"]
+            isOneToOne: false
+            referencedRelation: "channels"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "channel_notification_settings_profile_id_fkey"
+            columns: ["profile_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      channel_overwrites: {
+        Row: {
+          allow: number
+          channel_id: string
+          deny: number
+          target_id: string
+          target_type: Database["public"]["Enums"]["overwrite_target"]
+        }
+        Insert: {
+          allow?: number
+          channel_id: string
+          deny?: number
+          target_id: string
+          target_type: Database["public"]["Enums"]["overwrite_target"]
+        }
+        Update: {
+          allow?: number
+          channel_id?: string
+          deny?: number
+          target_id?: string
+          target_type?: Database["public"]["Enums"]["overwrite_target"]
+        }
+        Relationships: [
+          {
+            foreignKeyName: "channel_overwrites_channel_id_fkey"
+            columns: ["channel_id"]
+            isOneToOne: false
+            referencedRelation: "channels"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      channel_recipients: {
+        Row: {
+          added_at: string
+          channel_id: string
+          closed: boolean
+          profile_id: string
+        }
+        Insert: {
+          added_at?: string
+          channel_id: string
+          closed?: boolean
+          profile_id: string
+        }
+        Update: {
+          added_at?: string
+          channel_id?: string
+          closed?: boolean
+          profile_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "channel_recipients_channel_id_fkey"
+            columns: ["channel_id"]
+            isOneToOne: false
+            referencedRelation: "channels"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "channel_recipients_profile_id_fkey"
+            columns: ["profile_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      channel_slowmode: {
+        Row: {
+          channel_id: string
+          last_message_at: string
+          profile_id: string
+        }
+        Insert: {
+          channel_id: string
+          last_message_at: string
+          profile_id: string
+        }
+        Update: {
+          channel_id?: string
+          last_message_at?: string
+          profile_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "channel_slowmode_channel_id_fkey"
+            columns: ["channel_id"]
+            isOneToOne: false
+            referencedRelation: "channels"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "channel_slowmode_profile_id_fkey"
+            columns: ["profile_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      channels: {
+        Row: {
+          category_id: string | null
+          created_at: string
+          icon_url: string | null
+          id: string
+          is_encrypted: boolean
+          last_message_at: string | null
+          last_message_seq: number
+          name: string | null
+          nsfw: boolean
+          owner_id: string | null
+          position: number
+          server_id: string | null
+          slowmode_seconds: number
+          topic: string | null
+          type: Database["public"]["Enums"]["channel_type"]
+          updated_at: string
+          user_limit: number
+        }
+        Insert: {
+          category_id?: string | null
+          created_at?: string
+          icon_url?: string | null
+          id?: string
+          is_encrypted?: boolean
+          last_message_at?: string | null
+          last_message_seq?: number
+          name?: string | null
+          nsfw?: boolean
+          owner_id?: string | null
+          position?: number
+          server_id?: string | null
+          slowmode_seconds?: number
+          topic?: string | null
+          type?: Database["public"]["Enums"]["channel_type"]
+          updated_at?: string
+          user_limit?: number
+        }
+        Update: {
+          category_id?: string | null
+          created_at?: string
+          icon_url?: string | null
+          id?: string
+          is_encrypted?: boolean
+          last_message_at?: string | null
+          last_message_seq?: number
+          name?: string | null
+          nsfw?: boolean
+          owner_id?: string | null
+          position?: number
+          server_id?: string | null
+          slowmode_seconds?: number
+          topic?: string | null
+          type?: Database["public"]["Enums"]["channel_type"]
+          updated_at?: string
+          user_limit?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "channels_category_id_fkey"
+            columns: ["category_id"]
+            isOneToOne: false
+            referencedRelation: "channel_categories"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "channels_owner_id_fkey"
+            columns: ["owner_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "channels_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "public_server_directory"
+            referencedColumns: ["server_id"]
+          },
+          {
+            foreignKeyName: "channels_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "server_member_counts"
+            referencedColumns: ["server_id"]
+          },
+          {
+            foreignKeyName: "channels_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "servers"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "channels_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "trending_servers"
+            referencedColumns: ["server_id"]
+          },
+        ]
+      }
+      custom_emojis: {
+        Row: {
+          animated: boolean
+          created_at: string
+          created_by: string | null
+          id: string
+          image_path: string
+          name: string
+          server_id: string
+        }
+        Insert: {
+          animated?: boolean
+          created_at?: string
+          created_by?: string | null
+          id?: string
+          image_path: string
+          name: string
+          server_id: string
+        }
+        Update: {
+          animated?: boolean
+          created_at?: string
+          created_by?: string | null
+          id?: string
+          image_path?: string
+          name?: string
+          server_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "custom_emojis_created_by_fkey"
+            columns: ["created_by"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "custom_emojis_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "public_server_directory"
+            referencedColumns: ["server_id"]
+          },
+          {
+            foreignKeyName: "custom_emojis_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "server_member_counts"
+            referencedColumns: ["server_id"]
+          },
+          {
+            foreignKeyName: "custom_emojis_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "servers"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "custom_emojis_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "trending_servers"
+            referencedColumns: ["server_id"]
+          },
+        ]
+      }
+      device_one_time_keys: {
+        Row: {
+          claimed_at: string | null
+          claimed_by: string | null
+          created_at: string
+          device_id: string
+          key_id: string
+          public_key: string
+        }
+        Insert: {
+          claimed_at?: string | null
+          claimed_by?: string | null
+          created_at?: string
+          device_id: string
+          key_id: string
+          public_key: string
+        }
+        Update: {
+          claimed_at?: string | null
+          claimed_by?: string | null
+          created_at?: string
+          device_id?: string
+          key_id?: string
+          public_key?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "device_one_time_keys_claimed_by_fkey"
+            columns: ["claimed_by"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "device_one_time_keys_device_id_fkey"
+            columns: ["device_id"]
+            isOneToOne: false
+            referencedRelation: "user_devices"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      federated_instances: {
+        Row: {
+          created_at: string
+          domain: string
+          id: string
+          last_seen_at: string | null
+          shared_inbox_url: string | null
+          software: string | null
+          software_version: string | null
+          status: string
+          trusted: boolean
+        }
+        Insert: {
+          created_at?: string
+          domain: string
+          id?: string
+          last_seen_at?: string | null
+          shared_inbox_url?: string | null
+          software?: string | null
+          software_version?: string | null
+          status?: string
+          trusted?: boolean
+        }
+        Update: {
+          created_at?: string
+          domain?: string
+          id?: string
+          last_seen_at?: string | null
+          shared_inbox_url?: string | null
+          software?: string | null
+          software_version?: string | null
+          status?: string
+          trusted?: boolean
+        }
+        Relationships: []
+      }
+      federation_jobs: {
+        Row: {
+          attempts: number
+          created_at: string
+          id: number
+          kind: string
+          last_error: string | null
+          locked_at: string | null
+          locked_by: string | null
+          max_attempts: number
+          next_attempt_at: string
+          payload: NonNullable<Json>
+          status: Database["public"]["Enums"]["federation_job_status"]
+          target_domain: string | null
+        }
+        Insert: {
+          attempts?: number
+          created_at?: string
+          id?: never
+          kind: string
+          last_error?: string | null
+          locked_at?: string | null
+          locked_by?: string | null
+          max_attempts?: number
+          next_attempt_at?: string
+          payload?: NonNullable<Json>
+          status?: Database["public"]["Enums"]["federation_job_status"]
+          target_domain?: string | null
+        }
+        Update: {
+          attempts?: number
+          created_at?: string
+          id?: never
+          kind?: string
+          last_error?: string | null
+          locked_at?: string | null
+          locked_by?: string | null
+          max_attempts?: number
+          next_attempt_at?: string
+          payload?: NonNullable<Json>
+          status?: Database["public"]["Enums"]["federation_job_status"]
+          target_domain?: string | null
+        }
+        Relationships: []
+      }
+      friend_requests: {
+        Row: {
+          created_at: string
+          id: string
+          recipient_id: string
+          sender_id: string
+        }
+        Insert: {
+          created_at?: string
+          id?: string
+          recipient_id: string
+          sender_id: string
+        }
+        Update: {
+          created_at?: string
+          id?: string
+          recipient_id?: string
+          sender_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "friend_requests_recipient_id_fkey"
+            columns: ["recipient_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "friend_requests_sender_id_fkey"
+            columns: ["sender_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      friendships: {
+        Row: {
+          created_at: string
+          profile_a: string
+          profile_b: string
+        }
+        Insert: {
+          created_at?: string
+          profile_a: string
+          profile_b: string
+        }
+        Update: {
+          created_at?: string
+          profile_a?: string
+          profile_b?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "friendships_profile_a_fkey"
+            columns: ["profile_a"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "friendships_profile_b_fkey"
+            columns: ["profile_b"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      invites: {
+        Row: {
+          channel_id: string | null
+          code: string
+          created_at: string
+          expires_at: string | null
+          inviter_id: string | null
+          max_uses: number | null
+          revoked_at: string | null
+          server_id: string
+          uses: number
+        }
+        Insert: {
+          channel_id?: string | null
+          code: string
+          created_at?: string
+          expires_at?: string | null
+          inviter_id?: string | null
+          max_uses?: number | null
+          revoked_at?: string | null
+          server_id: string
+          uses?: number
+        }
+        Update: {
+          channel_id?: string | null
+          code?: string
+          created_at?: string
+          expires_at?: string | null
+          inviter_id?: string | null
+          max_uses?: number | null
+          revoked_at?: string | null
+          server_id?: string
+          uses?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "invites_channel_id_fkey"
+            columns: ["channel_id"]
+            isOneToOne: false
+            referencedRelation: "channels"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "invites_inviter_id_fkey"
+            columns: ["inviter_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "invites_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "public_server_directory"
+            referencedColumns: ["server_id"]
+          },
+          {
+            foreignKeyName: "invites_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "server_member_counts"
+            referencedColumns: ["server_id"]
+          },
+          {
+            foreignKeyName: "invites_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "servers"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "invites_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "trending_servers"
+            referencedColumns: ["server_id"]
+          },
+        ]
+      }
+      megolm_session_shares: {
+        Row: {
+          channel_id: string
+          created_at: string
+          encrypted_session_key: string
+          id: string
+          recipient_device_id: string
+          sender_device_id: string
+          session_id: string
+        }
+        Insert: {
+          channel_id: string
+          created_at?: string
+          encrypted_session_key: string
+          id?: string
+          recipient_device_id: string
+          sender_device_id: string
+          session_id: string
+        }
+        Update: {
+          channel_id?: string
+          created_at?: string
+          encrypted_session_key?: string
+          id?: string
+          recipient_device_id?: string
+          sender_device_id?: string
+          session_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "megolm_session_shares_channel_id_fkey"
+            columns: ["channel_id"]
+            isOneToOne: false
+            referencedRelation: "channels"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "megolm_session_shares_recipient_device_id_fkey"
+            columns: ["recipient_device_id"]
+            isOneToOne: false
+            referencedRelation: "user_devices"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "megolm_session_shares_sender_device_id_fkey"
+            columns: ["sender_device_id"]
+            isOneToOne: false
+            referencedRelation: "user_devices"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      member_roles: {
+        Row: {
+          profile_id: string
+          role_id: string
+          server_id: string
+        }
+        Insert: {
+          profile_id: string
+          role_id: string
+          server_id: string
+        }
+        Update: {
+          profile_id?: string
+          role_id?: string
+          server_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "member_roles_role_id_fkey"
+            columns: ["role_id"]
+            isOneToOne: false
+            referencedRelation: "roles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "member_roles_server_id_profile_id_fkey"
+            columns: ["server_id", "profile_id"]
+            isOneToOne: false
+            referencedRelation: "server_members"
+            referencedColumns: ["server_id", "profile_id"]
+          },
+        ]
+      }
+      message_reactions: {
+        Row: {
+          created_at: string
+          emoji: string
+          message_id: string
+          profile_id: string
+        }
+        Insert: {
+          created_at?: string
+          emoji: string
+          message_id: string
+          profile_id: string
+        }
+        Update: {
+          created_at?: string
+          emoji?: string
+          message_id?: string
+          profile_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "message_reactions_message_id_fkey"
+            columns: ["message_id"]
+            isOneToOne: false
+            referencedRelation: "messages"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "message_reactions_profile_id_fkey"
+            columns: ["profile_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      messages: {
+        Row: {
+          attachments: NonNullable<Json>
+          author_id: string | null
+          channel_id: string
+          content: string
+          created_at: string
+          deleted_at: string | null
+          edited_at: string | null
+          embeds: NonNullable<Json>
+          id: string
+          mention_everyone: boolean
+          mention_profile_ids: string[]
+          mention_role_ids: string[]
+          nonce: string | null
+          pinned_at: string | null
+          pinned_by: string | null
+          reply_to_id: string | null
+          search_vector: unknown
+          seq: number
+          type: Database["public"]["Enums"]["message_type"]
+        }
+        Insert: {
+          attachments?: NonNullable<Json>
+          author_id?: string | null
+          channel_id: string
+          content?: string
+          created_at?: string
+          deleted_at?: string | null
+          edited_at?: string | null
+          embeds?: NonNullable<Json>
+          id?: string
+          mention_everyone?: boolean
+          mention_profile_ids?: string[]
+          mention_role_ids?: string[]
+          nonce?: string | null
+          pinned_at?: string | null
+          pinned_by?: string | null
+          reply_to_id?: string | null
+          search_vector?: never
+          seq: number
+          type?: Database["public"]["Enums"]["message_type"]
+        }
+        Update: {
+          attachments?: NonNullable<Json>
+          author_id?: string | null
+          channel_id?: string
+          content?: string
+          created_at?: string
+          deleted_at?: string | null
+          edited_at?: string | null
+          embeds?: NonNullable<Json>
+          id?: string
+          mention_everyone?: boolean
+          mention_profile_ids?: string[]
+          mention_role_ids?: string[]
+          nonce?: string | null
+          pinned_at?: string | null
+          pinned_by?: string | null
+          reply_to_id?: string | null
+          search_vector?: never
+          seq?: number
+          type?: Database["public"]["Enums"]["message_type"]
+        }
+        Relationships: [
+          {
+            foreignKeyName: "messages_author_id_fkey"
+            columns: ["author_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "messages_channel_id_fkey"
+            columns: ["channel_id"]
+            isOneToOne: false
+            referencedRelation: "channels"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "messages_pinned_by_fkey"
+            columns: ["pinned_by"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "messages_reply_to_id_fkey"
+            columns: ["reply_to_id"]
+            isOneToOne: false
+            referencedRelation: "messages"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      notifications: {
+        Row: {
+          actor_id: string | null
+          channel_id: string | null
+          created_at: string
+          data: NonNullable<Json>
+          id: string
+          message_id: string | null
+          read_at: string | null
+          recipient_id: string
+          server_id: string | null
+          type: Database["public"]["Enums"]["notification_type"]
+        }
+        Insert: {
+          actor_id?: string | null
+          channel_id?: string | null
+          created_at?: string
+          data?: NonNullable<Json>
+          id?: string
+          message_id?: string | null
+          read_at?: string | null
+          recipient_id: string
+          server_id?: string | null
+          type: Database["public"]["Enums"]["notification_type"]
+        }
+        Update: {
+          actor_id?: string | null
+          channel_id?: string | null
+          created_at?: string
+          data?: NonNullable<Json>
+          id?: string
+          message_id?: string | null
+          read_at?: string | null
+          recipient_id?: string
+          server_id?: string | null
+          type?: Database["public"]["Enums"]["notification_type"]
+        }
+        Relationships: [
+          {
+            foreignKeyName: "notifications_actor_id_fkey"
+            columns: ["actor_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "notifications_channel_id_fkey"
+            columns: ["channel_id"]
+            isOneToOne: false
+            referencedRelation: "channels"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "notifications_message_id_fkey"
+            columns: ["message_id"]
+            isOneToOne: false
+            referencedRelation: "messages"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "notifications_recipient_id_fkey"
+            columns: ["recipient_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "notifications_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "public_server_directory"
+            referencedColumns: ["server_id"]
+          },
+          {
+            foreignKeyName: "notifications_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "server_member_counts"
+            referencedColumns: ["server_id"]
+          },
+          {
+            foreignKeyName: "notifications_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "servers"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "notifications_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "trending_servers"
+            referencedColumns: ["server_id"]
+          },
+        ]
+      }
+      profiles: {
+        Row: {
+          avatar_url: string | null
+          banner_url: string | null
+          bio: string
+          created_at: string
+          custom_status: string | null
+          custom_status_emoji: string | null
+          custom_status_expires_at: string | null
+          display_name: string | null
+          domain: string | null
+          id: string
+          is_bot: boolean
+          last_seen_at: string | null
+          pronouns: string | null
+          status: Database["public"]["Enums"]["presence_status"]
+          updated_at: string
+          user_id: string | null
+          username: string
+        }
+        Insert: {
+          avatar_url?: string | null
+          banner_url?: string | null
+          bio?: string
+          created_at?: string
+          custom_status?: string | null
+          custom_status_emoji?: string | null
+          custom_status_expires_at?: string | null
+          display_name?: string | null
+          domain?: string | null
+          id?: string
+          is_bot?: boolean
+          last_seen_at?: string | null
+          pronouns?: string | null
+          status?: Database["public"]["Enums"]["presence_status"]
+          updated_at?: string
+          user_id?: string | null
+          username: string
+        }
+        Update: {
+          avatar_url?: string | null
+          banner_url?: string | null
+          bio?: string
+          created_at?: string
+          custom_status?: string | null
+          custom_status_emoji?: string | null
+          custom_status_expires_at?: string | null
+          display_name?: string | null
+          domain?: string | null
+          id?: string
+          is_bot?: boolean
+          last_seen_at?: string | null
+          pronouns?: string | null
+          status?: Database["public"]["Enums"]["presence_status"]
+          updated_at?: string
+          user_id?: string | null
+          username?: string
+        }
+        Relationships: []
+      }
+      read_states: {
+        Row: {
+          channel_id: string
+          last_read_seq: number
+          profile_id: string
+          updated_at: string
+        }
+        Insert: {
+          channel_id: string
+          last_read_seq?: number
+          profile_id: string
+          updated_at?: string
+        }
+        Update: {
+          channel_id?: string
+          last_read_seq?: number
+          profile_id?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "read_states_channel_id_fkey"
+            columns: ["channel_id"]
+            isOneToOne: false
+            referencedRelation: "channels"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "read_states_profile_id_fkey"
+            columns: ["profile_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      roles: {
+        Row: {
+          color: number
+          created_at: string
+          hoist: boolean
+          id: string
+          mentionable: boolean
+          name: string
+          permissions: number
+          position: number
+          server_id: string
+        }
+        Insert: {
+          color?: number
+          created_at?: string
+          hoist?: boolean
+          id?: string
+          mentionable?: boolean
+          name: string
+          permissions?: number
+          position?: number
+          server_id: string
+        }
+        Update: {
+          color?: number
+          created_at?: string
+          hoist?: boolean
+          id?: string
+          mentionable?: boolean
+          name?: string
+          permissions?: number
+          position?: number
+          server_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "roles_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "public_server_directory"
+            referencedColumns: ["server_id"]
+          },
+          {
+            foreignKeyName: "roles_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "server_member_counts"
+            referencedColumns: ["server_id"]
+          },
+          {
+            foreignKeyName: "roles_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "servers"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "roles_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "trending_servers"
+            referencedColumns: ["server_id"]
+          },
+        ]
+      }
+      server_activity_daily: {
+        Row: {
+          active_members: number
+          day: string
+          message_count: number
+          server_id: string
+        }
+        Insert: {
+          active_members?: number
+          day: string
+          message_count?: number
+          server_id: string
+        }
+        Update: {
+          active_members?: number
+          day?: string
+          message_count?: number
+          server_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "server_activity_daily_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "public_server_directory"
+            referencedColumns: ["server_id"]
+          },
+          {
+            foreignKeyName: "server_activity_daily_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "server_member_counts"
+            referencedColumns: ["server_id"]
+          },
+          {
+            foreignKeyName: "server_activity_daily_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "servers"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "server_activity_daily_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "trending_servers"
+            referencedColumns: ["server_id"]
+          },
+        ]
+      }
+      server_bans: {
+        Row: {
+          banned_by: string | null
+          created_at: string
+          profile_id: string
+          reason: string | null
+          server_id: string
+        }
+        Insert: {
+          banned_by?: string | null
+          created_at?: string
+          profile_id: string
+          reason?: string | null
+          server_id: string
+        }
+        Update: {
+          banned_by?: string | null
+          created_at?: string
+          profile_id?: string
+          reason?: string | null
+          server_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "server_bans_banned_by_fkey"
+            columns: ["banned_by"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "server_bans_profile_id_fkey"
+            columns: ["profile_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "server_bans_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "public_server_directory"
+            referencedColumns: ["server_id"]
+          },
+          {
+            foreignKeyName: "server_bans_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "server_member_counts"
+            referencedColumns: ["server_id"]
+          },
+          {
+            foreignKeyName: "server_bans_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "servers"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "server_bans_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "trending_servers"
+            referencedColumns: ["server_id"]
+          },
+        ]
+      }
+      server_federation: {
+        Row: {
+          ap_group_uri: string | null
+          federated: boolean
+          server_id: string
+          updated_at: string
+        }
+        Insert: {
+          ap_group_uri?: string | null
+          federated?: boolean
+          server_id: string
+          updated_at?: string
+        }
+        Update: {
+          ap_group_uri?: string | null
+          federated?: boolean
+          server_id?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "server_federation_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: true
+            referencedRelation: "public_server_directory"
+            referencedColumns: ["server_id"]
+          },
+          {
+            foreignKeyName: "server_federation_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: true
+            referencedRelation: "server_member_counts"
+            referencedColumns: ["server_id"]
+          },
+          {
+            foreignKeyName: "server_federation_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: true
+            referencedRelation: "servers"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "server_federation_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: true
+            referencedRelation: "trending_servers"
+            referencedColumns: ["server_id"]
+          },
+        ]
+      }
+      server_members: {
+        Row: {
+          joined_at: string
+          nickname: string | null
+          notification_level:
+            | Database["public"]["Enums"]["notification_level"]
+            | null
+          profile_id: string
+          server_id: string
+          timed_out_until: string | null
+        }
+        Insert: {
+          joined_at?: string
+          nickname?: string | null
+          notification_level?:
+            | Database["public"]["Enums"]["notification_level"]
+            | null
+          profile_id: string
+          server_id: string
+          timed_out_until?: string | null
+        }
+        Update: {
+          joined_at?: string
+          nickname?: string | null
+          notification_level?:
+            | Database["public"]["Enums"]["notification_level"]
+            | null
+          profile_id?: string
+          server_id?: string
+          timed_out_until?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "server_members_profile_id_fkey"
+            columns: ["profile_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "server_members_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "public_server_directory"
+            referencedColumns: ["server_id"]
+          },
+          {
+            foreignKeyName: "server_members_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "server_member_counts"
+            referencedColumns: ["server_id"]
+          },
+          {
+            foreignKeyName: "server_members_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "servers"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "server_members_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "trending_servers"
+            referencedColumns: ["server_id"]
+          },
+        ]
+      }
+      servers: {
+        Row: {
+          banner_url: string | null
+          created_at: string
+          default_notification_level: Database["public"]["Enums"]["notification_level"]
+          description: string | null
+          encryption_mode: Database["public"]["Enums"]["encryption_mode"]
+          icon_url: string | null
+          id: string
+          is_public: boolean
+          name: string
+          owner_id: string
+          updated_at: string
+        }
+        Insert: {
+          banner_url?: string | null
+          created_at?: string
+          default_notification_level?: Database["public"]["Enums"]["notification_level"]
+          description?: string | null
+          encryption_mode?: Database["public"]["Enums"]["encryption_mode"]
+          icon_url?: string | null
+          id?: string
+          is_public?: boolean
+          name: string
+          owner_id: string
+          updated_at?: string
+        }
+        Update: {
+          banner_url?: string | null
+          created_at?: string
+          default_notification_level?: Database["public"]["Enums"]["notification_level"]
+          description?: string | null
+          encryption_mode?: Database["public"]["Enums"]["encryption_mode"]
+          icon_url?: string | null
+          id?: string
+          is_public?: boolean
+          name?: string
+          owner_id?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "servers_owner_id_fkey"
+            columns: ["owner_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      user_blocks: {
+        Row: {
+          blocked_id: string
+          blocker_id: string
+          created_at: string
+        }
+        Insert: {
+          blocked_id: string
+          blocker_id: string
+          created_at?: string
+        }
+        Update: {
+          blocked_id?: string
+          blocker_id?: string
+          created_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "user_blocks_blocked_id_fkey"
+            columns: ["blocked_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "user_blocks_blocker_id_fkey"
+            columns: ["blocker_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      user_devices: {
+        Row: {
+          created_at: string
+          device_name: string
+          id: string
+          identity_key: string
+          last_seen_at: string | null
+          profile_id: string
+          revoked_at: string | null
+          signing_key: string
+        }
+        Insert: {
+          created_at?: string
+          device_name: string
+          id?: string
+          identity_key: string
+          last_seen_at?: string | null
+          profile_id: string
+          revoked_at?: string | null
+          signing_key: string
+        }
+        Update: {
+          created_at?: string
+          device_name?: string
+          id?: string
+          identity_key?: string
+          last_seen_at?: string | null
+          profile_id?: string
+          revoked_at?: string | null
+          signing_key?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "user_devices_profile_id_fkey"
+            columns: ["profile_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      user_settings: {
+        Row: {
+          allow_dms_from_server_members: boolean
+          friend_requests_from: string
+          locale: string
+          preferred_status: Database["public"]["Enums"]["presence_status"]
+          profile_id: string
+          theme: string
+          updated_at: string
+        }
+        Insert: {
+          allow_dms_from_server_members?: boolean
+          friend_requests_from?: string
+          locale?: string
+          preferred_status?: Database["public"]["Enums"]["presence_status"]
+          profile_id: string
+          theme?: string
+          updated_at?: string
+        }
+        Update: {
+          allow_dms_from_server_members?: boolean
+          friend_requests_from?: string
+          locale?: string
+          preferred_status?: Database["public"]["Enums"]["presence_status"]
+          profile_id?: string
+          theme?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "user_settings_profile_id_fkey"
+            columns: ["profile_id"]
+            isOneToOne: true
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+    }
+    Views: {
+      public_server_directory: {
+        Row: {
+          banner_url: string | null
+          created_at: string | null
+          description: string | null
+          icon_url: string | null
+          member_count: number | null
+          name: string | null
+          online_count: number | null
+          server_id: string | null
+        }
+        Relationships: []
+      }
+      server_member_counts: {
+        Row: {
+          member_count: number | null
+          online_count: number | null
+          server_id: string | null
+        }
+        Relationships: []
+      }
+      trending_servers: {
+        Row: {
+          active_member_days_7d: number | null
+          description: string | null
+          icon_url: string | null
+          messages_7d: number | null
+          name: string | null
+          rank: number | null
+          score: number | null
+          server_id: string | null
+        }
+        Relationships: []
+      }
+    }
+    Functions: {
+      accept_friend_request: {
+        Args: { p_request_id: string }
+        Returns: undefined
+      }
+      add_group_dm_recipient: {
+        Args: { p_channel_id: string; p_profile_id: string }
+        Returns: undefined
+      }
+      all_permissions: { Args: Record<PropertyKey, never>; Returns: number }
+      are_friends: { Args: { p_a: string; p_b: string }; Returns: boolean }
+      assign_role: {
+        Args: { p_profile_id: string; p_role_id: string; p_server_id: string }
+        Returns: undefined
+      }
+      audit_changes: {
+        Args: { p_after: Json; p_before: Json; p_ignore: string[] }
+        Returns: Json
+      }
+      ban_member: {
+        Args: {
+          p_delete_message_seconds?: number
+          p_profile_id: string
+          p_reason?: string
+          p_server_id: string
+        }
+        Returns: undefined
+      }
+      block_user: { Args: { p_profile_id: string }; Returns: undefined }
+      can_react: {
+        Args: { p_emoji: string; p_message_id: string }
+        Returns: boolean
+      }
+      channel_name: {
+        Args: {
+          p_name: string
+          p_type: Database["public"]["Enums"]["channel_type"]
+        }
+        Returns: string
+      }
+      channel_permissions: {
+        Args: { p_channel_id: string; p_profile_id: string }
+        Returns: number
+      }
+      check_category: {
+        Args: { p_category_id: string; p_server_id: string }
+        Returns: string
+      }
+      check_length: {
+        Args: { p_label: string; p_max: number; p_value: string }
+        Returns: string
+      }
+      check_permission_mask: {
+        Args: { p_label: string; p_mask: number }
+        Returns: number
+      }
+      claim_federation_jobs: {
+        Args: { p_limit?: number; p_worker: string }
+        Returns: {
+          attempts: number
+          created_at: string
+          id: number
+          kind: string
+          last_error: string | null
+          locked_at: string | null
+          locked_by: string | null
+          max_attempts: number
+          next_attempt_at: string
+          payload: NonNullable<Json>
+          status: Database["public"]["Enums"]["federation_job_status"]
+          target_domain: string | null
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "federation_jobs"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
+      claim_one_time_key: {
+        Args: { p_device_id: string }
+        Returns: {
+          key_id: string
+          public_key: string
+        }[]
+      }
+      clean_name: {
+        Args: { p_label: string; p_max: number; p_value: string }
+        Returns: string
+      }
+      close_dm: { Args: { p_channel_id: string }; Returns: undefined }
+      complete_federation_job: {
+        Args: { p_error?: string; p_id: number }
+        Returns: Database["public"]["Enums"]["federation_job_status"]
+      }
+      compute_channel_permissions: {
+        Args: {
+          everyone: number
+          everyone_allow: number
+          everyone_deny: number
+          is_owner: boolean
+          member_allow: number
+          member_deny: number
+          role_permissions: number[]
+          roles_allow: number
+          roles_deny: number
+          timed_out: boolean
+        }
+        Returns: number
+      }
+      create_bot: {
+        Args: { p_description?: string; p_name: string }
+        Returns: {
+          bot_id: string
+          token: string
+        }[]
+      }
+      create_bot_token: { Args: { p_bot_id: string }; Returns: string }
+      create_category: {
+        Args: { p_name: string; p_server_id: string }
+        Returns: string
+      }
+      create_channel: {
+        Args: {
+          p_category_id?: string
+          p_name: string
+          p_server_id: string
+          p_topic?: string
+          p_type: Database["public"]["Enums"]["channel_type"]
+        }
+        Returns: string
+      }
+      create_group_dm: {
+        Args: { p_name?: string; p_profile_ids: string[] }
+        Returns: string
+      }
+      create_invite: {
+        Args: {
+          p_channel_id?: string
+          p_expires_in_seconds?: number
+          p_max_uses?: number
+          p_server_id: string
+        }
+        Returns: string
+      }
+      create_role: {
+        Args: {
+          p_color?: number
+          p_name: string
+          p_permissions: number
+          p_server_id: string
+        }
+        Returns: string
+      }
+      create_server: {
+        Args: { p_description?: string; p_icon_url?: string; p_name: string }
+        Returns: string
+      }
+      default_everyone_permissions: {
+        Args: Record<PropertyKey, never>
+        Returns: number
+      }
+      delete_category: { Args: { p_category_id: string }; Returns: undefined }
+      delete_channel: { Args: { p_channel_id: string }; Returns: undefined }
+      delete_channel_overwrite: {
+        Args: {
+          p_channel_id: string
+          p_target_id: string
+          p_target_type: Database["public"]["Enums"]["overwrite_target"]
+        }
+        Returns: undefined
+      }
+      delete_message: { Args: { p_message_id: string }; Returns: undefined }
+      delete_role: { Args: { p_role_id: string }; Returns: undefined }
+      delete_server: { Args: { p_server_id: string }; Returns: undefined }
+      device_can_read_channel: {
+        Args: { p_channel_id: string; p_device_id: string }
+        Returns: boolean
+      }
+      get_current_profile_id: {
+        Args: Record<PropertyKey, never>
+        Returns: string
+      }
+      get_invite_preview: {
+        Args: { p_code: string }
+        Returns: {
+          expired: boolean
+          expires_at: string
+          icon_url: string
+          member_count: number
+          name: string
+          server_id: string
+        }[]
+      }
+      get_livekit_token: { Args: { p_channel_id: string }; Returns: Json }
+      get_messages: {
+        Args: {
+          p_after_seq?: number
+          p_before_seq?: number
+          p_channel_id: string
+          p_limit?: number
+        }
+        Returns: {
+          attachments: NonNullable<Json>
+          author_id: string | null
+          channel_id: string
+          content: string
+          created_at: string
+          deleted_at: string | null
+          edited_at: string | null
+          embeds: NonNullable<Json>
+          id: string
+          mention_everyone: boolean
+          mention_profile_ids: string[]
+          mention_role_ids: string[]
+          nonce: string | null
+          pinned_at: string | null
+          pinned_by: string | null
+          reply_to_id: string | null
+          search_vector: unknown
+          seq: number
+          type: Database["public"]["Enums"]["message_type"]
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "messages"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
+      get_unread_state: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          channel_id: string
+          last_message_seq: number
+          last_read_seq: number
+          mention_count: number
+          server_id: string
+          unread_count: number
+        }[]
+      }
+      has_channel_permission: {
+        Args: { p_channel_id: string; p_permission: number }
+        Returns: boolean
+      }
+      has_server_permission: {
+        Args: { p_permission: number; p_server_id: string }
+        Returns: boolean
+      }
+      install_bot: {
+        Args: { p_bot_id: string; p_permissions?: number; p_server_id: string }
+        Returns: string
+      }
+      is_reserved_username: { Args: { p_username: string }; Returns: boolean }
+      is_server_member: { Args: { p_server_id: string }; Returns: boolean }
+      issue_bot_token: { Args: { p_bot_id: string }; Returns: string }
+      join_server_by_invite: { Args: { p_code: string }; Returns: string }
+      kick_member: {
+        Args: { p_profile_id: string; p_reason?: string; p_server_id: string }
+        Returns: undefined
+      }
+      leave_group_dm: { Args: { p_channel_id: string }; Returns: undefined }
+      leave_server: { Args: { p_server_id: string }; Returns: undefined }
+      make_friends: { Args: { p_a: string; p_b: string }; Returns: undefined }
+      mark_channel_read: {
+        Args: { p_channel_id: string; p_seq?: number }
+        Returns: number
+      }
+      mark_notifications_read: { Args: { p_ids?: string[] }; Returns: number }
+      member_top_position: {
+        Args: { p_profile_id: string; p_server_id: string }
+        Returns: number
+      }
+      message_mentions: {
+        Args: { p_author_id: string; p_channel_id: string; p_content: string }
+        Returns: Record<string, unknown>
+      }
+      messaging_caller: { Args: Record<PropertyKey, never>; Returns: string }
+      my_bot_ids: { Args: Record<PropertyKey, never>; Returns: string[] }
+      my_device_ids: { Args: Record<PropertyKey, never>; Returns: string[] }
+      my_group_dm_for_update: {
+        Args: { p_channel_id: string }
+        Returns: {
+          category_id: string | null
+          created_at: string
+          icon_url: string | null
+          id: string
+          is_encrypted: boolean
+          last_message_at: string | null
+          last_message_seq: number
+          name: string | null
+          nsfw: boolean
+          owner_id: string | null
+          position: number
+          server_id: string | null
+          slowmode_seconds: number
+          topic: string | null
+          type: Database["public"]["Enums"]["channel_type"]
+          updated_at: string
+          user_limit: number
+        }
+        SetofOptions: {
+          from: "*"
+          to: "channels"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      my_server_ids: { Args: Record<PropertyKey, never>; Returns: string[] }
+      my_server_ids_with: { Args: { p_any_of: number }; Returns: string[] }
+      notification_level_for: {
+        Args: { p_channel_id: string; p_profile_id: string }
+        Returns: Database["public"]["Enums"]["notification_level"]
+      }
+      notify_message: {
+        Args: {
+          p_everyone: boolean
+          p_is_new: boolean
+          p_message: Database["public"]["Tables"]["messages"]["Row"]
+          p_profile_ids: string[]
+          p_role_ids: string[]
+        }
+        Returns: undefined
+      }
+      open_dm: { Args: { p_profile_id: string }; Returns: string }
+      outranks: {
+        Args: { p_actor: string; p_server_id: string; p_target: string }
+        Returns: boolean
+      }
+      permission: { Args: { flag: string }; Returns: number }
+      pin_message: { Args: { p_message_id: string }; Returns: undefined }
+      private_channel_permissions: {
+        Args: { p_channel_id: string; p_profile_id: string }
+        Returns: number
+      }
+      queue_federation_job: {
+        Args: { p_kind: string; p_payload: Json; p_target_domain?: string }
+        Returns: number
+      }
+      random_invite_code: { Args: Record<PropertyKey, never>; Returns: string }
+      readable_channel_ids: {
+        Args: Record<PropertyKey, never>
+        Returns: string[]
+      }
+      readable_message_for_update: {
+        Args: { p_message_id: string }
+        Returns: {
+          attachments: NonNullable<Json>
+          author_id: string | null
+          channel_id: string
+          content: string
+          created_at: string
+          deleted_at: string | null
+          edited_at: string | null
+          embeds: NonNullable<Json>
+          id: string
+          mention_everyone: boolean
+          mention_profile_ids: string[]
+          mention_role_ids: string[]
+          nonce: string | null
+          pinned_at: string | null
+          pinned_by: string | null
+          reply_to_id: string | null
+          search_vector: unknown
+          seq: number
+          type: Database["public"]["Enums"]["message_type"]
+        }
+        SetofOptions: {
+          from: "*"
+          to: "messages"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      realtime_topic_id: { Args: { p_kind: string }; Returns: string }
+      refresh_server_activity: { Args: { p_day: string }; Returns: number }
+      remove_reaction: {
+        Args: { p_emoji: string; p_message_id: string; p_profile_id: string }
+        Returns: undefined
+      }
+      remove_role: {
+        Args: { p_profile_id: string; p_role_id: string; p_server_id: string }
+        Returns: undefined
+      }
+      reorder_channels: {
+        Args: { p_channel_ids: string[]; p_server_id: string }
+        Returns: undefined
+      }
+      require_category: { Args: { p_category_id: string }; Returns: string }
+      require_channel_permission: {
+        Args: { p_channel_id: string; p_flag: string }
+        Returns: string
+      }
+      require_grantable: {
+        Args: { p_actor: string; p_bits: number; p_server_id: string }
+        Returns: undefined
+      }
+      require_manageable_role: {
+        Args: { p_role_id: string }
+        Returns: {
+          color: number
+          created_at: string
+          hoist: boolean
+          id: string
+          mentionable: boolean
+          name: string
+          permissions: number
+          position: number
+          server_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "roles"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      require_member: {
+        Args: { p_profile_id: string; p_server_id: string }
+        Returns: undefined
+      }
+      require_moderatable: {
+        Args: { p_actor: string; p_server_id: string; p_target: string }
+        Returns: undefined
+      }
+      require_overwrite_change: {
+        Args: { p_changed: number; p_channel_id: string }
+        Returns: undefined
+      }
+      require_role_change: {
+        Args: { p_profile_id: string; p_role_id: string; p_server_id: string }
+        Returns: undefined
+      }
+      require_server_member: { Args: { p_server_id: string }; Returns: string }
+      require_server_permission: {
+        Args: { p_flag: string; p_server_id: string }
+        Returns: string
+      }
+      require_signed_in: { Args: Record<PropertyKey, never>; Returns: string }
+      revoke_bot_token: { Args: { p_token_id: string }; Returns: undefined }
+      revoke_invite: { Args: { p_code: string }; Returns: undefined }
+      search_messages: {
+        Args: {
+          p_channel_id?: string
+          p_limit?: number
+          p_query: string
+          p_server_id?: string
+        }
+        Returns: {
+          attachments: NonNullable<Json>
+          author_id: string | null
+          channel_id: string
+          content: string
+          created_at: string
+          deleted_at: string | null
+          edited_at: string | null
+          embeds: NonNullable<Json>
+          id: string
+          mention_everyone: boolean
+          mention_profile_ids: string[]
+          mention_role_ids: string[]
+          nonce: string | null
+          pinned_at: string | null
+          pinned_by: string | null
+          reply_to_id: string | null
+          search_vector: unknown
+          seq: number
+          type: Database["public"]["Enums"]["message_type"]
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "messages"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
+      send_friend_request: { Args: { p_username: string }; Returns: string }
+      send_notification: {
+        Args: {
+          p_actor_id?: string
+          p_channel_id?: string
+          p_data?: Json
+          p_message_id?: string
+          p_recipient_id: string
+          p_server_id?: string
+          p_type: Database["public"]["Enums"]["notification_type"]
+        }
+        Returns: string
+      }
+      server_member_stats: {
+        Args: { p_server_id: string }
+        Returns: {
+          member_count: number
+          online_count: number
+        }[]
+      }
+      server_permissions: {
+        Args: { p_profile_id: string; p_server_id: string }
+        Returns: number
+      }
+      set_audit_reason: { Args: { p_reason: string }; Returns: undefined }
+      set_channel_overwrite: {
+        Args: {
+          p_allow: number
+          p_channel_id: string
+          p_deny: number
+          p_target_id: string
+          p_target_type: Database["public"]["Enums"]["overwrite_target"]
+        }
+        Returns: undefined
+      }
+      set_livekit_config: {
+        Args: { p_api_key: string; p_api_secret: string; p_server_url: string }
+        Returns: undefined
+      }
+      set_message_pinned: {
+        Args: { p_message_id: string; p_pinned: boolean }
+        Returns: undefined
+      }
+      set_nickname: {
+        Args: { p_nickname: string; p_profile_id: string; p_server_id: string }
+        Returns: undefined
+      }
+      set_presence: {
+        Args: { p_status: Database["public"]["Enums"]["presence_status"] }
+        Returns: Database["public"]["Enums"]["presence_status"]
+      }
+      shares_space_with: { Args: { p_profile_id: string }; Returns: boolean }
+      timeout_member: {
+        Args: {
+          p_profile_id: string
+          p_reason?: string
+          p_server_id: string
+          p_until: string
+        }
+        Returns: undefined
+      }
+      transfer_server_ownership: {
+        Args: { p_new_owner: string; p_server_id: string }
+        Returns: undefined
+      }
+      unban_member: {
+        Args: { p_profile_id: string; p_server_id: string }
+        Returns: undefined
+      }
+      unpin_message: { Args: { p_message_id: string }; Returns: undefined }
+      update_category: {
+        Args: { p_category_id: string; p_name?: string; p_position?: number }
+        Returns: undefined
+      }
+      update_channel: {
+        Args: {
+          p_category_id?: string
+          p_channel_id: string
+          p_name?: string
+          p_nsfw?: boolean
+          p_slowmode_seconds?: number
+          p_topic?: string
+          p_user_limit?: number
+        }
+        Returns: undefined
+      }
+      update_role: {
+        Args: {
+          p_color?: number
+          p_hoist?: boolean
+          p_mentionable?: boolean
+          p_name?: string
+          p_permissions?: number
+          p_role_id: string
+        }
+        Returns: undefined
+      }
+      update_server: {
+        Args: {
+          p_banner_url?: string
+          p_default_notification_level?: Database["public"]["Enums"]["notification_level"]
+          p_description?: string
+          p_icon_url?: string
+          p_is_public?: boolean
+          p_name?: string
+          p_server_id: string
+        }
+        Returns: undefined
+      }
+      username_available: { Args: { p_username: string }; Returns: boolean }
+      verify_bot_token: { Args: { p_token: string }; Returns: string }
+      visible_channel_ids: {
+        Args: Record<PropertyKey, never>
+        Returns: string[]
+      }
+    }
+    Enums: {
+      audit_action:
+        | "server_update"
+        | "channel_create"
+        | "channel_update"
+        | "channel_delete"
+        | "role_create"
+        | "role_update"
+        | "role_delete"
+        | "member_role_update"
+        | "overwrite_update"
+        | "member_kick"
+        | "member_ban"
+        | "member_unban"
+        | "member_timeout"
+        | "invite_create"
+        | "invite_revoke"
+        | "message_delete"
+        | "message_pin"
+        | "message_unpin"
+        | "emoji_create"
+        | "emoji_delete"
+        | "bot_add"
+        | "bot_remove"
+      channel_type: "text" | "voice" | "dm" | "group_dm"
+      encryption_mode: "disabled" | "optional" | "required"
+      federation_job_status: "pending" | "processing" | "done" | "failed"
+      message_type:
+        | "default"
+        | "reply"
+        | "member_join"
+        | "pin_notice"
+        | "system"
+      notification_level: "all" | "mentions" | "nothing"
+      notification_type:
+        | "mention"
+        | "reply"
+        | "direct_message"
+        | "friend_request"
+        | "friend_accept"
+        | "server_invite"
+        | "reaction"
+        | "system"
+      overwrite_target: "role" | "member"
+      presence_status: "online" | "idle" | "dnd" | "invisible" | "offline"
+    }
+    CompositeTypes: {
+      [_ in never]: never
+    }
+  }
+}
+
+type DatabaseWithoutInternals = Omit<Database, "__InternalSupabase">
+
+type DefaultSchema = DatabaseWithoutInternals[Extract<keyof Database, "public">]
+
+export type Tables<
+  DefaultSchemaTableNameOrOptions extends
+    | keyof (DefaultSchema["Tables"] & DefaultSchema["Views"])
+    | { schema: keyof DatabaseWithoutInternals },
+  TableName extends (DefaultSchemaTableNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
+  }
+    ? keyof (DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"] &
+        DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Views"])
+    : never) = never,
+> = DefaultSchemaTableNameOrOptions extends {
+  schema: keyof DatabaseWithoutInternals
+}
+  ? (DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"] &
+      DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Views"])[TableName] extends {
+      Row: infer R
+    }
+    ? R
+    : never
+  : DefaultSchemaTableNameOrOptions extends keyof (DefaultSchema["Tables"] &
+        DefaultSchema["Views"])
+    ? (DefaultSchema["Tables"] &
+        DefaultSchema["Views"])[DefaultSchemaTableNameOrOptions] extends {
+        Row: infer R
+      }
+      ? R
+      : never
+    : never
+
+export type TablesInsert<
+  DefaultSchemaTableNameOrOptions extends
+    | keyof DefaultSchema["Tables"]
+    | { schema: keyof DatabaseWithoutInternals },
+  TableName extends (DefaultSchemaTableNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
+  }
+    ? keyof DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"]
+    : never) = never,
+> = DefaultSchemaTableNameOrOptions extends {
+  schema: keyof DatabaseWithoutInternals
+}
+  ? DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"][TableName] extends {
+      Insert: infer I
+    }
+    ? I
+    : never
+  : DefaultSchemaTableNameOrOptions extends keyof DefaultSchema["Tables"]
+    ? DefaultSchema["Tables"][DefaultSchemaTableNameOrOptions] extends {
+        Insert: infer I
+      }
+      ? I
+      : never
+    : never
+
+export type TablesUpdate<
+  DefaultSchemaTableNameOrOptions extends
+    | keyof DefaultSchema["Tables"]
+    | { schema: keyof DatabaseWithoutInternals },
+  TableName extends (DefaultSchemaTableNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
+  }
+    ? keyof DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"]
+    : never) = never,
+> = DefaultSchemaTableNameOrOptions extends {
+  schema: keyof DatabaseWithoutInternals
+}
+  ? DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"][TableName] extends {
+      Update: infer U
+    }
+    ? U
+    : never
+  : DefaultSchemaTableNameOrOptions extends keyof DefaultSchema["Tables"]
+    ? DefaultSchema["Tables"][DefaultSchemaTableNameOrOptions] extends {
+        Update: infer U
+      }
+      ? U
+      : never
+    : never
+
+export type Enums<
+  DefaultSchemaEnumNameOrOptions extends
+    | keyof DefaultSchema["Enums"]
+    | { schema: keyof DatabaseWithoutInternals },
+  EnumName extends (DefaultSchemaEnumNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
+  }
+    ? keyof DatabaseWithoutInternals[DefaultSchemaEnumNameOrOptions["schema"]]["Enums"]
+    : never) = never,
+> = DefaultSchemaEnumNameOrOptions extends {
+  schema: keyof DatabaseWithoutInternals
+}
+  ? DatabaseWithoutInternals[DefaultSchemaEnumNameOrOptions["schema"]]["Enums"][EnumName]
+  : DefaultSchemaEnumNameOrOptions extends keyof DefaultSchema["Enums"]
+    ? DefaultSchema["Enums"][DefaultSchemaEnumNameOrOptions]
+    : never
+
+export type CompositeTypes<
+  PublicCompositeTypeNameOrOptions extends
+    | keyof DefaultSchema["CompositeTypes"]
+    | { schema: keyof DatabaseWithoutInternals },
+  CompositeTypeName extends (PublicCompositeTypeNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
+  }
+    ? keyof DatabaseWithoutInternals[PublicCompositeTypeNameOrOptions["schema"]]["CompositeTypes"]
+    : never) = never,
+> = PublicCompositeTypeNameOrOptions extends {
+  schema: keyof DatabaseWithoutInternals
+}
+  ? DatabaseWithoutInternals[PublicCompositeTypeNameOrOptions["schema"]]["CompositeTypes"][CompositeTypeName]
+  : PublicCompositeTypeNameOrOptions extends keyof DefaultSchema["CompositeTypes"]
+    ? DefaultSchema["CompositeTypes"][PublicCompositeTypeNameOrOptions]
+    : never
+
+export const Constants = {
+  public: {
+    Enums: {
+      audit_action: [
+        "server_update",
+        "channel_create",
+        "channel_update",
+        "channel_delete",
+        "role_create",
+        "role_update",
+        "role_delete",
+        "member_role_update",
+        "overwrite_update",
+        "member_kick",
+        "member_ban",
+        "member_unban",
+        "member_timeout",
+        "invite_create",
+        "invite_revoke",
+        "message_delete",
+        "message_pin",
+        "message_unpin",
+        "emoji_create",
+        "emoji_delete",
+        "bot_add",
+        "bot_remove",
+      ],
+      channel_type: ["text", "voice", "dm", "group_dm"],
+      encryption_mode: ["disabled", "optional", "required"],
+      federation_job_status: ["pending", "processing", "done", "failed"],
+      message_type: ["default", "reply", "member_join", "pin_notice", "system"],
+      notification_level: ["all", "mentions", "nothing"],
+      notification_type: [
+        "mention",
+        "reply",
+        "direct_message",
+        "friend_request",
+        "friend_accept",
+        "server_invite",
+        "reaction",
+        "system",
+      ],
+      overwrite_target: ["role", "member"],
+      presence_status: ["online", "idle", "dnd", "invisible", "offline"],
+    },
+  },
+} as const
+
