@@ -144,7 +144,7 @@ create table public.messages (
   id uuid primary key default gen_random_uuid(),
   channel_id uuid not null references public.channels (id) on delete cascade,
   -- Gap-free per channel, assigned by trigger: "everything after seq N" is exact.
-  seq bigint not null,
+  seq bigint not null default 0,
   author_id uuid references public.profiles (id) on delete set null,
   type public.message_type not null default 'default',
   content text not null default '' check (char_length(content) <= 4000),

@@ -2,3 +2,4 @@ export { loadStackConfig, type StackConfig } from './config.js';
 export type { StackContext, StackEnv } from './context.js';
 export { type ApiKeys, type JwtClaims, JwtError, mintApiKeys, signJwt, verifyJwt } from './jwt.js';
 export { type RunningStack, startStack } from './server.js';
+export { describeStack, type LocalStack, startLocalStack, stopOnSignals } from './local.js';

@@ -1,0 +1,50 @@
+import { useEffect } from 'react';
+import { endSession, startSession, stores, useAuth } from './app/stores.js';
+import { parseRoute } from './lib/route.js';
+import { AuthScreen } from './screens/AuthScreen.js';
+import { MfaScreen } from './screens/MfaScreen.js';
+import { Workspace } from './screens/Workspace.js';
+
+/** Keeps the UI store in step with the URL hash. */
+function useHashRoute() {
+  useEffect(() => {
+    const apply = () => {
+      const route = parseRoute(window.location.hash);
+      const ui = stores.ui.getState();
+      if (route.kind === 'channel') ui.navigate(route.serverId, route.channelId);
+      else if (route.kind === 'dm' || route.kind === 'home')
+        ui.navigate(null, route.kind === 'dm' ? route.channelId : null);
+      else if (route.kind === 'invite') ui.openModal({ kind: 'joinServer', code: route.code });
+    };
+    apply();
+    window.addEventListener('hashchange', apply);
+    return () => window.removeEventListener('hashchange', apply);
+  }, []);
+}
+
+export function App() {
+  const status = useAuth((s) => s.status);
+  const profileId = useAuth((s) => s.profile?.id);
+  useHashRoute();
+
+  useEffect(() => {
+    void stores.auth.getState().init();
+  }, []);
+
+  useEffect(() => {
+    if (status !== 'signedIn' || !profileId) return;
+    startSession(profileId).catch((error: Error) => stores.ui.getState().toast(error.message));
+    return () => void endSession();
+  }, [status, profileId]);
+
+  if (status === 'loading') {
+    return (
+      <div className="splash" aria-busy="true">
+        Loading Harmony…
+      </div>
+    );
+  }
+  if (status === 'signedOut') return <AuthScreen />;
+  if (status === 'mfaRequired') return <MfaScreen />;
+  return <Workspace />;
+}

@@ -1,0 +1,62 @@
+import { useEffect } from 'react';
+import { getRealtime, stores, useMessages, useServers, useUi } from '../app/stores.js';
+import { newestSeq } from '../lib/message-list.js';
+import { Composer } from './Composer.js';
+import { MessageList } from './MessageList.js';
+import { TypingIndicator } from './TypingIndicator.js';
+
+export function ChannelView({ channelId }: { channelId: string }) {
+  const channel = useServers((s) => {
+    for (const detail of Object.values(s.details)) {
+      const found = detail.channels.find((c) => c.id === channelId);
+      if (found) return found;
+    }
+    return undefined;
+  });
+  const error = useMessages((s) => s.channels[channelId]?.error);
+  const newest = useMessages((s) => newestSeq(s.channels[channelId]?.items ?? []));
+  const toggleMembers = useUi((s) => s.toggleMemberList);
+
+  useEffect(() => {
+    void stores.messages.getState().loadLatest(channelId);
+    getRealtime()?.watchChannel(channelId);
+    return () => getRealtime()?.unwatchChannel(channelId);
+  }, [channelId]);
+
+  // Reading the channel marks it read up to the newest message shown.
+  useEffect(() => {
+    if (newest > 0 && document.visibilityState === 'visible') {
+      stores.servers
+        .getState()
+        .markRead(channelId, newest)
+        .catch(() => undefined);
+    }
+  }, [channelId, newest]);
+
+  return (
+    <section className="channel-view" aria-label={channel ? `#${channel.name}` : 'Channel'}>
+      <header className="channel-header">
+        <h2>
+          <span aria-hidden="true">#</span>
+          {channel?.name ?? ''}
+        </h2>
+        {channel?.topic && <p className="topic">{channel.topic}</p>}
+        <button type="button" aria-label="Toggle member list" onClick={toggleMembers}>
+          👥
+        </button>
+      </header>
+      {error ? (
+        <div className="empty-state" role="alert">
+          <p>{error}</p>
+          <button type="button" onClick={() => void stores.messages.getState().loadLatest(channelId)}>
+            Try again
+          </button>
+        </div>
+      ) : (
+        <MessageList channelId={channelId} />
+      )}
+      <TypingIndicator channelId={channelId} />
+      <Composer channelId={channelId} channelName={channel?.name ?? ''} />
+    </section>
+  );
+}

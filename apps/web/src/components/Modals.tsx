@@ -1,0 +1,200 @@
+import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
+import { stores, useUi } from '../app/stores.js';
+import { describeError } from '../lib/errors.js';
+import { go, inviteUrl } from '../lib/route.js';
+import { UserSettings } from './UserSettings.js';
+
+function Dialog({ title, children }: { title: string; children: ReactNode }) {
+  const close = () => stores.ui.getState().openModal(null);
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+  }, []);
+  return (
+    <dialog ref={ref} className="modal" aria-label={title} onClose={close} onCancel={close}>
+      <h2>{title}</h2>
+      {children}
+      <button type="button" className="modal-close" aria-label="Close" onClick={close}>
+        ×
+      </button>
+    </dialog>
+  );
+}
+
+function useSubmit(action: () => Promise<void>) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (e) {
+      setError(describeError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { submit, error, busy };
+}
+
+function CreateServer() {
+  const [name, setName] = useState('');
+  const { submit, error, busy } = useSubmit(async () => {
+    const serverId = await stores.servers.getState().createServer(name.trim());
+    stores.ui.getState().openModal(null);
+    go({ kind: 'channel', serverId, channelId: null });
+  });
+  return (
+    <Dialog title="Create a server">
+      <form onSubmit={submit}>
+        <label>
+          Server name
+          <input required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
+        </label>
+        {error && (
+          <p role="alert" className="form-error">
+            {error}
+          </p>
+        )}
+        <button type="submit" className="primary" disabled={busy}>
+          Create
+        </button>
+      </form>
+    </Dialog>
+  );
+}
+
+/** Accepts a bare code or a full invite link. */
+function inviteCode(input: string): string {
+  return input.trim().split('/').pop() ?? '';
+}
+
+function JoinServer({ code: initial }: { code?: string }) {
+  const [code, setCode] = useState(initial ?? '');
+  const { submit, error, busy } = useSubmit(async () => {
+    const serverId = await stores.servers.getState().joinByInvite(inviteCode(code));
+    stores.ui.getState().openModal(null);
+    go({ kind: 'channel', serverId, channelId: null });
+  });
+  return (
+    <Dialog title="Join a server">
+      <form onSubmit={submit}>
+        <label>
+          Invite link or code
+          <input required value={code} onChange={(e) => setCode(e.target.value)} />
+        </label>
+        {error && (
+          <p role="alert" className="form-error">
+            {error}
+          </p>
+        )}
+        <button type="submit" className="primary" disabled={busy}>
+          Join
+        </button>
+      </form>
+    </Dialog>
+  );
+}
+
+function Invite({ serverId }: { serverId: string }) {
+  const [link, setLink] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [copied, setCopied] = useState(false);
+  useEffect(() => {
+    stores.servers
+      .getState()
+      .createInvite(serverId, { expiresInSeconds: 7 * 24 * 3600 })
+      .then((code) => setLink(inviteUrl(code)))
+      .catch((e: unknown) => setError(describeError(e)));
+  }, [serverId]);
+  const copy = async () => {
+    if (!link) return;
+    await navigator.clipboard?.writeText(link).catch(() => undefined);
+    setCopied(true);
+  };
+  return (
+    <Dialog title="Invite people">
+      {error && (
+        <p role="alert" className="form-error">
+          {error}
+        </p>
+      )}
+      {link && (
+        <div className="invite-link">
+          <input readOnly aria-label="Invite link" value={link} onFocus={(e) => e.target.select()} />
+          <button type="button" onClick={() => void copy()}>
+            {copied ? 'Copied' : 'Copy'}
+          </button>
+          <p>This link expires in 7 days.</p>
+        </div>
+      )}
+    </Dialog>
+  );
+}
+
+function CreateChannel({ serverId, categoryId }: { serverId: string; categoryId?: string }) {
+  const [name, setName] = useState('');
+  const [type, setType] = useState<'text' | 'voice'>('text');
+  const { submit, error, busy } = useSubmit(async () => {
+    const channelId = await stores.servers.getState().createChannel(serverId, name.trim(), type, categoryId);
+    stores.ui.getState().openModal(null);
+    if (type === 'text') go({ kind: 'channel', serverId, channelId });
+  });
+  return (
+    <Dialog title="Create a channel">
+      <form onSubmit={submit}>
+        <fieldset>
+          <legend>Type</legend>
+          <label>
+            <input type="radio" checked={type === 'text'} onChange={() => setType('text')} /> Text
+          </label>
+          <label>
+            <input type="radio" checked={type === 'voice'} onChange={() => setType('voice')} /> Voice
+          </label>
+        </fieldset>
+        <label>
+          Channel name
+          <input required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
+        </label>
+        {error && (
+          <p role="alert" className="form-error">
+            {error}
+          </p>
+        )}
+        <button type="submit" className="primary" disabled={busy}>
+          Create
+        </button>
+      </form>
+    </Dialog>
+  );
+}
+
+export function Modals() {
+  const modal = useUi((s) => s.modal);
+  if (!modal) return null;
+  switch (modal.kind) {
+    case 'createServer':
+      return <CreateServer />;
+    case 'joinServer':
+      return <JoinServer code={modal.code} />;
+    case 'invite':
+      return <Invite serverId={modal.serverId} />;
+    case 'createChannel':
+      return <CreateChannel serverId={modal.serverId} categoryId={modal.categoryId} />;
+    case 'userSettings':
+      return (
+        <Dialog title="User settings">
+          <UserSettings />
+        </Dialog>
+      );
+    case 'serverSettings':
+      return (
+        <Dialog title="Server settings">
+          <p>Server settings are coming in this release.</p>
+        </Dialog>
+      );
+  }
+}

@@ -1,0 +1,71 @@
+import type { ReactNode } from 'react';
+
+export interface MentionResolver {
+  user(id: string): string | undefined;
+  role(id: string): string | undefined;
+}
+
+const INLINE =
+  /(`[^`\n]+`)|(\*\*[^*\n]+\*\*)|(\*[^*\n]+\*|_[^_\n]+_)|(~~[^~\n]+~~)|(<@&?[0-9a-f-]{36}>)|(@everyone|@here)|(https?:\/\/[^\s<>"]+)/g;
+
+/**
+ * Renders the small markdown subset chat needs into React elements (never HTML strings,
+ * so message text cannot inject markup): code blocks, inline code, bold, italics,
+ * strikethrough, links and mentions.
+ */
+export function renderMarkdown(text: string, mentions: MentionResolver): ReactNode[] {
+  const nodes: ReactNode[] = [];
+  const parts = text.split(/```(?:[a-z0-9]*\n)?([\s\S]*?)```/g);
+  parts.forEach((part, index) => {
+    if (index % 2 === 1) {
+      nodes.push(
+        <pre key={`code-${index}`} className="md-codeblock">
+          <code>{part}</code>
+        </pre>,
+      );
+    } else {
+      nodes.push(...renderInline(part, mentions, `p${index}`));
+    }
+  });
+  return nodes;
+}
+
+function renderInline(text: string, mentions: MentionResolver, keyPrefix: string): ReactNode[] {
+  const nodes: ReactNode[] = [];
+  let last = 0;
+  for (const match of text.matchAll(INLINE)) {
+    const [token] = match;
+    const at = match.index ?? 0;
+    if (at > last) nodes.push(text.slice(last, at));
+    const key = `${keyPrefix}-${at}`;
+    if (match[1]) nodes.push(<code key={key}>{token.slice(1, -1)}</code>);
+    else if (match[2]) nodes.push(<strong key={key}>{token.slice(2, -2)}</strong>);
+    else if (match[3]) nodes.push(<em key={key}>{token.slice(1, -1)}</em>);
+    else if (match[4]) nodes.push(<s key={key}>{token.slice(2, -2)}</s>);
+    else if (match[5]) {
+      const isRole = token.startsWith('<@&');
+      const id = token.slice(isRole ? 3 : 2, -1);
+      const name = isRole ? mentions.role(id) : mentions.user(id);
+      nodes.push(
+        <span key={key} className="mention">
+          @{name ?? (isRole ? 'deleted-role' : 'unknown-user')}
+        </span>,
+      );
+    } else if (match[6])
+      nodes.push(
+        <span key={key} className="mention">
+          {token}
+        </span>,
+      );
+    else if (match[7]) {
+      nodes.push(
+        <a key={key} href={token} target="_blank" rel="noopener noreferrer nofollow">
+          {token}
+        </a>,
+      );
+    }
+    last = at + token.length;
+  }
+  if (last < text.length) nodes.push(text.slice(last));
+  return nodes;
+}

@@ -1,0 +1,52 @@
+import type { Message } from './types.js';
+
+/**
+ * Merges messages into a channel's list, ordered by sequence number. The same message may
+ * arrive from a page load, a realtime event and a catch-up: it appears once, and the most
+ * recent version (edits, deletion) wins.
+ */
+export function mergeMessages(existing: readonly Message[], incoming: readonly Message[]): Message[] {
+  if (incoming.length === 0) return existing as Message[];
+  const byId = new Map(existing.map((m) => [m.id, m]));
+  for (const message of incoming) {
+    const current = byId.get(message.id);
+    byId.set(message.id, current && isNewer(current, message) ? current : message);
+  }
+  return [...byId.values()].sort((a, b) => a.seq - b.seq);
+}
+
+function isNewer(current: Message, candidate: Message): boolean {
+  return versionOf(current) > versionOf(candidate);
+}
+
+/** Deletion is final; otherwise a later edit is newer. */
+function versionOf(message: Message): number {
+  if (message.deleted_at) return Number.MAX_SAFE_INTEGER;
+  return Date.parse(message.edited_at ?? message.created_at);
+}
+
+/** Gaps in the sequence after `afterSeq`: the client must fetch them before trusting the list. */
+export function hasGap(messages: readonly Message[]): boolean {
+  for (let i = 1; i < messages.length; i++) {
+    const prev = messages[i - 1];
+    const next = messages[i];
+    if (prev && next && next.seq !== prev.seq + 1) return true;
+  }
+  return false;
+}
+
+export function newestSeq(messages: readonly Message[]): number {
+  return messages.at(-1)?.seq ?? 0;
+}
+
+/** Consecutive messages by one author within 7 minutes render as one group. */
+export function startsGroup(previous: Message | undefined, message: Message): boolean {
+  if (!previous || previous.author_id !== message.author_id || previous.type !== message.type) return true;
+  if (message.reply_to_id) return true;
+  return Date.parse(message.created_at) - Date.parse(previous.created_at) > 7 * 60 * 1000;
+}
+
+export function dayKey(iso: string): string {
+  const d = new Date(iso);
+  return `${d.getFullYear()}-${d.getMonth() + 1}-${d.getDate()}`;
+}

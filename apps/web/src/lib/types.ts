@@ -1,0 +1,35 @@
+import type { Database } from '@harmony/shared';
+
+type Tables = Database['public']['Tables'];
+export type Row<T extends keyof Tables> = Tables[T]['Row'];
+
+export type Message = Row<'messages'>;
+export type Profile = Row<'profiles'>;
+export type Server = Row<'servers'>;
+export type Channel = Row<'channels'>;
+export type Category = Row<'channel_categories'>;
+export type Role = Row<'roles'>;
+export type Member = Row<'server_members'>;
+export type Reaction = Row<'message_reactions'>;
+export type Notification = Row<'notifications'>;
+
+/** A message the user sent that the server has not confirmed yet. */
+export interface PendingMessage {
+  nonce: string;
+  channelId: string;
+  content: string;
+  replyToId: string | null;
+  attachments: Attachment[];
+  createdAt: string;
+  status: 'sending' | 'failed';
+  error?: string;
+}
+
+export interface Attachment {
+  path: string;
+  name: string;
+  size: number;
+  content_type: string;
+  width?: number;
+  height?: number;
+}

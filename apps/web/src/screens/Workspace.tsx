@@ -1,0 +1,55 @@
+import { useEffect } from 'react';
+import { getRealtime, stores, useServers, useUi } from '../app/stores.js';
+import { ChannelSidebar } from '../components/ChannelSidebar.js';
+import { ChannelView } from '../components/ChannelView.js';
+import { ConnectionBanner } from '../components/ConnectionBanner.js';
+import { MemberList } from '../components/MemberList.js';
+import { Modals } from '../components/Modals.js';
+import { ServerRail } from '../components/ServerRail.js';
+import { Toasts } from '../components/Toasts.js';
+import { go } from '../lib/route.js';
+
+export function Workspace() {
+  const serverId = useUi((s) => s.activeServerId);
+  const channelId = useUi((s) => s.activeChannelId);
+  const memberListOpen = useUi((s) => s.memberListOpen);
+  const detail = useServers((s) => (serverId ? s.details[serverId] : undefined));
+
+  useEffect(() => {
+    if (!serverId) return;
+    stores.servers
+      .getState()
+      .loadServer(serverId)
+      .catch((error: Error) => stores.ui.getState().toast(error.message));
+    getRealtime()?.watchServer(serverId);
+  }, [serverId]);
+
+  // Opening a server without a channel lands on its first text channel.
+  useEffect(() => {
+    if (serverId && !channelId && detail) {
+      const first = detail.channels.find((c) => c.type === 'text');
+      if (first) go({ kind: 'channel', serverId, channelId: first.id });
+    }
+  }, [serverId, channelId, detail]);
+
+  return (
+    <div className={`workspace${memberListOpen && serverId ? ' with-members' : ''}`}>
+      <ConnectionBanner />
+      <ServerRail />
+      <ChannelSidebar />
+      <main className="channel-pane">
+        {channelId ? (
+          <ChannelView key={channelId} channelId={channelId} />
+        ) : (
+          <div className="empty-state">
+            <h2>Welcome to Harmony</h2>
+            <p>Pick a server on the left, create one, or join with an invite link.</p>
+          </div>
+        )}
+      </main>
+      {serverId && memberListOpen && <MemberList serverId={serverId} />}
+      <Modals />
+      <Toasts />
+    </div>
+  );
+}

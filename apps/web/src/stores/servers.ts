@@ -1,0 +1,243 @@
+import {
+  ALL_PERMISSIONS,
+  computeBasePermissions,
+  computeChannelPermissions,
+  type Overwrite,
+  Permissions,
+  parsePermissions,
+} from '@harmony/shared';
+import { createStore } from 'zustand/vanilla';
+import type { HarmonyClient } from '../lib/supabase.js';
+import type { Category, Channel, Member, Profile, Role, Server } from '../lib/types.js';
+
+export interface MemberWithProfile extends Member {
+  profile: Profile;
+  roleIds: string[];
+}
+
+interface OverwriteRow {
+  channel_id: string;
+  target_type: 'role' | 'member';
+  target_id: string;
+  allow: number | string;
+  deny: number | string;
+}
+
+export interface ServerDetail {
+  channels: Channel[];
+  categories: Category[];
+  roles: Role[];
+  members: MemberWithProfile[];
+  overwrites: OverwriteRow[];
+}
+
+export interface UnreadState {
+  unread: number;
+  mentions: number;
+  lastMessageSeq: number;
+  lastReadSeq: number;
+}
+
+export interface ServersState {
+  servers: Server[];
+  details: Record<string, ServerDetail>;
+  unread: Record<string, UnreadState>;
+  loaded: boolean;
+  loadServers(): Promise<void>;
+  loadServer(serverId: string): Promise<void>;
+  loadUnread(): Promise<void>;
+  markRead(channelId: string, seq?: number): Promise<void>;
+  createServer(name: string): Promise<string>;
+  joinByInvite(code: string): Promise<string>;
+  createInvite(serverId: string, options?: { maxUses?: number; expiresInSeconds?: number }): Promise<string>;
+  leaveServer(serverId: string): Promise<void>;
+  createChannel(serverId: string, name: string, type: 'text' | 'voice', categoryId?: string): Promise<string>;
+  /** Effective permissions of `profileId` in a channel, by the shared algorithm. */
+  channelPermissions(channelId: string, profileId: string): bigint;
+  serverPermissions(serverId: string, profileId: string): bigint;
+}
+
+const overwriteOf = (row: OverwriteRow | undefined): Overwrite | null =>
+  row ? { allow: parsePermissions(row.allow), deny: parsePermissions(row.deny) } : null;
+
+export function createServersStore(client: HarmonyClient) {
+  return createStore<ServersState>()((set, get) => {
+    const findChannel = (channelId: string) => {
+      for (const [serverId, detail] of Object.entries(get().details)) {
+        const channel = detail.channels.find((c) => c.id === channelId);
+        if (channel) return { serverId, detail, channel };
+      }
+      return null;
+    };
+
+    const memberInput = (serverId: string, detail: ServerDetail, profileId: string) => {
+      const server = get().servers.find((s) => s.id === serverId);
+      const member = detail.members.find((m) => m.profile_id === profileId);
+      if (!server || !member) return null;
+      const everyone = detail.roles.find((r) => r.id === serverId);
+      const roles = detail.roles.filter((r) => member.roleIds.includes(r.id));
+      return {
+        member,
+        roles,
+        base: {
+          isOwner: server.owner_id === profileId,
+          everyone: parsePermissions(everyone?.permissions ?? 0),
+          roles: roles.map((r) => parsePermissions(r.permissions)),
+          timedOut: Boolean(member.timed_out_until && Date.parse(member.timed_out_until) > Date.now()),
+        },
+      };
+    };
+
+    return {
+      servers: [],
+      details: {},
+      unread: {},
+      loaded: false,
+
+      async loadServers() {
+        const { data, error } = await client.from('server_members').select('server:servers(*)');
+        if (error) throw error;
+        const servers = (data ?? []).map((row) => row.server).filter((s): s is Server => Boolean(s));
+        set({ servers: servers.sort((a, b) => a.created_at.localeCompare(b.created_at)), loaded: true });
+      },
+
+      async loadServer(serverId) {
+        const [channels, categories, roles, members, memberRoles, overwrites] = await Promise.all([
+          client.from('channels').select('*').eq('server_id', serverId).order('position'),
+          client.from('channel_categories').select('*').eq('server_id', serverId).order('position'),
+          client.from('roles').select('*').eq('server_id', serverId).order('position', { ascending: false }),
+          client.from('server_members').select('*, profile:profiles(*)').eq('server_id', serverId),
+          client.from('member_roles').select('profile_id, role_id').eq('server_id', serverId),
+          client
+            .from('channel_overwrites')
+            .select('*, channel:channels!inner(server_id)')
+            .eq('channel.server_id', serverId),
+        ]);
+        const failed = [channels, categories, roles, members, memberRoles, overwrites].find((r) => r.error);
+        if (failed?.error) throw failed.error;
+        const rolesByMember = new Map<string, string[]>();
+        for (const row of memberRoles.data ?? []) {
+          rolesByMember.set(row.profile_id, [...(rolesByMember.get(row.profile_id) ?? []), row.role_id]);
+        }
+        const detail: ServerDetail = {
+          channels: channels.data ?? [],
+          categories: categories.data ?? [],
+          roles: roles.data ?? [],
+          members: (members.data ?? []).map((m) => ({
+            ...m,
+            profile: m.profile as Profile,
+            roleIds: rolesByMember.get(m.profile_id) ?? [],
+          })),
+          overwrites: (overwrites.data ?? []) as OverwriteRow[],
+        };
+        set((s) => ({ details: { ...s.details, [serverId]: detail } }));
+      },
+
+      async loadUnread() {
+        const { data, error } = await client.rpc('get_unread_state');
+        if (error) throw error;
+        const unread: Record<string, UnreadState> = {};
+        for (const row of data ?? []) {
+          unread[row.channel_id] = {
+            unread: row.unread_count,
+            mentions: row.mention_count,
+            lastMessageSeq: row.last_message_seq,
+            lastReadSeq: row.last_read_seq,
+          };
+        }
+        set({ unread });
+      },
+
+      async markRead(channelId, seq) {
+        const { error } = await client.rpc('mark_channel_read', { p_channel_id: channelId, p_seq: seq });
+        if (error) throw error;
+        set((s) => {
+          const current = s.unread[channelId];
+          if (!current) return s;
+          const lastReadSeq = seq ?? current.lastMessageSeq;
+          return {
+            unread: { ...s.unread, [channelId]: { ...current, lastReadSeq, unread: 0, mentions: 0 } },
+          };
+        });
+      },
+
+      async createServer(name) {
+        const { data, error } = await client.rpc('create_server', { p_name: name });
+        if (error) throw error;
+        await get().loadServers();
+        return data as string;
+      },
+
+      async joinByInvite(code) {
+        const { data, error } = await client.rpc('join_server_by_invite', { p_code: code });
+        if (error) throw error;
+        await get().loadServers();
+        return data as string;
+      },
+
+      async createInvite(serverId, options = {}) {
+        const { data, error } = await client.rpc('create_invite', {
+          p_server_id: serverId,
+          p_max_uses: options.maxUses,
+          p_expires_in_seconds: options.expiresInSeconds,
+        });
+        if (error) throw error;
+        return data as string;
+      },
+
+      async leaveServer(serverId) {
+        const { error } = await client.rpc('leave_server', { p_server_id: serverId });
+        if (error) throw error;
+        set((s) => ({ servers: s.servers.filter((server) => server.id !== serverId) }));
+      },
+
+      async createChannel(serverId, name, type, categoryId) {
+        const { data, error } = await client.rpc('create_channel', {
+          p_server_id: serverId,
+          p_name: name,
+          p_type: type,
+          p_category_id: categoryId,
+        });
+        if (error) throw error;
+        await get().loadServer(serverId);
+        return data as string;
+      },
+
+      channelPermissions(channelId, profileId) {
+        const found = findChannel(channelId);
+        if (!found) return 0n;
+        const input = memberInput(found.serverId, found.detail, profileId);
+        if (!input) return 0n;
+        const forChannel = found.detail.overwrites.filter((o) => o.channel_id === channelId);
+        const roleOverwrites = forChannel
+          .filter(
+            (o) =>
+              o.target_type === 'role' &&
+              o.target_id !== found.serverId &&
+              input.member.roleIds.includes(o.target_id),
+          )
+          .map((o) => overwriteOf(o) as Overwrite);
+        return computeChannelPermissions({
+          ...input.base,
+          everyoneOverwrite: overwriteOf(
+            forChannel.find((o) => o.target_type === 'role' && o.target_id === found.serverId),
+          ),
+          roleOverwrites,
+          memberOverwrite: overwriteOf(
+            forChannel.find((o) => o.target_type === 'member' && o.target_id === profileId),
+          ),
+        });
+      },
+
+      serverPermissions(serverId, profileId) {
+        const detail = get().details[serverId];
+        const input = detail && memberInput(serverId, detail, profileId);
+        if (!input) return 0n;
+        const base = computeBasePermissions(input.base);
+        // Timed-out members may only look, as in SQL's server_permissions().
+        const limited = input.base.timedOut && base !== ALL_PERMISSIONS;
+        return limited ? base & (Permissions.VIEW_CHANNEL | Permissions.READ_MESSAGE_HISTORY) : base;
+      },
+    };
+  });
+}
