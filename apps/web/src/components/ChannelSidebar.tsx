@@ -27,8 +27,9 @@ function ChannelLink({ channel, serverId }: { channel: Channel; serverId: string
         <span aria-hidden="true">{channel.type === 'voice' ? '🔊' : '#'}</span>
         <span className="channel-name">{channel.name}</span>
         {unread?.mentions ? (
-          <span className="badge" aria-label={`${unread.mentions} mentions`}>
+          <span className="badge">
             {unread.mentions}
+            <span className="sr-only"> mentions</span>
           </span>
         ) : null}
       </button>

@@ -131,7 +131,7 @@ export function Composer({ channelId, channelName }: { channelId: string; channe
         </ul>
       )}
       {suggestions.length > 0 && (
-        <ul className="mention-suggestions" role="listbox" aria-label="Mention suggestions">
+        <ul className="mention-suggestions" aria-label="Mention suggestions">
           {suggestions.map((m) => (
             <li key={m.profile_id}>
               <button

@@ -36,7 +36,8 @@ export function MemberList({ serverId }: { serverId: string }) {
                   const topRole = detail.roles.find((r) => m.roleIds.includes(r.id) && r.color);
                   return (
                     <li key={m.profile_id} className={`member ${status ?? 'offline'}`}>
-                      <span className="presence-dot" aria-label={status ? STATUS_LABEL[status] : 'Offline'} />
+                      <span className="presence-dot" title={status ? STATUS_LABEL[status] : 'Offline'} />
+                      <span className="sr-only">{status ? STATUS_LABEL[status] : 'Offline'}: </span>
                       <span
                         style={
                           topRole ? { color: `#${topRole.color.toString(16).padStart(6, '0')}` } : undefined

@@ -95,7 +95,7 @@ export function MessageList({ channelId }: { channelId: string }) {
               style={{ transform: `translateY(${v.start}px)` }}
             >
               {row.kind === 'day' && (
-                <div className="day-separator" role="separator">
+                <div className="day-separator">
                   <span>{row.label}</span>
                 </div>
               )}

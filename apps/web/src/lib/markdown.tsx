@@ -15,18 +15,22 @@ const INLINE =
  */
 export function renderMarkdown(text: string, mentions: MentionResolver): ReactNode[] {
   const nodes: ReactNode[] = [];
-  const parts = text.split(/```(?:[a-z0-9]*\n)?([\s\S]*?)```/g);
-  parts.forEach((part, index) => {
-    if (index % 2 === 1) {
+  // Odd parts of the split are the insides of ``` fences.
+  let inFence = false;
+  let offset = 0;
+  for (const part of text.split(/```(?:[a-z0-9]*\n)?([\s\S]*?)```/g)) {
+    if (inFence) {
       nodes.push(
-        <pre key={`code-${index}`} className="md-codeblock">
+        <pre key={`code-${offset}`} className="md-codeblock">
           <code>{part}</code>
         </pre>,
       );
     } else {
-      nodes.push(...renderInline(part, mentions, `p${index}`));
+      nodes.push(...renderInline(part, mentions, `p${offset}`));
     }
-  });
+    offset += part.length + 1;
+    inFence = !inFence;
+  }
   return nodes;
 }
 
