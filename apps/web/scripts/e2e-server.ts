@@ -1,0 +1,72 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '@harmony/db';
+import { type LocalStack, startLocalStack } from '@harmony/stack';
+import { createServer } from 'vite';
+
+/**
+ * What the end-to-end tests run against: the same pieces as `pnpm dev` (embedded
+ * PostgreSQL, the stack, Vite) on a throwaway data directory, plus a control endpoint the
+ * tests use to restart the stack (reconnect scenarios). Ports come from the environment
+ * so Playwright knows them.
+ */
+const webPort = Number(process.env.E2E_WEB_PORT ?? 5199);
+const stackPort = Number(process.env.E2E_STACK_PORT ?? 54399);
+const controlPort = Number(process.env.E2E_CONTROL_PORT ?? 5198);
+const dataDir = mkdtempSync(join(tmpdir(), 'harmony-e2e-'));
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  DATABASE_URL: '',
+  HARMONY_PG_DATA: join(dataDir, 'postgres'),
+  HARMONY_PG_PORT: String(await freePort()),
+  HARMONY_STACK_PORT: String(stackPort),
+  HARMONY_STORAGE_DIR: join(dataDir, 'storage'),
+  JWT_SECRET: 'e2e-only-jwt-secret-with-at-least-32-characters',
+  SITE_URL: `http://127.0.0.1:${webPort}`,
+  LOG_LEVEL: 'warn',
+};
+
+let local: LocalStack = await startLocalStack(env);
+process.env.VITE_SUPABASE_URL = local.stack.url;
+process.env.VITE_SUPABASE_ANON_KEY = local.stack.keys.anon;
+const vite = await createServer({
+  root: join(import.meta.dirname, '..'),
+  server: { port: webPort, strictPort: true, host: '127.0.0.1' },
+  logLevel: 'warn',
+});
+await vite.listen();
+
+// POST /restart: stop the API (and PostgreSQL), then start them again on the same ports.
+const control = createHttpServer(async (req, res) => {
+  if (req.method === 'POST' && req.url === '/restart') {
+    await local.stop();
+    local = await startLocalStack(env);
+    res.end('restarted');
+  } else if (req.url === '/keys') {
+    res.setHeader('content-type', 'application/json');
+    res.end(
+      JSON.stringify({
+        url: local.stack.url,
+        anonKey: local.stack.keys.anon,
+        serviceKey: local.stack.keys.serviceRole,
+      }),
+    );
+  } else {
+    res.statusCode = 404;
+    res.end();
+  }
+});
+control.listen(controlPort, '127.0.0.1');
+console.log(`e2e ready: web http://127.0.0.1:${webPort} stack ${local.stack.url}`);
+
+const shutdown = async () => {
+  control.close();
+  await vite.close();
+  await local.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown());
+process.on('SIGTERM', () => void shutdown());
