@@ -9,7 +9,7 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   retries: 0,
   workers: 1,
-  reporter: [['list']],
+  reporter: [['list'], ['./e2e/summary-reporter.ts']],
   outputDir: './test-results',
   use: {
     baseURL: `http://127.0.0.1:${webPort}`,

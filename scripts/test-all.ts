@@ -1,0 +1,36 @@
+import { spawn } from 'node:child_process';
+
+/**
+ * `pnpm test`: every vitest project, then the browser end-to-end tests, then one closing
+ * line with the combined counts. Each runner's own summary line is `N passed, N failed, N skipped`.
+ */
+const SUMMARY = /^(\d+) passed, (\d+) failed, (\d+) skipped$/;
+
+function run(
+  command: string,
+  args: string[],
+  cwd = process.cwd(),
+): Promise<{ code: number; counts: number[] }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
+    let counts = [0, 0, 0];
+    let buffer = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      process.stdout.write(chunk);
+      buffer += chunk.toString();
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      for (const line of lines) {
+        const match = SUMMARY.exec(line.trim());
+        if (match) counts = match.slice(1).map(Number);
+      }
+    });
+    child.on('close', (code) => resolve({ code: code ?? 1, counts }));
+  });
+}
+
+const unit = await run('pnpm', ['exec', 'vitest', 'run']);
+const e2e = await run('pnpm', ['exec', 'playwright', 'test'], 'apps/web');
+const [passed, failed, skipped] = [0, 1, 2].map((i) => (unit.counts[i] ?? 0) + (e2e.counts[i] ?? 0));
+console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(unit.code || e2e.code ? 1 : 0);
