@@ -90,9 +90,6 @@ create table public.channels (
   -- Group DMs: who may rename it and add people.
   owner_id uuid references public.profiles (id) on delete set null,
   icon_url text,
-  -- The per-channel message counter: the trigger that numbers messages increments it.
-  last_message_seq bigint not null default 0,
-  last_message_at timestamptz,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
   constraint channels_server_kinds check (
@@ -102,6 +99,14 @@ create table public.channels (
 );
 create index channels_server_idx on public.channels (server_id, position);
 create index channels_category_idx on public.channels (category_id);
+
+-- The per-channel message counter, bumped by the trigger that numbers messages. Kept out of
+-- channels so that sending a message does not rewrite (and broadcast) the channel row.
+create table public.channel_sequences (
+  channel_id uuid primary key references public.channels (id) on delete cascade,
+  last_seq bigint not null default 0 check (last_seq >= 0),
+  last_message_at timestamptz
+);
 
 -- Who is in a DM or group DM (server channels use server membership instead).
 create table public.channel_recipients (

@@ -104,3 +104,142 @@ export async function bit(db: Session, name: string): Promise<bigint> {
   const { rows } = await db.query<{ v: string }>('select public.permission($1)::text as v', [name]);
   return BigInt(rows[0]?.v ?? '0');
 }
+
+/** Awaits a statement that must fail and returns its PostgreSQL error (SQLSTATE `code`, message). */
+export async function pgError(statement: Promise<unknown>): Promise<{ code?: string; message: string }> {
+  try {
+    await statement;
+  } catch (error) {
+    return error as { code?: string; message: string };
+  }
+  throw new Error('expected the statement to fail, but it succeeded');
+}
+
+/** A mask of the named permissions, computed by the database. */
+export async function bits(db: Session, names: string[]): Promise<bigint> {
+  const { rows } = await db.query<{ v: string }>(
+    'select coalesce(bit_or(public.permission(n)), 0)::text as v from unnest($1::text[]) n',
+    [names],
+  );
+  return BigInt(rows[0]?.v ?? '0');
+}
+
+/** The SQLSTATE and message a query failed with; throws if it succeeded. */
+export async function failure(query: Promise<unknown>): Promise<{ code: string; message: string }> {
+  try {
+    await query;
+  } catch (error) {
+    const { code, message } = error as { code?: string; message: string };
+    return { code: code ?? '', message };
+  }
+  throw new Error('expected the query to fail, but it succeeded');
+}
+
+export const MODERATOR_PERMISSIONS = [
+  'KICK_MEMBERS',
+  'BAN_MEMBERS',
+  'MODERATE_MEMBERS',
+  'MANAGE_NICKNAMES',
+  'MANAGE_ROLES',
+  'MANAGE_CHANNELS',
+  'MANAGE_GUILD',
+  'VIEW_AUDIT_LOG',
+  'MANAGE_GUILD_EXPRESSIONS',
+];
+
+export interface Community {
+  owner: TestUser;
+  /** Holds the Moderator role (MODERATOR_PERMISSIONS, position 5). */
+  moderator: TestUser;
+  /** No roles besides @everyone. */
+  member: TestUser;
+  /** Not in the server. */
+  stranger: TestUser;
+  server: TestServer;
+  modRoleId: string;
+}
+
+/** seedServer plus a moderator, a plain member and a stranger. */
+export async function seedCommunity(db: Session): Promise<Community> {
+  const owner = await createUser(db, 'owner');
+  const moderator = await createUser(db, 'mod');
+  const member = await createUser(db, 'member');
+  const stranger = await createUser(db, 'stranger');
+  const server = await seedServer(db, owner);
+  const modRoleId = await createRole(db, server.serverId, {
+    name: 'Moderator',
+    permissions: await bits(db, MODERATOR_PERMISSIONS),
+    position: 5,
+  });
+  await addMember(db, server.serverId, moderator, [modRoleId]);
+  await addMember(db, server.serverId, member);
+  return { owner, moderator, member, stranger, server, modRoleId };
+}
+
+/** A stored message as the tests look at it (seq as a number). */
+export interface MessageRow {
+  id: string;
+  seq: number;
+  type: string;
+  content: string;
+  mention_profile_ids: string[];
+  mention_role_ids: string[];
+  mention_everyone: boolean;
+}
+
+const MESSAGE_COLUMNS =
+  'id, seq::int as seq, type, content, mention_profile_ids, mention_role_ids, mention_everyone';
+
+/** Sends a message the way supabase-js does (a plain INSERT … RETURNING as the user). */
+export async function sendMessage(
+  user: TestUser,
+  channelId: string,
+  content: string,
+  extra: { replyToId?: string; attachments?: unknown[]; nonce?: string } = {},
+): Promise<MessageRow> {
+  const { rows } = await user.api.query<MessageRow>(
+    `insert into public.messages (channel_id, content, reply_to_id, attachments, nonce)
+     values ($1, $2, $3, $4, $5) returning ${MESSAGE_COLUMNS}`,
+    [
+      channelId,
+      content,
+      extra.replyToId ?? null,
+      JSON.stringify(extra.attachments ?? []),
+      extra.nonce ?? null,
+    ],
+  );
+  return rows[0] as MessageRow;
+}
+
+export async function makeFriends(db: Session, a: TestUser, b: TestUser) {
+  const [low, high] = [a.profileId, b.profileId].sort();
+  await db.query('insert into public.friendships (profile_a, profile_b) values ($1, $2)', [low, high]);
+}
+
+/** Sets a channel overwrite for a role or a member (as the superuser). */
+export async function setOverwrite(
+  db: Session,
+  channelId: string,
+  target: { role: string } | { member: string },
+  bits: { allow?: bigint; deny?: bigint },
+) {
+  const [type, id] = 'role' in target ? ['role', target.role] : ['member', target.member];
+  await db.query(
+    `insert into public.channel_overwrites (channel_id, target_type, target_id, allow, deny)
+     values ($1, $2, $3, $4, $5)
+     on conflict (channel_id, target_type, target_id) do update set allow = excluded.allow, deny = excluded.deny`,
+    [channelId, type, id, (bits.allow ?? 0n).toString(), (bits.deny ?? 0n).toString()],
+  );
+}
+
+/** Calls public.<fn>(args…) as `who` and returns its result. */
+export async function rpc<T = unknown>(who: Requester, fn: string, ...args: unknown[]): Promise<T> {
+  const params = args.map((_, i) => `$${i + 1}`).join(', ');
+  const { rows } = await who.query<{ r: T }>(`select public.${fn}(${params}) as r`, args);
+  return rows[0]?.r as T;
+}
+
+/** Rows of a query as the superuser, to compare the state before and after a refused call. */
+export async function snapshot(db: Session, sql: string, params: unknown[] = []): Promise<unknown[]> {
+  return (await db.query(sql, params)).rows;
+}

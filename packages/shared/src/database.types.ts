@@ -436,6 +436,32 @@ export type Database = {
           },
         ]
       }
+      channel_sequences: {
+        Row: {
+          channel_id: string
+          last_message_at: string | null
+          last_seq: number
+        }
+        Insert: {
+          channel_id: string
+          last_message_at?: string | null
+          last_seq?: number
+        }
+        Update: {
+          channel_id?: string
+          last_message_at?: string | null
+          last_seq?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "channel_sequences_channel_id_fkey"
+            columns: ["channel_id"]
+            isOneToOne: true
+            referencedRelation: "channels"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       channel_slowmode: {
         Row: {
           channel_id: string
@@ -476,8 +502,6 @@ export type Database = {
           icon_url: string | null
           id: string
           is_encrypted: boolean
-          last_message_at: string | null
-          last_message_seq: number
           name: string | null
           nsfw: boolean
           owner_id: string | null
@@ -495,8 +519,6 @@ export type Database = {
           icon_url?: string | null
           id?: string
           is_encrypted?: boolean
-          last_message_at?: string | null
-          last_message_seq?: number
           name?: string | null
           nsfw?: boolean
           owner_id?: string | null
@@ -514,8 +536,6 @@ export type Database = {
           icon_url?: string | null
           id?: string
           is_encrypted?: boolean
-          last_message_at?: string | null
-          last_message_seq?: number
           name?: string | null
           nsfw?: boolean
           owner_id?: string | null
@@ -1070,7 +1090,7 @@ export type Database = {
           pinned_by?: string | null
           reply_to_id?: string | null
           search_vector?: never
-          seq: number
+          seq?: number
           type?: Database["public"]["Enums"]["message_type"]
         }
         Update: {
@@ -1850,6 +1870,10 @@ export type Database = {
         Args: { p_emoji: string; p_message_id: string }
         Returns: boolean
       }
+      can_reply_to: {
+        Args: { p_channel_id: string; p_message_id: string }
+        Returns: boolean
+      }
       channel_name: {
         Args: {
           p_name: string
@@ -2105,8 +2129,6 @@ export type Database = {
           icon_url: string | null
           id: string
           is_encrypted: boolean
-          last_message_at: string | null
-          last_message_seq: number
           name: string | null
           nsfw: boolean
           owner_id: string | null
@@ -2358,6 +2380,7 @@ export type Database = {
         Args: { p_new_owner: string; p_server_id: string }
         Returns: undefined
       }
+      try_uuid: { Args: { p_text: string }; Returns: string }
       unban_member: {
         Args: { p_profile_id: string; p_server_id: string }
         Returns: undefined

@@ -1,3 +1,4 @@
+export type { Database, Json } from './database.types.js';
 export {
   ALL_PERMISSIONS,
   DEFAULT_EVERYONE_PERMISSIONS,
@@ -15,4 +16,3 @@ export {
   type Overwrite,
   permissionsService,
 } from './permissions/compute.js';
-export type { Database, Json } from './database.types.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type TestDatabase, createTestDatabase } from '@harmony/db/testing';
+import { createTestDatabase, type TestDatabase } from '@harmony/db/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generateDatabaseTypes } from '../scripts/typegen.js';
 

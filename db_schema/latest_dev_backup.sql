@@ -1,0 +1,4875 @@
+-- Schema-only dump of a fresh Harmony install (generated: pnpm db:dump; do not edit).
+-- The source of truth is db_schema/init and db_schema/migrations; this file shows the result.
+
+set check_function_bodies = false;
+
+-- Extensions
+
+create extension if not exists pg_trgm with schema extensions;
+
+create extension if not exists pgcrypto with schema extensions;
+
+create extension if not exists "uuid-ossp" with schema extensions;
+
+-- Schemas
+
+create schema if not exists private;
+
+-- Types
+
+create type public.audit_action as enum ('server_update', 'channel_create', 'channel_update', 'channel_delete', 'role_create', 'role_update', 'role_delete', 'member_role_update', 'overwrite_update', 'member_kick', 'member_ban', 'member_unban', 'member_timeout', 'invite_create', 'invite_revoke', 'message_delete', 'message_pin', 'message_unpin', 'emoji_create', 'emoji_delete', 'bot_add', 'bot_remove');
+
+create type public.channel_type as enum ('text', 'voice', 'dm', 'group_dm');
+
+create type public.encryption_mode as enum ('disabled', 'optional', 'required');
+
+create type public.federation_job_status as enum ('pending', 'processing', 'done', 'failed');
+
+create type public.message_type as enum ('default', 'reply', 'member_join', 'pin_notice', 'system');
+
+create type public.notification_level as enum ('all', 'mentions', 'nothing');
+
+create type public.notification_type as enum ('mention', 'reply', 'direct_message', 'friend_request', 'friend_accept', 'server_invite', 'reaction', 'system');
+
+create type public.overwrite_target as enum ('role', 'member');
+
+create type public.presence_status as enum ('online', 'idle', 'dnd', 'invisible', 'offline');
+
+-- Tables
+
+create table private.livekit_config (
+  id boolean default true not null,
+  api_key text not null,
+  api_secret text not null,
+  server_url text not null,
+  updated_at timestamp with time zone default now() not null
+);
+
+create table public.ap_actor_cache (
+  id uuid default gen_random_uuid() not null,
+  actor_uri text not null,
+  profile_id uuid,
+  public_key_pem text,
+  inbox_url text,
+  outbox_url text,
+  shared_inbox_url text,
+  fetched_at timestamp with time zone default now() not null
+);
+
+create table public.audit_log (
+  id bigint generated always as identity not null,
+  server_id uuid not null,
+  actor_id uuid,
+  action public.audit_action not null,
+  target_id uuid,
+  changes jsonb default '{}'::jsonb not null,
+  reason text,
+  created_at timestamp with time zone default now() not null
+);
+
+create table public.bot_server_installs (
+  bot_id uuid not null,
+  server_id uuid not null,
+  permissions bigint default 0 not null,
+  role_id uuid,
+  installed_by uuid,
+  installed_at timestamp with time zone default now() not null
+);
+
+create table public.bot_tokens (
+  id uuid default gen_random_uuid() not null,
+  bot_id uuid not null,
+  token_hash text not null,
+  token_prefix text not null,
+  created_at timestamp with time zone default now() not null,
+  last_used_at timestamp with time zone,
+  revoked_at timestamp with time zone
+);
+
+create table public.bots (
+  id uuid default gen_random_uuid() not null,
+  profile_id uuid not null,
+  owner_id uuid not null,
+  name text not null,
+  description text default ''::text not null,
+  is_public boolean default false not null,
+  created_at timestamp with time zone default now() not null
+);
+
+create table public.channel_categories (
+  id uuid default gen_random_uuid() not null,
+  server_id uuid not null,
+  name text not null,
+  "position" integer default 0 not null,
+  created_at timestamp with time zone default now() not null
+);
+
+create table public.channel_notification_settings (
+  profile_id uuid not null,
+  channel_id uuid not null,
+  level public.notification_level,
+  muted_until timestamp with time zone
+);
+
+create table public.channel_overwrites (
+  channel_id uuid not null,
+  target_type public.overwrite_target not null,
+  target_id uuid not null,
+  allow bigint default 0 not null,
+  deny bigint default 0 not null
+);
+
+create table public.channel_recipients (
+  channel_id uuid not null,
+  profile_id uuid not null,
+  added_at timestamp with time zone default now() not null,
+  closed boolean default false not null
+);
+
+create table public.channel_sequences (
+  channel_id uuid not null,
+  last_seq bigint default 0 not null,
+  last_message_at timestamp with time zone
+);
+
+create table public.channel_slowmode (
+  channel_id uuid not null,
+  profile_id uuid not null,
+  last_message_at timestamp with time zone not null
+);
+
+create table public.channels (
+  id uuid default gen_random_uuid() not null,
+  server_id uuid,
+  category_id uuid,
+  type public.channel_type default 'text'::public.channel_type not null,
+  name text,
+  topic text,
+  "position" integer default 0 not null,
+  slowmode_seconds integer default 0 not null,
+  nsfw boolean default false not null,
+  is_encrypted boolean default false not null,
+  user_limit integer default 0 not null,
+  owner_id uuid,
+  icon_url text,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null
+);
+
+create table public.custom_emojis (
+  id uuid default gen_random_uuid() not null,
+  server_id uuid not null,
+  name text not null,
+  image_path text not null,
+  animated boolean default false not null,
+  created_by uuid,
+  created_at timestamp with time zone default now() not null
+);
+
+create table public.device_one_time_keys (
+  device_id uuid not null,
+  key_id text not null,
+  public_key text not null,
+  created_at timestamp with time zone default now() not null,
+  claimed_at timestamp with time zone,
+  claimed_by uuid
+);
+
+create table public.federated_instances (
+  id uuid default gen_random_uuid() not null,
+  domain text not null,
+  software text,
+  software_version text,
+  status text default 'active'::text not null,
+  trusted boolean default false not null,
+  shared_inbox_url text,
+  last_seen_at timestamp with time zone,
+  created_at timestamp with time zone default now() not null
+);
+
+create table public.federation_jobs (
+  id bigint generated always as identity not null,
+  kind text not null,
+  payload jsonb default '{}'::jsonb not null,
+  target_domain text,
+  status public.federation_job_status default 'pending'::public.federation_job_status not null,
+  attempts integer default 0 not null,
+  max_attempts integer default 8 not null,
+  next_attempt_at timestamp with time zone default now() not null,
+  last_error text,
+  created_at timestamp with time zone default now() not null,
+  locked_at timestamp with time zone,
+  locked_by text
+);
+
+create table public.friend_requests (
+  id uuid default gen_random_uuid() not null,
+  sender_id uuid not null,
+  recipient_id uuid not null,
+  created_at timestamp with time zone default now() not null
+);
+
+create table public.friendships (
+  profile_a uuid not null,
+  profile_b uuid not null,
+  created_at timestamp with time zone default now() not null
+);
+
+create table public.invites (
+  code text not null,
+  server_id uuid not null,
+  channel_id uuid,
+  inviter_id uuid,
+  max_uses integer,
+  uses integer default 0 not null,
+  expires_at timestamp with time zone,
+  revoked_at timestamp with time zone,
+  created_at timestamp with time zone default now() not null
+);
+
+create table public.megolm_session_shares (
+  id uuid default gen_random_uuid() not null,
+  channel_id uuid not null,
+  session_id text not null,
+  sender_device_id uuid not null,
+  recipient_device_id uuid not null,
+  encrypted_session_key text not null,
+  created_at timestamp with time zone default now() not null
+);
+
+create table public.member_roles (
+  server_id uuid not null,
+  profile_id uuid not null,
+  role_id uuid not null
+);
+
+create table public.message_reactions (
+  message_id uuid not null,
+  profile_id uuid not null,
+  emoji text not null,
+  created_at timestamp with time zone default now() not null
+);
+
+create table public.messages (
+  id uuid default gen_random_uuid() not null,
+  channel_id uuid not null,
+  seq bigint default 0 not null,
+  author_id uuid,
+  type public.message_type default 'default'::public.message_type not null,
+  content text default ''::text not null,
+  reply_to_id uuid,
+  attachments jsonb default '[]'::jsonb not null,
+  embeds jsonb default '[]'::jsonb not null,
+  mention_profile_ids uuid[] default '{}'::uuid[] not null,
+  mention_role_ids uuid[] default '{}'::uuid[] not null,
+  mention_everyone boolean default false not null,
+  nonce text,
+  edited_at timestamp with time zone,
+  deleted_at timestamp with time zone,
+  pinned_at timestamp with time zone,
+  pinned_by uuid,
+  created_at timestamp with time zone default now() not null,
+  search_vector tsvector generated always as (to_tsvector('simple'::regconfig, content)) stored
+);
+
+create table public.notifications (
+  id uuid default gen_random_uuid() not null,
+  recipient_id uuid not null,
+  type public.notification_type not null,
+  actor_id uuid,
+  server_id uuid,
+  channel_id uuid,
+  message_id uuid,
+  data jsonb default '{}'::jsonb not null,
+  read_at timestamp with time zone,
+  created_at timestamp with time zone default now() not null
+);
+
+create table public.profiles (
+  id uuid default gen_random_uuid() not null,
+  user_id uuid,
+  username text not null,
+  domain text,
+  display_name text,
+  avatar_url text,
+  banner_url text,
+  bio text default ''::text not null,
+  status public.presence_status default 'offline'::public.presence_status not null,
+  custom_status text,
+  custom_status_emoji text,
+  custom_status_expires_at timestamp with time zone,
+  last_seen_at timestamp with time zone,
+  is_bot boolean default false not null,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  pronouns text
+);
+
+create table public.read_states (
+  profile_id uuid not null,
+  channel_id uuid not null,
+  last_read_seq bigint default 0 not null,
+  updated_at timestamp with time zone default now() not null
+);
+
+create table public.roles (
+  id uuid default gen_random_uuid() not null,
+  server_id uuid not null,
+  name text not null,
+  color integer default 0 not null,
+  "position" integer default 1 not null,
+  permissions bigint default 0 not null,
+  hoist boolean default false not null,
+  mentionable boolean default false not null,
+  created_at timestamp with time zone default now() not null
+);
+
+create table public.server_activity_daily (
+  server_id uuid not null,
+  day date not null,
+  message_count integer default 0 not null,
+  active_members integer default 0 not null
+);
+
+create table public.server_bans (
+  server_id uuid not null,
+  profile_id uuid not null,
+  reason text,
+  banned_by uuid,
+  created_at timestamp with time zone default now() not null
+);
+
+create table public.server_federation (
+  server_id uuid not null,
+  federated boolean default false not null,
+  ap_group_uri text,
+  updated_at timestamp with time zone default now() not null
+);
+
+create table public.server_members (
+  server_id uuid not null,
+  profile_id uuid not null,
+  nickname text,
+  joined_at timestamp with time zone default now() not null,
+  timed_out_until timestamp with time zone,
+  notification_level public.notification_level
+);
+
+create table public.servers (
+  id uuid default gen_random_uuid() not null,
+  name text not null,
+  description text,
+  owner_id uuid not null,
+  icon_url text,
+  banner_url text,
+  is_public boolean default false not null,
+  default_notification_level public.notification_level default 'mentions'::public.notification_level not null,
+  encryption_mode public.encryption_mode default 'disabled'::public.encryption_mode not null,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null
+);
+
+create table public.user_blocks (
+  blocker_id uuid not null,
+  blocked_id uuid not null,
+  created_at timestamp with time zone default now() not null
+);
+
+create table public.user_devices (
+  id uuid default gen_random_uuid() not null,
+  profile_id uuid not null,
+  device_name text not null,
+  identity_key text not null,
+  signing_key text not null,
+  created_at timestamp with time zone default now() not null,
+  last_seen_at timestamp with time zone,
+  revoked_at timestamp with time zone
+);
+
+create table public.user_settings (
+  profile_id uuid not null,
+  preferred_status public.presence_status default 'online'::public.presence_status not null,
+  friend_requests_from text default 'everyone'::text not null,
+  allow_dms_from_server_members boolean default true not null,
+  theme text default 'dark'::text not null,
+  locale text default 'en'::text not null,
+  updated_at timestamp with time zone default now() not null
+);
+
+-- Constraints
+
+alter table only private.livekit_config add constraint livekit_config_api_key_check CHECK (((char_length(api_key) >= 1) AND (char_length(api_key) <= 256)));
+
+alter table only private.livekit_config add constraint livekit_config_api_secret_check CHECK (((char_length(api_secret) >= 1) AND (char_length(api_secret) <= 1024)));
+
+alter table only private.livekit_config add constraint livekit_config_id_check CHECK (id);
+
+alter table only private.livekit_config add constraint livekit_config_pkey PRIMARY KEY (id);
+
+alter table only private.livekit_config add constraint livekit_config_server_url_check CHECK ((server_url ~ '^(wss?|https?)://'::text));
+
+alter table only public.ap_actor_cache add constraint ap_actor_cache_actor_uri_check CHECK ((actor_uri ~ '^https?://'::text));
+
+alter table only public.ap_actor_cache add constraint ap_actor_cache_actor_uri_key UNIQUE (actor_uri);
+
+alter table only public.ap_actor_cache add constraint ap_actor_cache_inbox_url_check CHECK ((inbox_url ~ '^https?://'::text));
+
+alter table only public.ap_actor_cache add constraint ap_actor_cache_outbox_url_check CHECK ((outbox_url ~ '^https?://'::text));
+
+alter table only public.ap_actor_cache add constraint ap_actor_cache_pkey PRIMARY KEY (id);
+
+alter table only public.ap_actor_cache add constraint ap_actor_cache_profile_id_key UNIQUE (profile_id);
+
+alter table only public.ap_actor_cache add constraint ap_actor_cache_shared_inbox_url_check CHECK ((shared_inbox_url ~ '^https?://'::text));
+
+alter table only public.audit_log add constraint audit_log_pkey PRIMARY KEY (id);
+
+alter table only public.bot_server_installs add constraint bot_server_installs_permissions_check CHECK ((permissions >= 0));
+
+alter table only public.bot_server_installs add constraint bot_server_installs_pkey PRIMARY KEY (bot_id, server_id);
+
+alter table only public.bot_tokens add constraint bot_tokens_pkey PRIMARY KEY (id);
+
+alter table only public.bot_tokens add constraint bot_tokens_token_hash_check CHECK ((token_hash ~ '^[0-9a-f]{64}$'::text));
+
+alter table only public.bot_tokens add constraint bot_tokens_token_hash_key UNIQUE (token_hash);
+
+alter table only public.bot_tokens add constraint bot_tokens_token_prefix_check CHECK ((char_length(token_prefix) = 8));
+
+alter table only public.bots add constraint bots_description_check CHECK ((char_length(description) <= 400));
+
+alter table only public.bots add constraint bots_name_check CHECK (((char_length(btrim(name)) >= 1) AND (char_length(btrim(name)) <= 64)));
+
+alter table only public.bots add constraint bots_pkey PRIMARY KEY (id);
+
+alter table only public.bots add constraint bots_profile_id_key UNIQUE (profile_id);
+
+alter table only public.channel_categories add constraint channel_categories_name_check CHECK (((char_length(btrim(name)) >= 1) AND (char_length(btrim(name)) <= 100)));
+
+alter table only public.channel_categories add constraint channel_categories_pkey PRIMARY KEY (id);
+
+alter table only public.channel_notification_settings add constraint channel_notification_settings_pkey PRIMARY KEY (profile_id, channel_id);
+
+alter table only public.channel_overwrites add constraint channel_overwrites_allow_check CHECK ((allow >= 0));
+
+alter table only public.channel_overwrites add constraint channel_overwrites_deny_check CHECK ((deny >= 0));
+
+alter table only public.channel_overwrites add constraint channel_overwrites_disjoint CHECK (((allow & deny) = 0));
+
+alter table only public.channel_overwrites add constraint channel_overwrites_pkey PRIMARY KEY (channel_id, target_type, target_id);
+
+alter table only public.channel_recipients add constraint channel_recipients_pkey PRIMARY KEY (channel_id, profile_id);
+
+alter table only public.channel_sequences add constraint channel_sequences_last_seq_check CHECK ((last_seq >= 0));
+
+alter table only public.channel_sequences add constraint channel_sequences_pkey PRIMARY KEY (channel_id);
+
+alter table only public.channel_slowmode add constraint channel_slowmode_pkey PRIMARY KEY (channel_id, profile_id);
+
+alter table only public.channels add constraint channels_name_check CHECK (((char_length(btrim(name)) >= 1) AND (char_length(btrim(name)) <= 100)));
+
+alter table only public.channels add constraint channels_named CHECK (((type = 'dm'::public.channel_type) OR (name IS NOT NULL)));
+
+alter table only public.channels add constraint channels_pkey PRIMARY KEY (id);
+
+alter table only public.channels add constraint channels_server_kinds CHECK (((server_id IS NULL) = (type = ANY (ARRAY['dm'::public.channel_type, 'group_dm'::public.channel_type]))));
+
+alter table only public.channels add constraint channels_slowmode_seconds_check CHECK (((slowmode_seconds >= 0) AND (slowmode_seconds <= 21600)));
+
+alter table only public.channels add constraint channels_topic_check CHECK ((char_length(topic) <= 1024));
+
+alter table only public.channels add constraint channels_user_limit_check CHECK (((user_limit >= 0) AND (user_limit <= 99)));
+
+alter table only public.custom_emojis add constraint custom_emojis_name_check CHECK ((name ~ '^[A-Za-z0-9_]{2,32}$'::text));
+
+alter table only public.custom_emojis add constraint custom_emojis_name_key UNIQUE (server_id, name);
+
+alter table only public.custom_emojis add constraint custom_emojis_pkey PRIMARY KEY (id);
+
+alter table only public.device_one_time_keys add constraint device_one_time_keys_key_id_check CHECK (((char_length(key_id) >= 1) AND (char_length(key_id) <= 64)));
+
+alter table only public.device_one_time_keys add constraint device_one_time_keys_pkey PRIMARY KEY (device_id, key_id);
+
+alter table only public.device_one_time_keys add constraint device_one_time_keys_public_key_check CHECK (((char_length(public_key) >= 16) AND (char_length(public_key) <= 256)));
+
+alter table only public.federated_instances add constraint federated_instances_blocked_untrusted CHECK (((status = 'active'::text) OR (NOT trusted)));
+
+alter table only public.federated_instances add constraint federated_instances_domain_check CHECK (((domain ~ '^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?$'::text) AND (char_length(domain) <= 253)));
+
+alter table only public.federated_instances add constraint federated_instances_domain_key UNIQUE (domain);
+
+alter table only public.federated_instances add constraint federated_instances_pkey PRIMARY KEY (id);
+
+alter table only public.federated_instances add constraint federated_instances_shared_inbox_url_check CHECK ((shared_inbox_url ~ '^https?://'::text));
+
+alter table only public.federated_instances add constraint federated_instances_software_check CHECK ((char_length(software) <= 64));
+
+alter table only public.federated_instances add constraint federated_instances_software_version_check CHECK ((char_length(software_version) <= 64));
+
+alter table only public.federated_instances add constraint federated_instances_status_check CHECK ((status = ANY (ARRAY['active'::text, 'blocked'::text])));
+
+alter table only public.federation_jobs add constraint federation_jobs_attempts_check CHECK ((attempts >= 0));
+
+alter table only public.federation_jobs add constraint federation_jobs_kind_check CHECK ((kind ~ '^[a-z][a-z0-9_.]{0,63}$'::text));
+
+alter table only public.federation_jobs add constraint federation_jobs_lock_consistent CHECK (((status = 'processing'::public.federation_job_status) = (locked_at IS NOT NULL)));
+
+alter table only public.federation_jobs add constraint federation_jobs_max_attempts_check CHECK (((max_attempts >= 1) AND (max_attempts <= 100)));
+
+alter table only public.federation_jobs add constraint federation_jobs_payload_check CHECK ((jsonb_typeof(payload) = 'object'::text));
+
+alter table only public.federation_jobs add constraint federation_jobs_pkey PRIMARY KEY (id);
+
+alter table only public.friend_requests add constraint friend_requests_not_self CHECK ((sender_id <> recipient_id));
+
+alter table only public.friend_requests add constraint friend_requests_pair_key UNIQUE (sender_id, recipient_id);
+
+alter table only public.friend_requests add constraint friend_requests_pkey PRIMARY KEY (id);
+
+alter table only public.friendships add constraint friendships_ordered CHECK ((profile_a < profile_b));
+
+alter table only public.friendships add constraint friendships_pkey PRIMARY KEY (profile_a, profile_b);
+
+alter table only public.invites add constraint invites_code_check CHECK ((code ~ '^[A-Za-z0-9]{6,16}$'::text));
+
+alter table only public.invites add constraint invites_max_uses_check CHECK ((max_uses > 0));
+
+alter table only public.invites add constraint invites_pkey PRIMARY KEY (code);
+
+alter table only public.invites add constraint invites_uses_check CHECK ((uses >= 0));
+
+alter table only public.invites add constraint invites_uses_within_max CHECK (((max_uses IS NULL) OR (uses <= max_uses)));
+
+alter table only public.megolm_session_shares add constraint megolm_session_shares_encrypted_session_key_check CHECK (((char_length(encrypted_session_key) >= 1) AND (char_length(encrypted_session_key) <= 8192)));
+
+alter table only public.megolm_session_shares add constraint megolm_session_shares_once UNIQUE (recipient_device_id, channel_id, session_id);
+
+alter table only public.megolm_session_shares add constraint megolm_session_shares_pkey PRIMARY KEY (id);
+
+alter table only public.megolm_session_shares add constraint megolm_session_shares_session_id_check CHECK (((char_length(session_id) >= 1) AND (char_length(session_id) <= 128)));
+
+alter table only public.member_roles add constraint member_roles_pkey PRIMARY KEY (server_id, profile_id, role_id);
+
+alter table only public.message_reactions add constraint message_reactions_emoji_check CHECK (((char_length(emoji) >= 1) AND (char_length(emoji) <= 100)));
+
+alter table only public.message_reactions add constraint message_reactions_pkey PRIMARY KEY (message_id, emoji, profile_id);
+
+alter table only public.messages add constraint messages_attachments_check CHECK ((jsonb_typeof(attachments) = 'array'::text));
+
+alter table only public.messages add constraint messages_channel_seq_key UNIQUE (channel_id, seq);
+
+alter table only public.messages add constraint messages_content_check CHECK ((char_length(content) <= 4000));
+
+alter table only public.messages add constraint messages_embeds_check CHECK ((jsonb_typeof(embeds) = 'array'::text));
+
+alter table only public.messages add constraint messages_has_body CHECK (((deleted_at IS NOT NULL) OR (type <> 'default'::public.message_type) OR (content <> ''::text) OR (attachments <> '[]'::jsonb)));
+
+alter table only public.messages add constraint messages_nonce_check CHECK ((char_length(nonce) <= 64));
+
+alter table only public.messages add constraint messages_pkey PRIMARY KEY (id);
+
+alter table only public.notifications add constraint notifications_data_check CHECK ((jsonb_typeof(data) = 'object'::text));
+
+alter table only public.notifications add constraint notifications_pkey PRIMARY KEY (id);
+
+alter table only public.profiles add constraint profiles_bio_length CHECK ((char_length(bio) <= 1000));
+
+alter table only public.profiles add constraint profiles_custom_status_length CHECK ((char_length(custom_status) <= 128));
+
+alter table only public.profiles add constraint profiles_display_name_length CHECK (((char_length(display_name) >= 1) AND (char_length(display_name) <= 64)));
+
+alter table only public.profiles add constraint profiles_local_or_remote CHECK ((((user_id IS NULL) = (domain IS NOT NULL)) OR is_bot));
+
+alter table only public.profiles add constraint profiles_pkey PRIMARY KEY (id);
+
+alter table only public.profiles add constraint profiles_pronouns_length CHECK ((char_length(pronouns) <= 40));
+
+alter table only public.profiles add constraint profiles_user_id_key UNIQUE (user_id);
+
+alter table only public.profiles add constraint profiles_username_format CHECK ((username ~ '^[a-z0-9_.]{2,32}$'::text));
+
+alter table only public.read_states add constraint read_states_last_read_seq_check CHECK ((last_read_seq >= 0));
+
+alter table only public.read_states add constraint read_states_pkey PRIMARY KEY (profile_id, channel_id);
+
+alter table only public.roles add constraint roles_color_check CHECK (((color >= 0) AND (color <= 16777215)));
+
+alter table only public.roles add constraint roles_everyone_position CHECK (((id = server_id) = ("position" = 0)));
+
+alter table only public.roles add constraint roles_name_check CHECK (((char_length(btrim(name)) >= 1) AND (char_length(btrim(name)) <= 100)));
+
+alter table only public.roles add constraint roles_permissions_check CHECK ((permissions >= 0));
+
+alter table only public.roles add constraint roles_pkey PRIMARY KEY (id);
+
+alter table only public.roles add constraint roles_position_check CHECK (("position" >= 0));
+
+alter table only public.server_activity_daily add constraint server_activity_daily_active_members_check CHECK ((active_members >= 0));
+
+alter table only public.server_activity_daily add constraint server_activity_daily_message_count_check CHECK ((message_count >= 0));
+
+alter table only public.server_activity_daily add constraint server_activity_daily_pkey PRIMARY KEY (server_id, day);
+
+alter table only public.server_bans add constraint server_bans_pkey PRIMARY KEY (server_id, profile_id);
+
+alter table only public.server_bans add constraint server_bans_reason_check CHECK ((char_length(reason) <= 512));
+
+alter table only public.server_federation add constraint server_federation_ap_group_uri_check CHECK ((ap_group_uri ~ '^https?://'::text));
+
+alter table only public.server_federation add constraint server_federation_ap_group_uri_key UNIQUE (ap_group_uri);
+
+alter table only public.server_federation add constraint server_federation_pkey PRIMARY KEY (server_id);
+
+alter table only public.server_federation add constraint server_federation_uri_when_federated CHECK (((NOT federated) OR (ap_group_uri IS NOT NULL)));
+
+alter table only public.server_members add constraint server_members_nickname_check CHECK (((char_length(btrim(nickname)) >= 1) AND (char_length(btrim(nickname)) <= 32)));
+
+alter table only public.server_members add constraint server_members_pkey PRIMARY KEY (server_id, profile_id);
+
+alter table only public.servers add constraint servers_description_check CHECK ((char_length(description) <= 1000));
+
+alter table only public.servers add constraint servers_name_check CHECK (((char_length(btrim(name)) >= 1) AND (char_length(btrim(name)) <= 100)));
+
+alter table only public.servers add constraint servers_pkey PRIMARY KEY (id);
+
+alter table only public.user_blocks add constraint user_blocks_not_self CHECK ((blocker_id <> blocked_id));
+
+alter table only public.user_blocks add constraint user_blocks_pkey PRIMARY KEY (blocker_id, blocked_id);
+
+alter table only public.user_devices add constraint user_devices_device_name_check CHECK (((char_length(btrim(device_name)) >= 1) AND (char_length(btrim(device_name)) <= 64)));
+
+alter table only public.user_devices add constraint user_devices_identity_key UNIQUE (profile_id, identity_key);
+
+alter table only public.user_devices add constraint user_devices_identity_key_check CHECK (((char_length(identity_key) >= 16) AND (char_length(identity_key) <= 256)));
+
+alter table only public.user_devices add constraint user_devices_pkey PRIMARY KEY (id);
+
+alter table only public.user_devices add constraint user_devices_signing_key_check CHECK (((char_length(signing_key) >= 16) AND (char_length(signing_key) <= 256)));
+
+alter table only public.user_settings add constraint user_settings_friend_requests_from_check CHECK ((friend_requests_from = ANY (ARRAY['everyone'::text, 'friends_of_friends'::text, 'nobody'::text])));
+
+alter table only public.user_settings add constraint user_settings_pkey PRIMARY KEY (profile_id);
+
+alter table only public.user_settings add constraint user_settings_theme_check CHECK ((theme = ANY (ARRAY['dark'::text, 'light'::text, 'system'::text])));
+
+alter table only public.ap_actor_cache add constraint ap_actor_cache_profile_id_fkey FOREIGN KEY (profile_id) REFERENCES public.profiles(id) ON DELETE SET NULL;
+
+alter table only public.audit_log add constraint audit_log_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES public.profiles(id) ON DELETE SET NULL;
+
+alter table only public.audit_log add constraint audit_log_server_id_fkey FOREIGN KEY (server_id) REFERENCES public.servers(id) ON DELETE CASCADE;
+
+alter table only public.bot_server_installs add constraint bot_server_installs_bot_id_fkey FOREIGN KEY (bot_id) REFERENCES public.bots(id) ON DELETE CASCADE;
+
+alter table only public.bot_server_installs add constraint bot_server_installs_installed_by_fkey FOREIGN KEY (installed_by) REFERENCES public.profiles(id) ON DELETE SET NULL;
+
+alter table only public.bot_server_installs add constraint bot_server_installs_role_id_fkey FOREIGN KEY (role_id) REFERENCES public.roles(id) ON DELETE SET NULL;
+
+alter table only public.bot_server_installs add constraint bot_server_installs_server_id_fkey FOREIGN KEY (server_id) REFERENCES public.servers(id) ON DELETE CASCADE;
+
+alter table only public.bot_tokens add constraint bot_tokens_bot_id_fkey FOREIGN KEY (bot_id) REFERENCES public.bots(id) ON DELETE CASCADE;
+
+alter table only public.bots add constraint bots_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
+
+alter table only public.bots add constraint bots_profile_id_fkey FOREIGN KEY (profile_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
+
+alter table only public.channel_categories add constraint channel_categories_server_id_fkey FOREIGN KEY (server_id) REFERENCES public.servers(id) ON DELETE CASCADE;
+
+alter table only public.channel_notification_settings add constraint channel_notification_settings_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES public.channels(id) ON DELETE CASCADE;
+
+alter table only public.channel_notification_settings add constraint channel_notification_settings_profile_id_fkey FOREIGN KEY (profile_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
+
+alter table only public.channel_overwrites add constraint channel_overwrites_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES public.channels(id) ON DELETE CASCADE;
+
+alter table only public.channel_recipients add constraint channel_recipients_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES public.channels(id) ON DELETE CASCADE;
+
+alter table only public.channel_recipients add constraint channel_recipients_profile_id_fkey FOREIGN KEY (profile_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
+
+alter table only public.channel_sequences add constraint channel_sequences_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES public.channels(id) ON DELETE CASCADE;
+
+alter table only public.channel_slowmode add constraint channel_slowmode_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES public.channels(id) ON DELETE CASCADE;
+
+alter table only public.channel_slowmode add constraint channel_slowmode_profile_id_fkey FOREIGN KEY (profile_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
+
+alter table only public.channels add constraint channels_category_id_fkey FOREIGN KEY (category_id) REFERENCES public.channel_categories(id) ON DELETE SET NULL;
+
+alter table only public.channels add constraint channels_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES public.profiles(id) ON DELETE SET NULL;
+
+alter table only public.channels add constraint channels_server_id_fkey FOREIGN KEY (server_id) REFERENCES public.servers(id) ON DELETE CASCADE;
+
+alter table only public.custom_emojis add constraint custom_emojis_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.profiles(id) ON DELETE SET NULL;
+
+alter table only public.custom_emojis add constraint custom_emojis_server_id_fkey FOREIGN KEY (server_id) REFERENCES public.servers(id) ON DELETE CASCADE;
+
+alter table only public.device_one_time_keys add constraint device_one_time_keys_claimed_by_fkey FOREIGN KEY (claimed_by) REFERENCES public.profiles(id) ON DELETE SET NULL;
+
+alter table only public.device_one_time_keys add constraint device_one_time_keys_device_id_fkey FOREIGN KEY (device_id) REFERENCES public.user_devices(id) ON DELETE CASCADE;
+
+alter table only public.friend_requests add constraint friend_requests_recipient_id_fkey FOREIGN KEY (recipient_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
+
+alter table only public.friend_requests add constraint friend_requests_sender_id_fkey FOREIGN KEY (sender_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
+
+alter table only public.friendships add constraint friendships_profile_a_fkey FOREIGN KEY (profile_a) REFERENCES public.profiles(id) ON DELETE CASCADE;
+
+alter table only public.friendships add constraint friendships_profile_b_fkey FOREIGN KEY (profile_b) REFERENCES public.profiles(id) ON DELETE CASCADE;
+
+alter table only public.invites add constraint invites_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES public.channels(id) ON DELETE SET NULL;
+
+alter table only public.invites add constraint invites_inviter_id_fkey FOREIGN KEY (inviter_id) REFERENCES public.profiles(id) ON DELETE SET NULL;
+
+alter table only public.invites add constraint invites_server_id_fkey FOREIGN KEY (server_id) REFERENCES public.servers(id) ON DELETE CASCADE;
+
+alter table only public.megolm_session_shares add constraint megolm_session_shares_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES public.channels(id) ON DELETE CASCADE;
+
+alter table only public.megolm_session_shares add constraint megolm_session_shares_recipient_device_id_fkey FOREIGN KEY (recipient_device_id) REFERENCES public.user_devices(id) ON DELETE CASCADE;
+
+alter table only public.megolm_session_shares add constraint megolm_session_shares_sender_device_id_fkey FOREIGN KEY (sender_device_id) REFERENCES public.user_devices(id) ON DELETE CASCADE;
+
+alter table only public.member_roles add constraint member_roles_role_id_fkey FOREIGN KEY (role_id) REFERENCES public.roles(id) ON DELETE CASCADE;
+
+alter table only public.member_roles add constraint member_roles_server_id_profile_id_fkey FOREIGN KEY (server_id, profile_id) REFERENCES public.server_members(server_id, profile_id) ON DELETE CASCADE;
+
+alter table only public.message_reactions add constraint message_reactions_message_id_fkey FOREIGN KEY (message_id) REFERENCES public.messages(id) ON DELETE CASCADE;
+
+alter table only public.message_reactions add constraint message_reactions_profile_id_fkey FOREIGN KEY (profile_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
+
+alter table only public.messages add constraint messages_author_id_fkey FOREIGN KEY (author_id) REFERENCES public.profiles(id) ON DELETE SET NULL;
+
+alter table only public.messages add constraint messages_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES public.channels(id) ON DELETE CASCADE;
+
+alter table only public.messages add constraint messages_pinned_by_fkey FOREIGN KEY (pinned_by) REFERENCES public.profiles(id) ON DELETE SET NULL;
+
+alter table only public.messages add constraint messages_reply_to_id_fkey FOREIGN KEY (reply_to_id) REFERENCES public.messages(id) ON DELETE SET NULL;
+
+alter table only public.notifications add constraint notifications_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES public.profiles(id) ON DELETE SET NULL;
+
+alter table only public.notifications add constraint notifications_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES public.channels(id) ON DELETE CASCADE;
+
+alter table only public.notifications add constraint notifications_message_id_fkey FOREIGN KEY (message_id) REFERENCES public.messages(id) ON DELETE CASCADE;
+
+alter table only public.notifications add constraint notifications_recipient_id_fkey FOREIGN KEY (recipient_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
+
+alter table only public.notifications add constraint notifications_server_id_fkey FOREIGN KEY (server_id) REFERENCES public.servers(id) ON DELETE CASCADE;
+
+alter table only public.profiles add constraint profiles_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+alter table only public.read_states add constraint read_states_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES public.channels(id) ON DELETE CASCADE;
+
+alter table only public.read_states add constraint read_states_profile_id_fkey FOREIGN KEY (profile_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
+
+alter table only public.roles add constraint roles_server_id_fkey FOREIGN KEY (server_id) REFERENCES public.servers(id) ON DELETE CASCADE;
+
+alter table only public.server_activity_daily add constraint server_activity_daily_server_id_fkey FOREIGN KEY (server_id) REFERENCES public.servers(id) ON DELETE CASCADE;
+
+alter table only public.server_bans add constraint server_bans_banned_by_fkey FOREIGN KEY (banned_by) REFERENCES public.profiles(id) ON DELETE SET NULL;
+
+alter table only public.server_bans add constraint server_bans_profile_id_fkey FOREIGN KEY (profile_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
+
+alter table only public.server_bans add constraint server_bans_server_id_fkey FOREIGN KEY (server_id) REFERENCES public.servers(id) ON DELETE CASCADE;
+
+alter table only public.server_federation add constraint server_federation_server_id_fkey FOREIGN KEY (server_id) REFERENCES public.servers(id) ON DELETE CASCADE;
+
+alter table only public.server_members add constraint server_members_profile_id_fkey FOREIGN KEY (profile_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
+
+alter table only public.server_members add constraint server_members_server_id_fkey FOREIGN KEY (server_id) REFERENCES public.servers(id) ON DELETE CASCADE;
+
+alter table only public.servers add constraint servers_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES public.profiles(id);
+
+alter table only public.user_blocks add constraint user_blocks_blocked_id_fkey FOREIGN KEY (blocked_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
+
+alter table only public.user_blocks add constraint user_blocks_blocker_id_fkey FOREIGN KEY (blocker_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
+
+alter table only public.user_devices add constraint user_devices_profile_id_fkey FOREIGN KEY (profile_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
+
+alter table only public.user_settings add constraint user_settings_profile_id_fkey FOREIGN KEY (profile_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
+
+-- Indexes
+
+CREATE INDEX ap_actor_cache_fetched_idx ON public.ap_actor_cache USING btree (fetched_at);
+
+CREATE INDEX audit_log_server_idx ON public.audit_log USING btree (server_id, id DESC);
+
+CREATE INDEX bot_server_installs_server_idx ON public.bot_server_installs USING btree (server_id);
+
+CREATE INDEX bot_tokens_bot_idx ON public.bot_tokens USING btree (bot_id);
+
+CREATE INDEX bots_owner_idx ON public.bots USING btree (owner_id);
+
+CREATE INDEX channel_categories_server_idx ON public.channel_categories USING btree (server_id, "position");
+
+CREATE INDEX channel_notification_settings_channel_idx ON public.channel_notification_settings USING btree (channel_id);
+
+CREATE INDEX channel_overwrites_target_idx ON public.channel_overwrites USING btree (target_id);
+
+CREATE INDEX channel_recipients_profile_idx ON public.channel_recipients USING btree (profile_id);
+
+CREATE INDEX channels_category_idx ON public.channels USING btree (category_id);
+
+CREATE INDEX channels_server_idx ON public.channels USING btree (server_id, "position");
+
+CREATE INDEX device_one_time_keys_unclaimed_idx ON public.device_one_time_keys USING btree (device_id, created_at) WHERE (claimed_at IS NULL);
+
+CREATE INDEX federation_jobs_due_idx ON public.federation_jobs USING btree (next_attempt_at, id) WHERE (status = 'pending'::public.federation_job_status);
+
+CREATE INDEX federation_jobs_locked_idx ON public.federation_jobs USING btree (locked_at) WHERE (status = 'processing'::public.federation_job_status);
+
+CREATE INDEX friend_requests_recipient_idx ON public.friend_requests USING btree (recipient_id);
+
+CREATE INDEX friendships_profile_b_idx ON public.friendships USING btree (profile_b);
+
+CREATE INDEX invites_server_idx ON public.invites USING btree (server_id);
+
+CREATE INDEX megolm_session_shares_channel_idx ON public.megolm_session_shares USING btree (channel_id);
+
+CREATE INDEX megolm_session_shares_sender_idx ON public.megolm_session_shares USING btree (sender_device_id);
+
+CREATE INDEX member_roles_role_idx ON public.member_roles USING btree (role_id);
+
+CREATE INDEX message_reactions_profile_idx ON public.message_reactions USING btree (profile_id);
+
+CREATE INDEX messages_author_idx ON public.messages USING btree (author_id, created_at DESC);
+
+CREATE UNIQUE INDEX messages_author_nonce_key ON public.messages USING btree (channel_id, author_id, nonce) WHERE (nonce IS NOT NULL);
+
+CREATE INDEX messages_content_trgm ON public.messages USING gin (content extensions.gin_trgm_ops);
+
+CREATE INDEX messages_created_brin ON public.messages USING brin (created_at);
+
+CREATE INDEX messages_pinned_idx ON public.messages USING btree (channel_id, pinned_at) WHERE (pinned_at IS NOT NULL);
+
+CREATE INDEX messages_reply_idx ON public.messages USING btree (reply_to_id) WHERE (reply_to_id IS NOT NULL);
+
+CREATE INDEX messages_search_idx ON public.messages USING gin (search_vector);
+
+CREATE INDEX notifications_channel_idx ON public.notifications USING btree (channel_id) WHERE (channel_id IS NOT NULL);
+
+CREATE INDEX notifications_message_idx ON public.notifications USING btree (message_id) WHERE (message_id IS NOT NULL);
+
+CREATE UNIQUE INDEX notifications_message_once ON public.notifications USING btree (recipient_id, message_id, type) WHERE (message_id IS NOT NULL);
+
+CREATE INDEX notifications_recipient_idx ON public.notifications USING btree (recipient_id, created_at DESC);
+
+CREATE INDEX notifications_unread_idx ON public.notifications USING btree (recipient_id) WHERE (read_at IS NULL);
+
+CREATE UNIQUE INDEX profiles_username_local_key ON public.profiles USING btree (username) WHERE (domain IS NULL);
+
+CREATE UNIQUE INDEX profiles_username_remote_key ON public.profiles USING btree (username, domain) WHERE (domain IS NOT NULL);
+
+CREATE INDEX profiles_username_trgm ON public.profiles USING gin (username extensions.gin_trgm_ops);
+
+CREATE INDEX read_states_channel_idx ON public.read_states USING btree (channel_id);
+
+CREATE INDEX roles_server_idx ON public.roles USING btree (server_id, "position" DESC);
+
+CREATE INDEX server_activity_daily_day_idx ON public.server_activity_daily USING btree (day);
+
+CREATE INDEX server_members_profile_idx ON public.server_members USING btree (profile_id);
+
+CREATE INDEX servers_owner_idx ON public.servers USING btree (owner_id);
+
+CREATE INDEX servers_public_created_idx ON public.servers USING btree (created_at DESC) WHERE is_public;
+
+CREATE INDEX servers_public_name_trgm ON public.servers USING gin (name extensions.gin_trgm_ops) WHERE is_public;
+
+CREATE INDEX user_blocks_blocked_idx ON public.user_blocks USING btree (blocked_id);
+
+-- Functions
+
+CREATE OR REPLACE FUNCTION private.base64url(p_data bytea)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+ SET search_path TO ''
+AS $function$
+  select translate(encode(p_data, 'base64'), E'+/=\n', '-_')
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.accept_friend_request(p_request_id uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.get_current_profile_id();
+  sender uuid;
+begin
+  select r.sender_id into sender from public.friend_requests r
+   where r.id = p_request_id and r.recipient_id = me;
+  if sender is null then
+    raise exception 'friend request not found' using errcode = 'P0002';
+  end if;
+  perform public.make_friends(me, sender);
+  perform public.send_notification(sender, 'friend_accept', me);
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.add_group_dm_recipient(p_channel_id uuid, p_profile_id uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.messaging_caller();
+  dm public.channels := public.my_group_dm_for_update(p_channel_id);
+begin
+  if p_profile_id is null then
+    raise exception 'a profile is required' using errcode = '22004';
+  end if;
+  if dm.owner_id is distinct from me then
+    raise exception 'only the group owner can add people' using errcode = '42501';
+  end if;
+  if exists (select 1 from public.channel_recipients r where r.channel_id = dm.id and r.profile_id = p_profile_id) then
+    raise exception 'already in this group' using errcode = '23505';
+  end if;
+  if not exists (select 1 from public.friendships f
+                  where f.profile_a = least(me, p_profile_id) and f.profile_b = greatest(me, p_profile_id)) then
+    raise exception 'you can only add friends to a group DM' using errcode = 'P0002';
+  end if;
+  if (select count(*) from public.channel_recipients r where r.channel_id = dm.id) >= 10 then
+    raise exception 'a group DM can have at most 10 members' using errcode = '23514';
+  end if;
+  insert into public.channel_recipients (channel_id, profile_id) values (dm.id, p_profile_id);
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.all_permissions()
+ RETURNS bigint
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+ SET search_path TO ''
+AS $function$ select ((1::bigint << 53) - 1) & ~(1::bigint << 47) $function$
+;
+
+CREATE OR REPLACE FUNCTION public.are_friends(p_a uuid, p_b uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select exists (
+    select 1 from public.friendships f where f.profile_a = least(p_a, p_b) and f.profile_b = greatest(p_a, p_b)
+  )
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.assign_role(p_server_id uuid, p_profile_id uuid, p_role_id uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform public.require_role_change(p_server_id, p_profile_id, p_role_id);
+  insert into public.member_roles (server_id, profile_id, role_id)
+  values (p_server_id, p_profile_id, p_role_id)
+  on conflict do nothing;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.audit_changes(p_before jsonb, p_after jsonb, p_ignore text[])
+ RETURNS jsonb
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select coalesce(jsonb_object_agg(k, jsonb_build_object('before', p_before -> k, 'after', p_after -> k)), '{}')
+    from jsonb_object_keys(coalesce(p_before, '{}') || coalesce(p_after, '{}')) as k
+   where k <> all (p_ignore)
+     and coalesce(p_before -> k, 'null') is distinct from coalesce(p_after -> k, 'null')
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.audit_server_change()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  before jsonb := case when tg_op <> 'INSERT' then to_jsonb(old) end;
+  after jsonb := case when tg_op <> 'DELETE' then to_jsonb(new) end;
+  rec jsonb := coalesce(after, before);
+  server uuid := (rec ->> 'server_id')::uuid;
+  actor uuid := public.get_current_profile_id();
+  reason text := nullif(current_setting('harmony.audit_reason', true), '');
+  act public.audit_action;
+  target uuid := (rec ->> 'id')::uuid;
+  changes jsonb;
+  noise constant text[] := array['id', 'server_id', 'created_at', 'updated_at'];
+begin
+  case tg_table_name
+    when 'servers' then
+      server := target;
+      act := 'server_update';
+      changes := public.audit_changes(before, after, noise);
+    when 'channels' then
+      act := case tg_op when 'INSERT' then 'channel_create' when 'UPDATE' then 'channel_update'
+                        else 'channel_delete' end;
+      changes := public.audit_changes(before, after, noise);
+    when 'roles' then
+      act := case tg_op when 'INSERT' then 'role_create' when 'UPDATE' then 'role_update' else 'role_delete' end;
+      -- Positions shift whenever a role is created below another; that is not an edit.
+      changes := public.audit_changes(before, after, noise || array['position']);
+    when 'member_roles' then
+      if not exists (select 1 from public.roles r where r.id = (rec ->> 'role_id')::uuid)
+         or not exists (select 1 from public.server_members m
+                         where m.server_id = server and m.profile_id = (rec ->> 'profile_id')::uuid) then
+        return null;
+      end if;
+      act := 'member_role_update';
+      target := (rec ->> 'profile_id')::uuid;
+      changes := public.audit_changes(before, after, array['server_id', 'profile_id']);
+    when 'channel_overwrites' then
+      target := (rec ->> 'channel_id')::uuid;
+      select c.server_id into server from public.channels c where c.id = target;
+      act := 'overwrite_update';
+      changes := jsonb_build_object('target_type', rec -> 'target_type', 'target_id', rec -> 'target_id')
+        || public.audit_changes(before, after, array['channel_id', 'target_type', 'target_id']);
+    when 'invites' then
+      if tg_op = 'INSERT' then
+        act := 'invite_create';
+        changes := public.audit_changes(null, after, array['server_id', 'inviter_id', 'uses', 'created_at']);
+      elsif before ->> 'revoked_at' is null and after ->> 'revoked_at' is not null then
+        act := 'invite_revoke';
+        changes := jsonb_build_object('code', rec -> 'code');
+      else
+        return null;
+      end if;
+      target := null;
+    when 'server_bans' then
+      target := (rec ->> 'profile_id')::uuid;
+      if tg_op = 'INSERT' then
+        act := 'member_ban';
+        reason := rec ->> 'reason';
+      elsif exists (select 1 from public.profiles p where p.id = target) then
+        act := 'member_unban';
+      else
+        return null;
+      end if;
+      changes := '{}';
+    when 'server_members' then
+      target := (rec ->> 'profile_id')::uuid;
+      if tg_op = 'UPDATE' then
+        act := 'member_timeout';
+        changes := public.audit_changes(jsonb_build_object('timed_out_until', before -> 'timed_out_until'),
+                                        jsonb_build_object('timed_out_until', after -> 'timed_out_until'), '{}');
+      elsif actor is distinct from target
+            and exists (select 1 from public.profiles p where p.id = target)
+            and not exists (select 1 from public.server_bans b where b.server_id = server and b.profile_id = target) then
+        act := 'member_kick';
+        changes := '{}';
+      else
+        return null;
+      end if;
+    when 'custom_emojis' then
+      act := case tg_op when 'INSERT' then 'emoji_create' else 'emoji_delete' end;
+      changes := public.audit_changes(before, after, noise || array['created_by']);
+  end case;
+
+  if tg_op = 'UPDATE' and changes = '{}' then
+    return null;
+  end if;
+  insert into public.audit_log (server_id, actor_id, action, target_id, changes, reason)
+  select server, actor, act, target, changes, reason
+   where exists (select 1 from public.servers s where s.id = server);
+  return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.ban_member(p_server_id uuid, p_profile_id uuid, p_reason text DEFAULT NULL::text, p_delete_message_seconds integer DEFAULT 0)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.require_server_permission(p_server_id, 'BAN_MEMBERS');
+begin
+  perform public.check_length(p_reason, 'reason', 512);
+  if p_delete_message_seconds is null or p_delete_message_seconds not between 0 and 604800 then
+    raise exception 'messages can be deleted from the last 0 to 604800 seconds' using errcode = '22023';
+  end if;
+  if not exists (select 1 from public.profiles p where p.id = p_profile_id) then
+    raise exception 'user not found' using errcode = 'P0002';
+  end if;
+  perform public.require_moderatable(p_server_id, me, p_profile_id);
+  if exists (select 1 from public.server_bans b where b.server_id = p_server_id and b.profile_id = p_profile_id) then
+    raise exception 'this user is already banned' using errcode = '23505';
+  end if;
+  insert into public.server_bans (server_id, profile_id, reason, banned_by)
+  values (p_server_id, p_profile_id, nullif(btrim(p_reason), ''), me);
+  delete from public.server_members where server_id = p_server_id and profile_id = p_profile_id;
+  if p_delete_message_seconds > 0 then
+    update public.messages m
+       set deleted_at = now(), content = '', attachments = '[]'
+     where m.author_id = p_profile_id
+       and m.deleted_at is null
+       and m.created_at >= now() - make_interval(secs => p_delete_message_seconds)
+       and m.channel_id in (select c.id from public.channels c where c.server_id = p_server_id);
+  end if;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.block_user(p_profile_id uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.get_current_profile_id();
+begin
+  if me is null then
+    raise exception 'not signed in' using errcode = '42501';
+  end if;
+  if p_profile_id = me then
+    raise exception 'you cannot block yourself' using errcode = '22023';
+  end if;
+  if not exists (select 1 from public.profiles p where p.id = p_profile_id) then
+    raise exception 'user not found' using errcode = 'P0002';
+  end if;
+  insert into public.user_blocks (blocker_id, blocked_id) values (me, p_profile_id) on conflict do nothing;
+  delete from public.friendships f where f.profile_a = least(me, p_profile_id) and f.profile_b = greatest(me, p_profile_id);
+  delete from public.friend_requests r where (r.sender_id, r.recipient_id) in ((me, p_profile_id), (p_profile_id, me));
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.can_react(p_message_id uuid, p_emoji text)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.get_current_profile_id();
+  message_channel uuid;
+  channel_server uuid;
+  perms bigint;
+  read_bits constant bigint := public.permission('VIEW_CHANNEL') | public.permission('READ_MESSAGE_HISTORY');
+begin
+  select m.channel_id, c.server_id into message_channel, channel_server
+    from public.messages m join public.channels c on c.id = m.channel_id
+   where m.id = p_message_id and m.deleted_at is null;
+  if not found or me is null then
+    return false;
+  end if;
+  perms := public.channel_permissions(message_channel, me);
+  if perms & read_bits <> read_bits then
+    return false;
+  end if;
+  if perms & public.permission('ADD_REACTIONS') <> 0 then
+    return true;
+  end if;
+  return channel_server is not null
+     and exists (select 1 from public.message_reactions r where r.message_id = p_message_id and r.emoji = p_emoji)
+     and not exists (select 1 from public.server_members sm
+                      where sm.server_id = channel_server and sm.profile_id = me and sm.timed_out_until > now());
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.can_reply_to(p_channel_id uuid, p_message_id uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select exists (
+    select 1 from public.messages m
+     where m.id = p_message_id and m.channel_id = p_channel_id and m.deleted_at is null
+       and m.channel_id in (select public.readable_channel_ids())
+  )
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.channel_name(p_name text, p_type public.channel_type)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select case when p_type = 'text'
+              then regexp_replace(lower(public.clean_name(p_name, 'channel name', 100)), '\s+', '-', 'g')
+              else public.clean_name(p_name, 'channel name', 100) end
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.channel_permissions(p_channel_id uuid, p_profile_id uuid)
+ RETURNS bigint
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  channel_server uuid;
+  member_timed_out boolean;
+  result bigint;
+begin
+  if p_channel_id is null or p_profile_id is null then
+    return 0;
+  end if;
+  select c.server_id into channel_server from public.channels c where c.id = p_channel_id;
+  if not found then
+    return 0;
+  end if;
+  if channel_server is null then
+    return public.private_channel_permissions(p_channel_id, p_profile_id);
+  end if;
+  select m.timed_out_until is not null and m.timed_out_until > now()
+    into member_timed_out
+    from public.server_members m
+   where m.server_id = channel_server and m.profile_id = p_profile_id;
+  if not found then
+    return 0;
+  end if;
+
+  select public.compute_channel_permissions(
+           s.owner_id = p_profile_id,
+           everyone.permissions,
+           coalesce((select array_agg(r.permissions)
+                       from public.member_roles mr join public.roles r on r.id = mr.role_id
+                      where mr.server_id = channel_server and mr.profile_id = p_profile_id), '{}'),
+           everyone_ow.allow, everyone_ow.deny,
+           role_ow.allow, role_ow.deny,
+           member_ow.allow, member_ow.deny,
+           member_timed_out)
+    into result
+    from public.servers s
+    join public.roles everyone on everyone.id = s.id
+    left join public.channel_overwrites everyone_ow
+      on everyone_ow.channel_id = p_channel_id and everyone_ow.target_type = 'role'
+     and everyone_ow.target_id = s.id
+    left join lateral (
+      select bit_or(o.allow) as allow, bit_or(o.deny) as deny
+        from public.channel_overwrites o
+        join public.member_roles mr
+          on mr.role_id = o.target_id and mr.server_id = channel_server and mr.profile_id = p_profile_id
+       where o.channel_id = p_channel_id and o.target_type = 'role'
+    ) role_ow on true
+    left join public.channel_overwrites member_ow
+      on member_ow.channel_id = p_channel_id and member_ow.target_type = 'member'
+     and member_ow.target_id = p_profile_id
+   where s.id = channel_server;
+  return coalesce(result, 0);
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.check_category(p_server_id uuid, p_category_id uuid)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+begin
+  if p_category_id is not null and not exists (
+    select 1 from public.channel_categories c where c.id = p_category_id and c.server_id = p_server_id
+  ) then
+    raise exception 'category not found' using errcode = 'P0002';
+  end if;
+  return p_category_id;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.check_length(p_value text, p_label text, p_max integer)
+ RETURNS text
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+begin
+  if char_length(p_value) > p_max then
+    raise exception '% must be at most % characters', p_label, p_max using errcode = '22023';
+  end if;
+  return p_value;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.check_permission_mask(p_mask bigint, p_label text)
+ RETURNS bigint
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+begin
+  if p_mask is null then
+    raise exception '% is required', p_label using errcode = '22004';
+  end if;
+  if p_mask < 0 or p_mask & ~public.all_permissions() <> 0 then
+    raise exception '% contains unknown permission bits', p_label using errcode = '22023';
+  end if;
+  return p_mask;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.claim_federation_jobs(p_worker text, p_limit integer DEFAULT 10)
+ RETURNS SETOF public.federation_jobs
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if p_worker is null or char_length(btrim(p_worker)) not between 1 and 128 then
+    raise exception 'worker id must be 1 to 128 characters' using errcode = '22023';
+  end if;
+  if p_limit is null or p_limit not between 1 and 1000 then
+    raise exception 'limit must be between 1 and 1000' using errcode = '22023';
+  end if;
+
+  update public.federation_jobs j
+     set status = 'failed', locked_at = null, locked_by = null, last_error = 'target instance is blocked'
+    from public.federated_instances i
+   where i.domain = j.target_domain and i.status = 'blocked'
+     and (j.status = 'pending' or (j.status = 'processing' and j.locked_at < now() - interval '15 minutes'));
+
+  return query
+    update public.federation_jobs j
+       set status = 'processing', locked_at = now(), locked_by = p_worker, attempts = j.attempts + 1
+     where j.id in (
+       select d.id from public.federation_jobs d
+        where (d.status = 'pending' and d.next_attempt_at <= now())
+           or (d.status = 'processing' and d.locked_at < now() - interval '15 minutes')
+        order by d.next_attempt_at, d.id
+        limit p_limit
+        for update skip locked)
+    returning j.*;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.claim_one_time_key(p_device_id uuid)
+ RETURNS TABLE(key_id text, public_key text)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.get_current_profile_id();
+  device_owner uuid;
+begin
+  if me is null then
+    raise exception 'not signed in' using errcode = '42501';
+  end if;
+  select d.profile_id into device_owner from public.user_devices d
+   where d.id = p_device_id and d.revoked_at is null;
+  if device_owner is null or not public.shares_space_with(device_owner) then
+    raise exception 'device not found' using errcode = 'P0002';
+  end if;
+  return query
+    update public.device_one_time_keys k
+       set claimed_at = now(), claimed_by = me
+     where (k.device_id, k.key_id) = (
+       select c.device_id, c.key_id from public.device_one_time_keys c
+        where c.device_id = p_device_id and c.claimed_at is null
+        order by c.created_at, c.key_id
+        limit 1
+        for update skip locked)
+    returning k.key_id, k.public_key;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.clean_name(p_value text, p_label text, p_max integer)
+ RETURNS text
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+begin
+  if p_value is null then
+    raise exception '% is required', p_label using errcode = '22004';
+  end if;
+  if char_length(btrim(p_value)) not between 1 and p_max then
+    raise exception '% must be 1 to % characters', p_label, p_max using errcode = '22023';
+  end if;
+  return btrim(p_value);
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.close_dm(p_channel_id uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.messaging_caller();
+begin
+  update public.channel_recipients r set closed = true
+   where r.channel_id = p_channel_id and r.profile_id = me
+     and exists (select 1 from public.channels c where c.id = r.channel_id and c.type in ('dm', 'group_dm'));
+  if not found then
+    raise exception 'channel not found' using errcode = 'P0002';
+  end if;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.complete_federation_job(p_id bigint, p_error text DEFAULT NULL::text)
+ RETURNS public.federation_job_status
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  job public.federation_jobs;
+begin
+  select * into job from public.federation_jobs j where j.id = p_id for update;
+  if not found or job.status <> 'processing' then
+    raise exception 'federation job % is not being processed', p_id using errcode = 'P0002';
+  end if;
+  if p_error is null then
+    update public.federation_jobs j
+       set status = 'done', locked_at = null, locked_by = null, last_error = null
+     where j.id = p_id;
+    return 'done';
+  end if;
+  if job.attempts >= job.max_attempts then
+    update public.federation_jobs j
+       set status = 'failed', locked_at = null, locked_by = null, last_error = left(p_error, 2000)
+     where j.id = p_id;
+    return 'failed';
+  end if;
+  update public.federation_jobs j
+     set status = 'pending', locked_at = null, locked_by = null, last_error = left(p_error, 2000),
+         next_attempt_at = now() + least(interval '30 seconds' * power(2, job.attempts - 1), interval '6 hours')
+   where j.id = p_id;
+  return 'pending';
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.compute_channel_permissions(is_owner boolean, everyone bigint, role_permissions bigint[], everyone_allow bigint, everyone_deny bigint, roles_allow bigint, roles_deny bigint, member_allow bigint, member_deny bigint, timed_out boolean)
+ RETURNS bigint
+ LANGUAGE plpgsql
+ IMMUTABLE PARALLEL SAFE
+ SET search_path TO ''
+AS $function$
+declare
+  perms bigint := coalesce(everyone, 0);
+  role_perms bigint;
+  send_dependent bigint := public.permission('MENTION_EVERYONE') | public.permission('SEND_TTS_MESSAGES')
+    | public.permission('ATTACH_FILES') | public.permission('EMBED_LINKS')
+    | public.permission('SEND_POLLS') | public.permission('SEND_VOICE_MESSAGES');
+  voice_dependent bigint := public.permission('SPEAK') | public.permission('STREAM')
+    | public.permission('MUTE_MEMBERS') | public.permission('DEAFEN_MEMBERS') | public.permission('MOVE_MEMBERS')
+    | public.permission('USE_VAD') | public.permission('PRIORITY_SPEAKER') | public.permission('REQUEST_TO_SPEAK')
+    | public.permission('USE_SOUNDBOARD') | public.permission('USE_EXTERNAL_SOUNDS')
+    | public.permission('SET_VOICE_CHANNEL_STATUS');
+begin
+  if is_owner then
+    return public.all_permissions();
+  end if;
+  foreach role_perms in array coalesce(role_permissions, '{}') loop
+    perms := perms | role_perms;
+  end loop;
+  if perms & public.permission('ADMINISTRATOR') <> 0 then
+    return public.all_permissions();
+  end if;
+
+  perms := (perms & ~coalesce(everyone_deny, 0)) | coalesce(everyone_allow, 0);
+  perms := (perms & ~coalesce(roles_deny, 0)) | coalesce(roles_allow, 0);
+  perms := (perms & ~coalesce(member_deny, 0)) | coalesce(member_allow, 0);
+
+  if timed_out then
+    perms := perms & (public.permission('VIEW_CHANNEL') | public.permission('READ_MESSAGE_HISTORY'));
+  end if;
+  if perms & public.permission('VIEW_CHANNEL') = 0 then
+    return 0;
+  end if;
+  if perms & public.permission('SEND_MESSAGES') = 0 then
+    perms := perms & ~send_dependent;
+  end if;
+  if perms & public.permission('CONNECT') = 0 then
+    perms := perms & ~voice_dependent;
+  end if;
+  return perms;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.create_bot(p_name text, p_description text DEFAULT ''::text)
+ RETURNS TABLE(bot_id uuid, token text)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.get_current_profile_id();
+  bot_name text := btrim(p_name);
+  base text;
+  chosen text;
+  bot_profile uuid;
+  created uuid;
+begin
+  if me is null then
+    raise exception 'not signed in' using errcode = '42501';
+  end if;
+  if bot_name is null or char_length(bot_name) not between 1 and 64 then
+    raise exception 'bot name must be 1 to 64 characters' using errcode = '22023';
+  end if;
+  if char_length(coalesce(p_description, '')) > 400 then
+    raise exception 'bot description must be at most 400 characters' using errcode = '22023';
+  end if;
+  base := left(regexp_replace(lower(bot_name), '[^a-z0-9_.]', '', 'g'), 27);
+  if char_length(base) < 2 then
+    base := 'bot';
+  end if;
+  chosen := base;
+  while public.is_reserved_username(chosen)
+        or exists (select 1 from public.profiles p where p.username = chosen and p.domain is null) loop
+    chosen := base || lpad((floor(random() * 10000))::int::text, 4, '0');
+  end loop;
+
+  insert into public.profiles (user_id, domain, username, display_name, is_bot)
+  values (null, null, chosen, bot_name, true)
+  returning id into bot_profile;
+  insert into public.bots (profile_id, owner_id, name, description)
+  values (bot_profile, me, bot_name, coalesce(p_description, ''))
+  returning id into created;
+  return query select created, public.issue_bot_token(created);
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.create_bot_token(p_bot_id uuid)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if not exists (
+    select 1 from public.bots b where b.id = p_bot_id and b.owner_id = public.get_current_profile_id()
+  ) then
+    raise exception 'bot not found' using errcode = 'P0002';
+  end if;
+  return public.issue_bot_token(p_bot_id);
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.create_category(p_server_id uuid, p_name text)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  created uuid;
+begin
+  perform public.require_server_permission(p_server_id, 'MANAGE_CHANNELS');
+  insert into public.channel_categories (server_id, name, position)
+  values (p_server_id, public.clean_name(p_name, 'category name', 100),
+          coalesce((select max(c.position) + 1 from public.channel_categories c where c.server_id = p_server_id), 0))
+  returning id into created;
+  return created;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.create_channel(p_server_id uuid, p_name text, p_type public.channel_type, p_category_id uuid DEFAULT NULL::uuid, p_topic text DEFAULT NULL::text)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  created uuid;
+begin
+  perform public.require_server_permission(p_server_id, 'MANAGE_CHANNELS');
+  if p_type is null then
+    raise exception 'channel type is required' using errcode = '22004';
+  end if;
+  if p_type not in ('text', 'voice') then
+    raise exception 'servers have text and voice channels only' using errcode = '22023';
+  end if;
+  insert into public.channels (server_id, category_id, type, name, topic, position)
+  values (p_server_id, public.check_category(p_server_id, p_category_id), p_type,
+          public.channel_name(p_name, p_type),
+          nullif(btrim(public.check_length(p_topic, 'topic', 1024)), ''),
+          coalesce((select max(c.position) + 1 from public.channels c where c.server_id = p_server_id), 0))
+  returning id into created;
+  return created;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.create_channel_sequence()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  insert into public.channel_sequences (channel_id) values (new.id);
+  return new;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.create_group_dm(p_profile_ids uuid[], p_name text DEFAULT NULL::text)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.messaging_caller();
+  others uuid[];
+  group_name text := nullif(btrim(p_name), '');
+  dm uuid;
+begin
+  if p_profile_ids is null or array_position(p_profile_ids, null) is not null then
+    raise exception 'profile ids are required' using errcode = '22004';
+  end if;
+  others := array(select distinct id from unnest(p_profile_ids) as ids (id) where id <> me);
+  if cardinality(others) not between 1 and 9 then
+    raise exception 'a group DM has 2 to 10 members' using errcode = '22023';
+  end if;
+  if char_length(group_name) > 100 then
+    raise exception 'group names are at most 100 characters' using errcode = '22023';
+  end if;
+  if exists (select 1 from unnest(others) as o (id)
+              where not exists (select 1 from public.friendships f
+                                 where f.profile_a = least(me, o.id) and f.profile_b = greatest(me, o.id))) then
+    raise exception 'you can only add friends to a group DM' using errcode = 'P0002';
+  end if;
+  if group_name is null then
+    select left(string_agg(coalesce(p.display_name, p.username), ', ' order by p.username), 100) into group_name
+      from public.profiles p where p.id = me or p.id = any(others);
+  end if;
+  insert into public.channels (type, name, owner_id) values ('group_dm', group_name, me) returning id into dm;
+  insert into public.channel_recipients (channel_id, profile_id)
+  select dm, id from unnest(others || me) as ids (id);
+  return dm;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.create_invite(p_server_id uuid, p_max_uses integer DEFAULT NULL::integer, p_expires_in_seconds integer DEFAULT 86400, p_channel_id uuid DEFAULT NULL::uuid)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.require_server_permission(p_server_id, 'CREATE_INSTANT_INVITE');
+  created text;
+begin
+  if p_max_uses not between 1 and 1000 then
+    raise exception 'max uses must be 1 to 1000 (or null for unlimited)' using errcode = '22023';
+  end if;
+  if p_expires_in_seconds not between 0 and 604800 then
+    raise exception 'an invite expires within 7 days (604800 seconds), or never (0)' using errcode = '22023';
+  end if;
+  if p_channel_id is not null then
+    if public.require_channel_permission(p_channel_id, 'CREATE_INSTANT_INVITE') <> p_server_id then
+      raise exception 'channel not found' using errcode = 'P0002';
+    end if;
+  end if;
+  while created is null loop
+    insert into public.invites (code, server_id, channel_id, inviter_id, max_uses, expires_at)
+    values (public.random_invite_code(), p_server_id, p_channel_id, me, p_max_uses,
+            case when coalesce(p_expires_in_seconds, 0) > 0
+                 then now() + make_interval(secs => p_expires_in_seconds) end)
+    on conflict (code) do nothing
+    returning code into created;
+  end loop;
+  return created;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.create_role(p_server_id uuid, p_name text, p_permissions bigint, p_color integer DEFAULT 0)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.require_server_permission(p_server_id, 'MANAGE_ROLES');
+  top integer := public.member_top_position(p_server_id, me);
+  slot integer;
+  created uuid;
+begin
+  perform public.check_permission_mask(p_permissions, 'permissions');
+  if p_color is null or p_color not between 0 and 16777215 then
+    raise exception 'color must be 0 to 16777215' using errcode = '22023';
+  end if;
+  perform public.require_grantable(p_server_id, me, p_permissions);
+  if top = 2147483647 then
+    slot := (select max(r.position) + 1 from public.roles r where r.server_id = p_server_id);
+  elsif top = 0 then
+    raise exception 'you need a role above @everyone to create roles' using errcode = '42501';
+  else
+    slot := top;
+    update public.roles set position = position + 1 where server_id = p_server_id and position >= top;
+  end if;
+  insert into public.roles (server_id, name, permissions, color, position)
+  values (p_server_id, public.clean_name(p_name, 'role name', 100), p_permissions, p_color, slot)
+  returning id into created;
+  return created;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.create_server(p_name text, p_description text DEFAULT NULL::text, p_icon_url text DEFAULT NULL::text)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.require_signed_in();
+  server uuid := gen_random_uuid();
+  text_category uuid;
+  voice_category uuid;
+begin
+  insert into public.servers (id, name, description, owner_id, icon_url)
+  values (server, public.clean_name(p_name, 'server name', 100),
+          nullif(btrim(public.check_length(p_description, 'description', 1000)), ''), me,
+          nullif(public.check_length(p_icon_url, 'icon url', 2048), ''));
+  insert into public.roles (id, server_id, name, position, permissions)
+  values (server, server, '@everyone', 0, public.default_everyone_permissions());
+  insert into public.server_members (server_id, profile_id) values (server, me);
+  insert into public.channel_categories (server_id, name, position)
+  values (server, 'Text Channels', 0) returning id into text_category;
+  insert into public.channel_categories (server_id, name, position)
+  values (server, 'Voice Channels', 1) returning id into voice_category;
+  insert into public.channels (server_id, category_id, type, name, position)
+  values (server, text_category, 'text', 'general', 0), (server, voice_category, 'voice', 'General', 1);
+  return server;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.default_everyone_permissions()
+ RETURNS bigint
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+ SET search_path TO ''
+AS $function$
+  select public.permission('VIEW_CHANNEL') | public.permission('SEND_MESSAGES')
+    | public.permission('READ_MESSAGE_HISTORY') | public.permission('ADD_REACTIONS')
+    | public.permission('EMBED_LINKS') | public.permission('ATTACH_FILES')
+    | public.permission('USE_EXTERNAL_EMOJIS') | public.permission('CREATE_INSTANT_INVITE')
+    | public.permission('CHANGE_NICKNAME') | public.permission('CONNECT') | public.permission('SPEAK')
+    | public.permission('STREAM') | public.permission('USE_VAD') | public.permission('SEND_MESSAGES_IN_THREADS')
+    | public.permission('CREATE_PUBLIC_THREADS') | public.permission('SEND_VOICE_MESSAGES')
+    | public.permission('SEND_POLLS') | public.permission('REQUEST_TO_SPEAK')
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.delete_category(p_category_id uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform public.require_category(p_category_id);
+  delete from public.channel_categories where id = p_category_id;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.delete_channel(p_channel_id uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform public.require_channel_permission(p_channel_id, 'MANAGE_CHANNELS');
+  delete from public.channels where id = p_channel_id;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.delete_channel_overwrite(p_channel_id uuid, p_target_type public.overwrite_target, p_target_id uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  previous public.channel_overwrites;
+begin
+  perform public.require_channel_permission(p_channel_id, 'MANAGE_ROLES');
+  select * into previous from public.channel_overwrites o
+   where o.channel_id = p_channel_id and o.target_type = p_target_type and o.target_id = p_target_id;
+  if previous.channel_id is null then
+    raise exception 'overwrite not found' using errcode = 'P0002';
+  end if;
+  perform public.require_overwrite_change(p_channel_id, previous.allow | previous.deny);
+  delete from public.channel_overwrites o
+   where o.channel_id = p_channel_id and o.target_type = p_target_type and o.target_id = p_target_id;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.delete_message(p_message_id uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.messaging_caller();
+  target public.messages := public.readable_message_for_update(p_message_id);
+  channel_server uuid;
+begin
+  if target.author_id is distinct from me
+     and not public.has_channel_permission(target.channel_id, public.permission('MANAGE_MESSAGES')) then
+    raise exception 'you cannot delete this message' using errcode = '42501';
+  end if;
+  update public.messages
+     set deleted_at = now(), content = '', attachments = '[]', embeds = '[]',
+         mention_profile_ids = '{}', mention_role_ids = '{}', mention_everyone = false,
+         pinned_at = null, pinned_by = null
+   where id = target.id;
+  delete from public.message_reactions where message_id = target.id;
+  delete from public.notifications where message_id = target.id;
+  select c.server_id into channel_server from public.channels c where c.id = target.channel_id;
+  if target.author_id is distinct from me and channel_server is not null then
+    insert into public.audit_log (server_id, actor_id, action, target_id, changes)
+    values (channel_server, me, 'message_delete', target.id,
+            jsonb_build_object('channel_id', target.channel_id, 'author_id', target.author_id));
+  end if;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.delete_role(p_role_id uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  target public.roles := public.require_manageable_role(p_role_id);
+begin
+  if target.id = target.server_id then
+    raise exception 'the @everyone role cannot be deleted' using errcode = '22023';
+  end if;
+  delete from public.channel_overwrites o where o.target_type = 'role' and o.target_id = p_role_id;
+  delete from public.roles where id = p_role_id;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.delete_server(p_server_id uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.require_server_member(p_server_id);
+begin
+  if not exists (select 1 from public.servers s where s.id = p_server_id and s.owner_id = me) then
+    raise exception 'only the owner can delete the server' using errcode = '42501';
+  end if;
+  delete from public.servers where id = p_server_id;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.device_can_read_channel(p_device_id uuid, p_channel_id uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select coalesce((
+    select public.channel_permissions(p_channel_id, d.profile_id)
+           & (public.permission('VIEW_CHANNEL') | public.permission('READ_MESSAGE_HISTORY'))
+           = (public.permission('VIEW_CHANNEL') | public.permission('READ_MESSAGE_HISTORY'))
+      from public.user_devices d
+     where d.id = p_device_id and d.revoked_at is null), false)
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.get_current_profile_id()
+ RETURNS uuid
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select p.id from public.profiles p where p.user_id = (select auth.uid())
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.get_invite_preview(p_code text)
+ RETURNS TABLE(server_id uuid, name text, icon_url text, member_count integer, expires_at timestamp with time zone, expired boolean)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  return query
+    select s.id, s.name, s.icon_url,
+           (select count(*)::integer from public.server_members m where m.server_id = s.id),
+           i.expires_at,
+           coalesce(i.expires_at <= now(), false) or coalesce(i.uses >= i.max_uses, false)
+      from public.invites i join public.servers s on s.id = i.server_id
+     where i.code = p_code and i.revoked_at is null;
+  if not found then
+    raise exception 'invite not found' using errcode = 'P0002';
+  end if;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.get_livekit_token(p_channel_id uuid)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.get_current_profile_id();
+  config private.livekit_config;
+  channel public.channels;
+  perms bigint;
+  can_speak boolean;
+  can_stream boolean;
+  display text;
+  issued bigint := floor(extract(epoch from now()))::bigint;
+  claims jsonb;
+  signing_input text;
+begin
+  if me is null then
+    raise exception 'not signed in' using errcode = '42501';
+  end if;
+  select * into config from private.livekit_config c where c.id;
+  if not found then
+    raise exception 'voice is not configured on this instance' using errcode = 'P0001';
+  end if;
+  select * into channel from public.channels c where c.id = p_channel_id;
+  perms := public.channel_permissions(p_channel_id, me);
+  if channel.id is null or channel.type not in ('voice', 'dm', 'group_dm')
+     or perms & public.permission('CONNECT') = 0 then
+    raise exception 'voice channel not found' using errcode = 'P0002';
+  end if;
+  can_speak := perms & public.permission('SPEAK') <> 0;
+  can_stream := perms & public.permission('STREAM') <> 0;
+
+  select coalesce(m.nickname, p.display_name, p.username) into display
+    from public.profiles p
+    left join public.server_members m on m.server_id = channel.server_id and m.profile_id = p.id
+   where p.id = me;
+
+  claims := jsonb_build_object(
+    'iss', config.api_key,
+    'sub', me::text,
+    'name', display,
+    'nbf', issued,
+    'iat', issued,
+    'exp', issued + 6 * 3600,
+    'video', jsonb_build_object(
+      'room', p_channel_id::text,
+      'roomJoin', true,
+      'canPublish', can_speak or can_stream,
+      'canPublishSources',
+        (case when can_speak then '["microphone"]'::jsonb else '[]'::jsonb end)
+        || (case when can_stream then '["camera", "screen_share", "screen_share_audio"]'::jsonb
+                 else '[]'::jsonb end),
+      'canSubscribe', true,
+      'canPublishData', true
+    ),
+    'metadata', jsonb_build_object('server_id', channel.server_id, 'channel_id', channel.id)::text
+  );
+  signing_input := private.base64url(convert_to('{"alg":"HS256","typ":"JWT"}', 'UTF8'))
+    || '.' || private.base64url(convert_to(claims::text, 'UTF8'));
+  return jsonb_build_object(
+    'token', signing_input || '.' || private.base64url(
+      extensions.hmac(convert_to(signing_input, 'UTF8'), convert_to(config.api_secret, 'UTF8'), 'sha256')),
+    'url', config.server_url,
+    'room', p_channel_id::text,
+    'identity', me::text
+  );
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.get_messages(p_channel_id uuid, p_before_seq bigint DEFAULT NULL::bigint, p_after_seq bigint DEFAULT NULL::bigint, p_limit integer DEFAULT 50)
+ RETURNS SETOF public.messages
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  page_size integer := least(greatest(coalesce(p_limit, 50), 1), 100);
+begin
+  if p_channel_id is null or not exists (
+    select 1 from public.readable_channel_ids() r (id) where r.id = p_channel_id
+  ) then
+    raise exception 'channel not found' using errcode = 'P0002';
+  end if;
+  if p_before_seq < 1 or p_after_seq < 0 then
+    raise exception 'sequence numbers start at 1' using errcode = '22023';
+  end if;
+  if p_after_seq is not null then
+    return query
+      select m.* from public.messages m
+       where m.channel_id = p_channel_id and m.seq > p_after_seq
+         and (p_before_seq is null or m.seq < p_before_seq)
+       order by m.seq
+       limit page_size;
+  else
+    return query
+      select page.* from (
+        select m.* from public.messages m
+         where m.channel_id = p_channel_id and (p_before_seq is null or m.seq < p_before_seq)
+         order by m.seq desc
+         limit page_size
+      ) page
+      order by page.seq;
+  end if;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.get_unread_state()
+ RETURNS TABLE(channel_id uuid, server_id uuid, last_read_seq bigint, last_message_seq bigint, unread_count integer, mention_count integer)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  with me as (select public.get_current_profile_id() as id),
+  readable as (
+    select c.id, c.server_id, coalesce(seqs.last_seq, 0) as last_message_seq,
+           coalesce(rs.last_read_seq, 0) as read_seq, me.id as me,
+           coalesce((select array_agg(mr.role_id) from public.member_roles mr
+                      where mr.server_id = c.server_id and mr.profile_id = me.id), '{}') as role_ids
+      from public.channels c
+     cross join me
+      left join public.read_states rs on rs.channel_id = c.id and rs.profile_id = me.id
+      left join public.channel_sequences seqs on seqs.channel_id = c.id
+     where c.id in (select public.readable_channel_ids())
+  )
+  select r.id, r.server_id, r.read_seq, r.last_message_seq, counts.unread::integer, counts.mentions::integer
+    from readable r
+   cross join lateral (
+     select count(*) as unread,
+            count(*) filter (where r.me = any(m.mention_profile_ids) or m.mention_everyone
+                                   or m.mention_role_ids && r.role_ids) as mentions
+       from public.messages m
+      where m.channel_id = r.id and m.seq > r.read_seq and m.deleted_at is null
+        and m.author_id is distinct from r.me
+   ) counts
+   order by r.server_id nulls first, r.id
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.handle_new_user()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  requested text := lower(btrim(new.raw_user_meta_data ->> 'username'));
+  chosen text;
+  display text := coalesce(
+    nullif(btrim(new.raw_user_meta_data ->> 'display_name'), ''),
+    nullif(btrim(new.raw_user_meta_data ->> 'full_name'), ''),
+    nullif(btrim(new.raw_user_meta_data ->> 'name'), '')
+  );
+begin
+  if requested is not null and requested <> '' then
+    if requested !~ '^[a-z0-9_.]{2,32}$' then
+      raise exception 'username must be 2 to 32 characters of a-z, 0-9, _ and .'
+        using errcode = '23514', hint = 'choose another username';
+    end if;
+    if public.is_reserved_username(requested)
+       or exists (select 1 from public.profiles p where p.username = requested and p.domain is null) then
+      raise exception 'username "%" is already taken', requested
+        using errcode = '23505', hint = 'choose another username';
+    end if;
+    chosen := requested;
+  else
+    chosen := left(regexp_replace(lower(split_part(coalesce(new.email, 'user'), '@', 1)), '[^a-z0-9_.]', '', 'g'), 27);
+    if char_length(chosen) < 2 then
+      chosen := 'user';
+    end if;
+    while public.is_reserved_username(chosen)
+          or exists (select 1 from public.profiles p where p.username = chosen and p.domain is null) loop
+      chosen := left(chosen, 27) || lpad((floor(random() * 10000))::int::text, 4, '0');
+    end loop;
+  end if;
+
+  insert into public.profiles (user_id, username, display_name)
+  values (new.id, chosen, left(display, 64))
+  returning id into strict chosen;
+  insert into public.user_settings (profile_id) values (chosen::uuid);
+  return new;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.has_channel_permission(p_channel_id uuid, p_permission bigint)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select public.channel_permissions(p_channel_id, public.get_current_profile_id()) & p_permission = p_permission
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.has_server_permission(p_server_id uuid, p_permission bigint)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select public.server_permissions(p_server_id, public.get_current_profile_id()) & p_permission = p_permission
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.install_bot(p_bot_id uuid, p_server_id uuid, p_permissions bigint DEFAULT 0)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.get_current_profile_id();
+  bot public.bots;
+  bot_role uuid;
+begin
+  if me is null then
+    raise exception 'not signed in' using errcode = '42501';
+  end if;
+  if p_permissions is null or p_permissions < 0 or p_permissions & ~public.all_permissions() <> 0 then
+    raise exception 'permissions must be a set of known permission bits' using errcode = '22023';
+  end if;
+  select * into bot from public.bots b where b.id = p_bot_id and (b.is_public or b.owner_id = me);
+  if not found then
+    raise exception 'bot not found' using errcode = 'P0002';
+  end if;
+  if not public.has_server_permission(p_server_id, public.permission('MANAGE_GUILD')) then
+    raise exception 'you need Manage Server in that server to add bots' using errcode = '42501';
+  end if;
+  if p_permissions & ~public.server_permissions(p_server_id, me) <> 0 then
+    raise exception 'you cannot grant a bot permissions you do not have' using errcode = '42501';
+  end if;
+  if exists (select 1 from public.server_bans sb
+              where sb.server_id = p_server_id and sb.profile_id = bot.profile_id) then
+    raise exception 'this bot is banned from the server' using errcode = '42501';
+  end if;
+  if exists (select 1 from public.bot_server_installs i where i.bot_id = p_bot_id and i.server_id = p_server_id)
+     or exists (select 1 from public.server_members m
+                 where m.server_id = p_server_id and m.profile_id = bot.profile_id) then
+    raise exception 'this bot is already in the server' using errcode = '23505';
+  end if;
+
+  insert into public.roles (server_id, name, permissions, position)
+  values (p_server_id, left(bot.name, 100), p_permissions, 1)
+  returning id into bot_role;
+  insert into public.server_members (server_id, profile_id) values (p_server_id, bot.profile_id);
+  insert into public.member_roles (server_id, profile_id, role_id) values (p_server_id, bot.profile_id, bot_role);
+  insert into public.bot_server_installs (bot_id, server_id, permissions, role_id, installed_by)
+  values (p_bot_id, p_server_id, p_permissions, bot_role, me);
+  insert into public.audit_log (server_id, actor_id, action, target_id, changes)
+  values (p_server_id, me, 'bot_add', bot.profile_id, jsonb_build_object('permissions', p_permissions::text));
+  return bot_role;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.is_reserved_username(p_username text)
+ RETURNS boolean
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select lower(btrim(p_username)) = any (array[
+    'everyone', 'here', 'harmony', 'system', 'admin', 'administrator', 'moderator', 'support', 'root'
+  ])
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.is_server_member(p_server_id uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select exists (
+    select 1 from public.server_members m
+     where m.server_id = p_server_id and m.profile_id = public.get_current_profile_id()
+  )
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.issue_bot_token(p_bot_id uuid)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  token text := 'hbot_' || encode(extensions.gen_random_bytes(32), 'hex');
+begin
+  insert into public.bot_tokens (bot_id, token_hash, token_prefix)
+  values (p_bot_id, encode(extensions.digest(token, 'sha256'), 'hex'), left(token, 8));
+  return token;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.join_server_by_invite(p_code text)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.require_signed_in();
+  invite public.invites;
+begin
+  select * into invite from public.invites i where i.code = p_code for update;
+  if invite.code is null or invite.revoked_at is not null then
+    raise exception 'invite not found' using errcode = 'P0002';
+  end if;
+  if exists (select 1 from public.server_members m where m.server_id = invite.server_id and m.profile_id = me) then
+    return invite.server_id;
+  end if;
+  if exists (select 1 from public.server_bans b where b.server_id = invite.server_id and b.profile_id = me) then
+    raise exception 'you are banned from this server' using errcode = '42501';
+  end if;
+  if invite.expires_at <= now() then
+    raise exception 'this invite has expired' using errcode = '22023';
+  end if;
+  if invite.uses >= invite.max_uses then
+    raise exception 'this invite has been used up' using errcode = '22023';
+  end if;
+  insert into public.server_members (server_id, profile_id) values (invite.server_id, me)
+  on conflict do nothing;
+  if found then
+    update public.invites set uses = uses + 1 where code = invite.code;
+    -- Announced in the invite's text channel, else the server's first text channel.
+    insert into public.messages (channel_id, author_id, type)
+    select c.id, me, 'member_join' from public.channels c
+     where c.server_id = invite.server_id and c.type = 'text'
+     order by (c.id = invite.channel_id) is true desc, c.position, c.created_at
+     limit 1;
+  end if;
+  return invite.server_id;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.kick_member(p_server_id uuid, p_profile_id uuid, p_reason text DEFAULT NULL::text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.require_server_permission(p_server_id, 'KICK_MEMBERS');
+begin
+  perform public.check_length(p_reason, 'reason', 512);
+  perform public.require_member(p_server_id, p_profile_id);
+  perform public.require_moderatable(p_server_id, me, p_profile_id);
+  perform public.set_audit_reason(p_reason);
+  delete from public.server_members where server_id = p_server_id and profile_id = p_profile_id;
+  perform public.set_audit_reason(null);
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.leave_group_dm(p_channel_id uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.messaging_caller();
+  dm public.channels := public.my_group_dm_for_update(p_channel_id);
+  heir uuid;
+begin
+  delete from public.channel_recipients where channel_id = dm.id and profile_id = me;
+  delete from public.read_states where channel_id = dm.id and profile_id = me;
+  delete from public.channel_notification_settings where channel_id = dm.id and profile_id = me;
+  select r.profile_id into heir from public.channel_recipients r
+   where r.channel_id = dm.id order by r.added_at, r.profile_id limit 1;
+  if heir is null then
+    delete from public.channels where id = dm.id;
+  elsif dm.owner_id is not distinct from me then
+    update public.channels set owner_id = heir where id = dm.id;
+  end if;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.leave_server(p_server_id uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.require_server_member(p_server_id);
+begin
+  if exists (select 1 from public.servers s where s.id = p_server_id and s.owner_id = me) then
+    raise exception 'the owner cannot leave; transfer ownership or delete the server' using errcode = '42501';
+  end if;
+  delete from public.server_members where server_id = p_server_id and profile_id = me;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.make_friends(p_a uuid, p_b uuid)
+ RETURNS void
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  delete from public.friend_requests r
+   where (r.sender_id, r.recipient_id) in ((p_a, p_b), (p_b, p_a));
+  insert into public.friendships (profile_a, profile_b)
+  values (least(p_a, p_b), greatest(p_a, p_b))
+  on conflict do nothing;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.mark_channel_read(p_channel_id uuid, p_seq bigint DEFAULT NULL::bigint)
+ RETURNS bigint
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.messaging_caller();
+  latest bigint;
+  target bigint;
+  result bigint;
+begin
+  if p_channel_id is null or not exists (
+    select 1 from public.readable_channel_ids() r (id) where r.id = p_channel_id
+  ) then
+    raise exception 'channel not found' using errcode = 'P0002';
+  end if;
+  if p_seq < 0 then
+    raise exception 'sequence numbers are not negative' using errcode = '22023';
+  end if;
+  select coalesce((select s.last_seq from public.channel_sequences s where s.channel_id = p_channel_id), 0)
+    into latest;
+  target := least(coalesce(p_seq, latest), latest);
+  insert into public.read_states as rs (profile_id, channel_id, last_read_seq)
+  values (me, p_channel_id, target)
+  on conflict (profile_id, channel_id) do update
+    set last_read_seq = excluded.last_read_seq, updated_at = now()
+    where rs.last_read_seq < excluded.last_read_seq;
+  select rs.last_read_seq into result from public.read_states rs
+   where rs.profile_id = me and rs.channel_id = p_channel_id;
+  update public.notifications n set read_at = now()
+   where n.recipient_id = me and n.channel_id = p_channel_id and n.read_at is null
+     and n.message_id in (select m.id from public.messages m where m.channel_id = p_channel_id and m.seq <= result);
+  return result;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.mark_notifications_read(p_ids uuid[] DEFAULT NULL::uuid[])
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.messaging_caller();
+  changed integer;
+begin
+  update public.notifications n set read_at = now()
+   where n.recipient_id = me and n.read_at is null and (p_ids is null or n.id = any(p_ids));
+  get diagnostics changed = row_count;
+  return changed;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.member_top_position(p_server_id uuid, p_profile_id uuid)
+ RETURNS integer
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select case
+    when s.owner_id = p_profile_id then 2147483647
+    else coalesce((
+      select max(r.position) from public.member_roles mr join public.roles r on r.id = mr.role_id
+       where mr.server_id = p_server_id and mr.profile_id = p_profile_id), 0)
+  end
+  from public.servers s where s.id = p_server_id
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.message_mentions(p_channel_id uuid, p_author_id uuid, p_content text, OUT profile_ids uuid[], OUT role_ids uuid[], OUT everyone boolean)
+ RETURNS record
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  uuid_pattern constant text := '([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})';
+  channel_server uuid;
+  can_mention_everyone boolean;
+begin
+  profile_ids := '{}';
+  role_ids := '{}';
+  everyone := false;
+  if p_content is null or p_content = '' then
+    return;
+  end if;
+  select c.server_id into channel_server from public.channels c where c.id = p_channel_id;
+  can_mention_everyone := public.channel_permissions(p_channel_id, p_author_id)
+    & public.permission('MENTION_EVERYONE') <> 0;
+
+  select coalesce(array_agg(distinct p.id), '{}') into profile_ids
+    from regexp_matches(p_content, '<@!?' || uuid_pattern || '>', 'g') as m (ids)
+    join public.profiles p on p.id = m.ids[1]::uuid
+   where public.channel_permissions(p_channel_id, p.id) & public.permission('VIEW_CHANNEL') <> 0;
+
+  if channel_server is not null then
+    select coalesce(array_agg(distinct r.id), '{}') into role_ids
+      from regexp_matches(p_content, '<@&' || uuid_pattern || '>', 'g') as m (ids)
+      join public.roles r on r.id = m.ids[1]::uuid
+     where r.server_id = channel_server and r.id <> channel_server
+       and (r.mentionable or can_mention_everyone);
+  end if;
+
+  -- Not inside a word: x@everyone.com is an address, not a mention.
+  everyone := can_mention_everyone and p_content ~ '(^|\W)@(everyone|here)\M';
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.message_reactions_default_profile()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+begin
+  new.profile_id := coalesce(new.profile_id, public.get_current_profile_id());
+  return new;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.messages_after_edit()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform public.notify_message(
+    new,
+    array(select unnest(new.mention_profile_ids) except select unnest(old.mention_profile_ids)),
+    array(select unnest(new.mention_role_ids) except select unnest(old.mention_role_ids)),
+    new.mention_everyone and not old.mention_everyone,
+    false);
+  return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.messages_after_insert()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform public.notify_message(new, new.mention_profile_ids, new.mention_role_ids, new.mention_everyone, true);
+  update public.channel_recipients set closed = false where channel_id = new.channel_id and closed;
+  return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.messages_before_edit()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  mentions record;
+begin
+  new.edited_at := now();
+  mentions := public.message_mentions(new.channel_id, new.author_id, new.content);
+  new.mention_profile_ids := mentions.profile_ids;
+  new.mention_role_ids := mentions.role_ids;
+  new.mention_everyone := mentions.everyone;
+  return new;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.messages_before_insert()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  perms bigint;
+  slowmode integer;
+  wait_seconds integer;
+  mentions record;
+begin
+  new.author_id := coalesce(new.author_id, public.get_current_profile_id());
+  if new.reply_to_id is not null and new.type = 'default' then
+    new.type := 'reply';
+  end if;
+  if new.nonce is not null and exists (
+    select 1 from public.messages m
+     where m.channel_id = new.channel_id and m.author_id = new.author_id and m.nonce = new.nonce
+  ) then
+    raise exception 'a message with this nonce was already sent' using errcode = '23505',
+      hint = 'the earlier send succeeded; treat this one as already sent';
+  end if;
+
+  perms := public.channel_permissions(new.channel_id, new.author_id);
+  select c.slowmode_seconds into slowmode from public.channels c where c.id = new.channel_id;
+  if slowmode > 0 and new.type in ('default', 'reply')
+     and perms & public.permission('SEND_MESSAGES') <> 0
+     and perms & (public.permission('BYPASS_SLOWMODE') | public.permission('MANAGE_MESSAGES')
+                  | public.permission('MANAGE_CHANNELS')) = 0 then
+    -- Atomic check-and-set: a concurrent second send waits here and then fails the check.
+    insert into public.channel_slowmode as s (channel_id, profile_id, last_message_at)
+    values (new.channel_id, new.author_id, now())
+    on conflict (channel_id, profile_id) do update set last_message_at = excluded.last_message_at
+      where s.last_message_at <= now() - make_interval(secs => slowmode);
+    if not found then
+      select greatest(1, ceil(extract(epoch from s.last_message_at + make_interval(secs => slowmode) - now())))
+        into wait_seconds
+        from public.channel_slowmode s
+       where s.channel_id = new.channel_id and s.profile_id = new.author_id;
+      raise exception 'slowmode: wait % seconds', wait_seconds using errcode = 'P0001';
+    end if;
+  end if;
+
+  mentions := public.message_mentions(new.channel_id, new.author_id, new.content);
+  new.mention_profile_ids := mentions.profile_ids;
+  new.mention_role_ids := mentions.role_ids;
+  new.mention_everyone := mentions.everyone;
+
+  -- The row lock on the counter serialises writers per channel; a rolled-back insert rolls
+  -- the counter back too, so numbers stay gap-free.
+  -- No counter row means no such channel: seq stays 0 and the insert policy refuses it.
+  update public.channel_sequences s set last_seq = s.last_seq + 1, last_message_at = now()
+   where s.channel_id = new.channel_id
+  returning s.last_seq into new.seq;
+  return new;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.messaging_caller()
+ RETURNS uuid
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.get_current_profile_id();
+begin
+  if me is null then
+    raise exception 'not signed in' using errcode = '42501';
+  end if;
+  return me;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.my_bot_ids()
+ RETURNS SETOF uuid
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select b.id from public.bots b where b.owner_id = public.get_current_profile_id()
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.my_device_ids()
+ RETURNS SETOF uuid
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select d.id from public.user_devices d where d.profile_id = public.get_current_profile_id()
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.my_group_dm_for_update(p_channel_id uuid)
+ RETURNS public.channels
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  found_channel public.channels;
+begin
+  select c.* into found_channel from public.channels c
+   where c.id = p_channel_id and c.type = 'group_dm'
+     and exists (select 1 from public.channel_recipients r
+                  where r.channel_id = c.id and r.profile_id = public.get_current_profile_id())
+     for update;
+  if not found then
+    raise exception 'channel not found' using errcode = 'P0002';
+  end if;
+  return found_channel;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.my_server_ids()
+ RETURNS SETOF uuid
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select m.server_id from public.server_members m where m.profile_id = public.get_current_profile_id()
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.my_server_ids_with(p_any_of bigint)
+ RETURNS SETOF uuid
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select m.server_id from public.server_members m
+   where m.profile_id = public.get_current_profile_id()
+     and public.server_permissions(m.server_id, m.profile_id) & p_any_of <> 0
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.notification_level_for(p_profile_id uuid, p_channel_id uuid)
+ RETURNS public.notification_level
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select case
+           when cns.muted_until > now() then 'nothing'::public.notification_level
+           else coalesce(cns.level, m.notification_level, s.default_notification_level, 'all')
+         end
+    from public.channels c
+    left join public.servers s on s.id = c.server_id
+    left join public.server_members m on m.server_id = c.server_id and m.profile_id = p_profile_id
+    left join public.channel_notification_settings cns
+      on cns.channel_id = c.id and cns.profile_id = p_profile_id
+   where c.id = p_channel_id
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.notify_message(p_message public.messages, p_profile_ids uuid[], p_role_ids uuid[], p_everyone boolean, p_is_new boolean)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  channel_server uuid;
+  view_bit constant bigint := public.permission('VIEW_CHANNEL');
+  recipient record;
+  parent_author uuid;
+begin
+  select c.server_id into channel_server from public.channels c where c.id = p_message.channel_id;
+
+  if channel_server is null then
+    if p_is_new then
+      for recipient in
+        select r.profile_id from public.channel_recipients r
+         where r.channel_id = p_message.channel_id and r.profile_id is distinct from p_message.author_id
+      loop
+        if public.notification_level_for(recipient.profile_id, p_message.channel_id) <> 'nothing' then
+          perform public.send_notification(recipient.profile_id, 'direct_message', p_message.author_id,
+            null, p_message.channel_id, p_message.id);
+        end if;
+      end loop;
+    end if;
+    return;
+  end if;
+
+  for recipient in
+    select t.profile_id, (array['user', 'role', 'everyone'])[min(t.reason)] as reason
+      from (
+        select unnest(p_profile_ids) as profile_id, 1 as reason
+        union all
+        select mr.profile_id, 2 from public.member_roles mr
+         where mr.server_id = channel_server and mr.role_id = any(p_role_ids)
+        union all
+        select m.profile_id, 3 from public.server_members m
+         where p_everyone and m.server_id = channel_server
+      ) t
+     group by t.profile_id
+  loop
+    if recipient.profile_id is distinct from p_message.author_id
+       and public.channel_permissions(p_message.channel_id, recipient.profile_id) & view_bit <> 0
+       and public.notification_level_for(recipient.profile_id, p_message.channel_id) <> 'nothing' then
+      perform public.send_notification(recipient.profile_id, 'mention', p_message.author_id, channel_server,
+        p_message.channel_id, p_message.id, jsonb_build_object('via', recipient.reason));
+    end if;
+  end loop;
+
+  if p_is_new and p_message.reply_to_id is not null then
+    select m.author_id into parent_author from public.messages m where m.id = p_message.reply_to_id;
+    if parent_author is not null
+       and not parent_author = any(p_profile_ids)
+       and public.channel_permissions(p_message.channel_id, parent_author) & view_bit <> 0
+       and public.notification_level_for(parent_author, p_message.channel_id) <> 'nothing' then
+      perform public.send_notification(parent_author, 'reply', p_message.author_id, channel_server,
+        p_message.channel_id, p_message.id);
+    end if;
+  end if;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.open_dm(p_profile_id uuid)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.messaging_caller();
+  dm uuid;
+begin
+  if p_profile_id is null then
+    raise exception 'a profile is required' using errcode = '22004';
+  end if;
+  if p_profile_id = me then
+    raise exception 'you cannot open a DM with yourself' using errcode = '22023';
+  end if;
+  if not exists (select 1 from public.profiles p where p.id = p_profile_id)
+     or exists (select 1 from public.user_blocks b
+                 where (b.blocker_id, b.blocked_id) in ((me, p_profile_id), (p_profile_id, me)))
+     or not (
+       exists (select 1 from public.friendships f
+                where f.profile_a = least(me, p_profile_id) and f.profile_b = greatest(me, p_profile_id))
+       or (coalesce((select s.allow_dms_from_server_members from public.user_settings s
+                      where s.profile_id = p_profile_id), true)
+           and exists (select 1 from public.server_members mine
+                         join public.server_members theirs
+                           on theirs.server_id = mine.server_id and theirs.profile_id = p_profile_id
+                        where mine.profile_id = me))
+     ) then
+    raise exception 'user not found' using errcode = 'P0002';
+  end if;
+  -- One DM per pair, even when both open it at the same moment.
+  perform pg_advisory_xact_lock(hashtextextended('harmony.dm:' || least(me, p_profile_id)::text
+                                                 || greatest(me, p_profile_id)::text, 0));
+  select c.id into dm
+    from public.channels c
+    join public.channel_recipients mine on mine.channel_id = c.id and mine.profile_id = me
+    join public.channel_recipients theirs on theirs.channel_id = c.id and theirs.profile_id = p_profile_id
+   where c.type = 'dm';
+  if dm is not null then
+    update public.channel_recipients set closed = false
+     where channel_id = dm and profile_id = me and closed;
+    return dm;
+  end if;
+  insert into public.channels (type) values ('dm') returning id into dm;
+  insert into public.channel_recipients (channel_id, profile_id, closed)
+  values (dm, me, false), (dm, p_profile_id, true);
+  return dm;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.outranks(p_server_id uuid, p_actor uuid, p_target uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select coalesce((
+    select case
+      when s.owner_id = p_actor then true
+      when s.owner_id = p_target then false
+      else public.member_top_position(p_server_id, p_actor) > public.member_top_position(p_server_id, p_target)
+    end
+    from public.servers s where s.id = p_server_id), false)
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.permission(flag text)
+ RETURNS bigint
+ LANGUAGE plpgsql
+ IMMUTABLE PARALLEL SAFE
+ SET search_path TO ''
+AS $function$
+declare
+  position integer := array_position(array[
+    'CREATE_INSTANT_INVITE', 'KICK_MEMBERS', 'BAN_MEMBERS', 'ADMINISTRATOR', 'MANAGE_CHANNELS',
+    'MANAGE_GUILD', 'ADD_REACTIONS', 'VIEW_AUDIT_LOG', 'PRIORITY_SPEAKER', 'STREAM', 'VIEW_CHANNEL',
+    'SEND_MESSAGES', 'SEND_TTS_MESSAGES', 'MANAGE_MESSAGES', 'EMBED_LINKS', 'ATTACH_FILES',
+    'READ_MESSAGE_HISTORY', 'MENTION_EVERYONE', 'USE_EXTERNAL_EMOJIS', 'VIEW_GUILD_INSIGHTS', 'CONNECT',
+    'SPEAK', 'MUTE_MEMBERS', 'DEAFEN_MEMBERS', 'MOVE_MEMBERS', 'USE_VAD', 'CHANGE_NICKNAME',
+    'MANAGE_NICKNAMES', 'MANAGE_ROLES', 'MANAGE_WEBHOOKS', 'MANAGE_GUILD_EXPRESSIONS',
+    'USE_APPLICATION_COMMANDS', 'REQUEST_TO_SPEAK', 'MANAGE_EVENTS', 'MANAGE_THREADS',
+    'CREATE_PUBLIC_THREADS', 'CREATE_PRIVATE_THREADS', 'USE_EXTERNAL_STICKERS', 'SEND_MESSAGES_IN_THREADS',
+    'USE_EMBEDDED_ACTIVITIES', 'MODERATE_MEMBERS', 'VIEW_CREATOR_MONETIZATION_ANALYTICS', 'USE_SOUNDBOARD',
+    'CREATE_GUILD_EXPRESSIONS', 'CREATE_EVENTS', 'USE_EXTERNAL_SOUNDS', 'SEND_VOICE_MESSAGES', null,
+    'SET_VOICE_CHANNEL_STATUS', 'SEND_POLLS', 'USE_EXTERNAL_APPS', 'PIN_MESSAGES', 'BYPASS_SLOWMODE'
+  ], flag);
+begin
+  if position is null then
+    raise exception 'unknown permission %', flag using errcode = '22023';
+  end if;
+  return 1::bigint << (position - 1);
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.pin_message(p_message_id uuid)
+ RETURNS void
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$ select public.set_message_pinned(p_message_id, true) $function$
+;
+
+CREATE OR REPLACE FUNCTION public.private_channel_permissions(p_channel_id uuid, p_profile_id uuid)
+ RETURNS bigint
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  perms bigint;
+  blocked boolean;
+begin
+  if not exists (
+    select 1 from public.channel_recipients r where r.channel_id = p_channel_id and r.profile_id = p_profile_id
+  ) then
+    return 0;
+  end if;
+  perms := public.permission('VIEW_CHANNEL') | public.permission('SEND_MESSAGES')
+    | public.permission('READ_MESSAGE_HISTORY') | public.permission('ADD_REACTIONS')
+    | public.permission('ATTACH_FILES') | public.permission('EMBED_LINKS') | public.permission('USE_EXTERNAL_EMOJIS')
+    | public.permission('PIN_MESSAGES') | public.permission('CONNECT') | public.permission('SPEAK')
+    | public.permission('STREAM') | public.permission('USE_VAD');
+  select exists (
+    select 1
+      from public.channel_recipients other
+      join public.user_blocks b
+        on (b.blocker_id = other.profile_id and b.blocked_id = p_profile_id)
+        or (b.blocker_id = p_profile_id and b.blocked_id = other.profile_id)
+     where other.channel_id = p_channel_id and other.profile_id <> p_profile_id
+  ) and (select c.type = 'dm' from public.channels c where c.id = p_channel_id)
+  into blocked;
+  if blocked then
+    perms := perms & ~(public.permission('SEND_MESSAGES') | public.permission('ATTACH_FILES')
+      | public.permission('EMBED_LINKS') | public.permission('ADD_REACTIONS') | public.permission('CONNECT')
+      | public.permission('SPEAK') | public.permission('STREAM') | public.permission('USE_VAD'));
+  end if;
+  return perms;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.queue_federation_job(p_kind text, p_payload jsonb, p_target_domain text DEFAULT NULL::text)
+ RETURNS bigint
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  target text := lower(btrim(p_target_domain));
+  created bigint;
+begin
+  if p_kind is null or p_kind !~ '^[a-z][a-z0-9_.]{0,63}$' then
+    raise exception 'job kind must be 1 to 64 characters of a-z, 0-9, _ and ., starting with a letter'
+      using errcode = '22023';
+  end if;
+  if p_payload is null or jsonb_typeof(p_payload) <> 'object' then
+    raise exception 'job payload must be a JSON object' using errcode = '22023';
+  end if;
+  if target = '' then
+    raise exception 'target domain must not be empty' using errcode = '22023';
+  end if;
+  if exists (select 1 from public.federated_instances i where i.domain = target and i.status = 'blocked') then
+    return null;
+  end if;
+  insert into public.federation_jobs (kind, payload, target_domain)
+  values (p_kind, p_payload, target)
+  returning id into created;
+  return created;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.random_invite_code()
+ RETURNS text
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  alphabet constant text := '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+  code text := '';
+  bytes bytea;
+  b integer;
+begin
+  while char_length(code) < 8 loop
+    bytes := extensions.gen_random_bytes(16);
+    for i in 0 .. 15 loop
+      b := get_byte(bytes, i);
+      if b < 248 and char_length(code) < 8 then
+        code := code || substr(alphabet, b % 62 + 1, 1);
+      end if;
+    end loop;
+  end loop;
+  return code;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.readable_channel_ids()
+ RETURNS SETOF uuid
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  with me as (select public.get_current_profile_id() as id)
+  select c.id
+    from public.channels c
+    join public.server_members m on m.server_id = c.server_id
+    join me on m.profile_id = me.id
+   where public.channel_permissions(c.id, me.id)
+         & (public.permission('VIEW_CHANNEL') | public.permission('READ_MESSAGE_HISTORY'))
+         = (public.permission('VIEW_CHANNEL') | public.permission('READ_MESSAGE_HISTORY'))
+  union all
+  select r.channel_id from public.channel_recipients r join me on r.profile_id = me.id
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.readable_message_for_update(p_message_id uuid)
+ RETURNS public.messages
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  found_message public.messages;
+begin
+  select m.* into found_message from public.messages m
+   where m.id = p_message_id and m.deleted_at is null
+     and m.channel_id in (select public.readable_channel_ids())
+     -- Not a key lock: a concurrent reply's foreign-key check must not wait on it.
+     for no key update;
+  if not found then
+    raise exception 'message not found' using errcode = 'P0002';
+  end if;
+  return found_message;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.realtime_topic_id(p_kind text)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  topic text := realtime.topic();
+begin
+  if topic is null or topic !~ ('^' || p_kind || ':[0-9a-fA-F-]{36}$') then
+    return null;
+  end if;
+  return substr(topic, char_length(p_kind) + 2)::uuid;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.refresh_server_activity(p_day date)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  day_start timestamptz := p_day::timestamp at time zone 'UTC';
+  refreshed integer;
+begin
+  if p_day is null then
+    raise exception 'day is required' using errcode = '22004';
+  end if;
+  delete from public.server_activity_daily a where a.day = p_day;
+  insert into public.server_activity_daily (server_id, day, message_count, active_members)
+  select c.server_id, p_day, count(*)::integer, count(distinct m.author_id)::integer
+    from public.messages m
+    join public.channels c on c.id = m.channel_id
+   where c.server_id is not null
+     and m.created_at >= day_start and m.created_at < day_start + interval '1 day'
+     and m.deleted_at is null
+     and m.type in ('default', 'reply')
+   group by c.server_id;
+  get diagnostics refreshed = row_count;
+  return refreshed;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.remove_reaction(p_message_id uuid, p_emoji text, p_profile_id uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.messaging_caller();
+  target public.messages := public.readable_message_for_update(p_message_id);
+begin
+  if p_emoji is null or p_profile_id is null then
+    raise exception 'emoji and profile are required' using errcode = '22004';
+  end if;
+  if p_profile_id <> me
+     and not public.has_channel_permission(target.channel_id, public.permission('MANAGE_MESSAGES')) then
+    raise exception 'you cannot remove other people''s reactions' using errcode = '42501';
+  end if;
+  delete from public.message_reactions r
+   where r.message_id = target.id and r.emoji = p_emoji and r.profile_id = p_profile_id;
+  if not found then
+    raise exception 'reaction not found' using errcode = 'P0002';
+  end if;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.remove_role(p_server_id uuid, p_profile_id uuid, p_role_id uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform public.require_role_change(p_server_id, p_profile_id, p_role_id);
+  delete from public.member_roles
+   where server_id = p_server_id and profile_id = p_profile_id and role_id = p_role_id;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.reorder_channels(p_server_id uuid, p_channel_ids uuid[])
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform public.require_server_permission(p_server_id, 'MANAGE_CHANNELS');
+  if p_channel_ids is null then
+    raise exception 'channel ids are required' using errcode = '22004';
+  end if;
+  if cardinality(p_channel_ids) <> (
+    select count(distinct wanted.id) from unnest(p_channel_ids) as wanted (id) where wanted.id is not null
+  ) then
+    raise exception 'channel ids must be distinct and not null' using errcode = '22023';
+  end if;
+  if exists (
+    select 1 from unnest(p_channel_ids) as wanted (id)
+     where not exists (select 1 from public.channels c where c.id = wanted.id and c.server_id = p_server_id)
+  ) then
+    raise exception 'channel not found' using errcode = 'P0002';
+  end if;
+  update public.channels c
+     set position = o.ord - 1
+    from unnest(p_channel_ids) with ordinality as o (id, ord)
+   where c.id = o.id and c.position <> o.ord - 1;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.require_category(p_category_id uuid)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  category_server uuid;
+begin
+  select c.server_id into category_server from public.channel_categories c where c.id = p_category_id;
+  if category_server is null or not public.is_server_member(category_server) then
+    raise exception 'category not found' using errcode = 'P0002';
+  end if;
+  perform public.require_server_permission(category_server, 'MANAGE_CHANNELS');
+  return category_server;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.require_channel_permission(p_channel_id uuid, p_flag text)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.require_signed_in();
+  channel_server uuid;
+  perms bigint;
+begin
+  select c.server_id into channel_server from public.channels c where c.id = p_channel_id;
+  perms := public.channel_permissions(p_channel_id, me);
+  if channel_server is null or perms & public.permission('VIEW_CHANNEL') = 0 then
+    raise exception 'channel not found' using errcode = 'P0002';
+  end if;
+  if perms & public.permission(p_flag) = 0 then
+    raise exception 'you need the % permission in this channel', p_flag using errcode = '42501';
+  end if;
+  return channel_server;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.require_grantable(p_server_id uuid, p_actor uuid, p_bits bigint)
+ RETURNS void
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  mine bigint := public.server_permissions(p_server_id, p_actor);
+begin
+  if mine <> public.all_permissions() and p_bits & ~mine <> 0 then
+    raise exception 'you cannot grant permissions you do not have' using errcode = '42501';
+  end if;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.require_manageable_role(p_role_id uuid)
+ RETURNS public.roles
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  target public.roles;
+  me uuid;
+begin
+  select * into target from public.roles r where r.id = p_role_id;
+  if target.id is null or not public.is_server_member(target.server_id) then
+    raise exception 'role not found' using errcode = 'P0002';
+  end if;
+  me := public.require_server_permission(target.server_id, 'MANAGE_ROLES');
+  if target.position >= public.member_top_position(target.server_id, me) then
+    raise exception 'you can only manage roles below your highest role' using errcode = '42501';
+  end if;
+  return target;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.require_member(p_server_id uuid, p_profile_id uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+begin
+  if not exists (
+    select 1 from public.server_members m where m.server_id = p_server_id and m.profile_id = p_profile_id
+  ) then
+    raise exception 'member not found' using errcode = 'P0002';
+  end if;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.require_moderatable(p_server_id uuid, p_actor uuid, p_target uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+begin
+  if p_target = p_actor then
+    raise exception 'you cannot do this to yourself' using errcode = '22023';
+  end if;
+  if exists (select 1 from public.servers s where s.id = p_server_id and s.owner_id = p_target) then
+    raise exception 'the server owner cannot be moderated' using errcode = '42501';
+  end if;
+  if not public.outranks(p_server_id, p_actor, p_target) then
+    raise exception 'you can only moderate members whose highest role is below yours' using errcode = '42501';
+  end if;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.require_overwrite_change(p_channel_id uuid, p_changed bigint)
+ RETURNS void
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  mine bigint := public.channel_permissions(p_channel_id, public.get_current_profile_id());
+begin
+  if mine <> public.all_permissions() and p_changed & ~mine <> 0 then
+    raise exception 'you cannot allow or deny permissions you do not have' using errcode = '42501';
+  end if;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.require_role_change(p_server_id uuid, p_profile_id uuid, p_role_id uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  target public.roles;
+begin
+  perform public.require_server_permission(p_server_id, 'MANAGE_ROLES');
+  if not exists (select 1 from public.roles r where r.id = p_role_id and r.server_id = p_server_id) then
+    raise exception 'role not found' using errcode = 'P0002';
+  end if;
+  target := public.require_manageable_role(p_role_id);
+  if target.id = target.server_id then
+    raise exception 'everyone has the @everyone role' using errcode = '22023';
+  end if;
+  perform public.require_member(p_server_id, p_profile_id);
+  if not public.outranks(p_server_id, public.get_current_profile_id(), p_profile_id) then
+    raise exception 'you can only change roles of members whose highest role is below yours'
+      using errcode = '42501';
+  end if;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.require_server_member(p_server_id uuid)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.require_signed_in();
+begin
+  if not exists (
+    select 1 from public.server_members m where m.server_id = p_server_id and m.profile_id = me
+  ) then
+    raise exception 'server not found' using errcode = 'P0002';
+  end if;
+  return me;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.require_server_permission(p_server_id uuid, p_flag text)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.require_server_member(p_server_id);
+begin
+  if public.server_permissions(p_server_id, me) & public.permission(p_flag) = 0 then
+    raise exception 'you need the % permission in this server', p_flag using errcode = '42501';
+  end if;
+  return me;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.require_signed_in()
+ RETURNS uuid
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.get_current_profile_id();
+begin
+  if me is null then
+    raise exception 'not signed in' using errcode = '42501';
+  end if;
+  return me;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.revoke_bot_token(p_token_id uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  update public.bot_tokens t
+     set revoked_at = coalesce(t.revoked_at, now())
+    from public.bots b
+   where t.id = p_token_id and b.id = t.bot_id and b.owner_id = public.get_current_profile_id();
+  if not found then
+    raise exception 'bot token not found' using errcode = 'P0002';
+  end if;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.revoke_invite(p_code text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.require_signed_in();
+  invite public.invites;
+begin
+  select * into invite from public.invites i where i.code = p_code;
+  if invite.code is null or not public.is_server_member(invite.server_id) then
+    raise exception 'invite not found' using errcode = 'P0002';
+  end if;
+  if invite.inviter_id is distinct from me
+     and not public.has_server_permission(invite.server_id, public.permission('MANAGE_GUILD')) then
+    raise exception 'you need the MANAGE_GUILD permission to revoke others'' invites' using errcode = '42501';
+  end if;
+  update public.invites set revoked_at = now() where code = p_code and revoked_at is null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.search_messages(p_query text, p_server_id uuid DEFAULT NULL::uuid, p_channel_id uuid DEFAULT NULL::uuid, p_limit integer DEFAULT 25)
+ RETURNS SETOF public.messages
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.messaging_caller();
+  term text := btrim(p_query);
+  page_size integer := least(greatest(coalesce(p_limit, 25), 1), 100);
+  tsq tsquery;
+  pattern text;
+begin
+  if term is null or term = '' then
+    raise exception 'a search query is required' using errcode = '22023';
+  end if;
+  if char_length(term) > 200 then
+    raise exception 'search queries are at most 200 characters' using errcode = '22023';
+  end if;
+  if p_server_id is not null and not public.is_server_member(p_server_id) then
+    raise exception 'server not found' using errcode = 'P0002';
+  end if;
+  if p_channel_id is not null and not exists (
+    select 1 from public.readable_channel_ids() r (id) where r.id = p_channel_id
+  ) then
+    raise exception 'channel not found' using errcode = 'P0002';
+  end if;
+  tsq := websearch_to_tsquery('simple', term);
+  pattern := '%' || replace(replace(replace(term, '\', '\\'), '%', '\%'), '_', '\_') || '%';
+  return query
+    select m.* from public.messages m
+     where m.channel_id in (select public.readable_channel_ids())
+       and (p_channel_id is null or m.channel_id = p_channel_id)
+       and (p_server_id is null
+            or m.channel_id in (select c.id from public.channels c where c.server_id = p_server_id))
+       and m.deleted_at is null
+       and (m.search_vector @@ tsq
+            or m.content ilike pattern
+            or term operator(extensions.<%) m.content)
+     -- Word matches first (rank normalised by length), then how closely the whole text matches.
+     order by ts_rank(m.search_vector, tsq, 1) + extensions.word_similarity(term, m.content) desc,
+              extensions.similarity(term, m.content) desc, m.created_at desc, m.id
+     limit page_size;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.send_friend_request(p_username text)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.get_current_profile_id();
+  them uuid;
+  their_policy text;
+begin
+  if me is null then
+    raise exception 'not signed in' using errcode = '42501';
+  end if;
+  select p.id, s.friend_requests_from into them, their_policy
+    from public.profiles p left join public.user_settings s on s.profile_id = p.id
+   where p.username = lower(btrim(p_username)) and p.domain is null and not p.is_bot;
+  if them = me then
+    raise exception 'you cannot send a friend request to yourself' using errcode = '22023';
+  end if;
+  if them is null
+     or exists (select 1 from public.user_blocks b
+                 where (b.blocker_id, b.blocked_id) in ((me, them), (them, me)))
+     or their_policy = 'nobody'
+     or (their_policy = 'friends_of_friends' and not exists (
+           select 1 from public.friendships a join public.friendships b
+             on (case when a.profile_a = me then a.profile_b else a.profile_a end)
+              = (case when b.profile_a = them then b.profile_b else b.profile_a end)
+            where me in (a.profile_a, a.profile_b) and them in (b.profile_a, b.profile_b))) then
+    raise exception 'no user you can befriend is called "%"', p_username using errcode = 'P0002';
+  end if;
+  if public.are_friends(me, them) then
+    raise exception 'you are already friends' using errcode = '23505';
+  end if;
+  if exists (select 1 from public.friend_requests r where r.sender_id = them and r.recipient_id = me) then
+    perform public.make_friends(me, them);
+    perform public.send_notification(them, 'friend_accept', me);
+    return 'accepted';
+  end if;
+  insert into public.friend_requests (sender_id, recipient_id) values (me, them)
+  on conflict (sender_id, recipient_id) do nothing;
+  perform public.send_notification(them, 'friend_request', me);
+  return 'pending';
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.send_notification(p_recipient_id uuid, p_type public.notification_type, p_actor_id uuid DEFAULT NULL::uuid, p_server_id uuid DEFAULT NULL::uuid, p_channel_id uuid DEFAULT NULL::uuid, p_message_id uuid DEFAULT NULL::uuid, p_data jsonb DEFAULT '{}'::jsonb)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  created uuid;
+begin
+  if p_recipient_id is null or p_recipient_id = p_actor_id then
+    return null;
+  end if;
+  if p_actor_id is not null and exists (
+    select 1 from public.user_blocks b where b.blocker_id = p_recipient_id and b.blocked_id = p_actor_id
+  ) then
+    return null;
+  end if;
+  insert into public.notifications (recipient_id, type, actor_id, server_id, channel_id, message_id, data)
+  values (p_recipient_id, p_type, p_actor_id, p_server_id, p_channel_id, p_message_id, coalesce(p_data, '{}'))
+  on conflict (recipient_id, message_id, type) where message_id is not null do nothing
+  returning id into created;
+  return created;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.server_member_stats(p_server_id uuid)
+ RETURNS TABLE(member_count integer, online_count integer)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select count(*)::integer, (count(*) filter (where p.status <> 'offline'))::integer
+    from public.server_members m
+    join public.profiles p on p.id = m.profile_id
+   where m.server_id = p_server_id
+  having exists (
+    select 1 from public.servers s
+     where s.id = p_server_id and (s.is_public or public.is_server_member(p_server_id))
+  )
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.server_permissions(p_server_id uuid, p_profile_id uuid)
+ RETURNS bigint
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  is_owner boolean;
+  timed_out boolean;
+  base bigint;
+begin
+  select s.owner_id = p_profile_id,
+         coalesce(m.timed_out_until > now(), false),
+         everyone.permissions | coalesce((
+           select bit_or(r.permissions) from public.member_roles mr join public.roles r on r.id = mr.role_id
+            where mr.server_id = m.server_id and mr.profile_id = m.profile_id), 0)
+    into is_owner, timed_out, base
+    from public.server_members m
+    join public.servers s on s.id = m.server_id
+    join public.roles everyone on everyone.id = s.id
+   where m.server_id = p_server_id and m.profile_id = p_profile_id;
+  if not found then
+    return 0;
+  end if;
+  if is_owner or base & public.permission('ADMINISTRATOR') <> 0 then
+    return public.all_permissions();
+  end if;
+  if timed_out then
+    return base & (public.permission('VIEW_CHANNEL') | public.permission('READ_MESSAGE_HISTORY'));
+  end if;
+  return base;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.set_audit_reason(p_reason text)
+ RETURNS void
+ LANGUAGE sql
+ SET search_path TO ''
+AS $function$
+  select set_config('harmony.audit_reason', coalesce(p_reason, ''), true);
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.set_channel_overwrite(p_channel_id uuid, p_target_type public.overwrite_target, p_target_id uuid, p_allow bigint, p_deny bigint)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  channel_server uuid := public.require_channel_permission(p_channel_id, 'MANAGE_ROLES');
+  previous public.channel_overwrites;
+begin
+  perform public.check_permission_mask(p_allow, 'allow');
+  perform public.check_permission_mask(p_deny, 'deny');
+  if p_allow & p_deny <> 0 then
+    raise exception 'a permission cannot be both allowed and denied' using errcode = '22023';
+  end if;
+  if p_target_type is null then
+    raise exception 'target type is required' using errcode = '22004';
+  end if;
+  if p_target_type = 'role' and not exists (
+    select 1 from public.roles r where r.id = p_target_id and r.server_id = channel_server
+  ) then
+    raise exception 'role not found' using errcode = 'P0002';
+  end if;
+  if p_target_type = 'member' then
+    perform public.require_member(channel_server, p_target_id);
+  end if;
+  select * into previous from public.channel_overwrites o
+   where o.channel_id = p_channel_id and o.target_type = p_target_type and o.target_id = p_target_id;
+  perform public.require_overwrite_change(p_channel_id,
+    (p_allow # coalesce(previous.allow, 0)) | (p_deny # coalesce(previous.deny, 0)));
+  insert into public.channel_overwrites (channel_id, target_type, target_id, allow, deny)
+  values (p_channel_id, p_target_type, p_target_id, p_allow, p_deny)
+  on conflict (channel_id, target_type, target_id)
+  do update set allow = excluded.allow, deny = excluded.deny
+  where (public.channel_overwrites.allow, public.channel_overwrites.deny) is distinct from (excluded.allow, excluded.deny);
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.set_livekit_config(p_api_key text, p_api_secret text, p_server_url text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if coalesce(btrim(p_api_key), '') = '' or coalesce(p_api_secret, '') = '' then
+    raise exception 'LiveKit API key and secret are required' using errcode = '22023';
+  end if;
+  if p_server_url is null or p_server_url !~ '^(wss?|https?)://' then
+    raise exception 'LiveKit URL must start with ws://, wss://, http:// or https://' using errcode = '22023';
+  end if;
+  insert into private.livekit_config (id, api_key, api_secret, server_url)
+  values (true, btrim(p_api_key), p_api_secret, p_server_url)
+  on conflict (id) do update
+    set api_key = excluded.api_key, api_secret = excluded.api_secret, server_url = excluded.server_url,
+        updated_at = now();
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.set_message_pinned(p_message_id uuid, p_pinned boolean)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.messaging_caller();
+  target public.messages := public.readable_message_for_update(p_message_id);
+  channel_server uuid;
+begin
+  if public.channel_permissions(target.channel_id, me)
+     & (public.permission('PIN_MESSAGES') | public.permission('MANAGE_MESSAGES')) = 0 then
+    raise exception 'you cannot pin messages in this channel' using errcode = '42501';
+  end if;
+  if (target.pinned_at is not null) = p_pinned then
+    return;
+  end if;
+  -- The channel row lock serialises concurrent pins, so the limit holds.
+  select c.server_id into channel_server from public.channels c where c.id = target.channel_id for update;
+  if p_pinned and (select count(*) from public.messages m
+                    where m.channel_id = target.channel_id and m.pinned_at is not null) >= 50 then
+    raise exception 'a channel can have at most 50 pinned messages' using errcode = '23514';
+  end if;
+  update public.messages
+     set pinned_at = case when p_pinned then now() end, pinned_by = case when p_pinned then me end
+   where id = target.id;
+  if channel_server is not null then
+    insert into public.audit_log (server_id, actor_id, action, target_id, changes)
+    values (channel_server, me, case when p_pinned then 'message_pin' else 'message_unpin' end::public.audit_action,
+            target.id, jsonb_build_object('channel_id', target.channel_id));
+  end if;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.set_nickname(p_server_id uuid, p_profile_id uuid, p_nickname text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.require_signed_in();
+  cleaned text := nullif(btrim(p_nickname), '');
+begin
+  if p_profile_id = me then
+    perform public.require_server_permission(p_server_id, 'CHANGE_NICKNAME');
+  else
+    perform public.require_server_permission(p_server_id, 'MANAGE_NICKNAMES');
+    perform public.require_member(p_server_id, p_profile_id);
+    if not public.outranks(p_server_id, me, p_profile_id) then
+      raise exception 'you can only rename members whose highest role is below yours' using errcode = '42501';
+    end if;
+  end if;
+  if char_length(cleaned) > 32 then
+    raise exception 'nickname must be at most 32 characters' using errcode = '22023';
+  end if;
+  update public.server_members set nickname = cleaned
+   where server_id = p_server_id and profile_id = p_profile_id;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.set_presence(p_status public.presence_status)
+ RETURNS public.presence_status
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.get_current_profile_id();
+  shown public.presence_status := case when p_status = 'invisible' then 'offline' else p_status end;
+begin
+  if me is null then
+    raise exception 'not signed in' using errcode = '42501';
+  end if;
+  if p_status is null then
+    raise exception 'status is required' using errcode = '22004';
+  end if;
+  update public.user_settings set preferred_status = p_status where profile_id = me;
+  update public.profiles set status = shown, last_seen_at = now() where id = me;
+  return shown;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.shares_space_with(p_profile_id uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  with me as (select public.get_current_profile_id() as id)
+  select exists (select 1 from me where me.id = p_profile_id)
+      or exists (select 1 from me
+                   join public.server_members mine on mine.profile_id = me.id
+                   join public.server_members theirs
+                     on theirs.server_id = mine.server_id and theirs.profile_id = p_profile_id)
+      or exists (select 1 from me
+                   join public.channel_recipients mine on mine.profile_id = me.id
+                   join public.channel_recipients theirs
+                     on theirs.channel_id = mine.channel_id and theirs.profile_id = p_profile_id)
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.timeout_member(p_server_id uuid, p_profile_id uuid, p_until timestamp with time zone, p_reason text DEFAULT NULL::text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.require_server_permission(p_server_id, 'MODERATE_MEMBERS');
+begin
+  perform public.check_length(p_reason, 'reason', 512);
+  if p_until <= now() or p_until > now() + interval '28 days' then
+    raise exception 'a timeout ends in the future, at most 28 days ahead' using errcode = '22023';
+  end if;
+  perform public.require_member(p_server_id, p_profile_id);
+  perform public.require_moderatable(p_server_id, me, p_profile_id);
+  if p_until is not null
+     and public.server_permissions(p_server_id, p_profile_id) = public.all_permissions() then
+    raise exception 'administrators cannot be timed out' using errcode = '42501';
+  end if;
+  perform public.set_audit_reason(p_reason);
+  update public.server_members set timed_out_until = p_until
+   where server_id = p_server_id and profile_id = p_profile_id;
+  perform public.set_audit_reason(null);
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.touch_updated_at()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+begin
+  new.updated_at := now();
+  return new;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.transfer_server_ownership(p_server_id uuid, p_new_owner uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.require_server_member(p_server_id);
+begin
+  if not exists (select 1 from public.servers s where s.id = p_server_id and s.owner_id = me) then
+    raise exception 'only the owner can transfer the server' using errcode = '42501';
+  end if;
+  if p_new_owner = me then
+    raise exception 'you already own this server' using errcode = '22023';
+  end if;
+  perform public.require_member(p_server_id, p_new_owner);
+  update public.servers set owner_id = p_new_owner where id = p_server_id;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.try_uuid(p_text text)
+ RETURNS uuid
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+ SET search_path TO ''
+AS $function$
+  select case
+    when p_text ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then p_text::uuid
+  end
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.unban_member(p_server_id uuid, p_profile_id uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform public.require_server_permission(p_server_id, 'BAN_MEMBERS');
+  delete from public.server_bans where server_id = p_server_id and profile_id = p_profile_id;
+  if not found then
+    raise exception 'ban not found' using errcode = 'P0002';
+  end if;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.unpin_message(p_message_id uuid)
+ RETURNS void
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$ select public.set_message_pinned(p_message_id, false) $function$
+;
+
+CREATE OR REPLACE FUNCTION public.update_category(p_category_id uuid, p_name text DEFAULT NULL::text, p_position integer DEFAULT NULL::integer)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform public.require_category(p_category_id);
+  if p_position < 0 then
+    raise exception 'position must not be negative' using errcode = '22023';
+  end if;
+  update public.channel_categories c
+     set name = case when p_name is null then c.name else public.clean_name(p_name, 'category name', 100) end,
+         position = coalesce(p_position, c.position)
+   where c.id = p_category_id;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.update_channel(p_channel_id uuid, p_name text DEFAULT NULL::text, p_topic text DEFAULT NULL::text, p_slowmode_seconds integer DEFAULT NULL::integer, p_nsfw boolean DEFAULT NULL::boolean, p_category_id uuid DEFAULT NULL::uuid, p_user_limit integer DEFAULT NULL::integer)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  channel_server uuid := public.require_channel_permission(p_channel_id, 'MANAGE_CHANNELS');
+  kind public.channel_type;
+begin
+  select c.type into kind from public.channels c where c.id = p_channel_id;
+  if p_slowmode_seconds not between 0 and 21600 then
+    raise exception 'slowmode must be 0 to 21600 seconds' using errcode = '22023';
+  end if;
+  if p_user_limit is not null and kind <> 'voice' then
+    raise exception 'only voice channels have a user limit' using errcode = '22023';
+  end if;
+  if p_user_limit not between 0 and 99 then
+    raise exception 'user limit must be 0 to 99' using errcode = '22023';
+  end if;
+  update public.channels c
+     set name = case when p_name is null then c.name else public.channel_name(p_name, kind) end,
+         topic = case when p_topic is null then c.topic
+                      else nullif(btrim(public.check_length(p_topic, 'topic', 1024)), '') end,
+         slowmode_seconds = coalesce(p_slowmode_seconds, c.slowmode_seconds),
+         nsfw = coalesce(p_nsfw, c.nsfw),
+         category_id = coalesce(public.check_category(channel_server, p_category_id), c.category_id),
+         user_limit = coalesce(p_user_limit, c.user_limit)
+   where c.id = p_channel_id;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.update_role(p_role_id uuid, p_name text DEFAULT NULL::text, p_permissions bigint DEFAULT NULL::bigint, p_color integer DEFAULT NULL::integer, p_hoist boolean DEFAULT NULL::boolean, p_mentionable boolean DEFAULT NULL::boolean)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  target public.roles := public.require_manageable_role(p_role_id);
+begin
+  if p_name is not null and target.id = target.server_id then
+    raise exception 'the @everyone role cannot be renamed' using errcode = '22023';
+  end if;
+  if p_permissions is not null then
+    perform public.check_permission_mask(p_permissions, 'permissions');
+    perform public.require_grantable(target.server_id, public.get_current_profile_id(),
+                                     p_permissions & ~target.permissions);
+  end if;
+  if p_color not between 0 and 16777215 then
+    raise exception 'color must be 0 to 16777215' using errcode = '22023';
+  end if;
+  update public.roles r
+     set name = case when p_name is null then r.name else public.clean_name(p_name, 'role name', 100) end,
+         permissions = coalesce(p_permissions, r.permissions),
+         color = coalesce(p_color, r.color),
+         hoist = coalesce(p_hoist, r.hoist),
+         mentionable = coalesce(p_mentionable, r.mentionable)
+   where r.id = p_role_id;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.update_server(p_server_id uuid, p_name text DEFAULT NULL::text, p_description text DEFAULT NULL::text, p_icon_url text DEFAULT NULL::text, p_banner_url text DEFAULT NULL::text, p_is_public boolean DEFAULT NULL::boolean, p_default_notification_level public.notification_level DEFAULT NULL::public.notification_level)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform public.require_server_permission(p_server_id, 'MANAGE_GUILD');
+  update public.servers s
+     set name = case when p_name is null then s.name else public.clean_name(p_name, 'server name', 100) end,
+         description = case when p_description is null then s.description
+                            else nullif(btrim(public.check_length(p_description, 'description', 1000)), '') end,
+         icon_url = case when p_icon_url is null then s.icon_url
+                         else nullif(public.check_length(p_icon_url, 'icon url', 2048), '') end,
+         banner_url = case when p_banner_url is null then s.banner_url
+                           else nullif(public.check_length(p_banner_url, 'banner url', 2048), '') end,
+         is_public = coalesce(p_is_public, s.is_public),
+         default_notification_level = coalesce(p_default_notification_level, s.default_notification_level)
+   where s.id = p_server_id;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.username_available(p_username text)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select lower(btrim(p_username)) ~ '^[a-z0-9_.]{2,32}$'
+     and not public.is_reserved_username(p_username)
+     and not exists (
+       select 1 from public.profiles p where p.username = lower(btrim(p_username)) and p.domain is null
+     )
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.verify_bot_token(p_token text)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  found_bot uuid;
+begin
+  if p_token is null or p_token !~ '^hbot_[0-9a-f]{64}$' then
+    return null;
+  end if;
+  update public.bot_tokens t
+     set last_used_at = now()
+   where t.token_hash = encode(extensions.digest(p_token, 'sha256'), 'hex') and t.revoked_at is null
+  returning t.bot_id into found_bot;
+  return found_bot;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.visible_channel_ids()
+ RETURNS SETOF uuid
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  with me as (select public.get_current_profile_id() as id)
+  select c.id
+    from public.channels c
+    join public.server_members m on m.server_id = c.server_id
+    join me on m.profile_id = me.id
+   where public.channel_permissions(c.id, me.id) & public.permission('VIEW_CHANNEL') <> 0
+  union all
+  select r.channel_id from public.channel_recipients r join me on r.profile_id = me.id
+$function$
+;
+
+-- Views
+
+create view public.public_server_directory with (security_invoker=true) as
+ SELECT s.id AS server_id,
+    s.name,
+    s.description,
+    s.icon_url,
+    s.banner_url,
+    stats.member_count,
+    stats.online_count,
+    s.created_at
+   FROM (public.servers s
+     CROSS JOIN LATERAL public.server_member_stats(s.id) stats(member_count, online_count))
+  WHERE s.is_public;
+
+create view public.trending_servers with (security_invoker=true) as
+ WITH recent AS (
+         SELECT a.server_id,
+            sum(a.message_count) AS messages_7d,
+            sum(a.active_members) AS active_member_days_7d
+           FROM public.server_activity_daily a
+          WHERE (a.day > (((now() AT TIME ZONE 'UTC'::text))::date - 7))
+          GROUP BY a.server_id
+        )
+ SELECT row_number() OVER (ORDER BY (r.messages_7d + (10 * r.active_member_days_7d)) DESC, s.created_at, s.id) AS rank,
+    s.id AS server_id,
+    s.name,
+    s.description,
+    s.icon_url,
+    r.messages_7d,
+    r.active_member_days_7d,
+    (r.messages_7d + (10 * r.active_member_days_7d)) AS score
+   FROM (recent r
+     JOIN public.servers s ON ((s.id = r.server_id)))
+  WHERE s.is_public;
+
+create view public.server_member_counts with (security_invoker=true) as
+ SELECT s.id AS server_id,
+    stats.member_count,
+    stats.online_count
+   FROM (public.servers s
+     CROSS JOIN LATERAL public.server_member_stats(s.id) stats(member_count, online_count));
+
+-- Triggers
+
+CREATE TRIGGER on_auth_user_created AFTER INSERT ON auth.users FOR EACH ROW EXECUTE FUNCTION public.handle_new_user();
+
+CREATE TRIGGER channel_overwrites_audit AFTER INSERT OR DELETE OR UPDATE ON public.channel_overwrites FOR EACH ROW EXECUTE FUNCTION public.audit_server_change();
+
+CREATE TRIGGER channels_audit AFTER INSERT OR DELETE OR UPDATE OF category_id, type, name, topic, "position", slowmode_seconds, nsfw, is_encrypted, user_limit, owner_id, icon_url ON public.channels FOR EACH ROW EXECUTE FUNCTION public.audit_server_change();
+
+CREATE TRIGGER channels_create_sequence AFTER INSERT ON public.channels FOR EACH ROW EXECUTE FUNCTION public.create_channel_sequence();
+
+CREATE TRIGGER channels_touch BEFORE UPDATE ON public.channels FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
+
+CREATE TRIGGER custom_emojis_audit AFTER INSERT OR DELETE ON public.custom_emojis FOR EACH ROW EXECUTE FUNCTION public.audit_server_change();
+
+CREATE TRIGGER invites_audit AFTER INSERT OR UPDATE OF revoked_at ON public.invites FOR EACH ROW EXECUTE FUNCTION public.audit_server_change();
+
+CREATE TRIGGER member_roles_audit AFTER INSERT OR DELETE ON public.member_roles FOR EACH ROW EXECUTE FUNCTION public.audit_server_change();
+
+CREATE TRIGGER message_reactions_default_profile BEFORE INSERT ON public.message_reactions FOR EACH ROW EXECUTE FUNCTION public.message_reactions_default_profile();
+
+CREATE TRIGGER messages_after_edit AFTER UPDATE OF content ON public.messages FOR EACH ROW WHEN (((new.content IS DISTINCT FROM old.content) AND (new.deleted_at IS NULL))) EXECUTE FUNCTION public.messages_after_edit();
+
+CREATE TRIGGER messages_after_insert AFTER INSERT ON public.messages FOR EACH ROW EXECUTE FUNCTION public.messages_after_insert();
+
+CREATE TRIGGER messages_before_edit BEFORE UPDATE OF content ON public.messages FOR EACH ROW WHEN (((new.content IS DISTINCT FROM old.content) AND (new.deleted_at IS NULL))) EXECUTE FUNCTION public.messages_before_edit();
+
+CREATE TRIGGER messages_before_insert BEFORE INSERT ON public.messages FOR EACH ROW EXECUTE FUNCTION public.messages_before_insert();
+
+CREATE TRIGGER profiles_touch BEFORE UPDATE ON public.profiles FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
+
+CREATE TRIGGER roles_audit AFTER INSERT OR DELETE OR UPDATE OF name, color, permissions, hoist, mentionable ON public.roles FOR EACH ROW EXECUTE FUNCTION public.audit_server_change();
+
+CREATE TRIGGER server_bans_audit AFTER INSERT OR DELETE ON public.server_bans FOR EACH ROW EXECUTE FUNCTION public.audit_server_change();
+
+CREATE TRIGGER server_members_audit AFTER DELETE OR UPDATE OF timed_out_until ON public.server_members FOR EACH ROW EXECUTE FUNCTION public.audit_server_change();
+
+CREATE TRIGGER servers_audit AFTER UPDATE ON public.servers FOR EACH ROW EXECUTE FUNCTION public.audit_server_change();
+
+CREATE TRIGGER servers_touch BEFORE UPDATE ON public.servers FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
+
+CREATE TRIGGER user_settings_touch BEFORE UPDATE ON public.user_settings FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
+
+-- Row-level security
+
+alter table private.livekit_config enable row level security;
+
+alter table public.ap_actor_cache enable row level security;
+
+alter table public.audit_log enable row level security;
+
+alter table public.bot_server_installs enable row level security;
+
+alter table public.bot_tokens enable row level security;
+
+alter table public.bots enable row level security;
+
+alter table public.channel_categories enable row level security;
+
+alter table public.channel_notification_settings enable row level security;
+
+alter table public.channel_overwrites enable row level security;
+
+alter table public.channel_recipients enable row level security;
+
+alter table public.channel_sequences enable row level security;
+
+alter table public.channel_slowmode enable row level security;
+
+alter table public.channels enable row level security;
+
+alter table public.custom_emojis enable row level security;
+
+alter table public.device_one_time_keys enable row level security;
+
+alter table public.federated_instances enable row level security;
+
+alter table public.federation_jobs enable row level security;
+
+alter table public.friend_requests enable row level security;
+
+alter table public.friendships enable row level security;
+
+alter table public.invites enable row level security;
+
+alter table public.megolm_session_shares enable row level security;
+
+alter table public.member_roles enable row level security;
+
+alter table public.message_reactions enable row level security;
+
+alter table public.messages enable row level security;
+
+alter table public.notifications enable row level security;
+
+alter table public.profiles enable row level security;
+
+alter table public.read_states enable row level security;
+
+alter table public.roles enable row level security;
+
+alter table public.server_activity_daily enable row level security;
+
+alter table public.server_bans enable row level security;
+
+alter table public.server_federation enable row level security;
+
+alter table public.server_members enable row level security;
+
+alter table public.servers enable row level security;
+
+alter table public.user_blocks enable row level security;
+
+alter table public.user_devices enable row level security;
+
+alter table public.user_settings enable row level security;
+
+-- Policies
+
+create policy audit_log_select_viewer on public.audit_log as permissive for select to authenticated
+  using ((server_id IN ( SELECT public.my_server_ids_with(public.permission('VIEW_AUDIT_LOG'::text)) AS my_server_ids_with)));
+
+create policy bot_server_installs_select_member_or_owner on public.bot_server_installs as permissive for select to authenticated
+  using (((server_id IN ( SELECT public.my_server_ids() AS my_server_ids)) OR (bot_id IN ( SELECT public.my_bot_ids() AS my_bot_ids))));
+
+create policy bot_tokens_select_owner on public.bot_tokens as permissive for select to authenticated
+  using ((bot_id IN ( SELECT public.my_bot_ids() AS my_bot_ids)));
+
+create policy bots_select_visible on public.bots as permissive for select to authenticated
+  using (((owner_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)) OR is_public OR (id IN ( SELECT i.bot_id
+   FROM public.bot_server_installs i
+  WHERE (i.server_id IN ( SELECT public.my_server_ids() AS my_server_ids))))));
+
+create policy bots_update_owner on public.bots as permissive for update to authenticated
+  using ((owner_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)))
+  with check ((owner_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
+
+create policy channel_categories_select_member on public.channel_categories as permissive for select to authenticated
+  using ((server_id IN ( SELECT public.my_server_ids() AS my_server_ids)));
+
+create policy channel_notification_settings_delete_own on public.channel_notification_settings as permissive for delete to authenticated
+  using ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
+
+create policy channel_notification_settings_insert_own on public.channel_notification_settings as permissive for insert to authenticated
+  with check (((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)) AND (channel_id IN ( SELECT public.visible_channel_ids() AS visible_channel_ids))));
+
+create policy channel_notification_settings_select_own on public.channel_notification_settings as permissive for select to authenticated
+  using ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
+
+create policy channel_notification_settings_update_own on public.channel_notification_settings as permissive for update to authenticated
+  using ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)))
+  with check ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
+
+create policy channel_overwrites_select_visible on public.channel_overwrites as permissive for select to authenticated
+  using ((channel_id IN ( SELECT public.visible_channel_ids() AS visible_channel_ids)));
+
+create policy channel_recipients_select_fellow on public.channel_recipients as permissive for select to authenticated
+  using ((channel_id IN ( SELECT public.visible_channel_ids() AS visible_channel_ids)));
+
+create policy channel_slowmode_select_own on public.channel_slowmode as permissive for select to authenticated
+  using ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
+
+create policy channels_select_visible on public.channels as permissive for select to authenticated
+  using ((id IN ( SELECT public.visible_channel_ids() AS visible_channel_ids)));
+
+create policy custom_emojis_delete_manager on public.custom_emojis as permissive for delete to authenticated
+  using ((server_id IN ( SELECT public.my_server_ids_with(public.permission('MANAGE_GUILD_EXPRESSIONS'::text)) AS my_server_ids_with)));
+
+create policy custom_emojis_insert_manager on public.custom_emojis as permissive for insert to authenticated
+  with check (((created_by = ( SELECT public.get_current_profile_id() AS get_current_profile_id)) AND (server_id IN ( SELECT public.my_server_ids_with(public.permission('MANAGE_GUILD_EXPRESSIONS'::text)) AS my_server_ids_with))));
+
+create policy custom_emojis_select_member on public.custom_emojis as permissive for select to authenticated
+  using ((server_id IN ( SELECT public.my_server_ids() AS my_server_ids)));
+
+create policy device_one_time_keys_delete_own on public.device_one_time_keys as permissive for delete to authenticated
+  using ((device_id IN ( SELECT public.my_device_ids() AS my_device_ids)));
+
+create policy device_one_time_keys_insert_own on public.device_one_time_keys as permissive for insert to authenticated
+  with check ((device_id IN ( SELECT d.id
+   FROM public.user_devices d
+  WHERE ((d.profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)) AND (d.revoked_at IS NULL)))));
+
+create policy device_one_time_keys_select_own on public.device_one_time_keys as permissive for select to authenticated
+  using ((device_id IN ( SELECT public.my_device_ids() AS my_device_ids)));
+
+create policy federated_instances_select_signed_in on public.federated_instances as permissive for select to authenticated
+  using (true);
+
+create policy friend_requests_delete_party on public.friend_requests as permissive for delete to authenticated
+  using (((( SELECT public.get_current_profile_id() AS get_current_profile_id) = sender_id) OR (( SELECT public.get_current_profile_id() AS get_current_profile_id) = recipient_id)));
+
+create policy friend_requests_select_party on public.friend_requests as permissive for select to authenticated
+  using (((( SELECT public.get_current_profile_id() AS get_current_profile_id) = sender_id) OR (( SELECT public.get_current_profile_id() AS get_current_profile_id) = recipient_id)));
+
+create policy friendships_delete_party on public.friendships as permissive for delete to authenticated
+  using (((( SELECT public.get_current_profile_id() AS get_current_profile_id) = profile_a) OR (( SELECT public.get_current_profile_id() AS get_current_profile_id) = profile_b)));
+
+create policy friendships_select_party on public.friendships as permissive for select to authenticated
+  using (((( SELECT public.get_current_profile_id() AS get_current_profile_id) = profile_a) OR (( SELECT public.get_current_profile_id() AS get_current_profile_id) = profile_b)));
+
+create policy invites_select_inviter on public.invites as permissive for select to authenticated
+  using ((server_id IN ( SELECT public.my_server_ids_with((public.permission('CREATE_INSTANT_INVITE'::text) | public.permission('MANAGE_GUILD'::text))) AS my_server_ids_with)));
+
+create policy megolm_session_shares_delete_recipient on public.megolm_session_shares as permissive for delete to authenticated
+  using ((recipient_device_id IN ( SELECT public.my_device_ids() AS my_device_ids)));
+
+create policy megolm_session_shares_insert_sender on public.megolm_session_shares as permissive for insert to authenticated
+  with check (((sender_device_id IN ( SELECT public.my_device_ids() AS my_device_ids)) AND (channel_id IN ( SELECT public.readable_channel_ids() AS readable_channel_ids)) AND public.device_can_read_channel(sender_device_id, channel_id) AND public.device_can_read_channel(recipient_device_id, channel_id)));
+
+create policy megolm_session_shares_select_recipient on public.megolm_session_shares as permissive for select to authenticated
+  using ((recipient_device_id IN ( SELECT public.my_device_ids() AS my_device_ids)));
+
+create policy member_roles_select_member on public.member_roles as permissive for select to authenticated
+  using ((server_id IN ( SELECT public.my_server_ids() AS my_server_ids)));
+
+create policy message_reactions_delete_own on public.message_reactions as permissive for delete to authenticated
+  using ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
+
+create policy message_reactions_insert_reader on public.message_reactions as permissive for insert to authenticated
+  with check (((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)) AND public.can_react(message_id, emoji)));
+
+create policy message_reactions_select_reader on public.message_reactions as permissive for select to authenticated
+  using ((EXISTS ( SELECT 1
+   FROM public.messages m
+  WHERE (m.id = message_reactions.message_id))));
+
+create policy messages_insert_sender on public.messages as permissive for insert to authenticated
+  with check (((author_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)) AND public.has_channel_permission(channel_id, public.permission('SEND_MESSAGES'::text)) AND ((attachments = '[]'::jsonb) OR public.has_channel_permission(channel_id, public.permission('ATTACH_FILES'::text))) AND ((reply_to_id IS NULL) OR public.can_reply_to(channel_id, reply_to_id))));
+
+create policy messages_select_reader on public.messages as permissive for select to authenticated
+  using ((channel_id IN ( SELECT public.readable_channel_ids() AS readable_channel_ids)));
+
+create policy messages_update_author on public.messages as permissive for update to authenticated
+  using (((author_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)) AND (deleted_at IS NULL)))
+  with check (((author_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)) AND (deleted_at IS NULL)));
+
+create policy notifications_delete_own on public.notifications as permissive for delete to authenticated
+  using ((recipient_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
+
+create policy notifications_select_own on public.notifications as permissive for select to authenticated
+  using ((recipient_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
+
+create policy notifications_update_own on public.notifications as permissive for update to authenticated
+  using ((recipient_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)))
+  with check ((recipient_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
+
+create policy profiles_select_signed_in on public.profiles as permissive for select to authenticated
+  using (true);
+
+create policy profiles_update_own on public.profiles as permissive for update to authenticated
+  using ((user_id = ( SELECT auth.uid() AS uid)))
+  with check ((user_id = ( SELECT auth.uid() AS uid)));
+
+create policy read_states_select_own on public.read_states as permissive for select to authenticated
+  using ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
+
+create policy roles_select_member on public.roles as permissive for select to authenticated
+  using ((server_id IN ( SELECT public.my_server_ids() AS my_server_ids)));
+
+create policy server_activity_daily_select_visible on public.server_activity_daily as permissive for select to authenticated
+  using (((server_id IN ( SELECT s.id
+   FROM public.servers s
+  WHERE s.is_public)) OR (server_id IN ( SELECT public.my_server_ids() AS my_server_ids))));
+
+create policy server_bans_select_banner on public.server_bans as permissive for select to authenticated
+  using ((server_id IN ( SELECT public.my_server_ids_with(public.permission('BAN_MEMBERS'::text)) AS my_server_ids_with)));
+
+create policy server_members_select_member on public.server_members as permissive for select to authenticated
+  using ((server_id IN ( SELECT public.my_server_ids() AS my_server_ids)));
+
+create policy server_members_update_own on public.server_members as permissive for update to authenticated
+  using ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)))
+  with check ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
+
+create policy servers_select_member_or_public on public.servers as permissive for select to authenticated
+  using ((is_public OR (id IN ( SELECT public.my_server_ids() AS my_server_ids))));
+
+create policy user_blocks_delete_own on public.user_blocks as permissive for delete to authenticated
+  using ((blocker_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
+
+create policy user_blocks_select_own on public.user_blocks as permissive for select to authenticated
+  using ((blocker_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
+
+create policy user_devices_delete_own on public.user_devices as permissive for delete to authenticated
+  using ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
+
+create policy user_devices_insert_own on public.user_devices as permissive for insert to authenticated
+  with check ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
+
+create policy user_devices_select_shared on public.user_devices as permissive for select to authenticated
+  using (((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)) OR public.shares_space_with(profile_id)));
+
+create policy user_devices_update_own on public.user_devices as permissive for update to authenticated
+  using ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)))
+  with check ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
+
+create policy user_settings_select_own on public.user_settings as permissive for select to authenticated
+  using ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
+
+create policy user_settings_update_own on public.user_settings as permissive for update to authenticated
+  using ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)))
+  with check ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
+
+create policy realtime_messages_insert_harmony_topics on realtime.messages as permissive for insert to authenticated
+  with check (((extension = ANY (ARRAY['broadcast'::text, 'presence'::text])) AND ((( SELECT public.realtime_topic_id('channel'::text) AS realtime_topic_id) IN ( SELECT public.visible_channel_ids() AS visible_channel_ids)) OR (( SELECT public.realtime_topic_id('server'::text) AS realtime_topic_id) IN ( SELECT public.my_server_ids() AS my_server_ids)) OR (( SELECT public.realtime_topic_id('user'::text) AS realtime_topic_id) = ( SELECT public.get_current_profile_id() AS get_current_profile_id)))));
+
+create policy realtime_messages_select_harmony_topics on realtime.messages as permissive for select to authenticated
+  using (((extension = ANY (ARRAY['broadcast'::text, 'presence'::text])) AND ((( SELECT public.realtime_topic_id('channel'::text) AS realtime_topic_id) IN ( SELECT public.visible_channel_ids() AS visible_channel_ids)) OR (( SELECT public.realtime_topic_id('server'::text) AS realtime_topic_id) IN ( SELECT public.my_server_ids() AS my_server_ids)) OR (( SELECT public.realtime_topic_id('user'::text) AS realtime_topic_id) = ( SELECT public.get_current_profile_id() AS get_current_profile_id)))));
+
+create policy attachments_delete_uploader_or_moderator on storage.objects as permissive for delete to authenticated
+  using (((bucket_id = 'attachments'::text) AND ((owner_id = (( SELECT auth.uid() AS uid))::text) OR public.has_channel_permission(public.try_uuid((storage.foldername(name))[1]), public.permission('MANAGE_MESSAGES'::text)))));
+
+create policy attachments_insert_attacher on storage.objects as permissive for insert to authenticated
+  with check (((bucket_id = 'attachments'::text) AND (owner_id = (( SELECT auth.uid() AS uid))::text) AND (array_length(storage.foldername(name), 1) = 2) AND (public.try_uuid((storage.foldername(name))[2]) IS NOT NULL) AND public.has_channel_permission(public.try_uuid((storage.foldername(name))[1]), public.permission('ATTACH_FILES'::text))));
+
+create policy attachments_select_reader on storage.objects as permissive for select to authenticated
+  using (((bucket_id = 'attachments'::text) AND (public.try_uuid((storage.foldername(name))[1]) IN ( SELECT public.readable_channel_ids() AS readable_channel_ids))));
+
+create policy emoji_delete_manager on storage.objects as permissive for delete to authenticated
+  using (((bucket_id = 'emoji'::text) AND public.has_server_permission(public.try_uuid((storage.foldername(name))[1]), public.permission('MANAGE_GUILD_EXPRESSIONS'::text))));
+
+create policy emoji_insert_manager on storage.objects as permissive for insert to authenticated
+  with check (((bucket_id = 'emoji'::text) AND public.has_server_permission(public.try_uuid((storage.foldername(name))[1]), public.permission('MANAGE_GUILD_EXPRESSIONS'::text))));
+
+create policy emoji_select_signed_in on storage.objects as permissive for select to authenticated
+  using ((bucket_id = 'emoji'::text));
+
+create policy emoji_update_manager on storage.objects as permissive for update to authenticated
+  using (((bucket_id = 'emoji'::text) AND public.has_server_permission(public.try_uuid((storage.foldername(name))[1]), public.permission('MANAGE_GUILD_EXPRESSIONS'::text))))
+  with check (((bucket_id = 'emoji'::text) AND public.has_server_permission(public.try_uuid((storage.foldername(name))[1]), public.permission('MANAGE_GUILD_EXPRESSIONS'::text))));
+
+create policy profile_images_delete_own on storage.objects as permissive for delete to authenticated
+  using (((bucket_id = ANY (ARRAY['avatars'::text, 'banners'::text])) AND ((storage.foldername(name))[1] = (( SELECT auth.uid() AS uid))::text)));
+
+create policy profile_images_insert_own on storage.objects as permissive for insert to authenticated
+  with check (((bucket_id = ANY (ARRAY['avatars'::text, 'banners'::text])) AND ((storage.foldername(name))[1] = (( SELECT auth.uid() AS uid))::text)));
+
+create policy profile_images_select_signed_in on storage.objects as permissive for select to authenticated
+  using ((bucket_id = ANY (ARRAY['avatars'::text, 'banners'::text])));
+
+create policy profile_images_update_own on storage.objects as permissive for update to authenticated
+  using (((bucket_id = ANY (ARRAY['avatars'::text, 'banners'::text])) AND ((storage.foldername(name))[1] = (( SELECT auth.uid() AS uid))::text)))
+  with check (((bucket_id = ANY (ARRAY['avatars'::text, 'banners'::text])) AND ((storage.foldername(name))[1] = (( SELECT auth.uid() AS uid))::text)));
+
+create policy server_icons_delete_manager on storage.objects as permissive for delete to authenticated
+  using (((bucket_id = 'server-icons'::text) AND public.has_server_permission(public.try_uuid((storage.foldername(name))[1]), public.permission('MANAGE_GUILD'::text))));
+
+create policy server_icons_insert_manager on storage.objects as permissive for insert to authenticated
+  with check (((bucket_id = 'server-icons'::text) AND public.has_server_permission(public.try_uuid((storage.foldername(name))[1]), public.permission('MANAGE_GUILD'::text))));
+
+create policy server_icons_select_signed_in on storage.objects as permissive for select to authenticated
+  using ((bucket_id = 'server-icons'::text));
+
+create policy server_icons_update_manager on storage.objects as permissive for update to authenticated
+  using (((bucket_id = 'server-icons'::text) AND public.has_server_permission(public.try_uuid((storage.foldername(name))[1]), public.permission('MANAGE_GUILD'::text))))
+  with check (((bucket_id = 'server-icons'::text) AND public.has_server_permission(public.try_uuid((storage.foldername(name))[1]), public.permission('MANAGE_GUILD'::text))));
+
+-- Privileges
+
+grant CREATE, USAGE on schema public to supabase_realtime_admin;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.ap_actor_cache to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.audit_log to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.bot_server_installs to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.bot_tokens to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.bots to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.channel_categories to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.channel_notification_settings to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.channel_overwrites to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.channel_recipients to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.channel_sequences to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.channel_slowmode to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.channels to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.custom_emojis to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.device_one_time_keys to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.federated_instances to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.federation_jobs to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.friend_requests to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.friendships to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.invites to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.megolm_session_shares to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.member_roles to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.message_reactions to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.messages to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.notifications to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.profiles to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.public_server_directory to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.read_states to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.roles to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.server_activity_daily to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.server_bans to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.server_federation to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.server_member_counts to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.server_members to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.servers to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.trending_servers to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.user_blocks to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.user_devices to service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.user_settings to service_role;
+
+grant DELETE, MAINTAIN, SELECT on table public.channel_notification_settings to authenticated;
+
+grant DELETE, MAINTAIN, SELECT on table public.custom_emojis to authenticated;
+
+grant DELETE, MAINTAIN, SELECT on table public.device_one_time_keys to authenticated;
+
+grant DELETE, MAINTAIN, SELECT on table public.friend_requests to authenticated;
+
+grant DELETE, MAINTAIN, SELECT on table public.friendships to authenticated;
+
+grant DELETE, MAINTAIN, SELECT on table public.megolm_session_shares to authenticated;
+
+grant DELETE, MAINTAIN, SELECT on table public.message_reactions to authenticated;
+
+grant DELETE, MAINTAIN, SELECT on table public.notifications to authenticated;
+
+grant DELETE, MAINTAIN, SELECT on table public.user_blocks to authenticated;
+
+grant DELETE, MAINTAIN, SELECT on table public.user_devices to authenticated;
+
+grant EXECUTE on function public.accept_friend_request(uuid) to authenticated;
+
+grant EXECUTE on function public.add_group_dm_recipient(uuid,uuid) to authenticated;
+
+grant EXECUTE on function public.all_permissions() to anon;
+
+grant EXECUTE on function public.all_permissions() to authenticated;
+
+grant EXECUTE on function public.all_permissions() to service_role;
+
+grant EXECUTE on function public.assign_role(uuid,uuid,uuid) to authenticated;
+
+grant EXECUTE on function public.ban_member(uuid,uuid,text,integer) to authenticated;
+
+grant EXECUTE on function public.block_user(uuid) to authenticated;
+
+grant EXECUTE on function public.can_react(uuid,text) to authenticated;
+
+grant EXECUTE on function public.can_reply_to(uuid,uuid) to authenticated;
+
+grant EXECUTE on function public.channel_permissions(uuid,uuid) to anon;
+
+grant EXECUTE on function public.channel_permissions(uuid,uuid) to authenticated;
+
+grant EXECUTE on function public.channel_permissions(uuid,uuid) to service_role;
+
+grant EXECUTE on function public.claim_federation_jobs(text,integer) to service_role;
+
+grant EXECUTE on function public.claim_one_time_key(uuid) to authenticated;
+
+grant EXECUTE on function public.close_dm(uuid) to authenticated;
+
+grant EXECUTE on function public.complete_federation_job(bigint,text) to service_role;
+
+grant EXECUTE on function public.compute_channel_permissions(boolean,bigint,bigint[],bigint,bigint,bigint,bigint,bigint,bigint,boolean) to authenticated;
+
+grant EXECUTE on function public.compute_channel_permissions(boolean,bigint,bigint[],bigint,bigint,bigint,bigint,bigint,bigint,boolean) to service_role;
+
+grant EXECUTE on function public.create_bot(text,text) to authenticated;
+
+grant EXECUTE on function public.create_bot_token(uuid) to authenticated;
+
+grant EXECUTE on function public.create_category(uuid,text) to authenticated;
+
+grant EXECUTE on function public.create_channel(uuid,text,public.channel_type,uuid,text) to authenticated;
+
+grant EXECUTE on function public.create_group_dm(uuid[],text) to authenticated;
+
+grant EXECUTE on function public.create_invite(uuid,integer,integer,uuid) to authenticated;
+
+grant EXECUTE on function public.create_role(uuid,text,bigint,integer) to authenticated;
+
+grant EXECUTE on function public.create_server(text,text,text) to authenticated;
+
+grant EXECUTE on function public.default_everyone_permissions() to anon;
+
+grant EXECUTE on function public.default_everyone_permissions() to authenticated;
+
+grant EXECUTE on function public.default_everyone_permissions() to service_role;
+
+grant EXECUTE on function public.delete_category(uuid) to authenticated;
+
+grant EXECUTE on function public.delete_channel(uuid) to authenticated;
+
+grant EXECUTE on function public.delete_channel_overwrite(uuid,public.overwrite_target,uuid) to authenticated;
+
+grant EXECUTE on function public.delete_message(uuid) to authenticated;
+
+grant EXECUTE on function public.delete_role(uuid) to authenticated;
+
+grant EXECUTE on function public.delete_server(uuid) to authenticated;
+
+grant EXECUTE on function public.device_can_read_channel(uuid,uuid) to authenticated;
+
+grant EXECUTE on function public.get_current_profile_id() to anon;
+
+grant EXECUTE on function public.get_current_profile_id() to authenticated;
+
+grant EXECUTE on function public.get_current_profile_id() to service_role;
+
+grant EXECUTE on function public.get_invite_preview(text) to anon;
+
+grant EXECUTE on function public.get_invite_preview(text) to authenticated;
+
+grant EXECUTE on function public.get_livekit_token(uuid) to authenticated;
+
+grant EXECUTE on function public.get_messages(uuid,bigint,bigint,integer) to authenticated;
+
+grant EXECUTE on function public.get_unread_state() to authenticated;
+
+grant EXECUTE on function public.has_channel_permission(uuid,bigint) to anon;
+
+grant EXECUTE on function public.has_channel_permission(uuid,bigint) to authenticated;
+
+grant EXECUTE on function public.has_channel_permission(uuid,bigint) to service_role;
+
+grant EXECUTE on function public.has_server_permission(uuid,bigint) to anon;
+
+grant EXECUTE on function public.has_server_permission(uuid,bigint) to authenticated;
+
+grant EXECUTE on function public.has_server_permission(uuid,bigint) to service_role;
+
+grant EXECUTE on function public.install_bot(uuid,uuid,bigint) to authenticated;
+
+grant EXECUTE on function public.is_server_member(uuid) to anon;
+
+grant EXECUTE on function public.is_server_member(uuid) to authenticated;
+
+grant EXECUTE on function public.is_server_member(uuid) to service_role;
+
+grant EXECUTE on function public.join_server_by_invite(text) to authenticated;
+
+grant EXECUTE on function public.kick_member(uuid,uuid,text) to authenticated;
+
+grant EXECUTE on function public.leave_group_dm(uuid) to authenticated;
+
+grant EXECUTE on function public.leave_server(uuid) to authenticated;
+
+grant EXECUTE on function public.mark_channel_read(uuid,bigint) to authenticated;
+
+grant EXECUTE on function public.mark_notifications_read(uuid[]) to authenticated;
+
+grant EXECUTE on function public.my_bot_ids() to authenticated;
+
+grant EXECUTE on function public.my_device_ids() to authenticated;
+
+grant EXECUTE on function public.my_server_ids() to anon;
+
+grant EXECUTE on function public.my_server_ids() to authenticated;
+
+grant EXECUTE on function public.my_server_ids() to service_role;
+
+grant EXECUTE on function public.my_server_ids_with(bigint) to authenticated;
+
+grant EXECUTE on function public.open_dm(uuid) to authenticated;
+
+grant EXECUTE on function public.permission(text) to anon;
+
+grant EXECUTE on function public.permission(text) to authenticated;
+
+grant EXECUTE on function public.permission(text) to service_role;
+
+grant EXECUTE on function public.pin_message(uuid) to authenticated;
+
+grant EXECUTE on function public.queue_federation_job(text,jsonb,text) to service_role;
+
+grant EXECUTE on function public.readable_channel_ids() to anon;
+
+grant EXECUTE on function public.readable_channel_ids() to authenticated;
+
+grant EXECUTE on function public.readable_channel_ids() to service_role;
+
+grant EXECUTE on function public.realtime_topic_id(text) to authenticated;
+
+grant EXECUTE on function public.refresh_server_activity(date) to service_role;
+
+grant EXECUTE on function public.remove_reaction(uuid,text,uuid) to authenticated;
+
+grant EXECUTE on function public.remove_role(uuid,uuid,uuid) to authenticated;
+
+grant EXECUTE on function public.reorder_channels(uuid,uuid[]) to authenticated;
+
+grant EXECUTE on function public.revoke_bot_token(uuid) to authenticated;
+
+grant EXECUTE on function public.revoke_invite(text) to authenticated;
+
+grant EXECUTE on function public.search_messages(text,uuid,uuid,integer) to authenticated;
+
+grant EXECUTE on function public.send_friend_request(text) to authenticated;
+
+grant EXECUTE on function public.server_member_stats(uuid) to authenticated;
+
+grant EXECUTE on function public.server_permissions(uuid,uuid) to anon;
+
+grant EXECUTE on function public.server_permissions(uuid,uuid) to authenticated;
+
+grant EXECUTE on function public.server_permissions(uuid,uuid) to service_role;
+
+grant EXECUTE on function public.set_channel_overwrite(uuid,public.overwrite_target,uuid,bigint,bigint) to authenticated;
+
+grant EXECUTE on function public.set_livekit_config(text,text,text) to service_role;
+
+grant EXECUTE on function public.set_nickname(uuid,uuid,text) to authenticated;
+
+grant EXECUTE on function public.set_presence(public.presence_status) to authenticated;
+
+grant EXECUTE on function public.shares_space_with(uuid) to authenticated;
+
+grant EXECUTE on function public.timeout_member(uuid,uuid,timestamp with time zone,text) to authenticated;
+
+grant EXECUTE on function public.transfer_server_ownership(uuid,uuid) to authenticated;
+
+grant EXECUTE on function public.try_uuid(text) to authenticated;
+
+grant EXECUTE on function public.unban_member(uuid,uuid) to authenticated;
+
+grant EXECUTE on function public.unpin_message(uuid) to authenticated;
+
+grant EXECUTE on function public.update_category(uuid,text,integer) to authenticated;
+
+grant EXECUTE on function public.update_channel(uuid,text,text,integer,boolean,uuid,integer) to authenticated;
+
+grant EXECUTE on function public.update_role(uuid,text,bigint,integer,boolean,boolean) to authenticated;
+
+grant EXECUTE on function public.update_server(uuid,text,text,text,text,boolean,public.notification_level) to authenticated;
+
+grant EXECUTE on function public.username_available(text) to anon;
+
+grant EXECUTE on function public.username_available(text) to authenticated;
+
+grant EXECUTE on function public.verify_bot_token(text) to service_role;
+
+grant EXECUTE on function public.visible_channel_ids() to anon;
+
+grant EXECUTE on function public.visible_channel_ids() to authenticated;
+
+grant EXECUTE on function public.visible_channel_ids() to service_role;
+
+grant INSERT (channel_id, content, reply_to_id, attachments, nonce) on table public.messages to authenticated;
+
+grant INSERT (channel_id, session_id, sender_device_id, recipient_device_id, encrypted_session_key) on table public.megolm_session_shares to authenticated;
+
+grant INSERT (device_id, key_id, public_key) on table public.device_one_time_keys to authenticated;
+
+grant INSERT (message_id, emoji) on table public.message_reactions to authenticated;
+
+grant INSERT (profile_id, channel_id, level, muted_until) on table public.channel_notification_settings to authenticated;
+
+grant INSERT (profile_id, device_name, identity_key, signing_key) on table public.user_devices to authenticated;
+
+grant INSERT (server_id, name, image_path, animated, created_by) on table public.custom_emojis to authenticated;
+
+grant MAINTAIN on table public.ap_actor_cache to anon;
+
+grant MAINTAIN on table public.ap_actor_cache to authenticated;
+
+grant MAINTAIN on table public.audit_log to anon;
+
+grant MAINTAIN on table public.bot_server_installs to anon;
+
+grant MAINTAIN on table public.bot_tokens to anon;
+
+grant MAINTAIN on table public.bot_tokens to authenticated;
+
+grant MAINTAIN on table public.bots to anon;
+
+grant MAINTAIN on table public.channel_categories to anon;
+
+grant MAINTAIN on table public.channel_notification_settings to anon;
+
+grant MAINTAIN on table public.channel_overwrites to anon;
+
+grant MAINTAIN on table public.channel_recipients to anon;
+
+grant MAINTAIN on table public.channel_sequences to anon;
+
+grant MAINTAIN on table public.channel_sequences to authenticated;
+
+grant MAINTAIN on table public.channel_slowmode to anon;
+
+grant MAINTAIN on table public.channels to anon;
+
+grant MAINTAIN on table public.custom_emojis to anon;
+
+grant MAINTAIN on table public.device_one_time_keys to anon;
+
+grant MAINTAIN on table public.federated_instances to anon;
+
+grant MAINTAIN on table public.federation_jobs to anon;
+
+grant MAINTAIN on table public.federation_jobs to authenticated;
+
+grant MAINTAIN on table public.friend_requests to anon;
+
+grant MAINTAIN on table public.friendships to anon;
+
+grant MAINTAIN on table public.invites to anon;
+
+grant MAINTAIN on table public.megolm_session_shares to anon;
+
+grant MAINTAIN on table public.member_roles to anon;
+
+grant MAINTAIN on table public.message_reactions to anon;
+
+grant MAINTAIN on table public.messages to anon;
+
+grant MAINTAIN on table public.notifications to anon;
+
+grant MAINTAIN on table public.profiles to anon;
+
+grant MAINTAIN on table public.public_server_directory to anon;
+
+grant MAINTAIN on table public.read_states to anon;
+
+grant MAINTAIN on table public.roles to anon;
+
+grant MAINTAIN on table public.server_activity_daily to anon;
+
+grant MAINTAIN on table public.server_bans to anon;
+
+grant MAINTAIN on table public.server_federation to anon;
+
+grant MAINTAIN on table public.server_federation to authenticated;
+
+grant MAINTAIN on table public.server_member_counts to anon;
+
+grant MAINTAIN on table public.server_members to anon;
+
+grant MAINTAIN on table public.servers to anon;
+
+grant MAINTAIN on table public.trending_servers to anon;
+
+grant MAINTAIN on table public.user_blocks to anon;
+
+grant MAINTAIN on table public.user_devices to anon;
+
+grant MAINTAIN on table public.user_settings to anon;
+
+grant MAINTAIN, SELECT on table public.audit_log to authenticated;
+
+grant MAINTAIN, SELECT on table public.bot_server_installs to authenticated;
+
+grant MAINTAIN, SELECT on table public.bots to authenticated;
+
+grant MAINTAIN, SELECT on table public.channel_categories to authenticated;
+
+grant MAINTAIN, SELECT on table public.channel_overwrites to authenticated;
+
+grant MAINTAIN, SELECT on table public.channel_recipients to authenticated;
+
+grant MAINTAIN, SELECT on table public.channel_slowmode to authenticated;
+
+grant MAINTAIN, SELECT on table public.channels to authenticated;
+
+grant MAINTAIN, SELECT on table public.federated_instances to authenticated;
+
+grant MAINTAIN, SELECT on table public.invites to authenticated;
+
+grant MAINTAIN, SELECT on table public.member_roles to authenticated;
+
+grant MAINTAIN, SELECT on table public.messages to authenticated;
+
+grant MAINTAIN, SELECT on table public.profiles to authenticated;
+
+grant MAINTAIN, SELECT on table public.public_server_directory to authenticated;
+
+grant MAINTAIN, SELECT on table public.read_states to authenticated;
+
+grant MAINTAIN, SELECT on table public.roles to authenticated;
+
+grant MAINTAIN, SELECT on table public.server_activity_daily to authenticated;
+
+grant MAINTAIN, SELECT on table public.server_bans to authenticated;
+
+grant MAINTAIN, SELECT on table public.server_member_counts to authenticated;
+
+grant MAINTAIN, SELECT on table public.server_members to authenticated;
+
+grant MAINTAIN, SELECT on table public.servers to authenticated;
+
+grant MAINTAIN, SELECT on table public.trending_servers to authenticated;
+
+grant MAINTAIN, SELECT on table public.user_settings to authenticated;
+
+grant SELECT (id, bot_id, token_prefix, created_at, last_used_at, revoked_at) on table public.bot_tokens to authenticated;
+
+grant SELECT, UPDATE, USAGE on sequence public.audit_log_id_seq to service_role;
+
+grant SELECT, UPDATE, USAGE on sequence public.federation_jobs_id_seq to service_role;
+
+grant UPDATE (content) on table public.messages to authenticated;
+
+grant UPDATE (description, is_public) on table public.bots to authenticated;
+
+grant UPDATE (device_name, last_seen_at, revoked_at) on table public.user_devices to authenticated;
+
+grant UPDATE (friend_requests_from, allow_dms_from_server_members, theme, locale) on table public.user_settings to authenticated;
+
+grant UPDATE (level, muted_until) on table public.channel_notification_settings to authenticated;
+
+grant UPDATE (notification_level) on table public.server_members to authenticated;
+
+grant UPDATE (read_at) on table public.notifications to authenticated;
+
+grant UPDATE (username, display_name, avatar_url, banner_url, bio, custom_status, custom_status_emoji, custom_status_expires_at, pronouns) on table public.profiles to authenticated;
+
+grant USAGE on schema public to anon;
+
+grant USAGE on schema public to authenticated;
+
+grant USAGE on schema public to postgres;
+
+grant USAGE on schema public to public;
+
+grant USAGE on schema public to service_role;
+
+-- Realtime publication
+
+alter publication supabase_realtime add table public.channel_categories, public.channel_overwrites, public.channel_recipients, public.channels, public.friend_requests, public.friendships, public.member_roles, public.message_reactions, public.messages, public.notifications, public.profiles, public.read_states, public.roles, public.server_members, public.servers;
+
+alter table public.channel_categories replica identity full;
+
+alter table public.channels replica identity full;
+
+alter table public.friend_requests replica identity full;
+
+alter table public.messages replica identity full;
+
+alter table public.notifications replica identity full;
+
+alter table public.roles replica identity full;
