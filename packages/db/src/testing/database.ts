@@ -35,7 +35,8 @@ export class TestDatabase implements Session {
     private readonly port: number,
   ) {
     this.admin = new pg.Pool({ connectionString: connectionUrl(port, name), max: 4 });
-    this.api = new pg.Pool({ connectionString: this.url('authenticator'), max: 4 });
+    // Room for 8+ truly concurrent requests (the concurrency tests need them).
+    this.api = new pg.Pool({ connectionString: this.url('authenticator'), max: 10 });
   }
 
   static async create(cluster: TestCluster = inject('harmonyPostgres')): Promise<TestDatabase> {
