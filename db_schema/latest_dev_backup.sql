@@ -4362,109 +4362,37 @@ create policy server_icons_update_manager on storage.objects as permissive for u
   using (((bucket_id = 'server-icons'::text) AND public.has_server_permission(public.try_uuid((storage.foldername(name))[1]), public.permission('MANAGE_GUILD'::text))))
   with check (((bucket_id = 'server-icons'::text) AND public.has_server_permission(public.try_uuid((storage.foldername(name))[1]), public.permission('MANAGE_GUILD'::text))));
 
+-- Default privileges
+
+alter default privileges for role postgres revoke all on functions from public, anon, authenticated, service_role;
+
+alter default privileges for role postgres in schema public revoke all on functions from public, anon, authenticated, service_role;
+
+alter default privileges for role postgres in schema public revoke all on sequences from public, anon, authenticated, service_role;
+
+alter default privileges for role postgres in schema public revoke all on tables from public, anon, authenticated, service_role;
+
+alter default privileges for role postgres in schema public grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on tables to service_role;
+
+alter default privileges for role postgres in schema public grant MAINTAIN on tables to anon;
+
+alter default privileges for role postgres in schema public grant MAINTAIN on tables to authenticated;
+
+alter default privileges for role postgres in schema public grant SELECT, UPDATE, USAGE on sequences to service_role;
+
 -- Privileges
 
-grant CREATE, USAGE on schema public to supabase_realtime_admin;
+revoke all on function private.base64url(bytea) from public, anon, authenticated, service_role;
 
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.ap_actor_cache to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.audit_log to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.bot_server_installs to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.bot_tokens to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.bots to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.channel_categories to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.channel_notification_settings to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.channel_overwrites to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.channel_recipients to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.channel_sequences to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.channel_slowmode to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.channels to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.custom_emojis to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.device_one_time_keys to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.federated_instances to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.federation_jobs to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.friend_requests to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.friendships to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.invites to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.megolm_session_shares to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.member_roles to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.message_reactions to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.messages to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.notifications to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.profiles to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.public_server_directory to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.read_states to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.roles to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.server_activity_daily to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.server_bans to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.server_federation to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.server_member_counts to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.server_members to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.servers to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.trending_servers to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.user_blocks to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.user_devices to service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.user_settings to service_role;
-
-grant DELETE, MAINTAIN, SELECT on table public.channel_notification_settings to authenticated;
-
-grant DELETE, MAINTAIN, SELECT on table public.custom_emojis to authenticated;
-
-grant DELETE, MAINTAIN, SELECT on table public.device_one_time_keys to authenticated;
-
-grant DELETE, MAINTAIN, SELECT on table public.friend_requests to authenticated;
-
-grant DELETE, MAINTAIN, SELECT on table public.friendships to authenticated;
-
-grant DELETE, MAINTAIN, SELECT on table public.megolm_session_shares to authenticated;
-
-grant DELETE, MAINTAIN, SELECT on table public.message_reactions to authenticated;
-
-grant DELETE, MAINTAIN, SELECT on table public.notifications to authenticated;
-
-grant DELETE, MAINTAIN, SELECT on table public.user_blocks to authenticated;
-
-grant DELETE, MAINTAIN, SELECT on table public.user_devices to authenticated;
+revoke all on function public.accept_friend_request(uuid) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.accept_friend_request(uuid) to authenticated;
 
+revoke all on function public.add_group_dm_recipient(uuid,uuid) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.add_group_dm_recipient(uuid,uuid) to authenticated;
+
+revoke all on function public.all_permissions() from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.all_permissions() to anon;
 
@@ -4472,15 +4400,35 @@ grant EXECUTE on function public.all_permissions() to authenticated;
 
 grant EXECUTE on function public.all_permissions() to service_role;
 
+revoke all on function public.are_friends(uuid,uuid) from public, anon, authenticated, service_role;
+
+revoke all on function public.assign_role(uuid,uuid,uuid) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.assign_role(uuid,uuid,uuid) to authenticated;
+
+revoke all on function public.audit_changes(jsonb,jsonb,text[]) from public, anon, authenticated, service_role;
+
+revoke all on function public.audit_server_change() from public, anon, authenticated, service_role;
+
+revoke all on function public.ban_member(uuid,uuid,text,integer) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.ban_member(uuid,uuid,text,integer) to authenticated;
 
+revoke all on function public.block_user(uuid) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.block_user(uuid) to authenticated;
+
+revoke all on function public.can_react(uuid,text) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.can_react(uuid,text) to authenticated;
 
+revoke all on function public.can_reply_to(uuid,uuid) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.can_reply_to(uuid,uuid) to authenticated;
+
+revoke all on function public.channel_name(text,public.channel_type) from public, anon, authenticated, service_role;
+
+revoke all on function public.channel_permissions(uuid,uuid) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.channel_permissions(uuid,uuid) to anon;
 
@@ -4488,33 +4436,71 @@ grant EXECUTE on function public.channel_permissions(uuid,uuid) to authenticated
 
 grant EXECUTE on function public.channel_permissions(uuid,uuid) to service_role;
 
+revoke all on function public.check_category(uuid,uuid) from public, anon, authenticated, service_role;
+
+revoke all on function public.check_length(text,text,integer) from public, anon, authenticated, service_role;
+
+revoke all on function public.check_permission_mask(bigint,text) from public, anon, authenticated, service_role;
+
+revoke all on function public.claim_federation_jobs(text,integer) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.claim_federation_jobs(text,integer) to service_role;
+
+revoke all on function public.claim_one_time_key(uuid) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.claim_one_time_key(uuid) to authenticated;
 
+revoke all on function public.clean_name(text,text,integer) from public, anon, authenticated, service_role;
+
+revoke all on function public.close_dm(uuid) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.close_dm(uuid) to authenticated;
 
+revoke all on function public.complete_federation_job(bigint,text) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.complete_federation_job(bigint,text) to service_role;
+
+revoke all on function public.compute_channel_permissions(boolean,bigint,bigint[],bigint,bigint,bigint,bigint,bigint,bigint,boolean) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.compute_channel_permissions(boolean,bigint,bigint[],bigint,bigint,bigint,bigint,bigint,bigint,boolean) to authenticated;
 
 grant EXECUTE on function public.compute_channel_permissions(boolean,bigint,bigint[],bigint,bigint,bigint,bigint,bigint,bigint,boolean) to service_role;
 
+revoke all on function public.create_bot(text,text) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.create_bot(text,text) to authenticated;
+
+revoke all on function public.create_bot_token(uuid) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.create_bot_token(uuid) to authenticated;
 
+revoke all on function public.create_category(uuid,text) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.create_category(uuid,text) to authenticated;
+
+revoke all on function public.create_channel(uuid,text,public.channel_type,uuid,text) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.create_channel(uuid,text,public.channel_type,uuid,text) to authenticated;
 
+revoke all on function public.create_channel_sequence() from public, anon, authenticated, service_role;
+
+revoke all on function public.create_group_dm(uuid[],text) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.create_group_dm(uuid[],text) to authenticated;
+
+revoke all on function public.create_invite(uuid,integer,integer,uuid) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.create_invite(uuid,integer,integer,uuid) to authenticated;
 
+revoke all on function public.create_role(uuid,text,bigint,integer) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.create_role(uuid,text,bigint,integer) to authenticated;
 
+revoke all on function public.create_server(text,text,text) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.create_server(text,text,text) to authenticated;
+
+revoke all on function public.default_everyone_permissions() from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.default_everyone_permissions() to anon;
 
@@ -4522,19 +4508,35 @@ grant EXECUTE on function public.default_everyone_permissions() to authenticated
 
 grant EXECUTE on function public.default_everyone_permissions() to service_role;
 
+revoke all on function public.delete_category(uuid) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.delete_category(uuid) to authenticated;
+
+revoke all on function public.delete_channel(uuid) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.delete_channel(uuid) to authenticated;
 
+revoke all on function public.delete_channel_overwrite(uuid,public.overwrite_target,uuid) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.delete_channel_overwrite(uuid,public.overwrite_target,uuid) to authenticated;
+
+revoke all on function public.delete_message(uuid) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.delete_message(uuid) to authenticated;
 
+revoke all on function public.delete_role(uuid) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.delete_role(uuid) to authenticated;
+
+revoke all on function public.delete_server(uuid) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.delete_server(uuid) to authenticated;
 
+revoke all on function public.device_can_read_channel(uuid,uuid) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.device_can_read_channel(uuid,uuid) to authenticated;
+
+revoke all on function public.get_current_profile_id() from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.get_current_profile_id() to anon;
 
@@ -4542,15 +4544,27 @@ grant EXECUTE on function public.get_current_profile_id() to authenticated;
 
 grant EXECUTE on function public.get_current_profile_id() to service_role;
 
+revoke all on function public.get_invite_preview(text) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.get_invite_preview(text) to anon;
 
 grant EXECUTE on function public.get_invite_preview(text) to authenticated;
 
+revoke all on function public.get_livekit_token(uuid) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.get_livekit_token(uuid) to authenticated;
+
+revoke all on function public.get_messages(uuid,bigint,bigint,integer) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.get_messages(uuid,bigint,bigint,integer) to authenticated;
 
+revoke all on function public.get_unread_state() from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.get_unread_state() to authenticated;
+
+revoke all on function public.handle_new_user() from public, anon, authenticated, service_role;
+
+revoke all on function public.has_channel_permission(uuid,bigint) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.has_channel_permission(uuid,bigint) to anon;
 
@@ -4558,13 +4572,21 @@ grant EXECUTE on function public.has_channel_permission(uuid,bigint) to authenti
 
 grant EXECUTE on function public.has_channel_permission(uuid,bigint) to service_role;
 
+revoke all on function public.has_server_permission(uuid,bigint) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.has_server_permission(uuid,bigint) to anon;
 
 grant EXECUTE on function public.has_server_permission(uuid,bigint) to authenticated;
 
 grant EXECUTE on function public.has_server_permission(uuid,bigint) to service_role;
 
+revoke all on function public.install_bot(uuid,uuid,bigint) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.install_bot(uuid,uuid,bigint) to authenticated;
+
+revoke all on function public.is_reserved_username(text) from public, anon, authenticated, service_role;
+
+revoke all on function public.is_server_member(uuid) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.is_server_member(uuid) to anon;
 
@@ -4572,21 +4594,61 @@ grant EXECUTE on function public.is_server_member(uuid) to authenticated;
 
 grant EXECUTE on function public.is_server_member(uuid) to service_role;
 
+revoke all on function public.issue_bot_token(uuid) from public, anon, authenticated, service_role;
+
+revoke all on function public.join_server_by_invite(text) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.join_server_by_invite(text) to authenticated;
+
+revoke all on function public.kick_member(uuid,uuid,text) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.kick_member(uuid,uuid,text) to authenticated;
 
+revoke all on function public.leave_group_dm(uuid) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.leave_group_dm(uuid) to authenticated;
+
+revoke all on function public.leave_server(uuid) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.leave_server(uuid) to authenticated;
 
+revoke all on function public.make_friends(uuid,uuid) from public, anon, authenticated, service_role;
+
+revoke all on function public.mark_channel_read(uuid,bigint) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.mark_channel_read(uuid,bigint) to authenticated;
+
+revoke all on function public.mark_notifications_read(uuid[]) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.mark_notifications_read(uuid[]) to authenticated;
 
+revoke all on function public.member_top_position(uuid,uuid) from public, anon, authenticated, service_role;
+
+revoke all on function public.message_mentions(uuid,uuid,text) from public, anon, authenticated, service_role;
+
+revoke all on function public.message_reactions_default_profile() from public, anon, authenticated, service_role;
+
+revoke all on function public.messages_after_edit() from public, anon, authenticated, service_role;
+
+revoke all on function public.messages_after_insert() from public, anon, authenticated, service_role;
+
+revoke all on function public.messages_before_edit() from public, anon, authenticated, service_role;
+
+revoke all on function public.messages_before_insert() from public, anon, authenticated, service_role;
+
+revoke all on function public.messaging_caller() from public, anon, authenticated, service_role;
+
+revoke all on function public.my_bot_ids() from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.my_bot_ids() to authenticated;
 
+revoke all on function public.my_device_ids() from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.my_device_ids() to authenticated;
+
+revoke all on function public.my_group_dm_for_update(uuid) from public, anon, authenticated, service_role;
+
+revoke all on function public.my_server_ids() from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.my_server_ids() to anon;
 
@@ -4594,9 +4656,21 @@ grant EXECUTE on function public.my_server_ids() to authenticated;
 
 grant EXECUTE on function public.my_server_ids() to service_role;
 
+revoke all on function public.my_server_ids_with(bigint) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.my_server_ids_with(bigint) to authenticated;
 
+revoke all on function public.notification_level_for(uuid,uuid) from public, anon, authenticated, service_role;
+
+revoke all on function public.notify_message(public.messages,uuid[],uuid[],boolean,boolean) from public, anon, authenticated, service_role;
+
+revoke all on function public.open_dm(uuid) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.open_dm(uuid) to authenticated;
+
+revoke all on function public.outranks(uuid,uuid,uuid) from public, anon, authenticated, service_role;
+
+revoke all on function public.permission(text) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.permission(text) to anon;
 
@@ -4604,9 +4678,19 @@ grant EXECUTE on function public.permission(text) to authenticated;
 
 grant EXECUTE on function public.permission(text) to service_role;
 
+revoke all on function public.pin_message(uuid) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.pin_message(uuid) to authenticated;
 
+revoke all on function public.private_channel_permissions(uuid,uuid) from public, anon, authenticated, service_role;
+
+revoke all on function public.queue_federation_job(text,jsonb,text) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.queue_federation_job(text,jsonb,text) to service_role;
+
+revoke all on function public.random_invite_code() from public, anon, authenticated, service_role;
+
+revoke all on function public.readable_channel_ids() from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.readable_channel_ids() to anon;
 
@@ -4614,25 +4698,73 @@ grant EXECUTE on function public.readable_channel_ids() to authenticated;
 
 grant EXECUTE on function public.readable_channel_ids() to service_role;
 
+revoke all on function public.readable_message_for_update(uuid) from public, anon, authenticated, service_role;
+
+revoke all on function public.realtime_topic_id(text) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.realtime_topic_id(text) to authenticated;
+
+revoke all on function public.refresh_server_activity(date) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.refresh_server_activity(date) to service_role;
 
+revoke all on function public.remove_reaction(uuid,text,uuid) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.remove_reaction(uuid,text,uuid) to authenticated;
+
+revoke all on function public.remove_role(uuid,uuid,uuid) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.remove_role(uuid,uuid,uuid) to authenticated;
 
+revoke all on function public.reorder_channels(uuid,uuid[]) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.reorder_channels(uuid,uuid[]) to authenticated;
+
+revoke all on function public.require_category(uuid) from public, anon, authenticated, service_role;
+
+revoke all on function public.require_channel_permission(uuid,text) from public, anon, authenticated, service_role;
+
+revoke all on function public.require_grantable(uuid,uuid,bigint) from public, anon, authenticated, service_role;
+
+revoke all on function public.require_manageable_role(uuid) from public, anon, authenticated, service_role;
+
+revoke all on function public.require_member(uuid,uuid) from public, anon, authenticated, service_role;
+
+revoke all on function public.require_moderatable(uuid,uuid,uuid) from public, anon, authenticated, service_role;
+
+revoke all on function public.require_overwrite_change(uuid,bigint) from public, anon, authenticated, service_role;
+
+revoke all on function public.require_role_change(uuid,uuid,uuid) from public, anon, authenticated, service_role;
+
+revoke all on function public.require_server_member(uuid) from public, anon, authenticated, service_role;
+
+revoke all on function public.require_server_permission(uuid,text) from public, anon, authenticated, service_role;
+
+revoke all on function public.require_signed_in() from public, anon, authenticated, service_role;
+
+revoke all on function public.revoke_bot_token(uuid) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.revoke_bot_token(uuid) to authenticated;
 
+revoke all on function public.revoke_invite(text) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.revoke_invite(text) to authenticated;
+
+revoke all on function public.search_messages(text,uuid,uuid,integer) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.search_messages(text,uuid,uuid,integer) to authenticated;
 
+revoke all on function public.send_friend_request(text) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.send_friend_request(text) to authenticated;
 
+revoke all on function public.send_notification(uuid,public.notification_type,uuid,uuid,uuid,uuid,jsonb) from public, anon, authenticated, service_role;
+
+revoke all on function public.server_member_stats(uuid) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.server_member_stats(uuid) to authenticated;
+
+revoke all on function public.server_permissions(uuid,uuid) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.server_permissions(uuid,uuid) to anon;
 
@@ -4640,39 +4772,79 @@ grant EXECUTE on function public.server_permissions(uuid,uuid) to authenticated;
 
 grant EXECUTE on function public.server_permissions(uuid,uuid) to service_role;
 
+revoke all on function public.set_audit_reason(text) from public, anon, authenticated, service_role;
+
+revoke all on function public.set_channel_overwrite(uuid,public.overwrite_target,uuid,bigint,bigint) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.set_channel_overwrite(uuid,public.overwrite_target,uuid,bigint,bigint) to authenticated;
+
+revoke all on function public.set_livekit_config(text,text,text) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.set_livekit_config(text,text,text) to service_role;
 
+revoke all on function public.set_message_pinned(uuid,boolean) from public, anon, authenticated, service_role;
+
+revoke all on function public.set_nickname(uuid,uuid,text) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.set_nickname(uuid,uuid,text) to authenticated;
+
+revoke all on function public.set_presence(public.presence_status) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.set_presence(public.presence_status) to authenticated;
 
+revoke all on function public.shares_space_with(uuid) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.shares_space_with(uuid) to authenticated;
+
+revoke all on function public.timeout_member(uuid,uuid,timestamp with time zone,text) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.timeout_member(uuid,uuid,timestamp with time zone,text) to authenticated;
 
+revoke all on function public.touch_updated_at() from public, anon, authenticated, service_role;
+
+revoke all on function public.transfer_server_ownership(uuid,uuid) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.transfer_server_ownership(uuid,uuid) to authenticated;
+
+revoke all on function public.try_uuid(text) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.try_uuid(text) to authenticated;
 
+revoke all on function public.unban_member(uuid,uuid) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.unban_member(uuid,uuid) to authenticated;
+
+revoke all on function public.unpin_message(uuid) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.unpin_message(uuid) to authenticated;
 
+revoke all on function public.update_category(uuid,text,integer) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.update_category(uuid,text,integer) to authenticated;
+
+revoke all on function public.update_channel(uuid,text,text,integer,boolean,uuid,integer) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.update_channel(uuid,text,text,integer,boolean,uuid,integer) to authenticated;
 
+revoke all on function public.update_role(uuid,text,bigint,integer,boolean,boolean) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.update_role(uuid,text,bigint,integer,boolean,boolean) to authenticated;
 
+revoke all on function public.update_server(uuid,text,text,text,text,boolean,public.notification_level) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.update_server(uuid,text,text,text,text,boolean,public.notification_level) to authenticated;
+
+revoke all on function public.username_available(text) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.username_available(text) to anon;
 
 grant EXECUTE on function public.username_available(text) to authenticated;
 
+revoke all on function public.verify_bot_token(text) from public, anon, authenticated, service_role;
+
 grant EXECUTE on function public.verify_bot_token(text) to service_role;
+
+revoke all on function public.visible_channel_ids() from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.visible_channel_ids() to anon;
 
@@ -4680,173 +4852,7 @@ grant EXECUTE on function public.visible_channel_ids() to authenticated;
 
 grant EXECUTE on function public.visible_channel_ids() to service_role;
 
-grant INSERT (channel_id, content, reply_to_id, attachments, nonce) on table public.messages to authenticated;
-
-grant INSERT (channel_id, session_id, sender_device_id, recipient_device_id, encrypted_session_key) on table public.megolm_session_shares to authenticated;
-
-grant INSERT (device_id, key_id, public_key) on table public.device_one_time_keys to authenticated;
-
-grant INSERT (message_id, emoji) on table public.message_reactions to authenticated;
-
-grant INSERT (profile_id, channel_id, level, muted_until) on table public.channel_notification_settings to authenticated;
-
-grant INSERT (profile_id, device_name, identity_key, signing_key) on table public.user_devices to authenticated;
-
-grant INSERT (server_id, name, image_path, animated, created_by) on table public.custom_emojis to authenticated;
-
-grant MAINTAIN on table public.ap_actor_cache to anon;
-
-grant MAINTAIN on table public.ap_actor_cache to authenticated;
-
-grant MAINTAIN on table public.audit_log to anon;
-
-grant MAINTAIN on table public.bot_server_installs to anon;
-
-grant MAINTAIN on table public.bot_tokens to anon;
-
-grant MAINTAIN on table public.bot_tokens to authenticated;
-
-grant MAINTAIN on table public.bots to anon;
-
-grant MAINTAIN on table public.channel_categories to anon;
-
-grant MAINTAIN on table public.channel_notification_settings to anon;
-
-grant MAINTAIN on table public.channel_overwrites to anon;
-
-grant MAINTAIN on table public.channel_recipients to anon;
-
-grant MAINTAIN on table public.channel_sequences to anon;
-
-grant MAINTAIN on table public.channel_sequences to authenticated;
-
-grant MAINTAIN on table public.channel_slowmode to anon;
-
-grant MAINTAIN on table public.channels to anon;
-
-grant MAINTAIN on table public.custom_emojis to anon;
-
-grant MAINTAIN on table public.device_one_time_keys to anon;
-
-grant MAINTAIN on table public.federated_instances to anon;
-
-grant MAINTAIN on table public.federation_jobs to anon;
-
-grant MAINTAIN on table public.federation_jobs to authenticated;
-
-grant MAINTAIN on table public.friend_requests to anon;
-
-grant MAINTAIN on table public.friendships to anon;
-
-grant MAINTAIN on table public.invites to anon;
-
-grant MAINTAIN on table public.megolm_session_shares to anon;
-
-grant MAINTAIN on table public.member_roles to anon;
-
-grant MAINTAIN on table public.message_reactions to anon;
-
-grant MAINTAIN on table public.messages to anon;
-
-grant MAINTAIN on table public.notifications to anon;
-
-grant MAINTAIN on table public.profiles to anon;
-
-grant MAINTAIN on table public.public_server_directory to anon;
-
-grant MAINTAIN on table public.read_states to anon;
-
-grant MAINTAIN on table public.roles to anon;
-
-grant MAINTAIN on table public.server_activity_daily to anon;
-
-grant MAINTAIN on table public.server_bans to anon;
-
-grant MAINTAIN on table public.server_federation to anon;
-
-grant MAINTAIN on table public.server_federation to authenticated;
-
-grant MAINTAIN on table public.server_member_counts to anon;
-
-grant MAINTAIN on table public.server_members to anon;
-
-grant MAINTAIN on table public.servers to anon;
-
-grant MAINTAIN on table public.trending_servers to anon;
-
-grant MAINTAIN on table public.user_blocks to anon;
-
-grant MAINTAIN on table public.user_devices to anon;
-
-grant MAINTAIN on table public.user_settings to anon;
-
-grant MAINTAIN, SELECT on table public.audit_log to authenticated;
-
-grant MAINTAIN, SELECT on table public.bot_server_installs to authenticated;
-
-grant MAINTAIN, SELECT on table public.bots to authenticated;
-
-grant MAINTAIN, SELECT on table public.channel_categories to authenticated;
-
-grant MAINTAIN, SELECT on table public.channel_overwrites to authenticated;
-
-grant MAINTAIN, SELECT on table public.channel_recipients to authenticated;
-
-grant MAINTAIN, SELECT on table public.channel_slowmode to authenticated;
-
-grant MAINTAIN, SELECT on table public.channels to authenticated;
-
-grant MAINTAIN, SELECT on table public.federated_instances to authenticated;
-
-grant MAINTAIN, SELECT on table public.invites to authenticated;
-
-grant MAINTAIN, SELECT on table public.member_roles to authenticated;
-
-grant MAINTAIN, SELECT on table public.messages to authenticated;
-
-grant MAINTAIN, SELECT on table public.profiles to authenticated;
-
-grant MAINTAIN, SELECT on table public.public_server_directory to authenticated;
-
-grant MAINTAIN, SELECT on table public.read_states to authenticated;
-
-grant MAINTAIN, SELECT on table public.roles to authenticated;
-
-grant MAINTAIN, SELECT on table public.server_activity_daily to authenticated;
-
-grant MAINTAIN, SELECT on table public.server_bans to authenticated;
-
-grant MAINTAIN, SELECT on table public.server_member_counts to authenticated;
-
-grant MAINTAIN, SELECT on table public.server_members to authenticated;
-
-grant MAINTAIN, SELECT on table public.servers to authenticated;
-
-grant MAINTAIN, SELECT on table public.trending_servers to authenticated;
-
-grant MAINTAIN, SELECT on table public.user_settings to authenticated;
-
-grant SELECT (id, bot_id, token_prefix, created_at, last_used_at, revoked_at) on table public.bot_tokens to authenticated;
-
-grant SELECT, UPDATE, USAGE on sequence public.audit_log_id_seq to service_role;
-
-grant SELECT, UPDATE, USAGE on sequence public.federation_jobs_id_seq to service_role;
-
-grant UPDATE (content) on table public.messages to authenticated;
-
-grant UPDATE (description, is_public) on table public.bots to authenticated;
-
-grant UPDATE (device_name, last_seen_at, revoked_at) on table public.user_devices to authenticated;
-
-grant UPDATE (friend_requests_from, allow_dms_from_server_members, theme, locale) on table public.user_settings to authenticated;
-
-grant UPDATE (level, muted_until) on table public.channel_notification_settings to authenticated;
-
-grant UPDATE (notification_level) on table public.server_members to authenticated;
-
-grant UPDATE (read_at) on table public.notifications to authenticated;
-
-grant UPDATE (username, display_name, avatar_url, banner_url, bio, custom_status, custom_status_emoji, custom_status_expires_at, pronouns) on table public.profiles to authenticated;
+grant CREATE, USAGE on schema public to supabase_realtime_admin;
 
 grant USAGE on schema public to anon;
 
@@ -4857,6 +4863,352 @@ grant USAGE on schema public to postgres;
 grant USAGE on schema public to public;
 
 grant USAGE on schema public to service_role;
+
+revoke all on sequence public.audit_log_id_seq from public, anon, authenticated, service_role;
+
+grant SELECT, UPDATE, USAGE on sequence public.audit_log_id_seq to service_role;
+
+revoke all on sequence public.federation_jobs_id_seq from public, anon, authenticated, service_role;
+
+grant SELECT, UPDATE, USAGE on sequence public.federation_jobs_id_seq to service_role;
+
+revoke all on table private.livekit_config from public, anon, authenticated, service_role;
+
+revoke all on table public.ap_actor_cache from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.ap_actor_cache to service_role;
+
+grant MAINTAIN on table public.ap_actor_cache to anon;
+
+grant MAINTAIN on table public.ap_actor_cache to authenticated;
+
+revoke all on table public.audit_log from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.audit_log to service_role;
+
+grant MAINTAIN on table public.audit_log to anon;
+
+grant MAINTAIN, SELECT on table public.audit_log to authenticated;
+
+revoke all on table public.bot_server_installs from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.bot_server_installs to service_role;
+
+grant MAINTAIN on table public.bot_server_installs to anon;
+
+grant MAINTAIN, SELECT on table public.bot_server_installs to authenticated;
+
+revoke all on table public.bot_tokens from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.bot_tokens to service_role;
+
+grant MAINTAIN on table public.bot_tokens to anon;
+
+grant MAINTAIN on table public.bot_tokens to authenticated;
+
+grant SELECT (id, bot_id, token_prefix, created_at, last_used_at, revoked_at) on table public.bot_tokens to authenticated;
+
+revoke all on table public.bots from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.bots to service_role;
+
+grant MAINTAIN on table public.bots to anon;
+
+grant MAINTAIN, SELECT on table public.bots to authenticated;
+
+grant UPDATE (description, is_public) on table public.bots to authenticated;
+
+revoke all on table public.channel_categories from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.channel_categories to service_role;
+
+grant MAINTAIN on table public.channel_categories to anon;
+
+grant MAINTAIN, SELECT on table public.channel_categories to authenticated;
+
+revoke all on table public.channel_notification_settings from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.channel_notification_settings to service_role;
+
+grant DELETE, MAINTAIN, SELECT on table public.channel_notification_settings to authenticated;
+
+grant MAINTAIN on table public.channel_notification_settings to anon;
+
+grant INSERT (profile_id, channel_id, level, muted_until) on table public.channel_notification_settings to authenticated;
+
+grant UPDATE (level, muted_until) on table public.channel_notification_settings to authenticated;
+
+revoke all on table public.channel_overwrites from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.channel_overwrites to service_role;
+
+grant MAINTAIN on table public.channel_overwrites to anon;
+
+grant MAINTAIN, SELECT on table public.channel_overwrites to authenticated;
+
+revoke all on table public.channel_recipients from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.channel_recipients to service_role;
+
+grant MAINTAIN on table public.channel_recipients to anon;
+
+grant MAINTAIN, SELECT on table public.channel_recipients to authenticated;
+
+revoke all on table public.channel_sequences from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.channel_sequences to service_role;
+
+grant MAINTAIN on table public.channel_sequences to anon;
+
+grant MAINTAIN on table public.channel_sequences to authenticated;
+
+revoke all on table public.channel_slowmode from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.channel_slowmode to service_role;
+
+grant MAINTAIN on table public.channel_slowmode to anon;
+
+grant MAINTAIN, SELECT on table public.channel_slowmode to authenticated;
+
+revoke all on table public.channels from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.channels to service_role;
+
+grant MAINTAIN on table public.channels to anon;
+
+grant MAINTAIN, SELECT on table public.channels to authenticated;
+
+revoke all on table public.custom_emojis from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.custom_emojis to service_role;
+
+grant DELETE, MAINTAIN, SELECT on table public.custom_emojis to authenticated;
+
+grant MAINTAIN on table public.custom_emojis to anon;
+
+grant INSERT (server_id, name, image_path, animated, created_by) on table public.custom_emojis to authenticated;
+
+revoke all on table public.device_one_time_keys from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.device_one_time_keys to service_role;
+
+grant DELETE, MAINTAIN, SELECT on table public.device_one_time_keys to authenticated;
+
+grant MAINTAIN on table public.device_one_time_keys to anon;
+
+grant INSERT (device_id, key_id, public_key) on table public.device_one_time_keys to authenticated;
+
+revoke all on table public.federated_instances from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.federated_instances to service_role;
+
+grant MAINTAIN on table public.federated_instances to anon;
+
+grant MAINTAIN, SELECT on table public.federated_instances to authenticated;
+
+revoke all on table public.federation_jobs from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.federation_jobs to service_role;
+
+grant MAINTAIN on table public.federation_jobs to anon;
+
+grant MAINTAIN on table public.federation_jobs to authenticated;
+
+revoke all on table public.friend_requests from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.friend_requests to service_role;
+
+grant DELETE, MAINTAIN, SELECT on table public.friend_requests to authenticated;
+
+grant MAINTAIN on table public.friend_requests to anon;
+
+revoke all on table public.friendships from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.friendships to service_role;
+
+grant DELETE, MAINTAIN, SELECT on table public.friendships to authenticated;
+
+grant MAINTAIN on table public.friendships to anon;
+
+revoke all on table public.invites from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.invites to service_role;
+
+grant MAINTAIN on table public.invites to anon;
+
+grant MAINTAIN, SELECT on table public.invites to authenticated;
+
+revoke all on table public.megolm_session_shares from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.megolm_session_shares to service_role;
+
+grant DELETE, MAINTAIN, SELECT on table public.megolm_session_shares to authenticated;
+
+grant MAINTAIN on table public.megolm_session_shares to anon;
+
+grant INSERT (channel_id, session_id, sender_device_id, recipient_device_id, encrypted_session_key) on table public.megolm_session_shares to authenticated;
+
+revoke all on table public.member_roles from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.member_roles to service_role;
+
+grant MAINTAIN on table public.member_roles to anon;
+
+grant MAINTAIN, SELECT on table public.member_roles to authenticated;
+
+revoke all on table public.message_reactions from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.message_reactions to service_role;
+
+grant DELETE, MAINTAIN, SELECT on table public.message_reactions to authenticated;
+
+grant MAINTAIN on table public.message_reactions to anon;
+
+grant INSERT (message_id, emoji) on table public.message_reactions to authenticated;
+
+revoke all on table public.messages from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.messages to service_role;
+
+grant MAINTAIN on table public.messages to anon;
+
+grant MAINTAIN, SELECT on table public.messages to authenticated;
+
+grant INSERT (channel_id, content, reply_to_id, attachments, nonce) on table public.messages to authenticated;
+
+grant UPDATE (content) on table public.messages to authenticated;
+
+revoke all on table public.notifications from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.notifications to service_role;
+
+grant DELETE, MAINTAIN, SELECT on table public.notifications to authenticated;
+
+grant MAINTAIN on table public.notifications to anon;
+
+grant UPDATE (read_at) on table public.notifications to authenticated;
+
+revoke all on table public.profiles from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.profiles to service_role;
+
+grant MAINTAIN on table public.profiles to anon;
+
+grant MAINTAIN, SELECT on table public.profiles to authenticated;
+
+grant UPDATE (username, display_name, avatar_url, banner_url, bio, custom_status, custom_status_emoji, custom_status_expires_at, pronouns) on table public.profiles to authenticated;
+
+revoke all on table public.public_server_directory from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.public_server_directory to service_role;
+
+grant MAINTAIN on table public.public_server_directory to anon;
+
+grant MAINTAIN, SELECT on table public.public_server_directory to authenticated;
+
+revoke all on table public.read_states from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.read_states to service_role;
+
+grant MAINTAIN on table public.read_states to anon;
+
+grant MAINTAIN, SELECT on table public.read_states to authenticated;
+
+revoke all on table public.roles from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.roles to service_role;
+
+grant MAINTAIN on table public.roles to anon;
+
+grant MAINTAIN, SELECT on table public.roles to authenticated;
+
+revoke all on table public.server_activity_daily from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.server_activity_daily to service_role;
+
+grant MAINTAIN on table public.server_activity_daily to anon;
+
+grant MAINTAIN, SELECT on table public.server_activity_daily to authenticated;
+
+revoke all on table public.server_bans from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.server_bans to service_role;
+
+grant MAINTAIN on table public.server_bans to anon;
+
+grant MAINTAIN, SELECT on table public.server_bans to authenticated;
+
+revoke all on table public.server_federation from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.server_federation to service_role;
+
+grant MAINTAIN on table public.server_federation to anon;
+
+grant MAINTAIN on table public.server_federation to authenticated;
+
+revoke all on table public.server_member_counts from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.server_member_counts to service_role;
+
+grant MAINTAIN on table public.server_member_counts to anon;
+
+grant MAINTAIN, SELECT on table public.server_member_counts to authenticated;
+
+revoke all on table public.server_members from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.server_members to service_role;
+
+grant MAINTAIN on table public.server_members to anon;
+
+grant MAINTAIN, SELECT on table public.server_members to authenticated;
+
+grant UPDATE (notification_level) on table public.server_members to authenticated;
+
+revoke all on table public.servers from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.servers to service_role;
+
+grant MAINTAIN on table public.servers to anon;
+
+grant MAINTAIN, SELECT on table public.servers to authenticated;
+
+revoke all on table public.trending_servers from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.trending_servers to service_role;
+
+grant MAINTAIN on table public.trending_servers to anon;
+
+grant MAINTAIN, SELECT on table public.trending_servers to authenticated;
+
+revoke all on table public.user_blocks from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.user_blocks to service_role;
+
+grant DELETE, MAINTAIN, SELECT on table public.user_blocks to authenticated;
+
+grant MAINTAIN on table public.user_blocks to anon;
+
+revoke all on table public.user_devices from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.user_devices to service_role;
+
+grant DELETE, MAINTAIN, SELECT on table public.user_devices to authenticated;
+
+grant MAINTAIN on table public.user_devices to anon;
+
+grant INSERT (profile_id, device_name, identity_key, signing_key) on table public.user_devices to authenticated;
+
+grant UPDATE (device_name, last_seen_at, revoked_at) on table public.user_devices to authenticated;
+
+revoke all on table public.user_settings from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.user_settings to service_role;
+
+grant MAINTAIN on table public.user_settings to anon;
+
+grant MAINTAIN, SELECT on table public.user_settings to authenticated;
+
+grant UPDATE (friend_requests_from, allow_dms_from_server_members, theme, locale) on table public.user_settings to authenticated;
 
 -- Realtime publication
 

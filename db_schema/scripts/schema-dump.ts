@@ -21,6 +21,7 @@ export async function dumpSchema(client: pg.Client): Promise<string> {
     ['Triggers', await lines(client, TRIGGERS)],
     ['Row-level security', await lines(client, RLS)],
     ['Policies', await lines(client, POLICIES)],
+    ['Default privileges', await lines(client, DEFAULT_PRIVILEGES)],
     ['Privileges', await lines(client, PRIVILEGES)],
     ['Realtime publication', await lines(client, PUBLICATION)],
   ];
@@ -144,7 +145,32 @@ const POLICIES = `
    where n.nspname in ${OUR_SCHEMAS} or n.nspname in ('storage', 'realtime')
    order by pol.polrelid::regclass::text, pol.polname`;
 
-// Grants to roles other than the owner, on tables, columns, sequences, functions and schemas.
+const API_ROLES = 'public, anon, authenticated, service_role';
+
+// Our defaults for objects postgres creates later (supabase_admin's belong to the platform).
+const DEFAULT_PRIVILEGES = `
+  with defaults as (
+    select d.defaclnamespace, d.defaclacl,
+           case d.defaclobjtype when 'r' then 'tables' when 'S' then 'sequences' when 'f' then 'functions'
+                                when 'T' then 'types' when 'n' then 'schemas' end as kind,
+           'alter default privileges for role postgres'
+             || case when d.defaclnamespace = 0 then '' else ' in schema ' || d.defaclnamespace::regnamespace end
+             as prefix
+      from pg_default_acl d
+     where d.defaclrole = 'postgres'::regrole
+  )
+  select stmt from (
+    select prefix, 0 as k, format('%s revoke all on %s from ${API_ROLES};', prefix, kind) as stmt from defaults
+    union all
+    select prefix, 1, format('%s grant %s on %s to %s;', prefix, string_agg(a.privilege_type, ', ' order by a.privilege_type),
+                             kind, case when a.grantee = 0 then 'public' else a.grantee::regrole::text end)
+      from defaults, aclexplode(defaults.defaclacl) a
+     where a.grantee <> 'postgres'::regrole
+     group by prefix, kind, a.grantee
+  ) s order by prefix, k, stmt`;
+
+// Absolute per object: revoke what the API roles might have by default, then grant what they
+// have now (owners' own rights are implicit), on tables, columns, sequences, functions, schemas.
 const PRIVILEGES = `
   with objects as (
     select case c.relkind when 'S' then 'sequence ' else 'table ' end || c.oid::regclass::text as target,
@@ -158,11 +184,14 @@ const PRIVILEGES = `
        and not exists (select 1 from pg_depend d where d.objid = p.oid and d.deptype = 'e')
     union all
     select 'schema ' || quote_ident(nspname), nspacl, nspowner from pg_namespace where nspname in ${OUR_SCHEMAS}
-  ), explicit as (
-    select o.target, a.privilege_type, a.grantee, o.owner, o.acl is null as defaulted
+  ), grants as (
+    select o.target, a.grantee, string_agg(a.privilege_type, ', ' order by a.privilege_type) as privileges
       from objects o, aclexplode(o.acl) a
+     where a.grantee <> o.owner
+     group by o.target, a.grantee
   ), columns as (
-    select format('grant %s (%s) on table %s to %s;', a.privilege_type,
+    select c.oid::regclass::text as target,
+           format('grant %s (%s) on table %s to %s;', a.privilege_type,
                   string_agg(quote_ident(att.attname), ', ' order by att.attnum), c.oid::regclass,
                   a.grantee::regrole) as stmt
       from pg_class c
@@ -173,13 +202,15 @@ const PRIVILEGES = `
      group by a.privilege_type, c.oid, a.grantee
   )
   select stmt from (
-    select format('grant %s on %s to %s;', string_agg(privilege_type, ', ' order by privilege_type), target,
-                  case when grantee = 0 then 'public' else grantee::regrole::text end) as stmt
-      from explicit where grantee <> owner
-     group by target, grantee
+    select target, 0 as k, format('revoke all on %s from ${API_ROLES};', target) as stmt
+      from objects where target not like 'schema %'
     union all
-    select stmt from columns
-  ) s order by stmt`;
+    select target, 1, format('grant %s on %s to %s;', privileges, target,
+                             case when grantee = 0 then 'public' else grantee::regrole::text end)
+      from grants
+    union all
+    select 'table ' || target, 2, stmt from columns
+  ) s order by target, k, stmt`;
 
 const PUBLICATION = `
   select stmt from (
