@@ -46,6 +46,7 @@ declare
   perms bigint;
   can_speak boolean;
   can_stream boolean;
+  can_moderate boolean;
   display text;
   issued bigint := floor(extract(epoch from now()))::bigint;
   claims jsonb;
@@ -66,6 +67,8 @@ begin
   end if;
   can_speak := perms & public.permission('SPEAK') <> 0;
   can_stream := perms & public.permission('STREAM') <> 0;
+  -- Moderators mute others through LiveKit's room API, which needs roomAdmin in this room.
+  can_moderate := perms & public.permission('MUTE_MEMBERS') <> 0;
 
   select coalesce(m.nickname, p.display_name, p.username) into display
     from public.profiles p
@@ -88,7 +91,8 @@ begin
         || (case when can_stream then '["camera", "screen_share", "screen_share_audio"]'::jsonb
                  else '[]'::jsonb end),
       'canSubscribe', true,
-      'canPublishData', true
+      'canPublishData', true,
+      'roomAdmin', can_moderate
     ),
     'metadata', jsonb_build_object('server_id', channel.server_id, 'channel_id', channel.id)::text
   );

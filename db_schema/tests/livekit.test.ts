@@ -1,7 +1,7 @@
 import { createTestDatabase, type Session, type TestDatabase } from '@harmony/db/testing';
 import { TokenVerifier } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMember, createUser, pgError, seedServer, type TestUser } from './fixtures.js';
+import { addMember, bit, createRole, createUser, pgError, seedServer, type TestUser } from './fixtures.js';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -96,6 +96,28 @@ describe('get_livekit_token', () => {
       });
       await denyForMember(tx, server.voiceChannelId, ada, ['SPEAK', 'STREAM']);
       expect(await grants()).toMatchObject({ canPublish: false, canPublishSources: [], canSubscribe: true });
+    });
+  });
+
+  it('makes members with MUTE_MEMBERS room admins, so they can mute others, and nobody else', async () => {
+    await db.rollback(async (tx) => {
+      await configure(tx);
+      const owner = await createUser(tx, 'owner');
+      const ada = await createUser(tx, 'ada');
+      const modName = await createUser(tx, 'mod');
+      const server = await seedServer(tx, owner);
+      const mods = await createRole(tx, server.serverId, {
+        name: 'mods',
+        permissions: await bit(tx, 'MUTE_MEMBERS'),
+        position: 1,
+      });
+      await addMember(tx, server.serverId, ada);
+      await addMember(tx, server.serverId, modName, [mods]);
+      const admin = async (user: typeof ada) =>
+        (await verify((await tokenFor(user, server.voiceChannelId)).token)).video?.roomAdmin;
+      expect(await admin(ada)).toBe(false);
+      expect(await admin(modName)).toBe(true);
+      expect(await admin(owner)).toBe(true);
     });
   });
 

@@ -1,6 +1,7 @@
 import { connectionUrl, loadConfig, migrate, runningPort, startPostgres } from '@harmony/db';
 import pg from 'pg';
 import { loadStackConfig } from './config.js';
+import { configureLiveKit, liveKitFromEnv } from './livekit.js';
 import { type RunningStack, startStack } from './server.js';
 
 export interface LocalStack {
@@ -38,6 +39,8 @@ export async function startLocalStack(env: NodeJS.ProcessEnv = process.env): Pro
   } finally {
     await client.end();
   }
+  const liveKit = liveKitFromEnv(env);
+  if (liveKit) await configureLiveKit(databaseUrl, liveKit);
   const stack = await startStack(loadStackConfig(env), databaseUrl);
   return {
     stack,

@@ -1,6 +1,9 @@
 import { Hono } from 'hono';
+import { createAuthRouter } from './auth/router.js';
 import type { StackContext, StackEnv } from './context.js';
 import { corsMiddleware, requireApiKey, sizeLimit } from './gateway.js';
+import { realtimeRouter } from './realtime/router.js';
+import { createStorageRouter } from './storage/router.js';
 
 /**
  * Every route of the gateway and the middleware in front of it, as self-hosted Supabase's
@@ -12,7 +15,10 @@ export function createApp(ctx: StackContext): Hono<StackEnv> {
   const apiKey = requireApiKey(ctx.keys);
 
   app.use('*', corsMiddleware());
-  app.use('*', sizeLimit(ctx.config.maxBodyBytes));
+  // Storage streams uploads against its own (per-bucket) cap, so the gateway's limit skips it.
+  app.use('*', async (c, next) =>
+    c.req.path.startsWith('/storage/v1/') ? next() : sizeLimit(ctx.config.maxBodyBytes)(c, next),
+  );
   app.use('*', async (c, next) => {
     const started = performance.now();
     await next();
@@ -30,6 +36,10 @@ export function createApp(ctx: StackContext): Hono<StackEnv> {
   app.get('/health', (c) => c.json({ status: 'ok' }));
 
   // == services: each mounts its router here, behind `apiKey` where Kong requires a key ==
+  // Auth applies `apiKey` itself: /verify, /callback, /authorize and the JWKS are open, as in Kong.
+  app.route('/auth/v1', createAuthRouter(ctx, apiKey));
+  app.route('/storage/v1', createStorageRouter(ctx));
+  app.route('/realtime/v1', realtimeRouter(ctx, apiKey));
   // == end services ==
 
   app.notFound((c) => c.json({ message: 'no Route matched with those values' }, 404));
@@ -37,6 +47,5 @@ export function createApp(ctx: StackContext): Hono<StackEnv> {
     ctx.log.error({ err: error, path: c.req.path }, 'unhandled error');
     return c.json({ message: 'An unexpected error occurred' }, 500);
   });
-  void apiKey;
   return app;
 }

@@ -1,7 +1,9 @@
-import { useAuth, useServers, useUi } from '../app/stores.js';
+import { stores, useAuth, useServers, useUi } from '../app/stores.js';
 import { go } from '../lib/route.js';
 import type { Channel } from '../lib/types.js';
 import { useServerPermission } from '../lib/use-permissions.js';
+import { DmList } from './dms/DmList.js';
+import { VoicePanel } from './VoicePanel.js';
 
 function ChannelLink({ channel, serverId }: { channel: Channel; serverId: string }) {
   const active = useUi((s) => s.activeChannelId === channel.id);
@@ -22,7 +24,10 @@ function ChannelLink({ channel, serverId }: { channel: Channel; serverId: string
         type="button"
         className={`channel-link${active ? ' active' : ''}${unread?.unread ? ' unread' : ''}`}
         aria-current={active ? 'page' : undefined}
-        onClick={() => go({ kind: 'channel', serverId, channelId: channel.id })}
+        onClick={() => {
+          go({ kind: 'channel', serverId, channelId: channel.id });
+          if (channel.type === 'voice') void stores.voice.getState().join(channel.id);
+        }}
       >
         <span aria-hidden="true">{channel.type === 'voice' ? '🔊' : '#'}</span>
         <span className="channel-name">{channel.name}</span>
@@ -53,6 +58,9 @@ export function ChannelSidebar() {
   const canManageChannels = useServerPermission(serverId, 'MANAGE_CHANNELS');
   const canInvite = useServerPermission(serverId, 'CREATE_INSTANT_INVITE');
   const canManageServer = useServerPermission(serverId, 'MANAGE_GUILD');
+  // Server settings also hold roles, overwrites and bans.
+  const canManageRoles = useServerPermission(serverId, 'MANAGE_ROLES');
+  const canBan = useServerPermission(serverId, 'BAN_MEMBERS');
 
   const uncategorised = detail?.channels.filter((c) => !c.category_id) ?? [];
 
@@ -67,7 +75,7 @@ export function ChannelSidebar() {
                 Invite
               </button>
             )}
-            {canManageServer && (
+            {(canManageServer || canManageRoles || canBan) && (
               <button
                 type="button"
                 aria-label="Server settings"
@@ -113,6 +121,8 @@ export function ChannelSidebar() {
           ))}
         </div>
       )}
+      {!serverId && <DmList />}
+      <VoicePanel />
       <footer className="user-panel">
         <span className="user-name">{profile?.display_name ?? profile?.username}</span>
         <button type="button" aria-label="User settings" onClick={() => openModal({ kind: 'userSettings' })}>

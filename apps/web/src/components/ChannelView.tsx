@@ -1,11 +1,24 @@
 import { useEffect } from 'react';
 import { getRealtime, stores, useMessages, useServers, useUi } from '../app/stores.js';
 import { newestSeq } from '../lib/message-list.js';
+import { ChannelHeaderActions, useChannelTitle } from './ChannelHeaderActions.js';
 import { Composer } from './Composer.js';
 import { MessageList } from './MessageList.js';
 import { TypingIndicator } from './TypingIndicator.js';
+import { VoiceView } from './VoiceView.js';
 
 export function ChannelView({ channelId }: { channelId: string }) {
+  const channel = useServers((s) => {
+    for (const detail of Object.values(s.details)) {
+      const found = detail.channels.find((c) => c.id === channelId);
+      if (found) return found;
+    }
+    return undefined;
+  });
+  return channel?.type === 'voice' ? <VoiceView channel={channel} /> : <TextChannelView channelId={channelId} />;
+}
+
+function TextChannelView({ channelId }: { channelId: string }) {
   const channel = useServers((s) => {
     for (const detail of Object.values(s.details)) {
       const found = detail.channels.find((c) => c.id === channelId);
@@ -16,6 +29,7 @@ export function ChannelView({ channelId }: { channelId: string }) {
   const error = useMessages((s) => s.channels[channelId]?.error);
   const newest = useMessages((s) => newestSeq(s.channels[channelId]?.items ?? []));
   const toggleMembers = useUi((s) => s.toggleMemberList);
+  const title = useChannelTitle(channelId);
 
   useEffect(() => {
     void stores.messages.getState().loadLatest(channelId);
@@ -34,13 +48,14 @@ export function ChannelView({ channelId }: { channelId: string }) {
   }, [channelId, newest]);
 
   return (
-    <section className="channel-view" aria-label={channel ? `#${channel.name}` : 'Channel'}>
+    <section className="channel-view" aria-label={title.name ? `${title.prefix}${title.name}` : 'Channel'}>
       <header className="channel-header">
         <h2>
-          <span aria-hidden="true">#</span>
-          {channel?.name ?? ''}
+          <span aria-hidden="true">{title.prefix}</span>
+          {title.name}
         </h2>
         {channel?.topic && <p className="topic">{channel.topic}</p>}
+        <ChannelHeaderActions channelId={channelId} />
         <button type="button" aria-label="Toggle member list" onClick={toggleMembers}>
           👥
         </button>

@@ -1,7 +1,7 @@
 import { useServers, useUi } from '../app/stores.js';
 import type { MemberWithProfile } from '../stores/servers.js';
 
-const STATUS_LABEL = { online: 'Online', idle: 'Idle', dnd: 'Do not disturb' } as const;
+const STATUS_LABEL = { online: 'Online', idle: 'Idle', dnd: 'Do not disturb', invisible: 'Offline' } as const;
 
 export function MemberList({ serverId }: { serverId: string }) {
   const detail = useServers((s) => s.details[serverId]);

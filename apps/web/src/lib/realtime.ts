@@ -20,7 +20,8 @@ export interface RealtimeHandlers {
 
 export interface PresenceInfo {
   profileId: string;
-  status: 'online' | 'idle' | 'dnd';
+  /** `invisible` is never sent: an invisible user stops tracking instead. */
+  status: 'online' | 'idle' | 'dnd' | 'invisible';
   voiceChannelId?: string | null;
 }
 
@@ -95,7 +96,7 @@ export class RealtimeConnectionManager {
         this.handlers.presence(serverId, online);
       })
       .subscribe((status) => {
-        if (status === 'SUBSCRIBED') void channel.track(this.presenceInfo);
+        if (status === 'SUBSCRIBED') void this.publishPresence(channel);
       });
     this.channels.set(key, channel);
   }
@@ -142,8 +143,12 @@ export class RealtimeConnectionManager {
     await Promise.all(
       [...this.channels.entries()]
         .filter(([key]) => key.startsWith('server:'))
-        .map(([, channel]) => channel.track(this.presenceInfo)),
+        .map(([, channel]) => this.publishPresence(channel)),
     );
+  }
+
+  private async publishPresence(channel: RealtimeChannel): Promise<unknown> {
+    return this.presenceInfo.status === 'invisible' ? channel.untrack() : channel.track(this.presenceInfo);
   }
 
   connectionState(): ConnectionState {

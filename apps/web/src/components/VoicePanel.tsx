@@ -1,0 +1,62 @@
+import { stores, useServers, useVoice } from '../app/stores.js';
+
+const STATUS_TEXT = {
+  idle: '',
+  connecting: 'Connecting…',
+  connected: 'Voice connected',
+  reconnecting: 'Reconnecting…',
+  error: 'Voice disconnected',
+} as const;
+
+/** The bottom-left voice controls, shown while in (or failing to join) a voice channel. */
+export function VoicePanel() {
+  const status = useVoice((s) => s.status);
+  const error = useVoice((s) => s.error);
+  const channelId = useVoice((s) => s.channelId);
+  const muted = useVoice((s) => s.muted);
+  const deafened = useVoice((s) => s.deafened);
+  const camera = useVoice((s) => s.camera);
+  const screenShare = useVoice((s) => s.screenShare);
+  const channelName = useServers((s) => {
+    for (const detail of Object.values(s.details)) {
+      const found = detail.channels.find((c) => c.id === channelId);
+      if (found) return found.name;
+    }
+    return null;
+  });
+  if (status === 'idle' && !error) return null;
+  const voice = stores.voice.getState();
+
+  return (
+    <section className={`voice-panel ${status}`} aria-label="Voice">
+      <p className="voice-status" role="status">
+        {STATUS_TEXT[status]}
+        {channelName && status !== 'error' ? ` — ${channelName}` : ''}
+      </p>
+      {error && (
+        <p className="voice-error" role="alert">
+          {error}
+        </p>
+      )}
+      {channelId && (
+        <div className="voice-controls">
+          <button type="button" aria-pressed={muted} onClick={() => void voice.toggleMute()}>
+            {muted ? 'Unmute' : 'Mute'}
+          </button>
+          <button type="button" aria-pressed={deafened} onClick={() => voice.toggleDeafen()}>
+            {deafened ? 'Undeafen' : 'Deafen'}
+          </button>
+          <button type="button" aria-pressed={camera} onClick={() => void voice.toggleCamera()}>
+            Camera
+          </button>
+          <button type="button" aria-pressed={screenShare} onClick={() => void voice.toggleScreenShare()}>
+            Share screen
+          </button>
+          <button type="button" className="danger" onClick={() => void voice.leave()}>
+            Leave
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
