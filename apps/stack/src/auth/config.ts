@@ -1,0 +1,109 @@
+import type { StackConfig } from '../config.js';
+
+/** An OpenID Connect provider configured by HARMONY_OIDC_<NAME>_{ISSUER,CLIENT_ID,CLIENT_SECRET,SCOPES}. */
+export interface OidcProviderConfig {
+  /** Lower-case name used as `?provider=` and as identities.provider. */
+  name: string;
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  scopes: string;
+}
+
+/** A token bucket: `limit` requests per `windowSeconds`, refilled continuously. */
+export interface RateLimit {
+  limit: number;
+  windowSeconds: number;
+}
+
+/**
+ * Auth settings beyond the shared StackConfig, read from the environment (names follow
+ * GoTrue's config.toml where there is one). The stack config is kept by reference because
+ * its publicUrl is only known once the server listens.
+ */
+export interface AuthConfig {
+  stack: StackConfig;
+  minPasswordLength: number;
+  /** [auth] refresh_token_reuse_interval (seconds). */
+  refreshTokenReuseInterval: number;
+  /** JWT roles allowed on /admin (GOTRUE_JWT_ADMIN_ROLES). */
+  adminRoles: string[];
+  maxEnrolledFactors: number;
+  /** MFA challenges expire after this many seconds (GoTrue default 300). */
+  mfaChallengeExpiry: number;
+  /** OAuth flow states expire after this many seconds (GoTrue default 300). */
+  flowStateExpiry: number;
+  /** Use the first X-Forwarded-For address as the client IP (only behind a trusted proxy). */
+  trustProxy: boolean;
+  /** [auth] additional_redirect_urls; `*` matches within a path segment, `**` anything. */
+  additionalRedirectUrls: string[];
+  rateLimits: {
+    /** [auth.rate_limit] sign_in_sign_ups: per IP, and per email address. */
+    signInSignUps: RateLimit;
+    /** [auth.rate_limit] token_refresh: per IP. */
+    tokenRefresh: RateLimit;
+    /** MFA challenge and verify, per IP (GOTRUE_MFA_RATE_LIMIT_CHALLENGE_AND_VERIFY). */
+    mfa: RateLimit;
+  };
+  oidcProviders: Map<string, OidcProviderConfig>;
+}
+
+const int = (value: string | undefined, fallback: number) => {
+  const n = Number(value);
+  return value !== undefined && Number.isFinite(n) && n >= 0 ? n : fallback;
+};
+
+const flag = (value: string | undefined) => ['1', 'true', 'yes', 'on'].includes((value ?? '').toLowerCase());
+
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+function oidcProviders(env: NodeJS.ProcessEnv): Map<string, OidcProviderConfig> {
+  const providers = new Map<string, OidcProviderConfig>();
+  for (const [key, issuer] of Object.entries(env)) {
+    const match = /^HARMONY_OIDC_([A-Z0-9_]+)_ISSUER$/.exec(key);
+    if (!match?.[1] || !issuer) continue;
+    const prefix = `HARMONY_OIDC_${match[1]}_`;
+    const clientId = env[`${prefix}CLIENT_ID`];
+    if (!clientId) throw new Error(`${prefix}CLIENT_ID is required when ${key} is set`);
+    const name = match[1].toLowerCase();
+    providers.set(name, {
+      name,
+      issuer: issuer.replace(/\/+$/, ''),
+      clientId,
+      clientSecret: env[`${prefix}CLIENT_SECRET`] ?? '',
+      scopes: env[`${prefix}SCOPES`] ?? 'openid email profile',
+    });
+  }
+  return providers;
+}
+
+export function loadAuthConfig(stack: StackConfig, env: NodeJS.ProcessEnv = process.env): AuthConfig {
+  const limit = (name: string, limit: number, windowSeconds: number): RateLimit => ({
+    limit: int(env[`HARMONY_AUTH_RATE_LIMIT_${name}`], limit),
+    windowSeconds: int(env[`HARMONY_AUTH_RATE_LIMIT_${name}_WINDOW`], windowSeconds),
+  });
+  return {
+    stack,
+    minPasswordLength: int(env.HARMONY_AUTH_MIN_PASSWORD_LENGTH, 6),
+    refreshTokenReuseInterval: int(env.HARMONY_AUTH_REFRESH_TOKEN_REUSE_INTERVAL, 10),
+    adminRoles: ['service_role', 'supabase_admin'],
+    maxEnrolledFactors: 10,
+    mfaChallengeExpiry: 300,
+    flowStateExpiry: 300,
+    trustProxy: flag(env.HARMONY_AUTH_TRUST_PROXY),
+    additionalRedirectUrls: list(env.HARMONY_AUTH_ADDITIONAL_REDIRECT_URLS),
+    rateLimits: {
+      signInSignUps: limit('SIGN_IN_SIGN_UPS', 30, 300),
+      tokenRefresh: limit('TOKEN_REFRESH', 150, 300),
+      mfa: limit('MFA', 15, 60),
+    },
+    oidcProviders: oidcProviders(env),
+  };
+}
+
+/** The `iss` claim and the base of every auth URL, e.g. http://127.0.0.1:54321/auth/v1. */
+export const authBaseUrl = (config: AuthConfig) => `${config.stack.publicUrl.replace(/\/+$/, '')}/auth/v1`;

@@ -1,0 +1,33 @@
+import type { Context } from 'hono';
+import type { StackContext } from '../context.js';
+import type { AuthConfig } from './config.js';
+import type { AuthEnv } from './middleware.js';
+import type { OidcClients } from './oidc-client.js';
+import { RateLimiter } from './rate-limit.js';
+
+/** What every handler closes over: one instance per running stack. */
+export interface AuthDeps {
+  ctx: StackContext;
+  config: AuthConfig;
+  limits: {
+    /** Sign-ups and password sign-ins per IP. */
+    signInByIp: RateLimiter;
+    /** The same, per email address, so rotating IPs does not help guess one account's password. */
+    signInByEmail: RateLimiter;
+    tokenRefresh: RateLimiter;
+    mfa: RateLimiter;
+  };
+  oidc: OidcClients;
+}
+
+export type AuthContext = Context<AuthEnv>;
+
+export function rateLimiters(config: AuthConfig): AuthDeps['limits'] {
+  const { signInSignUps, tokenRefresh, mfa } = config.rateLimits;
+  return {
+    signInByIp: new RateLimiter(signInSignUps),
+    signInByEmail: new RateLimiter(signInSignUps),
+    tokenRefresh: new RateLimiter(tokenRefresh),
+    mfa: new RateLimiter(mfa),
+  };
+}

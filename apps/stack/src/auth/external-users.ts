@@ -1,0 +1,95 @@
+import type { AuthConfig } from './config.js';
+import type { Queryable } from './db.js';
+import { AuthApiError, DUPLICATE_EMAIL, unprocessable } from './errors.js';
+import {
+  findIdentity,
+  findUserByEmail,
+  findUserById,
+  insertIdentity,
+  insertUser,
+  type Json,
+  mergeMetadata,
+  type UserRow,
+  updateIdentity,
+  updateUser,
+} from './users-repo.js';
+
+/** provider.Claims as GoTrue stores them in identity_data (empty members left out). */
+export function identityData(claims: Json): Json {
+  const s = (key: string) =>
+    typeof claims[key] === 'string' && claims[key] ? (claims[key] as string) : undefined;
+  const data: Json = {
+    iss: s('iss'),
+    sub: String(claims.sub),
+    name: s('name'),
+    email: s('email')?.toLowerCase(),
+    email_verified: claims.email_verified === true || claims.email_verified === 'true',
+    phone_verified: claims.phone_verified === true || claims.phone_verified === 'true',
+    picture: s('picture'),
+    preferred_username: s('preferred_username'),
+    full_name: s('name'),
+    avatar_url: s('picture'),
+    provider_id: String(claims.sub),
+  };
+  return Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined));
+}
+
+function withProvider(appMetadata: Json | null, provider: string): Json {
+  const current = appMetadata ?? {};
+  const providers = Array.isArray(current.providers) ? (current.providers as string[]) : [];
+  return {
+    ...current,
+    provider: current.provider ?? provider,
+    providers: providers.includes(provider) ? providers : [...providers, provider],
+  };
+}
+
+/**
+ * Finds or creates the account for a provider identity, as GoTrue's account linking decides:
+ * a known identity signs in; a verified email of an existing account links to it; otherwise
+ * a new account is created (confirmed if the provider verified the email, or autoconfirm).
+ */
+export async function accountForIdentity(
+  tx: Queryable,
+  config: AuthConfig,
+  provider: string,
+  claims: Json,
+): Promise<UserRow> {
+  const data = identityData(claims);
+  const known = await findIdentity(tx, provider, String(data.sub));
+  if (known) {
+    await updateIdentity(tx, known.id, data);
+    const user = await findUserById(tx, known.user_id, true);
+    if (!user || user.deleted_at) throw new AuthApiError(400, 'user_not_found', 'User not found');
+    return updateUser(tx, user.id, { raw_user_meta_data: mergeMetadata(user.raw_user_meta_data, data) });
+  }
+  const email = typeof data.email === 'string' ? data.email : '';
+  if (!email)
+    throw new AuthApiError(400, 'bad_oauth_callback', 'Error getting user email from external provider');
+  const verified = data.email_verified === true;
+  const existing = await findUserByEmail(tx, email);
+  if (existing) {
+    // Linking on an unverified address would let the provider's user take over the account.
+    if (!verified) throw unprocessable('email_exists', DUPLICATE_EMAIL);
+    await insertIdentity(tx, existing.id, provider, data);
+    return updateUser(tx, existing.id, {
+      raw_user_meta_data: mergeMetadata(existing.raw_user_meta_data, data),
+      raw_app_meta_data: withProvider(existing.raw_app_meta_data, provider),
+    });
+  }
+  if (!verified && !config.stack.autoconfirm) {
+    throw unprocessable(
+      'provider_email_needs_verification',
+      `Unverified email with ${provider}. Verify the email with ${provider} and sign in again.`,
+    );
+  }
+  const user = await insertUser(tx, {
+    email,
+    encryptedPassword: '',
+    appMetadata: { provider, providers: [provider] },
+    userMetadata: data,
+    emailConfirmed: true,
+  });
+  await insertIdentity(tx, user.id, provider, data);
+  return user;
+}

@@ -1,0 +1,57 @@
+import type { AuthContext, AuthDeps } from './deps.js';
+
+/** GoTrue's built-in external providers, all off unless configured. */
+const BUILT_IN_PROVIDERS = [
+  'anonymous_users',
+  'apple',
+  'azure',
+  'bitbucket',
+  'discord',
+  'facebook',
+  'snapchat',
+  'figma',
+  'fly',
+  'github',
+  'gitlab',
+  'google',
+  'keycloak',
+  'kakao',
+  'linkedin',
+  'linkedin_oidc',
+  'notion',
+  'spotify',
+  'slack',
+  'slack_oidc',
+  'workos',
+  'twitch',
+  'twitter',
+  'email',
+  'phone',
+  'zoom',
+];
+
+export const health = () => (c: AuthContext) =>
+  c.json({
+    version: 'harmony',
+    name: 'GoTrue',
+    description: 'GoTrue is a user registration and authentication API',
+  });
+
+/** GET /settings: which sign-in methods exist, for dashboards and clients that ask. */
+export const settings = (d: AuthDeps) => (c: AuthContext) => {
+  const external: Record<string, boolean> = Object.fromEntries(BUILT_IN_PROVIDERS.map((p) => [p, false]));
+  external.email = true;
+  for (const name of d.config.oidcProviders.keys()) external[name] = true;
+  return c.json({
+    external,
+    disable_signup: d.config.stack.disableSignup,
+    mailer_autoconfirm: d.config.stack.autoconfirm,
+    phone_autoconfirm: false,
+    sms_provider: '',
+    saml_enabled: false,
+    passkeys_enabled: false,
+  });
+};
+
+/** Access tokens are HS256, so there is no public key to publish (auth-js then asks /user). */
+export const jwks = () => (c: AuthContext) => c.json({ keys: [] });
