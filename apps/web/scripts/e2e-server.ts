@@ -26,6 +26,10 @@ const env: NodeJS.ProcessEnv = {
   JWT_SECRET: 'e2e-only-jwt-secret-with-at-least-32-characters',
   SITE_URL: `http://127.0.0.1:${webPort}`,
   LOG_LEVEL: 'warn',
+  // Nothing listens on this port: voice must fail cleanly with "unreachable".
+  LIVEKIT_URL: process.env.LIVEKIT_URL ?? 'ws://127.0.0.1:7881',
+  LIVEKIT_API_KEY: process.env.LIVEKIT_API_KEY ?? 'e2e-key',
+  LIVEKIT_API_SECRET: process.env.LIVEKIT_API_SECRET ?? 'e2e-secret-e2e-secret-e2e-secret',
 };
 
 let local: LocalStack = await startLocalStack(env);
