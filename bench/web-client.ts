@@ -1,0 +1,165 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { freePort } from '@harmony/db';
+import { startLocalStack } from '@harmony/stack';
+import { chromium } from '@playwright/test';
+import { createClient } from '@supabase/supabase-js';
+import pg from 'pg';
+import { build, preview } from 'vite';
+
+/**
+ * The web client's cost to a person: initial JavaScript (gzip) of the production build,
+ * time from navigation to the first rendered message list, and frame times while
+ * scrolling back through 5,000 messages. Run: pnpm --filter @harmony/bench exec tsx web-client.ts
+ */
+const MESSAGES = 5000;
+const webRoot = resolve(import.meta.dirname, '../apps/web');
+const dataDir = mkdtempSync(join(tmpdir(), 'harmony-bench-web-'));
+const env = {
+  ...process.env,
+  DATABASE_URL: '',
+  HARMONY_PG_DATA: join(dataDir, 'pg'),
+  HARMONY_PG_PORT: String(await freePort()),
+  HARMONY_STACK_PORT: String(await freePort()),
+  HARMONY_STORAGE_DIR: join(dataDir, 'storage'),
+  JWT_SECRET: 'bench-only-jwt-secret-with-at-least-32-characters',
+  LOG_LEVEL: 'warn',
+};
+const local = await startLocalStack(env);
+process.env.VITE_SUPABASE_URL = local.stack.url;
+process.env.VITE_SUPABASE_ANON_KEY = local.stack.keys.anon;
+
+// 1. Bundle size: the entry script and everything index.html preloads.
+const outDir = join(dataDir, 'dist');
+await build({ root: webRoot, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+const html = readFileSync(join(outDir, 'index.html'), 'utf8');
+const initial = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.js)"/g)].map((m) => m[1] as string);
+const gzip = (file: string) => gzipSync(readFileSync(join(outDir, file))).length;
+const initialGzip = initial.reduce((sum, file) => sum + gzip(file), 0);
+const allJs = readdirSync(join(outDir, 'assets')).filter((f) => f.endsWith('.js'));
+const totalGzip = allJs.reduce((sum, file) => sum + gzip(`assets/${file}`), 0);
+
+// 2. Data: one user, one server, MESSAGES messages in #general.
+const client = createClient(local.stack.url, local.stack.keys.anon, { auth: { persistSession: false } });
+const email = 'bench@example.test';
+const password = 'bench-password-1';
+const { data: signUp, error: signUpError } = await client.auth.signUp({
+  email,
+  password,
+  options: { data: { username: 'bencher' } },
+});
+if (signUpError || !signUp.session) throw signUpError ?? new Error('no session');
+const { data: serverId, error: rpcError } = await client.rpc('create_server', { p_name: 'Bench' });
+if (rpcError) throw rpcError;
+const db = new pg.Client({ connectionString: local.databaseUrl });
+await db.connect();
+const { rows } = await db.query<{ id: string; author: string }>(
+  `select c.id, p.id as author from public.channels c, public.profiles p
+    where c.server_id = $1 and c.type = 'text' and p.username = 'bencher' order by c.position limit 1`,
+  [serverId],
+);
+const channel = rows[0];
+if (!channel) throw new Error('no channel');
+await db.query(
+  `insert into public.messages (channel_id, author_id, content)
+   select $1, $2, 'Benchmark message number ' || g || ' with **some** markdown and a link https://example.com/' || g
+     from generate_series(1, $3) g`,
+  [channel.id, channel.author, MESSAGES],
+);
+await db.end();
+
+// 3. The browser: first render, then scroll to the top with frame timing.
+const server = await preview({
+  root: webRoot,
+  build: { outDir },
+  preview: { port: await freePort(), host: '127.0.0.1' },
+});
+const url = server.resolvedUrls?.local[0] ?? '';
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+});
+const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+await page.goto(url);
+await page.getByLabel('Email').fill(email);
+await page.getByLabel('Password').fill(password);
+await page.getByRole('button', { name: 'Sign in' }).click();
+await page.getByRole('navigation', { name: 'Servers' }).waitFor();
+
+const firstRenders: number[] = [];
+for (let i = 0; i < 5; i++) {
+  const started = Date.now();
+  await page.goto(`${url}#/channels/${serverId}/${channel.id}`);
+  await page.reload();
+  await page.locator('.message').first().waitFor();
+  firstRenders.push(Date.now() - started);
+}
+
+const frames = await page.evaluate(async (target) => {
+  const scroller = document.querySelector('.message-scroller') as HTMLElement;
+  const deltas: number[] = [];
+  let last = performance.now();
+  let running = true;
+  const tick = (now: number) => {
+    deltas.push(now - last);
+    last = now;
+    if (running) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+  const deadline = performance.now() + 60_000;
+  // Scroll up like a reader flicking a wheel, until the first message is loaded.
+  while (performance.now() < deadline) {
+    scroller.scrollTop = Math.max(0, scroller.scrollTop - 600);
+    await new Promise((r) => requestAnimationFrame(r));
+    if (document.querySelector('.channel-start') && scroller.scrollTop === 0) break;
+  }
+  running = false;
+  const loaded = document.querySelectorAll('.message').length;
+  return {
+    deltas: deltas.slice(1),
+    reachedTop: Boolean(document.querySelector('.channel-start')),
+    loaded,
+    target,
+  };
+}, MESSAGES);
+
+await browser.close();
+await server.close();
+await local.stop();
+rmSync(dataDir, { recursive: true, force: true });
+
+const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
+const pct = (values: number[], p: number) =>
+  sorted(values)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? 0;
+const longFrames = frames.deltas.filter((d) => d > 1000 / 30).length;
+console.log(
+  JSON.stringify(
+    {
+      initialJsGzipKB: +(initialGzip / 1024).toFixed(1),
+      allJsGzipKB: +(totalGzip / 1024).toFixed(1),
+      firstMessageListMs: { p50: pct(firstRenders, 50), max: Math.max(...firstRenders) },
+      scroll: {
+        reachedTop: frames.reachedTop,
+        frames: frames.deltas.length,
+        frameMs: {
+          p50: +pct(frames.deltas, 50).toFixed(1),
+          p95: +pct(frames.deltas, 95).toFixed(1),
+          p99: +pct(frames.deltas, 99).toFixed(1),
+        },
+        framesOver33ms: longFrames,
+        domRowsAtEnd: frames.loaded,
+      },
+    },
+    null,
+    2,
+  ),
+);
+process.exit(0);
