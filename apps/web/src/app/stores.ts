@@ -2,22 +2,53 @@ import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
 import { RealtimeConnectionManager } from '../lib/realtime.js';
 import { requireClient } from '../lib/supabase.js';
+import { type AccountState, createAccountStore } from '../stores/account.js';
 import { type AuthState, createAuthStore } from '../stores/auth.js';
 import { createMessagesStore, type MessagesState } from '../stores/messages.js';
 import { createNotificationsStore, type NotificationsState } from '../stores/notifications.js';
 import { createProfilesStore, type ProfilesState } from '../stores/profiles.js';
+import { createSearchStore, type SearchState } from '../stores/search.js';
+import { createServerSettingsStore, type ServerSettingsState } from '../stores/server-settings.js';
 import { createServersStore, type ServersState } from '../stores/servers.js';
+import { createSocialStore, type SocialState } from '../stores/social.js';
 import { createUiStore, type UiState } from '../stores/ui.js';
+import { createVoiceStore, type VoiceState } from '../stores/voice.js';
 
 const client = requireClient();
 
-export const stores = {
+const core = {
   auth: createAuthStore(client),
   servers: createServersStore(client),
   messages: createMessagesStore(client),
   notifications: createNotificationsStore(client),
   profiles: createProfilesStore(client),
   ui: createUiStore(),
+  // Who is in which voice channel travels as presence on the server's realtime channel.
+  voice: createVoiceStore(client, (voiceChannelId) => void getRealtime()?.setPresence({ voiceChannelId })),
+};
+
+const ensureProfiles = (ids: string[]) => core.profiles.getState().ensure(ids);
+export const stores = {
+  ...core,
+  social: createSocialStore(client, { ensureProfiles }),
+  search: createSearchStore(client),
+  serverSettings: createServerSettingsStore(client, {
+    ensureProfiles,
+    reload: async (serverId) => {
+      await Promise.all([
+        core.servers.getState().loadServer(serverId),
+        core.servers.getState().loadServers(),
+      ]);
+    },
+  }),
+  account: createAccountStore(client, {
+    updateProfile: (fields) => core.auth.getState().updateProfile(fields),
+    onPresence: (status) => {
+      // Invisible: the database shows the user offline; live presence keeps the last visible status
+      // (the realtime manager has no way to stop tracking yet).
+      if (status !== 'invisible') void getRealtime()?.setPresence({ status });
+    },
+  }),
 };
 
 const bind =
@@ -31,6 +62,11 @@ export const useMessages = bind<MessagesState>(stores.messages);
 export const useNotifications = bind<NotificationsState>(stores.notifications);
 export const useUi = bind<UiState>(stores.ui);
 export const useProfiles = bind<ProfilesState>(stores.profiles);
+export const useSocial = bind<SocialState>(stores.social);
+export const useSearch = bind<SearchState>(stores.search);
+export const useServerSettings = bind<ServerSettingsState>(stores.serverSettings);
+export const useAccount = bind<AccountState>(stores.account);
+export const useVoice = bind<VoiceState>(stores.voice);
 
 let realtime: RealtimeConnectionManager | null = null;
 
@@ -50,7 +86,16 @@ export async function startSession(profileId: string): Promise<void> {
       }
     },
     reaction: (r, removed) => stores.messages.getState().receiveReaction(r, removed),
-    notification: (n) => stores.notifications.getState().receive(n),
+    notification: (n) => {
+      stores.notifications.getState().receive(n);
+      // DMs are not watched while off screen: their notifications are the signal to refresh.
+      if (n.type === 'direct_message') {
+        void stores.servers.getState().loadUnread();
+        void stores.social.getState().loadDms();
+      }
+      if (n.type === 'friend_request' || n.type === 'friend_accept')
+        void stores.social.getState().loadFriends();
+    },
     serverChanged: (serverId) => {
       void stores.servers.getState().loadServers();
       void stores.servers.getState().loadServer(serverId);
@@ -68,11 +113,19 @@ export async function startSession(profileId: string): Promise<void> {
     stores.servers.getState().loadServers(),
     stores.servers.getState().loadUnread(),
     stores.notifications.getState().load(),
+    stores.social.getState().load(profileId),
+    stores.account
+      .getState()
+      .loadSettings()
+      .catch(() => undefined),
   ]);
+  const preferred = stores.account.getState().presence;
+  if (preferred === 'idle' || preferred === 'dnd') void realtime.setPresence({ status: preferred });
   for (const server of stores.servers.getState().servers) realtime.watchServer(server.id);
 }
 
 export async function endSession(): Promise<void> {
+  await stores.voice.getState().leave();
   await realtime?.stop();
   realtime = null;
 }

@@ -15,7 +15,11 @@ export function ChannelView({ channelId }: { channelId: string }) {
     }
     return undefined;
   });
-  return channel?.type === 'voice' ? <VoiceView channel={channel} /> : <TextChannelView channelId={channelId} />;
+  return channel?.type === 'voice' ? (
+    <VoiceView channel={channel} />
+  ) : (
+    <TextChannelView channelId={channelId} />
+  );
 }
 
 function TextChannelView({ channelId }: { channelId: string }) {

@@ -2,9 +2,13 @@ import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'rea
 import { stores, useUi } from '../app/stores.js';
 import { describeError } from '../lib/errors.js';
 import { go, inviteUrl } from '../lib/route.js';
-import { UserSettings } from './UserSettings.js';
+import { CreateGroupDm } from './dms/CreateGroupDm.js';
+import { PinsDialog } from './PinsDialog.js';
+import { SearchDialog } from './SearchDialog.js';
+import { ServerSettings } from './settings/ServerSettings.js';
+import { UserSettings } from './settings/UserSettings.js';
 
-function Dialog({ title, children }: { title: string; children: ReactNode }) {
+function Dialog({ title, children, wide }: { title: string; children: ReactNode; wide?: boolean }) {
   const close = () => stores.ui.getState().openModal(null);
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
@@ -12,7 +16,13 @@ function Dialog({ title, children }: { title: string; children: ReactNode }) {
     if (dialog && !dialog.open) dialog.showModal();
   }, []);
   return (
-    <dialog ref={ref} className="modal" aria-label={title} onClose={close} onCancel={close}>
+    <dialog
+      ref={ref}
+      className={wide ? 'modal wide' : 'modal'}
+      aria-label={title}
+      onClose={close}
+      onCancel={close}
+    >
       <h2>{title}</h2>
       {children}
       <button type="button" className="modal-close" aria-label="Close" onClick={close}>
@@ -186,14 +196,32 @@ export function Modals() {
       return <CreateChannel serverId={modal.serverId} categoryId={modal.categoryId} />;
     case 'userSettings':
       return (
-        <Dialog title="User settings">
+        <Dialog title="User settings" wide>
           <UserSettings />
         </Dialog>
       );
     case 'serverSettings':
       return (
-        <Dialog title="Server settings">
-          <p>Server settings are coming in this release.</p>
+        <Dialog title="Server settings" wide>
+          <ServerSettings serverId={modal.serverId} />
+        </Dialog>
+      );
+    case 'search':
+      return (
+        <Dialog title="Search" wide>
+          <SearchDialog serverId={modal.serverId} channelId={modal.channelId} />
+        </Dialog>
+      );
+    case 'pins':
+      return (
+        <Dialog title="Pinned messages">
+          <PinsDialog channelId={modal.channelId} />
+        </Dialog>
+      );
+    case 'createGroupDm':
+      return (
+        <Dialog title="Create a group DM">
+          <CreateGroupDm />
         </Dialog>
       );
   }

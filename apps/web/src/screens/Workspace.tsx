@@ -3,6 +3,7 @@ import { getRealtime, stores, useServers, useUi } from '../app/stores.js';
 import { ChannelSidebar } from '../components/ChannelSidebar.js';
 import { ChannelView } from '../components/ChannelView.js';
 import { ConnectionBanner } from '../components/ConnectionBanner.js';
+import { FriendsView } from '../components/dms/FriendsView.js';
 import { MemberList } from '../components/MemberList.js';
 import { Modals } from '../components/Modals.js';
 import { ServerRail } from '../components/ServerRail.js';
@@ -40,6 +41,8 @@ export function Workspace() {
       <main className="channel-pane">
         {channelId ? (
           <ChannelView key={channelId} channelId={channelId} />
+        ) : serverId === null ? (
+          <FriendsView />
         ) : (
           <div className="empty-state">
             <h2>Welcome to Harmony</h2>

@@ -8,6 +8,9 @@ export type Modal =
   | { kind: 'createChannel'; serverId: string; categoryId?: string }
   | { kind: 'userSettings' }
   | { kind: 'serverSettings'; serverId: string }
+  | { kind: 'search'; serverId: string | null; channelId: string | null }
+  | { kind: 'pins'; channelId: string }
+  | { kind: 'createGroupDm' }
   | null;
 
 export interface Toast {

@@ -1,0 +1,44 @@
+import { useServers, useUi } from '../app/stores.js';
+import { useDm, useDmName } from './dms/use-dm-name.js';
+import { NotificationsBell } from './NotificationsPanel.js';
+
+/** What a channel is called in its header: `#name` in servers, the other person's name in DMs. */
+export function useChannelTitle(channelId: string): { prefix: string; name: string } {
+  const serverChannelName = useServers((s) => {
+    for (const detail of Object.values(s.details)) {
+      const found = detail.channels.find((c) => c.id === channelId);
+      if (found) return found.name ?? '';
+    }
+    return undefined;
+  });
+  const dm = useDm(channelId);
+  const dmName = useDmName(dm);
+  if (serverChannelName !== undefined) return { prefix: '#', name: serverChannelName };
+  if (dm) return { prefix: dm.type === 'dm' ? '@' : '', name: dmName };
+  return { prefix: '', name: '' };
+}
+
+/** Search, pinned messages and notifications for the channel header. */
+export function ChannelHeaderActions({ channelId }: { channelId: string }) {
+  const serverId = useUi((s) => s.activeServerId);
+  const openModal = useUi((s) => s.openModal);
+  return (
+    <div className="header-actions">
+      <button
+        type="button"
+        aria-label={serverId ? 'Search this server' : 'Search this conversation'}
+        onClick={() => openModal({ kind: 'search', serverId, channelId })}
+      >
+        <span aria-hidden="true">🔍</span>
+      </button>
+      <button
+        type="button"
+        aria-label="Pinned messages"
+        onClick={() => openModal({ kind: 'pins', channelId })}
+      >
+        <span aria-hidden="true">📌</span>
+      </button>
+      <NotificationsBell />
+    </div>
+  );
+}

@@ -1,0 +1,180 @@
+import { parsePermissions } from '@harmony/shared';
+import { type FormEvent, useState } from 'react';
+import { stores } from '../../app/stores.js';
+import {
+  canManageRole,
+  colorToHex,
+  hexToColor,
+  type RoleDraft,
+  roleChanges,
+  sortRoles,
+} from '../../lib/permission-editor.js';
+import type { Role } from '../../lib/types.js';
+import { ActionMessage, useAction } from './action.js';
+import { PermissionToggles } from './PermissionToggles.js';
+import { useServerAccess } from './use-server-access.js';
+
+export function RolesTab({ serverId }: { serverId: string }) {
+  const { detail, can, myTop } = useServerAccess(serverId);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [newName, setNewName] = useState('');
+  const create = useAction();
+  const allowed = can('MANAGE_ROLES');
+  const roles = sortRoles(detail?.roles ?? []);
+  const selected = roles.find((r) => r.id === selectedId) ?? roles[0];
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const name = newName.trim();
+    if (!name) return;
+    void create.run(async () => {
+      const id = await stores.serverSettings.getState().createRole(serverId, name);
+      setNewName('');
+      setSelectedId(id);
+    });
+  };
+
+  return (
+    <section aria-label="Roles" className="settings-section roles-tab">
+      <div className="role-list">
+        {allowed && myTop > 0 && (
+          <form onSubmit={submit} className="inline-form">
+            <label>
+              New role
+              <input maxLength={100} value={newName} onChange={(e) => setNewName(e.target.value)} />
+            </label>
+            <button type="submit" disabled={create.busy || !newName.trim()}>
+              Create
+            </button>
+          </form>
+        )}
+        <ActionMessage error={create.error} />
+        <ul aria-label="Roles, highest first">
+          {roles.map((role) => (
+            <li key={role.id}>
+              <button
+                type="button"
+                className={`role-pill${role.id === selected?.id ? ' active' : ''}`}
+                aria-current={role.id === selected?.id ? 'true' : undefined}
+                onClick={() => setSelectedId(role.id)}
+              >
+                <span
+                  className="role-swatch"
+                  style={{ background: colorToHex(role.color) }}
+                  aria-hidden="true"
+                />
+                {role.name}
+                {!canManageRole(role.position, myTop) && <span className="sr-only"> (locked)</span>}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </div>
+      {selected && <RoleEditor key={selected.id} serverId={serverId} role={selected} />}
+    </section>
+  );
+}
+
+function RoleEditor({ serverId, role }: { serverId: string; role: Role }) {
+  const { can, myTop, perms } = useServerAccess(serverId);
+  const isEveryone = role.id === role.server_id;
+  const editable = can('MANAGE_ROLES') && canManageRole(role.position, myTop);
+  const original: RoleDraft = {
+    name: role.name,
+    permissions: parsePermissions(role.permissions),
+    color: role.color,
+    hoist: role.hoist,
+    mentionable: role.mentionable,
+  };
+  const [draft, setDraft] = useState<RoleDraft>(original);
+  const save = useAction();
+  const remove = useAction();
+  const changes = roleChanges({ ...original, isEveryone }, draft);
+  const dirty = Object.keys(changes).length > 0;
+  const patch = (p: Partial<RoleDraft>) => setDraft((d) => ({ ...d, ...p }));
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void save.run(() => stores.serverSettings.getState().updateRole(serverId, role.id, changes), 'Saved');
+  };
+
+  return (
+    <form className="role-editor" onSubmit={submit} aria-label={`Edit role ${role.name}`}>
+      <h3>{role.name}</h3>
+      {!editable && (
+        <p className="hint">You can only edit roles below your highest role, with Manage Roles.</p>
+      )}
+      {!isEveryone && (
+        <label>
+          Role name
+          <input
+            required
+            maxLength={100}
+            value={draft.name}
+            disabled={!editable}
+            onChange={(e) => patch({ name: e.target.value })}
+          />
+        </label>
+      )}
+      {!isEveryone && (
+        <div className="role-options">
+          <label className="color-field">
+            Colour
+            <input
+              type="color"
+              value={colorToHex(draft.color)}
+              disabled={!editable}
+              onChange={(e) => patch({ color: hexToColor(e.target.value) })}
+            />
+          </label>
+          <label className="toggle">
+            <input
+              type="checkbox"
+              checked={draft.hoist}
+              disabled={!editable}
+              onChange={(e) => patch({ hoist: e.target.checked })}
+            />
+            <span>Show members separately</span>
+          </label>
+          <label className="toggle">
+            <input
+              type="checkbox"
+              checked={draft.mentionable}
+              disabled={!editable}
+              onChange={(e) => patch({ mentionable: e.target.checked })}
+            />
+            <span>Allow anyone to @mention this role</span>
+          </label>
+        </div>
+      )}
+      <PermissionToggles
+        mask={draft.permissions}
+        mine={perms}
+        disabled={!editable}
+        onChange={(permissions) => patch({ permissions })}
+      />
+      <ActionMessage error={save.error ?? remove.error} notice={save.notice} />
+      <div className="form-actions">
+        <button type="submit" className="primary" disabled={!editable || !dirty || save.busy}>
+          Save role
+        </button>
+        <button type="button" disabled={!dirty} onClick={() => setDraft(original)}>
+          Reset
+        </button>
+        {!isEveryone && editable && (
+          <button
+            type="button"
+            className="danger"
+            disabled={remove.busy}
+            onClick={() => {
+              if (window.confirm(`Delete the role ${role.name}?`))
+                void remove.run(() => stores.serverSettings.getState().deleteRole(serverId, role.id));
+            }}
+          >
+            Delete role
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,46 @@
+import { useCallback, useState } from 'react';
+import { describeError } from '../../lib/errors.js';
+
+/**
+ * Runs a store action for a control: tracks busy, keeps the server's refusal as the error
+ * text, and an optional confirmation once it succeeds.
+ */
+export function useAction() {
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const run = useCallback(async (action: () => Promise<unknown>, done?: string): Promise<boolean> => {
+    setBusy(true);
+    setError(null);
+    setNotice(null);
+    try {
+      await action();
+      if (done) setNotice(done);
+      return true;
+    } catch (e) {
+      setError(describeError(e));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  return { run, error, notice, busy, setError };
+}
+
+export function ActionMessage({ error, notice }: { error: string | null; notice?: string | null }) {
+  if (error) {
+    return (
+      <p role="alert" className="form-error">
+        {error}
+      </p>
+    );
+  }
+  if (notice) {
+    return (
+      <p role="status" className="form-notice">
+        {notice}
+      </p>
+    );
+  }
+  return null;
+}
