@@ -43,11 +43,8 @@ export const stores = {
   }),
   account: createAccountStore(client, {
     updateProfile: (fields) => core.auth.getState().updateProfile(fields),
-    onPresence: (status) => {
-      // Invisible: the database shows the user offline; live presence keeps the last visible status
-      // (the realtime manager has no way to stop tracking yet).
-      if (status !== 'invisible') void getRealtime()?.setPresence({ status });
-    },
+    // Invisible stops tracking presence altogether, so live viewers see the user go offline.
+    onPresence: (status) => void getRealtime()?.setPresence({ status }),
   }),
 };
 
@@ -99,6 +96,13 @@ export async function startSession(profileId: string): Promise<void> {
     serverChanged: (serverId) => {
       void stores.servers.getState().loadServers();
       void stores.servers.getState().loadServer(serverId);
+    },
+    overwritesChanged: (channelId) => {
+      const { details, loadServer } = stores.servers.getState();
+      const serverId = Object.entries(details).find(([, d]) =>
+        d.channels.some((c) => c.id === channelId),
+      )?.[0];
+      if (serverId) void loadServer(serverId);
     },
     presence: (serverId, online) => ui.setPresence(serverId, online),
     typing: (channelId, who, name) => ui.setTyping(channelId, who, name),

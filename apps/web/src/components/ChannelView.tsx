@@ -75,7 +75,7 @@ function TextChannelView({ channelId }: { channelId: string }) {
         <MessageList channelId={channelId} />
       )}
       <TypingIndicator channelId={channelId} />
-      <Composer channelId={channelId} channelName={channel?.name ?? ''} />
+      <Composer channelId={channelId} channelLabel={`${title.prefix}${title.name}`} />
     </section>
   );
 }

@@ -16,7 +16,7 @@ interface Upload {
   error?: string;
 }
 
-export function Composer({ channelId, channelName }: { channelId: string; channelName: string }) {
+export function Composer({ channelId, channelLabel }: { channelId: string; channelLabel: string }) {
   const [text, setText] = useState('');
   const [uploads, setUploads] = useState<Upload[]>([]);
   const [mentionQuery, setMentionQuery] = useState<string | null>(null);
@@ -156,8 +156,8 @@ export function Composer({ channelId, channelName }: { channelId: string; channe
         <textarea
           ref={input}
           rows={1}
-          aria-label={`Message #${channelName}`}
-          placeholder={`Message #${channelName}`}
+          aria-label={`Message ${channelLabel}`}
+          placeholder={`Message ${channelLabel}`}
           value={text}
           maxLength={4000}
           onChange={(e) => onChange(e.target.value)}

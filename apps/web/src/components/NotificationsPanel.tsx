@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import { client, stores, useNotifications, useProfiles } from '../app/stores.js';
+import { stores, useNotifications, useProfiles } from '../app/stores.js';
 import { describeError } from '../lib/errors.js';
 import {
   badgeText,
@@ -12,18 +12,12 @@ import { go } from '../lib/route.js';
 import type { Notification } from '../lib/types.js';
 import { profileName } from '../stores/social.js';
 
-/** Marks one notification read, on the server and in the store. */
-async function markRead(id: string): Promise<void> {
-  const { error } = await client.rpc('mark_notifications_read', { p_ids: [id] });
-  if (error) throw error;
-  const now = new Date().toISOString();
-  stores.notifications.setState((s) => ({
-    items: s.items.map((n) => (n.id === id ? { ...n, read_at: n.read_at ?? now } : n)),
-  }));
-}
-
 function open(n: Notification) {
-  if (!n.read_at) markRead(n.id).catch(() => undefined);
+  if (!n.read_at)
+    stores.notifications
+      .getState()
+      .markRead(n.id)
+      .catch(() => undefined);
   const target = notificationTarget(n);
   if (!target) return;
   if (target.kind === 'friends') {

@@ -11,6 +11,8 @@ export interface RealtimeHandlers {
   notification(notification: Notification): void;
   /** Server structure changed (channels, roles, members): reload it. */
   serverChanged(serverId: string): void;
+  /** A channel's permission overwrites changed (they carry no server id to filter on). */
+  overwritesChanged(channelId: string): void;
   presence(serverId: string, online: Record<string, PresenceInfo>): void;
   typing(channelId: string, profileId: string, displayName: string): void;
   /** Called after a reconnect or a wake-up: fetch what may have been missed. */
@@ -61,6 +63,10 @@ export class RealtimeConnectionManager {
       .on('postgres_changes', { event: '*', schema: 'public', table: 'message_reactions' }, (payload) =>
         this.onReaction(payload as RealtimePostgresChangesPayload<Reaction>),
       )
+      .on('postgres_changes', { event: '*', schema: 'public', table: 'channel_overwrites' }, (payload) => {
+        const row = (payload.eventType === 'DELETE' ? payload.old : payload.new) as { channel_id?: string };
+        if (row.channel_id) this.handlers.overwritesChanged(row.channel_id);
+      })
       .subscribe((status) => this.onStatus(status));
     if (typeof document !== 'undefined') document.addEventListener('visibilitychange', this.onVisibility);
   }

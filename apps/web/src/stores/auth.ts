@@ -101,7 +101,8 @@ export function createAuthStore(client: HarmonyClient) {
 
       async signOut(scope = 'local') {
         await client.auth.signOut({ scope });
-        set({ status: 'signedOut', session: null, profile: null });
+        // Signing out the other sessions keeps this one.
+        if (scope !== 'others') set({ status: 'signedOut', session: null, profile: null });
       },
 
       async signInWithProvider(provider) {

@@ -6,6 +6,7 @@ export interface NotificationsState {
   items: Notification[];
   load(): Promise<void>;
   receive(notification: Notification): void;
+  markRead(id: string): Promise<void>;
   markAllRead(): Promise<void>;
 }
 
@@ -27,6 +28,12 @@ export function createNotificationsStore(client: HarmonyClient) {
           ? s
           : { items: [notification, ...s.items].slice(0, 100) },
       );
+    },
+    async markRead(id) {
+      const { error } = await client.rpc('mark_notifications_read', { p_ids: [id] });
+      if (error) throw error;
+      const now = new Date().toISOString();
+      set((s) => ({ items: s.items.map((n) => (n.id === id ? { ...n, read_at: n.read_at ?? now } : n)) }));
     },
     async markAllRead() {
       const { error } = await client.rpc('mark_notifications_read', {});
