@@ -1947,6 +1947,7 @@ declare
   perms bigint;
   can_speak boolean;
   can_stream boolean;
+  can_moderate boolean;
   display text;
   issued bigint := floor(extract(epoch from now()))::bigint;
   claims jsonb;
@@ -1967,6 +1968,8 @@ begin
   end if;
   can_speak := perms & public.permission('SPEAK') <> 0;
   can_stream := perms & public.permission('STREAM') <> 0;
+  -- Moderators mute others through LiveKit's room API, which needs roomAdmin in this room.
+  can_moderate := perms & public.permission('MUTE_MEMBERS') <> 0;
 
   select coalesce(m.nickname, p.display_name, p.username) into display
     from public.profiles p
@@ -1989,7 +1992,8 @@ begin
         || (case when can_stream then '["camera", "screen_share", "screen_share_audio"]'::jsonb
                  else '[]'::jsonb end),
       'canSubscribe', true,
-      'canPublishData', true
+      'canPublishData', true,
+      'roomAdmin', can_moderate
     ),
     'metadata', jsonb_build_object('server_id', channel.server_id, 'channel_id', channel.id)::text
   );
@@ -4374,10 +4378,6 @@ alter default privileges for role postgres in schema public revoke all on tables
 
 alter default privileges for role postgres in schema public grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on tables to service_role;
 
-alter default privileges for role postgres in schema public grant MAINTAIN on tables to anon;
-
-alter default privileges for role postgres in schema public grant MAINTAIN on tables to authenticated;
-
 alter default privileges for role postgres in schema public grant SELECT, UPDATE, USAGE on sequences to service_role;
 
 -- Privileges
@@ -4878,33 +4878,21 @@ revoke all on table public.ap_actor_cache from public, anon, authenticated, serv
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.ap_actor_cache to service_role;
 
-grant MAINTAIN on table public.ap_actor_cache to anon;
-
-grant MAINTAIN on table public.ap_actor_cache to authenticated;
-
 revoke all on table public.audit_log from public, anon, authenticated, service_role;
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.audit_log to service_role;
 
-grant MAINTAIN on table public.audit_log to anon;
-
-grant MAINTAIN, SELECT on table public.audit_log to authenticated;
+grant SELECT on table public.audit_log to authenticated;
 
 revoke all on table public.bot_server_installs from public, anon, authenticated, service_role;
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.bot_server_installs to service_role;
 
-grant MAINTAIN on table public.bot_server_installs to anon;
-
-grant MAINTAIN, SELECT on table public.bot_server_installs to authenticated;
+grant SELECT on table public.bot_server_installs to authenticated;
 
 revoke all on table public.bot_tokens from public, anon, authenticated, service_role;
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.bot_tokens to service_role;
-
-grant MAINTAIN on table public.bot_tokens to anon;
-
-grant MAINTAIN on table public.bot_tokens to authenticated;
 
 grant SELECT (id, bot_id, token_prefix, created_at, last_used_at, revoked_at) on table public.bot_tokens to authenticated;
 
@@ -4912,9 +4900,7 @@ revoke all on table public.bots from public, anon, authenticated, service_role;
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.bots to service_role;
 
-grant MAINTAIN on table public.bots to anon;
-
-grant MAINTAIN, SELECT on table public.bots to authenticated;
+grant SELECT on table public.bots to authenticated;
 
 grant UPDATE (description, is_public) on table public.bots to authenticated;
 
@@ -4922,17 +4908,13 @@ revoke all on table public.channel_categories from public, anon, authenticated, 
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.channel_categories to service_role;
 
-grant MAINTAIN on table public.channel_categories to anon;
-
-grant MAINTAIN, SELECT on table public.channel_categories to authenticated;
+grant SELECT on table public.channel_categories to authenticated;
 
 revoke all on table public.channel_notification_settings from public, anon, authenticated, service_role;
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.channel_notification_settings to service_role;
 
-grant DELETE, MAINTAIN, SELECT on table public.channel_notification_settings to authenticated;
-
-grant MAINTAIN on table public.channel_notification_settings to anon;
+grant DELETE, SELECT on table public.channel_notification_settings to authenticated;
 
 grant INSERT (profile_id, channel_id, level, muted_until) on table public.channel_notification_settings to authenticated;
 
@@ -4942,49 +4924,35 @@ revoke all on table public.channel_overwrites from public, anon, authenticated, 
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.channel_overwrites to service_role;
 
-grant MAINTAIN on table public.channel_overwrites to anon;
-
-grant MAINTAIN, SELECT on table public.channel_overwrites to authenticated;
+grant SELECT on table public.channel_overwrites to authenticated;
 
 revoke all on table public.channel_recipients from public, anon, authenticated, service_role;
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.channel_recipients to service_role;
 
-grant MAINTAIN on table public.channel_recipients to anon;
-
-grant MAINTAIN, SELECT on table public.channel_recipients to authenticated;
+grant SELECT on table public.channel_recipients to authenticated;
 
 revoke all on table public.channel_sequences from public, anon, authenticated, service_role;
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.channel_sequences to service_role;
 
-grant MAINTAIN on table public.channel_sequences to anon;
-
-grant MAINTAIN on table public.channel_sequences to authenticated;
-
 revoke all on table public.channel_slowmode from public, anon, authenticated, service_role;
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.channel_slowmode to service_role;
 
-grant MAINTAIN on table public.channel_slowmode to anon;
-
-grant MAINTAIN, SELECT on table public.channel_slowmode to authenticated;
+grant SELECT on table public.channel_slowmode to authenticated;
 
 revoke all on table public.channels from public, anon, authenticated, service_role;
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.channels to service_role;
 
-grant MAINTAIN on table public.channels to anon;
-
-grant MAINTAIN, SELECT on table public.channels to authenticated;
+grant SELECT on table public.channels to authenticated;
 
 revoke all on table public.custom_emojis from public, anon, authenticated, service_role;
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.custom_emojis to service_role;
 
-grant DELETE, MAINTAIN, SELECT on table public.custom_emojis to authenticated;
-
-grant MAINTAIN on table public.custom_emojis to anon;
+grant DELETE, SELECT on table public.custom_emojis to authenticated;
 
 grant INSERT (server_id, name, image_path, animated, created_by) on table public.custom_emojis to authenticated;
 
@@ -4992,9 +4960,7 @@ revoke all on table public.device_one_time_keys from public, anon, authenticated
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.device_one_time_keys to service_role;
 
-grant DELETE, MAINTAIN, SELECT on table public.device_one_time_keys to authenticated;
-
-grant MAINTAIN on table public.device_one_time_keys to anon;
+grant DELETE, SELECT on table public.device_one_time_keys to authenticated;
 
 grant INSERT (device_id, key_id, public_key) on table public.device_one_time_keys to authenticated;
 
@@ -5002,49 +4968,35 @@ revoke all on table public.federated_instances from public, anon, authenticated,
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.federated_instances to service_role;
 
-grant MAINTAIN on table public.federated_instances to anon;
-
-grant MAINTAIN, SELECT on table public.federated_instances to authenticated;
+grant SELECT on table public.federated_instances to authenticated;
 
 revoke all on table public.federation_jobs from public, anon, authenticated, service_role;
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.federation_jobs to service_role;
 
-grant MAINTAIN on table public.federation_jobs to anon;
-
-grant MAINTAIN on table public.federation_jobs to authenticated;
-
 revoke all on table public.friend_requests from public, anon, authenticated, service_role;
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.friend_requests to service_role;
 
-grant DELETE, MAINTAIN, SELECT on table public.friend_requests to authenticated;
-
-grant MAINTAIN on table public.friend_requests to anon;
+grant DELETE, SELECT on table public.friend_requests to authenticated;
 
 revoke all on table public.friendships from public, anon, authenticated, service_role;
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.friendships to service_role;
 
-grant DELETE, MAINTAIN, SELECT on table public.friendships to authenticated;
-
-grant MAINTAIN on table public.friendships to anon;
+grant DELETE, SELECT on table public.friendships to authenticated;
 
 revoke all on table public.invites from public, anon, authenticated, service_role;
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.invites to service_role;
 
-grant MAINTAIN on table public.invites to anon;
-
-grant MAINTAIN, SELECT on table public.invites to authenticated;
+grant SELECT on table public.invites to authenticated;
 
 revoke all on table public.megolm_session_shares from public, anon, authenticated, service_role;
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.megolm_session_shares to service_role;
 
-grant DELETE, MAINTAIN, SELECT on table public.megolm_session_shares to authenticated;
-
-grant MAINTAIN on table public.megolm_session_shares to anon;
+grant DELETE, SELECT on table public.megolm_session_shares to authenticated;
 
 grant INSERT (channel_id, session_id, sender_device_id, recipient_device_id, encrypted_session_key) on table public.megolm_session_shares to authenticated;
 
@@ -5052,17 +5004,13 @@ revoke all on table public.member_roles from public, anon, authenticated, servic
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.member_roles to service_role;
 
-grant MAINTAIN on table public.member_roles to anon;
-
-grant MAINTAIN, SELECT on table public.member_roles to authenticated;
+grant SELECT on table public.member_roles to authenticated;
 
 revoke all on table public.message_reactions from public, anon, authenticated, service_role;
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.message_reactions to service_role;
 
-grant DELETE, MAINTAIN, SELECT on table public.message_reactions to authenticated;
-
-grant MAINTAIN on table public.message_reactions to anon;
+grant DELETE, SELECT on table public.message_reactions to authenticated;
 
 grant INSERT (message_id, emoji) on table public.message_reactions to authenticated;
 
@@ -5070,9 +5018,7 @@ revoke all on table public.messages from public, anon, authenticated, service_ro
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.messages to service_role;
 
-grant MAINTAIN on table public.messages to anon;
-
-grant MAINTAIN, SELECT on table public.messages to authenticated;
+grant SELECT on table public.messages to authenticated;
 
 grant INSERT (channel_id, content, reply_to_id, attachments, nonce) on table public.messages to authenticated;
 
@@ -5082,9 +5028,7 @@ revoke all on table public.notifications from public, anon, authenticated, servi
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.notifications to service_role;
 
-grant DELETE, MAINTAIN, SELECT on table public.notifications to authenticated;
-
-grant MAINTAIN on table public.notifications to anon;
+grant DELETE, SELECT on table public.notifications to authenticated;
 
 grant UPDATE (read_at) on table public.notifications to authenticated;
 
@@ -5092,9 +5036,7 @@ revoke all on table public.profiles from public, anon, authenticated, service_ro
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.profiles to service_role;
 
-grant MAINTAIN on table public.profiles to anon;
-
-grant MAINTAIN, SELECT on table public.profiles to authenticated;
+grant SELECT on table public.profiles to authenticated;
 
 grant UPDATE (username, display_name, avatar_url, banner_url, bio, custom_status, custom_status_emoji, custom_status_expires_at, pronouns) on table public.profiles to authenticated;
 
@@ -5102,65 +5044,47 @@ revoke all on table public.public_server_directory from public, anon, authentica
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.public_server_directory to service_role;
 
-grant MAINTAIN on table public.public_server_directory to anon;
-
-grant MAINTAIN, SELECT on table public.public_server_directory to authenticated;
+grant SELECT on table public.public_server_directory to authenticated;
 
 revoke all on table public.read_states from public, anon, authenticated, service_role;
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.read_states to service_role;
 
-grant MAINTAIN on table public.read_states to anon;
-
-grant MAINTAIN, SELECT on table public.read_states to authenticated;
+grant SELECT on table public.read_states to authenticated;
 
 revoke all on table public.roles from public, anon, authenticated, service_role;
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.roles to service_role;
 
-grant MAINTAIN on table public.roles to anon;
-
-grant MAINTAIN, SELECT on table public.roles to authenticated;
+grant SELECT on table public.roles to authenticated;
 
 revoke all on table public.server_activity_daily from public, anon, authenticated, service_role;
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.server_activity_daily to service_role;
 
-grant MAINTAIN on table public.server_activity_daily to anon;
-
-grant MAINTAIN, SELECT on table public.server_activity_daily to authenticated;
+grant SELECT on table public.server_activity_daily to authenticated;
 
 revoke all on table public.server_bans from public, anon, authenticated, service_role;
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.server_bans to service_role;
 
-grant MAINTAIN on table public.server_bans to anon;
-
-grant MAINTAIN, SELECT on table public.server_bans to authenticated;
+grant SELECT on table public.server_bans to authenticated;
 
 revoke all on table public.server_federation from public, anon, authenticated, service_role;
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.server_federation to service_role;
 
-grant MAINTAIN on table public.server_federation to anon;
-
-grant MAINTAIN on table public.server_federation to authenticated;
-
 revoke all on table public.server_member_counts from public, anon, authenticated, service_role;
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.server_member_counts to service_role;
 
-grant MAINTAIN on table public.server_member_counts to anon;
-
-grant MAINTAIN, SELECT on table public.server_member_counts to authenticated;
+grant SELECT on table public.server_member_counts to authenticated;
 
 revoke all on table public.server_members from public, anon, authenticated, service_role;
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.server_members to service_role;
 
-grant MAINTAIN on table public.server_members to anon;
-
-grant MAINTAIN, SELECT on table public.server_members to authenticated;
+grant SELECT on table public.server_members to authenticated;
 
 grant UPDATE (notification_level) on table public.server_members to authenticated;
 
@@ -5168,33 +5092,25 @@ revoke all on table public.servers from public, anon, authenticated, service_rol
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.servers to service_role;
 
-grant MAINTAIN on table public.servers to anon;
-
-grant MAINTAIN, SELECT on table public.servers to authenticated;
+grant SELECT on table public.servers to authenticated;
 
 revoke all on table public.trending_servers from public, anon, authenticated, service_role;
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.trending_servers to service_role;
 
-grant MAINTAIN on table public.trending_servers to anon;
-
-grant MAINTAIN, SELECT on table public.trending_servers to authenticated;
+grant SELECT on table public.trending_servers to authenticated;
 
 revoke all on table public.user_blocks from public, anon, authenticated, service_role;
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.user_blocks to service_role;
 
-grant DELETE, MAINTAIN, SELECT on table public.user_blocks to authenticated;
-
-grant MAINTAIN on table public.user_blocks to anon;
+grant DELETE, SELECT on table public.user_blocks to authenticated;
 
 revoke all on table public.user_devices from public, anon, authenticated, service_role;
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.user_devices to service_role;
 
-grant DELETE, MAINTAIN, SELECT on table public.user_devices to authenticated;
-
-grant MAINTAIN on table public.user_devices to anon;
+grant DELETE, SELECT on table public.user_devices to authenticated;
 
 grant INSERT (profile_id, device_name, identity_key, signing_key) on table public.user_devices to authenticated;
 
@@ -5204,9 +5120,7 @@ revoke all on table public.user_settings from public, anon, authenticated, servi
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.user_settings to service_role;
 
-grant MAINTAIN on table public.user_settings to anon;
-
-grant MAINTAIN, SELECT on table public.user_settings to authenticated;
+grant SELECT on table public.user_settings to authenticated;
 
 grant UPDATE (friend_requests_from, allow_dms_from_server_members, theme, locale) on table public.user_settings to authenticated;
 

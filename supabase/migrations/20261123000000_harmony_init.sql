@@ -12,9 +12,9 @@ create extension if not exists pgcrypto with schema extensions;
 -- privileges for the API roles (Supabase's 2026 default for new projects), and functions
 -- lose Postgres' implicit EXECUTE for PUBLIC. Each domain grants what it needs explicitly.
 alter default privileges for role postgres in schema public
-  revoke select, insert, update, delete, truncate, references, trigger on tables from anon, authenticated;
+  revoke all on tables from anon, authenticated;
 alter default privileges for role postgres in schema public
-  revoke usage, select, update on sequences from anon, authenticated;
+  revoke all on sequences from anon, authenticated;
 alter default privileges for role postgres in schema public
   revoke execute on functions from anon, authenticated, service_role;
 alter default privileges for role postgres revoke execute on functions from public;
