@@ -3,6 +3,7 @@ import { createAuthRouter } from './auth/router.js';
 import type { StackContext, StackEnv } from './context.js';
 import { corsMiddleware, requireApiKey, sizeLimit } from './gateway.js';
 import { realtimeRouter } from './realtime/router.js';
+import { createRestRouter } from './rest/router.js';
 import { createStorageRouter } from './storage/router.js';
 
 /**
@@ -40,6 +41,8 @@ export function createApp(ctx: StackContext): Hono<StackEnv> {
   app.route('/auth/v1', createAuthRouter(ctx, apiKey));
   app.route('/storage/v1', createStorageRouter(ctx));
   app.route('/realtime/v1', realtimeRouter(ctx, apiKey));
+  app.use('/rest/v1/*', apiKey);
+  app.route('/rest/v1', createRestRouter(ctx));
   // == end services ==
 
   app.notFound((c) => c.json({ message: 'no Route matched with those values' }, 404));

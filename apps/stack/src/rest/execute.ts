@@ -1,0 +1,250 @@
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import type { AuthResult } from './auth.js';
+import { ApiError, pgErrorToApiError } from './errors.js';
+import type { MainStatement } from './sql/statements.js';
+
+/** The single row every main statement returns (MainTx.hs ResultSet). */
+export interface MainResult {
+  /** Total rows for Prefer: count (null when not counted). */
+  total: number | null;
+  /** Rows in this response / rows affected. */
+  pageTotal: number;
+  body: string;
+  gucHeaders: string | null;
+  gucStatus: string | null;
+  /** merge-duplicates: rows actually inserted. */
+  inserted: number | null;
+  /** count=planned/estimated: the planner's estimate. */
+  plannedTotal: number | null;
+}
+
+export interface RequestContext {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  cookies: Record<string, string>;
+  schema: string;
+  timezone?: string;
+}
+
+export interface ExecuteOptions {
+  auth: AuthResult;
+  context: RequestContext;
+  statement: MainStatement;
+  readOnly: boolean;
+  /** Settings of the target role (pg_db_role_setting), applied before switching to it. */
+  roleSettings: [string, string][];
+  /** Prefer: tx=rollback. */
+  rollback: boolean;
+  /** Checks the result inside the transaction; throwing rolls it back (singular, max-affected, PUT). */
+  check?: (result: MainResult) => void;
+}
+
+/** PostgREST's db-extra-search-path on Supabase. */
+const EXTRA_SEARCH_PATH = ['public', 'extensions'];
+
+const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
+
+/** Names prepared statements by their text; a bounded set, so server memory stays bounded. */
+class StatementNames {
+  private readonly names = new Map<string, string>();
+  private readonly seen = new Map<string, number>();
+
+  constructor(private readonly capacity: number) {}
+
+  /** A name once a text has been seen twice (one-off queries stay unnamed), within capacity. */
+  nameFor(text: string, always = false): string | undefined {
+    const existing = this.names.get(text);
+    if (existing) return existing;
+    if (this.names.size >= this.capacity) return undefined;
+    if (!always) {
+      const count = (this.seen.get(text) ?? 0) + 1;
+      if (count < 2) {
+        if (this.seen.size > 10 * this.capacity) this.seen.clear();
+        this.seen.set(text, count);
+        return undefined;
+      }
+      this.seen.delete(text);
+    }
+    const name = `pgrst_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    this.names.set(text, name);
+    return name;
+  }
+}
+
+const mainNames = new StatementNames(200);
+const settingsNames = new StatementNames(50);
+
+function settingsStatement(options: ExecuteOptions): { text: string; values: unknown[]; name?: string } {
+  const { auth, context } = options;
+  const searchPath = [...new Set([context.schema, ...EXTRA_SEARCH_PATH])].map(quoteIdent).join(', ');
+  const pairs: [string, string][] = [['search_path', searchPath], ...options.roleSettings];
+  pairs.push(
+    ['role', auth.role],
+    ['request.jwt.claims', auth.claimsJson],
+    ['request.method', context.method],
+    ['request.path', context.path],
+    ['request.headers', JSON.stringify(context.headers)],
+    ['request.cookies', JSON.stringify(context.cookies)],
+  );
+  if (context.timezone !== undefined) pairs.push(['timezone', context.timezone]);
+  const values: unknown[] = [];
+  const calls = pairs.map(([name, value]) => {
+    values.push(value);
+    // Setting names are constants or come from the catalog; values are always parameters.
+    return `set_config(${`'${name.replace(/'/g, "''")}'`}, $${values.length}, true)`;
+  });
+  const text = `select ${calls.join(', ')}`;
+  const name = settingsNames.nameFor(text, true);
+  return name ? { text, values, name } : { text, values };
+}
+
+function toNumber(value: unknown): number | null {
+  if (value === null || value === undefined || value === '') return null;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : null;
+}
+
+function isServerError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
+}
+
+type PipelineClient = pg.PoolClient & { pipeline?: boolean };
+
+async function settle<T>(
+  promise: Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  try {
+    return { ok: true, value: await promise };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+/**
+ * MainTx.hs: one transaction on the authenticator pool — BEGIN (READ ONLY for reads),
+ * the request settings (role, claims, method, path, headers, search_path), the main
+ * statement, then COMMIT or ROLLBACK. The statements are pipelined: a read costs a single
+ * round trip, a write two (the commit waits for the result checks).
+ */
+export async function execute(pool: pg.Pool, options: ExecuteOptions): Promise<MainResult> {
+  const authenticated = options.auth.role !== 'anon';
+  let client: PipelineClient;
+  try {
+    client = (await pool.connect()) as PipelineClient;
+  } catch (error) {
+    throw pgErrorToApiError(error, authenticated);
+  }
+  let destroy: Error | undefined;
+  client.pipeline = true;
+  try {
+    const settings = settingsStatement(options);
+    const { statement } = options;
+    const mainName = mainNames.nameFor(statement.text);
+    // Pipelined queries are written as they are issued; corking the socket sends them all in
+    // a single write.
+    const stream = (client as unknown as { connection?: { stream?: { cork?(): void; uncork?(): void } } })
+      .connection?.stream;
+    const issue = (query: string | pg.QueryConfig) =>
+      settle(client.query(query as pg.QueryConfig) as Promise<pg.QueryResult<unknown[]>>);
+    stream?.cork?.();
+    let sent: {
+      begin: ReturnType<typeof issue>;
+      set: ReturnType<typeof issue>;
+      main: ReturnType<typeof issue>;
+      explain: ReturnType<typeof issue> | null;
+      earlyEnd: ReturnType<typeof issue> | null;
+    };
+    try {
+      sent = {
+        begin: issue(
+          options.readOnly
+            ? 'BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY'
+            : 'BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE',
+        ),
+        set: issue(settings),
+        main: issue({
+          text: statement.text,
+          values: statement.values,
+          rowMode: 'array',
+          ...(mainName ? { name: mainName } : {}),
+        } as pg.QueryConfig),
+        explain: statement.explain
+          ? issue({
+              text: statement.explain.text,
+              values: statement.explain.values,
+              rowMode: 'array',
+            } as pg.QueryConfig)
+          : null,
+        // Reads commit in the same round trip (in a read-only transaction COMMIT and ROLLBACK
+        // are the same); a failed statement turns the COMMIT into a rollback.
+        earlyEnd: options.readOnly ? issue('COMMIT') : null,
+      };
+    } finally {
+      stream?.uncork?.();
+    }
+    const { begin, set, main, explain, earlyEnd } = sent;
+
+    const results = [await begin, await set, await main];
+    const explained = explain ? await explain : null;
+    if (explained) results.push(explained);
+    const failure = results.find((r) => !r.ok);
+    if (failure && !failure.ok) {
+      if (earlyEnd) await earlyEnd;
+      else await client.query('ROLLBACK').catch((e: Error) => (destroy = e));
+      throw pgErrorToApiError(failure.error, authenticated);
+    }
+    const mainRes = (await main) as { ok: true; value: pg.QueryResult<unknown[]> };
+    const row = mainRes.value.rows[0] ?? [];
+    let plannedTotal: number | null = null;
+    if (explained?.ok) {
+      const plan = (explained.value as pg.QueryResult<unknown[]>).rows[0]?.[0];
+      const parsed = typeof plan === 'string' ? JSON.parse(plan) : plan;
+      plannedTotal = toNumber(
+        (parsed as { Plan?: { 'Plan Rows'?: unknown } }[] | undefined)?.[0]?.Plan?.['Plan Rows'],
+      );
+    }
+    const result: MainResult = {
+      total: toNumber(row[0]),
+      pageTotal: toNumber(row[1]) ?? 0,
+      body: typeof row[2] === 'string' ? row[2] : '',
+      gucHeaders: (row[3] as string | null) ?? null,
+      gucStatus: (row[4] as string | null) ?? null,
+      inserted: toNumber(row[5]),
+      plannedTotal,
+    };
+    if (earlyEnd) {
+      const ended = await earlyEnd;
+      if (!ended.ok) throw pgErrorToApiError(ended.error, authenticated);
+      options.check?.(result);
+      return result;
+    }
+    try {
+      options.check?.(result);
+    } catch (error) {
+      await client.query('ROLLBACK').catch((e: Error) => (destroy = e));
+      throw error;
+    }
+    if (options.rollback) {
+      await client.query('SET CONSTRAINTS ALL IMMEDIATE').catch(() => undefined);
+      await client.query('ROLLBACK');
+    } else {
+      await client.query('COMMIT');
+    }
+    return result;
+  } catch (error) {
+    const status = client.getTransactionStatus?.();
+    if (status === 'T' || status === 'E') await client.query('ROLLBACK').catch((e: Error) => (destroy = e));
+    if (error instanceof ApiError) throw error;
+    const apiError = pgErrorToApiError(error, authenticated);
+    // Anything but an error reported by the server leaves the connection in doubt.
+    if (apiError.status >= 500 && !isServerError(error))
+      destroy = error instanceof Error ? error : new Error(String(error));
+    throw apiError;
+  } finally {
+    client.pipeline = false;
+    client.release(destroy);
+  }
+}

@@ -1,0 +1,373 @@
+import { deepStrictEqual } from 'node:assert';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '@harmony/db';
+import { signJwt, startLocalStack } from '@harmony/stack';
+import pg from 'pg';
+import { execute } from '../apps/stack/src/rest/execute.js';
+import { parseRequest } from '../apps/stack/src/rest/parse/request.js';
+import { planRequest } from '../apps/stack/src/rest/plan/index.js';
+import { loadSchema } from '../apps/stack/src/rest/schema-cache.js';
+import { buildStatement } from '../apps/stack/src/rest/sql/statements.js';
+
+/**
+ * REST page read: a 50-message page of a channel with each message's author embedded, fetched
+ * through the REST API with RLS as an authenticated member, against the same rows read directly
+ * with `pg` (same role, same claims, same RLS) in the same run. The stack runs in a child process
+ * so the load generator does not share its event loop.
+ * Run from the repository root: pnpm exec tsx bench/rest-page.ts
+ */
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 4000);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 400);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+const MESSAGES_PER_CHANNEL = 4000;
+const SECRET = 'bench-only-jwt-secret-with-at-least-32-characters';
+
+// Harmony's messages have two foreign keys to profiles (author_id, pinned_by) and a
+// many-to-many through message_reactions, so `author:profiles(...)` is ambiguous (300 PGRST201
+// on PostgREST as here); the hint names the relationship.
+const PAGE_QUERY = (channel: string) =>
+  `select=*,author:profiles!author_id(username,display_name)&channel_id=eq.${channel}&order=seq.desc&limit=50`;
+
+if (process.argv[2] === 'serve') {
+  // Child: PostgreSQL + the stack, until stdin closes.
+  const local = await startLocalStack(process.env);
+  process.stdout.write(
+    `READY ${JSON.stringify({ url: local.stack.url, anon: local.stack.keys.anon, db: local.databaseUrl })}\n`,
+  );
+  process.stdin.resume();
+  process.stdin.on('end', () => {
+    void local.stop().then(() => process.exit(0));
+  });
+} else {
+  await main();
+}
+
+interface Served {
+  url: string;
+  anon: string;
+  db: string;
+}
+
+function startServer(env: NodeJS.ProcessEnv): Promise<{ served: Served; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), 'serve'], {
+    env,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n').find((l) => l.startsWith('READY '));
+      if (!line) return;
+      child.removeAllListeners('exit');
+      resolve({
+        served: JSON.parse(line.slice(6)) as Served,
+        stop: () =>
+          new Promise<void>((done) => {
+            child.once('exit', () => done());
+            child.stdin.end();
+          }),
+      });
+    });
+  });
+}
+
+interface Stats {
+  label: string;
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+interface Variant {
+  label: string;
+  one: () => Promise<unknown>;
+  latencies: number[];
+  seconds: number;
+}
+
+/** CONCURRENCY loops issue `count` calls of `one`; returns each latency (ms) and the wall time. */
+async function run(
+  one: () => Promise<unknown>,
+  count: number,
+): Promise<{ latencies: number[]; seconds: number }> {
+  const latencies: number[] = [];
+  let issued = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (issued++ < count) {
+        const t0 = performance.now();
+        await one();
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  return { latencies, seconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * Warms every variant up, then runs them interleaved in ROUNDS slices of REQUESTS/ROUNDS, so
+ * background load on the machine hits them all alike.
+ */
+async function measureAll(variants: Variant[]): Promise<Stats[]> {
+  for (const v of variants) await run(v.one, WARMUP);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const v of variants) {
+      const { latencies, seconds } = await run(v.one, Math.ceil(REQUESTS / ROUNDS));
+      v.latencies.push(...latencies);
+      v.seconds += seconds;
+    }
+  }
+  return variants.map((v) => {
+    const sorted = [...v.latencies].sort((a, b) => a - b);
+    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+    return { label: v.label, rps: sorted.length / v.seconds, p50: at(0.5), p99: at(0.99) };
+  });
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'harmony-bench-rest-'));
+  chmodSync(dir, 0o755);
+  const env = {
+    ...process.env,
+    DATABASE_URL: '',
+    HARMONY_PG_DATA: join(dir, 'pg'),
+    HARMONY_PG_PORT: String(await freePort()),
+    HARMONY_STACK_PORT: String(await freePort()),
+    HARMONY_STORAGE_DIR: join(dir, 'storage'),
+    JWT_SECRET: SECRET,
+    LOG_LEVEL: 'warn',
+  };
+  const { served, stop } = await startServer(env);
+  const admin = new pg.Pool({ connectionString: served.db, max: 2 });
+  admin.on('error', () => undefined);
+  try {
+    // Authors and one reader, all members of a server with three busy channels.
+    const users = Array.from({ length: 21 }, () => randomUUID());
+    await admin.query(
+      `insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
+                               raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
+       select '00000000-0000-0000-0000-000000000000', id, 'authenticated', 'authenticated',
+              'bench-' || id || '@example.test', '', now(), '{"provider":"email","providers":["email"]}',
+              jsonb_build_object('username', 'b' || replace(left(id::text, 13), '-', ''),
+                                 'display_name', 'Bench ' || left(id::text, 8)), now(), now()
+         from unnest($1::uuid[]) as id`,
+      [users],
+    );
+    const { rows: profiles } = await admin.query<{ id: string; user_id: string }>(
+      'select id, user_id from public.profiles where user_id = any($1::uuid[])',
+      [users],
+    );
+    const reader = profiles.find((p) => p.user_id === users[0]) as { id: string; user_id: string };
+    const authors = profiles.filter((p) => p !== reader).map((p) => p.id);
+    const serverId = randomUUID();
+    await admin.query('insert into public.servers (id, name, owner_id) values ($1, $2, $3)', [
+      serverId,
+      'Bench',
+      authors[0],
+    ]);
+    await admin.query(
+      `insert into public.roles (id, server_id, name, position, permissions)
+       values ($1, $1, '@everyone', 0, public.default_everyone_permissions())`,
+      [serverId],
+    );
+    await admin.query(
+      'insert into public.server_members (server_id, profile_id) select $1, unnest($2::uuid[])',
+      [serverId, profiles.map((p) => p.id)],
+    );
+    const channels: string[] = [];
+    for (const name of ['general', 'random', 'off-topic']) {
+      const { rows } = await admin.query<{ id: string }>(
+        `insert into public.channels (server_id, type, name) values ($1, 'text', $2) returning id`,
+        [serverId, name],
+      );
+      const channel = rows[0]?.id as string;
+      channels.push(channel);
+      await admin.query(
+        `insert into public.messages (channel_id, author_id, content)
+         select $1, ($2::uuid[])[1 + g % array_length($2::uuid[], 1)], 'message number ' || g || ' in ' || $3
+           from generate_series(1, $4::int) g`,
+        [channel, authors, name, MESSAGES_PER_CHANNEL],
+      );
+    }
+    await admin.query('analyze');
+    const channel = channels[0] as string;
+    const token = await signJwt(
+      {
+        sub: reader.user_id,
+        role: 'authenticated',
+        aud: 'authenticated',
+        exp: Math.floor(Date.now() / 1000) + 3600,
+      },
+      SECRET,
+    );
+    const claims = JSON.stringify({ sub: reader.user_id, role: 'authenticated', aud: 'authenticated' });
+
+    // REST over keep-alive HTTP/1.1 (node:http: a lighter client than fetch).
+    const url = new URL(`${served.url}/rest/v1/messages?${PAGE_QUERY(channel)}`);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+    const headers = {
+      apikey: served.anon,
+      Authorization: `Bearer ${token}`,
+      'Accept-Profile': 'public',
+      'X-Client-Info': 'bench',
+    };
+    const restPage = () =>
+      new Promise<string>((resolve, reject) => {
+        const req = http.request(url, { agent, headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            res.statusCode === 200
+              ? resolve(Buffer.concat(chunks).toString())
+              : reject(new Error(`REST ${res.statusCode}: ${Buffer.concat(chunks).toString()}`)),
+          );
+        });
+        req.on('error', reject);
+        req.end();
+      });
+
+    // The SQL the REST layer runs for this URL, and a hand-written equivalent.
+    const schemaClient = await admin.connect();
+    const snapshot = await loadSchema(schemaClient, ['public', 'storage', 'graphql_public'], 1, 0);
+    schemaClient.release();
+    const request = parseRequest(
+      {
+        method: 'GET',
+        resource: { kind: 'relation', name: 'messages' },
+        path: '/messages',
+        query: PAGE_QUERY(channel),
+        headers: {},
+        body: null,
+      },
+      { schemas: ['public', 'storage', 'graphql_public'] },
+    );
+    const statement = buildStatement(
+      planRequest(snapshot, request, { maxRows: 1000, aggregatesEnabled: false }),
+      request.preferences,
+      1000,
+    );
+    const handWritten = {
+      text: `select coalesce(json_agg(t), '[]')::text from (
+               select m.*, (select json_build_object('username', p.username, 'display_name', p.display_name)
+                              from public.profiles p where p.id = m.author_id) as author
+                 from public.messages m where m.channel_id = $1 order by m.seq desc limit 50) t`,
+      values: [channel],
+    };
+
+    const dbUrl = new URL(served.db);
+    dbUrl.username = 'authenticator';
+    dbUrl.password = 'postgres';
+    const direct = new pg.Pool({ connectionString: dbUrl.toString(), max: CONCURRENCY });
+    const pipelined = new pg.Pool({
+      connectionString: dbUrl.toString(),
+      max: CONCURRENCY,
+      pipeline: true,
+    } as pg.PoolConfig);
+    const settings = {
+      name: 'bench_settings',
+      text: "select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true), set_config('search_path', 'public, extensions', true)",
+      values: [claims],
+    };
+    /** The REST executor itself (same settings, same pipelining), without HTTP or a second process. */
+    const viaExecute = async () => {
+      const r = await execute(direct, {
+        auth: { role: 'authenticated', claims: JSON.parse(claims), claimsJson: claims },
+        context: {
+          method: 'GET',
+          path: '/messages',
+          headers: { apikey: served.anon, authorization: `Bearer ${token}` },
+          cookies: {},
+          schema: 'public',
+        },
+        statement,
+        readOnly: true,
+        roleSettings: [['statement_timeout', '8s']],
+        rollback: false,
+      });
+      return r.body;
+    };
+    /** BEGIN READ ONLY, the request settings, the query, COMMIT: one round trip each. */
+    const sequential = (query: { text: string; values: unknown[] }, name: string) => async () => {
+      const client = await direct.connect();
+      try {
+        await client.query('BEGIN READ ONLY');
+        await client.query(settings);
+        const res = await client.query({ name, text: query.text, values: query.values, rowMode: 'array' });
+        await client.query('COMMIT');
+        return res.rows[0]?.[0 + (query === statement ? 2 : 0)] as string;
+      } finally {
+        client.release();
+      }
+    };
+    /** The same four statements pipelined in one round trip, as the REST executor sends them. */
+    const oneTrip = (query: { text: string; values: unknown[] }, name: string) => async () => {
+      const client = await pipelined.connect();
+      try {
+        const [, , res] = await Promise.all([
+          client.query('BEGIN READ ONLY'),
+          client.query(settings),
+          client.query({ name, text: query.text, values: query.values, rowMode: 'array' }),
+          client.query('COMMIT'),
+        ]);
+        return (res as pg.QueryResult<unknown[]>).rows[0]?.[0 + (query === statement ? 2 : 0)] as string;
+      } finally {
+        client.release();
+      }
+    };
+
+    // Same rows, same RLS: all variants return the page the member may read.
+    const viaRest = JSON.parse(await restPage()) as { id: string; author: unknown }[];
+    const viaSame = JSON.parse(await sequential(statement, 'bench_same')()) as unknown[];
+    const viaHand = JSON.parse(await sequential(handWritten, 'bench_hand')()) as unknown[];
+    if (viaRest.length !== 50 || !viaRest[0]?.author)
+      throw new Error('REST did not return a page with authors');
+    deepStrictEqual(viaRest, viaSame);
+    deepStrictEqual(viaRest, viaHand);
+
+    const variant = (label: string, one: () => Promise<unknown>): Variant => ({
+      label,
+      one,
+      latencies: [],
+      seconds: 0,
+    });
+    const results = await measureAll([
+      variant('REST (supabase-js URL, HTTP keep-alive)', restPage),
+      variant('pg, same SQL, 4 round trips', sequential(statement, 'bench_same')),
+      variant('pg, same SQL, pipelined (1 round trip)', oneTrip(statement, 'bench_same_p')),
+      variant('pg, hand-written SQL, 4 round trips', sequential(handWritten, 'bench_hand')),
+      variant('REST executor in-process (no HTTP)', viaExecute),
+    ]);
+    const rest = results[0] as Stats;
+    const baseline = results[1] as Stats;
+    console.log(
+      `\nREST page (50 messages + author), ${REQUESTS} requests per variant in ${ROUNDS} interleaved rounds, ${CONCURRENCY} concurrent\n`,
+    );
+    console.log('| variant | req/s | p50 ms | p99 ms | REST / variant |');
+    console.log('| --- | ---: | ---: | ---: | ---: |');
+    for (const r of results) {
+      console.log(
+        `| ${r.label} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${(rest.rps / r.rps).toFixed(2)} |`,
+      );
+    }
+    const ok = rest.rps >= 0.5 * baseline.rps && rest.p99 < 10;
+    console.log(
+      `\ntargets: REST >= 50% of direct (same SQL): ${(100 * (rest.rps / baseline.rps)).toFixed(0)}%, p99 < 10 ms: ${rest.p99.toFixed(2)} ms -> ${ok ? 'met' : 'NOT met'}`,
+    );
+    agent.destroy();
+    await Promise.all([direct.end(), pipelined.end()]);
+  } finally {
+    await admin.end();
+    await stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
