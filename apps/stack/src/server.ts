@@ -5,6 +5,7 @@ import type { StackConfig } from './config.js';
 import type { StackContext } from './context.js';
 import { connectStackDb } from './db.js';
 import { type ApiKeys, mintApiKeys } from './jwt.js';
+import { startRealtime } from './realtime/router.js';
 import { createApp } from './routes.js';
 
 export interface RunningStack {
@@ -28,6 +29,8 @@ export async function startStack(
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
     s.once('error', reject);
   });
+  // Realtime: WebSocket upgrades on /realtime/v1/websocket, replication slot on demand.
+  const realtime = startRealtime(ctx, server);
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host}:${port}`;
   if (config.port === 0) config.publicUrl = url;
@@ -36,6 +39,8 @@ export async function startStack(
     keys,
     ctx,
     stop: async () => {
+      // Sockets first (server.close waits for them), and the slot is dropped while the pools live.
+      await realtime.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Keep-alive sockets would hold close() open; in-flight requests have finished by now.
