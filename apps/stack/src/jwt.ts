@@ -13,7 +13,10 @@ export interface ApiKeys {
 
 export type JwtClaims = Record<string, unknown> & { role?: string; sub?: string; exp?: number };
 
-const TEN_YEARS = 10 * 365 * 24 * 3600;
+// Fixed times, so the same secret always yields the same keys: clients holding a key keep
+// working across restarts (the gateway compares keys exactly, as Kong does).
+const KEYS_ISSUED_AT = 1_767_225_600; // 2026-01-01T00:00:00Z
+const KEYS_EXPIRE_AT = KEYS_ISSUED_AT + 10 * 365 * 24 * 3600;
 
 function secretKey(secret: string): Uint8Array {
   return new TextEncoder().encode(secret);
@@ -26,9 +29,9 @@ export async function signJwt(claims: JwtClaims, secret: string, header: Record<
 }
 
 /** Legacy API keys: long-lived HS256 JWTs carrying only a role, as the Supabase CLI mints them. */
-export async function mintApiKeys(secret: string, now = Math.floor(Date.now() / 1000)): Promise<ApiKeys> {
+export async function mintApiKeys(secret: string): Promise<ApiKeys> {
   const key = (role: ApiRole) =>
-    signJwt({ iss: 'supabase-demo', role, iat: now, exp: now + TEN_YEARS }, secret);
+    signJwt({ iss: 'supabase-demo', role, iat: KEYS_ISSUED_AT, exp: KEYS_EXPIRE_AT }, secret);
   // Opaque keys are derived from the secret so they stay stable across restarts.
   const opaque = (label: string) =>
     createHmac('sha256', secret).update(label).digest('base64url').slice(0, 32);

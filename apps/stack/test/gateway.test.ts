@@ -41,3 +41,12 @@ describe('gateway', () => {
     expect(await res.json()).toEqual({ message: 'no Route matched with those values' });
   });
 });
+
+describe('API keys', () => {
+  it('are the same for the same secret, so clients survive a restart', async () => {
+    const { mintApiKeys } = await import('../src/jwt.js');
+    const first = await mintApiKeys('the-same-secret-of-at-least-32-characters');
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(await mintApiKeys('the-same-secret-of-at-least-32-characters')).toEqual(first);
+  });
+});

@@ -10,7 +10,7 @@ test('two people chat in real time, from sign-up to reconnect', async ({ browser
   await ada.page.getByRole('button', { name: 'Create a server' }).click();
   await ada.page.getByLabel('Server name').fill('E2E Guild');
   await ada.page.getByRole('button', { name: 'Create', exact: true }).click();
-  await expect(ada.page.getByRole('heading', { name: '#general' })).toBeVisible();
+  await expect(ada.page.getByRole('heading', { name: 'general', exact: true })).toBeVisible();
   await ada.page.getByRole('button', { name: 'Invite' }).click();
   const link = await ada.page.getByLabel('Invite link').inputValue();
   await ada.page.getByRole('button', { name: 'Close' }).click();
@@ -18,7 +18,7 @@ test('two people chat in real time, from sign-up to reconnect', async ({ browser
 
   await bob.page.goto(link.replace(/^https?:\/\/[^/]+/, ''));
   await bob.page.getByRole('button', { name: 'Join', exact: true }).click();
-  await expect(bob.page.getByRole('heading', { name: '#general' })).toBeVisible();
+  await expect(bob.page.getByRole('heading', { name: 'general', exact: true })).toBeVisible();
 
   // Messages both ways.
   await ada.page.getByLabel('Message #general').fill('hello bob');
@@ -53,15 +53,15 @@ test('two people chat in real time, from sign-up to reconnect', async ({ browser
   await expect(bob.page.getByRole('log', { name: 'Messages' })).toContainText('Message deleted');
 
   // A private channel: Bob, without VIEW_CHANNEL there, never sees it.
-  const server = (await rest(ada.page, 'servers?select=id&name=eq.E2E%20Guild'))[0] as { id: string };
+  const server = (await rest(ada, 'servers?select=id&name=eq.E2E%20Guild'))[0] as { id: string };
   await ada.page.getByRole('button', { name: 'Create channel in Text Channels' }).click();
   await ada.page.getByLabel('Channel name').fill('secret');
   await ada.page.getByRole('button', { name: 'Create', exact: true }).click();
-  await expect(ada.page.getByRole('heading', { name: '#secret' })).toBeVisible();
-  const secret = (await rest(ada.page, `channels?select=id&server_id=eq.${server.id}&name=eq.secret`))[0] as {
+  await expect(ada.page.getByRole('heading', { name: 'secret', exact: true })).toBeVisible();
+  const secret = (await rest(ada, `channels?select=id&server_id=eq.${server.id}&name=eq.secret`))[0] as {
     id: string;
   };
-  await rest(ada.page, 'rpc/set_channel_overwrite', {
+  await rest(ada, 'rpc/set_channel_overwrite', {
     method: 'POST',
     body: {
       p_channel_id: secret.id,
@@ -74,13 +74,13 @@ test('two people chat in real time, from sign-up to reconnect', async ({ browser
   await ada.page.getByLabel('Message #secret').fill('for admins only');
   await ada.page.getByLabel('Message #secret').press('Enter');
   await bob.page.reload();
-  await expect(bob.page.getByRole('heading', { name: '#general' })).toBeVisible();
+  await expect(bob.page.getByRole('heading', { name: 'general', exact: true })).toBeVisible();
   await expect(bob.page.getByRole('complementary', { name: 'Channels' })).not.toContainText('secret');
-  const seen = await rest(bob.page, `messages?select=id&channel_id=eq.${secret.id}`);
+  const seen = await rest(bob, `messages?select=id&channel_id=eq.${secret.id}`);
   expect(seen).toEqual([]);
 
   // An attachment, uploaded by Bob, displayed for Ada.
-  await ada.page.getByRole('button', { name: 'general' }).click();
+  await ada.page.getByRole('button', { name: 'general', exact: true }).click();
   const png = Buffer.from(
     'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
     'base64',
@@ -94,12 +94,10 @@ test('two people chat in real time, from sign-up to reconnect', async ({ browser
 
   // The stack restarts; what Bob sends while Ada reconnects shows up for her, once.
   await fetch(`${CONTROL}/restart`, { method: 'POST' });
-  const generalId = (
-    await rest(bob.page, `channels?select=id&server_id=eq.${server.id}&name=eq.general`)
-  )[0] as {
+  const generalId = (await rest(bob, `channels?select=id&server_id=eq.${server.id}&name=eq.general`))[0] as {
     id: string;
   };
-  await rest(bob.page, 'messages', {
+  await rest(bob, 'messages', {
     method: 'POST',
     body: { channel_id: generalId.id, content: 'sent during the outage' },
   });

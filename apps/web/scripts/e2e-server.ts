@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,8 @@ const webPort = Number(process.env.E2E_WEB_PORT ?? 5199);
 const stackPort = Number(process.env.E2E_STACK_PORT ?? 54399);
 const controlPort = Number(process.env.E2E_CONTROL_PORT ?? 5198);
 const dataDir = mkdtempSync(join(tmpdir(), 'harmony-e2e-'));
+// PostgreSQL runs as the OS user postgres when we are root: it must be able to enter the directory.
+chmodSync(dataDir, 0o755);
 const env: NodeJS.ProcessEnv = {
   ...process.env,
   DATABASE_URL: '',

@@ -56,14 +56,19 @@ describe('DM display names', () => {
       type: 'dm',
       name: null,
       owner_id: null,
-      last_message_at: null,
+      channel_sequences: { last_message_at: '2026-01-02T00:00:00Z' },
       created_at: '2026-01-01T00:00:00Z',
       channel_recipients: [
         { profile_id: ME, closed: true },
         { profile_id: ADA, closed: false },
       ],
     };
-    expect(toDmChannel(row, ME)).toMatchObject({ id: 'c1', closed: true, recipientIds: [ME, ADA] });
+    expect(toDmChannel(row, ME)).toMatchObject({
+      id: 'c1',
+      closed: true,
+      recipientIds: [ME, ADA],
+      lastMessageAt: '2026-01-02T00:00:00Z',
+    });
     expect(toDmChannel(row, BOB)).toBeNull();
     expect(toDmChannel({ ...row, type: 'text' }, ME)).toBeNull();
   });

@@ -1,11 +1,13 @@
 import { useServers, useUi } from '../app/stores.js';
+import type { PresenceInfo } from '../lib/realtime.js';
 import type { MemberWithProfile } from '../stores/servers.js';
 
+const NOBODY_ONLINE: Record<string, PresenceInfo> = {};
 const STATUS_LABEL = { online: 'Online', idle: 'Idle', dnd: 'Do not disturb', invisible: 'Offline' } as const;
 
 export function MemberList({ serverId }: { serverId: string }) {
   const detail = useServers((s) => s.details[serverId]);
-  const presence = useUi((s) => s.presence[serverId] ?? {});
+  const presence = useUi((s) => s.presence[serverId] ?? NOBODY_ONLINE);
   if (!detail) return <aside className="member-list" aria-label="Members" />;
 
   const hoisted = detail.roles.filter((r) => r.hoist && r.id !== serverId);

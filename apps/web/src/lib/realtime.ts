@@ -128,7 +128,10 @@ export class RealtimeConnectionManager {
         const { profileId, displayName } = payload as { profileId: string; displayName: string };
         if (profileId !== this.profileId) this.handlers.typing(channelId, profileId, displayName);
       })
-      .subscribe();
+      // Anything sent between the page load and the subscription going live is fetched once it is.
+      .subscribe((status) => {
+        if (status === 'SUBSCRIBED') this.handlers.resync([channelId]);
+      });
     this.channels.set(key, channel);
   }
 

@@ -95,7 +95,13 @@ export function createServersStore(client: HarmonyClient) {
       loaded: false,
 
       async loadServers() {
-        const { data, error } = await client.from('server_members').select('server:servers(*)');
+        // Members can see each other's membership rows, so select the caller's own.
+        const userId = (await client.auth.getSession()).data.session?.user.id;
+        if (!userId) return set({ servers: [], loaded: true });
+        const { data, error } = await client
+          .from('server_members')
+          .select('server:servers(*), profile:profiles!inner(user_id)')
+          .eq('profile.user_id', userId);
         if (error) throw error;
         const servers = (data ?? []).map((row) => row.server).filter((s): s is Server => Boolean(s));
         set({ servers: servers.sort((a, b) => a.created_at.localeCompare(b.created_at)), loaded: true });

@@ -134,9 +134,10 @@ interface ChannelWithRecipients {
   type: string;
   name: string | null;
   owner_id: string | null;
-  last_message_at: string | null;
   created_at: string;
   channel_recipients: { profile_id: string; closed: boolean }[] | null;
+  /** One-to-one embed: the channel's message counter row. */
+  channel_sequences: { last_message_at: string | null } | null;
 }
 
 export function toDmChannel(row: ChannelWithRecipients, me: string): DmChannel | null {
@@ -149,7 +150,7 @@ export function toDmChannel(row: ChannelWithRecipients, me: string): DmChannel |
     type: row.type,
     name: row.name,
     ownerId: row.owner_id,
-    lastMessageAt: row.last_message_at,
+    lastMessageAt: row.channel_sequences?.last_message_at ?? null,
     createdAt: row.created_at,
     recipientIds: recipients.map((r) => r.profile_id),
     closed: mine.closed,
@@ -220,7 +221,7 @@ export function createSocialStore(client: HarmonyClient, deps: SocialDeps = {}) 
         const { data, error } = await client
           .from('channels')
           .select(
-            'id, type, name, owner_id, last_message_at, created_at, channel_recipients(profile_id, closed)',
+            'id, type, name, owner_id, created_at, channel_recipients(profile_id, closed), channel_sequences(last_message_at)',
           )
           .in('type', ['dm', 'group_dm']);
         if (error) throw error;
