@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -17,6 +17,7 @@ import { build, preview } from 'vite';
 const MESSAGES = 5000;
 const webRoot = resolve(import.meta.dirname, '../apps/web');
 const dataDir = mkdtempSync(join(tmpdir(), 'harmony-bench-web-'));
+chmodSync(dataDir, 0o755);
 const env = {
   ...process.env,
   DATABASE_URL: '',

@@ -4168,6 +4168,9 @@ create policy channel_overwrites_select_visible on public.channel_overwrites as 
 create policy channel_recipients_select_fellow on public.channel_recipients as permissive for select to authenticated
   using ((channel_id IN ( SELECT public.visible_channel_ids() AS visible_channel_ids)));
 
+create policy channel_sequences_select_reader on public.channel_sequences as permissive for select to authenticated
+  using ((channel_id IN ( SELECT public.readable_channel_ids() AS readable_channel_ids)));
+
 create policy channel_slowmode_select_own on public.channel_slowmode as permissive for select to authenticated
   using ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
 
@@ -4935,6 +4938,8 @@ grant SELECT on table public.channel_recipients to authenticated;
 revoke all on table public.channel_sequences from public, anon, authenticated, service_role;
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.channel_sequences to service_role;
+
+grant SELECT on table public.channel_sequences to authenticated;
 
 revoke all on table public.channel_slowmode from public, anon, authenticated, service_role;
 

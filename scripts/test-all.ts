@@ -33,4 +33,5 @@ const unit = await run('pnpm', ['exec', 'vitest', 'run']);
 const e2e = await run('pnpm', ['exec', 'playwright', 'test'], 'apps/web');
 const [passed, failed, skipped] = [0, 1, 2].map((i) => (unit.counts[i] ?? 0) + (e2e.counts[i] ?? 0));
 console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exit(unit.code || e2e.code ? 1 : 0);
+// A runner that reported failures fails the run even if its exit status said otherwise.
+process.exit(unit.code || e2e.code || failed > 0 ? 1 : 0);

