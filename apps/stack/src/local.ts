@@ -1,5 +1,6 @@
 import { connectionUrl, loadConfig, migrate, runningPort, startPostgres } from '@harmony/db';
 import pg from 'pg';
+import pino from 'pino';
 import { loadStackConfig } from './config.js';
 import { configureLiveKit, liveKitFromEnv } from './livekit.js';
 import { type RunningStack, startStack } from './server.js';
@@ -41,7 +42,7 @@ export async function startLocalStack(env: NodeJS.ProcessEnv = process.env): Pro
   }
   const liveKit = liveKitFromEnv(env);
   if (liveKit) await configureLiveKit(databaseUrl, liveKit);
-  const stack = await startStack(loadStackConfig(env), databaseUrl);
+  const stack = await startStack(loadStackConfig(env), databaseUrl, pino({ level: env.LOG_LEVEL ?? 'info' }));
   return {
     stack,
     databaseUrl,

@@ -37,7 +37,8 @@ export function MessageList({ channelId }: { channelId: string }) {
   const rows = useMemo(() => buildRows(items, pending), [items, pending]);
   const scroller = useRef<HTMLDivElement>(null);
   const [atBottom, setAtBottom] = useState(true);
-  const firstKey = rows[0]?.key;
+  // The oldest loaded message (not the first row: the day separator above it often stays the same).
+  const firstKey = items[0]?.id;
   const previousFirst = useRef<{ key: string | undefined; size: number }>({ key: undefined, size: 0 });
 
   const virtualizer = useVirtualizer({
@@ -64,11 +65,22 @@ export function MessageList({ channelId }: { channelId: string }) {
     if (atBottom && rows.length > 0) virtualizer.scrollToIndex(rows.length - 1, { align: 'end' });
   }, [rows.length, atBottom, virtualizer]);
 
+  const loadOlderIfNearTop = () => {
+    const el = scroller.current;
+    if (el && el.scrollTop < 300 && hasOlder && !loading)
+      void stores.messages.getState().loadOlder(channelId);
+  };
+
+  // A page that leaves the reader still near the top (short pages, a fast flick) loads the next
+  // one too: no scroll event would come to ask for it.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-check whenever a load finishes.
+  useLayoutEffect(loadOlderIfNearTop, [loading, hasOlder]);
+
   const onScroll = () => {
     const el = scroller.current;
     if (!el) return;
     setAtBottom(el.scrollHeight - el.scrollTop - el.clientHeight < 80);
-    if (el.scrollTop < 300 && hasOlder && !loading) void stores.messages.getState().loadOlder(channelId);
+    loadOlderIfNearTop();
   };
 
   return (

@@ -1,11 +1,4 @@
-import {
-  ConnectionState,
-  type Participant,
-  Room,
-  RoomEvent,
-  Track,
-  type TrackPublication,
-} from 'livekit-client';
+import type { Participant, Room, TrackPublication } from 'livekit-client';
 import { createStore } from 'zustand/vanilla';
 import type { HarmonyClient } from '../lib/supabase.js';
 
@@ -61,24 +54,29 @@ export function voiceErrorMessage(error: unknown): string {
   return 'The voice server is unreachable. Try again in a moment.';
 }
 
+/** livekit-client is large and only needed once someone joins voice: load it then. */
+const loadLiveKit = () => import('livekit-client');
+
 /** Voice channels through LiveKit: a token from get_livekit_token, then a LiveKit room. */
 export function createVoiceStore(client: HarmonyClient, onPresence: (channelId: string | null) => void) {
   let room: Room | null = null;
 
   return createStore<VoiceState>()((set, get) => {
+    let Track: typeof import('livekit-client').Track | null = null;
     const snapshot = () => {
-      if (!room) return set({ participants: [] });
+      if (!room || !Track) return set({ participants: [] });
+      const { Microphone, Camera, ScreenShare } = Track.Source;
       const all: Participant[] = [room.localParticipant, ...room.remoteParticipants.values()];
-      const has = (p: Participant, source: Track.Source) =>
+      const has = (p: Participant, source: import('livekit-client').Track.Source) =>
         [...p.trackPublications.values()].some((t: TrackPublication) => t.source === source && !t.isMuted);
       set({
         participants: all.map((p) => ({
           identity: p.identity,
           name: p.name || p.identity,
           speaking: p.isSpeaking,
-          micMuted: !has(p, Track.Source.Microphone),
-          camera: has(p, Track.Source.Camera),
-          screenShare: has(p, Track.Source.ScreenShare),
+          micMuted: !has(p, Microphone),
+          camera: has(p, Camera),
+          screenShare: has(p, ScreenShare),
           isLocal: p === room?.localParticipant,
         })),
       });
@@ -108,6 +106,14 @@ export function createVoiceStore(client: HarmonyClient, onPresence: (channelId: 
         const { data, error } = await client.rpc('get_livekit_token', { p_channel_id: channelId });
         if (error) return fail(error);
         const { token, url } = data as unknown as TokenResponse;
+        let livekit: typeof import('livekit-client');
+        try {
+          livekit = await loadLiveKit();
+        } catch (loadError) {
+          return fail(loadError);
+        }
+        const { ConnectionState, Room, RoomEvent } = livekit;
+        Track = livekit.Track;
         const next = new Room({ adaptiveStream: true, dynacast: true });
         room = next;
         next
