@@ -1190,6 +1190,23 @@ AS $function$
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION public.channel_ids_with(p_required bigint)
+ RETURNS SETOF uuid
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  with me as (select public.get_current_profile_id() as id)
+  select c.id
+    from public.channels c
+    join public.server_members m on m.server_id = c.server_id
+    join me on m.profile_id = me.id
+   where public.channel_permissions(c.id, me.id) & p_required = p_required
+  union all
+  select r.channel_id from public.channel_recipients r join me on r.profile_id = me.id
+$function$
+;
+
 CREATE OR REPLACE FUNCTION public.channel_name(p_name text, p_type public.channel_type)
  RETURNS text
  LANGUAGE sql
@@ -2960,16 +2977,7 @@ CREATE OR REPLACE FUNCTION public.readable_channel_ids()
  STABLE SECURITY DEFINER
  SET search_path TO ''
 AS $function$
-  with me as (select public.get_current_profile_id() as id)
-  select c.id
-    from public.channels c
-    join public.server_members m on m.server_id = c.server_id
-    join me on m.profile_id = me.id
-   where public.channel_permissions(c.id, me.id)
-         & (public.permission('VIEW_CHANNEL') | public.permission('READ_MESSAGE_HISTORY'))
-         = (public.permission('VIEW_CHANNEL') | public.permission('READ_MESSAGE_HISTORY'))
-  union all
-  select r.channel_id from public.channel_recipients r join me on r.profile_id = me.id
+  select public.channel_ids_with(public.permission('VIEW_CHANNEL') | public.permission('READ_MESSAGE_HISTORY'))
 $function$
 ;
 
@@ -3956,14 +3964,7 @@ CREATE OR REPLACE FUNCTION public.visible_channel_ids()
  STABLE SECURITY DEFINER
  SET search_path TO ''
 AS $function$
-  with me as (select public.get_current_profile_id() as id)
-  select c.id
-    from public.channels c
-    join public.server_members m on m.server_id = c.server_id
-    join me on m.profile_id = me.id
-   where public.channel_permissions(c.id, me.id) & public.permission('VIEW_CHANNEL') <> 0
-  union all
-  select r.channel_id from public.channel_recipients r join me on r.profile_id = me.id
+  select public.channel_ids_with(public.permission('VIEW_CHANNEL'))
 $function$
 ;
 
@@ -4428,6 +4429,14 @@ grant EXECUTE on function public.can_react(uuid,text) to authenticated;
 revoke all on function public.can_reply_to(uuid,uuid) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.can_reply_to(uuid,uuid) to authenticated;
+
+revoke all on function public.channel_ids_with(bigint) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.channel_ids_with(bigint) to anon;
+
+grant EXECUTE on function public.channel_ids_with(bigint) to authenticated;
+
+grant EXECUTE on function public.channel_ids_with(bigint) to service_role;
 
 revoke all on function public.channel_name(text,public.channel_type) from public, anon, authenticated, service_role;
 

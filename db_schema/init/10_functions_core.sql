@@ -294,9 +294,10 @@ as $$
   )
 $$;
 
--- Channels whose history the caller may read. Policies use `channel_id in (select …)` so
--- this runs once per statement, not once per row.
-create function public.readable_channel_ids()
+-- Channels in which the caller has every bit of p_required (server channels through the
+-- permission function, DMs by being a recipient). Policies use `channel_id in (select …)`
+-- so this runs once per statement, not once per row.
+create function public.channel_ids_with(p_required bigint)
 returns setof uuid
 language sql
 stable
@@ -308,11 +309,20 @@ as $$
     from public.channels c
     join public.server_members m on m.server_id = c.server_id
     join me on m.profile_id = me.id
-   where public.channel_permissions(c.id, me.id)
-         & (public.permission('VIEW_CHANNEL') | public.permission('READ_MESSAGE_HISTORY'))
-         = (public.permission('VIEW_CHANNEL') | public.permission('READ_MESSAGE_HISTORY'))
+   where public.channel_permissions(c.id, me.id) & p_required = p_required
   union all
   select r.channel_id from public.channel_recipients r join me on r.profile_id = me.id
+$$;
+
+-- Channels whose history the caller may read.
+create function public.readable_channel_ids()
+returns setof uuid
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select public.channel_ids_with(public.permission('VIEW_CHANNEL') | public.permission('READ_MESSAGE_HISTORY'))
 $$;
 
 -- Channels the caller can see in the sidebar (VIEW_CHANNEL), including voice channels.
@@ -323,14 +333,7 @@ stable
 security definer
 set search_path = ''
 as $$
-  with me as (select public.get_current_profile_id() as id)
-  select c.id
-    from public.channels c
-    join public.server_members m on m.server_id = c.server_id
-    join me on m.profile_id = me.id
-   where public.channel_permissions(c.id, me.id) & public.permission('VIEW_CHANNEL') <> 0
-  union all
-  select r.channel_id from public.channel_recipients r join me on r.profile_id = me.id
+  select public.channel_ids_with(public.permission('VIEW_CHANNEL'))
 $$;
 
 -- Servers the caller belongs to, for policies on server-scoped tables.
@@ -419,7 +422,8 @@ grant execute on function
   public.get_current_profile_id(), public.permission(text), public.all_permissions(),
   public.channel_permissions(uuid, uuid), public.server_permissions(uuid, uuid),
   public.has_channel_permission(uuid, bigint), public.has_server_permission(uuid, bigint),
-  public.is_server_member(uuid), public.readable_channel_ids(), public.visible_channel_ids(),
+  public.is_server_member(uuid), public.channel_ids_with(bigint), public.readable_channel_ids(),
+  public.visible_channel_ids(),
   public.my_server_ids(), public.default_everyone_permissions()
   to anon, authenticated, service_role;
 grant execute on function public.compute_channel_permissions(

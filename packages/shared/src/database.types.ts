@@ -1874,6 +1874,7 @@ export type Database = {
         Args: { p_channel_id: string; p_message_id: string }
         Returns: boolean
       }
+      channel_ids_with: { Args: { p_required: number }; Returns: string[] }
       channel_name: {
         Args: {
           p_name: string

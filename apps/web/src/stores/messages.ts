@@ -101,41 +101,33 @@ export function createMessagesStore(client: HarmonyClient) {
       else await get().catchUp(pending.channelId);
     };
 
+    /** The page of history just below `before` (the newest page for null). */
+    const loadPageBefore = async (channelId: string, before: number | null) => {
+      patch(channelId, () => ({ loading: true, error: null }));
+      try {
+        const page = await fetchPage(channelId, before, null);
+        patch(channelId, (c) => ({
+          items: mergeMessages(c.items, page),
+          hasOlder: page.length === PAGE,
+          loading: false,
+        }));
+        await loadReactions(page);
+      } catch (error) {
+        patch(channelId, () => ({ loading: false, error: (error as Error).message }));
+      }
+    };
+
     return {
       channels: {},
       reactions: {},
 
-      async loadLatest(channelId) {
-        patch(channelId, () => ({ loading: true, error: null }));
-        try {
-          const page = await fetchPage(channelId, null, null);
-          patch(channelId, (c) => ({
-            items: mergeMessages(c.items, page),
-            hasOlder: page.length === PAGE,
-            loading: false,
-          }));
-          await loadReactions(page);
-        } catch (error) {
-          patch(channelId, () => ({ loading: false, error: (error as Error).message }));
-        }
-      },
+      loadLatest: (channelId) => loadPageBefore(channelId, null),
 
       async loadOlder(channelId) {
         const current = channel(channelId);
         const oldest = current.items[0]?.seq;
         if (current.loading || !current.hasOlder || oldest === undefined) return;
-        patch(channelId, () => ({ loading: true }));
-        try {
-          const page = await fetchPage(channelId, oldest, null);
-          patch(channelId, (c) => ({
-            items: mergeMessages(c.items, page),
-            hasOlder: page.length === PAGE,
-            loading: false,
-          }));
-          await loadReactions(page);
-        } catch (error) {
-          patch(channelId, () => ({ loading: false, error: (error as Error).message }));
-        }
+        await loadPageBefore(channelId, oldest);
       },
 
       async catchUp(channelId) {
