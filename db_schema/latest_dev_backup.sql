@@ -2484,18 +2484,6 @@ end;
 $function$
 ;
 
-CREATE OR REPLACE FUNCTION public.message_reactions_default_profile()
- RETURNS trigger
- LANGUAGE plpgsql
- SET search_path TO ''
-AS $function$
-begin
-  new.profile_id := coalesce(new.profile_id, public.get_current_profile_id());
-  return new;
-end;
-$function$
-;
-
 CREATE OR REPLACE FUNCTION public.messages_after_edit()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -3968,6 +3956,10 @@ AS $function$
 $function$
 ;
 
+-- Column defaults that call our functions
+
+alter table only public.message_reactions alter column profile_id set default public.get_current_profile_id();
+
 -- Views
 
 create view public.public_server_directory with (security_invoker=true) as
@@ -4028,8 +4020,6 @@ CREATE TRIGGER custom_emojis_audit AFTER INSERT OR DELETE ON public.custom_emoji
 CREATE TRIGGER invites_audit AFTER INSERT OR UPDATE OF revoked_at ON public.invites FOR EACH ROW EXECUTE FUNCTION public.audit_server_change();
 
 CREATE TRIGGER member_roles_audit AFTER INSERT OR DELETE ON public.member_roles FOR EACH ROW EXECUTE FUNCTION public.audit_server_change();
-
-CREATE TRIGGER message_reactions_default_profile BEFORE INSERT ON public.message_reactions FOR EACH ROW EXECUTE FUNCTION public.message_reactions_default_profile();
 
 CREATE TRIGGER messages_after_edit AFTER UPDATE OF content ON public.messages FOR EACH ROW WHEN (((new.content IS DISTINCT FROM old.content) AND (new.deleted_at IS NULL))) EXECUTE FUNCTION public.messages_after_edit();
 
@@ -4637,8 +4627,6 @@ grant EXECUTE on function public.mark_notifications_read(uuid[]) to authenticate
 revoke all on function public.member_top_position(uuid,uuid) from public, anon, authenticated, service_role;
 
 revoke all on function public.message_mentions(uuid,uuid,text) from public, anon, authenticated, service_role;
-
-revoke all on function public.message_reactions_default_profile() from public, anon, authenticated, service_role;
 
 revoke all on function public.messages_after_edit() from public, anon, authenticated, service_role;
 

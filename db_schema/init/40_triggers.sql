@@ -374,19 +374,8 @@ create trigger messages_after_edit after update of content on public.messages
   for each row when (new.content is distinct from old.content and new.deleted_at is null)
   execute function public.messages_after_edit();
 
--- A reaction is the caller's own (API roles cannot write profile_id).
-create function public.message_reactions_default_profile()
-returns trigger
-language plpgsql
-set search_path = ''
-as $$
-begin
-  new.profile_id := coalesce(new.profile_id, public.get_current_profile_id());
-  return new;
-end;
-$$;
-
-create trigger message_reactions_default_profile before insert on public.message_reactions
-  for each row execute function public.message_reactions_default_profile();
+-- A reaction is the caller's own: API roles cannot write profile_id, so the default decides
+-- (a default rather than a trigger, so generated client types know it may be left out).
+alter table public.message_reactions alter column profile_id set default public.get_current_profile_id();
 
 -- == end section: messages ==

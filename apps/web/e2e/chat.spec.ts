@@ -29,6 +29,17 @@ test('two people chat in real time, from sign-up to reconnect', async ({ browser
   await expect(ada.page.getByRole('log', { name: 'Messages' })).toContainText('hi @');
   await shot(ada.page, 'chat');
 
+  // Emoji: one from the picker in a message, one as a reaction that Bob sees counted.
+  await ada.page.getByRole('button', { name: 'Emoji', exact: true }).click();
+  await ada.page.getByRole('dialog', { name: 'Emoji' }).getByRole('button', { name: '🎉' }).click();
+  await ada.page.getByLabel('Message #general').press('Enter');
+  await expect(bob.page.getByRole('log', { name: 'Messages' })).toContainText('🎉');
+  const bobGreeting = ada.page.getByRole('article', { name: new RegExp(`^${bob.username}: hi`) });
+  await bobGreeting.hover();
+  await bobGreeting.getByRole('button', { name: 'Add reaction' }).click();
+  await ada.page.getByRole('dialog', { name: 'Emoji' }).getByRole('button', { name: '🔥' }).click();
+  await expect(bob.page.getByRole('button', { name: '🔥 1' })).toBeVisible();
+
   // Typing and presence.
   await bob.page.getByLabel('Message #general').pressSequentially('typing…');
   await expect(ada.page.getByText(`${bob.username} is typing…`)).toBeVisible();

@@ -15,8 +15,12 @@ export interface Person {
   email: string;
 }
 
-export async function signUp(browser: Browser, prefix: string): Promise<Person> {
-  const context = await browser.newContext();
+export async function signUp(
+  browser: Browser,
+  prefix: string,
+  viewport?: { width: number; height: number },
+): Promise<Person> {
+  const context = await browser.newContext(viewport ? { viewport } : {});
   const page = await context.newPage();
   // Surface the app's own errors in the test output.
   page.on('pageerror', (error) => console.log(`[${prefix} page error] ${error.message}`));

@@ -1025,7 +1025,7 @@ export type Database = {
           created_at?: string
           emoji: string
           message_id: string
-          profile_id: string
+          profile_id?: string
         }
         Update: {
           created_at?: string

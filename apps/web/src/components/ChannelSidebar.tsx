@@ -25,6 +25,7 @@ function ChannelLink({ channel, serverId }: { channel: Channel; serverId: string
         className={`channel-link${active ? ' active' : ''}${unread?.unread ? ' unread' : ''}`}
         aria-current={active ? 'page' : undefined}
         onClick={() => {
+          stores.ui.getState().setChannelListOpen(false);
           go({ kind: 'channel', serverId, channelId: channel.id });
           if (channel.type === 'voice') void stores.voice.getState().join(channel.id);
         }}

@@ -54,6 +54,14 @@ function TextChannelView({ channelId }: { channelId: string }) {
   return (
     <section className="channel-view" aria-label={title.name ? `${title.prefix}${title.name}` : 'Channel'}>
       <header className="channel-header">
+        <button
+          type="button"
+          className="narrow-only"
+          aria-label="Channels"
+          onClick={() => stores.ui.getState().setChannelListOpen(true)}
+        >
+          ☰
+        </button>
         <h2>
           <span aria-hidden="true">{title.prefix}</span>
           {title.name}

@@ -1,10 +1,12 @@
 import { type KeyboardEvent, useMemo, useRef, useState } from 'react';
 import { client, getRealtime, stores, useAuth, useServers, useUi } from '../app/stores.js';
+import { withCustomEmojiTokens } from '../lib/emoji.js';
 import { describeError } from '../lib/errors.js';
 import type { Attachment } from '../lib/types.js';
 import { uploadAttachment } from '../lib/upload.js';
 import { useChannelPermission } from '../lib/use-permissions.js';
 import { useComposerDraft } from './composer-draft.js';
+import { EmojiPicker } from './EmojiPicker.js';
 
 const TYPING_EVERY_MS = 3000;
 
@@ -20,11 +22,13 @@ export function Composer({ channelId, channelLabel }: { channelId: string; chann
   const [text, setText] = useState('');
   const [uploads, setUploads] = useState<Upload[]>([]);
   const [mentionQuery, setMentionQuery] = useState<string | null>(null);
+  const [pickingEmoji, setPickingEmoji] = useState(false);
   const lastTyping = useRef(0);
   const input = useRef<HTMLTextAreaElement>(null);
   const profile = useAuth((s) => s.profile);
   const serverId = useUi((s) => s.activeServerId);
   const members = useServers((s) => (serverId ? s.details[serverId]?.members : undefined));
+  const emojis = useServers((s) => (serverId ? s.details[serverId]?.emojis : undefined));
   const canSend = useChannelPermission(channelId, 'SEND_MESSAGES');
   const canAttach = useChannelPermission(channelId, 'ATTACH_FILES');
   const { replyTo, setReply } = useComposerDraft(channelId);
@@ -61,7 +65,10 @@ export function Composer({ channelId, channelLabel }: { channelId: string; chann
     setReply(undefined);
     await stores.messages
       .getState()
-      .send(channelId, withMentionTokens(content), { replyToId: replyTo?.id, attachments })
+      .send(channelId, withCustomEmojiTokens(withMentionTokens(content), emojis ?? []), {
+        replyToId: replyTo?.id,
+        attachments,
+      })
       .catch((e: unknown) => stores.ui.getState().toast(describeError(e)));
   };
 
@@ -147,6 +154,26 @@ export function Composer({ channelId, channelLabel }: { channelId: string; chann
         </ul>
       )}
       <div className="composer-row">
+        <button
+          type="button"
+          className="emoji-button"
+          aria-label="Emoji"
+          aria-expanded={pickingEmoji}
+          onClick={() => setPickingEmoji(!pickingEmoji)}
+        >
+          ☺
+        </button>
+        {pickingEmoji && (
+          <EmojiPicker
+            serverId={serverId}
+            onClose={() => setPickingEmoji(false)}
+            onPick={(emoji) => {
+              setText((t) => `${t}${typeof emoji === 'string' ? emoji : `:${emoji.name}:`}`);
+              setPickingEmoji(false);
+              input.current?.focus();
+            }}
+          />
+        )}
         {canAttach && (
           <label className="attach-button" aria-label="Attach files">
             +

@@ -1,10 +1,12 @@
 import { memo, useEffect, useState } from 'react';
 import { client, stores, useAuth, useMessages, useProfiles, useServers, useUi } from '../app/stores.js';
+import { customEmojiUrl, parseReaction, reactionValue } from '../lib/emoji.js';
 import { describeError } from '../lib/errors.js';
 import { renderMarkdown } from '../lib/markdown.js';
 import type { Attachment, Message, PendingMessage } from '../lib/types.js';
 import { useChannelPermission } from '../lib/use-permissions.js';
 import { useComposerDraft } from './composer-draft.js';
+import { EmojiPicker } from './EmojiPicker.js';
 
 const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '👀'];
 
@@ -52,6 +54,21 @@ function AttachmentView({ attachment }: { attachment: Attachment }) {
   );
 }
 
+/** A unicode emoji as text; a custom one (`name:id`) as its image when this server has it. */
+function ReactionLabel({ value }: { value: string }) {
+  const custom = parseReaction(value);
+  const serverId = useUi((s) => s.activeServerId);
+  const emoji = useServers((s) =>
+    custom && serverId ? s.details[serverId]?.emojis.find((e) => e.id === custom.id) : undefined,
+  );
+  if (!custom) return <>{value}</>;
+  return emoji ? (
+    <img className="custom-emoji" src={customEmojiUrl(client, emoji)} alt={`:${custom.name}:`} />
+  ) : (
+    <>:{custom.name}:</>
+  );
+}
+
 function Reactions({ message }: { message: Message }) {
   const reactions = useMessages((s) => s.reactions[message.id]);
   const me = useAuth((s) => s.profile?.id);
@@ -77,7 +94,7 @@ function Reactions({ message }: { message: Message }) {
               .catch((e: unknown) => stores.ui.getState().toast(describeError(e)))
           }
         >
-          {emoji} {count}
+          <ReactionLabel value={emoji} /> {count}
         </button>
       ))}
     </div>
@@ -96,6 +113,8 @@ export const MessageItem = memo(function MessageItem({
   const serverId = useUi((s) => s.activeServerId);
   const roles = useServers((s) => (serverId ? s.details[serverId]?.roles : undefined));
   const members = useServers((s) => (serverId ? s.details[serverId]?.members : undefined));
+  const emojis = useServers((s) => (serverId ? s.details[serverId]?.emojis : undefined));
+  const [pickingReaction, setPickingReaction] = useState(false);
   const canManage = useChannelPermission(message.channel_id, 'MANAGE_MESSAGES');
   const canReact = useChannelPermission(message.channel_id, 'ADD_REACTIONS');
   const canPin = useChannelPermission(message.channel_id, 'PIN_MESSAGES') || canManage;
@@ -129,6 +148,10 @@ export const MessageItem = memo(function MessageItem({
       );
     },
     role: (id: string) => roles?.find((r) => r.id === id)?.name,
+    emoji: (id: string) => {
+      const emoji = emojis?.find((e) => e.id === id);
+      return emoji ? customEmojiUrl(client, emoji) : undefined;
+    },
   };
   const mentionsMe = Boolean(me && (message.mention_profile_ids.includes(me) || message.mention_everyone));
   const attachments = (message.attachments as unknown as Attachment[]) ?? [];
@@ -189,6 +212,16 @@ export const MessageItem = memo(function MessageItem({
         <AttachmentView key={a.path} attachment={a} />
       ))}
       <Reactions message={message} />
+      {pickingReaction && me && (
+        <EmojiPicker
+          serverId={serverId}
+          onClose={() => setPickingReaction(false)}
+          onPick={(emoji) => {
+            setPickingReaction(false);
+            void stores.messages.getState().toggleReaction(message.id, reactionValue(emoji), me).catch(fail);
+          }}
+        />
+      )}
       <div className="message-actions" role="toolbar" aria-label="Message actions">
         {canReact &&
           me &&
@@ -202,6 +235,16 @@ export const MessageItem = memo(function MessageItem({
               {emoji}
             </button>
           ))}
+        {canReact && me && (
+          <button
+            type="button"
+            aria-label="Add reaction"
+            aria-expanded={pickingReaction}
+            onClick={() => setPickingReaction(!pickingReaction)}
+          >
+            +☺
+          </button>
+        )}
         <button type="button" onClick={() => setReply(message)}>
           Reply
         </button>

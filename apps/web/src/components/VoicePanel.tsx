@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'react';
 import { stores, useServers, useVoice } from '../app/stores.js';
 
 const STATUS_TEXT = {
@@ -7,6 +8,33 @@ const STATUS_TEXT = {
   reconnecting: 'Reconnecting…',
   error: 'Voice disconnected',
 } as const;
+
+/** Microphones the browser offers (names appear once microphone access is granted). */
+function MicrophoneSelect() {
+  const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
+  useEffect(() => {
+    const media = navigator.mediaDevices;
+    if (!media) return;
+    const refresh = () =>
+      void media.enumerateDevices().then((all) => setDevices(all.filter((d) => d.kind === 'audioinput')));
+    refresh();
+    media.addEventListener('devicechange', refresh);
+    return () => media.removeEventListener('devicechange', refresh);
+  }, []);
+  if (devices.length < 2) return null;
+  return (
+    <label className="voice-device">
+      Microphone
+      <select onChange={(e) => void stores.voice.getState().setInputDevice(e.target.value)}>
+        {devices.map((d, i) => (
+          <option key={d.deviceId || `device-${i + 1}`} value={d.deviceId}>
+            {d.label || `Microphone ${i + 1}`}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
 
 /** The bottom-left voice controls, shown while in (or failing to join) a voice channel. */
 export function VoicePanel() {
@@ -57,6 +85,7 @@ export function VoicePanel() {
           </button>
         </div>
       )}
+      {status === 'connected' && <MicrophoneSelect />}
     </section>
   );
 }

@@ -3,10 +3,12 @@ import type { ReactNode } from 'react';
 export interface MentionResolver {
   user(id: string): string | undefined;
   role(id: string): string | undefined;
+  /** Image URL of a custom emoji, when the viewer can see it. */
+  emoji?(id: string): string | undefined;
 }
 
 const INLINE =
-  /(`[^`\n]+`)|(\*\*[^*\n]+\*\*)|(\*[^*\n]+\*|_[^_\n]+_)|(~~[^~\n]+~~)|(<@&?[0-9a-f-]{36}>)|(@everyone|@here)|(https?:\/\/[^\s<>"]+)/g;
+  /(`[^`\n]+`)|(\*\*[^*\n]+\*\*)|(\*[^*\n]+\*|_[^_\n]+_)|(~~[^~\n]+~~)|(<@&?[0-9a-f-]{36}>)|(@everyone|@here)|(https?:\/\/[^\s<>"]+)|(<a?:[A-Za-z0-9_]{2,32}:[0-9a-f-]{36}>)/g;
 
 /**
  * Renders the small markdown subset chat needs into React elements (never HTML strings,
@@ -66,6 +68,16 @@ function renderInline(text: string, mentions: MentionResolver, keyPrefix: string
         <a key={key} href={token} target="_blank" rel="noopener noreferrer nofollow">
           {token}
         </a>,
+      );
+    } else if (match[8]) {
+      const [, name = '', id = ''] = /^<a?:([^:]+):([^>]+)>$/.exec(token) ?? [];
+      const url = mentions.emoji?.(id);
+      nodes.push(
+        url ? (
+          <img key={key} className="custom-emoji" src={url} alt={`:${name}:`} title={`:${name}:`} />
+        ) : (
+          `:${name}:`
+        ),
       );
     }
     last = at + token.length;

@@ -12,6 +12,7 @@ export type Role = Row<'roles'>;
 export type Member = Row<'server_members'>;
 export type Reaction = Row<'message_reactions'>;
 export type Notification = Row<'notifications'>;
+export type CustomEmoji = Row<'custom_emojis'>;
 
 /** A message the user sent that the server has not confirmed yet. */
 export interface PendingMessage {

@@ -14,6 +14,7 @@ export function Workspace() {
   const serverId = useUi((s) => s.activeServerId);
   const channelId = useUi((s) => s.activeChannelId);
   const memberListOpen = useUi((s) => s.memberListOpen);
+  const channelListOpen = useUi((s) => s.channelListOpen);
   const detail = useServers((s) => (serverId ? s.details[serverId] : undefined));
 
   useEffect(() => {
@@ -34,7 +35,9 @@ export function Workspace() {
   }, [serverId, channelId, detail]);
 
   return (
-    <div className={`workspace${memberListOpen && serverId ? ' with-members' : ''}`}>
+    <div
+      className={`workspace${memberListOpen && serverId ? ' with-members' : ''}${channelListOpen ? ' channel-list-open' : ''}`}
+    >
       <ConnectionBanner />
       <ServerRail />
       <ChannelSidebar />

@@ -191,9 +191,8 @@ export function createMessagesStore(client: HarmonyClient) {
               .from('message_reactions')
               .delete()
               .match({ message_id: messageId, emoji, profile_id: profileId })
-          : await client
-              .from('message_reactions')
-              .insert({ message_id: messageId, emoji, profile_id: profileId });
+          : // profile_id is the caller's by the column default; the API cannot write it.
+            await client.from('message_reactions').insert({ message_id: messageId, emoji });
         if (error) throw error;
         get().receiveReaction(
           { message_id: messageId, emoji, profile_id: profileId, created_at: new Date().toISOString() },

@@ -8,7 +8,7 @@ import {
 } from '@harmony/shared';
 import { createStore } from 'zustand/vanilla';
 import type { HarmonyClient } from '../lib/supabase.js';
-import type { Category, Channel, Member, Profile, Role, Server } from '../lib/types.js';
+import type { Category, Channel, CustomEmoji, Member, Profile, Role, Server } from '../lib/types.js';
 
 export interface MemberWithProfile extends Member {
   profile: Profile;
@@ -29,6 +29,7 @@ export interface ServerDetail {
   roles: Role[];
   members: MemberWithProfile[];
   overwrites: OverwriteRow[];
+  emojis: CustomEmoji[];
 }
 
 export interface UnreadState {
@@ -108,7 +109,7 @@ export function createServersStore(client: HarmonyClient) {
       },
 
       async loadServer(serverId) {
-        const [channels, categories, roles, members, memberRoles, overwrites] = await Promise.all([
+        const [channels, categories, roles, members, memberRoles, overwrites, emojis] = await Promise.all([
           client.from('channels').select('*').eq('server_id', serverId).order('position'),
           client.from('channel_categories').select('*').eq('server_id', serverId).order('position'),
           client.from('roles').select('*').eq('server_id', serverId).order('position', { ascending: false }),
@@ -118,8 +119,11 @@ export function createServersStore(client: HarmonyClient) {
             .from('channel_overwrites')
             .select('*, channel:channels!inner(server_id)')
             .eq('channel.server_id', serverId),
+          client.from('custom_emojis').select('*').eq('server_id', serverId).order('name'),
         ]);
-        const failed = [channels, categories, roles, members, memberRoles, overwrites].find((r) => r.error);
+        const failed = [channels, categories, roles, members, memberRoles, overwrites, emojis].find(
+          (r) => r.error,
+        );
         if (failed?.error) throw failed.error;
         const rolesByMember = new Map<string, string[]>();
         for (const row of memberRoles.data ?? []) {
@@ -135,6 +139,7 @@ export function createServersStore(client: HarmonyClient) {
             roleIds: rolesByMember.get(m.profile_id) ?? [],
           })),
           overwrites: (overwrites.data ?? []) as OverwriteRow[],
+          emojis: emojis.data ?? [],
         };
         set((s) => ({ details: { ...s.details, [serverId]: detail } }));
       },

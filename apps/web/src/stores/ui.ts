@@ -32,6 +32,8 @@ export interface UiState {
   /** serverId → presence of online members */
   presence: Record<string, Record<string, PresenceInfo>>;
   memberListOpen: boolean;
+  /** Narrow screens show one pane at a time: the channel list opens over the channel. */
+  channelListOpen: boolean;
   navigate(serverId: string | null, channelId: string | null): void;
   openModal(modal: Modal): void;
   toast(text: string, tone?: Toast['tone']): void;
@@ -41,6 +43,7 @@ export interface UiState {
   setTyping(channelId: string, profileId: string, name: string): void;
   setPresence(serverId: string, online: Record<string, PresenceInfo>): void;
   toggleMemberList(): void;
+  setChannelListOpen(open: boolean): void;
 }
 
 const TYPING_MS = 6000;
@@ -57,7 +60,9 @@ export function createUiStore() {
     typing: {},
     presence: {},
     memberListOpen: true,
-    navigate: (activeServerId, activeChannelId) => set({ activeServerId, activeChannelId }),
+    channelListOpen: false,
+    navigate: (activeServerId, activeChannelId) =>
+      set({ activeServerId, activeChannelId, channelListOpen: false }),
     openModal: (modal) => set({ modal }),
     toast: (text, tone = 'error') => {
       const id = nextToast++;
@@ -76,5 +81,6 @@ export function createUiStore() {
       })),
     setPresence: (serverId, online) => set((s) => ({ presence: { ...s.presence, [serverId]: online } })),
     toggleMemberList: () => set((s) => ({ memberListOpen: !s.memberListOpen })),
+    setChannelListOpen: (channelListOpen) => set({ channelListOpen }),
   }));
 }

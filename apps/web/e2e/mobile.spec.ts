@@ -1,0 +1,25 @@
+import { expect, test } from '@playwright/test';
+import { shot, signUp } from './helpers.js';
+
+test('works on a 360 px wide screen', async ({ browser }) => {
+  const ada = await signUp(browser, 'narrow', { width: 360, height: 740 });
+  await shot(ada.page, 'mobile-home');
+  await ada.page.getByRole('button', { name: 'Create a server' }).click();
+  await ada.page.getByLabel('Server name').fill('Pocket');
+  await ada.page.getByRole('button', { name: 'Create', exact: true }).click();
+  await expect(ada.page.getByRole('heading', { name: 'general', exact: true })).toBeVisible();
+  const composer = ada.page.getByLabel('Message #general');
+  await composer.fill('small screens too');
+  await composer.press('Enter');
+  await expect(ada.page.getByRole('log', { name: 'Messages' })).toContainText('small screens too');
+  // Nothing forces sideways scrolling.
+  const overflow = await ada.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await shot(ada.page, 'mobile-chat');
+  // The channel list is one tap away and closes again on choosing a channel.
+  await ada.page.getByRole('button', { name: 'Channels' }).click();
+  await expect(ada.page.getByRole('complementary', { name: 'Channels' })).toBeVisible();
+  await shot(ada.page, 'mobile-channels');
+  await ada.page.getByRole('button', { name: 'general', exact: true }).click();
+  await expect(ada.page.getByRole('complementary', { name: 'Channels' })).toBeHidden();
+});
