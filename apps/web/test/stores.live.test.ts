@@ -143,4 +143,25 @@ describe('messages store', () => {
     expect(items.slice(-3).map((m) => m.content)).toEqual(['missed 0', 'missed 1', 'missed 2']);
     expect(new Set(items.map((m) => m.id)).size).toBe(items.length);
   });
+
+  it('jumps to an old message: loads around it, then everything newer, and marks it focused', async () => {
+    const { data: target } = await bob
+      .from('messages')
+      .select('id, seq')
+      .eq('channel_id', channelId)
+      .eq('content', 'bulk 5')
+      .single();
+    const store = createMessagesStore(ada);
+    await store.getState().loadLatest(channelId);
+    await store.getState().jumpTo(channelId, target?.id as string);
+    const items = store.getState().channels[channelId]?.items ?? [];
+    expect(items.some((m) => m.id === target?.id)).toBe(true);
+    // Contiguous from the window's start to the newest message: no hole between them.
+    expect(items.map((m) => m.seq)).toEqual(
+      Array.from({ length: items.length }, (_, i) => (items[0]?.seq ?? 0) + i),
+    );
+    expect(store.getState().focused).toEqual({ channelId, messageId: target?.id });
+    store.getState().clearFocus();
+    expect(store.getState().focused).toBeNull();
+  });
 });

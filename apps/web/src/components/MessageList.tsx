@@ -76,6 +76,18 @@ export function MessageList({ channelId }: { channelId: string }) {
   // biome-ignore lint/correctness/useExhaustiveDependencies: re-check whenever a load finishes.
   useLayoutEffect(loadOlderIfNearTop, [loading, hasOlder]);
 
+  // A jump (search, notification) scrolls its message into view and highlights it briefly.
+  const focused = useMessages((s) => (s.focused?.channelId === channelId ? s.focused.messageId : null));
+  useLayoutEffect(() => {
+    if (!focused) return;
+    const index = rows.findIndex((r) => r.kind === 'message' && r.message.id === focused);
+    if (index < 0) return;
+    setAtBottom(false);
+    virtualizer.scrollToIndex(index, { align: 'center' });
+    const timer = setTimeout(() => stores.messages.getState().clearFocus(), 3000);
+    return () => clearTimeout(timer);
+  }, [focused, rows, virtualizer]);
+
   const onScroll = () => {
     const el = scroller.current;
     if (!el) return;
@@ -103,7 +115,7 @@ export function MessageList({ channelId }: { channelId: string }) {
               key={v.key}
               data-index={v.index}
               ref={virtualizer.measureElement}
-              className="virtual-row"
+              className={`virtual-row${row.kind === 'message' && row.message.id === focused ? ' focused' : ''}`}
               style={{ transform: `translateY(${v.start}px)` }}
             >
               {row.kind === 'day' && (

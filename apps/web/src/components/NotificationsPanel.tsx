@@ -26,6 +26,12 @@ function open(n: Notification) {
     go({ kind: 'dm', channelId: null });
   } else {
     go(target.route);
+    if (n.channel_id && n.message_id) {
+      stores.messages
+        .getState()
+        .jumpTo(n.channel_id, n.message_id)
+        .catch(() => undefined);
+    }
   }
 }
 

@@ -123,6 +123,10 @@ function SearchResult({ message, query }: { message: Message; query: string }) {
     if (serverChannel)
       go({ kind: 'channel', serverId: serverChannel.serverId, channelId: message.channel_id });
     else go({ kind: 'dm', channelId: message.channel_id });
+    stores.messages
+      .getState()
+      .jumpTo(message.channel_id, message.id)
+      .catch(() => undefined);
   };
 
   return (

@@ -18,8 +18,16 @@ export interface MessagesState {
   channels: Record<string, ChannelMessages>;
   /** Reactions by message id. */
   reactions: Record<string, Reaction[]>;
+  /** The message a jump landed on: the list scrolls to it and highlights it. */
+  focused: { channelId: string; messageId: string } | null;
+  clearFocus(): void;
   loadLatest(channelId: string): Promise<void>;
   loadOlder(channelId: string): Promise<void>;
+  /**
+   * Shows the history around one message (search results, notifications): the list restarts
+   * as the page around it, and the newer messages are fetched after it.
+   */
+  jumpTo(channelId: string, messageId: string): Promise<void>;
   /** Fetches everything after the newest known message: reconnects and tab wake-ups. */
   catchUp(channelId: string): Promise<number>;
   send(
@@ -120,6 +128,7 @@ export function createMessagesStore(client: HarmonyClient) {
     return {
       channels: {},
       reactions: {},
+      focused: null,
 
       loadLatest: (channelId) => loadPageBefore(channelId, null),
 
@@ -128,6 +137,29 @@ export function createMessagesStore(client: HarmonyClient) {
         const oldest = current.items[0]?.seq;
         if (current.loading || !current.hasOlder || oldest === undefined) return;
         await loadPageBefore(channelId, oldest);
+      },
+
+      async jumpTo(channelId, messageId) {
+        const known = channel(channelId).items.find((m) => m.id === messageId);
+        if (!known) {
+          const { data, error } = await client.from('messages').select('seq').eq('id', messageId).single();
+          if (error) throw error;
+          const from = Math.max(0, data.seq - PAGE / 2);
+          const page = await fetchPage(channelId, null, from);
+          patch(channelId, () => ({
+            items: mergeMessages([], page),
+            hasOlder: from > 0,
+            loading: false,
+            error: null,
+          }));
+          await loadReactions(page);
+          await get().catchUp(channelId);
+        }
+        set({ focused: { channelId, messageId } });
+      },
+
+      clearFocus() {
+        set({ focused: null });
       },
 
       async catchUp(channelId) {
