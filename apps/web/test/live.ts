@@ -22,6 +22,17 @@ export async function signedInClient(t: TestStack, username: string): Promise<Ha
 
 export { startTestStack, type TestStack };
 
+/** The profile id of the client's signed-in user. */
+export async function profileIdOf(client: HarmonyClient): Promise<string> {
+  const { data } = await client.auth.getUser();
+  const row = await client
+    .from('profiles')
+    .select('id')
+    .eq('user_id', data.user?.id ?? '')
+    .single();
+  return row.data?.id as string;
+}
+
 export async function until<T>(check: () => T | undefined | null | false, timeoutMs = 8000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -7,23 +7,13 @@ import {
 import type { HarmonyClient } from '../src/lib/supabase.js';
 import type { Message } from '../src/lib/types.js';
 import { createServersStore } from '../src/stores/servers.js';
-import { signedInClient, startTestStack, type TestStack, until } from './live.js';
+import { profileIdOf, signedInClient, startTestStack, type TestStack, until } from './live.js';
 
 let t: TestStack;
 let ada: HarmonyClient;
 let bob: HarmonyClient;
 let serverId: string;
 let channelId: string;
-
-async function profileId(client: HarmonyClient): Promise<string> {
-  const { data } = await client.auth.getUser();
-  const row = await client
-    .from('profiles')
-    .select('id')
-    .eq('user_id', data.user?.id ?? '')
-    .single();
-  return row.data?.id as string;
-}
 
 function recorder() {
   const events = {
@@ -65,8 +55,8 @@ describe('RealtimeConnectionManager (real stack)', () => {
   it('connects, delivers new messages and typing, shares presence, and asks for a catch-up once live', async () => {
     const bobEvents = recorder();
     const adaEvents = recorder();
-    const bobManager = new RealtimeConnectionManager(bob, await profileId(bob), bobEvents.handlers);
-    const adaManager = new RealtimeConnectionManager(ada, await profileId(ada), adaEvents.handlers);
+    const bobManager = new RealtimeConnectionManager(bob, await profileIdOf(bob), bobEvents.handlers);
+    const adaManager = new RealtimeConnectionManager(ada, await profileIdOf(ada), adaEvents.handlers);
     try {
       bobManager.start();
       adaManager.start();
@@ -105,7 +95,7 @@ describe('RealtimeConnectionManager (real stack)', () => {
       p_deny: 1024,
     });
     const bobEvents = recorder();
-    const manager = new RealtimeConnectionManager(bob, await profileId(bob), bobEvents.handlers);
+    const manager = new RealtimeConnectionManager(bob, await profileIdOf(bob), bobEvents.handlers);
     try {
       manager.start();
       manager.watchChannel(hidden as string);

@@ -5,7 +5,7 @@ import type { HarmonyClient } from '../src/lib/supabase.js';
 import { createAuthStore } from '../src/stores/auth.js';
 import { createMessagesStore } from '../src/stores/messages.js';
 import { createServersStore } from '../src/stores/servers.js';
-import { signedInClient, startTestStack, type TestStack } from './live.js';
+import { profileIdOf, signedInClient, startTestStack, type TestStack } from './live.js';
 
 let t: TestStack;
 let ada: HarmonyClient;
@@ -25,17 +25,8 @@ beforeAll(async () => {
   channelId = servers.getState().details[serverId]?.channels.find((c) => c.type === 'text')?.id as string;
   const code = await servers.getState().createInvite(serverId);
   await createServersStore(bob).getState().joinByInvite(code);
-  const profile = async (client: HarmonyClient) => {
-    const { data } = await client.auth.getUser();
-    const row = await client
-      .from('profiles')
-      .select('id')
-      .eq('user_id', data.user?.id ?? '')
-      .single();
-    return row.data?.id as string;
-  };
-  adaProfile = await profile(ada);
-  bobProfile = await profile(bob);
+  adaProfile = await profileIdOf(ada);
+  bobProfile = await profileIdOf(bob);
 });
 afterAll(() => t.stop());
 
