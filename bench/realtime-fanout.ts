@@ -154,7 +154,6 @@ async function realtimeRun(n: number, shared: boolean): Promise<Result> {
     clients.push(
       createClient(stack.url, stack.keys.anon, {
         auth: { persistSession: false, autoRefreshToken: false },
-        realtime: { transport: WebSocket as never },
         accessToken: async () => member.token,
       }),
     );

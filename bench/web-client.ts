@@ -8,7 +8,6 @@ import { chromium } from '@playwright/test';
 import { createClient } from '@supabase/supabase-js';
 import pg from 'pg';
 import { build, preview } from 'vite';
-import WebSocket from 'ws';
 
 /**
  * The web client's cost to a person: initial JavaScript (gzip) of the production build,
@@ -43,7 +42,6 @@ const totalGzip = allJs.reduce((sum, file) => sum + gzip(`assets/${file}`), 0);
 // 2. Data: one user, one server, MESSAGES messages in #general.
 const client = createClient(local.stack.url, local.stack.keys.anon, {
   auth: { persistSession: false },
-  realtime: { transport: WebSocket as never },
 });
 const email = 'bench@example.test';
 const password = 'bench-password-1';

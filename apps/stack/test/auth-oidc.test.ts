@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import { createClient, type Provider } from '@supabase/supabase-js';
 import { decodeJwt, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { startTestStack, type TestStack } from './harness.js';
 
 /**
@@ -221,7 +220,6 @@ describe('auth: OpenID Connect sign-in', () => {
     idp.nextUser = { sub: 'idp-pkce', email: 'pkce@example.com', email_verified: true };
     const client = createClient(t.url, t.stack.keys.anon, {
       auth: { flowType: 'pkce', persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-      realtime: { transport: WebSocket as never },
     });
     const { data } = await client.auth.signInWithOAuth({
       provider: PROVIDER,

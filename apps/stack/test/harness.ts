@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@harmony/db/testing';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import pino from 'pino';
-import WebSocket from 'ws';
 import { loadStackConfig, type StackConfig } from '../src/config.js';
 import { type RunningStack, startStack } from '../src/server.js';
 
@@ -35,8 +34,6 @@ export async function startTestStack(env: NodeJS.ProcessEnv = {}): Promise<TestS
   const client = (key: string) =>
     createClient(stack.url, key, {
       auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-      // Node 20 has no global WebSocket; supabase-js accepts a transport.
-      realtime: { transport: WebSocket as never },
     });
   return {
     db,

@@ -93,7 +93,6 @@ export async function postMessage(t: TestStack, author: RtUser, channelId: strin
 export async function clientFor(t: TestStack, user?: RtUser): Promise<SupabaseClient> {
   return createClient(t.url, t.stack.keys.anon, {
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-    realtime: { transport: WebSocket as never },
     ...(user ? { accessToken: async () => user.token } : {}),
   });
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
-import WebSocket from 'ws';
 import { signJwt } from '../src/jwt.js';
 import { TEST_JWT_SECRET, type TestStack } from './harness.js';
 
@@ -157,8 +156,6 @@ export function clientWithToken(t: TestStack, token: string): SupabaseClient {
   return createClient(t.url, t.stack.keys.anon, {
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
     global: { headers: { Authorization: `Bearer ${token}` } },
-    // Node 20 has no global WebSocket; supabase-js accepts a transport.
-    realtime: { transport: WebSocket as never },
   });
 }
 

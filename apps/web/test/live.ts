@@ -1,15 +1,12 @@
 import type { Database } from '@harmony/shared';
 import { startTestStack, type TestStack } from '@harmony/stack/testing';
 import { createClient } from '@supabase/supabase-js';
-import WebSocket from 'ws';
 import type { HarmonyClient } from '../src/lib/supabase.js';
 
 /** A signed-in supabase-js client against the real local stack, as the browser would hold it. */
 export async function signedInClient(t: TestStack, username: string): Promise<HarmonyClient> {
   const client = createClient<Database>(t.url, t.stack.keys.anon, {
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-    // Node 20 has no global WebSocket.
-    realtime: { transport: WebSocket as never },
   });
   const { error } = await client.auth.signUp({
     email: `${username}@example.test`,

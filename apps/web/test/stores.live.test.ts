@@ -1,6 +1,5 @@
 import { hasPermission, Permissions } from '@harmony/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import type { HarmonyClient } from '../src/lib/supabase.js';
 import { createAuthStore } from '../src/stores/auth.js';
 import { createMessagesStore } from '../src/stores/messages.js';
@@ -34,7 +33,6 @@ describe('auth store', () => {
   it('signs in, loads the profile, and reports wrong passwords without signing in', async () => {
     const client = (await import('@supabase/supabase-js')).createClient(t.url, t.stack.keys.anon, {
       auth: { persistSession: false, autoRefreshToken: false },
-      realtime: { transport: WebSocket as never },
     }) as unknown as HarmonyClient;
     const auth = createAuthStore(client);
     await auth.getState().init();

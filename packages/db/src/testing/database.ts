@@ -115,9 +115,24 @@ export class TestDatabase implements Session {
   }
 }
 
-/** Inside an open transaction: each statement runs in a savepoint, so a failed one leaves the rest usable. */
+/**
+ * Inside an open transaction: each statement runs in a savepoint, so a failed one leaves the rest usable.
+ * One connection runs one statement at a time, so concurrent callers (Promise.all) are queued: their
+ * savepoints and role switches would otherwise interleave.
+ */
 function transactionSession(client: pg.PoolClient): Session {
-  const inSavepoint = async <R extends pg.QueryResultRow>(
+  let queue: Promise<unknown> = Promise.resolve();
+  const serialized = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = queue.then(task, task);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+  const inSavepoint = <R extends pg.QueryResultRow>(
+    sql: string,
+    params: unknown[] | undefined,
+    claims: JwtClaims | undefined,
+  ) => serialized(() => inSavepointNow<R>(sql, params, claims));
+  const inSavepointNow = async <R extends pg.QueryResultRow>(
     sql: string,
     params: unknown[] | undefined,
     claims: JwtClaims | undefined,
