@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
-const webPort = 5199;
+// Ports come from the environment (E2E_WEB_PORT, E2E_STACK_PORT, E2E_CONTROL_PORT) so two runs can share a machine.
+const webPort = Number(process.env.E2E_WEB_PORT ?? 5199);
 
 /** Debian's Chromium, with the flags this closed-network machine needs. */
 export default defineConfig({

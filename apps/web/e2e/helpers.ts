@@ -1,6 +1,6 @@
 import { type Browser, expect, type Page } from '@playwright/test';
 
-export const CONTROL = 'http://127.0.0.1:5198';
+export const CONTROL = `http://127.0.0.1:${process.env.E2E_CONTROL_PORT ?? 5198}`;
 
 let counter = 0;
 /** A unique, valid username per run (the database keeps accounts across tests). */
