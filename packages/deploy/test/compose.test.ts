@@ -270,7 +270,7 @@ describe('docker/kong.yml', () => {
       for (const open of ['/auth/v1/verify', '/auth/v1/callback', '/auth/v1/authorize']) {
         expect(plugins(open), open).toEqual(['cors']);
       }
-      for (const keyed of ['/auth/v1/', '/rest/v1/', '/realtime/v1/', '/realtime/v1/api']) {
+      for (const keyed of ['/auth/v1/', '/rest/v1/', '/realtime/v1/', '/realtime/v1/api/']) {
         expect(plugins(keyed), keyed).toEqual(expect.arrayContaining(['cors', 'key-auth', 'acl']));
       }
       expect(plugins('/storage/v1/')).toEqual(['cors']);
