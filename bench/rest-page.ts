@@ -238,7 +238,7 @@ async function main(): Promise<void> {
 
     // The SQL the REST layer runs for this URL, and a hand-written equivalent.
     const schemaClient = await admin.connect();
-    const snapshot = await loadSchema(schemaClient, ['public', 'storage', 'graphql_public'], 1, 0);
+    const snapshot = await loadSchema(schemaClient, ['public', 'graphql_public'], 1, 0);
     schemaClient.release();
     const request = parseRequest(
       {
@@ -249,7 +249,7 @@ async function main(): Promise<void> {
         headers: {},
         body: null,
       },
-      { schemas: ['public', 'storage', 'graphql_public'] },
+      { schemas: ['public', 'graphql_public'] },
     );
     const statement = buildStatement(
       planRequest(snapshot, request, { maxRows: 1000, aggregatesEnabled: false }),

@@ -20,7 +20,7 @@ export interface StackConfig {
   maxBodyBytes: number;
   /** PGRST_DB_MAX_ROWS. */
   maxRows: number;
-  /** PostgREST's exposed schemas. */
+  /** PostgREST's exposed schemas; as the Supabase CLI, `storage` is not among them by default. */
   schemas: string[];
   storageDir: string;
 }
@@ -61,7 +61,7 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     disableSignup: flag(env.DISABLE_SIGNUP, false),
     maxBodyBytes: Number(env.HARMONY_MAX_BODY_BYTES ?? 1024 * 1024),
     maxRows: Number(env.PGRST_DB_MAX_ROWS ?? 1000),
-    schemas: (env.PGRST_DB_SCHEMAS ?? 'public,storage,graphql_public').split(',').map((s) => s.trim()),
+    schemas: (env.PGRST_DB_SCHEMAS ?? 'public,graphql_public').split(',').map((s) => s.trim()),
     storageDir: resolve(root, env.HARMONY_STORAGE_DIR ?? '.data/storage'),
   };
 }

@@ -484,13 +484,17 @@ describe('representations', () => {
 
 describe('schemas', () => {
   it('switches schema with Accept-Profile and echoes Content-Profile', async () => {
-    const { data, error } = await db().schema('storage').from('buckets').select('id').limit(1);
+    // graphql_public is the other schema exposed by default; give it a table to read.
+    await t.db.query(
+      'create table graphql_public.rt_profile_probe (id int primary key); grant select on graphql_public.rt_profile_probe to service_role',
+    );
+    const { data, error } = await db().schema('graphql_public').from('rt_profile_probe').select('id');
     expect(error).toBeNull();
-    expect(Array.isArray(data)).toBe(true);
-    const res = await rest(t, '/buckets?select=id', {
-      headers: { 'Accept-Profile': 'storage', Authorization: `Bearer ${t.stack.keys.serviceRole}` },
+    expect(data).toEqual([]);
+    const res = await rest(t, '/rt_profile_probe?select=id', {
+      headers: { 'Accept-Profile': 'graphql_public', Authorization: `Bearer ${t.stack.keys.serviceRole}` },
     });
-    expect(res.headers.get('content-profile')).toBe('storage');
+    expect(res.headers.get('content-profile')).toBe('graphql_public');
   });
 
   it('refuses schemas that are not exposed with 406 PGRST106', async () => {
@@ -499,7 +503,7 @@ describe('schemas', () => {
     expect(error).toEqual({
       code: 'PGRST106',
       details: null,
-      hint: 'Only the following schemas are exposed: public, storage, graphql_public',
+      hint: 'Only the following schemas are exposed: public, graphql_public',
       message: 'Invalid schema: auth',
     });
   });
