@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
@@ -111,6 +111,22 @@ describe.each(COMPOSE_FILES)('%s', (file) => {
     expect(literal).toEqual([]);
   });
 
+  // Anyone who can run SQL (any role, via current_setting) could read a JWT secret kept in a
+  // database setting and mint service_role tokens; Supabase removed it from the platform.
+  it('keeps the JWT secret out of the database', () => {
+    for (const [name, service] of Object.entries(doc.services)) {
+      const env = environment(service);
+      expect(
+        [...env.keys()].filter((key) => key.startsWith('PGRST_APP_SETTINGS_JWT_SECRET')),
+        name,
+      ).toEqual([]);
+      if (service.image?.startsWith('supabase/postgres:')) {
+        const secretUses = [...env].filter(([, value]) => value.includes('${JWT_SECRET'));
+        expect(secretUses, `${name} is given JWT_SECRET`).toEqual([]);
+      }
+    }
+  });
+
   it('pins every image to a version tag or a digest', () => {
     for (const [name, service] of Object.entries(doc.services)) {
       if (service.image === undefined) {
@@ -217,6 +233,21 @@ describe('docker-compose.full.yml', () => {
     const used = interpolations([read('docker/kong.yml').replace(/^\s*#.*$/gm, '')]).map((u) => u.name);
     expect(used.length).toBeGreaterThan(0);
     for (const name of used) expect(kongEnv.has(name), name).toBe(true);
+  });
+});
+
+describe('SQL files', () => {
+  /** Every .sql file under the directories that end up in a database. */
+  const sqlFiles = ['docker', 'db_schema', 'supabase'].flatMap((dir) =>
+    readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.sql'))
+      .map((file) => join(dir, file)),
+  );
+
+  it('never store the JWT secret in a database setting', () => {
+    expect(sqlFiles.length).toBeGreaterThan(10);
+    const setting = /app\.settings\.jwt_secret/i;
+    expect(sqlFiles.filter((file) => setting.test(read(file)))).toEqual([]);
   });
 });
 
