@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { isDatabaseUnavailable, isInvalidValue } from '../db-errors.js';
 
 /**
  * A Storage API error as supabase/storage renders it: body
@@ -84,6 +85,15 @@ export const ERRORS = {
   databaseTimeout: () =>
     new StorageError('DatabaseTimeout', 544, 'The connection to the database timed out', undefined, 544),
   database: (code: string) => new StorageError('DatabaseError', 500, `database error, code: ${code}`),
+  /** Storage has no code of its own for an unreachable database: its generic one, as a 503. */
+  databaseUnavailable: () =>
+    new StorageError(
+      'DatabaseError',
+      503,
+      'The database is unavailable, please try again later',
+      undefined,
+      503,
+    ),
   internal: (message = 'Internal server error') => new StorageError('InternalError', 500, message),
 };
 
@@ -97,8 +107,18 @@ function isPgError(error: unknown): error is PgLikeError & Error {
   return error instanceof Error && typeof (error as PgLikeError).code === 'string' && 'severity' in error;
 }
 
-/** Maps a PostgreSQL error the way Storage's DBError.fromDBError does. */
+/**
+ * Maps a PostgreSQL error the way Storage's DBError.fromDBError does; an unreachable database
+ * is a 503 and any value PostgreSQL refuses (class 22, e.g. a NUL byte) an InvalidParameter.
+ */
 export function fromPgError(error: unknown): unknown {
+  if (isDatabaseUnavailable(error)) return ERRORS.databaseUnavailable();
+  if (isInvalidValue(error)) {
+    return ERRORS.invalidParameter(
+      'value',
+      error.message || 'Invalid value format or type conversion failed',
+    );
+  }
   if (!isPgError(error)) return error;
   switch (error.code) {
     case '42501':
@@ -120,11 +140,6 @@ export function fromPgError(error: unknown): unknown {
       return ERRORS.relatedResourceNotFound();
     case '57014':
       return ERRORS.databaseTimeout();
-    case '22P02':
-      return ERRORS.invalidParameter(
-        'value',
-        error.message || 'Invalid value format or type conversion failed',
-      );
     default:
       return ERRORS.database(error.code ?? 'unknown');
   }

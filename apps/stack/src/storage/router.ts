@@ -1,6 +1,7 @@
 import { type Context, Hono } from 'hono';
 import { routePath } from 'hono/route';
 import type { StackContext, StackEnv } from '../context.js';
+import { databaseReachable } from '../db.js';
 import { authenticate, type Identity, requireRole, SERVICE_IDENTITY } from './auth.js';
 import { createBucket, deleteBucket, emptyBucket, getBucket, listBuckets, updateBucket } from './buckets.js';
 import type { ListBucketOptions } from './db.js';
@@ -135,6 +136,13 @@ export function createStorageRouter(ctx: StackContext): Hono<StackEnv> {
     };
 
   const headOr = (head: string, get: string) => (c: Context) => (isHead(c) ? head : get);
+
+  // Storage's health check (no auth); here it also says whether the database answers.
+  app.get('/status', async (c) =>
+    (await databaseReachable(ctx.db.authenticator))
+      ? c.body(null, 200)
+      : renderError(c, ERRORS.databaseUnavailable()),
+  );
 
   // ------------------------------------------------------------------ buckets
 
