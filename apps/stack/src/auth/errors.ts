@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { isDatabaseUnavailable, isInvalidValue } from '../db-errors.js';
 
 /** GoTrue's stable error codes (internal/api/apierrors/errorcode.go) that this server emits. */
 export type ErrorCode =
@@ -98,11 +99,12 @@ export function errorResponse(c: Context, error: unknown): Response {
   const e =
     error instanceof AuthApiError
       ? error
-      : new AuthApiError(
+      : (databaseRejection(error) ??
+        new AuthApiError(
           500,
           'unexpected_failure',
           'Unexpected failure, please check server logs for more information',
-        );
+        ));
   c.header('x-sb-error-code', e.code);
   if (wantsApiVersion2024(c)) {
     c.header(API_VERSION_HEADER, '2024-01-01');
@@ -120,12 +122,19 @@ interface PgError {
 const isPgError = (error: unknown): error is PgError =>
   typeof error === 'object' && error !== null && typeof (error as PgError).code === 'string';
 
+/** GoTrue has no code of its own for this; 5xx answers carry unexpected_failure. */
+export const databaseUnavailable = () =>
+  new AuthApiError(503, 'unexpected_failure', 'The database is unavailable, please try again later');
+
 /**
- * Errors raised by database triggers (e.g. the profile trigger rejecting a username) reach the
- * client with their message as a 4xx instead of GoTrue's opaque 500. Returns undefined for
- * anything else.
+ * Database failures as the client should read them: an unreachable database is a 503; a value
+ * PostgreSQL refuses (a NUL byte, `\u0000` in json) and errors raised by database triggers
+ * (e.g. the profile trigger rejecting a username) are 4xx with their message instead of
+ * GoTrue's opaque 500. Returns undefined for anything else.
  */
 export function databaseRejection(error: unknown): AuthApiError | undefined {
+  if (isDatabaseUnavailable(error)) return databaseUnavailable();
+  if (isInvalidValue(error)) return new AuthApiError(400, 'validation_failed', error.message);
   if (!isPgError(error) || !error.message) return undefined;
   switch (error.code) {
     case '23505':

@@ -89,12 +89,16 @@ export function obj(body: Body, key: string): Record<string, unknown> | undefine
   return value as Record<string, unknown>;
 }
 
-/** GoTrue's email check: required, at most 255 characters, a plausible address; lower-cased. */
+/** The address format GoTrue accepts (checkmail.ValidateFormat): ASCII only, so no NUL bytes. */
+const EMAIL_FORMAT =
+  /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+
+/** GoTrue's email check: required, at most 255 characters, a well-formed address; lower-cased. */
 export function validateEmail(raw: string): string {
   const email = raw.trim();
   if (!email) throw badRequest('validation_failed', 'An email address is required');
   if (email.length > 255) throw badRequest('validation_failed', 'An email address is too long');
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+  if (!EMAIL_FORMAT.test(email)) {
     throw badRequest('validation_failed', 'Unable to validate email address: invalid format');
   }
   return email.toLowerCase();

@@ -62,7 +62,7 @@ export function createAuthRouter(
   // Everything below needs the project's apikey (registered after the open routes, so those never reach it).
   r.use('*', apiKey);
 
-  r.get('/health', health());
+  r.get('/health', health(d));
   r.get('/settings', settings(d));
   r.post('/signup', signup(d));
   r.post('/token', token(d));

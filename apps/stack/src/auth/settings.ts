@@ -1,4 +1,6 @@
+import { databaseReachable } from '../db.js';
 import type { AuthContext, AuthDeps } from './deps.js';
+import { databaseUnavailable } from './errors.js';
 
 /** GoTrue's built-in external providers, all off unless configured. */
 const BUILT_IN_PROVIDERS = [
@@ -30,12 +32,15 @@ const BUILT_IN_PROVIDERS = [
   'zoom',
 ];
 
-export const health = () => (c: AuthContext) =>
-  c.json({
+/** GET /health: GoTrue's body while the database answers, a 503 while it does not. */
+export const health = (d: AuthDeps) => async (c: AuthContext) => {
+  if (!(await databaseReachable(d.ctx.db.auth))) throw databaseUnavailable();
+  return c.json({
     version: 'harmony',
     name: 'GoTrue',
     description: 'GoTrue is a user registration and authentication API',
   });
+};
 
 /** GET /settings: which sign-in methods exist, for dashboards and clients that ask. */
 export const settings = (d: AuthDeps) => (c: AuthContext) => {

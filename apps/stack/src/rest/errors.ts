@@ -1,3 +1,5 @@
+import { isDatabaseUnavailable } from '../db-errors.js';
+
 /**
  * PostgREST's error model: every failure becomes `{code, message, details, hint}` with an HTTP
  * status (Error.hs). Parser, planner and executor throw {@link ApiError}; PostgreSQL errors are
@@ -176,6 +178,8 @@ export function pgErrorToApiError(error: unknown, authenticated: boolean): ApiEr
   if (isPgError(error)) {
     if (error.code === 'PGRST') return customPgrstError(error.message, error.detail);
     const status = statusForSqlState(error.code, error.message, authenticated);
+    // e.g. 57P03 while connecting: no session could be had, which PostgREST reports as PGRST000.
+    if (status !== 503 && isDatabaseUnavailable(error)) return connectionError(error.code);
     const headers: Record<string, string> = status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {};
     return new ApiError(
       status,
@@ -186,18 +190,12 @@ export function pgErrorToApiError(error: unknown, authenticated: boolean): ApiEr
       headers,
     );
   }
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && /^E[A-Z]+/.test(code)) {
-    // Socket-level failure (ECONNREFUSED, ECONNRESET, …): the database is unreachable.
-    return new ApiError(503, 'PGRST000', 'Database connection error. Retrying the connection.', code);
-  }
-  if (error instanceof Error && /Connection terminated|not queryable|timeout exceeded/i.test(error.message)) {
-    return new ApiError(
-      503,
-      'PGRST000',
-      'Database connection error. Retrying the connection.',
-      error.message,
-    );
+  if (isDatabaseUnavailable(error)) {
+    const code = (error as { code?: unknown }).code;
+    return connectionError(typeof code === 'string' ? code : (error as Error).message);
   }
   return new ApiError(500, 'PGRSTX00', 'Internal server error', null);
 }
+
+const connectionError = (details: string) =>
+  new ApiError(503, 'PGRST000', 'Database connection error. Retrying the connection.', details);
