@@ -47,6 +47,8 @@ export const PASSWORD = 'correct horse battery';
 
 /** An access token for a person, signing in through the auth API as supabase-js would. */
 export async function accessToken(person: Person): Promise<string> {
+  const cached = tokens.get(person.email);
+  if (cached) return cached;
   const { url, anonKey } = await stackInfo();
   const res = await fetch(`${url}/auth/v1/token?grant_type=password`, {
     method: 'POST',
@@ -54,8 +56,11 @@ export async function accessToken(person: Person): Promise<string> {
     body: JSON.stringify({ email: person.email, password: PASSWORD }),
   });
   if (!res.ok) throw new Error(`sign-in for ${person.username}: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { access_token: string }).access_token;
+  const token = ((await res.json()) as { access_token: string }).access_token;
+  tokens.set(person.email, token);
+  return token;
 }
+const tokens = new Map<string, string>();
 
 export interface StackInfo {
   url: string;
@@ -88,4 +93,66 @@ export async function rest(person: Person, path: string, init: { method?: string
 
 export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
+}
+
+export interface Guild {
+  serverId: string;
+  /** Channel ids by name. */
+  channels: Record<string, string>;
+}
+
+/** A server owned by `owner` with `members` joined through an invite, set up through the API (fast). */
+export async function createGuild(owner: Person, name: string, members: Person[] = []): Promise<Guild> {
+  const serverId = (await rest(owner, 'rpc/create_server', {
+    method: 'POST',
+    body: { p_name: name },
+  })) as string;
+  const code = (await rest(owner, 'rpc/create_invite', {
+    method: 'POST',
+    body: { p_server_id: serverId },
+  })) as string;
+  for (const member of members)
+    await rest(member, 'rpc/join_server_by_invite', { method: 'POST', body: { p_code: code } });
+  const rows = (await rest(owner, `channels?select=id,name&server_id=eq.${serverId}`)) as {
+    id: string;
+    name: string;
+  }[];
+  return { serverId, channels: Object.fromEntries(rows.map((c) => [c.name, c.id])) };
+}
+
+/** Opens a channel by URL and waits for its composer. */
+export async function openChannel(person: Person, guild: Guild, channel: string): Promise<void> {
+  await person.page.goto(`/#/channels/${guild.serverId}/${guild.channels[channel]}`);
+  await expect(person.page.getByRole('heading', { name: channel, exact: true })).toBeVisible();
+}
+
+/** Sends a message as a person through the API (what another device would do). */
+export async function post(person: Person, guild: Guild, channel: string, content: string): Promise<void> {
+  await rest(person, 'messages', { method: 'POST', body: { channel_id: guild.channels[channel], content } });
+}
+
+/** The message texts the page shows, in order (`author: content` as each article is labelled). */
+export async function shownMessages(page: Page): Promise<string[]> {
+  return page
+    .getByRole('log', { name: 'Messages' })
+    .getByRole('article')
+    .evaluateAll((articles) => articles.map((a) => a.getAttribute('aria-label') ?? ''));
+}
+
+/** Waits until exactly `expected` (and each once, in this order) is shown among the messages matching `prefix`. */
+export async function expectMessagesOnce(
+  page: Page,
+  prefix: string,
+  expected: string[],
+  timeout = 10_000,
+): Promise<void> {
+  await expect
+    .poll(
+      async () =>
+        (await shownMessages(page))
+          .map((label) => label.slice(label.indexOf(': ') + 2))
+          .filter((text) => text.startsWith(prefix)),
+      { timeout },
+    )
+    .toEqual(expected);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasGap, mergeMessages, newestSeq, startsGroup } from '../src/lib/message-list.js';
+import { contiguousNewestSeq, mergeMessages, newestSeq, startsGroup } from '../src/lib/message-list.js';
 import type { Message } from '../src/lib/types.js';
 
 const base = Date.parse('2026-11-24T10:00:00Z');
@@ -54,8 +54,9 @@ describe('mergeMessages', () => {
 
 describe('sequence helpers', () => {
   it('detects gaps that a catch-up must fill', () => {
-    expect(hasGap([msg(1), msg(2), msg(3)])).toBe(false);
-    expect(hasGap([msg(1), msg(3)])).toBe(true);
+    expect(contiguousNewestSeq([msg(1), msg(2), msg(3)])).toBe(3);
+    expect(contiguousNewestSeq([msg(1), msg(3), msg(4)])).toBe(1);
+    expect(contiguousNewestSeq([])).toBe(0);
     expect(newestSeq([msg(1), msg(7)])).toBe(7);
     expect(newestSeq([])).toBe(0);
   });

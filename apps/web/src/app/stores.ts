@@ -71,6 +71,24 @@ export function getRealtime(): RealtimeConnectionManager | null {
   return realtime;
 }
 
+/**
+ * Channels the screens show, by how many views want them. Kept outside the connection: a view
+ * mounted before the session exists (a reload on a channel URL) is subscribed once it does.
+ */
+const watchedChannels = new Map<string, number>();
+
+/** Keeps a channel's messages and typing live while the returned function is not called. */
+export function watchChannel(channelId: string): () => void {
+  watchedChannels.set(channelId, (watchedChannels.get(channelId) ?? 0) + 1);
+  realtime?.watchChannel(channelId);
+  return () => {
+    const left = (watchedChannels.get(channelId) ?? 1) - 1;
+    if (left > 0) return void watchedChannels.set(channelId, left);
+    watchedChannels.delete(channelId);
+    realtime?.unwatchChannel(channelId);
+  };
+}
+
 /** Connects the realtime manager for the signed-in profile and routes its events to the stores. */
 export async function startSession(profileId: string): Promise<void> {
   await realtime?.stop();
@@ -113,6 +131,7 @@ export async function startSession(profileId: string): Promise<void> {
     state: (state) => stores.ui.getState().setConnection(state),
   });
   realtime.start();
+  for (const channelId of watchedChannels.keys()) realtime.watchChannel(channelId);
   await Promise.all([
     stores.servers.getState().loadServers(),
     stores.servers.getState().loadUnread(),

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { getRealtime, stores, useMessages, useServers, useUi } from '../app/stores.js';
+import { stores, useMessages, useServers, useUi, watchChannel } from '../app/stores.js';
 import { newestSeq } from '../lib/message-list.js';
 import { ChannelHeaderActions, useChannelTitle } from './ChannelHeaderActions.js';
 import { Composer } from './Composer.js';
@@ -37,8 +37,7 @@ function TextChannelView({ channelId }: { channelId: string }) {
 
   useEffect(() => {
     void stores.messages.getState().loadLatest(channelId);
-    getRealtime()?.watchChannel(channelId);
-    return () => getRealtime()?.unwatchChannel(channelId);
+    return watchChannel(channelId);
   }, [channelId]);
 
   // Reading the channel marks it read up to the newest message shown.

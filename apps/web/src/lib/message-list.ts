@@ -25,18 +25,20 @@ function versionOf(message: Message): number {
   return Date.parse(message.edited_at ?? message.created_at);
 }
 
-/** Gaps in the sequence after `afterSeq`: the client must fetch them before trusting the list. */
-export function hasGap(messages: readonly Message[]): boolean {
-  for (let i = 1; i < messages.length; i++) {
-    const prev = messages[i - 1];
-    const next = messages[i];
-    if (prev && next && next.seq !== prev.seq + 1) return true;
-  }
-  return false;
-}
-
 export function newestSeq(messages: readonly Message[]): number {
   return messages.at(-1)?.seq ?? 0;
+}
+
+/**
+ * The newest sequence number reached without a gap from the oldest loaded message: pages are
+ * contiguous, so only live events can leave holes, and "after this" re-fetches exactly them.
+ */
+export function contiguousNewestSeq(messages: readonly Message[]): number {
+  for (let i = 1; i < messages.length; i++) {
+    const prev = messages[i - 1] as Message;
+    if ((messages[i] as Message).seq !== prev.seq + 1) return prev.seq;
+  }
+  return newestSeq(messages);
 }
 
 /** Consecutive messages by one author within 7 minutes render as one group. */

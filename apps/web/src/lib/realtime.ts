@@ -69,6 +69,8 @@ export class RealtimeConnectionManager {
       })
       .subscribe((status) => this.onStatus(status));
     if (typeof document !== 'undefined') document.addEventListener('visibilitychange', this.onVisibility);
+    // Back online: fetch what was missed now, over HTTP, rather than after the socket's next retry.
+    if (typeof window !== 'undefined') window.addEventListener('online', this.onOnline);
   }
 
   /** Structure and presence of a server the user belongs to. */
@@ -166,6 +168,7 @@ export class RealtimeConnectionManager {
 
   async stop(): Promise<void> {
     if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.onVisibility);
+    if (typeof window !== 'undefined') window.removeEventListener('online', this.onOnline);
     const all = [...this.channels.values(), ...(this.personal ? [this.personal] : [])];
     this.channels.clear();
     this.personal = null;
@@ -187,6 +190,8 @@ export class RealtimeConnectionManager {
   private readonly onVisibility = () => {
     if (document.visibilityState === 'visible') this.resync();
   };
+
+  private readonly onOnline = () => this.resync();
 
   private resync(): void {
     const channelIds = [...this.channels.keys()]

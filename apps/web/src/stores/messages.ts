@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import { mergeMessages, newestSeq } from '../lib/message-list.js';
+import { contiguousNewestSeq, mergeMessages } from '../lib/message-list.js';
 import type { HarmonyClient } from '../lib/supabase.js';
 import type { Attachment, Message, PendingMessage, Reaction } from '../lib/types.js';
 
@@ -28,7 +28,10 @@ export interface MessagesState {
    * as the page around it, and the newer messages are fetched after it.
    */
   jumpTo(channelId: string, messageId: string): Promise<void>;
-  /** Fetches everything after the newest known message: reconnects and tab wake-ups. */
+  /**
+   * Fetches everything after the newest message known without a gap: reconnects, tab wake-ups,
+   * a live message whose predecessors never arrived. Before the first page, loads that page.
+   */
   catchUp(channelId: string): Promise<number>;
   send(
     channelId: string,
@@ -56,6 +59,8 @@ const empty = (): ChannelMessages => ({
 /** One store per client, so tests can drive it against a real stack with their own session. */
 export function createMessagesStore(client: HarmonyClient) {
   return createStore<MessagesState>()((set, get) => {
+    /** The newest-page load of each channel, once started: a catch-up waits for it. */
+    const latestLoads = new Map<string, Promise<void>>();
     const channel = (id: string) => get().channels[id] ?? empty();
     const patch = (id: string, update: (c: ChannelMessages) => Partial<ChannelMessages>) =>
       set((s) => {
@@ -130,7 +135,11 @@ export function createMessagesStore(client: HarmonyClient) {
       reactions: {},
       focused: null,
 
-      loadLatest: (channelId) => loadPageBefore(channelId, null),
+      loadLatest(channelId) {
+        const load = loadPageBefore(channelId, null);
+        latestLoads.set(channelId, load);
+        return load;
+      },
 
       async loadOlder(channelId) {
         const current = channel(channelId);
@@ -163,9 +172,15 @@ export function createMessagesStore(client: HarmonyClient) {
       },
 
       async catchUp(channelId) {
+        const initial = latestLoads.get(channelId);
+        if (!initial) {
+          await get().loadLatest(channelId);
+          return channel(channelId).items.length;
+        }
+        await initial;
         let fetched = 0;
         for (;;) {
-          const after = newestSeq(channel(channelId).items);
+          const after = contiguousNewestSeq(channel(channelId).items);
           const page = await fetchPage(channelId, null, after);
           patch(channelId, (c) => ({ items: mergeMessages(c.items, page) }));
           fetched += page.length;
@@ -233,10 +248,17 @@ export function createMessagesStore(client: HarmonyClient) {
       },
 
       receive(message) {
+        const known = channel(message.channel_id).items;
+        // A gap before a live message (events lost while reconnecting): fetch what is missing.
+        const gap = known.length > 0 && message.seq > (known.at(-1)?.seq ?? 0) + 1;
         patch(message.channel_id, (c) => ({
           items: mergeMessages(c.items, [message]),
           pending: message.nonce ? c.pending.filter((p) => p.nonce !== message.nonce) : c.pending,
         }));
+        if (gap)
+          void get()
+            .catchUp(message.channel_id)
+            .catch(() => undefined);
       },
 
       receiveReaction(reaction, removed) {
