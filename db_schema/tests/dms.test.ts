@@ -84,7 +84,7 @@ describe('open_dm', () => {
           () => 'succeeded',
           (e: { code: string; message: string }) => `${e.code} ${e.message}`,
         );
-      const notFound = 'P0002 user not found';
+      const notFound = 'PT404 user not found';
       expect(await refusal(ada, dee.profileId)).toBe(notFound);
       expect(await refusal(ada, '00000000-0000-0000-0000-000000000000')).toBe(notFound);
       await tx.query(
@@ -116,9 +116,9 @@ describe('open_dm', () => {
       expect((await bob.api.query('select * from public.channel_recipients')).rowCount).toBe(2);
       await expect(sendMessage(cy, dm, 'hi')).rejects.toMatchObject({ code: '42501' });
       await expect(cy.api.query('select * from public.get_messages($1)', [dm])).rejects.toMatchObject({
-        code: 'P0002',
+        code: 'PT404',
       });
-      await expect(cy.api.query('select public.close_dm($1)', [dm])).rejects.toMatchObject({ code: 'P0002' });
+      await expect(cy.api.query('select public.close_dm($1)', [dm])).rejects.toMatchObject({ code: 'PT404' });
 
       // A muted DM does not notify.
       await bob.api.query(
@@ -169,7 +169,7 @@ describe('group DMs', () => {
           () => 'succeeded',
           (e: { code: string }) => e.code,
         );
-      expect(await refused('$1', [[bob.profileId, cy.profileId]])).toBe('P0002');
+      expect(await refused('$1', [[bob.profileId, cy.profileId]])).toBe('PT404');
       expect(await refused('$1', [[ada.profileId]])).toBe('22023');
       expect(await refused('$1', [[]])).toBe('22023');
       expect(await refused('null', [])).toBe('22004');
@@ -194,11 +194,11 @@ describe('group DMs', () => {
           () => 'ok',
           (e: { code: string }) => e.code,
         );
-      expect(await add(ada, bob.profileId)).toBe('P0002');
+      expect(await add(ada, bob.profileId)).toBe('PT404');
       await makeFriends(tx, ada, bob);
       await makeFriends(tx, cy, dee);
       expect(await add(cy, dee.profileId)).toBe('42501');
-      expect(await add(dee, dee.profileId)).toBe('P0002');
+      expect(await add(dee, dee.profileId)).toBe('PT404');
       expect(await add(ada, null)).toBe('22004');
       expect(await add(ada, bob.profileId)).toBe('ok');
       expect(await add(ada, bob.profileId)).toBe('23505');
@@ -210,7 +210,7 @@ describe('group DMs', () => {
       const server = await seedServer(tx, ada, 'Not a DM');
       await expect(
         ada.api.query('select public.add_group_dm_recipient($1, $2)', [server.textChannelId, bob.profileId]),
-      ).rejects.toMatchObject({ code: 'P0002', message: 'channel not found' });
+      ).rejects.toMatchObject({ code: 'PT404', message: 'channel not found' });
     });
   });
 
@@ -233,7 +233,7 @@ describe('group DMs', () => {
       expect((await ada.api.query('select * from public.messages')).rowCount).toBe(0);
       expect((await tx.query('select * from public.read_states')).rowCount).toBe(0);
       await expect(ada.api.query('select public.leave_group_dm($1)', [group])).rejects.toMatchObject({
-        code: 'P0002',
+        code: 'PT404',
       });
       await cy.api.query('select public.leave_group_dm($1)', [group]);
       expect(
@@ -250,7 +250,7 @@ describe('group DMs', () => {
       const { ada, server } = await world(tx);
       for (const fn of ['leave_group_dm', 'close_dm']) {
         await expect(ada.api.query(`select public.${fn}($1)`, [server.textChannelId])).rejects.toMatchObject({
-          code: 'P0002',
+          code: 'PT404',
           message: 'channel not found',
         });
       }

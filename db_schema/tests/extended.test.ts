@@ -275,7 +275,7 @@ describe('bots', () => {
 
       const tokenId = (await ada.api.query<{ id: string }>('select id from public.bot_tokens')).rows[0]?.id;
       const byEve = await pgError(eve.api.query('select public.revoke_bot_token($1)', [tokenId]));
-      expect(byEve.code).toBe('P0002');
+      expect(byEve.code).toBe('PT404');
       expect(await verify(tx, token)).toBe(bot_id);
       await ada.api.query('select public.revoke_bot_token($1)', [tokenId]);
       expect(await verify(tx, token)).toBeNull();
@@ -292,7 +292,7 @@ describe('bots', () => {
       expect(next).not.toBe(token);
       expect(await verify(tx, next)).toBe(bot_id);
       const byEve = await pgError(eve.api.query('select public.create_bot_token($1)', [bot_id]));
-      expect(byEve).toMatchObject({ code: 'P0002', message: 'bot not found' });
+      expect(byEve).toMatchObject({ code: 'PT404', message: 'bot not found' });
       expect(await count(tx, 'public.bot_tokens')).toBe(2);
 
       const listed = await ada.api.query('select token_prefix from public.bot_tokens');
@@ -317,7 +317,7 @@ describe('bots', () => {
       const denied = await pgError(
         member.api.query('select public.install_bot($1, $2, $3)', [bot_id, server.serverId, perms]),
       );
-      expect(denied).toMatchObject({ code: 'P0002', message: 'bot not found' });
+      expect(denied).toMatchObject({ code: 'PT404', message: 'bot not found' });
       await tx.query('update public.bots set is_public = true where id = $1', [bot_id]);
       const stillDenied = await pgError(
         member.api.query('select public.install_bot($1, $2, $3)', [bot_id, server.serverId, perms]),
@@ -487,7 +487,7 @@ describe('encryption keys', () => {
       const claim = (user: TestUser) =>
         user.api.query<{ key_id: string }>('select * from public.claim_one_time_key($1)', [device]);
 
-      expect((await pgError(claim(eve))).code).toBe('P0002');
+      expect((await pgError(claim(eve))).code).toBe('PT404');
       expect(await count(tx, 'public.device_one_time_keys where claimed_at is null')).toBe(2);
       const first = (await claim(bob)).rows[0]?.key_id;
       const second = (await claim(bob)).rows[0]?.key_id;
@@ -503,7 +503,7 @@ describe('encryption keys', () => {
       );
       expect((await pgError(foreignUpload)).message).toContain('row-level security');
       await tx.query('update public.user_devices set revoked_at = now() where id = $1', [device]);
-      expect((await pgError(claim(bob))).code).toBe('P0002');
+      expect((await pgError(claim(bob))).code).toBe('PT404');
     });
   });
 

@@ -192,13 +192,13 @@ describe('get_messages', () => {
       ] as const) {
         await expect(who.api.query('select * from public.get_messages($1)', [channel])).rejects.toMatchObject(
           {
-            code: 'P0002',
+            code: 'PT404',
             message: 'channel not found',
           },
         );
       }
       await expect(member.api.query('select * from public.get_messages(null)')).rejects.toMatchObject({
-        code: 'P0002',
+        code: 'PT404',
       });
       await expect(
         member.api.query('select * from public.get_messages($1, p_before_seq => 0)', [general]),
@@ -482,7 +482,7 @@ describe('delete_message', () => {
       const secret = await sendMessage(w.owner, w.hidden, 'secret');
       const gone = await sendMessage(w.member, w.general, 'gone');
       await w.member.api.query('select public.delete_message($1)', [gone.id]);
-      const notFound = { code: 'P0002', message: 'message not found' };
+      const notFound = { code: 'PT404', message: 'message not found' };
       await expect(w.stranger.api.query('select public.delete_message($1)', [live.id])).rejects.toMatchObject(
         notFound,
       );
@@ -549,7 +549,7 @@ describe('pins', () => {
       const secret = await sendMessage(w.owner, w.hidden, 'secret');
       await expect(w.moderator.api.query('select public.pin_message($1)', [secret.id])).rejects.toMatchObject(
         {
-          code: 'P0002',
+          code: 'PT404',
         },
       );
       await expect(tx.asAnon().query('select public.pin_message($1)', [msg.id])).rejects.toThrow(
@@ -628,10 +628,10 @@ describe('reactions', () => {
       expect(await count(tx, 'public.message_reactions')).toBe(0);
       await expect(
         w.moderator.api.query(`select public.remove_reaction($1, '🔥', $2)`, [msg.id, w.member.profileId]),
-      ).rejects.toMatchObject({ code: 'P0002', message: 'reaction not found' });
+      ).rejects.toMatchObject({ code: 'PT404', message: 'reaction not found' });
       await expect(
         w.stranger.api.query(`select public.remove_reaction($1, '🔥', $2)`, [msg.id, w.stranger.profileId]),
-      ).rejects.toMatchObject({ code: 'P0002', message: 'message not found' });
+      ).rejects.toMatchObject({ code: 'PT404', message: 'message not found' });
       await expect(
         w.member.api.query(`select public.remove_reaction($1, null, $2)`, [msg.id, w.member.profileId]),
       ).rejects.toMatchObject({ code: '22004' });

@@ -23,7 +23,7 @@ afterAll(() => db.close());
 const count = async (tx: Session, sql: string, params: unknown[] = []) =>
   Number((await tx.query<{ n: string }>(`select count(*) as n from (${sql}) q`, params)).rows[0]?.n);
 
-const NOT_FOUND = { code: 'P0002' };
+const NOT_FOUND = { code: 'PT404' };
 const DENIED = { code: '42501' };
 const INVALID = { code: '22023' };
 

@@ -352,7 +352,7 @@ describe('read state', () => {
         [w.ann, null],
       ] as const) {
         await expect(who.api.query('select public.mark_channel_read($1)', [channel])).rejects.toMatchObject({
-          code: 'P0002',
+          code: 'PT404',
           message: 'channel not found',
         });
       }

@@ -119,9 +119,9 @@ describe('search_messages', () => {
       expect(await code(w.bob, '$1', ['x'.repeat(201)])).toBe(
         '22023 search queries are at most 200 characters',
       );
-      expect(await code(w.bob, `'x', p_channel_id => $1`, [w.hidden])).toBe('P0002 channel not found');
-      expect(await code(w.eve, `'x', p_server_id => $1`, [w.server.serverId])).toBe('P0002 server not found');
-      expect(await code(w.eve, `'x', p_channel_id => $1`, [w.general])).toBe('P0002 channel not found');
+      expect(await code(w.bob, `'x', p_channel_id => $1`, [w.hidden])).toBe('PT404 channel not found');
+      expect(await code(w.eve, `'x', p_server_id => $1`, [w.server.serverId])).toBe('PT404 server not found');
+      expect(await code(w.eve, `'x', p_channel_id => $1`, [w.general])).toBe('PT404 channel not found');
       expect(await code(w.bob, `'x', p_limit => 1000`, [])).toBe('ok');
       await expect(tx.asAnon().query(`select * from public.search_messages('x')`)).rejects.toThrow(
         'permission denied for function search_messages',

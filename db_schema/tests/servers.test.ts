@@ -313,7 +313,7 @@ describe('row-level security', () => {
 // Servers
 // ---------------------------------------------------------------------------------------------
 
-const NOT_FOUND = { code: 'P0002' };
+const NOT_FOUND = { code: 'PT404' };
 const DENIED = { code: '42501' };
 const INVALID = { code: '22023' };
 const MISSING = { code: '22004' };
@@ -1322,7 +1322,7 @@ describe('join_server_by_invite', () => {
       const joiner = await createUser(tx, 'joiner');
       const before = await snapshot(tx, 'select code, uses from public.invites order by code');
       const missing = await failure(rpc(joiner.api, 'join_server_by_invite', 'nosuchcode'));
-      expect(missing).toMatchObject({ code: 'P0002', message: 'invite not found' });
+      expect(missing).toMatchObject({ code: 'PT404', message: 'invite not found' });
       expect(await failure(rpc(joiner.api, 'join_server_by_invite', revoked))).toEqual(missing);
       expect(await failure(rpc(joiner.api, 'join_server_by_invite', null))).toEqual(missing);
       expect(await failure(rpc(joiner.api, 'join_server_by_invite', expired))).toMatchObject({
