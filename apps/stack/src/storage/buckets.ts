@@ -35,7 +35,7 @@ function bucketJson(row: BucketRow, withType: boolean) {
 }
 
 const tx = <T>(req: StorageRequest, fn: Parameters<typeof transaction<T>>[2]) =>
-  transaction(req.ctx.db.authenticator, req.scope, fn);
+  transaction(req.ctx.db.storage, req.scope, fn);
 
 export async function listBuckets(req: StorageRequest, options: ListBucketOptions) {
   const rows = await tx(req, (t) => listBucketRows(t, options));

@@ -25,7 +25,7 @@ const SETTINGS_SQL = `select
   set_config('storage.allow_delete_query', 'true', true)`;
 
 /**
- * One request's transaction on the authenticator pool. Queries run as the caller's role,
+ * One request's transaction on the storage pool. Queries run as the caller's role,
  * so RLS on storage.buckets/objects decides; `asService` is Storage's "asSuperUser".
  */
 export class StorageTx {

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import type { StackContext } from '../context.js';
 import type { Identity } from './auth.js';
+import { objectContentHeaders } from './content-type.js';
 import {
+  type BucketRow,
   deleteObjectRow,
   deleteObjectRows,
   findBucket,
@@ -46,7 +48,7 @@ export interface StorageRequest {
 }
 
 const tx = <T>(req: StorageRequest, fn: (tx: StorageTx) => Promise<T>) =>
-  transaction(req.ctx.db.authenticator, req.scope, fn);
+  transaction(req.ctx.db.storage, req.scope, fn);
 
 const isEmptyFolderPlaceholder = (key: string) => key.endsWith('.emptyFolderPlaceholder');
 
@@ -158,21 +160,27 @@ export type ReadMode =
   /** /object/sign/… after the token was verified: no RLS. */
   | 'signed';
 
+/** An object a read route may serve, with its bucket (whose allowed types shape the headers). */
+export interface ReadableObject {
+  object: ObjectRow;
+  bucket: BucketRow;
+}
+
 /** Finds the object a read route serves, with Storage's bucket/visibility rules. */
 export async function findReadableObject(
   req: StorageRequest,
   bucket: string,
   key: string,
   mode: ReadMode,
-): Promise<ObjectRow> {
+): Promise<ReadableObject> {
   mustBeValidKey(key);
   return tx(req, async (t) => {
-    if (mode === 'signed') {
-      const object = await t.asService(() => findObject(t, bucket, key));
-      if (!object) throw ERRORS.noSuchKey();
-      return object;
-    }
     const bucketRow = await t.asService(() => findBucket(t, bucket));
+    if (mode === 'signed') {
+      const object = bucketRow && (await t.asService(() => findObject(t, bucket, key)));
+      if (!object) throw ERRORS.noSuchKey();
+      return { object, bucket: bucketRow };
+    }
     if (mode === 'public' && !bucketRow?.public) throw ERRORS.noSuchBucket();
     if (!req.identity.authenticated && !bucketRow?.public) throw ERRORS.noSuchBucket();
     if (!bucketRow) throw ERRORS.noSuchBucket();
@@ -180,7 +188,7 @@ export async function findReadableObject(
       ? await t.asService(() => findObject(t, bucket, key))
       : await findObject(t, bucket, key);
     if (!object) throw ERRORS.noSuchKey();
-    return object;
+    return { object, bucket: bucketRow };
   });
 }
 
@@ -225,15 +233,20 @@ function etagMatches(header: string, etag: string): boolean {
   return header.split(',').some((candidate) => candidate.trim() === '*' || bare(candidate) === bare(etag));
 }
 
+/** Cache-Control comes from the uploader: a value with a line break would be a second header. */
+const isSafeHeaderValue = (value: unknown): value is string =>
+  typeof value === 'string' && /^[\t\x20-\x7e\x80-\xff]*$/.test(value);
+
 /**
  * Serves an object's bytes with Storage's headers: Content-Type, Cache-Control (or Expires for
  * signed URLs), ETag, Last-Modified, Content-Length, Accept-Ranges; honours If-None-Match,
- * If-Modified-Since, a single Range and ?download.
+ * If-Modified-Since, a single Range and ?download. Content headers keep active content from
+ * running on this origin (content-type.ts).
  */
 export async function renderObject(
   c: Context,
   req: StorageRequest,
-  object: ObjectRow,
+  { object, bucket }: ReadableObject,
   options: { download?: string; expires?: string; headOnly: boolean },
 ): Promise<Response> {
   const opened: OpenedObject | undefined = await openObject(
@@ -248,13 +261,15 @@ export async function renderObject(
   const lastModified = new Date(metadata.lastModified ?? opened.stats.mtime);
   const headers = new Headers({
     'accept-ranges': 'bytes',
-    'content-type': metadata.mimetype ?? 'application/octet-stream',
+    ...objectContentHeaders(metadata.mimetype, bucket.allowed_mime_types),
     etag: eTag,
     'x-robots-tag': 'none',
   });
   if (!Number.isNaN(lastModified.getTime())) headers.set('last-modified', lastModified.toUTCString());
   if (options.expires) headers.set('expires', options.expires);
-  else if (metadata.cacheControl) headers.set('cache-control', metadata.cacheControl);
+  else if (metadata.cacheControl && isSafeHeaderValue(metadata.cacheControl)) {
+    headers.set('cache-control', metadata.cacheControl);
+  }
   if (options.download !== undefined) {
     const name = encodeURIComponent(options.download);
     headers.set(

@@ -22,7 +22,7 @@ import {
   uploadObject,
   visibleNames,
 } from './objects.js';
-import { assertValidExpiry, signDownloadToken, signUploadToken, verifyObjectToken } from './signed-urls.js';
+import { parseExpiresIn, signDownloadToken, signUploadToken, verifyObjectToken } from './signed-urls.js';
 import { parseMetadataHeader } from './upload-body.js';
 
 /**
@@ -120,15 +120,15 @@ export function createStorageRouter(ctx: StackContext): Hono<StackEnv> {
   const serve =
     (mode: ReadMode): Handler =>
     async (c, req, { bucket, key }) => {
-      const object = await findReadableObject(req, bucket, key, mode);
-      return renderObject(c, req, object, { download: c.req.query('download'), headOnly: isHead(c) });
+      const readable = await findReadableObject(req, bucket, key, mode);
+      return renderObject(c, req, readable, { download: c.req.query('download'), headOnly: isHead(c) });
     };
 
   /** GET /object/info/…: the object's row as JSON. */
   const info =
     (mode: ReadMode): Handler =>
     async (c, req, { bucket, key }) => {
-      const object = await findReadableObject(req, bucket, key, mode);
+      const { object } = await findReadableObject(req, bucket, key, mode);
       const body = objectInfo(object);
       if (body.etag) c.header('etag', body.etag);
       if (body.cache_control) c.header('cache-control', body.cache_control);
@@ -283,8 +283,7 @@ export function createStorageRouter(ctx: StackContext): Hono<StackEnv> {
     '/object/sign/:bucket',
     route('storage.object.sign_many', 'jwt', async (c, req, { bucket }) => {
       const body = await jsonBody<{ expiresIn?: unknown; paths?: unknown }>(c);
-      assertValidExpiry(body.expiresIn);
-      const expiresIn = body.expiresIn;
+      const expiresIn = parseExpiresIn(body.expiresIn);
       if (!Array.isArray(body.paths) || !body.paths.every((path) => typeof path === 'string')) {
         throw ERRORS.invalidRequest("body must have required property 'paths'");
       }
@@ -317,10 +316,10 @@ export function createStorageRouter(ctx: StackContext): Hono<StackEnv> {
     '/object/sign/:bucket/*',
     route('storage.object.sign', 'jwt', async (c, req, { bucket, key }) => {
       const body = await jsonBody<{ expiresIn?: unknown }>(c);
-      assertValidExpiry(body.expiresIn);
+      const expiresIn = parseExpiresIn(body.expiresIn);
       await assertVisible(req, bucket, key);
       const url = `${bucket}/${key}`;
-      const token = await signDownloadToken(ctx.config.jwtSecret, url, body.expiresIn);
+      const token = await signDownloadToken(ctx.config.jwtSecret, url, expiresIn);
       return c.json({ signedURL: `/object/sign/${url}?token=${token}` });
     }),
   );
@@ -334,8 +333,8 @@ export function createStorageRouter(ctx: StackContext): Hono<StackEnv> {
         key,
         'download',
       );
-      const object = await findReadableObject(req, bucket, key, 'signed');
-      return renderObject(c, req, object, {
+      const readable = await findReadableObject(req, bucket, key, 'signed');
+      return renderObject(c, req, readable, {
         download: c.req.query('download'),
         expires: new Date(token.exp * 1000).toUTCString(),
         headOnly: isHead(c),

@@ -20,15 +20,43 @@ export interface SignedToken extends JwtClaims {
 /** Storage's default lifetime of signed upload URLs (2 hours). */
 export const SIGNED_UPLOAD_URL_EXPIRY_SECONDS = 7200;
 
-export function assertValidExpiry(expiresIn: unknown): asserts expiresIn is number {
-  if (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn < 1) {
-    throw ERRORS.invalidParameter('expiresIn', 'expiresIn must be a positive number of seconds');
+/** Storage signs no expiry whose exp, in milliseconds, would pass Number.MAX_SAFE_INTEGER. */
+const MAX_EXPIRY_EPOCH_SECONDS = Math.floor(Number.MAX_SAFE_INTEGER / 1000);
+
+/** Fastify's Ajv coercion to a number (coerceTypes): numeric strings, booleans, null as 0. */
+function coerceNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'boolean') return Number(value);
+  if (value === null) return 0;
+  if (typeof value === 'string' && value !== '' && !Number.isNaN(Number(value))) return Number(value);
+  return undefined;
+}
+
+/**
+ * A signed URL's expiresIn, validated as Storage does: the route's body schema
+ * ({type: integer, finite, minimum: 1}, with its messages), then assertValidNumericJWTExpiration
+ * (a safe integer whose expiry stays within MAX_SAFE_INTEGER ms: 400 InvalidParameter).
+ */
+export function parseExpiresIn(value: unknown, nowMs = Date.now()): number {
+  if (value === undefined) throw ERRORS.invalidRequest("body must have required property 'expiresIn'");
+  const seconds = coerceNumber(value);
+  if (seconds === undefined || Number.isNaN(seconds)) {
+    throw ERRORS.invalidRequest('body/expiresIn must be integer');
   }
+  if (!Number.isFinite(seconds)) {
+    throw ERRORS.invalidRequest('body/expiresIn must pass "finite" keyword validation');
+  }
+  if (!Number.isInteger(seconds)) throw ERRORS.invalidRequest('body/expiresIn must be integer');
+  if (seconds < 1) throw ERRORS.invalidRequest('body/expiresIn must be >= 1');
+  if (!Number.isSafeInteger(seconds) || seconds > MAX_EXPIRY_EPOCH_SECONDS - Math.floor(nowMs / 1000)) {
+    throw ERRORS.invalidParameter('expiresIn');
+  }
+  return seconds;
 }
 
 export async function signDownloadToken(secret: string, url: string, expiresIn: number): Promise<string> {
   const iat = Math.floor(Date.now() / 1000);
-  return signJwt({ url, scope: 'download', iat, exp: iat + Math.floor(expiresIn) }, secret);
+  return signJwt({ url, scope: 'download', iat, exp: iat + expiresIn }, secret);
 }
 
 export async function signUploadToken(
