@@ -31,6 +31,14 @@ until pg_isready -q; do
   sleep 1
 done
 
+# Databases initialised before docker/db/jwt.sql was removed still hold the JWT secret as a
+# database default any session can read (current_setting) and mint service_role tokens with:
+# drop it (a no-op once gone). Changing a database's defaults takes its owner or a superuser;
+# supabase_admin logs in with POSTGRES_PASSWORD too.
+psql_q -U supabase_admin <<'SQL'
+alter database :"DBNAME" reset "app.settings.jwt_secret";
+SQL
+
 # The same history table the Supabase CLI creates.
 psql_q <<'SQL'
 create schema if not exists supabase_migrations;
@@ -55,11 +63,15 @@ for file in "$MIGRATIONS_DIR"/*.sql; do
     -c "select count(*) from supabase_migrations.schema_migrations where version = '$version'")
   [ "$done_already" = 0 ] || continue
   echo "migrate: applying $base.sql"
-  # -1: one transaction (a BEGIN/COMMIT pair inside the file, there so it also runs by hand,
-  # only draws a warning). The history row follows; files are idempotent, so a crash in
-  # between just applies that file again next time.
-  psql_q -1 -f "$file"
-  psql_q -c "insert into supabase_migrations.schema_migrations (version, name) values ('$version', '$name')"
+  # The file and its history row in one transaction, so a failure anywhere (even at COMMIT)
+  # leaves neither: the baseline is not re-runnable. -1 wraps every -c/-f in BEGIN/COMMIT and
+  # rolls back on the first error (ON_ERROR_STOP). The row goes first because a file's own
+  # BEGIN; ... COMMIT; (there so it also runs by hand) ends psql's transaction at its COMMIT;
+  # its BEGIN only draws a warning. A concurrent run fails on the row's primary key instead
+  # of applying the file twice.
+  psql_q -1 \
+    -c "insert into supabase_migrations.schema_migrations (version, name) values ('$version', '$name')" \
+    -f "$file"
   applied=$((applied + 1))
 done
 echo "migrate: $applied migration(s) applied"
