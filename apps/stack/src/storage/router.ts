@@ -139,7 +139,7 @@ export function createStorageRouter(ctx: StackContext): Hono<StackEnv> {
 
   // Storage's health check (no auth); here it also says whether the database answers.
   app.get('/status', async (c) =>
-    (await databaseReachable(ctx.db.authenticator))
+    (await databaseReachable(ctx.db.storage))
       ? c.body(null, 200)
       : renderError(c, ERRORS.databaseUnavailable()),
   );
