@@ -150,16 +150,35 @@ describe('limits', () => {
     const limits = realtimeFor(t.stack.ctx).limits;
     limits.maxPayloadBytes = 100;
     const s = await RawSocket.open(t);
+    const listener = await RawSocket.open(t);
     const [joined] = await s.push('1', 'realtime:big', 'phx_join', { config: { broadcast: { ack: true } } });
     expect(joined).toBe('ok');
+    expect((await listener.push('1', 'realtime:big', 'phx_join', { config: {} }))[0]).toBe('ok');
     const big = { type: 'broadcast', event: 'x', payload: { data: 'x'.repeat(200) } };
-    expect(await s.push('1', 'realtime:big', 'broadcast', big)).toEqual([
-      'error',
-      { reason: 'payload_size_exceeded' },
+    // Realtime's wire reply to an acked oversize broadcast: the bare reason as the response.
+    s.send(['1', 'big', 'realtime:big', 'broadcast', big]);
+    expect(await s.waitFor((m) => Array.isArray(m) && m[1] === 'big')).toEqual([
+      '1',
+      'big',
+      'realtime:big',
+      'phx_reply',
+      { status: 'error', response: 'payload_size_exceeded' },
     ]);
     expect(
       await s.push('1', 'realtime:big', 'broadcast', { type: 'broadcast', event: 'x', payload: {} }),
     ).toEqual(['ok', {}]);
+    // Only the small one reached the other subscriber.
+    await listener.waitFor((m) => Array.isArray(m) && m[3] === 'broadcast');
+    expect(listener.messages.filter((m) => Array.isArray(m) && m[3] === 'broadcast')).toHaveLength(1);
+    listener.close();
+
+    // Without acks Realtime sends nothing back for it either (realtime-js has already said "ok").
+    const quiet = await RawSocket.open(t);
+    expect((await quiet.push('1', 'realtime:quiet', 'phx_join', { config: {} }))[0]).toBe('ok');
+    quiet.send(['1', 'big', 'realtime:quiet', 'broadcast', big]);
+    await sleep(200);
+    expect(quiet.messages.filter((m) => Array.isArray(m) && m[1] === 'big')).toEqual([]);
+    quiet.close();
 
     limits.maxEventsPerSecond = 10;
     await sleep(1_000);

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { databaseReachable } from '../db.js';
+import { isDatabaseUnavailable } from '../db-errors.js';
 import {
   type Extension,
   emptyPolicies,
@@ -178,7 +180,12 @@ export class Channel implements ChangeTarget {
         ? payload.data.length
         : Buffer.byteLength(JSON.stringify(payload ?? null));
     if (size > this.service.limits.maxPayloadBytes) {
-      if (this.config.ackBroadcast) this.socket.reply(message, 'error', { reason: 'payload_size_exceeded' });
+      this.service.log.warn(
+        { topic: this.topic, bytes: size, limit: this.service.limits.maxPayloadBytes },
+        'realtime: broadcast over the payload size limit dropped',
+      );
+      // As Realtime: an error reply (its response is the bare reason) only when acks were asked for.
+      if (this.config.ackBroadcast) this.socket.reply(message, 'error', 'payload_size_exceeded');
       return;
     }
     if (payload instanceof UserBroadcastPush) {
@@ -368,6 +375,10 @@ function encodeChange(vsn: string, topic: string, payloadJson: string): string {
 const joinError = (socket: RealtimeSocket, message: Incoming, reason: string) =>
   socket.reply(message, 'error', { reason });
 
+/** Realtime's join error while the project database cannot be reached. */
+const DATABASE_UNAVAILABLE =
+  'UnableToConnectToProject: Realtime was unable to connect to the project database';
+
 /** phx_join: validates the token and limits, authorises private topics, subscribes changes. */
 export async function joinChannel(
   service: RealtimeService,
@@ -407,6 +418,12 @@ export async function joinChannel(
     joinError(socket, message, `${check.code}: ${check.message}`);
     return;
   }
+  // Every join needs the database, as in Realtime: refuse it now rather than promise a channel
+  // whose authorisation or changes cannot work. The client rejoins on its own later.
+  if (!(await databaseReachable(service.ctx.db.admin))) {
+    joinError(socket, message, DATABASE_UNAVAILABLE);
+    return;
+  }
   const channel = new Channel(
     service,
     socket,
@@ -426,6 +443,10 @@ export async function joinChannel(
         return;
       }
     } catch (error) {
+      if (isDatabaseUnavailable(error)) {
+        joinError(socket, message, DATABASE_UNAVAILABLE);
+        return;
+      }
       service.log.warn(
         { err: error instanceof PolicyError ? error.cause : error, topic },
         'realtime: RlsPolicyError',

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import type { StackContext, StackEnv } from '../context.js';
+import { databaseReachable } from '../db.js';
 import { httpBatchBroadcast, httpSingleBroadcast } from './broadcast.js';
 import { RealtimeService } from './service.js';
 import type { Vsn } from './socket.js';
@@ -132,6 +133,19 @@ const forwardedHeaders = (c: Context<StackEnv>): Record<string, string> => {
 export function realtimeRouter(ctx: StackContext, apiKey: MiddlewareHandler<StackEnv>): Hono<StackEnv> {
   const router = new Hono<StackEnv>();
   router.use('/api/*', apiKey);
+  // Realtime's tenant health (GET /api/tenants/:tenant/health) in its body, with a 503 while the
+  // database is unreachable so a health check can tell.
+  router.get('/api/health', async (c) => {
+    const service = realtimeFor(ctx);
+    const dbConnected = await databaseReachable(ctx.db.admin);
+    const data = {
+      healthy: dbConnected,
+      db_connected: dbConnected,
+      replication_connected: service.replication?.isStreaming ?? false,
+      connected_cluster: service.socketCount,
+    };
+    return c.json({ data }, dbConnected ? 200 : 503);
+  });
   router.post('/api/broadcast', async (c) => {
     let body: unknown;
     try {

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { isDatabaseUnavailable } from '../../db-errors.js';
 import {
   type DeleteMessage,
   decodeCopyData,
@@ -81,11 +82,6 @@ interface PgConnection {
   sendCopyFromChunk(chunk: Buffer): void;
   on(event: 'replicationStart', listener: () => void): void;
 }
-
-const isConnectionError = (error: unknown) => {
-  const code = (error as { code?: string } | null)?.code;
-  return !code || code.startsWith('08') || code.startsWith('57P') || code === '53300';
-};
 
 /**
  * Streams the `supabase_realtime` publication from a pgoutput logical replication slot.
@@ -221,11 +217,13 @@ export class ReplicationReader {
     const lost = (error?: unknown) => {
       if (generation !== this.generation || this.stopped) return;
       this.generation++;
+      // Said once per outage: the retries while the database stays down are only debug.
+      const level = this.streaming ? 'warn' : 'debug';
       this.streaming = false;
       this.client = null;
       this.current = null;
       client.end().catch(() => undefined);
-      this.options.log.warn({ err: error }, 'realtime: replication connection lost, reconnecting');
+      this.options.log[level]({ err: error }, 'realtime: replication connection lost, reconnecting');
       this.scheduleReconnect();
     };
     client.on('error', lost);
@@ -270,7 +268,8 @@ export class ReplicationReader {
   private scheduleReconnect(): void {
     if (this.stopped || this.reconnectTimer) return;
     const delay = this.backoffMs;
-    this.backoffMs = Math.min(this.backoffMs * 2, 5_000);
+    // At most a second apart, so changes flow again within about a second of the database's return.
+    this.backoffMs = Math.min(this.backoffMs * 2, 1_000);
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
       this.connect();
@@ -348,7 +347,7 @@ export class ReplicationReader {
       try {
         return await this.options.handler.prepare(tx);
       } catch (error) {
-        if (this.stopped || !isConnectionError(error) || attempt >= 100) {
+        if (this.stopped || !isDatabaseUnavailable(error) || attempt >= 100) {
           this.options.log.error({ err: error, xid: tx.xid }, 'realtime: dropping a transaction');
           return null;
         }
