@@ -1,5 +1,5 @@
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleMigrations } from '../src/bundle.js';
 import {
@@ -81,5 +81,60 @@ describe('supabase db push (CLI 2.117.0) onto a platform-only database', () => {
     expect(result.code, result.stderr).toBe(0);
     for (const m of expected)
       expect(result.stdout).toMatch(new RegExp(`${m.version}\\W+\\|\\W+${m.version}`));
+  });
+});
+
+/**
+ * docs-source/self-hosting.md tells self-hosters to push the schema from their machine to the
+ * compose stack's published database port, which speaks no TLS. The command is taken from the
+ * page as written and run by a shell, with the throwaway database's port, password and name.
+ */
+describe('the `supabase db push` command documented for self-hosting', () => {
+  let db: PlatformDatabase;
+  let workdir: string;
+
+  beforeAll(async () => {
+    db = await platformOnlyDatabase();
+    workdir = scratchProject();
+  });
+  afterAll(async () => {
+    await db?.drop();
+    if (workdir) rmSync(workdir, { recursive: true, force: true });
+  });
+
+  it('applies the migrations to a database without TLS', async () => {
+    const page = readFileSync(join(ROOT, 'docs-source', 'self-hosting.md'), 'utf8');
+    const commands = [...page.matchAll(/(?:^|`)(supabase db push --db-url [^`\n]+)/gm)].map(
+      (m) => m[1] as string,
+    );
+    expect(commands).toHaveLength(1);
+    const documented = commands[0] as string;
+
+    const written = /postgres(?:ql)?:\/\/[^\s'"]+/.exec(documented)?.[0] as string;
+    const url = new URL(
+      written.replace('<POSTGRES_PASSWORD>', 'postgres').replace('<POSTGRES_PORT>', '5432'),
+    );
+    // The compose file publishes the database on the loopback interface only.
+    expect(url.hostname).toBe('127.0.0.1');
+    url.port = String(db.port);
+    url.pathname = `/${db.name}`;
+    const command = documented.replace(written, url.href);
+
+    const result = await run('sh', ['-c', command], {
+      cwd: workdir,
+      env: {
+        ...process.env,
+        ...OFFLINE_CLI_ENV,
+        HOME: workdir,
+        PATH: `${dirname(SUPABASE_CLI)}:${process.env.PATH}`,
+      },
+    });
+    expect(result.code, `${command}\n${result.stdout}\n${result.stderr}`).toBe(0);
+    const { rows } = await db.admin.query<{ version: string }>(
+      'select version from supabase_migrations.schema_migrations order by version',
+    );
+    expect(rows.map((r) => r.version)).toEqual(
+      bundleMigrations(join(ROOT, 'db_schema')).map((m) => m.version),
+    );
   });
 });
