@@ -418,12 +418,6 @@ export async function joinChannel(
     joinError(socket, message, `${check.code}: ${check.message}`);
     return;
   }
-  // Every join needs the database, as in Realtime: refuse it now rather than promise a channel
-  // whose authorisation or changes cannot work. The client rejoins on its own later.
-  if (!(await databaseReachable(service.ctx.db.admin))) {
-    joinError(socket, message, DATABASE_UNAVAILABLE);
-    return;
-  }
   const channel = new Channel(
     service,
     socket,
@@ -454,6 +448,11 @@ export async function joinChannel(
       joinError(socket, message, denied);
       return;
     }
+  } else if (!(await databaseReachable(service.ctx.db.admin))) {
+    // Every join needs the database, as in Realtime (a private one found out above): refuse it
+    // rather than promise a channel whose changes cannot flow. The client rejoins by itself.
+    joinError(socket, message, DATABASE_UNAVAILABLE);
+    return;
   }
   if (socket.closed) return;
 
