@@ -330,7 +330,10 @@ describe('docker/kong.yml', () => {
 describe('web image', () => {
   it('apps/web/Dockerfile builds the workspace with pnpm 12.4.2 and serves apps/web/dist with nginx', () => {
     const dockerfile = read('apps/web/Dockerfile');
-    expect(dockerfile).toMatch(/^FROM node:20[\w.-]* AS build$/m);
+    // The image builds on the same Node.js the repository pins (root devDependency `node`).
+    const pinnedNode = (JSON.parse(read('package.json')) as { devDependencies: { node: string } })
+      .devDependencies.node;
+    expect(dockerfile).toContain(`FROM node:${pinnedNode}-bookworm-slim AS build`);
     expect(dockerfile).toContain('pnpm@12.4.2');
     expect(dockerfile).toContain('pnpm --filter @harmony/web build');
     expect(dockerfile).toMatch(/^FROM nginx:1\.27-alpine/m);
