@@ -280,6 +280,26 @@ describe('row-level security (lints 0007, 0008, 0013)', () => {
     expectOnlyAllowed(findings, INTERNAL_TABLES_IN_EXPOSED);
   });
 
+  it('no API role holds a privilege on an app table outside the exposed schemas', async () => {
+    // `private` is open to some roles for its functions; its tables stay closed to all of them.
+    const findings = await names(
+      `select format('%s on %I.%I', r.role, n.nspname, c.relname) as name
+         from pg_class c join pg_namespace n on n.oid = c.relnamespace, unnest($3::text[]) r(role)
+        where c.relkind in ('r', 'p', 'v', 'm') and n.oid in (${APP_SCHEMAS_SQL}) and not n.nspname = any($2::text[])
+          and (has_table_privilege(r.role, c.oid, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE')
+               or has_any_column_privilege(r.role, c.oid, 'SELECT, INSERT, UPDATE'))
+        order by 1`,
+      [PLATFORM_SCHEMAS, EXPOSED_SCHEMAS, API_ROLES],
+    );
+    expect(findings).toEqual([]);
+    const privateTables = await names(
+      `select relname as name from pg_class where relnamespace = 'private'::regnamespace and relkind = 'r'`,
+    );
+    expect(privateTables).toEqual(
+      expect.arrayContaining(['ap_actor_cache', 'federation_jobs', 'livekit_config', 'server_federation']),
+    );
+  });
+
   it('auth_users_exposed: API roles cannot read auth.users, directly or through a public view', async () => {
     await expect(db.asAnon().query('select * from auth.users')).rejects.toThrow('permission denied');
     await db.rollback(async (tx) => {
