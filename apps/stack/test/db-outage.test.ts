@@ -7,10 +7,10 @@ import { createClient, type RealtimeChannel, type SupabaseClient } from '@supaba
 import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { loadStackConfig } from '../src/config.js';
 import { type RunningStack, startStack } from '../src/server.js';
-import { TEST_JWT_SECRET } from './harness.js';
+import { TEST_JWT_SECRET, type TestStack } from './harness.js';
+import { createUser, RawSocket, seedServer, userToken } from './realtime-helpers.js';
 
 /**
  * PostgreSQL stopped under a running stack, then started again. This file runs its own cluster
@@ -78,27 +78,23 @@ function client(): SupabaseClient {
   return c;
 }
 
-/** A raw Phoenix join; resolves with the reply and how long it took. */
+/** What the realtime helpers use of a TestStack, over this file's own cluster. */
+const world = () =>
+  ({
+    db: { query: (sql: string, params?: unknown[]) => admin.query(sql, params) },
+    url: stack.url,
+    stack,
+  }) as unknown as TestStack;
+
+/** A raw Phoenix join (the reply must come within RawSocket's 5 s); the reply and its time. */
 async function rawJoin(topic: string, config: Record<string, unknown>) {
-  const ws = new WebSocket(
-    `${stack.url.replace('http', 'ws')}/realtime/v1/websocket?apikey=${stack.keys.anon}&vsn=2.0.0`,
-  );
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  const socket = await RawSocket.open(world());
   const started = Date.now();
   try {
-    const reply = await new Promise<{ status: string; response: unknown }>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no reply to the join of ${topic}`)), 15_000);
-      ws.on('message', (data) => {
-        const frame = JSON.parse(String(data)) as unknown[];
-        if (frame[3] !== 'phx_reply' || frame[1] !== '1') return;
-        clearTimeout(timer);
-        resolve(frame[4] as { status: string; response: unknown });
-      });
-      ws.send(JSON.stringify(['1', '1', `realtime:${topic}`, 'phx_join', { config }]));
-    });
-    return { ...reply, ms: Date.now() - started };
+    const [status, response] = await socket.push('1', `realtime:${topic}`, 'phx_join', { config });
+    return { status, response, ms: Date.now() - started };
   } finally {
-    ws.close();
+    socket.close();
   }
 }
 
@@ -144,6 +140,16 @@ describe('PostgreSQL outage', () => {
       beforeStatuses,
     );
     await msUntil(async () => beforeStatuses.includes('SUBSCRIBED'), 10_000);
+    // A member on their private channel, to refresh their token during the outage.
+    const ada = await createUser(world(), 'ada');
+    const { textChannelId } = await seedServer(world(), ada);
+    const member = await RawSocket.open(world());
+    const privateTopic = `realtime:channel:${textChannelId}`;
+    const joined = await member.push('1', privateTopic, 'phx_join', {
+      config: { private: true },
+      access_token: ada.token,
+    });
+    expect(joined[0]).toBe('ok');
     expect((await request('/auth/v1/health')).status).toBe(200);
 
     await postgres.stop();
@@ -192,6 +198,27 @@ describe('PostgreSQL outage', () => {
       });
       expect(join.ms).toBeLessThan(5_000);
     }
+    // A token refresh cannot be authorised now: Realtime closes the channel and says why.
+    member.send([
+      '1',
+      null,
+      privateTopic,
+      'access_token',
+      { access_token: await userToken(ada.userId, ada.email, 7200) },
+    ]);
+    expect(await member.waitFor((m) => Array.isArray(m) && m[3] === 'system')).toMatchObject([
+      '1',
+      null,
+      privateTopic,
+      'system',
+      {
+        extension: 'system',
+        status: 'error',
+        message: 'Realtime was unable to connect to the project database',
+      },
+    ]);
+    await member.waitFor((m) => Array.isArray(m) && m[3] === 'phx_close');
+    member.close();
     // A supabase-js client subscribing now sees CHANNEL_ERROR, then keeps retrying by itself.
     const duringStatuses: string[] = [];
     subscribe(client().channel('during'), duringStatuses);

@@ -310,6 +310,10 @@ export class Channel implements ChangeTarget {
           return;
         }
       } catch (error) {
+        if (isDatabaseUnavailable(error)) {
+          this.shutdown('Realtime was unable to connect to the project database');
+          return;
+        }
         this.service.log.warn({ err: error }, 'realtime: RlsPolicyError');
         this.shutdown(`You do not have permissions to read from this Channel topic: ${this.subTopic}`);
         return;
