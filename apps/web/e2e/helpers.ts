@@ -13,6 +13,8 @@ export interface Person {
   page: Page;
   username: string;
   email: string;
+  /** HTTP 5xx responses and uncaught page errors seen so far: a finished product shows none. */
+  failures: string[];
 }
 
 export async function signUp(
@@ -22,12 +24,18 @@ export async function signUp(
 ): Promise<Person> {
   const context = await browser.newContext(viewport ? { viewport } : {});
   const page = await context.newPage();
+  const failures: string[] = [];
   // Surface the app's own errors in the test output.
-  page.on('pageerror', (error) => console.log(`[${prefix} page error] ${error.message}`));
+  page.on('pageerror', (error) => {
+    failures.push(error.message);
+    console.log(`[${prefix} page error] ${error.message}`);
+  });
   page.on('console', (message) => {
     if (message.type() === 'error') console.log(`[${prefix} console] ${message.text()}`);
   });
   page.on('response', (response) => {
+    if (response.status() >= 500)
+      failures.push(`${response.status()} ${response.request().method()} ${response.url()}`);
     if (response.status() >= 400)
       console.log(`[${prefix} http ${response.status()}] ${response.request().method()} ${response.url()}`);
   });
@@ -40,7 +48,7 @@ export async function signUp(
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign up', exact: true }).click();
   await expect(page.getByRole('navigation', { name: 'Servers' })).toBeVisible();
-  return { page, username, email };
+  return { page, username, email, failures };
 }
 
 export const PASSWORD = 'correct horse battery';

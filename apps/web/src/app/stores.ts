@@ -1,5 +1,6 @@
 import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
+import { createAccessRefresher } from '../features/access/refresh-access.js';
 import { RealtimeConnectionManager } from '../lib/realtime.js';
 import { requireClient } from '../lib/supabase.js';
 import { type AccountState, createAccountStore } from '../stores/account.js';
@@ -39,6 +40,8 @@ export const stores = {
         core.servers.getState().loadServer(serverId),
         core.servers.getState().loadServers(),
       ]);
+      // Members whose access this changed may have no other way to hear of it (access-events.ts).
+      void getRealtime()?.announceAccessChange(serverId);
     },
   }),
   account: createAccountStore(client, {
@@ -89,6 +92,14 @@ export function watchChannel(channelId: string): () => void {
   };
 }
 
+const access = createAccessRefresher({
+  client,
+  servers: core.servers,
+  ui: core.ui,
+  watchServer: (serverId) => realtime?.watchServer(serverId),
+  unwatchServer: (serverId) => realtime?.unwatchServer(serverId),
+});
+
 /** Connects the realtime manager for the signed-in profile and routes its events to the stores. */
 export async function startSession(profileId: string): Promise<void> {
   await realtime?.stop();
@@ -111,17 +122,9 @@ export async function startSession(profileId: string): Promise<void> {
       if (n.type === 'friend_request' || n.type === 'friend_accept')
         void stores.social.getState().loadFriends();
     },
-    serverChanged: (serverId) => {
-      void stores.servers.getState().loadServers();
-      void stores.servers.getState().loadServer(serverId);
-    },
-    overwritesChanged: (channelId) => {
-      const { details, loadServer } = stores.servers.getState();
-      const serverId = Object.entries(details).find(([, d]) =>
-        d.channels.some((c) => c.id === channelId),
-      )?.[0];
-      if (serverId) void loadServer(serverId);
-    },
+    serverChanged: (serverId) => void access.serverChanged(serverId),
+    membershipChanged: () => access.membershipChanged(),
+    overwriteChanged: (channelId, revealed) => access.overwriteChanged(channelId, revealed),
     presence: (serverId, online) => ui.setPresence(serverId, online),
     typing: (channelId, who, name) => ui.setTyping(channelId, who, name),
     resync: (channelIds) => {

@@ -1,7 +1,7 @@
 import { stores, useAuth, useServers, useUi } from '../app/stores.js';
+import { useServerPermission } from '../features/access/use-permissions.js';
 import { go } from '../lib/route.js';
 import type { Channel } from '../lib/types.js';
-import { useServerPermission } from '../lib/use-permissions.js';
 import { DmList } from './dms/DmList.js';
 import { VoicePanel } from './VoicePanel.js';
 

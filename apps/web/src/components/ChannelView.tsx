@@ -1,5 +1,7 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { stores, useMessages, useServers, useUi, watchChannel } from '../app/stores.js';
+import { useChannelAccess } from '../features/access/use-permissions.js';
+import { describeError } from '../lib/errors.js';
 import { newestSeq } from '../lib/message-list.js';
 import { ChannelHeaderActions, useChannelTitle } from './ChannelHeaderActions.js';
 import { Composer } from './Composer.js';
@@ -30,25 +32,47 @@ function TextChannelView({ channelId }: { channelId: string }) {
     }
     return undefined;
   });
+  const access = useChannelAccess(channelId);
+  const hidden = access === 'hidden';
+  // Seen in this view before it became hidden: the user lost access rather than followed a bad link.
+  const wasVisible = useRef(false);
+  if (access === 'visible') wasVisible.current = true;
   const error = useMessages((s) => s.channels[channelId]?.error);
   const newest = useMessages((s) => newestSeq(s.channels[channelId]?.items ?? []));
   const toggleMembers = useUi((s) => s.toggleMemberList);
   const title = useChannelTitle(channelId);
 
+  // Loads at once (before access is known, for a fast first screen) unless known to be hidden.
   useEffect(() => {
+    if (hidden) return;
     void stores.messages.getState().loadLatest(channelId);
     return watchChannel(channelId);
-  }, [channelId]);
+  }, [channelId, hidden]);
 
   // Reading the channel marks it read up to the newest message shown.
   useEffect(() => {
-    if (newest > 0 && document.visibilityState === 'visible') {
+    if (newest > 0 && !hidden && document.visibilityState === 'visible') {
       stores.servers
         .getState()
         .markRead(channelId, newest)
         .catch(() => undefined);
     }
-  }, [channelId, newest]);
+  }, [channelId, newest, hidden]);
+
+  if (hidden) {
+    return (
+      <section className="channel-view" aria-label="Channel unavailable">
+        <div className="empty-state" role="alert">
+          <h2>{wasVisible.current ? 'No access' : 'Channel unavailable'}</h2>
+          <p>
+            {wasVisible.current
+              ? 'You no longer have access to this channel.'
+              : 'This channel does not exist or you do not have access to it.'}
+          </p>
+        </div>
+      </section>
+    );
+  }
 
   return (
     <section className="channel-view" aria-label={title.name ? `${title.prefix}${title.name}` : 'Channel'}>
@@ -73,7 +97,7 @@ function TextChannelView({ channelId }: { channelId: string }) {
       </header>
       {error ? (
         <div className="empty-state" role="alert">
-          <p>{error}</p>
+          <p>{describeError(error)}</p>
           <button type="button" onClick={() => void stores.messages.getState().loadLatest(channelId)}>
             Try again
           </button>

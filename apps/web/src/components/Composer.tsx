@@ -1,10 +1,10 @@
 import { type KeyboardEvent, useMemo, useRef, useState } from 'react';
 import { client, getRealtime, stores, useAuth, useServers, useUi } from '../app/stores.js';
+import { useChannelPermission, useSendBlockedReason } from '../features/access/use-permissions.js';
 import { withCustomEmojiTokens } from '../lib/emoji.js';
 import { describeError } from '../lib/errors.js';
 import type { Attachment } from '../lib/types.js';
 import { uploadAttachment } from '../lib/upload.js';
-import { useChannelPermission } from '../lib/use-permissions.js';
 import { useComposerDraft } from './composer-draft.js';
 import { EmojiPicker } from './EmojiPicker.js';
 
@@ -29,7 +29,7 @@ export function Composer({ channelId, channelLabel }: { channelId: string; chann
   const serverId = useUi((s) => s.activeServerId);
   const members = useServers((s) => (serverId ? s.details[serverId]?.members : undefined));
   const emojis = useServers((s) => (serverId ? s.details[serverId]?.emojis : undefined));
-  const canSend = useChannelPermission(channelId, 'SEND_MESSAGES');
+  const blocked = useSendBlockedReason(channelId, channelLabel);
   const canAttach = useChannelPermission(channelId, 'ATTACH_FILES');
   const { replyTo, setReply } = useComposerDraft(channelId);
 
@@ -43,9 +43,11 @@ export function Composer({ channelId, channelLabel }: { channelId: string; chann
       .slice(0, 8);
   }, [mentionQuery, members]);
 
-  if (serverId && members && !canSend) {
+  if (blocked) {
     return (
-      <div className="composer disabled">You do not have permission to send messages in this channel.</div>
+      <div className="composer disabled" role="status">
+        {blocked}
+      </div>
     );
   }
 

@@ -1,9 +1,9 @@
 import { type FormEvent, useState } from 'react';
 import { client, stores, useAuth, useServers } from '../app/stores.js';
+import { useServerPermission } from '../features/access/use-permissions.js';
 import { COMMON_EMOJI, customEmojiUrl } from '../lib/emoji.js';
 import { describeError } from '../lib/errors.js';
 import type { CustomEmoji } from '../lib/types.js';
-import { useServerPermission } from '../lib/use-permissions.js';
 
 const NO_EMOJI: CustomEmoji[] = [];
 

@@ -1,10 +1,10 @@
 import { memo, useEffect, useState } from 'react';
 import { client, stores, useAuth, useMessages, useProfiles, useServers, useUi } from '../app/stores.js';
+import { useChannelPermission } from '../features/access/use-permissions.js';
 import { customEmojiUrl, parseReaction, reactionValue } from '../lib/emoji.js';
 import { describeError } from '../lib/errors.js';
 import { renderMarkdown } from '../lib/markdown.js';
 import type { Attachment, Message, PendingMessage } from '../lib/types.js';
-import { useChannelPermission } from '../lib/use-permissions.js';
 import { useComposerDraft } from './composer-draft.js';
 import { EmojiPicker } from './EmojiPicker.js';
 

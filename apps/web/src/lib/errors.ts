@@ -1,13 +1,66 @@
-/** A message a person can act on, from whatever supabase-js or the database returned. */
-export function describeError(error: unknown): string {
-  if (!error) return 'Something went wrong';
-  if (typeof error === 'string') return error;
-  const e = error as { message?: string; code?: string; status?: number; name?: string };
-  if (e.name === 'TypeError' && /fetch/i.test(e.message ?? ''))
+/**
+ * Every error a person may see goes through here: what supabase-js, the database, Storage or
+ * the browser returned becomes a sentence they can act on. Messages our own SQL functions
+ * raise are already written for people (e.g. "you cannot delete this message") and are kept;
+ * PostgreSQL's and the API's own wording never reaches the screen.
+ */
+export function describeError(error: unknown, action?: string): string {
+  if (!error) return GENERIC;
+  if (typeof error === 'string') return sentence(error);
+  const e = error as {
+    message?: string;
+    code?: string;
+    status?: number;
+    statusCode?: string | number;
+    name?: string;
+  };
+  const message = e.message ?? '';
+  const status = Number(e.status ?? e.statusCode ?? 0);
+  if (e.name === 'TypeError' && /fetch|network/i.test(message))
     return 'Cannot reach the server. Check your connection.';
-  if (e.code === '42501' || e.status === 403)
-    return e.message && !/permission denied for/.test(e.message)
-      ? e.message
-      : 'You do not have permission to do that.';
-  return e.message || 'Something went wrong';
+  if (e.name === 'AbortError') return 'The request was cancelled.';
+  if (e.code === '42501' || status === 403 || /row-level security|permission denied for/i.test(message)) {
+    if (e.code === '42501' && isOwnSentence(message)) return sentence(message);
+    return action ? `You do not have permission to ${action}.` : 'You do not have permission to do that.';
+  }
+  if (status === 401 || /\bjwt\b/i.test(message)) return 'Your session has expired. Sign in again.';
+  if (status === 429) return 'Too many requests. Wait a moment and try again.';
+  if (e.code === 'P0002' && /^channel not found$/i.test(message))
+    return 'This channel does not exist or you do not have access to it.';
+  const byCode = e.code ? DATABASE_CODES[e.code] : undefined;
+  if (byCode && !isOwnSentence(message)) return byCode;
+  if (e.code === 'PGRST116' || status === 404) return 'That could not be found. It may have been deleted.';
+  if (status >= 500 || !isOwnSentence(message)) return GENERIC;
+  return sentence(message);
+}
+
+const GENERIC = 'Something went wrong. Try again in a moment.';
+
+/** PostgreSQL's own constraint and input errors (our functions raise these codes with their own words). */
+const DATABASE_CODES: Record<string, string> = {
+  '23505': 'That already exists.',
+  '23503': 'That no longer exists.',
+  '23514': 'That value is not allowed.',
+  '23502': 'Something required is missing.',
+  '22001': 'That is too long.',
+  '22P02': 'That is not a valid value.',
+};
+
+/**
+ * A message written for people: no quoted identifiers, SQL terms or API codes. Constraint
+ * violations, "relation … does not exist", "invalid input syntax" and the like are not.
+ */
+function isOwnSentence(message: string): boolean {
+  if (!message.trim()) return false;
+  return !/["{}]|violates|row-level|permission denied for|constraint|relation |column |syntax|does not exist|duplicate key|invalid input|PGRST|[A-Z]{2,}\d|internal server error/i.test(
+    message,
+  );
+}
+
+/** First letter upper case, a full stop at the end. */
+function sentence(message: string): string {
+  const text = message.trim();
+  if (!text) return GENERIC;
+  const capitalised = text[0]?.toUpperCase() + text.slice(1);
+  return /[.!?…]$/.test(capitalised) ? capitalised : `${capitalised}.`;
 }

@@ -1,18 +1,22 @@
 import type { RealtimeChannel, RealtimePostgresChangesPayload } from '@supabase/supabase-js';
+import {
+  announceAccessChange,
+  type OwnAccessHandlers,
+  onOwnAccessChange,
+  onServerAccessChange,
+} from '../features/access/access-events.js';
 import type { HarmonyClient } from './supabase.js';
 import type { Message, Notification, Reaction } from './types.js';
 
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting';
 
 /** What the manager reports to the stores. */
-export interface RealtimeHandlers {
+export interface RealtimeHandlers extends OwnAccessHandlers {
   message(message: Message): void;
   reaction(reaction: Reaction, removed: boolean): void;
   notification(notification: Notification): void;
-  /** Server structure changed (channels, roles, members): reload it. */
+  /** Server structure or access changed (channels, roles, members, overrides): reload it. */
   serverChanged(serverId: string): void;
-  /** A channel's permission overwrites changed (they carry no server id to filter on). */
-  overwritesChanged(channelId: string): void;
   presence(serverId: string, online: Record<string, PresenceInfo>): void;
   typing(channelId: string, profileId: string, displayName: string): void;
   /** Called after a reconnect or a wake-up: fetch what may have been missed. */
@@ -45,11 +49,12 @@ export class RealtimeConnectionManager {
     private readonly handlers: RealtimeHandlers,
   ) {}
 
-  /** The user's own events: notifications and reactions on anything they can read. */
+  /** The user's own events: notifications, reactions on anything they can read, own access. */
   start(): void {
     this.setState('connecting');
-    this.personal = this.client
-      .channel(`user:${this.profileId}`, { config: { private: true } })
+    const personal = this.client.channel(`user:${this.profileId}`, { config: { private: true } });
+    onOwnAccessChange(personal, this.profileId, this.handlers);
+    this.personal = personal
       .on(
         'postgres_changes',
         {
@@ -63,10 +68,6 @@ export class RealtimeConnectionManager {
       .on('postgres_changes', { event: '*', schema: 'public', table: 'message_reactions' }, (payload) =>
         this.onReaction(payload as RealtimePostgresChangesPayload<Reaction>),
       )
-      .on('postgres_changes', { event: '*', schema: 'public', table: 'channel_overwrites' }, (payload) => {
-        const row = (payload.eventType === 'DELETE' ? payload.old : payload.new) as { channel_id?: string };
-        if (row.channel_id) this.handlers.overwritesChanged(row.channel_id);
-      })
       .subscribe((status) => this.onStatus(status));
     if (typeof document !== 'undefined') document.addEventListener('visibilitychange', this.onVisibility);
     // Back online: fetch what was missed now, over HTTP, rather than after the socket's next retry.
@@ -80,13 +81,7 @@ export class RealtimeConnectionManager {
     const channel = this.client.channel(key, {
       config: { private: true, presence: { key: this.profileId } },
     });
-    for (const table of ['channels', 'channel_categories', 'roles', 'server_members', 'member_roles']) {
-      channel.on(
-        'postgres_changes',
-        { event: '*', schema: 'public', table, filter: `server_id=eq.${serverId}` },
-        () => this.handlers.serverChanged(serverId),
-      );
-    }
+    onServerAccessChange(channel, serverId, () => this.handlers.serverChanged(serverId));
     channel
       .on('presence', { event: 'sync' }, () => {
         const online: Record<string, PresenceInfo> = {};
@@ -139,6 +134,12 @@ export class RealtimeConnectionManager {
 
   unwatchChannel(channelId: string): void {
     this.remove(`channel:${channelId}`);
+  }
+
+  /** Tells the server's other members that this user changed who may see or do what. */
+  async announceAccessChange(serverId: string): Promise<void> {
+    const channel = this.channels.get(`server:${serverId}`);
+    if (channel) await announceAccessChange(channel);
   }
 
   /** Tells the channel's other viewers that this user is typing (throttled by the caller). */

@@ -1,4 +1,5 @@
 import { createStore } from 'zustand/vanilla';
+import { describeError } from '../lib/errors.js';
 import { contiguousNewestSeq, mergeMessages } from '../lib/message-list.js';
 import type { HarmonyClient } from '../lib/supabase.js';
 import type { Attachment, Message, PendingMessage, Reaction } from '../lib/types.js';
@@ -105,7 +106,9 @@ export function createMessagesStore(client: HarmonyClient) {
       if (error && error.code !== '23505') {
         patch(pending.channelId, (c) => ({
           pending: c.pending.map((p) =>
-            p.nonce === pending.nonce ? { ...p, status: 'failed' as const, error: error.message } : p,
+            p.nonce === pending.nonce
+              ? { ...p, status: 'failed' as const, error: describeError(error, 'send messages here') }
+              : p,
           ),
         }));
         return;
@@ -126,7 +129,7 @@ export function createMessagesStore(client: HarmonyClient) {
         }));
         await loadReactions(page);
       } catch (error) {
-        patch(channelId, () => ({ loading: false, error: (error as Error).message }));
+        patch(channelId, () => ({ loading: false, error: describeError(error) }));
       }
     };
 

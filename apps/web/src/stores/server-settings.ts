@@ -50,7 +50,7 @@ export interface ServerSettingsState {
 }
 
 export interface ServerSettingsDeps {
-  /** Reloads the server's structure (roles, members, overwrites) and the server list. */
+  /** Reloads the server's structure (roles, members, overwrites) and the server list, and tells its other members. */
   reload(serverId: string): Promise<void>;
   ensureProfiles?(ids: string[]): Promise<void>;
 }

@@ -7,6 +7,7 @@ import {
   parsePermissions,
 } from '@harmony/shared';
 import { createStore } from 'zustand/vanilla';
+import { coalesced } from '../lib/coalesce.js';
 import type { HarmonyClient } from '../lib/supabase.js';
 import type { Category, Channel, CustomEmoji, Member, Profile, Role, Server } from '../lib/types.js';
 
@@ -46,6 +47,8 @@ export interface ServersState {
   loaded: boolean;
   loadServers(): Promise<void>;
   loadServer(serverId: string): Promise<void>;
+  /** Drops what is known about a server the user left or was removed from. */
+  forget(serverId: string): void;
   loadUnread(): Promise<void>;
   markRead(channelId: string, seq?: number): Promise<void>;
   createServer(name: string): Promise<string>;
@@ -89,59 +92,68 @@ export function createServersStore(client: HarmonyClient) {
       };
     };
 
+    const loadServers = coalesced(async () => {
+      // Members can see each other's membership rows, so select the caller's own.
+      const userId = (await client.auth.getSession()).data.session?.user.id;
+      if (!userId) return set({ servers: [], loaded: true });
+      const { data, error } = await client
+        .from('server_members')
+        .select('server:servers(*), profile:profiles!inner(user_id)')
+        .eq('profile.user_id', userId);
+      if (error) throw error;
+      const servers = (data ?? []).map((row) => row.server).filter((s): s is Server => Boolean(s));
+      set({ servers: servers.sort((a, b) => a.created_at.localeCompare(b.created_at)), loaded: true });
+    });
+
+    const loadServer = coalesced(async (serverId: string) => {
+      const [channels, categories, roles, members, memberRoles, overwrites, emojis] = await Promise.all([
+        client.from('channels').select('*').eq('server_id', serverId).order('position'),
+        client.from('channel_categories').select('*').eq('server_id', serverId).order('position'),
+        client.from('roles').select('*').eq('server_id', serverId).order('position', { ascending: false }),
+        client.from('server_members').select('*, profile:profiles(*)').eq('server_id', serverId),
+        client.from('member_roles').select('profile_id, role_id').eq('server_id', serverId),
+        client
+          .from('channel_overwrites')
+          .select('*, channel:channels!inner(server_id)')
+          .eq('channel.server_id', serverId),
+        client.from('custom_emojis').select('*').eq('server_id', serverId).order('name'),
+      ]);
+      const failed = [channels, categories, roles, members, memberRoles, overwrites, emojis].find(
+        (r) => r.error,
+      );
+      if (failed?.error) throw failed.error;
+      const rolesByMember = new Map<string, string[]>();
+      for (const row of memberRoles.data ?? []) {
+        rolesByMember.set(row.profile_id, [...(rolesByMember.get(row.profile_id) ?? []), row.role_id]);
+      }
+      const detail: ServerDetail = {
+        channels: channels.data ?? [],
+        categories: categories.data ?? [],
+        roles: roles.data ?? [],
+        members: (members.data ?? []).map((m) => ({
+          ...m,
+          profile: m.profile as Profile,
+          roleIds: rolesByMember.get(m.profile_id) ?? [],
+        })),
+        overwrites: (overwrites.data ?? []) as OverwriteRow[],
+        emojis: emojis.data ?? [],
+      };
+      set((s) => ({ details: { ...s.details, [serverId]: detail } }));
+    });
+
     return {
       servers: [],
       details: {},
       unread: {},
       loaded: false,
+      loadServers: () => loadServers(null),
+      loadServer,
 
-      async loadServers() {
-        // Members can see each other's membership rows, so select the caller's own.
-        const userId = (await client.auth.getSession()).data.session?.user.id;
-        if (!userId) return set({ servers: [], loaded: true });
-        const { data, error } = await client
-          .from('server_members')
-          .select('server:servers(*), profile:profiles!inner(user_id)')
-          .eq('profile.user_id', userId);
-        if (error) throw error;
-        const servers = (data ?? []).map((row) => row.server).filter((s): s is Server => Boolean(s));
-        set({ servers: servers.sort((a, b) => a.created_at.localeCompare(b.created_at)), loaded: true });
-      },
-
-      async loadServer(serverId) {
-        const [channels, categories, roles, members, memberRoles, overwrites, emojis] = await Promise.all([
-          client.from('channels').select('*').eq('server_id', serverId).order('position'),
-          client.from('channel_categories').select('*').eq('server_id', serverId).order('position'),
-          client.from('roles').select('*').eq('server_id', serverId).order('position', { ascending: false }),
-          client.from('server_members').select('*, profile:profiles(*)').eq('server_id', serverId),
-          client.from('member_roles').select('profile_id, role_id').eq('server_id', serverId),
-          client
-            .from('channel_overwrites')
-            .select('*, channel:channels!inner(server_id)')
-            .eq('channel.server_id', serverId),
-          client.from('custom_emojis').select('*').eq('server_id', serverId).order('name'),
-        ]);
-        const failed = [channels, categories, roles, members, memberRoles, overwrites, emojis].find(
-          (r) => r.error,
-        );
-        if (failed?.error) throw failed.error;
-        const rolesByMember = new Map<string, string[]>();
-        for (const row of memberRoles.data ?? []) {
-          rolesByMember.set(row.profile_id, [...(rolesByMember.get(row.profile_id) ?? []), row.role_id]);
-        }
-        const detail: ServerDetail = {
-          channels: channels.data ?? [],
-          categories: categories.data ?? [],
-          roles: roles.data ?? [],
-          members: (members.data ?? []).map((m) => ({
-            ...m,
-            profile: m.profile as Profile,
-            roleIds: rolesByMember.get(m.profile_id) ?? [],
-          })),
-          overwrites: (overwrites.data ?? []) as OverwriteRow[],
-          emojis: emojis.data ?? [],
-        };
-        set((s) => ({ details: { ...s.details, [serverId]: detail } }));
+      forget(serverId) {
+        set((s) => {
+          const { [serverId]: _gone, ...details } = s.details;
+          return { details, servers: s.servers.filter((server) => server.id !== serverId) };
+        });
       },
 
       async loadUnread() {

@@ -1,8 +1,8 @@
 import { hasPermission, Permissions } from '@harmony/shared';
 import { useMemo } from 'react';
 import { useAuth, useServers } from '../../app/stores.js';
+import type { PermissionName } from '../../features/access/use-permissions.js';
 import { topPosition } from '../../lib/permission-editor.js';
-import type { PermissionName } from '../../lib/use-permissions.js';
 
 /** What the signed-in user may do in a server: their permissions, ownership and rank. */
 export function useServerAccess(serverId: string) {

@@ -1,5 +1,5 @@
 import { hasPermission, Permissions } from '@harmony/shared';
-import { useAuth, useServers, useSocial } from '../app/stores.js';
+import { useAuth, useServers, useSocial, useUi } from '../../app/stores.js';
 
 export type PermissionName = keyof typeof Permissions;
 
@@ -35,4 +35,44 @@ export function useServerPermission(serverId: string | null, name: PermissionNam
     if (!serverId || !profileId) return false;
     return hasPermission(s.serverPermissions(serverId, profileId), Permissions[name]);
   });
+}
+
+export type ChannelAccess = 'checking' | 'visible' | 'hidden';
+
+/**
+ * Whether the signed-in user may see a channel now. Server channels: the server's channel list
+ * (RLS already left out hidden ones); DMs: the user's conversations. 'checking' until loaded.
+ */
+export function useChannelAccess(channelId: string): ChannelAccess {
+  const serverId = useUi((s) => s.activeServerId);
+  const inServer = useServers((s): ChannelAccess => {
+    if (!serverId) return 'checking';
+    const detail = s.details[serverId];
+    if (detail) return detail.channels.some((c) => c.id === channelId) ? 'visible' : 'hidden';
+    return s.loaded && !s.servers.some((x) => x.id === serverId) ? 'hidden' : 'checking';
+  });
+  const inDms = useSocial((s): ChannelAccess => {
+    if (s.dms.some((d) => d.id === channelId)) return 'visible';
+    return s.loaded ? 'hidden' : 'checking';
+  });
+  return serverId ? inServer : inDms;
+}
+
+/** Why the user cannot send in a channel they see, as a sentence; null when they can (or it is not known yet). */
+export function useSendBlockedReason(channelId: string, channelLabel: string): string | null {
+  const serverId = useUi((s) => s.activeServerId);
+  const profileId = useAuth((s) => s.profile?.id);
+  const timedOutUntil = useServers((s) => {
+    const member = serverId
+      ? s.details[serverId]?.members.find((m) => m.profile_id === profileId)
+      : undefined;
+    const until = member?.timed_out_until ? Date.parse(member.timed_out_until) : 0;
+    return until > Date.now() ? until : 0;
+  });
+  const known = useServers((s) => !serverId || Boolean(s.details[serverId]));
+  const canSend = useChannelPermission(channelId, 'SEND_MESSAGES');
+  if (!known || canSend) return null;
+  if (timedOutUntil)
+    return `You are timed out until ${new Date(timedOutUntil).toLocaleTimeString([], { timeStyle: 'short' })}.`;
+  return `You do not have permission to send messages in ${channelLabel}.`;
 }

@@ -1,0 +1,75 @@
+import type { StoreApi } from 'zustand/vanilla';
+import { go } from '../../lib/route.js';
+import type { HarmonyClient } from '../../lib/supabase.js';
+import type { ServersState } from '../../stores/servers.js';
+import type { UiState } from '../../stores/ui.js';
+import type { OwnAccessHandlers } from './access-events.js';
+
+export interface AccessRefresherDeps {
+  client: HarmonyClient;
+  servers: StoreApi<ServersState>;
+  ui: StoreApi<UiState>;
+  /** Starts or stops the server's live structure and presence. */
+  watchServer(serverId: string): void;
+  unwatchServer(serverId: string): void;
+}
+
+export interface AccessRefresher extends OwnAccessHandlers {
+  serverChanged(serverId: string): Promise<void>;
+}
+
+/**
+ * What the client does when access may have changed: reload what decides it (the store then
+ * recomputes permissions, so the sidebar, composer and open view follow), and leave a server
+ * the user is no longer in, saying so.
+ */
+export function createAccessRefresher(deps: AccessRefresherDeps): AccessRefresher {
+  const servers = () => deps.servers.getState();
+
+  const refreshMemberships = async () => {
+    const before = servers().servers;
+    await servers().loadServers();
+    const after = new Set(servers().servers.map((s) => s.id));
+    for (const server of before) {
+      if (after.has(server.id)) continue;
+      deps.unwatchServer(server.id);
+      servers().forget(server.id);
+      if (deps.ui.getState().activeServerId === server.id) {
+        go({ kind: 'dm', channelId: null });
+        deps.ui.getState().toast(`You are no longer a member of ${server.name}.`, 'info');
+      }
+    }
+    for (const id of after) if (!before.some((s) => s.id === id)) deps.watchServer(id);
+    return after;
+  };
+
+  const serverOf = (channelId: string) =>
+    Object.entries(servers().details).find(([, d]) => d.channels.some((c) => c.id === channelId))?.[0];
+
+  return {
+    async serverChanged(serverId) {
+      const mine = await refreshMemberships();
+      if (mine.has(serverId)) await servers().loadServer(serverId);
+    },
+
+    membershipChanged() {
+      void refreshMemberships();
+    },
+
+    overwriteChanged(channelId, revealed) {
+      const known = serverOf(channelId);
+      if (known) return void servers().loadServer(known);
+      // An override the user can now see on a channel they did not know: it may have revealed it.
+      if (!revealed) return;
+      void deps.client
+        .from('channels')
+        .select('server_id')
+        .eq('id', channelId)
+        .maybeSingle()
+        .then(({ data }) => {
+          if (data?.server_id && servers().servers.some((s) => s.id === data.server_id))
+            void servers().loadServer(data.server_id);
+        });
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { describeError } from '../src/lib/errors.js';
+
+describe('describeError', () => {
+  it('never shows the database wording of a refusal', () => {
+    const rls = { code: '42501', message: 'new row violates row-level security policy for table "messages"' };
+    expect(describeError(rls)).toBe('You do not have permission to do that.');
+    expect(describeError(rls, 'send messages in #lounge')).toBe(
+      'You do not have permission to send messages in #lounge.',
+    );
+    expect(describeError({ code: '42501', message: 'permission denied for table messages' })).toBe(
+      'You do not have permission to do that.',
+    );
+    const storage = {
+      statusCode: '403',
+      error: 'Unauthorized',
+      message: 'new row violates row-level security policy',
+    };
+    expect(describeError(storage)).toBe('You do not have permission to do that.');
+  });
+
+  it('keeps the sentences our functions raise, as sentences', () => {
+    expect(describeError({ code: '42501', message: 'you cannot delete this message' })).toBe(
+      'You cannot delete this message.',
+    );
+    expect(describeError({ code: '23514', message: 'a channel can have at most 50 pinned messages' })).toBe(
+      'A channel can have at most 50 pinned messages.',
+    );
+    expect(describeError({ code: 'P0002', message: 'channel not found' })).toBe(
+      'This channel does not exist or you do not have access to it.',
+    );
+  });
+
+  it('turns constraint, input and server errors into plain words', () => {
+    expect(
+      describeError({ code: '23505', message: 'duplicate key value violates unique constraint "x"' }),
+    ).toBe('That already exists.');
+    expect(describeError({ code: '22P02', message: 'invalid input syntax for type uuid: "abc"' })).toBe(
+      'That is not a valid value.',
+    );
+    expect(describeError({ code: 'XX000', message: 'relation "public.x" does not exist' })).toBe(
+      'Something went wrong. Try again in a moment.',
+    );
+    expect(describeError({ status: 500, message: 'Internal Server Error' })).toBe(
+      'Something went wrong. Try again in a moment.',
+    );
+    expect(
+      describeError({ code: 'PGRST116', message: 'JSON object requested, multiple (or no) rows returned' }),
+    ).toBe('That could not be found. It may have been deleted.');
+    expect(describeError(new TypeError('Failed to fetch'))).toBe(
+      'Cannot reach the server. Check your connection.',
+    );
+  });
+});
