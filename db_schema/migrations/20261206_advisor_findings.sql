@@ -72,7 +72,8 @@ begin
 end $$;
 revoke all on sequence private.federation_jobs_id_seq from public, anon, authenticated, service_role;
 
--- The queue's interface (90_federation_functions.sql), now reading its table in `private`.
+-- The queue's interface (90_federation_functions.sql), now reading its table in `private`. A job
+-- that is not being processed is "not found" with PT404 (HTTP 404), not P0002 (500).
 create or replace function public.queue_federation_job(p_kind text, p_payload jsonb, p_target_domain text default null)
 returns bigint
 language plpgsql
@@ -149,7 +150,7 @@ declare
 begin
   select * into job from private.federation_jobs j where j.id = p_id for update;
   if not found or job.status <> 'processing' then
-    raise exception 'federation job % is not being processed', p_id using errcode = 'P0002';
+    raise exception 'federation job % is not being processed', p_id using errcode = 'PT404';
   end if;
   if p_error is null then
     update private.federation_jobs j
@@ -168,6 +169,84 @@ begin
          next_attempt_at = now() + least(interval '30 seconds' * power(2, job.attempts - 1), interval '6 hours')
    where j.id = p_id;
   return 'pending';
+end;
+$$;
+
+-- == LiveKit tokens (95_livekit_tokens.sql): "not found" answers 404 like the other RPCs ==
+-- A missing or forbidden voice channel raised P0002, which PostgREST answers with 500; PT404 is
+-- answered 404 (issue 11 item 4a, the convention of 20261206_rpc_error_statuses.sql).
+create or replace function public.get_livekit_token(p_channel_id uuid)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  me uuid := public.get_current_profile_id();
+  config private.livekit_config;
+  channel public.channels;
+  perms bigint;
+  can_speak boolean;
+  can_stream boolean;
+  can_moderate boolean;
+  display text;
+  issued bigint := floor(extract(epoch from now()))::bigint;
+  claims jsonb;
+  signing_input text;
+begin
+  if me is null then
+    raise exception 'not signed in' using errcode = '42501';
+  end if;
+  select * into config from private.livekit_config c where c.id;
+  if not found then
+    raise exception 'voice is not configured on this instance' using errcode = 'P0001';
+  end if;
+  select * into channel from public.channels c where c.id = p_channel_id;
+  perms := public.channel_permissions(p_channel_id, me);
+  if channel.id is null or channel.type not in ('voice', 'dm', 'group_dm')
+     or perms & public.permission('CONNECT') = 0 then
+    raise exception 'voice channel not found' using errcode = 'PT404';
+  end if;
+  can_speak := perms & public.permission('SPEAK') <> 0;
+  can_stream := perms & public.permission('STREAM') <> 0;
+  -- Moderators mute others through LiveKit's room API, which needs roomAdmin in this room.
+  can_moderate := perms & public.permission('MUTE_MEMBERS') <> 0;
+
+  select coalesce(m.nickname, p.display_name, p.username) into display
+    from public.profiles p
+    left join public.server_members m on m.server_id = channel.server_id and m.profile_id = p.id
+   where p.id = me;
+
+  claims := jsonb_build_object(
+    'iss', config.api_key,
+    'sub', me::text,
+    'name', display,
+    'nbf', issued,
+    'iat', issued,
+    'exp', issued + 6 * 3600,
+    'video', jsonb_build_object(
+      'room', p_channel_id::text,
+      'roomJoin', true,
+      'canPublish', can_speak or can_stream,
+      'canPublishSources',
+        (case when can_speak then '["microphone"]'::jsonb else '[]'::jsonb end)
+        || (case when can_stream then '["camera", "screen_share", "screen_share_audio"]'::jsonb
+                 else '[]'::jsonb end),
+      'canSubscribe', true,
+      'canPublishData', true,
+      'roomAdmin', can_moderate
+    ),
+    'metadata', jsonb_build_object('server_id', channel.server_id, 'channel_id', channel.id)::text
+  );
+  signing_input := private.base64url(convert_to('{"alg":"HS256","typ":"JWT"}', 'UTF8'))
+    || '.' || private.base64url(convert_to(claims::text, 'UTF8'));
+  return jsonb_build_object(
+    'token', signing_input || '.' || private.base64url(
+      extensions.hmac(convert_to(signing_input, 'UTF8'), convert_to(config.api_secret, 'UTF8'), 'sha256')),
+    'url', config.server_url,
+    'room', p_channel_id::text,
+    'identity', me::text
+  );
 end;
 $$;
 

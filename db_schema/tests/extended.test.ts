@@ -96,7 +96,7 @@ describe('federation queue', () => {
       expect(await complete(tx, id, 'gone')).toBe('failed');
       const { rows } = await tx.query('select status, last_error, locked_by from private.federation_jobs');
       expect(rows).toEqual([{ status: 'failed', last_error: 'gone', locked_by: null }]);
-      expect((await pgError(complete(tx, id))).code).toBe('P0002');
+      expect((await pgError(complete(tx, id))).code).toBe('PT404');
     });
   });
 
@@ -107,7 +107,7 @@ describe('federation queue', () => {
       expect(await complete(tx, id)).toBe('done');
       expect((await pgError(claim(tx, '', 5))).code).toBe('22023');
       expect((await pgError(claim(tx, 'w1', 0))).code).toBe('22023');
-      expect((await pgError(complete(tx, '999999'))).code).toBe('P0002');
+      expect((await pgError(complete(tx, '999999'))).code).toBe('PT404');
       const ada = await createUser(tx, 'ada');
       const error = await pgError(ada.api.query(`select * from public.claim_federation_jobs('w', 1)`));
       expect(error.message).toContain('permission denied');

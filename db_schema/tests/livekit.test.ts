@@ -147,7 +147,7 @@ describe('get_livekit_token', () => {
       ];
       for (const [user, channel] of attempts) {
         const error = await pgError(tokenFor(user, channel));
-        expect(error).toMatchObject({ code: 'P0002', message: 'voice channel not found' });
+        expect(error).toMatchObject({ code: 'PT404', message: 'voice channel not found' });
       }
       const anon = await pgError(
         tx.asAnon().query('select public.get_livekit_token($1)', [server.voiceChannelId]),
@@ -172,12 +172,12 @@ describe('get_livekit_token', () => {
       const claims = await verify((await tokenFor(ada, dm)).token);
       expect(claims.video).toMatchObject({ room: dm, canPublish: true });
       expect(JSON.parse(claims.metadata ?? '{}')).toEqual({ server_id: null, channel_id: dm });
-      expect((await pgError(tokenFor(eve, dm))).code).toBe('P0002');
+      expect((await pgError(tokenFor(eve, dm))).code).toBe('PT404');
       await tx.query('insert into public.user_blocks (blocker_id, blocked_id) values ($1, $2)', [
         bob.profileId,
         ada.profileId,
       ]);
-      expect((await pgError(tokenFor(ada, dm))).code).toBe('P0002');
+      expect((await pgError(tokenFor(ada, dm))).code).toBe('PT404');
     });
   });
 
