@@ -37,15 +37,7 @@ create type public.presence_status as enum ('online', 'idle', 'dnd', 'invisible'
 
 -- Tables
 
-create table private.livekit_config (
-  id boolean default true not null,
-  api_key text not null,
-  api_secret text not null,
-  server_url text not null,
-  updated_at timestamp with time zone default now() not null
-);
-
-create table public.ap_actor_cache (
+create table private.ap_actor_cache (
   id uuid default gen_random_uuid() not null,
   actor_uri text not null,
   profile_id uuid,
@@ -54,6 +46,36 @@ create table public.ap_actor_cache (
   outbox_url text,
   shared_inbox_url text,
   fetched_at timestamp with time zone default now() not null
+);
+
+create table private.federation_jobs (
+  id bigint generated always as identity not null,
+  kind text not null,
+  payload jsonb default '{}'::jsonb not null,
+  target_domain text,
+  status public.federation_job_status default 'pending'::public.federation_job_status not null,
+  attempts integer default 0 not null,
+  max_attempts integer default 8 not null,
+  next_attempt_at timestamp with time zone default now() not null,
+  last_error text,
+  created_at timestamp with time zone default now() not null,
+  locked_at timestamp with time zone,
+  locked_by text
+);
+
+create table private.livekit_config (
+  id boolean default true not null,
+  api_key text not null,
+  api_secret text not null,
+  server_url text not null,
+  updated_at timestamp with time zone default now() not null
+);
+
+create table private.server_federation (
+  server_id uuid not null,
+  federated boolean default false not null,
+  ap_group_uri text,
+  updated_at timestamp with time zone default now() not null
 );
 
 create table public.audit_log (
@@ -185,21 +207,6 @@ create table public.federated_instances (
   shared_inbox_url text,
   last_seen_at timestamp with time zone,
   created_at timestamp with time zone default now() not null
-);
-
-create table public.federation_jobs (
-  id bigint generated always as identity not null,
-  kind text not null,
-  payload jsonb default '{}'::jsonb not null,
-  target_domain text,
-  status public.federation_job_status default 'pending'::public.federation_job_status not null,
-  attempts integer default 0 not null,
-  max_attempts integer default 8 not null,
-  next_attempt_at timestamp with time zone default now() not null,
-  last_error text,
-  created_at timestamp with time zone default now() not null,
-  locked_at timestamp with time zone,
-  locked_by text
 );
 
 create table public.friend_requests (
@@ -339,13 +346,6 @@ create table public.server_bans (
   created_at timestamp with time zone default now() not null
 );
 
-create table public.server_federation (
-  server_id uuid not null,
-  federated boolean default false not null,
-  ap_group_uri text,
-  updated_at timestamp with time zone default now() not null
-);
-
 create table public.server_members (
   server_id uuid not null,
   profile_id uuid not null,
@@ -398,6 +398,32 @@ create table public.user_settings (
 
 -- Constraints
 
+alter table only private.ap_actor_cache add constraint ap_actor_cache_actor_uri_check CHECK ((actor_uri ~ '^https?://'::text));
+
+alter table only private.ap_actor_cache add constraint ap_actor_cache_actor_uri_key UNIQUE (actor_uri);
+
+alter table only private.ap_actor_cache add constraint ap_actor_cache_inbox_url_check CHECK ((inbox_url ~ '^https?://'::text));
+
+alter table only private.ap_actor_cache add constraint ap_actor_cache_outbox_url_check CHECK ((outbox_url ~ '^https?://'::text));
+
+alter table only private.ap_actor_cache add constraint ap_actor_cache_pkey PRIMARY KEY (id);
+
+alter table only private.ap_actor_cache add constraint ap_actor_cache_profile_id_key UNIQUE (profile_id);
+
+alter table only private.ap_actor_cache add constraint ap_actor_cache_shared_inbox_url_check CHECK ((shared_inbox_url ~ '^https?://'::text));
+
+alter table only private.federation_jobs add constraint federation_jobs_attempts_check CHECK ((attempts >= 0));
+
+alter table only private.federation_jobs add constraint federation_jobs_kind_check CHECK ((kind ~ '^[a-z][a-z0-9_.]{0,63}$'::text));
+
+alter table only private.federation_jobs add constraint federation_jobs_lock_consistent CHECK (((status = 'processing'::public.federation_job_status) = (locked_at IS NOT NULL)));
+
+alter table only private.federation_jobs add constraint federation_jobs_max_attempts_check CHECK (((max_attempts >= 1) AND (max_attempts <= 100)));
+
+alter table only private.federation_jobs add constraint federation_jobs_payload_check CHECK ((jsonb_typeof(payload) = 'object'::text));
+
+alter table only private.federation_jobs add constraint federation_jobs_pkey PRIMARY KEY (id);
+
 alter table only private.livekit_config add constraint livekit_config_api_key_check CHECK (((char_length(api_key) >= 1) AND (char_length(api_key) <= 256)));
 
 alter table only private.livekit_config add constraint livekit_config_api_secret_check CHECK (((char_length(api_secret) >= 1) AND (char_length(api_secret) <= 1024)));
@@ -408,19 +434,13 @@ alter table only private.livekit_config add constraint livekit_config_pkey PRIMA
 
 alter table only private.livekit_config add constraint livekit_config_server_url_check CHECK ((server_url ~ '^(wss?|https?)://'::text));
 
-alter table only public.ap_actor_cache add constraint ap_actor_cache_actor_uri_check CHECK ((actor_uri ~ '^https?://'::text));
+alter table only private.server_federation add constraint server_federation_ap_group_uri_check CHECK ((ap_group_uri ~ '^https?://'::text));
 
-alter table only public.ap_actor_cache add constraint ap_actor_cache_actor_uri_key UNIQUE (actor_uri);
+alter table only private.server_federation add constraint server_federation_ap_group_uri_key UNIQUE (ap_group_uri);
 
-alter table only public.ap_actor_cache add constraint ap_actor_cache_inbox_url_check CHECK ((inbox_url ~ '^https?://'::text));
+alter table only private.server_federation add constraint server_federation_pkey PRIMARY KEY (server_id);
 
-alter table only public.ap_actor_cache add constraint ap_actor_cache_outbox_url_check CHECK ((outbox_url ~ '^https?://'::text));
-
-alter table only public.ap_actor_cache add constraint ap_actor_cache_pkey PRIMARY KEY (id);
-
-alter table only public.ap_actor_cache add constraint ap_actor_cache_profile_id_key UNIQUE (profile_id);
-
-alter table only public.ap_actor_cache add constraint ap_actor_cache_shared_inbox_url_check CHECK ((shared_inbox_url ~ '^https?://'::text));
+alter table only private.server_federation add constraint server_federation_uri_when_federated CHECK (((NOT federated) OR (ap_group_uri IS NOT NULL)));
 
 alter table only public.audit_log add constraint audit_log_pkey PRIMARY KEY (id);
 
@@ -507,18 +527,6 @@ alter table only public.federated_instances add constraint federated_instances_s
 alter table only public.federated_instances add constraint federated_instances_software_version_check CHECK ((char_length(software_version) <= 64));
 
 alter table only public.federated_instances add constraint federated_instances_status_check CHECK ((status = ANY (ARRAY['active'::text, 'blocked'::text])));
-
-alter table only public.federation_jobs add constraint federation_jobs_attempts_check CHECK ((attempts >= 0));
-
-alter table only public.federation_jobs add constraint federation_jobs_kind_check CHECK ((kind ~ '^[a-z][a-z0-9_.]{0,63}$'::text));
-
-alter table only public.federation_jobs add constraint federation_jobs_lock_consistent CHECK (((status = 'processing'::public.federation_job_status) = (locked_at IS NOT NULL)));
-
-alter table only public.federation_jobs add constraint federation_jobs_max_attempts_check CHECK (((max_attempts >= 1) AND (max_attempts <= 100)));
-
-alter table only public.federation_jobs add constraint federation_jobs_payload_check CHECK ((jsonb_typeof(payload) = 'object'::text));
-
-alter table only public.federation_jobs add constraint federation_jobs_pkey PRIMARY KEY (id);
 
 alter table only public.friend_requests add constraint friend_requests_not_self CHECK ((sender_id <> recipient_id));
 
@@ -614,14 +622,6 @@ alter table only public.server_bans add constraint server_bans_pkey PRIMARY KEY 
 
 alter table only public.server_bans add constraint server_bans_reason_check CHECK ((char_length(reason) <= 512));
 
-alter table only public.server_federation add constraint server_federation_ap_group_uri_check CHECK ((ap_group_uri ~ '^https?://'::text));
-
-alter table only public.server_federation add constraint server_federation_ap_group_uri_key UNIQUE (ap_group_uri);
-
-alter table only public.server_federation add constraint server_federation_pkey PRIMARY KEY (server_id);
-
-alter table only public.server_federation add constraint server_federation_uri_when_federated CHECK (((NOT federated) OR (ap_group_uri IS NOT NULL)));
-
 alter table only public.server_members add constraint server_members_nickname_check CHECK (((char_length(btrim(nickname)) >= 1) AND (char_length(btrim(nickname)) <= 32)));
 
 alter table only public.server_members add constraint server_members_pkey PRIMARY KEY (server_id, profile_id);
@@ -652,7 +652,9 @@ alter table only public.user_settings add constraint user_settings_pkey PRIMARY 
 
 alter table only public.user_settings add constraint user_settings_theme_check CHECK ((theme = ANY (ARRAY['dark'::text, 'light'::text, 'system'::text])));
 
-alter table only public.ap_actor_cache add constraint ap_actor_cache_profile_id_fkey FOREIGN KEY (profile_id) REFERENCES public.profiles(id) ON DELETE SET NULL;
+alter table only private.ap_actor_cache add constraint ap_actor_cache_profile_id_fkey FOREIGN KEY (profile_id) REFERENCES public.profiles(id) ON DELETE SET NULL;
+
+alter table only private.server_federation add constraint server_federation_server_id_fkey FOREIGN KEY (server_id) REFERENCES public.servers(id) ON DELETE CASCADE;
 
 alter table only public.audit_log add constraint audit_log_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES public.profiles(id) ON DELETE SET NULL;
 
@@ -766,8 +768,6 @@ alter table only public.server_bans add constraint server_bans_profile_id_fkey F
 
 alter table only public.server_bans add constraint server_bans_server_id_fkey FOREIGN KEY (server_id) REFERENCES public.servers(id) ON DELETE CASCADE;
 
-alter table only public.server_federation add constraint server_federation_server_id_fkey FOREIGN KEY (server_id) REFERENCES public.servers(id) ON DELETE CASCADE;
-
 alter table only public.server_members add constraint server_members_profile_id_fkey FOREIGN KEY (profile_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
 
 alter table only public.server_members add constraint server_members_server_id_fkey FOREIGN KEY (server_id) REFERENCES public.servers(id) ON DELETE CASCADE;
@@ -784,9 +784,15 @@ alter table only public.user_settings add constraint user_settings_profile_id_fk
 
 -- Indexes
 
-CREATE INDEX ap_actor_cache_fetched_idx ON public.ap_actor_cache USING btree (fetched_at);
+CREATE INDEX ap_actor_cache_fetched_idx ON private.ap_actor_cache USING btree (fetched_at);
+
+CREATE INDEX audit_log_actor_idx ON public.audit_log USING btree (actor_id) WHERE (actor_id IS NOT NULL);
 
 CREATE INDEX audit_log_server_idx ON public.audit_log USING btree (server_id, id DESC);
+
+CREATE INDEX bot_server_installs_installed_by_idx ON public.bot_server_installs USING btree (installed_by) WHERE (installed_by IS NOT NULL);
+
+CREATE INDEX bot_server_installs_role_idx ON public.bot_server_installs USING btree (role_id) WHERE (role_id IS NOT NULL);
 
 CREATE INDEX bot_server_installs_server_idx ON public.bot_server_installs USING btree (server_id);
 
@@ -802,19 +808,31 @@ CREATE INDEX channel_overwrites_target_idx ON public.channel_overwrites USING bt
 
 CREATE INDEX channel_recipients_profile_idx ON public.channel_recipients USING btree (profile_id);
 
+CREATE INDEX channel_slowmode_profile_idx ON public.channel_slowmode USING btree (profile_id);
+
 CREATE INDEX channels_category_idx ON public.channels USING btree (category_id);
+
+CREATE INDEX channels_owner_idx ON public.channels USING btree (owner_id) WHERE (owner_id IS NOT NULL);
 
 CREATE INDEX channels_server_idx ON public.channels USING btree (server_id, "position");
 
+CREATE INDEX custom_emojis_created_by_idx ON public.custom_emojis USING btree (created_by) WHERE (created_by IS NOT NULL);
+
+CREATE INDEX device_one_time_keys_claimed_by_idx ON public.device_one_time_keys USING btree (claimed_by) WHERE (claimed_by IS NOT NULL);
+
 CREATE INDEX device_one_time_keys_unclaimed_idx ON public.device_one_time_keys USING btree (device_id, created_at) WHERE (claimed_at IS NULL);
 
-CREATE INDEX federation_jobs_due_idx ON public.federation_jobs USING btree (next_attempt_at, id) WHERE (status = 'pending'::public.federation_job_status);
+CREATE INDEX federation_jobs_due_idx ON private.federation_jobs USING btree (next_attempt_at, id) WHERE (status = 'pending'::public.federation_job_status);
 
-CREATE INDEX federation_jobs_locked_idx ON public.federation_jobs USING btree (locked_at) WHERE (status = 'processing'::public.federation_job_status);
+CREATE INDEX federation_jobs_locked_idx ON private.federation_jobs USING btree (locked_at) WHERE (status = 'processing'::public.federation_job_status);
 
 CREATE INDEX friend_requests_recipient_idx ON public.friend_requests USING btree (recipient_id);
 
 CREATE INDEX friendships_profile_b_idx ON public.friendships USING btree (profile_b);
+
+CREATE INDEX invites_channel_idx ON public.invites USING btree (channel_id) WHERE (channel_id IS NOT NULL);
+
+CREATE INDEX invites_inviter_idx ON public.invites USING btree (inviter_id) WHERE (inviter_id IS NOT NULL);
 
 CREATE INDEX invites_server_idx ON public.invites USING btree (server_id);
 
@@ -834,11 +852,15 @@ CREATE INDEX messages_content_trgm ON public.messages USING gin (content extensi
 
 CREATE INDEX messages_created_brin ON public.messages USING brin (created_at);
 
+CREATE INDEX messages_pinned_by_idx ON public.messages USING btree (pinned_by) WHERE (pinned_by IS NOT NULL);
+
 CREATE INDEX messages_pinned_idx ON public.messages USING btree (channel_id, pinned_at) WHERE (pinned_at IS NOT NULL);
 
 CREATE INDEX messages_reply_idx ON public.messages USING btree (reply_to_id) WHERE (reply_to_id IS NOT NULL);
 
 CREATE INDEX messages_search_idx ON public.messages USING gin (search_vector);
+
+CREATE INDEX notifications_actor_idx ON public.notifications USING btree (actor_id) WHERE (actor_id IS NOT NULL);
 
 CREATE INDEX notifications_channel_idx ON public.notifications USING btree (channel_id) WHERE (channel_id IS NOT NULL);
 
@@ -847,6 +869,8 @@ CREATE INDEX notifications_message_idx ON public.notifications USING btree (mess
 CREATE UNIQUE INDEX notifications_message_once ON public.notifications USING btree (recipient_id, message_id, type) WHERE (message_id IS NOT NULL);
 
 CREATE INDEX notifications_recipient_idx ON public.notifications USING btree (recipient_id, created_at DESC);
+
+CREATE INDEX notifications_server_idx ON public.notifications USING btree (server_id) WHERE (server_id IS NOT NULL);
 
 CREATE INDEX notifications_unread_idx ON public.notifications USING btree (recipient_id) WHERE (read_at IS NULL);
 
@@ -861,6 +885,10 @@ CREATE INDEX read_states_channel_idx ON public.read_states USING btree (channel_
 CREATE INDEX roles_server_idx ON public.roles USING btree (server_id, "position" DESC);
 
 CREATE INDEX server_activity_daily_day_idx ON public.server_activity_daily USING btree (day);
+
+CREATE INDEX server_bans_banned_by_idx ON public.server_bans USING btree (banned_by) WHERE (banned_by IS NOT NULL);
+
+CREATE INDEX server_bans_profile_idx ON public.server_bans USING btree (profile_id);
 
 CREATE INDEX server_members_profile_idx ON public.server_members USING btree (profile_id);
 
@@ -884,6 +912,144 @@ AS $function$
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION private.channel_permissions(p_channel_id uuid, p_profile_id uuid)
+ RETURNS bigint
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  channel_server uuid;
+  member_timed_out boolean;
+  result bigint;
+begin
+  if p_channel_id is null or p_profile_id is null then
+    return 0;
+  end if;
+  select c.server_id into channel_server from public.channels c where c.id = p_channel_id;
+  if not found then
+    return 0;
+  end if;
+  if channel_server is null then
+    return public.private_channel_permissions(p_channel_id, p_profile_id);
+  end if;
+  select m.timed_out_until is not null and m.timed_out_until > now()
+    into member_timed_out
+    from public.server_members m
+   where m.server_id = channel_server and m.profile_id = p_profile_id;
+  if not found then
+    return 0;
+  end if;
+
+  select public.compute_channel_permissions(
+           s.owner_id = p_profile_id,
+           everyone.permissions,
+           coalesce((select array_agg(r.permissions)
+                       from public.member_roles mr join public.roles r on r.id = mr.role_id
+                      where mr.server_id = channel_server and mr.profile_id = p_profile_id), '{}'),
+           everyone_ow.allow, everyone_ow.deny,
+           role_ow.allow, role_ow.deny,
+           member_ow.allow, member_ow.deny,
+           member_timed_out)
+    into result
+    from public.servers s
+    join public.roles everyone on everyone.id = s.id
+    left join public.channel_overwrites everyone_ow
+      on everyone_ow.channel_id = p_channel_id and everyone_ow.target_type = 'role'
+     and everyone_ow.target_id = s.id
+    left join lateral (
+      select bit_or(o.allow) as allow, bit_or(o.deny) as deny
+        from public.channel_overwrites o
+        join public.member_roles mr
+          on mr.role_id = o.target_id and mr.server_id = channel_server and mr.profile_id = p_profile_id
+       where o.channel_id = p_channel_id and o.target_type = 'role'
+    ) role_ow on true
+    left join public.channel_overwrites member_ow
+      on member_ow.channel_id = p_channel_id and member_ow.target_type = 'member'
+     and member_ow.target_id = p_profile_id
+   where s.id = channel_server;
+  return coalesce(result, 0);
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.reject_view_write()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+begin
+  raise exception 'view %.% is read-only', tg_table_schema, tg_table_name using errcode = '42501';
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.require_permission_query(p_profile_id uuid, p_server_id uuid, p_channel_id uuid, p_others_need text[])
+ RETURNS void
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid;
+  needed bigint := (select bit_or(public.permission(flag)) from unnest(p_others_need) as flag);
+  mine bigint;
+begin
+  if coalesce(current_setting('role', true), 'none') not in ('anon', 'authenticated') then
+    return;
+  end if;
+  me := public.get_current_profile_id();
+  if me is null then
+    raise exception 'not signed in' using errcode = '42501';
+  end if;
+  if p_profile_id = me then
+    return;
+  end if;
+  mine := case when p_channel_id is not null then private.channel_permissions(p_channel_id, me)
+               else private.server_permissions(p_server_id, me) end;
+  if mine & needed <> needed then
+    raise exception 'viewing the permissions of others needs % here', array_to_string(p_others_need, ' and ')
+      using errcode = '42501';
+  end if;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.server_permissions(p_server_id uuid, p_profile_id uuid)
+ RETURNS bigint
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  is_owner boolean;
+  timed_out boolean;
+  base bigint;
+begin
+  select s.owner_id = p_profile_id,
+         coalesce(m.timed_out_until > now(), false),
+         everyone.permissions | coalesce((
+           select bit_or(r.permissions) from public.member_roles mr join public.roles r on r.id = mr.role_id
+            where mr.server_id = m.server_id and mr.profile_id = m.profile_id), 0)
+    into is_owner, timed_out, base
+    from public.server_members m
+    join public.servers s on s.id = m.server_id
+    join public.roles everyone on everyone.id = s.id
+   where m.server_id = p_server_id and m.profile_id = p_profile_id;
+  if not found then
+    return 0;
+  end if;
+  if is_owner or base & public.permission('ADMINISTRATOR') <> 0 then
+    return public.all_permissions();
+  end if;
+  if timed_out then
+    return base & (public.permission('VIEW_CHANNEL') | public.permission('READ_MESSAGE_HISTORY'));
+  end if;
+  return base;
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION public.accept_friend_request(p_request_id uuid)
  RETURNS void
  LANGUAGE plpgsql
@@ -897,7 +1063,7 @@ begin
   select r.sender_id into sender from public.friend_requests r
    where r.id = p_request_id and r.recipient_id = me;
   if sender is null then
-    raise exception 'friend request not found' using errcode = 'P0002';
+    raise exception 'friend request not found' using errcode = 'PT404';
   end if;
   perform public.make_friends(me, sender);
   perform public.send_notification(sender, 'friend_accept', me);
@@ -926,7 +1092,7 @@ begin
   end if;
   if not exists (select 1 from public.friendships f
                   where f.profile_a = least(me, p_profile_id) and f.profile_b = greatest(me, p_profile_id)) then
-    raise exception 'you can only add friends to a group DM' using errcode = 'P0002';
+    raise exception 'you can only add friends to a group DM' using errcode = 'PT404';
   end if;
   if (select count(*) from public.channel_recipients r where r.channel_id = dm.id) >= 10 then
     raise exception 'a group DM can have at most 10 members' using errcode = '23514';
@@ -1096,7 +1262,7 @@ begin
     raise exception 'messages can be deleted from the last 0 to 604800 seconds' using errcode = '22023';
   end if;
   if not exists (select 1 from public.profiles p where p.id = p_profile_id) then
-    raise exception 'user not found' using errcode = 'P0002';
+    raise exception 'user not found' using errcode = 'PT404';
   end if;
   perform public.require_moderatable(p_server_id, me, p_profile_id);
   if exists (select 1 from public.server_bans b where b.server_id = p_server_id and b.profile_id = p_profile_id) then
@@ -1133,7 +1299,7 @@ begin
     raise exception 'you cannot block yourself' using errcode = '22023';
   end if;
   if not exists (select 1 from public.profiles p where p.id = p_profile_id) then
-    raise exception 'user not found' using errcode = 'P0002';
+    raise exception 'user not found' using errcode = 'PT404';
   end if;
   insert into public.user_blocks (blocker_id, blocked_id) values (me, p_profile_id) on conflict do nothing;
   delete from public.friendships f where f.profile_a = least(me, p_profile_id) and f.profile_b = greatest(me, p_profile_id);
@@ -1161,7 +1327,7 @@ begin
   if not found or me is null then
     return false;
   end if;
-  perms := public.channel_permissions(message_channel, me);
+  perms := private.channel_permissions(message_channel, me);
   if perms & read_bits <> read_bits then
     return false;
   end if;
@@ -1201,7 +1367,7 @@ AS $function$
     from public.channels c
     join public.server_members m on m.server_id = c.server_id
     join me on m.profile_id = me.id
-   where public.channel_permissions(c.id, me.id) & p_required = p_required
+   where private.channel_permissions(c.id, me.id) & p_required = p_required
   union all
   select r.channel_id from public.channel_recipients r join me on r.profile_id = me.id
 $function$
@@ -1225,57 +1391,9 @@ CREATE OR REPLACE FUNCTION public.channel_permissions(p_channel_id uuid, p_profi
  STABLE SECURITY DEFINER
  SET search_path TO ''
 AS $function$
-declare
-  channel_server uuid;
-  member_timed_out boolean;
-  result bigint;
 begin
-  if p_channel_id is null or p_profile_id is null then
-    return 0;
-  end if;
-  select c.server_id into channel_server from public.channels c where c.id = p_channel_id;
-  if not found then
-    return 0;
-  end if;
-  if channel_server is null then
-    return public.private_channel_permissions(p_channel_id, p_profile_id);
-  end if;
-  select m.timed_out_until is not null and m.timed_out_until > now()
-    into member_timed_out
-    from public.server_members m
-   where m.server_id = channel_server and m.profile_id = p_profile_id;
-  if not found then
-    return 0;
-  end if;
-
-  select public.compute_channel_permissions(
-           s.owner_id = p_profile_id,
-           everyone.permissions,
-           coalesce((select array_agg(r.permissions)
-                       from public.member_roles mr join public.roles r on r.id = mr.role_id
-                      where mr.server_id = channel_server and mr.profile_id = p_profile_id), '{}'),
-           everyone_ow.allow, everyone_ow.deny,
-           role_ow.allow, role_ow.deny,
-           member_ow.allow, member_ow.deny,
-           member_timed_out)
-    into result
-    from public.servers s
-    join public.roles everyone on everyone.id = s.id
-    left join public.channel_overwrites everyone_ow
-      on everyone_ow.channel_id = p_channel_id and everyone_ow.target_type = 'role'
-     and everyone_ow.target_id = s.id
-    left join lateral (
-      select bit_or(o.allow) as allow, bit_or(o.deny) as deny
-        from public.channel_overwrites o
-        join public.member_roles mr
-          on mr.role_id = o.target_id and mr.server_id = channel_server and mr.profile_id = p_profile_id
-       where o.channel_id = p_channel_id and o.target_type = 'role'
-    ) role_ow on true
-    left join public.channel_overwrites member_ow
-      on member_ow.channel_id = p_channel_id and member_ow.target_type = 'member'
-     and member_ow.target_id = p_profile_id
-   where s.id = channel_server;
-  return coalesce(result, 0);
+  perform private.require_permission_query(p_profile_id, null, p_channel_id, array['MANAGE_ROLES']);
+  return private.channel_permissions(p_channel_id, p_profile_id);
 end;
 $function$
 ;
@@ -1290,7 +1408,7 @@ begin
   if p_category_id is not null and not exists (
     select 1 from public.channel_categories c where c.id = p_category_id and c.server_id = p_server_id
   ) then
-    raise exception 'category not found' using errcode = 'P0002';
+    raise exception 'category not found' using errcode = 'PT404';
   end if;
   return p_category_id;
 end;
@@ -1331,7 +1449,7 @@ $function$
 ;
 
 CREATE OR REPLACE FUNCTION public.claim_federation_jobs(p_worker text, p_limit integer DEFAULT 10)
- RETURNS SETOF public.federation_jobs
+ RETURNS SETOF private.federation_jobs
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO ''
@@ -1344,17 +1462,17 @@ begin
     raise exception 'limit must be between 1 and 1000' using errcode = '22023';
   end if;
 
-  update public.federation_jobs j
+  update private.federation_jobs j
      set status = 'failed', locked_at = null, locked_by = null, last_error = 'target instance is blocked'
     from public.federated_instances i
    where i.domain = j.target_domain and i.status = 'blocked'
      and (j.status = 'pending' or (j.status = 'processing' and j.locked_at < now() - interval '15 minutes'));
 
   return query
-    update public.federation_jobs j
+    update private.federation_jobs j
        set status = 'processing', locked_at = now(), locked_by = p_worker, attempts = j.attempts + 1
      where j.id in (
-       select d.id from public.federation_jobs d
+       select d.id from private.federation_jobs d
         where (d.status = 'pending' and d.next_attempt_at <= now())
            or (d.status = 'processing' and d.locked_at < now() - interval '15 minutes')
         order by d.next_attempt_at, d.id
@@ -1381,7 +1499,7 @@ begin
   select d.profile_id into device_owner from public.user_devices d
    where d.id = p_device_id and d.revoked_at is null;
   if device_owner is null or not public.shares_space_with(device_owner) then
-    raise exception 'device not found' using errcode = 'P0002';
+    raise exception 'device not found' using errcode = 'PT404';
   end if;
   return query
     update public.device_one_time_keys k
@@ -1428,7 +1546,7 @@ begin
    where r.channel_id = p_channel_id and r.profile_id = me
      and exists (select 1 from public.channels c where c.id = r.channel_id and c.type in ('dm', 'group_dm'));
   if not found then
-    raise exception 'channel not found' using errcode = 'P0002';
+    raise exception 'channel not found' using errcode = 'PT404';
   end if;
 end;
 $function$
@@ -1441,25 +1559,25 @@ CREATE OR REPLACE FUNCTION public.complete_federation_job(p_id bigint, p_error t
  SET search_path TO ''
 AS $function$
 declare
-  job public.federation_jobs;
+  job private.federation_jobs;
 begin
-  select * into job from public.federation_jobs j where j.id = p_id for update;
+  select * into job from private.federation_jobs j where j.id = p_id for update;
   if not found or job.status <> 'processing' then
-    raise exception 'federation job % is not being processed', p_id using errcode = 'P0002';
+    raise exception 'federation job % is not being processed', p_id using errcode = 'PT404';
   end if;
   if p_error is null then
-    update public.federation_jobs j
+    update private.federation_jobs j
        set status = 'done', locked_at = null, locked_by = null, last_error = null
      where j.id = p_id;
     return 'done';
   end if;
   if job.attempts >= job.max_attempts then
-    update public.federation_jobs j
+    update private.federation_jobs j
        set status = 'failed', locked_at = null, locked_by = null, last_error = left(p_error, 2000)
      where j.id = p_id;
     return 'failed';
   end if;
-  update public.federation_jobs j
+  update private.federation_jobs j
      set status = 'pending', locked_at = null, locked_by = null, last_error = left(p_error, 2000),
          next_attempt_at = now() + least(interval '30 seconds' * power(2, job.attempts - 1), interval '6 hours')
    where j.id = p_id;
@@ -1571,7 +1689,7 @@ begin
   if not exists (
     select 1 from public.bots b where b.id = p_bot_id and b.owner_id = public.get_current_profile_id()
   ) then
-    raise exception 'bot not found' using errcode = 'P0002';
+    raise exception 'bot not found' using errcode = 'PT404';
   end if;
   return public.issue_bot_token(p_bot_id);
 end;
@@ -1662,7 +1780,7 @@ begin
   if exists (select 1 from unnest(others) as o (id)
               where not exists (select 1 from public.friendships f
                                  where f.profile_a = least(me, o.id) and f.profile_b = greatest(me, o.id))) then
-    raise exception 'you can only add friends to a group DM' using errcode = 'P0002';
+    raise exception 'you can only add friends to a group DM' using errcode = 'PT404';
   end if;
   if group_name is null then
     select left(string_agg(coalesce(p.display_name, p.username), ', ' order by p.username), 100) into group_name
@@ -1694,7 +1812,7 @@ begin
   end if;
   if p_channel_id is not null then
     if public.require_channel_permission(p_channel_id, 'CREATE_INSTANT_INVITE') <> p_server_id then
-      raise exception 'channel not found' using errcode = 'P0002';
+      raise exception 'channel not found' using errcode = 'PT404';
     end if;
   end if;
   while created is null loop
@@ -1829,7 +1947,7 @@ begin
   select * into previous from public.channel_overwrites o
    where o.channel_id = p_channel_id and o.target_type = p_target_type and o.target_id = p_target_id;
   if previous.channel_id is null then
-    raise exception 'overwrite not found' using errcode = 'P0002';
+    raise exception 'overwrite not found' using errcode = 'PT404';
   end if;
   perform public.require_overwrite_change(p_channel_id, previous.allow | previous.deny);
   delete from public.channel_overwrites o
@@ -1907,16 +2025,20 @@ $function$
 
 CREATE OR REPLACE FUNCTION public.device_can_read_channel(p_device_id uuid, p_channel_id uuid)
  RETURNS boolean
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE SECURITY DEFINER
  SET search_path TO ''
 AS $function$
-  select coalesce((
-    select public.channel_permissions(p_channel_id, d.profile_id)
-           & (public.permission('VIEW_CHANNEL') | public.permission('READ_MESSAGE_HISTORY'))
-           = (public.permission('VIEW_CHANNEL') | public.permission('READ_MESSAGE_HISTORY'))
-      from public.user_devices d
-     where d.id = p_device_id and d.revoked_at is null), false)
+declare
+  read_bits constant bigint := public.permission('VIEW_CHANNEL') | public.permission('READ_MESSAGE_HISTORY');
+  device_owner uuid;
+begin
+  select d.profile_id into device_owner from public.user_devices d
+   where d.id = p_device_id and d.revoked_at is null;
+  perform private.require_permission_query(device_owner, null, p_channel_id,
+                                           array['VIEW_CHANNEL', 'READ_MESSAGE_HISTORY']);
+  return coalesce(private.channel_permissions(p_channel_id, device_owner) & read_bits = read_bits, false);
+end;
 $function$
 ;
 
@@ -1945,7 +2067,7 @@ begin
       from public.invites i join public.servers s on s.id = i.server_id
      where i.code = p_code and i.revoked_at is null;
   if not found then
-    raise exception 'invite not found' using errcode = 'P0002';
+    raise exception 'invite not found' using errcode = 'PT404';
   end if;
 end;
 $function$
@@ -1981,7 +2103,7 @@ begin
   perms := public.channel_permissions(p_channel_id, me);
   if channel.id is null or channel.type not in ('voice', 'dm', 'group_dm')
      or perms & public.permission('CONNECT') = 0 then
-    raise exception 'voice channel not found' using errcode = 'P0002';
+    raise exception 'voice channel not found' using errcode = 'PT404';
   end if;
   can_speak := perms & public.permission('SPEAK') <> 0;
   can_stream := perms & public.permission('STREAM') <> 0;
@@ -2039,7 +2161,7 @@ begin
   if p_channel_id is null or not exists (
     select 1 from public.readable_channel_ids() r (id) where r.id = p_channel_id
   ) then
-    raise exception 'channel not found' using errcode = 'P0002';
+    raise exception 'channel not found' using errcode = 'PT404';
   end if;
   if p_before_seq < 1 or p_after_seq < 0 then
     raise exception 'sequence numbers start at 1' using errcode = '22023';
@@ -2149,7 +2271,7 @@ CREATE OR REPLACE FUNCTION public.has_channel_permission(p_channel_id uuid, p_pe
  STABLE SECURITY DEFINER
  SET search_path TO ''
 AS $function$
-  select public.channel_permissions(p_channel_id, public.get_current_profile_id()) & p_permission = p_permission
+  select private.channel_permissions(p_channel_id, public.get_current_profile_id()) & p_permission = p_permission
 $function$
 ;
 
@@ -2159,7 +2281,7 @@ CREATE OR REPLACE FUNCTION public.has_server_permission(p_server_id uuid, p_perm
  STABLE SECURITY DEFINER
  SET search_path TO ''
 AS $function$
-  select public.server_permissions(p_server_id, public.get_current_profile_id()) & p_permission = p_permission
+  select private.server_permissions(p_server_id, public.get_current_profile_id()) & p_permission = p_permission
 $function$
 ;
 
@@ -2182,12 +2304,12 @@ begin
   end if;
   select * into bot from public.bots b where b.id = p_bot_id and (b.is_public or b.owner_id = me);
   if not found then
-    raise exception 'bot not found' using errcode = 'P0002';
+    raise exception 'bot not found' using errcode = 'PT404';
   end if;
   if not public.has_server_permission(p_server_id, public.permission('MANAGE_GUILD')) then
     raise exception 'you need Manage Server in that server to add bots' using errcode = '42501';
   end if;
-  if p_permissions & ~public.server_permissions(p_server_id, me) <> 0 then
+  if p_permissions & ~private.server_permissions(p_server_id, me) <> 0 then
     raise exception 'you cannot grant a bot permissions you do not have' using errcode = '42501';
   end if;
   if exists (select 1 from public.server_bans sb
@@ -2267,7 +2389,7 @@ declare
 begin
   select * into invite from public.invites i where i.code = p_code for update;
   if invite.code is null or invite.revoked_at is not null then
-    raise exception 'invite not found' using errcode = 'P0002';
+    raise exception 'invite not found' using errcode = 'PT404';
   end if;
   if exists (select 1 from public.server_members m where m.server_id = invite.server_id and m.profile_id = me) then
     return invite.server_id;
@@ -2387,7 +2509,7 @@ begin
   if p_channel_id is null or not exists (
     select 1 from public.readable_channel_ids() r (id) where r.id = p_channel_id
   ) then
-    raise exception 'channel not found' using errcode = 'P0002';
+    raise exception 'channel not found' using errcode = 'PT404';
   end if;
   if p_seq < 0 then
     raise exception 'sequence numbers are not negative' using errcode = '22023';
@@ -2462,13 +2584,13 @@ begin
     return;
   end if;
   select c.server_id into channel_server from public.channels c where c.id = p_channel_id;
-  can_mention_everyone := public.channel_permissions(p_channel_id, p_author_id)
+  can_mention_everyone := private.channel_permissions(p_channel_id, p_author_id)
     & public.permission('MENTION_EVERYONE') <> 0;
 
   select coalesce(array_agg(distinct p.id), '{}') into profile_ids
     from regexp_matches(p_content, '<@!?' || uuid_pattern || '>', 'g') as m (ids)
     join public.profiles p on p.id = m.ids[1]::uuid
-   where public.channel_permissions(p_channel_id, p.id) & public.permission('VIEW_CHANNEL') <> 0;
+   where private.channel_permissions(p_channel_id, p.id) & public.permission('VIEW_CHANNEL') <> 0;
 
   if channel_server is not null then
     select coalesce(array_agg(distinct r.id), '{}') into role_ids
@@ -2559,7 +2681,7 @@ begin
       hint = 'the earlier send succeeded; treat this one as already sent';
   end if;
 
-  perms := public.channel_permissions(new.channel_id, new.author_id);
+  perms := private.channel_permissions(new.channel_id, new.author_id);
   select c.slowmode_seconds into slowmode from public.channels c where c.id = new.channel_id;
   if slowmode > 0 and new.type in ('default', 'reply')
      and perms & public.permission('SEND_MESSAGES') <> 0
@@ -2647,7 +2769,7 @@ begin
                   where r.channel_id = c.id and r.profile_id = public.get_current_profile_id())
      for update;
   if not found then
-    raise exception 'channel not found' using errcode = 'P0002';
+    raise exception 'channel not found' using errcode = 'PT404';
   end if;
   return found_channel;
 end;
@@ -2672,7 +2794,7 @@ CREATE OR REPLACE FUNCTION public.my_server_ids_with(p_any_of bigint)
 AS $function$
   select m.server_id from public.server_members m
    where m.profile_id = public.get_current_profile_id()
-     and public.server_permissions(m.server_id, m.profile_id) & p_any_of <> 0
+     and private.server_permissions(m.server_id, m.profile_id) & p_any_of <> 0
 $function$
 ;
 
@@ -2738,7 +2860,7 @@ begin
      group by t.profile_id
   loop
     if recipient.profile_id is distinct from p_message.author_id
-       and public.channel_permissions(p_message.channel_id, recipient.profile_id) & view_bit <> 0
+       and private.channel_permissions(p_message.channel_id, recipient.profile_id) & view_bit <> 0
        and public.notification_level_for(recipient.profile_id, p_message.channel_id) <> 'nothing' then
       perform public.send_notification(recipient.profile_id, 'mention', p_message.author_id, channel_server,
         p_message.channel_id, p_message.id, jsonb_build_object('via', recipient.reason));
@@ -2749,7 +2871,7 @@ begin
     select m.author_id into parent_author from public.messages m where m.id = p_message.reply_to_id;
     if parent_author is not null
        and not parent_author = any(p_profile_ids)
-       and public.channel_permissions(p_message.channel_id, parent_author) & view_bit <> 0
+       and private.channel_permissions(p_message.channel_id, parent_author) & view_bit <> 0
        and public.notification_level_for(parent_author, p_message.channel_id) <> 'nothing' then
       perform public.send_notification(parent_author, 'reply', p_message.author_id, channel_server,
         p_message.channel_id, p_message.id);
@@ -2788,7 +2910,7 @@ begin
                            on theirs.server_id = mine.server_id and theirs.profile_id = p_profile_id
                         where mine.profile_id = me))
      ) then
-    raise exception 'user not found' using errcode = 'P0002';
+    raise exception 'user not found' using errcode = 'PT404';
   end if;
   -- One DM per pair, even when both open it at the same moment.
   perform pg_advisory_xact_lock(hashtextextended('harmony.dm:' || least(me, p_profile_id)::text
@@ -2926,7 +3048,7 @@ begin
   if exists (select 1 from public.federated_instances i where i.domain = target and i.status = 'blocked') then
     return null;
   end if;
-  insert into public.federation_jobs (kind, payload, target_domain)
+  insert into private.federation_jobs (kind, payload, target_domain)
   values (p_kind, p_payload, target)
   returning id into created;
   return created;
@@ -2984,7 +3106,7 @@ begin
      -- Not a key lock: a concurrent reply's foreign-key check must not wait on it.
      for no key update;
   if not found then
-    raise exception 'message not found' using errcode = 'P0002';
+    raise exception 'message not found' using errcode = 'PT404';
   end if;
   return found_message;
 end;
@@ -3057,7 +3179,7 @@ begin
   delete from public.message_reactions r
    where r.message_id = target.id and r.emoji = p_emoji and r.profile_id = p_profile_id;
   if not found then
-    raise exception 'reaction not found' using errcode = 'P0002';
+    raise exception 'reaction not found' using errcode = 'PT404';
   end if;
 end;
 $function$
@@ -3097,7 +3219,7 @@ begin
     select 1 from unnest(p_channel_ids) as wanted (id)
      where not exists (select 1 from public.channels c where c.id = wanted.id and c.server_id = p_server_id)
   ) then
-    raise exception 'channel not found' using errcode = 'P0002';
+    raise exception 'channel not found' using errcode = 'PT404';
   end if;
   update public.channels c
      set position = o.ord - 1
@@ -3118,7 +3240,7 @@ declare
 begin
   select c.server_id into category_server from public.channel_categories c where c.id = p_category_id;
   if category_server is null or not public.is_server_member(category_server) then
-    raise exception 'category not found' using errcode = 'P0002';
+    raise exception 'category not found' using errcode = 'PT404';
   end if;
   perform public.require_server_permission(category_server, 'MANAGE_CHANNELS');
   return category_server;
@@ -3138,9 +3260,9 @@ declare
   perms bigint;
 begin
   select c.server_id into channel_server from public.channels c where c.id = p_channel_id;
-  perms := public.channel_permissions(p_channel_id, me);
+  perms := private.channel_permissions(p_channel_id, me);
   if channel_server is null or perms & public.permission('VIEW_CHANNEL') = 0 then
-    raise exception 'channel not found' using errcode = 'P0002';
+    raise exception 'channel not found' using errcode = 'PT404';
   end if;
   if perms & public.permission(p_flag) = 0 then
     raise exception 'you need the % permission in this channel', p_flag using errcode = '42501';
@@ -3157,7 +3279,7 @@ CREATE OR REPLACE FUNCTION public.require_grantable(p_server_id uuid, p_actor uu
  SET search_path TO ''
 AS $function$
 declare
-  mine bigint := public.server_permissions(p_server_id, p_actor);
+  mine bigint := private.server_permissions(p_server_id, p_actor);
 begin
   if mine <> public.all_permissions() and p_bits & ~mine <> 0 then
     raise exception 'you cannot grant permissions you do not have' using errcode = '42501';
@@ -3178,7 +3300,7 @@ declare
 begin
   select * into target from public.roles r where r.id = p_role_id;
   if target.id is null or not public.is_server_member(target.server_id) then
-    raise exception 'role not found' using errcode = 'P0002';
+    raise exception 'role not found' using errcode = 'PT404';
   end if;
   me := public.require_server_permission(target.server_id, 'MANAGE_ROLES');
   if target.position >= public.member_top_position(target.server_id, me) then
@@ -3199,7 +3321,7 @@ begin
   if not exists (
     select 1 from public.server_members m where m.server_id = p_server_id and m.profile_id = p_profile_id
   ) then
-    raise exception 'member not found' using errcode = 'P0002';
+    raise exception 'member not found' using errcode = 'PT404';
   end if;
 end;
 $function$
@@ -3232,7 +3354,7 @@ CREATE OR REPLACE FUNCTION public.require_overwrite_change(p_channel_id uuid, p_
  SET search_path TO ''
 AS $function$
 declare
-  mine bigint := public.channel_permissions(p_channel_id, public.get_current_profile_id());
+  mine bigint := private.channel_permissions(p_channel_id, public.get_current_profile_id());
 begin
   if mine <> public.all_permissions() and p_changed & ~mine <> 0 then
     raise exception 'you cannot allow or deny permissions you do not have' using errcode = '42501';
@@ -3252,7 +3374,7 @@ declare
 begin
   perform public.require_server_permission(p_server_id, 'MANAGE_ROLES');
   if not exists (select 1 from public.roles r where r.id = p_role_id and r.server_id = p_server_id) then
-    raise exception 'role not found' using errcode = 'P0002';
+    raise exception 'role not found' using errcode = 'PT404';
   end if;
   target := public.require_manageable_role(p_role_id);
   if target.id = target.server_id then
@@ -3279,7 +3401,7 @@ begin
   if not exists (
     select 1 from public.server_members m where m.server_id = p_server_id and m.profile_id = me
   ) then
-    raise exception 'server not found' using errcode = 'P0002';
+    raise exception 'server not found' using errcode = 'PT404';
   end if;
   return me;
 end;
@@ -3295,7 +3417,7 @@ AS $function$
 declare
   me uuid := public.require_server_member(p_server_id);
 begin
-  if public.server_permissions(p_server_id, me) & public.permission(p_flag) = 0 then
+  if private.server_permissions(p_server_id, me) & public.permission(p_flag) = 0 then
     raise exception 'you need the % permission in this server', p_flag using errcode = '42501';
   end if;
   return me;
@@ -3332,7 +3454,7 @@ begin
     from public.bots b
    where t.id = p_token_id and b.id = t.bot_id and b.owner_id = public.get_current_profile_id();
   if not found then
-    raise exception 'bot token not found' using errcode = 'P0002';
+    raise exception 'bot token not found' using errcode = 'PT404';
   end if;
 end;
 $function$
@@ -3350,7 +3472,7 @@ declare
 begin
   select * into invite from public.invites i where i.code = p_code;
   if invite.code is null or not public.is_server_member(invite.server_id) then
-    raise exception 'invite not found' using errcode = 'P0002';
+    raise exception 'invite not found' using errcode = 'PT404';
   end if;
   if invite.inviter_id is distinct from me
      and not public.has_server_permission(invite.server_id, public.permission('MANAGE_GUILD')) then
@@ -3381,12 +3503,12 @@ begin
     raise exception 'search queries are at most 200 characters' using errcode = '22023';
   end if;
   if p_server_id is not null and not public.is_server_member(p_server_id) then
-    raise exception 'server not found' using errcode = 'P0002';
+    raise exception 'server not found' using errcode = 'PT404';
   end if;
   if p_channel_id is not null and not exists (
     select 1 from public.readable_channel_ids() r (id) where r.id = p_channel_id
   ) then
-    raise exception 'channel not found' using errcode = 'P0002';
+    raise exception 'channel not found' using errcode = 'PT404';
   end if;
   tsq := websearch_to_tsquery('simple', term);
   pattern := '%' || replace(replace(replace(term, '\', '\\'), '%', '\%'), '_', '\_') || '%';
@@ -3437,7 +3559,7 @@ begin
              on (case when a.profile_a = me then a.profile_b else a.profile_a end)
               = (case when b.profile_a = them then b.profile_b else b.profile_a end)
             where me in (a.profile_a, a.profile_b) and them in (b.profile_a, b.profile_b))) then
-    raise exception 'no user you can befriend is called "%"', p_username using errcode = 'P0002';
+    raise exception 'no user you can befriend is called "%"', p_username using errcode = 'PT404';
   end if;
   if public.are_friends(me, them) then
     raise exception 'you are already friends' using errcode = '23505';
@@ -3469,6 +3591,11 @@ begin
   end if;
   if p_actor_id is not null and exists (
     select 1 from public.user_blocks b where b.blocker_id = p_recipient_id and b.blocked_id = p_actor_id
+  ) then
+    return null;
+  end if;
+  if p_message_id is not null and exists (
+    select 1 from public.notifications n where n.recipient_id = p_recipient_id and n.message_id = p_message_id
   ) then
     return null;
   end if;
@@ -3504,31 +3631,9 @@ CREATE OR REPLACE FUNCTION public.server_permissions(p_server_id uuid, p_profile
  STABLE SECURITY DEFINER
  SET search_path TO ''
 AS $function$
-declare
-  is_owner boolean;
-  timed_out boolean;
-  base bigint;
 begin
-  select s.owner_id = p_profile_id,
-         coalesce(m.timed_out_until > now(), false),
-         everyone.permissions | coalesce((
-           select bit_or(r.permissions) from public.member_roles mr join public.roles r on r.id = mr.role_id
-            where mr.server_id = m.server_id and mr.profile_id = m.profile_id), 0)
-    into is_owner, timed_out, base
-    from public.server_members m
-    join public.servers s on s.id = m.server_id
-    join public.roles everyone on everyone.id = s.id
-   where m.server_id = p_server_id and m.profile_id = p_profile_id;
-  if not found then
-    return 0;
-  end if;
-  if is_owner or base & public.permission('ADMINISTRATOR') <> 0 then
-    return public.all_permissions();
-  end if;
-  if timed_out then
-    return base & (public.permission('VIEW_CHANNEL') | public.permission('READ_MESSAGE_HISTORY'));
-  end if;
-  return base;
+  perform private.require_permission_query(p_profile_id, p_server_id, null, array['MANAGE_ROLES']);
+  return private.server_permissions(p_server_id, p_profile_id);
 end;
 $function$
 ;
@@ -3563,7 +3668,7 @@ begin
   if p_target_type = 'role' and not exists (
     select 1 from public.roles r where r.id = p_target_id and r.server_id = channel_server
   ) then
-    raise exception 'role not found' using errcode = 'P0002';
+    raise exception 'role not found' using errcode = 'PT404';
   end if;
   if p_target_type = 'member' then
     perform public.require_member(channel_server, p_target_id);
@@ -3614,7 +3719,7 @@ declare
   target public.messages := public.readable_message_for_update(p_message_id);
   channel_server uuid;
 begin
-  if public.channel_permissions(target.channel_id, me)
+  if private.channel_permissions(target.channel_id, me)
      & (public.permission('PIN_MESSAGES') | public.permission('MANAGE_MESSAGES')) = 0 then
     raise exception 'you cannot pin messages in this channel' using errcode = '42501';
   end if;
@@ -3725,7 +3830,7 @@ begin
   perform public.require_member(p_server_id, p_profile_id);
   perform public.require_moderatable(p_server_id, me, p_profile_id);
   if p_until is not null
-     and public.server_permissions(p_server_id, p_profile_id) = public.all_permissions() then
+     and private.server_permissions(p_server_id, p_profile_id) = public.all_permissions() then
     raise exception 'administrators cannot be timed out' using errcode = '42501';
   end if;
   perform public.set_audit_reason(p_reason);
@@ -3791,7 +3896,7 @@ begin
   perform public.require_server_permission(p_server_id, 'BAN_MEMBERS');
   delete from public.server_bans where server_id = p_server_id and profile_id = p_profile_id;
   if not found then
-    raise exception 'ban not found' using errcode = 'P0002';
+    raise exception 'ban not found' using errcode = 'PT404';
   end if;
 end;
 $function$
@@ -4031,9 +4136,13 @@ CREATE TRIGGER messages_before_insert BEFORE INSERT ON public.messages FOR EACH 
 
 CREATE TRIGGER profiles_touch BEFORE UPDATE ON public.profiles FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
 
+CREATE TRIGGER reject_writes INSTEAD OF INSERT OR DELETE OR UPDATE ON public.public_server_directory FOR EACH ROW EXECUTE FUNCTION private.reject_view_write();
+
 CREATE TRIGGER roles_audit AFTER INSERT OR DELETE OR UPDATE OF name, color, permissions, hoist, mentionable ON public.roles FOR EACH ROW EXECUTE FUNCTION public.audit_server_change();
 
 CREATE TRIGGER server_bans_audit AFTER INSERT OR DELETE ON public.server_bans FOR EACH ROW EXECUTE FUNCTION public.audit_server_change();
+
+CREATE TRIGGER reject_writes INSTEAD OF INSERT OR DELETE OR UPDATE ON public.server_member_counts FOR EACH ROW EXECUTE FUNCTION private.reject_view_write();
 
 CREATE TRIGGER server_members_audit AFTER DELETE OR UPDATE OF timed_out_until ON public.server_members FOR EACH ROW EXECUTE FUNCTION public.audit_server_change();
 
@@ -4041,13 +4150,19 @@ CREATE TRIGGER servers_audit AFTER UPDATE ON public.servers FOR EACH ROW EXECUTE
 
 CREATE TRIGGER servers_touch BEFORE UPDATE ON public.servers FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
 
+CREATE TRIGGER reject_writes INSTEAD OF INSERT OR DELETE OR UPDATE ON public.trending_servers FOR EACH ROW EXECUTE FUNCTION private.reject_view_write();
+
 CREATE TRIGGER user_settings_touch BEFORE UPDATE ON public.user_settings FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
 
 -- Row-level security
 
+alter table private.ap_actor_cache enable row level security;
+
+alter table private.federation_jobs enable row level security;
+
 alter table private.livekit_config enable row level security;
 
-alter table public.ap_actor_cache enable row level security;
+alter table private.server_federation enable row level security;
 
 alter table public.audit_log enable row level security;
 
@@ -4077,8 +4192,6 @@ alter table public.device_one_time_keys enable row level security;
 
 alter table public.federated_instances enable row level security;
 
-alter table public.federation_jobs enable row level security;
-
 alter table public.friend_requests enable row level security;
 
 alter table public.friendships enable row level security;
@@ -4105,8 +4218,6 @@ alter table public.server_activity_daily enable row level security;
 
 alter table public.server_bans enable row level security;
 
-alter table public.server_federation enable row level security;
-
 alter table public.server_members enable row level security;
 
 alter table public.servers enable row level security;
@@ -4118,6 +4229,22 @@ alter table public.user_devices enable row level security;
 alter table public.user_settings enable row level security;
 
 -- Policies
+
+create policy no_client_access on private.ap_actor_cache as restrictive for all to anon, authenticated
+  using (false)
+  with check (false);
+
+create policy no_client_access on private.federation_jobs as restrictive for all to anon, authenticated
+  using (false)
+  with check (false);
+
+create policy no_client_access on private.livekit_config as restrictive for all to anon, authenticated
+  using (false)
+  with check (false);
+
+create policy no_client_access on private.server_federation as restrictive for all to anon, authenticated
+  using (false)
+  with check (false);
 
 create policy audit_log_select_viewer on public.audit_log as permissive for select to authenticated
   using ((server_id IN ( SELECT public.my_server_ids_with(public.permission('VIEW_AUDIT_LOG'::text)) AS my_server_ids_with)));
@@ -4237,7 +4364,7 @@ create policy messages_select_reader on public.messages as permissive for select
 
 create policy messages_update_author on public.messages as permissive for update to authenticated
   using (((author_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)) AND (deleted_at IS NULL)))
-  with check (((author_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)) AND (deleted_at IS NULL)));
+  with check (((author_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)) AND (deleted_at IS NULL) AND (type = ANY (ARRAY['default'::public.message_type, 'reply'::public.message_type])) AND public.has_channel_permission(channel_id, public.permission('SEND_MESSAGES'::text))));
 
 create policy notifications_delete_own on public.notifications as permissive for delete to authenticated
   using ((recipient_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
@@ -4327,8 +4454,8 @@ create policy emoji_delete_manager on storage.objects as permissive for delete t
 create policy emoji_insert_manager on storage.objects as permissive for insert to authenticated
   with check (((bucket_id = 'emoji'::text) AND public.has_server_permission(public.try_uuid((storage.foldername(name))[1]), public.permission('MANAGE_GUILD_EXPRESSIONS'::text))));
 
-create policy emoji_select_signed_in on storage.objects as permissive for select to authenticated
-  using ((bucket_id = 'emoji'::text));
+create policy emoji_select_manager on storage.objects as permissive for select to authenticated
+  using (((bucket_id = 'emoji'::text) AND public.has_server_permission(public.try_uuid((storage.foldername(name))[1]), public.permission('MANAGE_GUILD_EXPRESSIONS'::text))));
 
 create policy emoji_update_manager on storage.objects as permissive for update to authenticated
   using (((bucket_id = 'emoji'::text) AND public.has_server_permission(public.try_uuid((storage.foldername(name))[1]), public.permission('MANAGE_GUILD_EXPRESSIONS'::text))))
@@ -4340,8 +4467,8 @@ create policy profile_images_delete_own on storage.objects as permissive for del
 create policy profile_images_insert_own on storage.objects as permissive for insert to authenticated
   with check (((bucket_id = ANY (ARRAY['avatars'::text, 'banners'::text])) AND ((storage.foldername(name))[1] = (( SELECT auth.uid() AS uid))::text)));
 
-create policy profile_images_select_signed_in on storage.objects as permissive for select to authenticated
-  using ((bucket_id = ANY (ARRAY['avatars'::text, 'banners'::text])));
+create policy profile_images_select_own on storage.objects as permissive for select to authenticated
+  using (((bucket_id = ANY (ARRAY['avatars'::text, 'banners'::text])) AND ((storage.foldername(name))[1] = (( SELECT auth.uid() AS uid))::text)));
 
 create policy profile_images_update_own on storage.objects as permissive for update to authenticated
   using (((bucket_id = ANY (ARRAY['avatars'::text, 'banners'::text])) AND ((storage.foldername(name))[1] = (( SELECT auth.uid() AS uid))::text)))
@@ -4353,8 +4480,8 @@ create policy server_icons_delete_manager on storage.objects as permissive for d
 create policy server_icons_insert_manager on storage.objects as permissive for insert to authenticated
   with check (((bucket_id = 'server-icons'::text) AND public.has_server_permission(public.try_uuid((storage.foldername(name))[1]), public.permission('MANAGE_GUILD'::text))));
 
-create policy server_icons_select_signed_in on storage.objects as permissive for select to authenticated
-  using ((bucket_id = 'server-icons'::text));
+create policy server_icons_select_manager on storage.objects as permissive for select to authenticated
+  using (((bucket_id = 'server-icons'::text) AND public.has_server_permission(public.try_uuid((storage.foldername(name))[1]), public.permission('MANAGE_GUILD'::text))));
 
 create policy server_icons_update_manager on storage.objects as permissive for update to authenticated
   using (((bucket_id = 'server-icons'::text) AND public.has_server_permission(public.try_uuid((storage.foldername(name))[1]), public.permission('MANAGE_GUILD'::text))))
@@ -4377,6 +4504,14 @@ alter default privileges for role postgres in schema public grant SELECT, UPDATE
 -- Privileges
 
 revoke all on function private.base64url(bytea) from public, anon, authenticated, service_role;
+
+revoke all on function private.channel_permissions(uuid,uuid) from public, anon, authenticated, service_role;
+
+revoke all on function private.reject_view_write() from public, anon, authenticated, service_role;
+
+revoke all on function private.require_permission_query(uuid,uuid,uuid,text[]) from public, anon, authenticated, service_role;
+
+revoke all on function private.server_permissions(uuid,uuid) from public, anon, authenticated, service_role;
 
 revoke all on function public.accept_friend_request(uuid) from public, anon, authenticated, service_role;
 
@@ -4422,17 +4557,11 @@ grant EXECUTE on function public.can_reply_to(uuid,uuid) to authenticated;
 
 revoke all on function public.channel_ids_with(bigint) from public, anon, authenticated, service_role;
 
-grant EXECUTE on function public.channel_ids_with(bigint) to anon;
-
-grant EXECUTE on function public.channel_ids_with(bigint) to authenticated;
-
 grant EXECUTE on function public.channel_ids_with(bigint) to service_role;
 
 revoke all on function public.channel_name(text,public.channel_type) from public, anon, authenticated, service_role;
 
 revoke all on function public.channel_permissions(uuid,uuid) from public, anon, authenticated, service_role;
-
-grant EXECUTE on function public.channel_permissions(uuid,uuid) to anon;
 
 grant EXECUTE on function public.channel_permissions(uuid,uuid) to authenticated;
 
@@ -4540,15 +4669,11 @@ grant EXECUTE on function public.device_can_read_channel(uuid,uuid) to authentic
 
 revoke all on function public.get_current_profile_id() from public, anon, authenticated, service_role;
 
-grant EXECUTE on function public.get_current_profile_id() to anon;
-
 grant EXECUTE on function public.get_current_profile_id() to authenticated;
 
 grant EXECUTE on function public.get_current_profile_id() to service_role;
 
 revoke all on function public.get_invite_preview(text) from public, anon, authenticated, service_role;
-
-grant EXECUTE on function public.get_invite_preview(text) to anon;
 
 grant EXECUTE on function public.get_invite_preview(text) to authenticated;
 
@@ -4568,15 +4693,11 @@ revoke all on function public.handle_new_user() from public, anon, authenticated
 
 revoke all on function public.has_channel_permission(uuid,bigint) from public, anon, authenticated, service_role;
 
-grant EXECUTE on function public.has_channel_permission(uuid,bigint) to anon;
-
 grant EXECUTE on function public.has_channel_permission(uuid,bigint) to authenticated;
 
 grant EXECUTE on function public.has_channel_permission(uuid,bigint) to service_role;
 
 revoke all on function public.has_server_permission(uuid,bigint) from public, anon, authenticated, service_role;
-
-grant EXECUTE on function public.has_server_permission(uuid,bigint) to anon;
 
 grant EXECUTE on function public.has_server_permission(uuid,bigint) to authenticated;
 
@@ -4589,10 +4710,6 @@ grant EXECUTE on function public.install_bot(uuid,uuid,bigint) to authenticated;
 revoke all on function public.is_reserved_username(text) from public, anon, authenticated, service_role;
 
 revoke all on function public.is_server_member(uuid) from public, anon, authenticated, service_role;
-
-grant EXECUTE on function public.is_server_member(uuid) to anon;
-
-grant EXECUTE on function public.is_server_member(uuid) to authenticated;
 
 grant EXECUTE on function public.is_server_member(uuid) to service_role;
 
@@ -4650,8 +4767,6 @@ revoke all on function public.my_group_dm_for_update(uuid) from public, anon, au
 
 revoke all on function public.my_server_ids() from public, anon, authenticated, service_role;
 
-grant EXECUTE on function public.my_server_ids() to anon;
-
 grant EXECUTE on function public.my_server_ids() to authenticated;
 
 grant EXECUTE on function public.my_server_ids() to service_role;
@@ -4691,8 +4806,6 @@ grant EXECUTE on function public.queue_federation_job(text,jsonb,text) to servic
 revoke all on function public.random_invite_code() from public, anon, authenticated, service_role;
 
 revoke all on function public.readable_channel_ids() from public, anon, authenticated, service_role;
-
-grant EXECUTE on function public.readable_channel_ids() to anon;
 
 grant EXECUTE on function public.readable_channel_ids() to authenticated;
 
@@ -4766,8 +4879,6 @@ grant EXECUTE on function public.server_member_stats(uuid) to authenticated;
 
 revoke all on function public.server_permissions(uuid,uuid) from public, anon, authenticated, service_role;
 
-grant EXECUTE on function public.server_permissions(uuid,uuid) to anon;
-
 grant EXECUTE on function public.server_permissions(uuid,uuid) to authenticated;
 
 grant EXECUTE on function public.server_permissions(uuid,uuid) to service_role;
@@ -4836,8 +4947,6 @@ grant EXECUTE on function public.update_server(uuid,text,text,text,text,boolean,
 
 revoke all on function public.username_available(text) from public, anon, authenticated, service_role;
 
-grant EXECUTE on function public.username_available(text) to anon;
-
 grant EXECUTE on function public.username_available(text) to authenticated;
 
 revoke all on function public.verify_bot_token(text) from public, anon, authenticated, service_role;
@@ -4845,8 +4954,6 @@ revoke all on function public.verify_bot_token(text) from public, anon, authenti
 grant EXECUTE on function public.verify_bot_token(text) to service_role;
 
 revoke all on function public.visible_channel_ids() from public, anon, authenticated, service_role;
-
-grant EXECUTE on function public.visible_channel_ids() to anon;
 
 grant EXECUTE on function public.visible_channel_ids() to authenticated;
 
@@ -4864,19 +4971,19 @@ grant USAGE on schema public to public;
 
 grant USAGE on schema public to service_role;
 
+revoke all on sequence private.federation_jobs_id_seq from public, anon, authenticated, service_role;
+
 revoke all on sequence public.audit_log_id_seq from public, anon, authenticated, service_role;
 
 grant SELECT, UPDATE, USAGE on sequence public.audit_log_id_seq to service_role;
 
-revoke all on sequence public.federation_jobs_id_seq from public, anon, authenticated, service_role;
+revoke all on table private.ap_actor_cache from public, anon, authenticated, service_role;
 
-grant SELECT, UPDATE, USAGE on sequence public.federation_jobs_id_seq to service_role;
+revoke all on table private.federation_jobs from public, anon, authenticated, service_role;
 
 revoke all on table private.livekit_config from public, anon, authenticated, service_role;
 
-revoke all on table public.ap_actor_cache from public, anon, authenticated, service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.ap_actor_cache to service_role;
+revoke all on table private.server_federation from public, anon, authenticated, service_role;
 
 revoke all on table public.audit_log from public, anon, authenticated, service_role;
 
@@ -4972,10 +5079,6 @@ grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on
 
 grant SELECT on table public.federated_instances to authenticated;
 
-revoke all on table public.federation_jobs from public, anon, authenticated, service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.federation_jobs to service_role;
-
 revoke all on table public.friend_requests from public, anon, authenticated, service_role;
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.friend_requests to service_role;
@@ -5044,7 +5147,7 @@ grant UPDATE (username, display_name, avatar_url, banner_url, bio, custom_status
 
 revoke all on table public.public_server_directory from public, anon, authenticated, service_role;
 
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.public_server_directory to service_role;
+grant MAINTAIN, SELECT on table public.public_server_directory to service_role;
 
 grant SELECT on table public.public_server_directory to authenticated;
 
@@ -5072,13 +5175,9 @@ grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on
 
 grant SELECT on table public.server_bans to authenticated;
 
-revoke all on table public.server_federation from public, anon, authenticated, service_role;
-
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.server_federation to service_role;
-
 revoke all on table public.server_member_counts from public, anon, authenticated, service_role;
 
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.server_member_counts to service_role;
+grant MAINTAIN, SELECT on table public.server_member_counts to service_role;
 
 grant SELECT on table public.server_member_counts to authenticated;
 
@@ -5098,7 +5197,7 @@ grant SELECT on table public.servers to authenticated;
 
 revoke all on table public.trending_servers from public, anon, authenticated, service_role;
 
-grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.trending_servers to service_role;
+grant MAINTAIN, SELECT on table public.trending_servers to service_role;
 
 grant SELECT on table public.trending_servers to authenticated;
 

@@ -9,47 +9,6 @@ export type Json =
 export type Database = {
   public: {
     Tables: {
-      ap_actor_cache: {
-        Row: {
-          actor_uri: string
-          fetched_at: string
-          id: string
-          inbox_url: string | null
-          outbox_url: string | null
-          profile_id: string | null
-          public_key_pem: string | null
-          shared_inbox_url: string | null
-        }
-        Insert: {
-          actor_uri: string
-          fetched_at?: string
-          id?: string
-          inbox_url?: string | null
-          outbox_url?: string | null
-          profile_id?: string | null
-          public_key_pem?: string | null
-          shared_inbox_url?: string | null
-        }
-        Update: {
-          actor_uri?: string
-          fetched_at?: string
-          id?: string
-          inbox_url?: string | null
-          outbox_url?: string | null
-          profile_id?: string | null
-          public_key_pem?: string | null
-          shared_inbox_url?: string | null
-        }
-        Relationships: [
-          {
-            foreignKeyName: "ap_actor_cache_profile_id_fkey"
-            columns: ["profile_id"]
-            isOneToOne: true
-            referencedRelation: "profiles"
-            referencedColumns: ["id"]
-          },
-        ]
-      }
       audit_log: {
         Row: {
           action: Database["public"]["Enums"]["audit_action"]
@@ -733,51 +692,6 @@ export type Database = {
           software_version?: string | null
           status?: string
           trusted?: boolean
-        }
-        Relationships: []
-      }
-      federation_jobs: {
-        Row: {
-          attempts: number
-          created_at: string
-          id: number
-          kind: string
-          last_error: string | null
-          locked_at: string | null
-          locked_by: string | null
-          max_attempts: number
-          next_attempt_at: string
-          payload: NonNullable<Json>
-          status: Database["public"]["Enums"]["federation_job_status"]
-          target_domain: string | null
-        }
-        Insert: {
-          attempts?: number
-          created_at?: string
-          id?: never
-          kind: string
-          last_error?: string | null
-          locked_at?: string | null
-          locked_by?: string | null
-          max_attempts?: number
-          next_attempt_at?: string
-          payload?: NonNullable<Json>
-          status?: Database["public"]["Enums"]["federation_job_status"]
-          target_domain?: string | null
-        }
-        Update: {
-          attempts?: number
-          created_at?: string
-          id?: never
-          kind?: string
-          last_error?: string | null
-          locked_at?: string | null
-          locked_by?: string | null
-          max_attempts?: number
-          next_attempt_at?: string
-          payload?: NonNullable<Json>
-          status?: Database["public"]["Enums"]["federation_job_status"]
-          target_domain?: string | null
         }
         Relationships: []
       }
@@ -1519,56 +1433,6 @@ export type Database = {
           },
         ]
       }
-      server_federation: {
-        Row: {
-          ap_group_uri: string | null
-          federated: boolean
-          server_id: string
-          updated_at: string
-        }
-        Insert: {
-          ap_group_uri?: string | null
-          federated?: boolean
-          server_id: string
-          updated_at?: string
-        }
-        Update: {
-          ap_group_uri?: string | null
-          federated?: boolean
-          server_id?: string
-          updated_at?: string
-        }
-        Relationships: [
-          {
-            foreignKeyName: "server_federation_server_id_fkey"
-            columns: ["server_id"]
-            isOneToOne: true
-            referencedRelation: "public_server_directory"
-            referencedColumns: ["server_id"]
-          },
-          {
-            foreignKeyName: "server_federation_server_id_fkey"
-            columns: ["server_id"]
-            isOneToOne: true
-            referencedRelation: "server_member_counts"
-            referencedColumns: ["server_id"]
-          },
-          {
-            foreignKeyName: "server_federation_server_id_fkey"
-            columns: ["server_id"]
-            isOneToOne: true
-            referencedRelation: "servers"
-            referencedColumns: ["id"]
-          },
-          {
-            foreignKeyName: "server_federation_server_id_fkey"
-            columns: ["server_id"]
-            isOneToOne: true
-            referencedRelation: "trending_servers"
-            referencedColumns: ["server_id"]
-          },
-        ]
-      }
       server_members: {
         Row: {
           joined_at: string
@@ -1813,6 +1677,26 @@ export type Database = {
           online_count: number | null
           server_id: string | null
         }
+        Insert: {
+          banner_url?: string | null
+          created_at?: string | null
+          description?: string | null
+          icon_url?: string | null
+          member_count?: number | null
+          name?: string | null
+          online_count?: number | null
+          server_id?: string | null
+        }
+        Update: {
+          banner_url?: string | null
+          created_at?: string | null
+          description?: string | null
+          icon_url?: string | null
+          member_count?: number | null
+          name?: string | null
+          online_count?: number | null
+          server_id?: string | null
+        }
         Relationships: []
       }
       server_member_counts: {
@@ -1820,6 +1704,16 @@ export type Database = {
           member_count: number | null
           online_count: number | null
           server_id: string | null
+        }
+        Insert: {
+          member_count?: number | null
+          online_count?: number | null
+          server_id?: string | null
+        }
+        Update: {
+          member_count?: number | null
+          online_count?: number | null
+          server_id?: string | null
         }
         Relationships: []
       }
@@ -1833,6 +1727,26 @@ export type Database = {
           rank: number | null
           score: number | null
           server_id: string | null
+        }
+        Insert: {
+          active_member_days_7d?: number | null
+          description?: string | null
+          icon_url?: string | null
+          messages_7d?: number | null
+          name?: string | null
+          rank?: number | null
+          score?: number | null
+          server_id?: string | null
+        }
+        Update: {
+          active_member_days_7d?: number | null
+          description?: string | null
+          icon_url?: string | null
+          messages_7d?: number | null
+          name?: string | null
+          rank?: number | null
+          score?: number | null
+          server_id?: string | null
         }
         Relationships: []
       }
@@ -1900,20 +1814,7 @@ export type Database = {
       }
       claim_federation_jobs: {
         Args: { p_limit?: number; p_worker: string }
-        Returns: {
-          attempts: number
-          created_at: string
-          id: number
-          kind: string
-          last_error: string | null
-          locked_at: string | null
-          locked_by: string | null
-          max_attempts: number
-          next_attempt_at: string
-          payload: NonNullable<Json>
-          status: Database["public"]["Enums"]["federation_job_status"]
-          target_domain: string | null
-        }[]
+        Returns: unknown[]
         SetofOptions: {
           from: "*"
           to: "federation_jobs"
