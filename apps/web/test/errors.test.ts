@@ -26,7 +26,7 @@ describe('describeError', () => {
     expect(describeError({ code: '23514', message: 'a channel can have at most 50 pinned messages' })).toBe(
       'A channel can have at most 50 pinned messages.',
     );
-    expect(describeError({ code: 'P0002', message: 'channel not found' })).toBe(
+    expect(describeError({ code: 'PT404', message: 'channel not found', status: 404 })).toBe(
       'This channel does not exist or you do not have access to it.',
     );
   });

@@ -3,7 +3,7 @@ import { voiceErrorMessage } from '../src/stores/voice.js';
 
 describe('voiceErrorMessage', () => {
   it('explains refusals from the database', () => {
-    for (const code of ['PT404', 'P0002', '42501']) {
+    for (const code of ['PT404', '42501']) {
       expect(voiceErrorMessage({ code })).toBe('You do not have permission to join this voice channel.');
     }
     expect(voiceErrorMessage({ code: 'P0001' })).toBe('Voice is not set up on this Harmony server yet.');

@@ -25,7 +25,8 @@ export function describeError(error: unknown, action?: string): string {
   }
   if (status === 401 || /\bjwt\b/i.test(message)) return 'Your session has expired. Sign in again.';
   if (status === 429) return 'Too many requests. Wait a moment and try again.';
-  if (e.code === 'P0002' && /^channel not found$/i.test(message))
+  // Our functions raise PT404 (PostgREST answers 404) for what does not exist or is hidden.
+  if (e.code === 'PT404' && /^channel not found$/i.test(message))
     return 'This channel does not exist or you do not have access to it.';
   const byCode = e.code ? DATABASE_CODES[e.code] : undefined;
   if (byCode && !isOwnSentence(message)) return byCode;

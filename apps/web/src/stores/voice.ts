@@ -44,8 +44,8 @@ const CONNECT_TIMEOUT_MS = 10_000;
 /** Turns LiveKit, browser and database failures into sentences a person can act on. */
 export function voiceErrorMessage(error: unknown): string {
   const e = error as { code?: string; name?: string; message?: string };
-  // Not found (PT404, answered 404; get_livekit_token still raises P0002) or refused (42501).
-  if (e.code === 'PT404' || e.code === 'P0002' || e.code === '42501')
+  // Not found (PT404, answered 404) or refused (42501).
+  if (e.code === 'PT404' || e.code === '42501')
     return 'You do not have permission to join this voice channel.';
   if (e.code === 'P0001') return 'Voice is not set up on this Harmony server yet.';
   if (e.name === 'NotAllowedError' || e.name === 'SecurityError') {
