@@ -17,11 +17,7 @@ export interface Person {
   failures: string[];
 }
 
-export async function signUp(
-  browser: Browser,
-  prefix: string,
-  viewport?: { width: number; height: number },
-): Promise<Person> {
+async function newPage(browser: Browser, prefix: string, viewport?: { width: number; height: number }) {
   const context = await browser.newContext(viewport ? { viewport } : {});
   const page = await context.newPage();
   const failures: string[] = [];
@@ -39,6 +35,15 @@ export async function signUp(
     if (response.status() >= 400)
       console.log(`[${prefix} http ${response.status()}] ${response.request().method()} ${response.url()}`);
   });
+  return { page, failures };
+}
+
+export async function signUp(
+  browser: Browser,
+  prefix: string,
+  viewport?: { width: number; height: number },
+): Promise<Person> {
+  const { page, failures } = await newPage(browser, prefix, viewport);
   const username = uniqueName(prefix);
   const email = `${username}@example.test`;
   await page.goto('/');
@@ -47,8 +52,24 @@ export async function signUp(
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign up', exact: true }).click();
-  await expect(page.getByRole('navigation', { name: 'Servers' })).toBeVisible();
+  // Generous: the first page load of a run may wait for Vite to prepare the modules.
+  await expect(page.getByRole('navigation', { name: 'Servers' })).toBeVisible({ timeout: 30_000 });
   return { page, username, email, failures };
+}
+
+/** The same person on another device (a new browser context), signed in. */
+export async function signIn(
+  browser: Browser,
+  person: Person,
+  viewport?: { width: number; height: number },
+): Promise<Person> {
+  const { page, failures } = await newPage(browser, `${person.username}-2`, viewport);
+  await page.goto('/');
+  await page.getByLabel('Email').fill(person.email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page.getByRole('navigation', { name: 'Servers' })).toBeVisible();
+  return { ...person, page, failures };
 }
 
 export const PASSWORD = 'correct horse battery';

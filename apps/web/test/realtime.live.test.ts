@@ -25,6 +25,8 @@ function recorder() {
   };
   const handlers: RealtimeHandlers = {
     message: (m) => events.messages.push(m),
+    unreadMessage: () => undefined,
+    readState: () => undefined,
     reaction: () => undefined,
     notification: () => undefined,
     serverChanged: () => undefined,

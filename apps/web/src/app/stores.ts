@@ -1,8 +1,11 @@
 import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
 import { createAccessRefresher } from '../features/access/refresh-access.js';
+import { createUnreadStore, type UnreadStoreState } from '../features/unread/unread-store.js';
+import { inBackground } from '../lib/coalesce.js';
 import { RealtimeConnectionManager } from '../lib/realtime.js';
 import { requireClient } from '../lib/supabase.js';
+import type { Message } from '../lib/types.js';
 import { type AccountState, createAccountStore } from '../stores/account.js';
 import { type AuthState, createAuthStore } from '../stores/auth.js';
 import { createMessagesStore, type MessagesState } from '../stores/messages.js';
@@ -20,6 +23,7 @@ const client = requireClient();
 const core = {
   auth: createAuthStore(client),
   servers: createServersStore(client),
+  unread: createUnreadStore(client),
   messages: createMessagesStore(client),
   notifications: createNotificationsStore(client),
   profiles: createProfilesStore(client),
@@ -58,6 +62,7 @@ const bind =
 
 export const useAuth = bind<AuthState>(stores.auth);
 export const useServers = bind<ServersState>(stores.servers);
+export const useUnread = bind<UnreadStoreState>(stores.unread);
 export const useMessages = bind<MessagesState>(stores.messages);
 export const useNotifications = bind<NotificationsState>(stores.notifications);
 export const useUi = bind<UiState>(stores.ui);
@@ -98,38 +103,57 @@ const access = createAccessRefresher({
   ui: core.ui,
   watchServer: (serverId) => realtime?.watchServer(serverId),
   unwatchServer: (serverId) => realtime?.unwatchServer(serverId),
+  reloadUnread: () => core.unread.getState().load(),
 });
+
+/** New messages count as unread in the channels the last full load found readable. */
+core.unread.subscribe((state, previous) => {
+  if (state.loads === previous.loads || !realtime) return;
+  const byServer = new Map<string, string[]>();
+  for (const [channelId, { serverId }] of Object.entries(state.byChannel))
+    if (serverId) byServer.set(serverId, [...(byServer.get(serverId) ?? []), channelId]);
+  for (const server of core.servers.getState().servers)
+    inBackground(realtime.setUnreadChannels(server.id, byServer.get(server.id) ?? []));
+});
+
+/** Counts a live message as unread unless the user is looking at its channel right now. */
+function countUnread(message: Message, profileId: string): void {
+  const ui = stores.ui.getState();
+  if (message.channel_id === ui.activeChannelId && document.visibilityState === 'visible') return;
+  const serverId = stores.unread.getState().byChannel[message.channel_id]?.serverId;
+  const member = serverId
+    ? stores.servers.getState().details[serverId]?.members.find((m) => m.profile_id === profileId)
+    : undefined;
+  stores.unread.getState().count(message, { profileId, roleIds: member?.roleIds ?? [] });
+}
 
 /** Connects the realtime manager for the signed-in profile and routes its events to the stores. */
 export async function startSession(profileId: string): Promise<void> {
   await realtime?.stop();
   const ui = stores.ui.getState();
   realtime = new RealtimeConnectionManager(client, profileId, {
-    message: (m) => {
-      stores.messages.getState().receive(m);
-      if (m.author_id !== profileId && m.channel_id !== stores.ui.getState().activeChannelId) {
-        void stores.servers.getState().loadUnread();
-      }
-    },
+    message: (m) => stores.messages.getState().receive(m),
+    unreadMessage: (m) => countUnread(m, profileId),
+    readState: (channelId, lastReadSeq) => stores.unread.getState().readElsewhere(channelId, lastReadSeq),
     reaction: (r, removed) => stores.messages.getState().receiveReaction(r, removed),
     notification: (n) => {
       stores.notifications.getState().receive(n);
       // DMs are not watched while off screen: their notifications are the signal to refresh.
       if (n.type === 'direct_message') {
-        void stores.servers.getState().loadUnread();
+        inBackground(stores.unread.getState().load());
         void stores.social.getState().loadDms();
       }
       if (n.type === 'friend_request' || n.type === 'friend_accept')
         void stores.social.getState().loadFriends();
     },
-    serverChanged: (serverId) => void access.serverChanged(serverId),
+    serverChanged: (serverId) => inBackground(access.serverChanged(serverId)),
     membershipChanged: () => access.membershipChanged(),
     overwriteChanged: (channelId, revealed) => access.overwriteChanged(channelId, revealed),
     presence: (serverId, online) => ui.setPresence(serverId, online),
     typing: (channelId, who, name) => ui.setTyping(channelId, who, name),
-    resync: (channelIds) => {
-      for (const id of channelIds) void stores.messages.getState().catchUp(id);
-      void stores.servers.getState().loadUnread();
+    resync: (channelIds, everything) => {
+      for (const id of channelIds) inBackground(stores.messages.getState().catchUp(id));
+      if (everything) inBackground(stores.unread.getState().load());
     },
     state: (state) => stores.ui.getState().setConnection(state),
   });
@@ -137,7 +161,7 @@ export async function startSession(profileId: string): Promise<void> {
   for (const channelId of watchedChannels.keys()) realtime.watchChannel(channelId);
   await Promise.all([
     stores.servers.getState().loadServers(),
-    stores.servers.getState().loadUnread(),
+    stores.unread.getState().load(),
     stores.notifications.getState().load(),
     stores.social.getState().load(profileId),
     stores.account

@@ -1,13 +1,16 @@
-import { stores, useAuth, useServers, useUi } from '../app/stores.js';
+import { useId } from 'react';
+import { stores, useAuth, useServers, useUi, useUnread } from '../app/stores.js';
 import { useServerPermission } from '../features/access/use-permissions.js';
 import { go } from '../lib/route.js';
 import type { Channel } from '../lib/types.js';
 import { DmList } from './dms/DmList.js';
+import { UnreadMarks } from './ServerRail.js';
 import { VoicePanel } from './VoicePanel.js';
 
 function ChannelLink({ channel, serverId }: { channel: Channel; serverId: string }) {
   const active = useUi((s) => s.activeChannelId === channel.id);
-  const unread = useServers((s) => s.unread[channel.id]);
+  const unread = useUnread((s) => s.byChannel[channel.id]);
+  const marksId = useId();
   const presence = useUi((s) => s.presence[serverId]);
   const members = useServers((s) => s.details[serverId]?.members);
   const inVoice =
@@ -24,6 +27,7 @@ function ChannelLink({ channel, serverId }: { channel: Channel; serverId: string
         type="button"
         className={`channel-link${active ? ' active' : ''}${unread?.unread ? ' unread' : ''}`}
         aria-current={active ? 'page' : undefined}
+        aria-describedby={marksId}
         onClick={() => {
           stores.ui.getState().setChannelListOpen(false);
           go({ kind: 'channel', serverId, channelId: channel.id });
@@ -32,12 +36,7 @@ function ChannelLink({ channel, serverId }: { channel: Channel; serverId: string
       >
         <span aria-hidden="true">{channel.type === 'voice' ? '🔊' : '#'}</span>
         <span className="channel-name">{channel.name}</span>
-        {unread?.mentions ? (
-          <span className="badge">
-            {unread.mentions}
-            <span className="sr-only"> mentions</span>
-          </span>
-        ) : null}
+        <UnreadMarks id={marksId} unread={Boolean(unread?.unread)} mentions={unread?.mentions ?? 0} />
       </button>
       {inVoice.length > 0 && (
         <ul className="voice-occupants" aria-label={`In ${channel.name}`}>

@@ -49,14 +49,19 @@ function TextChannelView({ channelId }: { channelId: string }) {
     return watchChannel(channelId);
   }, [channelId, hidden]);
 
-  // Reading the channel marks it read up to the newest message shown.
+  // Reading the channel marks it read up to the newest message shown (again when the tab shows).
   useEffect(() => {
-    if (newest > 0 && !hidden && document.visibilityState === 'visible') {
-      stores.servers
-        .getState()
-        .markRead(channelId, newest)
-        .catch(() => undefined);
-    }
+    if (newest === 0 || hidden) return;
+    const mark = () => {
+      if (document.visibilityState === 'visible')
+        stores.unread
+          .getState()
+          .markRead(channelId, newest)
+          .catch(() => undefined);
+    };
+    mark();
+    document.addEventListener('visibilitychange', mark);
+    return () => document.removeEventListener('visibilitychange', mark);
   }, [channelId, newest, hidden]);
 
   if (hidden) {

@@ -1,4 +1,7 @@
-import { useServers, useUi } from '../app/stores.js';
+import { useId, useMemo } from 'react';
+import { useServers, useUi, useUnread } from '../app/stores.js';
+import { totalsByServer } from '../features/unread/count.js';
+import { badgeText } from '../lib/notification-view.js';
 import { go } from '../lib/route.js';
 
 function initials(name: string): string {
@@ -10,40 +13,69 @@ function initials(name: string): string {
     .toUpperCase();
 }
 
+/**
+ * A server's (or the DM home's) mention count; unread state and mentions are the button's
+ * description for screen readers, so its name stays the server's name.
+ */
+export function UnreadMarks({ id, unread, mentions }: { id: string; unread: boolean; mentions: number }) {
+  const words =
+    mentions > 0 ? `${mentions} mention${mentions === 1 ? '' : 's'}` : unread ? 'Unread messages' : '';
+  return (
+    <>
+      {mentions > 0 && (
+        <span className="badge" aria-hidden="true">
+          {badgeText(mentions)}
+        </span>
+      )}
+      <span id={id} hidden>
+        {words}
+      </span>
+    </>
+  );
+}
+
+const NONE = { unread: false, mentions: 0 };
+
 export function ServerRail() {
   const servers = useServers((s) => s.servers);
-  const unread = useServers((s) => s.unread);
-  const details = useServers((s) => s.details);
+  const byChannel = useUnread((s) => s.byChannel);
+  const totals = useMemo(() => totalsByServer(byChannel), [byChannel]);
+  const ids = useId();
   const active = useUi((s) => s.activeServerId);
   const openModal = useUi((s) => s.openModal);
-
-  const hasUnread = (serverId: string) =>
-    details[serverId]?.channels.some((c) => (unread[c.id]?.unread ?? 0) > 0) ?? false;
+  const dms = totals[''] ?? NONE;
 
   return (
     <nav className="server-rail" aria-label="Servers">
       <button
         type="button"
-        className={`rail-item home${active === null ? ' active' : ''}`}
+        className={`rail-item home${active === null ? ' active' : ''}${dms.unread ? ' unread' : ''}`}
         aria-label="Direct messages"
+        aria-describedby={`${ids}-dms`}
         onClick={() => go({ kind: 'dm', channelId: null })}
       >
         H
+        <UnreadMarks id={`${ids}-dms`} {...dms} />
       </button>
       <hr />
-      {servers.map((server) => (
-        <button
-          type="button"
-          key={server.id}
-          className={`rail-item${active === server.id ? ' active' : ''}${hasUnread(server.id) ? ' unread' : ''}`}
-          aria-label={server.name}
-          aria-current={active === server.id ? 'page' : undefined}
-          title={server.name}
-          onClick={() => go({ kind: 'channel', serverId: server.id, channelId: null })}
-        >
-          {server.icon_url ? <img src={server.icon_url} alt="" /> : initials(server.name)}
-        </button>
-      ))}
+      {servers.map((server) => {
+        const total = totals[server.id] ?? NONE;
+        return (
+          <button
+            type="button"
+            key={server.id}
+            className={`rail-item${active === server.id ? ' active' : ''}${total.unread ? ' unread' : ''}`}
+            aria-label={server.name}
+            aria-current={active === server.id ? 'page' : undefined}
+            aria-describedby={`${ids}-${server.id}`}
+            title={server.name}
+            onClick={() => go({ kind: 'channel', serverId: server.id, channelId: null })}
+          >
+            {server.icon_url ? <img src={server.icon_url} alt="" /> : initials(server.name)}
+            <UnreadMarks id={`${ids}-${server.id}`} {...total} />
+          </button>
+        );
+      })}
       <button
         type="button"
         className="rail-item add"

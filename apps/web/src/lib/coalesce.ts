@@ -28,3 +28,8 @@ export function coalesced<K>(task: (key: K) => Promise<void>): (key: K) => Promi
     return next;
   };
 }
+
+/** Starts background work whose failure a later event or resync retries: never an unhandled rejection. */
+export function inBackground(work: Promise<unknown>): void {
+  work.catch(() => undefined);
+}

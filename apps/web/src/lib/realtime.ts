@@ -12,15 +12,23 @@ export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnectin
 
 /** What the manager reports to the stores. */
 export interface RealtimeHandlers extends OwnAccessHandlers {
+  /** A new or changed message in a channel on screen. */
   message(message: Message): void;
+  /** A new message in any readable channel of a watched server (unread counts). */
+  unreadMessage(message: Message): void;
+  /** The user's read marker moved (on any device). */
+  readState(channelId: string, lastReadSeq: number): void;
   reaction(reaction: Reaction, removed: boolean): void;
   notification(notification: Notification): void;
   /** Server structure or access changed (channels, roles, members, overrides): reload it. */
   serverChanged(serverId: string): void;
   presence(serverId: string, online: Record<string, PresenceInfo>): void;
   typing(channelId: string, profileId: string, displayName: string): void;
-  /** Called after a reconnect or a wake-up: fetch what may have been missed. */
-  resync(channelIds: string[]): void;
+  /**
+   * Fetch what may have been missed: the channels' messages, and with `everything` (a
+   * reconnect, a wake-up) the rest (unread counts) too.
+   */
+  resync(channelIds: string[], everything: boolean): void;
   state(state: ConnectionState): void;
 }
 
@@ -38,6 +46,11 @@ export interface PresenceInfo {
  */
 export class RealtimeConnectionManager {
   private readonly channels = new Map<string, RealtimeChannel>();
+  /** Topics the app wants live, and removals still under way (a topic's channel is reused until gone). */
+  private readonly wanted = new Set<string>();
+  private readonly closing = new Map<string, Promise<unknown>>();
+  /** Per server, the readable channels whose new messages count as unread (sorted, comma-joined). */
+  private readonly unreadChannels = new Map<string, string>();
   private personal: RealtimeChannel | null = null;
   private everConnected = false;
   private state: ConnectionState = 'idle';
@@ -68,20 +81,45 @@ export class RealtimeConnectionManager {
       .on('postgres_changes', { event: '*', schema: 'public', table: 'message_reactions' }, (payload) =>
         this.onReaction(payload as RealtimePostgresChangesPayload<Reaction>),
       )
+      .on(
+        'postgres_changes',
+        { event: '*', schema: 'public', table: 'read_states', filter: `profile_id=eq.${this.profileId}` },
+        (payload) => {
+          const row = payload.new as { channel_id?: string; last_read_seq?: number };
+          if (row.channel_id) this.handlers.readState(row.channel_id, Number(row.last_read_seq ?? 0));
+        },
+      )
       .subscribe((status) => this.onStatus(status));
     if (typeof document !== 'undefined') document.addEventListener('visibilitychange', this.onVisibility);
     // Back online: fetch what was missed now, over HTTP, rather than after the socket's next retry.
     if (typeof window !== 'undefined') window.addEventListener('online', this.onOnline);
   }
 
-  /** Structure and presence of a server the user belongs to. */
+  /** Structure, presence and new messages (for unread counts) of a server the user belongs to. */
   watchServer(serverId: string): void {
+    this.open(`server:${serverId}`, () => this.subscribeServer(serverId));
+  }
+
+  private subscribeServer(serverId: string): RealtimeChannel {
     const key = `server:${serverId}`;
-    if (this.channels.has(key)) return;
     const channel = this.client.channel(key, {
       config: { private: true, presence: { key: this.profileId } },
     });
     onServerAccessChange(channel, serverId, () => this.handlers.serverChanged(serverId));
+    const readable = this.unreadChannels.get(serverId)?.split(',').filter(Boolean) ?? [];
+    // Realtime takes at most 100 values in an `in` filter.
+    for (let i = 0; i < readable.length; i += 100) {
+      channel.on(
+        'postgres_changes',
+        {
+          event: 'INSERT',
+          schema: 'public',
+          table: 'messages',
+          filter: `channel_id=in.(${readable.slice(i, i + 100).join(',')})`,
+        },
+        (payload) => this.handlers.unreadMessage(payload.new as Message),
+      );
+    }
     channel
       .on('presence', { event: 'sync' }, () => {
         const online: Record<string, PresenceInfo> = {};
@@ -101,35 +139,54 @@ export class RealtimeConnectionManager {
       .subscribe((status) => {
         if (status === 'SUBSCRIBED') void this.publishPresence(channel);
       });
-    this.channels.set(key, channel);
+    return channel;
   }
 
   unwatchServer(serverId: string): void {
+    this.unreadChannels.delete(serverId);
     this.remove(`server:${serverId}`);
+  }
+
+  /**
+   * Which of a server's channels count as unread when a message arrives (the readable ones).
+   * A change re-subscribes the server: a channel's bindings are fixed when it joins.
+   */
+  async setUnreadChannels(serverId: string, channelIds: readonly string[]): Promise<void> {
+    const wanted = [...channelIds].sort().join(',');
+    if (this.unreadChannels.get(serverId) === wanted) return;
+    this.unreadChannels.set(serverId, wanted);
+    const key = `server:${serverId}`;
+    if (!this.channels.has(key)) return;
+    await this.close(key);
+    this.watchServer(serverId);
   }
 
   /** Messages and typing in a channel on screen. */
   watchChannel(channelId: string): void {
+    this.open(`channel:${channelId}`, () => this.subscribeChannel(channelId));
+  }
+
+  private subscribeChannel(channelId: string): RealtimeChannel {
     const key = `channel:${channelId}`;
-    if (this.channels.has(key)) return;
-    const channel = this.client
-      .channel(key, { config: { private: true, broadcast: { self: false } } })
-      .on(
-        'postgres_changes',
-        { event: '*', schema: 'public', table: 'messages', filter: `channel_id=eq.${channelId}` },
-        (payload) => {
-          if (payload.eventType !== 'DELETE') this.handlers.message(payload.new as Message);
-        },
-      )
-      .on('broadcast', { event: 'typing' }, ({ payload }) => {
-        const { profileId, displayName } = payload as { profileId: string; displayName: string };
-        if (profileId !== this.profileId) this.handlers.typing(channelId, profileId, displayName);
-      })
-      // Anything sent between the page load and the subscription going live is fetched once it is.
-      .subscribe((status) => {
-        if (status === 'SUBSCRIBED') this.handlers.resync([channelId]);
-      });
-    this.channels.set(key, channel);
+    return (
+      this.client
+        .channel(key, { config: { private: true, broadcast: { self: false } } })
+        .on(
+          'postgres_changes',
+          { event: '*', schema: 'public', table: 'messages', filter: `channel_id=eq.${channelId}` },
+          (payload) => {
+            if (payload.eventType !== 'DELETE') this.handlers.message(payload.new as Message);
+          },
+        )
+        .on('broadcast', { event: 'typing' }, ({ payload }) => {
+          const { profileId, displayName } = payload as { profileId: string; displayName: string };
+          if (profileId !== this.profileId) this.handlers.typing(channelId, profileId, displayName);
+        })
+        // Anything sent between the page load and the subscription going live is fetched once it is.
+        .subscribe((status) => {
+          if (status === 'SUBSCRIBED') this.handlers.resync([channelId], false);
+        })
+    );
   }
 
   unwatchChannel(channelId: string): void {
@@ -172,6 +229,7 @@ export class RealtimeConnectionManager {
     if (typeof window !== 'undefined') window.removeEventListener('online', this.onOnline);
     const all = [...this.channels.values(), ...(this.personal ? [this.personal] : [])];
     this.channels.clear();
+    this.wanted.clear();
     this.personal = null;
     await Promise.all(all.map((c) => this.client.removeChannel(c)));
     this.setState('idle');
@@ -198,7 +256,7 @@ export class RealtimeConnectionManager {
     const channelIds = [...this.channels.keys()]
       .filter((key) => key.startsWith('channel:'))
       .map((key) => key.slice('channel:'.length));
-    this.handlers.resync(channelIds);
+    this.handlers.resync(channelIds, true);
   }
 
   private onReaction(payload: RealtimePostgresChangesPayload<Reaction>): void {
@@ -206,11 +264,37 @@ export class RealtimeConnectionManager {
     else this.handlers.reaction(payload.new as Reaction, false);
   }
 
+  /**
+   * Subscribes a topic unless it already is. supabase-js hands out the existing channel of a
+   * topic until its removal finishes, so a topic being closed is reopened after that.
+   */
+  private open(key: string, subscribe: () => RealtimeChannel): void {
+    this.wanted.add(key);
+    if (this.channels.has(key)) return;
+    const closing = this.closing.get(key);
+    if (closing) {
+      void closing.then(() => {
+        if (this.wanted.has(key)) this.open(key, subscribe);
+      });
+      return;
+    }
+    this.channels.set(key, subscribe());
+  }
+
   private remove(key: string): void {
+    this.wanted.delete(key);
+    void this.close(key);
+  }
+
+  private close(key: string): Promise<unknown> {
     const channel = this.channels.get(key);
-    if (!channel) return;
+    if (!channel) return this.closing.get(key) ?? Promise.resolve();
     this.channels.delete(key);
-    void this.client.removeChannel(channel);
+    const done = this.client.removeChannel(channel).finally(() => {
+      if (this.closing.get(key) === done) this.closing.delete(key);
+    });
+    this.closing.set(key, done);
+    return done;
   }
 
   private setState(state: ConnectionState): void {

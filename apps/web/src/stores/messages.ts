@@ -1,4 +1,5 @@
 import { createStore } from 'zustand/vanilla';
+import { inBackground } from '../lib/coalesce.js';
 import { describeError } from '../lib/errors.js';
 import { contiguousNewestSeq, mergeMessages } from '../lib/message-list.js';
 import type { HarmonyClient } from '../lib/supabase.js';
@@ -175,12 +176,12 @@ export function createMessagesStore(client: HarmonyClient) {
       },
 
       async catchUp(channelId) {
-        const initial = latestLoads.get(channelId);
-        if (!initial) {
+        await latestLoads.get(channelId);
+        // Never loaded, or the first page failed (offline, no access): load it (again) instead.
+        if (!latestLoads.has(channelId) || (channel(channelId).error && !channel(channelId).items.length)) {
           await get().loadLatest(channelId);
           return channel(channelId).items.length;
         }
-        await initial;
         let fetched = 0;
         for (;;) {
           const after = contiguousNewestSeq(channel(channelId).items);
@@ -258,10 +259,7 @@ export function createMessagesStore(client: HarmonyClient) {
           items: mergeMessages(c.items, [message]),
           pending: message.nonce ? c.pending.filter((p) => p.nonce !== message.nonce) : c.pending,
         }));
-        if (gap)
-          void get()
-            .catchUp(message.channel_id)
-            .catch(() => undefined);
+        if (gap) inBackground(get().catchUp(message.channel_id));
       },
 
       receiveReaction(reaction, removed) {

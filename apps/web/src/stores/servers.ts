@@ -33,24 +33,14 @@ export interface ServerDetail {
   emojis: CustomEmoji[];
 }
 
-export interface UnreadState {
-  unread: number;
-  mentions: number;
-  lastMessageSeq: number;
-  lastReadSeq: number;
-}
-
 export interface ServersState {
   servers: Server[];
   details: Record<string, ServerDetail>;
-  unread: Record<string, UnreadState>;
   loaded: boolean;
   loadServers(): Promise<void>;
   loadServer(serverId: string): Promise<void>;
   /** Drops what is known about a server the user left or was removed from. */
   forget(serverId: string): void;
-  loadUnread(): Promise<void>;
-  markRead(channelId: string, seq?: number): Promise<void>;
   createServer(name: string): Promise<string>;
   joinByInvite(code: string): Promise<string>;
   createInvite(serverId: string, options?: { maxUses?: number; expiresInSeconds?: number }): Promise<string>;
@@ -144,7 +134,6 @@ export function createServersStore(client: HarmonyClient) {
     return {
       servers: [],
       details: {},
-      unread: {},
       loaded: false,
       loadServers: () => loadServers(null),
       loadServer,
@@ -153,34 +142,6 @@ export function createServersStore(client: HarmonyClient) {
         set((s) => {
           const { [serverId]: _gone, ...details } = s.details;
           return { details, servers: s.servers.filter((server) => server.id !== serverId) };
-        });
-      },
-
-      async loadUnread() {
-        const { data, error } = await client.rpc('get_unread_state');
-        if (error) throw error;
-        const unread: Record<string, UnreadState> = {};
-        for (const row of data ?? []) {
-          unread[row.channel_id] = {
-            unread: row.unread_count,
-            mentions: row.mention_count,
-            lastMessageSeq: row.last_message_seq,
-            lastReadSeq: row.last_read_seq,
-          };
-        }
-        set({ unread });
-      },
-
-      async markRead(channelId, seq) {
-        const { error } = await client.rpc('mark_channel_read', { p_channel_id: channelId, p_seq: seq });
-        if (error) throw error;
-        set((s) => {
-          const current = s.unread[channelId];
-          if (!current) return s;
-          const lastReadSeq = seq ?? current.lastMessageSeq;
-          return {
-            unread: { ...s.unread, [channelId]: { ...current, lastReadSeq, unread: 0, mentions: 0 } },
-          };
         });
       },
 

@@ -1,4 +1,4 @@
-import { stores, useServers, useSocial, useUi } from '../../app/stores.js';
+import { stores, useSocial, useUi, useUnread } from '../../app/stores.js';
 import { describeError } from '../../lib/errors.js';
 import { badgeText } from '../../lib/notification-view.js';
 import { go } from '../../lib/route.js';
@@ -57,7 +57,7 @@ export function DmList() {
 
 function DmLink({ dm, active }: { dm: DmChannel; active: boolean }) {
   const name = useDmName(dm);
-  const unread = useServers((s) => s.unread[dm.id]?.unread ?? 0);
+  const unread = useUnread((s) => s.byChannel[dm.id]?.unread ?? 0);
   const close = () => {
     stores.social
       .getState()

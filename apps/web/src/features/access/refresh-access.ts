@@ -1,4 +1,5 @@
 import type { StoreApi } from 'zustand/vanilla';
+import { inBackground } from '../../lib/coalesce.js';
 import { go } from '../../lib/route.js';
 import type { HarmonyClient } from '../../lib/supabase.js';
 import type { ServersState } from '../../stores/servers.js';
@@ -12,6 +13,8 @@ export interface AccessRefresherDeps {
   /** Starts or stops the server's live structure and presence. */
   watchServer(serverId: string): void;
   unwatchServer(serverId: string): void;
+  /** Which channels are readable decides what counts as unread. */
+  reloadUnread(): Promise<void>;
 }
 
 export interface AccessRefresher extends OwnAccessHandlers {
@@ -40,6 +43,7 @@ export function createAccessRefresher(deps: AccessRefresherDeps): AccessRefreshe
       }
     }
     for (const id of after) if (!before.some((s) => s.id === id)) deps.watchServer(id);
+    inBackground(deps.reloadUnread());
     return after;
   };
 
@@ -53,12 +57,12 @@ export function createAccessRefresher(deps: AccessRefresherDeps): AccessRefreshe
     },
 
     membershipChanged() {
-      void refreshMemberships();
+      inBackground(refreshMemberships());
     },
 
     overwriteChanged(channelId, revealed) {
       const known = serverOf(channelId);
-      if (known) return void servers().loadServer(known);
+      if (known) return inBackground(servers().loadServer(known));
       // An override the user can now see on a channel they did not know: it may have revealed it.
       if (!revealed) return;
       void deps.client
@@ -68,7 +72,7 @@ export function createAccessRefresher(deps: AccessRefresherDeps): AccessRefreshe
         .maybeSingle()
         .then(({ data }) => {
           if (data?.server_id && servers().servers.some((s) => s.id === data.server_id))
-            void servers().loadServer(data.server_id);
+            inBackground(servers().loadServer(data.server_id));
         });
     },
   };
