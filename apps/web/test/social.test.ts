@@ -97,7 +97,8 @@ describe('friends', () => {
       [BOB]: { status: 'offline' as const, display_name: null, username: 'bob' },
       [ME]: { status: 'online' as const, display_name: 'Zed', username: 'zed' },
     };
-    expect(friendsForTab('online', [ME, BOB, ADA], profiles)).toEqual([ADA, ME]);
+    const online = new Set([ADA, ME]);
+    expect(friendsForTab('online', [ME, BOB, ADA], profiles, (id) => online.has(id))).toEqual([ADA, ME]);
     expect(friendsForTab('all', [ME, BOB, ADA], profiles)).toEqual([ADA, BOB, ME]);
   });
 });

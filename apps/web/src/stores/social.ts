@@ -115,16 +115,14 @@ export function sortDms<T extends Pick<DmChannel, 'lastMessageAt' | 'createdAt' 
   );
 }
 
-const ONLINE = new Set(['online', 'idle', 'dnd']);
-
-/** Friends shown on the online/all tabs, sorted by name. */
+/** Friends shown on the online/all tabs, sorted by name; `isOnline` is their live presence. */
 export function friendsForTab(
   tab: 'online' | 'all',
   friends: readonly string[],
-  profiles: Record<string, Pick<Profile, 'status' | 'display_name' | 'username'> | undefined>,
+  profiles: Record<string, Pick<Profile, 'display_name' | 'username'> | undefined>,
+  isOnline: (profileId: string) => boolean = () => false,
 ): string[] {
-  const shown =
-    tab === 'online' ? friends.filter((id) => ONLINE.has(profiles[id]?.status ?? 'offline')) : friends;
+  const shown = tab === 'online' ? friends.filter(isOnline) : friends;
   const name = (id: string) => (profileName(profiles[id]) ?? id).toLowerCase();
   return [...shown].sort((a, b) => name(a).localeCompare(name(b)));
 }

@@ -1,19 +1,12 @@
 import { type FormEvent, type ReactNode, useState } from 'react';
-import { stores, useProfiles, useSocial } from '../../app/stores.js';
+import { stores, useProfiles, useSocial, useUi } from '../../app/stores.js';
+import { liveStatus, STATUS_TEXT, useLiveStatus } from '../../features/presence/live-presence.js';
 import { describeError } from '../../lib/errors.js';
 import { go } from '../../lib/route.js';
 import { type FriendRequest, type FriendsTab, friendsForTab, profileName } from '../../stores/social.js';
 import { NotificationsBell } from '../NotificationsPanel.js';
 import { ActionMessage, useAction } from '../settings/action.js';
 import { Tabs } from '../settings/Tabs.js';
-
-const STATUS_TEXT: Record<string, string> = {
-  online: 'Online',
-  idle: 'Idle',
-  dnd: 'Do not disturb',
-  invisible: 'Offline',
-  offline: 'Offline',
-};
 
 /** The home screen's main pane: friends, requests and blocks. */
 export function FriendsView() {
@@ -113,10 +106,11 @@ function AddFriend() {
 
 function PersonRow({ profileId, children, sub }: { profileId: string; children: ReactNode; sub?: string }) {
   const profile = useProfiles((s) => s.byId[profileId]);
+  const status = useLiveStatus(profileId);
   const name = profileName(profile) ?? '…';
   return (
     <li className="person-row">
-      <span className={`status-dot ${profile?.status ?? 'offline'}`} aria-hidden="true" />
+      <span className={`status-dot ${status}`} aria-hidden="true" />
       <div className="settings-item-text">
         <strong>{name}</strong>
         <small>
@@ -140,7 +134,9 @@ function FriendList({ tab }: { tab: 'online' | 'all' }) {
   const profiles = useProfiles((s) => s.byId);
   const loaded = useSocial((s) => s.loaded);
   const run = useRowAction();
-  const shown = friendsForTab(tab, friends, profiles);
+  const presence = useUi((s) => s.presence);
+  const statusOf = (id: string) => liveStatus(presence, id);
+  const shown = friendsForTab(tab, friends, profiles, (id) => statusOf(id) !== 'offline');
   const social = stores.social.getState();
 
   const message = (profileId: string) =>
@@ -162,7 +158,7 @@ function FriendList({ tab }: { tab: 'online' | 'all' }) {
       {shown.map((id) => {
         const name = profileName(profiles[id]) ?? 'this friend';
         return (
-          <PersonRow key={id} profileId={id} sub={STATUS_TEXT[profiles[id]?.status ?? 'offline']}>
+          <PersonRow key={id} profileId={id} sub={STATUS_TEXT[statusOf(id)]}>
             <button type="button" aria-label={`Message ${name}`} onClick={() => message(id)}>
               Message
             </button>

@@ -1,0 +1,32 @@
+import { expect, test } from '@playwright/test';
+import { createGuild, openChannel, rest, signUp } from './helpers.js';
+
+// Item 4: the friends list and the member list agree on who is online, live.
+test('friends show the same live status as the member list', async ({ browser }) => {
+  const ada = await signUp(browser, 'frnd');
+  const bob = await signUp(browser, 'frndbob');
+  const guild = await createGuild(ada, 'Friendly', [bob]);
+  await rest(ada, 'rpc/send_friend_request', { method: 'POST', body: { p_username: bob.username } });
+  const [request] = (await rest(bob, 'friend_requests?select=id')) as { id: string }[];
+  await rest(bob, 'rpc/accept_friend_request', { method: 'POST', body: { p_request_id: request?.id } });
+
+  await openChannel(bob, guild, 'general');
+  const members = bob.page.getByRole('complementary', { name: 'Members' });
+  await expect(members.getByRole('listitem').filter({ hasText: ada.username })).toContainText('Online');
+
+  await bob.page.getByRole('button', { name: 'Direct messages' }).click();
+  await bob.page.getByRole('button', { name: 'Friends', exact: true }).click();
+  const online = bob.page.getByRole('list', { name: 'Online friends' });
+  await expect(online.getByRole('listitem').filter({ hasText: ada.username })).toContainText('Online');
+
+  // Ada leaves: she goes offline in both places, without a reload.
+  await ada.page.context().close();
+  await expect(bob.page.getByText('None of your friends are online.')).toBeVisible({ timeout: 15_000 });
+  await bob.page.getByRole('tab', { name: 'All' }).click();
+  await expect(
+    bob.page
+      .getByRole('list', { name: 'All friends' })
+      .getByRole('listitem')
+      .filter({ hasText: ada.username }),
+  ).toContainText('Offline');
+});
