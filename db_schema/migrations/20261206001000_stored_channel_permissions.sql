@@ -383,34 +383,70 @@ delete from private.channel_member_permissions p
 select private.refresh_channel_permissions(s.id) from public.servers s;
 
 -- == readers ==
+-- PL/pgSQL rather than SQL: a SQL function with a SET clause (search_path, as every SECURITY
+-- DEFINER function here has) is never inlined and is planned again on every call, which cost
+-- more than the lookup itself (readable_channel_ids() 0.46 ms -> 0.05 ms, the caller's
+-- profile id 0.14 ms -> 0.02 ms, measured in one session); PL/pgSQL keeps its plans for the
+-- session. get_current_profile_id() and my_server_ids() are converted for the same reason:
+-- every policy calls the first, the server-scoped and realtime.messages policies the second.
+
+create or replace function public.get_current_profile_id()
+returns uuid
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  return (select p.id from public.profiles p where p.user_id = (select auth.uid()));
+end;
+$$;
+
+create or replace function public.my_server_ids()
+returns setof uuid
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  return query select m.server_id from public.server_members m where m.profile_id = public.get_current_profile_id();
+end;
+$$;
 
 -- A profile's permissions in a channel: server channels from the stored rows, DMs computed
 -- (their rule reads the recipient list and blocks). Same answer as private.channel_permissions.
 create or replace function private.stored_channel_permissions(p_channel_id uuid, p_profile_id uuid)
 returns bigint
-language sql
+language plpgsql
 stable
 set search_path = ''
 as $$
-  select coalesce(
+begin
+  return coalesce(
     (select p.permissions from private.channel_member_permissions_now p
       where p.profile_id = p_profile_id and p.channel_id = p_channel_id),
     (select private.channel_permissions(c.id, p_profile_id) from public.channels c
       where c.id = p_channel_id and c.server_id is null),
-    0)
+    0);
+end;
 $$;
 
 revoke execute on function private.stored_channel_permissions(uuid, uuid)
   from public, anon, authenticated, service_role;
 
+-- Same signatures: create or replace keeps the existing grants (and may change the language).
 create or replace function public.has_channel_permission(p_channel_id uuid, p_permission bigint)
 returns boolean
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $$
-  select private.stored_channel_permissions(p_channel_id, public.get_current_profile_id()) & p_permission = p_permission
+begin
+  return private.stored_channel_permissions(p_channel_id, public.get_current_profile_id()) & p_permission
+         = p_permission;
+end;
 $$;
 
 -- Channels in which the caller has every bit of p_required: server channels from the stored
@@ -418,18 +454,47 @@ $$;
 -- so this runs once per statement, not once per row.
 create or replace function public.channel_ids_with(p_required bigint)
 returns setof uuid
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $$
-  with me as (select public.get_current_profile_id() as id)
-  select p.channel_id
-    from private.channel_member_permissions_now p
-    join me on p.profile_id = me.id
-   where p.permissions & p_required = p_required
-  union all
-  select r.channel_id from public.channel_recipients r join me on r.profile_id = me.id
+declare
+  me uuid := public.get_current_profile_id();
+begin
+  return query
+    select p.channel_id from private.channel_member_permissions_now p
+     where p.profile_id = me and p.permissions & p_required = p_required
+    union all
+    select r.channel_id from public.channel_recipients r where r.profile_id = me;
+end;
+$$;
+
+-- Channels whose history the caller may read.
+create or replace function public.readable_channel_ids()
+returns setof uuid
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  return query
+    select public.channel_ids_with(public.permission('VIEW_CHANNEL') | public.permission('READ_MESSAGE_HISTORY'));
+end;
+$$;
+
+-- Channels the caller can see in the sidebar (VIEW_CHANNEL), including voice channels.
+create or replace function public.visible_channel_ids()
+returns setof uuid
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  return query select public.channel_ids_with(public.permission('VIEW_CHANNEL'));
+end;
 $$;
 
 COMMIT;
