@@ -1,8 +1,36 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+
+/**
+ * Twemoji's SVGs (CC-BY 4.0, @twemoji/svg) served at /emoji/<codepoints>.svg: emoji look the
+ * same everywhere, also where the system has no colour emoji font. Copied into the build as
+ * plain files, so none of them is part of the JavaScript.
+ */
+function twemoji(): Plugin {
+  const source = dirname(createRequire(import.meta.url).resolve('@twemoji/svg/package.json'));
+  return {
+    name: 'harmony-twemoji',
+    configureServer(server) {
+      server.middlewares.use('/emoji/', (req, res, next) => {
+        const file = join(source, basename((req.url ?? '').split('?')[0] ?? ''));
+        if (!file.endsWith('.svg') || !existsSync(file)) return next();
+        res.setHeader('content-type', 'image/svg+xml');
+        res.setHeader('cache-control', 'public, max-age=86400');
+        res.end(readFileSync(file));
+      });
+    },
+    generateBundle() {
+      for (const name of readdirSync(source).filter((f) => f.endsWith('.svg')))
+        this.emitFile({ type: 'asset', fileName: `emoji/${name}`, source: readFileSync(join(source, name)) });
+    },
+  };
+}
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), twemoji()],
   server: { host: '127.0.0.1', port: 5173, strictPort: true },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
   build: { target: 'es2022', sourcemap: true },

@@ -1,6 +1,6 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { parseReaction, reactionValue, withCustomEmojiTokens } from '../src/lib/emoji.js';
+import { parseReaction, reactionValue, withCustomEmojiTokens } from '../src/features/emoji/custom-emoji.js';
 import { renderMarkdown } from '../src/lib/markdown.js';
 import type { CustomEmoji } from '../src/lib/types.js';
 

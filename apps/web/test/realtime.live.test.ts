@@ -27,6 +27,7 @@ function recorder() {
     message: (m) => events.messages.push(m),
     unreadMessage: () => undefined,
     readState: () => undefined,
+    friendsChanged: () => undefined,
     reaction: () => undefined,
     notification: () => undefined,
     serverChanged: () => undefined,

@@ -132,7 +132,12 @@ export async function startSession(profileId: string): Promise<void> {
   await realtime?.stop();
   const ui = stores.ui.getState();
   realtime = new RealtimeConnectionManager(client, profileId, {
-    message: (m) => stores.messages.getState().receive(m),
+    message: (m) => {
+      stores.messages.getState().receive(m);
+      // Their message is what they were typing: the indicator goes with it.
+      if (m.author_id && stores.ui.getState().typing[m.channel_id]?.[m.author_id])
+        stores.ui.getState().setTyping(m.channel_id, m.author_id, '', false);
+    },
     unreadMessage: (m) => countUnread(m, profileId),
     readState: (channelId, lastReadSeq) => stores.unread.getState().readElsewhere(channelId, lastReadSeq),
     reaction: (r, removed) => stores.messages.getState().receiveReaction(r, removed),
@@ -143,14 +148,13 @@ export async function startSession(profileId: string): Promise<void> {
         inBackground(stores.unread.getState().load());
         void stores.social.getState().loadDms();
       }
-      if (n.type === 'friend_request' || n.type === 'friend_accept')
-        void stores.social.getState().loadFriends();
     },
+    friendsChanged: () => inBackground(stores.social.getState().loadFriends()),
     serverChanged: (serverId) => inBackground(access.serverChanged(serverId)),
     membershipChanged: () => access.membershipChanged(),
     overwriteChanged: (channelId, revealed) => access.overwriteChanged(channelId, revealed),
     presence: (serverId, online) => ui.setPresence(serverId, online),
-    typing: (channelId, who, name) => ui.setTyping(channelId, who, name),
+    typing: (channelId, who, name, typing) => ui.setTyping(channelId, who, name, typing),
     resync: (channelIds, everything) => {
       for (const id of channelIds) inBackground(stores.messages.getState().catchUp(id));
       if (everything) inBackground(stores.unread.getState().load());

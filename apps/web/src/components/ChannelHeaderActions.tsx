@@ -1,4 +1,6 @@
+import { Pin, Search } from 'lucide-react';
 import { useServers, useUi } from '../app/stores.js';
+import { IconButton } from '../ui/IconButton.js';
 import { useDm, useDmName } from './dms/use-dm-name.js';
 import { NotificationsBell } from './NotificationsPanel.js';
 
@@ -24,20 +26,12 @@ export function ChannelHeaderActions({ channelId }: { channelId: string }) {
   const openModal = useUi((s) => s.openModal);
   return (
     <div className="header-actions">
-      <button
-        type="button"
-        aria-label={serverId ? 'Search this server' : 'Search this conversation'}
+      <IconButton
+        label={serverId ? 'Search this server' : 'Search this conversation'}
+        icon={Search}
         onClick={() => openModal({ kind: 'search', serverId, channelId })}
-      >
-        <span aria-hidden="true">🔍</span>
-      </button>
-      <button
-        type="button"
-        aria-label="Pinned messages"
-        onClick={() => openModal({ kind: 'pins', channelId })}
-      >
-        <span aria-hidden="true">📌</span>
-      </button>
+      />
+      <IconButton label="Pinned messages" icon={Pin} onClick={() => openModal({ kind: 'pins', channelId })} />
       <NotificationsBell />
     </div>
   );

@@ -1,8 +1,11 @@
+import { Hash, Plus, Settings, UserPlus, Volume2 } from 'lucide-react';
 import { useId } from 'react';
 import { stores, useAuth, useServers, useUi, useUnread } from '../app/stores.js';
 import { useServerPermission } from '../features/access/use-permissions.js';
 import { go } from '../lib/route.js';
 import type { Channel } from '../lib/types.js';
+import { Avatar } from '../ui/Avatar.js';
+import { IconButton } from '../ui/IconButton.js';
 import { DmList } from './dms/DmList.js';
 import { UnreadMarks } from './ServerRail.js';
 import { VoicePanel } from './VoicePanel.js';
@@ -17,10 +20,12 @@ function ChannelLink({ channel, serverId }: { channel: Channel; serverId: string
     channel.type === 'voice'
       ? Object.values(presence ?? {}).filter((p) => p.voiceChannelId === channel.id)
       : [];
+  const member = (id: string) => members?.find((x) => x.profile_id === id);
   const name = (id: string) => {
-    const m = members?.find((x) => x.profile_id === id);
+    const m = member(id);
     return m?.nickname ?? m?.profile.display_name ?? m?.profile.username ?? 'someone';
   };
+  const Icon = channel.type === 'voice' ? Volume2 : Hash;
   return (
     <li>
       <button
@@ -34,14 +39,22 @@ function ChannelLink({ channel, serverId }: { channel: Channel; serverId: string
           if (channel.type === 'voice') void stores.voice.getState().join(channel.id);
         }}
       >
-        <span aria-hidden="true">{channel.type === 'voice' ? '🔊' : '#'}</span>
+        <Icon aria-hidden="true" size={18} className="channel-icon" />
         <span className="channel-name">{channel.name}</span>
         <UnreadMarks id={marksId} unread={Boolean(unread?.unread)} mentions={unread?.mentions ?? 0} />
       </button>
       {inVoice.length > 0 && (
         <ul className="voice-occupants" aria-label={`In ${channel.name}`}>
           {inVoice.map((p) => (
-            <li key={p.profileId}>{name(p.profileId)}</li>
+            <li key={p.profileId}>
+              <Avatar
+                id={p.profileId}
+                name={name(p.profileId)}
+                url={member(p.profileId)?.profile.avatar_url}
+                size={20}
+              />
+              {name(p.profileId)}
+            </li>
           ))}
         </ul>
       )}
@@ -63,6 +76,12 @@ export function ChannelSidebar() {
   const canBan = useServerPermission(serverId, 'BAN_MEMBERS');
 
   const uncategorised = detail?.channels.filter((c) => !c.category_id) ?? [];
+  /** A category of voice channels (or named so) offers a voice channel first. */
+  const kindOf = (categoryId: string, name: string): 'text' | 'voice' => {
+    const inside = detail?.channels.filter((c) => c.category_id === categoryId) ?? [];
+    if (inside.length > 0) return inside.every((c) => c.type === 'voice') ? 'voice' : 'text';
+    return /voice/i.test(name) ? 'voice' : 'text';
+  };
 
   return (
     <aside className="channel-sidebar" aria-label="Channels">
@@ -71,18 +90,18 @@ export function ChannelSidebar() {
         {serverId && (
           <div className="sidebar-actions">
             {canInvite && (
-              <button type="button" onClick={() => openModal({ kind: 'invite', serverId })}>
-                Invite
-              </button>
+              <IconButton
+                label="Invite"
+                icon={UserPlus}
+                onClick={() => openModal({ kind: 'invite', serverId })}
+              />
             )}
             {(canManageServer || canManageRoles || canBan) && (
-              <button
-                type="button"
-                aria-label="Server settings"
+              <IconButton
+                label="Server settings"
+                icon={Settings}
                 onClick={() => openModal({ kind: 'serverSettings', serverId })}
-              >
-                ⚙
-              </button>
+              />
             )}
           </div>
         )}
@@ -101,13 +120,20 @@ export function ChannelSidebar() {
               <h3 className="category">
                 {category.name}
                 {canManageChannels && (
-                  <button
-                    type="button"
-                    aria-label={`Create channel in ${category.name}`}
-                    onClick={() => openModal({ kind: 'createChannel', serverId, categoryId: category.id })}
-                  >
-                    +
-                  </button>
+                  <IconButton
+                    label={`Create channel in ${category.name}`}
+                    icon={Plus}
+                    size={16}
+                    tooltip="top"
+                    onClick={() =>
+                      openModal({
+                        kind: 'createChannel',
+                        serverId,
+                        categoryId: category.id,
+                        type: kindOf(category.id, category.name),
+                      })
+                    }
+                  />
                 )}
               </h3>
               <ul>
@@ -124,10 +150,21 @@ export function ChannelSidebar() {
       {!serverId && <DmList />}
       <VoicePanel />
       <footer className="user-panel">
+        {profile && (
+          <Avatar
+            id={profile.id}
+            name={profile.display_name ?? profile.username}
+            url={profile.avatar_url}
+            size={32}
+          />
+        )}
         <span className="user-name">{profile?.display_name ?? profile?.username}</span>
-        <button type="button" aria-label="User settings" onClick={() => openModal({ kind: 'userSettings' })}>
-          ⚙
-        </button>
+        <IconButton
+          label="User settings"
+          icon={Settings}
+          tooltip="top"
+          onClick={() => openModal({ kind: 'userSettings' })}
+        />
       </footer>
     </aside>
   );

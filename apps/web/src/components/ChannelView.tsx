@@ -1,13 +1,27 @@
+import { Hash, Lock, Menu, Users } from 'lucide-react';
 import { useEffect, useRef } from 'react';
 import { stores, useMessages, useServers, useUi, watchChannel } from '../app/stores.js';
 import { useChannelAccess } from '../features/access/use-permissions.js';
+import { Composer } from '../features/composer/Composer.js';
+import { MessageList } from '../features/messages/MessageList.js';
 import { describeError } from '../lib/errors.js';
 import { newestSeq } from '../lib/message-list.js';
+import { IconButton } from '../ui/IconButton.js';
 import { ChannelHeaderActions, useChannelTitle } from './ChannelHeaderActions.js';
-import { Composer } from './Composer.js';
-import { MessageList } from './MessageList.js';
 import { TypingIndicator } from './TypingIndicator.js';
 import { VoiceView } from './VoiceView.js';
+
+/** Narrow screens: opens the channel list over the channel. */
+function ChannelsButton() {
+  return (
+    <IconButton
+      label="Channels"
+      icon={Menu}
+      className="narrow-only"
+      onClick={() => stores.ui.getState().setChannelListOpen(true)}
+    />
+  );
+}
 
 export function ChannelView({ channelId }: { channelId: string }) {
   const channel = useServers((s) => {
@@ -67,7 +81,11 @@ function TextChannelView({ channelId }: { channelId: string }) {
   if (hidden) {
     return (
       <section className="channel-view" aria-label="Channel unavailable">
+        <header className="channel-header">
+          <ChannelsButton />
+        </header>
         <div className="empty-state" role="alert">
+          <Lock aria-hidden="true" size={40} />
           <h2>{wasVisible.current ? 'No access' : 'Channel unavailable'}</h2>
           <p>
             {wasVisible.current
@@ -82,23 +100,18 @@ function TextChannelView({ channelId }: { channelId: string }) {
   return (
     <section className="channel-view" aria-label={title.name ? `${title.prefix}${title.name}` : 'Channel'}>
       <header className="channel-header">
-        <button
-          type="button"
-          className="narrow-only"
-          aria-label="Channels"
-          onClick={() => stores.ui.getState().setChannelListOpen(true)}
-        >
-          ☰
-        </button>
+        <ChannelsButton />
         <h2>
-          <span aria-hidden="true">{title.prefix}</span>
+          {title.prefix === '#' ? (
+            <Hash aria-hidden="true" size={20} className="channel-icon" />
+          ) : (
+            <span aria-hidden="true">{title.prefix}</span>
+          )}
           {title.name}
         </h2>
         {channel?.topic && <p className="topic">{channel.topic}</p>}
         <ChannelHeaderActions channelId={channelId} />
-        <button type="button" aria-label="Toggle member list" onClick={toggleMembers}>
-          👥
-        </button>
+        {channel && <IconButton label="Toggle member list" icon={Users} onClick={toggleMembers} />}
       </header>
       {error ? (
         <div className="empty-state" role="alert">

@@ -1,26 +1,37 @@
-import { useServers, useUi } from '../app/stores.js';
+import { X } from 'lucide-react';
+import { stores, useServers, useUi } from '../app/stores.js';
+import { liveStatus, STATUS_TEXT } from '../features/presence/live-presence.js';
 import type { PresenceInfo } from '../lib/realtime.js';
 import type { MemberWithProfile } from '../stores/servers.js';
+import { Avatar } from '../ui/Avatar.js';
+import { IconButton } from '../ui/IconButton.js';
 
 const NOBODY_ONLINE: Record<string, PresenceInfo> = {};
-const STATUS_LABEL = { online: 'Online', idle: 'Idle', dnd: 'Do not disturb', invisible: 'Offline' } as const;
 
 export function MemberList({ serverId }: { serverId: string }) {
   const detail = useServers((s) => s.details[serverId]);
   const presence = useUi((s) => s.presence[serverId] ?? NOBODY_ONLINE);
   if (!detail) return <aside className="member-list" aria-label="Members" />;
 
+  const statusOf = (m: MemberWithProfile) => liveStatus({ [serverId]: presence }, m.profile_id);
   const hoisted = detail.roles.filter((r) => r.hoist && r.id !== serverId);
   const groupOf = (m: MemberWithProfile) => {
-    if (!presence[m.profile_id]) return 'Offline';
+    if (statusOf(m) === 'offline') return 'Offline';
     return hoisted.find((r) => m.roleIds.includes(r.id))?.name ?? 'Online';
   };
   const groups = new Map<string, MemberWithProfile[]>();
   for (const name of [...hoisted.map((r) => r.name), 'Online', 'Offline']) groups.set(name, []);
   for (const member of detail.members) groups.get(groupOf(member))?.push(member);
+  const nameOf = (m: MemberWithProfile) => m.nickname ?? m.profile.display_name ?? m.profile.username;
 
   return (
     <aside className="member-list" aria-label="Members">
+      <IconButton
+        label="Close member list"
+        icon={X}
+        className="narrow-only member-list-close"
+        onClick={() => stores.ui.getState().toggleMemberList()}
+      />
       {[...groups.entries()]
         .filter(([, members]) => members.length > 0)
         .map(([name, members]) => (
@@ -30,22 +41,24 @@ export function MemberList({ serverId }: { serverId: string }) {
             </h3>
             <ul>
               {members
-                .sort((a, b) =>
-                  (a.nickname ?? a.profile.username).localeCompare(b.nickname ?? b.profile.username),
-                )
+                .sort((a, b) => nameOf(a).localeCompare(nameOf(b)))
                 .map((m) => {
-                  const status = presence[m.profile_id]?.status;
+                  const status = statusOf(m);
                   const topRole = detail.roles.find((r) => m.roleIds.includes(r.id) && r.color);
                   return (
-                    <li key={m.profile_id} className={`member ${status ?? 'offline'}`}>
-                      <span className="presence-dot" title={status ? STATUS_LABEL[status] : 'Offline'} />
-                      <span className="sr-only">{status ? STATUS_LABEL[status] : 'Offline'}: </span>
+                    <li key={m.profile_id} className={`member ${status}`}>
+                      <span className="member-avatar">
+                        <Avatar id={m.profile_id} name={nameOf(m)} url={m.profile.avatar_url} size={32} />
+                        <span className={`presence-dot ${status}`} title={STATUS_TEXT[status]} />
+                      </span>
+                      <span className="sr-only">{STATUS_TEXT[status]}: </span>
                       <span
+                        className="member-name"
                         style={
                           topRole ? { color: `#${topRole.color.toString(16).padStart(6, '0')}` } : undefined
                         }
                       >
-                        {m.nickname ?? m.profile.display_name ?? m.profile.username}
+                        {nameOf(m)}
                       </span>
                     </li>
                   );

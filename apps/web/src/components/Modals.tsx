@@ -1,9 +1,12 @@
+import { X } from 'lucide-react';
 import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
 import { stores, useUi } from '../app/stores.js';
+import { PinsDialog } from '../features/messages/PinsDialog.js';
 import { describeError } from '../lib/errors.js';
 import { go, inviteUrl } from '../lib/route.js';
+import type { Message } from '../lib/types.js';
+import { IconButton } from '../ui/IconButton.js';
 import { CreateGroupDm } from './dms/CreateGroupDm.js';
-import { PinsDialog } from './PinsDialog.js';
 import { SearchDialog } from './SearchDialog.js';
 import { ServerSettings } from './settings/ServerSettings.js';
 import { UserSettings } from './settings/UserSettings.js';
@@ -25,9 +28,7 @@ function Dialog({ title, children, wide }: { title: string; children: ReactNode;
     >
       <h2>{title}</h2>
       {children}
-      <button type="button" className="modal-close" aria-label="Close" onClick={close}>
-        ×
-      </button>
+      <IconButton label="Close" icon={X} className="modal-close" onClick={close} />
     </dialog>
   );
 }
@@ -145,9 +146,17 @@ function Invite({ serverId }: { serverId: string }) {
   );
 }
 
-function CreateChannel({ serverId, categoryId }: { serverId: string; categoryId?: string }) {
+function CreateChannel({
+  serverId,
+  categoryId,
+  type: initialType,
+}: {
+  serverId: string;
+  categoryId?: string;
+  type: 'text' | 'voice';
+}) {
   const [name, setName] = useState('');
-  const [type, setType] = useState<'text' | 'voice'>('text');
+  const [type, setType] = useState(initialType);
   const { submit, error, busy } = useSubmit(async () => {
     const channelId = await stores.servers.getState().createChannel(serverId, name.trim(), type, categoryId);
     stores.ui.getState().openModal(null);
@@ -182,6 +191,35 @@ function CreateChannel({ serverId, categoryId }: { serverId: string; categoryId?
   );
 }
 
+function DeleteMessage({ message }: { message: Message }) {
+  const { submit, error, busy } = useSubmit(async () => {
+    await stores.messages.getState().remove(message.id);
+    stores.ui.getState().openModal(null);
+  });
+  return (
+    <Dialog title="Delete message">
+      <form onSubmit={submit}>
+        <p>Are you sure you want to delete this message? This cannot be undone.</p>
+        <blockquote className="delete-preview">{message.content || 'Attachment'}</blockquote>
+        <p className="hint">Tip: hold Shift while clicking Delete to skip this.</p>
+        {error && (
+          <p role="alert" className="form-error">
+            {error}
+          </p>
+        )}
+        <div className="form-actions">
+          <button type="button" onClick={() => stores.ui.getState().openModal(null)}>
+            Cancel
+          </button>
+          <button type="submit" className="danger-solid" disabled={busy}>
+            Delete
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
 export function Modals() {
   const modal = useUi((s) => s.modal);
   if (!modal) return null;
@@ -193,7 +231,7 @@ export function Modals() {
     case 'invite':
       return <Invite serverId={modal.serverId} />;
     case 'createChannel':
-      return <CreateChannel serverId={modal.serverId} categoryId={modal.categoryId} />;
+      return <CreateChannel serverId={modal.serverId} categoryId={modal.categoryId} type={modal.type} />;
     case 'userSettings':
       return (
         <Dialog title="User settings" wide>
@@ -218,6 +256,8 @@ export function Modals() {
           <PinsDialog channelId={modal.channelId} />
         </Dialog>
       );
+    case 'deleteMessage':
+      return <DeleteMessage message={modal.message} />;
     case 'createGroupDm':
       return (
         <Dialog title="Create a group DM">

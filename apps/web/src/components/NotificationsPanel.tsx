@@ -1,3 +1,4 @@
+import { Bell } from 'lucide-react';
 import { useEffect, useId, useRef, useState } from 'react';
 import { stores, useNotifications, useProfiles } from '../app/stores.js';
 import { describeError } from '../lib/errors.js';
@@ -68,13 +69,14 @@ export function NotificationsBell() {
       <button
         ref={bell}
         type="button"
-        className="bell"
+        className="bell icon-button"
+        data-tooltip="Notifications"
         aria-expanded={expanded}
         aria-controls={expanded ? panelId : undefined}
         aria-label={unread > 0 ? `Notifications, ${unread} unread` : 'Notifications'}
         onClick={() => setExpanded((x) => !x)}
       >
-        <span aria-hidden="true">🔔</span>
+        <Bell aria-hidden="true" size={18} />
         {unread > 0 && (
           <span className="badge" aria-hidden="true">
             {badgeText(unread)}

@@ -1,5 +1,7 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { stores, useProfiles, useSearch, useServers, useSocial } from '../app/stores.js';
+import { useMentionResolver } from '../features/messages/mentions.js';
+import { toPlainText } from '../lib/markdown.js';
 import { go } from '../lib/route.js';
 import type { Message } from '../lib/types.js';
 import { snippet } from '../stores/search.js';
@@ -116,7 +118,8 @@ function SearchResult({ message, query }: { message: Message; query: string }) {
   const dm = useSocial((s) => s.dms.find((d) => d.id === message.channel_id));
   const dmName = useDmName(dm);
   const where = serverChannel ? `#${serverChannel.name}` : dm ? dmName : 'a channel';
-  const part = snippet(message.content, query);
+  const mentions = useMentionResolver();
+  const part = snippet(toPlainText(message.content, mentions), query);
 
   const open = () => {
     stores.ui.getState().openModal(null);

@@ -1,17 +1,10 @@
+import { Compass, MessageCircle, Plus } from 'lucide-react';
 import { useId, useMemo } from 'react';
 import { useServers, useUi, useUnread } from '../app/stores.js';
 import { totalsByServer } from '../features/unread/count.js';
 import { badgeText } from '../lib/notification-view.js';
 import { go } from '../lib/route.js';
-
-function initials(name: string): string {
-  return name
-    .split(/\s+/)
-    .map((w) => w[0])
-    .join('')
-    .slice(0, 3)
-    .toUpperCase();
-}
+import { Avatar } from '../ui/Avatar.js';
 
 /**
  * A server's (or the DM home's) mention count; unread state and mentions are the button's
@@ -51,10 +44,12 @@ export function ServerRail() {
         type="button"
         className={`rail-item home${active === null ? ' active' : ''}${dms.unread ? ' unread' : ''}`}
         aria-label="Direct messages"
+        data-tooltip="Direct messages"
+        data-tooltip-side="right"
         aria-describedby={`${ids}-dms`}
         onClick={() => go({ kind: 'dm', channelId: null })}
       >
-        H
+        <MessageCircle aria-hidden="true" size={22} />
         <UnreadMarks id={`${ids}-dms`} {...dms} />
       </button>
       <hr />
@@ -68,10 +63,11 @@ export function ServerRail() {
             aria-label={server.name}
             aria-current={active === server.id ? 'page' : undefined}
             aria-describedby={`${ids}-${server.id}`}
-            title={server.name}
+            data-tooltip={server.name}
+            data-tooltip-side="right"
             onClick={() => go({ kind: 'channel', serverId: server.id, channelId: null })}
           >
-            {server.icon_url ? <img src={server.icon_url} alt="" /> : initials(server.name)}
+            <Avatar id={server.id} name={server.name} url={server.icon_url} size={48} shape="rounded" />
             <UnreadMarks id={`${ids}-${server.id}`} {...total} />
           </button>
         );
@@ -80,17 +76,21 @@ export function ServerRail() {
         type="button"
         className="rail-item add"
         aria-label="Create a server"
+        data-tooltip="Create a server"
+        data-tooltip-side="right"
         onClick={() => openModal({ kind: 'createServer' })}
       >
-        +
+        <Plus aria-hidden="true" size={22} />
       </button>
       <button
         type="button"
         className="rail-item join"
         aria-label="Join a server"
+        data-tooltip="Join a server"
+        data-tooltip-side="right"
         onClick={() => openModal({ kind: 'joinServer' })}
       >
-        ⇥
+        <Compass aria-hidden="true" size={22} />
       </button>
     </nav>
   );

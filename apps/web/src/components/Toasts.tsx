@@ -1,4 +1,6 @@
+import { X } from 'lucide-react';
 import { useUi } from '../app/stores.js';
+import { IconButton } from '../ui/IconButton.js';
 
 export function Toasts() {
   const toasts = useUi((s) => s.toasts);
@@ -8,9 +10,7 @@ export function Toasts() {
       {toasts.map((t) => (
         <div key={t.id} className={`toast ${t.tone}`} role={t.tone === 'error' ? 'alert' : 'status'}>
           <span>{t.text}</span>
-          <button type="button" aria-label="Dismiss" onClick={() => dismiss(t.id)}>
-            ×
-          </button>
+          <IconButton label="Dismiss" icon={X} size={16} onClick={() => dismiss(t.id)} />
         </div>
       ))}
     </div>

@@ -1,5 +1,7 @@
+import { HeadphoneOff, Headphones, Mic, MicOff, MonitorUp, PhoneOff, Video, VideoOff, X } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { stores, useServers, useVoice } from '../app/stores.js';
+import { IconButton } from '../ui/IconButton.js';
 
 const STATUS_TEXT = {
   idle: '',
@@ -62,27 +64,57 @@ export function VoicePanel() {
         {channelName && status !== 'error' ? ` — ${channelName}` : ''}
       </p>
       {error && (
-        <p className="voice-error" role="alert">
-          {error}
-        </p>
+        <div className="voice-error-row">
+          <p className="voice-error" role="alert">
+            {error}
+          </p>
+          {!channelId && (
+            <IconButton
+              label="Dismiss"
+              icon={X}
+              size={16}
+              onClick={() => void stores.voice.getState().leave()}
+            />
+          )}
+        </div>
       )}
       {channelId && (
         <div className="voice-controls">
-          <button type="button" aria-pressed={muted} onClick={() => void voice.toggleMute()}>
-            {muted ? 'Unmute' : 'Mute'}
-          </button>
-          <button type="button" aria-pressed={deafened} onClick={() => voice.toggleDeafen()}>
-            {deafened ? 'Undeafen' : 'Deafen'}
-          </button>
-          <button type="button" aria-pressed={camera} onClick={() => void voice.toggleCamera()}>
-            Camera
-          </button>
-          <button type="button" aria-pressed={screenShare} onClick={() => void voice.toggleScreenShare()}>
-            Share screen
-          </button>
-          <button type="button" className="danger" onClick={() => void voice.leave()}>
-            Leave
-          </button>
+          <IconButton
+            label={muted ? 'Unmute' : 'Mute'}
+            icon={muted ? MicOff : Mic}
+            tooltip="top"
+            aria-pressed={muted}
+            onClick={() => void voice.toggleMute()}
+          />
+          <IconButton
+            label={deafened ? 'Undeafen' : 'Deafen'}
+            icon={deafened ? HeadphoneOff : Headphones}
+            tooltip="top"
+            aria-pressed={deafened}
+            onClick={() => voice.toggleDeafen()}
+          />
+          <IconButton
+            label="Camera"
+            icon={camera ? Video : VideoOff}
+            tooltip="top"
+            aria-pressed={camera}
+            onClick={() => void voice.toggleCamera()}
+          />
+          <IconButton
+            label="Share screen"
+            icon={MonitorUp}
+            tooltip="top"
+            aria-pressed={screenShare}
+            onClick={() => void voice.toggleScreenShare()}
+          />
+          <IconButton
+            label="Leave"
+            icon={PhoneOff}
+            tooltip="top"
+            className="danger"
+            onClick={() => void voice.leave()}
+          />
         </div>
       )}
       {status === 'connected' && <MicrophoneSelect />}

@@ -1,5 +1,7 @@
+import { Mic, MicOff, MonitorUp, Video, Volume2 } from 'lucide-react';
 import { stores, useVoice } from '../app/stores.js';
 import type { Channel } from '../lib/types.js';
+import { Avatar } from '../ui/Avatar.js';
 
 /** The main pane of a voice channel: who is there, who is speaking, and a way in. */
 export function VoiceView({ channel }: { channel: Channel }) {
@@ -11,17 +13,25 @@ export function VoiceView({ channel }: { channel: Channel }) {
   return (
     <section className="voice-view" aria-label={`Voice channel ${channel.name}`}>
       <header className="channel-header">
-        <h2>🔊 {channel.name}</h2>
+        <h2>
+          <Volume2 aria-hidden="true" size={20} className="channel-icon" />
+          {channel.name}
+        </h2>
       </header>
       {joinedHere && status === 'connected' ? (
         <ul className="voice-grid" aria-label="Participants">
           {participants.map((p) => (
             <li key={p.identity} className={`voice-tile${p.speaking ? ' speaking' : ''}`}>
+              <Avatar id={p.identity} name={p.name} size={64} />
               <span className="voice-name">{p.name}</span>
               <span className="voice-flags">
-                {p.micMuted ? '🔇' : '🎙'}
-                {p.camera ? ' 📷' : ''}
-                {p.screenShare ? ' 🖥' : ''}
+                {p.micMuted ? (
+                  <MicOff aria-label="Muted" size={16} />
+                ) : (
+                  <Mic aria-label="Microphone on" size={16} />
+                )}
+                {p.camera && <Video aria-label="Camera on" size={16} />}
+                {p.screenShare && <MonitorUp aria-label="Sharing screen" size={16} />}
               </span>
             </li>
           ))}

@@ -5,17 +5,24 @@ export interface MentionResolver {
   role(id: string): string | undefined;
   /** Image URL of a custom emoji, when the viewer can see it. */
   emoji?(id: string): string | undefined;
+  /** A channel's name, when the viewer can see it. */
+  channel?(id: string): string | undefined;
 }
 
 const INLINE =
-  /(`[^`\n]+`)|(\*\*[^*\n]+\*\*)|(\*[^*\n]+\*|_[^_\n]+_)|(~~[^~\n]+~~)|(<@&?[0-9a-f-]{36}>)|(@everyone|@here)|(https?:\/\/[^\s<>"]+)|(<a?:[A-Za-z0-9_]{2,32}:[0-9a-f-]{36}>)/g;
+  /(`[^`\n]+`)|(\*\*[^*\n]+\*\*)|(\*[^*\n]+\*|_[^_\n]+_)|(~~[^~\n]+~~)|(<@&?[0-9a-f-]{36}>)|(@everyone|@here)|(https?:\/\/[^\s<>"]+)|(<a?:[A-Za-z0-9_]{2,32}:[0-9a-f-]{36}>)|(<#[0-9a-f-]{36}>)/g;
 
 /**
  * Renders the small markdown subset chat needs into React elements (never HTML strings,
  * so message text cannot inject markup): code blocks, inline code, bold, italics,
  * strikethrough, links and mentions.
  */
-export function renderMarkdown(text: string, mentions: MentionResolver): ReactNode[] {
+export function renderMarkdown(
+  text: string,
+  mentions: MentionResolver,
+  /** Renders runs of plain text (e.g. emoji as images); as they are by default. */
+  plain: PlainText = (run) => [run],
+): ReactNode[] {
   const nodes: ReactNode[] = [];
   // Odd parts of the split are the insides of ``` fences.
   let inFence = false;
@@ -28,7 +35,7 @@ export function renderMarkdown(text: string, mentions: MentionResolver): ReactNo
         </pre>,
       );
     } else {
-      nodes.push(...renderInline(part, mentions, `p${offset}`));
+      nodes.push(...renderInline(part, mentions, `p${offset}`, plain));
     }
     offset += part.length + 1;
     inFence = !inFence;
@@ -36,13 +43,20 @@ export function renderMarkdown(text: string, mentions: MentionResolver): ReactNo
   return nodes;
 }
 
-function renderInline(text: string, mentions: MentionResolver, keyPrefix: string): ReactNode[] {
+export type PlainText = (run: string, key: string) => ReactNode[];
+
+function renderInline(
+  text: string,
+  mentions: MentionResolver,
+  keyPrefix: string,
+  plain: PlainText,
+): ReactNode[] {
   const nodes: ReactNode[] = [];
   let last = 0;
   for (const match of text.matchAll(INLINE)) {
     const [token] = match;
     const at = match.index ?? 0;
-    if (at > last) nodes.push(text.slice(last, at));
+    if (at > last) nodes.push(...plain(text.slice(last, at), `${keyPrefix}-t${last}`));
     const key = `${keyPrefix}-${at}`;
     if (match[1]) nodes.push(<code key={key}>{token.slice(1, -1)}</code>);
     else if (match[2]) nodes.push(<strong key={key}>{token.slice(2, -2)}</strong>);
@@ -79,9 +93,25 @@ function renderInline(text: string, mentions: MentionResolver, keyPrefix: string
           `:${name}:`
         ),
       );
+    } else if (match[9]) {
+      const name = mentions.channel?.(token.slice(2, -1));
+      nodes.push(
+        <span key={key} className="mention channel-mention">
+          #{name ?? 'unknown-channel'}
+        </span>,
+      );
     }
     last = at + token.length;
   }
-  if (last < text.length) nodes.push(text.slice(last));
+  if (last < text.length) nodes.push(...plain(text.slice(last), `${keyPrefix}-t${last}`));
   return nodes;
+}
+
+/** The text with mention, channel and emoji tokens as people read them (`@name`, `#channel`, `:emoji:`). */
+export function toPlainText(text: string, mentions: MentionResolver): string {
+  return text
+    .replace(/<@&([0-9a-f-]{36})>/g, (_, id: string) => `@${mentions.role(id) ?? 'deleted-role'}`)
+    .replace(/<@([0-9a-f-]{36})>/g, (_, id: string) => `@${mentions.user(id) ?? 'unknown-user'}`)
+    .replace(/<#([0-9a-f-]{36})>/g, (_, id: string) => `#${mentions.channel?.(id) ?? 'unknown-channel'}`)
+    .replace(/<a?:([A-Za-z0-9_]{2,32}):[0-9a-f-]{36}>/g, (_, name: string) => `:${name}:`);
 }

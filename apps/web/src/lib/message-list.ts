@@ -43,7 +43,10 @@ export function contiguousNewestSeq(messages: readonly Message[]): number {
 
 /** Consecutive messages by one author within 7 minutes render as one group. */
 export function startsGroup(previous: Message | undefined, message: Message): boolean {
-  if (!previous || previous.author_id !== message.author_id || previous.type !== message.type) return true;
+  if (!previous || previous.author_id !== message.author_id) return true;
+  // System lines stand alone; a plain message after a reply by the same author still groups.
+  const kind = (m: Message) => (m.type === 'default' || m.type === 'reply' ? 'text' : m.type);
+  if (kind(previous) !== kind(message)) return true;
   if (message.reply_to_id) return true;
   return Date.parse(message.created_at) - Date.parse(previous.created_at) > 7 * 60 * 1000;
 }

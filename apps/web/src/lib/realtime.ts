@@ -16,6 +16,8 @@ export interface RealtimeHandlers extends OwnAccessHandlers {
   message(message: Message): void;
   /** A new message in any readable channel of a watched server (unread counts). */
   unreadMessage(message: Message): void;
+  /** The user's friends or friend requests changed (on any device, or by the other person). */
+  friendsChanged(): void;
   /** The user's read marker moved (on any device). */
   readState(channelId: string, lastReadSeq: number): void;
   reaction(reaction: Reaction, removed: boolean): void;
@@ -23,7 +25,8 @@ export interface RealtimeHandlers extends OwnAccessHandlers {
   /** Server structure or access changed (channels, roles, members, overrides): reload it. */
   serverChanged(serverId: string): void;
   presence(serverId: string, online: Record<string, PresenceInfo>): void;
-  typing(channelId: string, profileId: string, displayName: string): void;
+  /** Someone started (or, with `typing` false, stopped) typing in a channel on screen. */
+  typing(channelId: string, profileId: string, displayName: string, typing: boolean): void;
   /**
    * Fetch what may have been missed: the channels' messages, and with `everything` (a
    * reconnect, a wake-up) the rest (unread counts) too.
@@ -51,6 +54,7 @@ export class RealtimeConnectionManager {
   private readonly closing = new Map<string, Promise<unknown>>();
   /** Per server, the readable channels whose new messages count as unread (sorted, comma-joined). */
   private readonly unreadChannels = new Map<string, string>();
+  private readonly joinedServers = new Set<string>();
   private personal: RealtimeChannel | null = null;
   private everConnected = false;
   private state: ConnectionState = 'idle';
@@ -80,6 +84,32 @@ export class RealtimeConnectionManager {
       )
       .on('postgres_changes', { event: '*', schema: 'public', table: 'message_reactions' }, (payload) =>
         this.onReaction(payload as RealtimePostgresChangesPayload<Reaction>),
+      )
+      // Friend requests and friendships change on other devices and by the other person.
+      .on(
+        'postgres_changes',
+        {
+          event: '*',
+          schema: 'public',
+          table: 'friend_requests',
+          filter: `recipient_id=eq.${this.profileId}`,
+        },
+        () => this.handlers.friendsChanged(),
+      )
+      .on(
+        'postgres_changes',
+        { event: '*', schema: 'public', table: 'friend_requests', filter: `sender_id=eq.${this.profileId}` },
+        () => this.handlers.friendsChanged(),
+      )
+      .on(
+        'postgres_changes',
+        { event: '*', schema: 'public', table: 'friendships', filter: `profile_a=eq.${this.profileId}` },
+        () => this.handlers.friendsChanged(),
+      )
+      .on(
+        'postgres_changes',
+        { event: '*', schema: 'public', table: 'friendships', filter: `profile_b=eq.${this.profileId}` },
+        () => this.handlers.friendsChanged(),
       )
       .on(
         'postgres_changes',
@@ -137,7 +167,11 @@ export class RealtimeConnectionManager {
         this.handlers.presence(serverId, online);
       })
       .subscribe((status) => {
-        if (status === 'SUBSCRIBED') void this.publishPresence(channel);
+        if (status !== 'SUBSCRIBED') return;
+        void this.publishPresence(channel);
+        // Joined again (new channel set, reconnect): messages of the gap count through a reload.
+        if (this.joinedServers.has(serverId)) this.handlers.resync([], true);
+        this.joinedServers.add(serverId);
       });
     return channel;
   }
@@ -179,8 +213,13 @@ export class RealtimeConnectionManager {
           },
         )
         .on('broadcast', { event: 'typing' }, ({ payload }) => {
-          const { profileId, displayName } = payload as { profileId: string; displayName: string };
-          if (profileId !== this.profileId) this.handlers.typing(channelId, profileId, displayName);
+          const { profileId, displayName, typing } = payload as {
+            profileId: string;
+            displayName: string;
+            typing?: boolean;
+          };
+          if (profileId !== this.profileId)
+            this.handlers.typing(channelId, profileId, displayName, typing !== false);
         })
         // Anything sent between the page load and the subscription going live is fetched once it is.
         .subscribe((status) => {
@@ -199,11 +238,13 @@ export class RealtimeConnectionManager {
     if (channel) await announceAccessChange(channel);
   }
 
-  /** Tells the channel's other viewers that this user is typing (throttled by the caller). */
-  async sendTyping(channelId: string, displayName: string): Promise<void> {
-    await this.channels
-      .get(`channel:${channelId}`)
-      ?.send({ type: 'broadcast', event: 'typing', payload: { profileId: this.profileId, displayName } });
+  /** Tells the channel's other viewers that this user is typing, or stopped (throttled by the caller). */
+  async sendTyping(channelId: string, displayName: string, typing = true): Promise<void> {
+    await this.channels.get(`channel:${channelId}`)?.send({
+      type: 'broadcast',
+      event: 'typing',
+      payload: { profileId: this.profileId, displayName, typing },
+    });
   }
 
   /** Updates what other members see: status and the voice channel the user is in. */

@@ -1,16 +1,19 @@
 import { createStore } from 'zustand/vanilla';
 import type { ConnectionState, PresenceInfo } from '../lib/realtime.js';
+import type { Message } from '../lib/types.js';
 
 export type Modal =
   | { kind: 'createServer' }
   | { kind: 'joinServer'; code?: string }
   | { kind: 'invite'; serverId: string }
-  | { kind: 'createChannel'; serverId: string; categoryId?: string }
+  /** `type` is what the dialog starts with: the category's kind (Voice Channels offers voice). */
+  | { kind: 'createChannel'; serverId: string; categoryId?: string; type: 'text' | 'voice' }
   | { kind: 'userSettings' }
   | { kind: 'serverSettings'; serverId: string }
   | { kind: 'search'; serverId: string | null; channelId: string | null }
   | { kind: 'pins'; channelId: string }
   | { kind: 'createGroupDm' }
+  | { kind: 'deleteMessage'; message: Message }
   | null;
 
 export interface Toast {
@@ -32,6 +35,8 @@ export interface UiState {
   /** serverId → presence of online members */
   presence: Record<string, Record<string, PresenceInfo>>;
   memberListOpen: boolean;
+  /** On touch screens, the message whose toolbar a tap opened. */
+  toolbarMessageId: string | null;
   /** Narrow screens show one pane at a time: the channel list opens over the channel. */
   channelListOpen: boolean;
   navigate(serverId: string | null, channelId: string | null): void;
@@ -40,13 +45,17 @@ export interface UiState {
   dismissToast(id: number): void;
   setConnection(state: ConnectionState): void;
   setOnline(online: boolean): void;
-  setTyping(channelId: string, profileId: string, name: string): void;
+  /** Someone is typing in a channel (or stopped: `typing` false, or their message arrived). */
+  setTyping(channelId: string, profileId: string, name: string, typing?: boolean): void;
   setPresence(serverId: string, online: Record<string, PresenceInfo>): void;
   toggleMemberList(): void;
+  showToolbar(messageId: string | null): void;
   setChannelListOpen(open: boolean): void;
 }
 
 const TYPING_MS = 6000;
+/** The width below which the layout shows one pane at a time (app.css uses the same). */
+export const NARROW_PX = 720;
 let nextToast = 1;
 
 export function createUiStore() {
@@ -59,10 +68,18 @@ export function createUiStore() {
     toasts: [],
     typing: {},
     presence: {},
-    memberListOpen: true,
+    // Narrow screens open the member list over the channel only when asked.
+    memberListOpen: typeof window === 'undefined' || window.innerWidth > NARROW_PX,
+    toolbarMessageId: null,
     channelListOpen: false,
     navigate: (activeServerId, activeChannelId) =>
-      set({ activeServerId, activeChannelId, channelListOpen: false }),
+      set((s) => ({
+        activeServerId,
+        activeChannelId,
+        channelListOpen: false,
+        memberListOpen:
+          typeof window !== 'undefined' && window.innerWidth <= NARROW_PX ? false : s.memberListOpen,
+      })),
     openModal: (modal) => set({ modal }),
     toast: (text, tone = 'error') => {
       const id = nextToast++;
@@ -72,15 +89,15 @@ export function createUiStore() {
     dismissToast: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
     setConnection: (connection) => set({ connection }),
     setOnline: (online) => set({ online }),
-    setTyping: (channelId, profileId, name) =>
-      set((s) => ({
-        typing: {
-          ...s.typing,
-          [channelId]: { ...s.typing[channelId], [profileId]: { name, until: Date.now() + TYPING_MS } },
-        },
-      })),
+    setTyping: (channelId, profileId, name, typing = true) =>
+      set((s) => {
+        const { [profileId]: _previous, ...others } = s.typing[channelId] ?? {};
+        const now = typing ? { [profileId]: { name, until: Date.now() + TYPING_MS } } : {};
+        return { typing: { ...s.typing, [channelId]: { ...others, ...now } } };
+      }),
     setPresence: (serverId, online) => set((s) => ({ presence: { ...s.presence, [serverId]: online } })),
     toggleMemberList: () => set((s) => ({ memberListOpen: !s.memberListOpen })),
+    showToolbar: (toolbarMessageId) => set({ toolbarMessageId }),
     setChannelListOpen: (channelListOpen) => set({ channelListOpen }),
   }));
 }

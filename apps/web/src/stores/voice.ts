@@ -158,7 +158,15 @@ export function createVoiceStore(client: HarmonyClient, onPresence: (channelId: 
         room = null;
         if (current) await current.disconnect();
         if (get().channelId) onPresence(null);
-        set({ channelId: null, status: 'idle', participants: [], camera: false, screenShare: false });
+        // Leaving also dismisses a failed attempt's error: nothing about voice stays on screen.
+        set({
+          channelId: null,
+          status: 'idle',
+          error: null,
+          participants: [],
+          camera: false,
+          screenShare: false,
+        });
       },
 
       async toggleMute() {

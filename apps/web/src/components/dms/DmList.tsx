@@ -1,8 +1,12 @@
-import { stores, useSocial, useUi, useUnread } from '../../app/stores.js';
+import { Plus, Users, X } from 'lucide-react';
+import { useId } from 'react';
+import { stores, useProfiles, useSocial, useUi, useUnread } from '../../app/stores.js';
 import { describeError } from '../../lib/errors.js';
 import { badgeText } from '../../lib/notification-view.js';
 import { go } from '../../lib/route.js';
-import type { DmChannel } from '../../stores/social.js';
+import { type DmChannel, dmPartner } from '../../stores/social.js';
+import { Avatar } from '../../ui/Avatar.js';
+import { IconButton } from '../../ui/IconButton.js';
 import { useDmName } from './use-dm-name.js';
 
 /** The home sidebar: Friends, then the user's DMs and group DMs, most recent first. */
@@ -11,6 +15,7 @@ export function DmList() {
   const activeChannelId = useUi((s) => s.activeChannelId);
   const pending = useSocial((s) => s.incoming.length);
   const openModal = useUi((s) => s.openModal);
+  const pendingId = useId();
   const shown = dms.filter((dm) => !dm.closed || dm.id === activeChannelId);
 
   return (
@@ -19,29 +24,32 @@ export function DmList() {
         type="button"
         className={`channel-link friends-link${activeChannelId === null ? ' active' : ''}`}
         aria-current={activeChannelId === null ? 'page' : undefined}
+        aria-describedby={pendingId}
         onClick={() => {
           stores.social.getState().setFriendsOpen(true);
           go({ kind: 'dm', channelId: null });
         }}
       >
-        <span aria-hidden="true">👋</span>
+        <Users aria-hidden="true" size={18} className="channel-icon" />
         <span className="channel-name">Friends</span>
         {pending > 0 && (
-          <span className="badge">
+          <span className="badge" aria-hidden="true">
             {badgeText(pending)}
-            <span className="sr-only"> pending requests</span>
           </span>
         )}
+        <span id={pendingId} hidden>
+          {pending > 0 ? `${pending} pending friend request${pending === 1 ? '' : 's'}` : ''}
+        </span>
       </button>
       <h3 className="category">
         Direct messages
-        <button
-          type="button"
-          aria-label="Create group DM"
+        <IconButton
+          label="Create group DM"
+          icon={Plus}
+          size={16}
+          tooltip="top"
           onClick={() => openModal({ kind: 'createGroupDm' })}
-        >
-          +
-        </button>
+        />
       </h3>
       {shown.length === 0 && (
         <p className="hint dm-empty">No conversations yet. Message a friend to start one.</p>
@@ -57,6 +65,9 @@ export function DmList() {
 
 function DmLink({ dm, active }: { dm: DmChannel; active: boolean }) {
   const name = useDmName(dm);
+  const me = useSocial((s) => s.me);
+  const partner = dmPartner(dm, me);
+  const partnerProfile = useProfiles((s) => (partner ? s.byId[partner] : undefined));
   const unread = useUnread((s) => s.byChannel[dm.id]?.unread ?? 0);
   const close = () => {
     stores.social
@@ -78,9 +89,13 @@ function DmLink({ dm, active }: { dm: DmChannel; active: boolean }) {
           go({ kind: 'dm', channelId: dm.id });
         }}
       >
-        <span className="dm-avatar" aria-hidden="true">
-          {dm.type === 'group_dm' ? '👥' : name.slice(0, 1).toUpperCase()}
-        </span>
+        {dm.type === 'group_dm' ? (
+          <span className="avatar circle group-avatar" aria-hidden="true">
+            <Users size={16} />
+          </span>
+        ) : (
+          <Avatar id={partner ?? dm.id} name={name} url={partnerProfile?.avatar_url} size={32} />
+        )}
         <span className="channel-name">{name}</span>
         {dm.type === 'group_dm' && (
           <span className="sr-only"> (group, {dm.recipientIds.length} members)</span>
@@ -92,14 +107,13 @@ function DmLink({ dm, active }: { dm: DmChannel; active: boolean }) {
           </span>
         )}
       </button>
-      <button
-        type="button"
+      <IconButton
+        label={`Close conversation with ${name}`}
+        icon={X}
+        size={14}
         className="dm-close"
-        aria-label={`Close conversation with ${name}`}
         onClick={close}
-      >
-        ×
-      </button>
+      />
     </li>
   );
 }

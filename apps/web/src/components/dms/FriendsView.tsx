@@ -1,9 +1,11 @@
+import { ArrowLeft } from 'lucide-react';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { stores, useProfiles, useSocial, useUi } from '../../app/stores.js';
 import { liveStatus, STATUS_TEXT, useLiveStatus } from '../../features/presence/live-presence.js';
 import { describeError } from '../../lib/errors.js';
 import { go } from '../../lib/route.js';
 import { type FriendRequest, type FriendsTab, friendsForTab, profileName } from '../../stores/social.js';
+import { IconButton } from '../../ui/IconButton.js';
 import { NotificationsBell } from '../NotificationsPanel.js';
 import { ActionMessage, useAction } from '../settings/action.js';
 import { Tabs } from '../settings/Tabs.js';
@@ -19,14 +21,12 @@ export function FriendsView() {
   return (
     <section className={`friends-view${open ? ' narrow-open' : ''}`} aria-label="Friends">
       <header className="channel-header">
-        <button
-          type="button"
+        <IconButton
+          label="Back to conversations"
+          icon={ArrowLeft}
           className="back-button"
-          aria-label="Back to conversations"
           onClick={() => social.setFriendsOpen(false)}
-        >
-          ←
-        </button>
+        />
         <h2>Friends</h2>
         <div className="header-actions">
           <NotificationsBell />

@@ -48,7 +48,7 @@ export function OverwritesTab({ serverId }: { serverId: string }) {
       <select id={selectId} value={channel.id} onChange={(e) => setChannelId(e.target.value)}>
         {channels.map((c) => (
           <option key={c.id} value={c.id}>
-            {c.type === 'voice' ? '🔊 ' : '# '}
+            {c.type === 'voice' ? 'Voice: ' : '# '}
             {c.name}
           </option>
         ))}

@@ -1,14 +1,28 @@
-import { type KeyboardEvent, useMemo, useRef, useState } from 'react';
-import { client, getRealtime, stores, useAuth, useServers, useUi } from '../app/stores.js';
-import { useChannelPermission, useSendBlockedReason } from '../features/access/use-permissions.js';
-import { withCustomEmojiTokens } from '../lib/emoji.js';
-import { describeError } from '../lib/errors.js';
-import type { Attachment } from '../lib/types.js';
-import { uploadAttachment } from '../lib/upload.js';
+import { Paperclip, SendHorizontal, Smile, X } from 'lucide-react';
+import { type KeyboardEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { client, getRealtime, stores, useAuth, useServers, useUi } from '../../app/stores.js';
+import { describeError } from '../../lib/errors.js';
+import type { Attachment, CustomEmoji } from '../../lib/types.js';
+import { uploadAttachment } from '../../lib/upload.js';
+import { IconButton } from '../../ui/IconButton.js';
+import { useChannelPermission, useSendBlockedReason } from '../access/use-permissions.js';
+import { customEmojiUrl, withCustomEmojiTokens } from '../emoji/custom-emoji.js';
+import { EmojiImage } from '../emoji/EmojiImage.js';
+import { EmojiPicker } from '../emoji/EmojiPicker.js';
+import {
+  type Emoji,
+  type EmojiData,
+  loadEmojiData,
+  searchEmoji,
+  withSkin,
+  withUnicodeShortcodes,
+} from '../emoji/emoji-data.js';
+import { rememberEmoji, skinTone } from '../emoji/preferences.js';
 import { useComposerDraft } from './composer-draft.js';
-import { EmojiPicker } from './EmojiPicker.js';
+import { complete, moveActive, type Trigger, triggerAt, withChannelTokens } from './suggestions.js';
 
 const TYPING_EVERY_MS = 3000;
+const MAX_SUGGESTIONS = 8;
 
 interface Upload {
   id: string;
@@ -18,30 +32,44 @@ interface Upload {
   error?: string;
 }
 
+interface Suggestion {
+  key: string;
+  /** What replaces the trigger in the text. */
+  insert: string;
+  label: string;
+  detail?: string;
+  image?: string;
+  glyph?: string;
+}
+
 export function Composer({ channelId, channelLabel }: { channelId: string; channelLabel: string }) {
   const [text, setText] = useState('');
   const [uploads, setUploads] = useState<Upload[]>([]);
-  const [mentionQuery, setMentionQuery] = useState<string | null>(null);
+  const [trigger, setTrigger] = useState<Trigger | null>(null);
+  const [active, setActive] = useState(0);
+  const [emojiData, setEmojiData] = useState<EmojiData | null>(null);
   const [pickingEmoji, setPickingEmoji] = useState(false);
   const lastTyping = useRef(0);
   const input = useRef<HTMLTextAreaElement>(null);
+  const listId = useId();
   const profile = useAuth((s) => s.profile);
   const serverId = useUi((s) => s.activeServerId);
   const members = useServers((s) => (serverId ? s.details[serverId]?.members : undefined));
+  const channels = useServers((s) => (serverId ? s.details[serverId]?.channels : undefined));
   const emojis = useServers((s) => (serverId ? s.details[serverId]?.emojis : undefined));
   const blocked = useSendBlockedReason(channelId, channelLabel);
   const canAttach = useChannelPermission(channelId, 'ATTACH_FILES');
   const { replyTo, setReply } = useComposerDraft(channelId);
 
-  const suggestions = useMemo(() => {
-    if (mentionQuery === null || !members) return [];
-    const q = mentionQuery.toLowerCase();
-    return members
-      .filter(
-        (m) => m.profile.username.startsWith(q) || (m.profile.display_name ?? '').toLowerCase().startsWith(q),
-      )
-      .slice(0, 8);
-  }, [mentionQuery, members]);
+  // The Unicode emoji set loads on the first `:` suggestion.
+  useEffect(() => {
+    if (trigger?.kind === ':' && !emojiData) void loadEmojiData().then(setEmojiData);
+  }, [trigger, emojiData]);
+
+  const suggestions = useMemo(
+    () => suggestionsFor(trigger, { members, channels, emojis, emojiData }),
+    [trigger, members, channels, emojis, emojiData],
+  );
 
   if (blocked) {
     return (
@@ -50,6 +78,11 @@ export function Composer({ channelId, channelLabel }: { channelId: string; chann
       </div>
     );
   }
+
+  const sendTyping = (typing: boolean) => {
+    if (!profile) return;
+    void getRealtime()?.sendTyping(channelId, profile.display_name ?? profile.username, typing);
+  };
 
   /** `@username` of a member becomes the mention token the server parses. */
   const withMentionTokens = (raw: string) =>
@@ -65,17 +98,54 @@ export function Composer({ channelId, channelLabel }: { channelId: string; chann
     setText('');
     setUploads([]);
     setReply(undefined);
+    setTrigger(null);
+    lastTyping.current = 0;
+    sendTyping(false);
+    let body = withCustomEmojiTokens(
+      withChannelTokens(withMentionTokens(content), channels ?? []),
+      emojis ?? [],
+    );
+    if (/:[a-z0-9_+-]+:/.test(body))
+      body = withUnicodeShortcodes(body, (await loadEmojiData().catch(() => null)) ?? EMPTY_DATA);
     await stores.messages
       .getState()
-      .send(channelId, withCustomEmojiTokens(withMentionTokens(content), emojis ?? []), {
-        replyToId: replyTo?.id,
-        attachments,
-      })
-      .catch((e: unknown) => stores.ui.getState().toast(describeError(e)));
+      .send(channelId, body, { replyToId: replyTo?.id, attachments })
+      .catch((e: unknown) => stores.ui.getState().toast(describeError(e, 'send messages here')));
+  };
+
+  const pick = (suggestion: Suggestion) => {
+    if (!trigger) return;
+    const caret = input.current?.selectionStart ?? text.length;
+    const next = complete(text, caret, trigger, suggestion.insert);
+    if (trigger.kind === ':') rememberEmoji(suggestion.glyph ?? suggestion.insert);
+    setText(next.text);
+    setTrigger(null);
+    requestAnimationFrame(() => {
+      input.current?.focus();
+      input.current?.setSelectionRange(next.caret, next.caret);
+    });
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (e.key === 'Enter' && !e.shiftKey && suggestions.length === 0) {
+    if (suggestions.length > 0) {
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        setActive((i) => moveActive(i, suggestions.length, e.key as 'ArrowUp' | 'ArrowDown'));
+        return;
+      }
+      if (e.key === 'Enter' || e.key === 'Tab') {
+        e.preventDefault();
+        const chosen = suggestions[active] ?? suggestions[0];
+        if (chosen) pick(chosen);
+        return;
+      }
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        setTrigger(null);
+        return;
+      }
+    }
+    if (e.key === 'Enter' && !e.shiftKey) {
       e.preventDefault();
       void send();
     } else if (e.key === 'Escape' && replyTo) {
@@ -86,19 +156,18 @@ export function Composer({ channelId, channelLabel }: { channelId: string; chann
   const onChange = (value: string) => {
     setText(value);
     const caret = input.current?.selectionStart ?? value.length;
-    const match = /@([a-z0-9_.]*)$/i.exec(value.slice(0, caret));
-    setMentionQuery(match ? (match[1] ?? '') : null);
+    const next = triggerAt(value, caret);
+    setTrigger(next);
+    if (next?.kind !== trigger?.kind || next?.start !== trigger?.start) setActive(0);
     const now = Date.now();
-    if (value && now - lastTyping.current > TYPING_EVERY_MS && profile) {
+    if (!value) {
+      // Cleared: the others stop seeing "is typing" now, not when it times out.
+      if (lastTyping.current) sendTyping(false);
+      lastTyping.current = 0;
+    } else if (now - lastTyping.current > TYPING_EVERY_MS) {
       lastTyping.current = now;
-      void getRealtime()?.sendTyping(channelId, profile.display_name ?? profile.username);
+      sendTyping(true);
     }
-  };
-
-  const pickMention = (username: string) => {
-    setText((t) => t.replace(/@([a-z0-9_.]*)$/i, `@${username} `));
-    setMentionQuery(null);
-    input.current?.focus();
   };
 
   const attach = (files: FileList | null) => {
@@ -109,62 +178,117 @@ export function Composer({ channelId, channelLabel }: { channelId: string; chann
         setUploads((u) => u.map((x) => (x.id === id ? { ...x, ...patch } : x)));
       uploadAttachment(client, channelId, file, (progress) => update({ progress }))
         .then((done) => update({ done, progress: 1 }))
-        .catch((e: unknown) => update({ error: describeError(e) }));
+        .catch((e: unknown) => update({ error: describeError(e, 'attach files here') }));
     }
   };
+
+  const open = suggestions.length > 0;
+  const optionId = (i: number) => `${listId}-${i}`;
 
   return (
     <div className="composer">
       {replyTo && (
         <div className="replying">
           Replying to a message
-          <button type="button" aria-label="Cancel reply" onClick={() => setReply(undefined)}>
-            ×
-          </button>
+          <IconButton label="Cancel reply" icon={X} size={16} onClick={() => setReply(undefined)} />
         </div>
       )}
       {uploads.length > 0 && (
         <ul className="uploads" aria-label="Attachments">
           {uploads.map((u) => (
             <li key={u.id} className={u.error ? 'failed' : ''}>
-              {u.name} {u.error ? `— ${u.error}` : u.done ? '✓' : <progress value={u.progress} max={1} />}
-              <button
-                type="button"
-                aria-label={`Remove ${u.name}`}
+              <span className="upload-name">{u.name}</span>{' '}
+              {u.error ? (
+                `— ${u.error}`
+              ) : u.done ? (
+                <span className="upload-done">Ready</span>
+              ) : (
+                <progress value={u.progress} max={1} aria-label={`Uploading ${u.name}`} />
+              )}
+              <IconButton
+                label={`Remove ${u.name}`}
+                icon={X}
+                size={14}
                 onClick={() => setUploads((x) => x.filter((y) => y.id !== u.id))}
-              >
-                ×
-              </button>
+              />
             </li>
           ))}
         </ul>
       )}
-      {suggestions.length > 0 && (
-        <ul className="mention-suggestions" aria-label="Mention suggestions">
-          {suggestions.map((m) => (
-            <li key={m.profile_id}>
-              <button
-                type="button"
+      {open && (
+        <div className="suggestions">
+          <p className="suggestions-title">
+            {trigger?.kind === '@' ? 'Members' : trigger?.kind === '#' ? 'Text channels' : 'Emoji matching'}{' '}
+            {trigger?.query && <strong>{trigger.kind === ':' ? `:${trigger.query}` : trigger.query}</strong>}
+          </p>
+          <div id={listId} role="listbox" aria-label="Suggestions">
+            {suggestions.map((s, i) => (
+              <div
+                key={s.key}
+                id={optionId(i)}
                 role="option"
-                aria-selected="false"
-                onClick={() => pickMention(m.profile.username)}
+                tabIndex={-1}
+                aria-selected={i === active}
+                className={i === active ? 'active' : ''}
+                onPointerDown={(e) => e.preventDefault()}
+                onClick={() => pick(s)}
+                onPointerMove={() => setActive(i)}
+                onKeyDown={(e) => e.key === 'Enter' && pick(s)}
               >
-                {m.profile.display_name ?? m.profile.username} <small>@{m.profile.username}</small>
-              </button>
-            </li>
-          ))}
-        </ul>
+                {s.image ? (
+                  <img src={s.image} alt="" className="custom-emoji" />
+                ) : s.glyph ? (
+                  <span className="suggestion-glyph" aria-hidden="true">
+                    <EmojiImage emoji={s.glyph} />
+                  </span>
+                ) : null}
+                <span>{s.label}</span>
+                {s.detail && <small>{s.detail}</small>}
+              </div>
+            ))}
+          </div>
+        </div>
       )}
       <div className="composer-row">
-        <button
-          type="button"
-          className="emoji-button"
-          aria-label="Emoji"
-          aria-expanded={pickingEmoji}
-          onClick={() => setPickingEmoji(!pickingEmoji)}
-        >
-          ☺
-        </button>
+        {canAttach && (
+          <label className="icon-button attach-button" aria-label="Attach files" data-tooltip="Attach files">
+            <Paperclip aria-hidden="true" size={18} />
+            <input type="file" multiple hidden onChange={(e) => attach(e.target.files)} />
+          </label>
+        )}
+        <textarea
+          ref={input}
+          rows={1}
+          role="combobox"
+          aria-label={`Message ${channelLabel}`}
+          aria-autocomplete="list"
+          aria-expanded={open}
+          aria-controls={open ? listId : undefined}
+          aria-activedescendant={open ? optionId(active) : undefined}
+          placeholder={`Message ${channelLabel}`}
+          value={text}
+          maxLength={4000}
+          onChange={(e) => onChange(e.target.value)}
+          onKeyDown={onKeyDown}
+          onBlur={() => setTrigger(null)}
+        />
+        <div className="composer-actions">
+          <IconButton
+            label="Emoji"
+            icon={Smile}
+            tooltip="top"
+            aria-expanded={pickingEmoji}
+            data-emoji-toggle
+            onClick={() => setPickingEmoji(!pickingEmoji)}
+          />
+          <IconButton
+            label="Send"
+            icon={SendHorizontal}
+            tooltip="top"
+            className="send"
+            onClick={() => void send()}
+          />
+        </div>
         {pickingEmoji && (
           <EmojiPicker
             serverId={serverId}
@@ -176,26 +300,68 @@ export function Composer({ channelId, channelLabel }: { channelId: string; chann
             }}
           />
         )}
-        {canAttach && (
-          <label className="attach-button" aria-label="Attach files">
-            +
-            <input type="file" multiple hidden onChange={(e) => attach(e.target.files)} />
-          </label>
-        )}
-        <textarea
-          ref={input}
-          rows={1}
-          aria-label={`Message ${channelLabel}`}
-          placeholder={`Message ${channelLabel}`}
-          value={text}
-          maxLength={4000}
-          onChange={(e) => onChange(e.target.value)}
-          onKeyDown={onKeyDown}
-        />
-        <button type="button" className="send" onClick={() => void send()}>
-          Send
-        </button>
       </div>
     </div>
   );
+}
+
+const EMPTY_DATA: EmojiData = { emojis: [], byShortcode: new Map() };
+
+function suggestionsFor(
+  trigger: Trigger | null,
+  sources: {
+    members:
+      | {
+          profile_id: string;
+          nickname: string | null;
+          profile: { username: string; display_name: string | null };
+        }[]
+      | undefined;
+    channels: { id: string; name: string | null; type: string }[] | undefined;
+    emojis: CustomEmoji[] | undefined;
+    emojiData: EmojiData | null;
+  },
+): Suggestion[] {
+  if (!trigger) return [];
+  const q = trigger.query.toLowerCase();
+  if (trigger.kind === '@') {
+    return (sources.members ?? [])
+      .filter(
+        (m) =>
+          m.profile.username.startsWith(q) ||
+          (m.profile.display_name ?? '').toLowerCase().startsWith(q) ||
+          (m.nickname ?? '').toLowerCase().startsWith(q),
+      )
+      .slice(0, MAX_SUGGESTIONS)
+      .map((m) => ({
+        key: m.profile_id,
+        insert: `@${m.profile.username}`,
+        label: m.nickname ?? m.profile.display_name ?? m.profile.username,
+        detail: `@${m.profile.username}`,
+      }));
+  }
+  if (trigger.kind === '#') {
+    return (sources.channels ?? [])
+      .filter((c) => c.type === 'text' && (c.name ?? '').toLowerCase().includes(q))
+      .slice(0, MAX_SUGGESTIONS)
+      .map((c) => ({ key: c.id, insert: `#${c.name}`, label: `#${c.name}` }));
+  }
+  const custom: Suggestion[] = (sources.emojis ?? [])
+    .filter((e) => e.name.toLowerCase().includes(q))
+    .map((e) => ({
+      key: e.id,
+      insert: `:${e.name}:`,
+      label: `:${e.name}:`,
+      image: customEmojiUrl(client, e),
+    }));
+  const tone = skinTone();
+  const unicode: Suggestion[] = sources.emojiData
+    ? searchEmoji(sources.emojiData, q, MAX_SUGGESTIONS).map((e: Emoji) => ({
+        key: e.emoji,
+        insert: withSkin(e, tone),
+        glyph: withSkin(e, tone),
+        label: `:${e.shortcodes[0] ?? e.name}:`,
+      }))
+    : [];
+  return [...custom, ...unicode].slice(0, MAX_SUGGESTIONS);
 }

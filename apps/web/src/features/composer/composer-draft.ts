@@ -1,6 +1,6 @@
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
-import type { Message } from '../lib/types.js';
+import type { Message } from '../../lib/types.js';
 
 interface DraftState {
   replyTo: Record<string, Message | undefined>;

@@ -1,13 +1,54 @@
-import { type FormEvent, useState } from 'react';
-import { client, stores, useAuth, useServers } from '../app/stores.js';
-import { useServerPermission } from '../features/access/use-permissions.js';
-import { COMMON_EMOJI, customEmojiUrl } from '../lib/emoji.js';
-import { describeError } from '../lib/errors.js';
-import type { CustomEmoji } from '../lib/types.js';
+import {
+  Apple,
+  Clock,
+  Flag,
+  Gamepad2,
+  Heart,
+  Lightbulb,
+  type LucideIcon,
+  PawPrint,
+  Plane,
+  Smile,
+  Sparkles,
+  User,
+} from 'lucide-react';
+import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { client, stores, useAuth, useServers } from '../../app/stores.js';
+import { describeError } from '../../lib/errors.js';
+import type { CustomEmoji } from '../../lib/types.js';
+import { useServerPermission } from '../access/use-permissions.js';
+import { customEmojiUrl, reactionValue } from './custom-emoji.js';
+import { EmojiImage } from './EmojiImage.js';
+import {
+  CATEGORIES,
+  type Emoji,
+  type EmojiData,
+  loadEmojiData,
+  searchEmoji,
+  withSkin,
+} from './emoji-data.js';
+import { recentEmoji, rememberEmoji, setSkinTone, skinTone } from './preferences.js';
 
 const NO_EMOJI: CustomEmoji[] = [];
+const CATEGORY_ICONS: Record<number, LucideIcon> = {
+  0: Smile,
+  1: User,
+  3: PawPrint,
+  4: Apple,
+  5: Plane,
+  6: Gamepad2,
+  7: Lightbulb,
+  8: Heart,
+  9: Flag,
+};
+const TONES = ['Default', 'Light', 'Medium-light', 'Medium', 'Medium-dark', 'Dark'];
 
-/** A grid of everyday emoji and the server's own; managers can add one from here. */
+type Tab = 'recent' | 'server' | number;
+
+/**
+ * The emoji picker: search, categories, skin tones, recently used and the server's own emoji.
+ * The Unicode set loads when it first opens; managers can add server emoji from here.
+ */
 export function EmojiPicker({
   serverId,
   onPick,
@@ -19,33 +60,159 @@ export function EmojiPicker({
 }) {
   const custom = useServers((s) => (serverId ? (s.details[serverId]?.emojis ?? NO_EMOJI) : NO_EMOJI));
   const canManage = useServerPermission(serverId, 'MANAGE_GUILD_EXPRESSIONS');
+  const [data, setData] = useState<EmojiData | null>(null);
+  const [failed, setFailed] = useState(false);
+  const [query, setQuery] = useState('');
+  const [tone, setTone] = useState(skinTone);
+  const recent = useMemo(recentEmoji, []);
+  const [tab, setTab] = useState<Tab>(recent.length > 0 ? 'recent' : 0);
+  const root = useRef<HTMLDivElement>(null);
+  const gridId = useId();
+
+  useEffect(() => {
+    loadEmojiData()
+      .then(setData)
+      .catch(() => setFailed(true));
+  }, []);
+
+  // A click anywhere else closes it, as Escape does.
+  useEffect(() => {
+    const outside = (e: PointerEvent) => {
+      const target = e.target as HTMLElement;
+      // The button that opens the picker toggles it itself.
+      if (root.current && !root.current.contains(target) && !target.closest?.('[data-emoji-toggle]'))
+        onClose();
+    };
+    document.addEventListener('pointerdown', outside);
+    return () => document.removeEventListener('pointerdown', outside);
+  }, [onClose]);
+
+  const pick = (value: string | CustomEmoji) => {
+    rememberEmoji(reactionValue(value));
+    onPick(value);
+  };
+
+  const shown: (Emoji | CustomEmoji | string)[] = useMemo(() => {
+    if (query.trim()) {
+      const q = query.trim().toLowerCase();
+      return [
+        ...custom.filter((e) => e.name.toLowerCase().includes(q)),
+        ...(data ? searchEmoji(data, q, 120) : []),
+      ];
+    }
+    if (tab === 'server') return custom;
+    if (tab === 'recent')
+      return recent.flatMap((value): (Emoji | CustomEmoji | string)[] => {
+        const server = custom.find((e) => reactionValue(e) === value);
+        if (server) return [server];
+        return value.includes(':') ? [] : [data?.emojis.find((e) => e.emoji === value) ?? value];
+      });
+    return data?.emojis.filter((e) => e.group === tab) ?? [];
+  }, [query, tab, custom, data, recent]);
+
+  const tabs: { id: Tab; label: string; icon: LucideIcon }[] = [
+    ...(recent.length ? [{ id: 'recent' as const, label: 'Recently used', icon: Clock }] : []),
+    ...(custom.length || canManage ? [{ id: 'server' as const, label: 'Server emoji', icon: Sparkles }] : []),
+    ...CATEGORIES.map((c) => ({ id: c.group, label: c.label, icon: CATEGORY_ICONS[c.group] ?? Smile })),
+  ];
 
   return (
     <div
+      ref={root}
       className="emoji-picker"
       role="dialog"
       aria-label="Emoji"
       onKeyDown={(e) => {
-        if (e.key === 'Escape') onClose();
+        if (e.key === 'Escape') {
+          e.stopPropagation();
+          onClose();
+        }
       }}
     >
-      <div className="emoji-grid">
-        {COMMON_EMOJI.map((emoji) => (
-          <button type="button" key={emoji} aria-label={emoji} onClick={() => onPick(emoji)}>
-            {emoji}
-          </button>
-        ))}
+      <div className="emoji-picker-top">
+        <input
+          type="search"
+          aria-label="Search emoji"
+          placeholder="Find the perfect emoji"
+          value={query}
+          // biome-ignore lint/a11y/noAutofocus: the picker opens to search, as in Discord.
+          autoFocus
+          onChange={(e) => setQuery(e.target.value)}
+        />
+        <select
+          aria-label="Skin tone"
+          value={tone}
+          onChange={(e) => {
+            setTone(Number(e.target.value));
+            setSkinTone(Number(e.target.value));
+          }}
+        >
+          {TONES.map((name, i) => (
+            <option key={name} value={i}>
+              {name}
+            </option>
+          ))}
+        </select>
       </div>
-      {custom.length > 0 && (
-        <section className="emoji-grid" aria-label="Server emoji">
-          {custom.map((emoji) => (
-            <button type="button" key={emoji.id} aria-label={`:${emoji.name}:`} onClick={() => onPick(emoji)}>
-              <img src={customEmojiUrl(client, emoji)} alt="" />
+      {!query.trim() && (
+        <div className="emoji-tabs" role="tablist" aria-label="Emoji categories">
+          {tabs.map(({ id, label, icon: Icon }) => (
+            <button
+              key={String(id)}
+              type="button"
+              role="tab"
+              aria-selected={tab === id}
+              aria-controls={gridId}
+              aria-label={label}
+              data-tooltip={label}
+              className="icon-button"
+              onClick={() => setTab(id)}
+            >
+              <Icon aria-hidden="true" size={18} />
             </button>
           ))}
-        </section>
+        </div>
       )}
-      {serverId && canManage && <AddEmoji serverId={serverId} />}
+      <div
+        id={gridId}
+        className="emoji-grid"
+        role="tabpanel"
+        aria-label={query.trim() ? 'Search results' : tabs.find((t) => t.id === tab)?.label}
+      >
+        {!data && !failed && tab !== 'server' && <p className="hint">Loading emoji…</p>}
+        {failed && <p className="hint">The emoji list could not be loaded. Check your connection.</p>}
+        {data && shown.length === 0 && (
+          <p className="hint">{query.trim() ? 'No emoji match.' : 'Nothing here yet.'}</p>
+        )}
+        {shown.map((item) =>
+          typeof item === 'string' ? (
+            <button type="button" key={item} aria-label={item} onClick={() => pick(item)}>
+              <EmojiImage emoji={item} />
+            </button>
+          ) : 'image_path' in item ? (
+            <button
+              type="button"
+              key={item.id}
+              aria-label={`:${item.name}:`}
+              title={`:${item.name}:`}
+              onClick={() => pick(item)}
+            >
+              <img src={customEmojiUrl(client, item)} alt="" />
+            </button>
+          ) : (
+            <button
+              type="button"
+              key={item.emoji}
+              aria-label={item.name}
+              title={item.shortcodes[0] ? `:${item.shortcodes[0]}:` : item.name}
+              onClick={() => pick(withSkin(item, tone))}
+            >
+              <EmojiImage emoji={withSkin(item, tone)} />
+            </button>
+          ),
+        )}
+      </div>
+      {tab === 'server' && !query.trim() && serverId && canManage && <AddEmoji serverId={serverId} />}
     </div>
   );
 }

@@ -1,33 +1,5 @@
-import type { HarmonyClient } from './supabase.js';
-import type { CustomEmoji } from './types.js';
-
-/** The picker's everyday set. */
-export const COMMON_EMOJI = [
-  '👍',
-  '👎',
-  '❤️',
-  '😂',
-  '😊',
-  '😍',
-  '🤔',
-  '😮',
-  '😢',
-  '😡',
-  '🎉',
-  '🔥',
-  '👀',
-  '🙏',
-  '👏',
-  '💯',
-  '✅',
-  '❌',
-  '⭐',
-  '🚀',
-  '☕',
-  '🍕',
-  '🎮',
-  '🎵',
-];
+import type { HarmonyClient } from '../../lib/supabase.js';
+import type { CustomEmoji } from '../../lib/types.js';
 
 export function customEmojiUrl(client: HarmonyClient, emoji: Pick<CustomEmoji, 'image_path'>): string {
   return client.storage.from('emoji').getPublicUrl(emoji.image_path).data.publicUrl;

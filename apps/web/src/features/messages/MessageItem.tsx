@@ -1,16 +1,22 @@
-import { memo, useEffect, useState } from 'react';
-import { client, stores, useAuth, useMessages, useProfiles, useServers, useUi } from '../app/stores.js';
-import { useChannelPermission } from '../features/access/use-permissions.js';
-import { customEmojiUrl, parseReaction, reactionValue } from '../lib/emoji.js';
-import { describeError } from '../lib/errors.js';
-import { renderMarkdown } from '../lib/markdown.js';
-import type { Attachment, Message, PendingMessage } from '../lib/types.js';
-import { useComposerDraft } from './composer-draft.js';
-import { EmojiPicker } from './EmojiPicker.js';
+import { FileText, LogIn, Pencil, Pin, PinOff, Reply, SmilePlus, Trash2 } from 'lucide-react';
+import { type MouseEvent, memo, useEffect, useState } from 'react';
+import { client, stores, useAuth, useMessages, useProfiles, useServers, useUi } from '../../app/stores.js';
+import { describeError } from '../../lib/errors.js';
+import { renderMarkdown } from '../../lib/markdown.js';
+import type { Attachment, Message, PendingMessage } from '../../lib/types.js';
+import { Avatar } from '../../ui/Avatar.js';
+import { IconButton } from '../../ui/IconButton.js';
+import { useChannelPermission } from '../access/use-permissions.js';
+import { useComposerDraft } from '../composer/composer-draft.js';
+import { customEmojiUrl, parseReaction, reactionValue } from '../emoji/custom-emoji.js';
+import { EmojiImage, onlyEmoji, withEmojiImages } from '../emoji/EmojiImage.js';
+import { EmojiPicker } from '../emoji/EmojiPicker.js';
+import { useMentionResolver } from './mentions.js';
 
-const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '👀'];
+const QUICK_REACTIONS = ['👍', '❤️', '😂'];
 
-function useAuthorName(profileId: string | null): string {
+/** How a message's author is shown: nickname in this server, else their name; their picture. */
+export function useAuthor(profileId: string | null): { name: string; avatarUrl: string | null } {
   const serverId = useUi((s) => s.activeServerId);
   const nickname = useServers((s) =>
     serverId ? s.details[serverId]?.members.find((m) => m.profile_id === profileId)?.nickname : undefined,
@@ -19,7 +25,8 @@ function useAuthorName(profileId: string | null): string {
   useEffect(() => {
     if (profileId && !profile) void stores.profiles.getState().ensure([profileId]);
   }, [profileId, profile]);
-  return nickname ?? profile?.display_name ?? profile?.username ?? (profileId ? '…' : 'Deleted user');
+  const name = nickname ?? profile?.display_name ?? profile?.username ?? (profileId ? '…' : 'Deleted user');
+  return { name, avatarUrl: profile?.avatar_url ?? null };
 }
 
 function AttachmentView({ attachment }: { attachment: Attachment }) {
@@ -36,20 +43,29 @@ function AttachmentView({ attachment }: { attachment: Attachment }) {
       cancelled = true;
     };
   }, [attachment.path]);
-  if (!url) return <div className="attachment loading">{attachment.name}</div>;
-  return attachment.content_type.startsWith('image/') ? (
-    <a href={url} target="_blank" rel="noreferrer" className="attachment">
-      <img
-        src={url}
-        alt={attachment.name}
-        width={attachment.width}
-        height={attachment.height}
-        loading="lazy"
-      />
-    </a>
-  ) : (
-    <a href={url} className="attachment file" download={attachment.name}>
-      📎 {attachment.name} ({Math.ceil(attachment.size / 1024)} KB)
+  const isImage = attachment.content_type.startsWith('image/');
+  // Stored dimensions reserve the image's space before it loads, so nothing below it moves.
+  const box =
+    isImage && attachment.width && attachment.height
+      ? {
+          aspectRatio: `${attachment.width} / ${attachment.height}`,
+          width: `min(${attachment.width}px, 100%)`,
+        }
+      : undefined;
+  if (isImage) {
+    return (
+      <a href={url ?? undefined} target="_blank" rel="noreferrer" className="attachment image" style={box}>
+        {url ? (
+          <img src={url} alt={attachment.name} width={attachment.width} height={attachment.height} />
+        ) : (
+          <span className="attachment-placeholder" role="img" aria-label={attachment.name} />
+        )}
+      </a>
+    );
+  }
+  return (
+    <a href={url ?? undefined} className="attachment file" download={attachment.name}>
+      <FileText aria-hidden="true" size={20} /> {attachment.name} ({Math.ceil(attachment.size / 1024)} KB)
     </a>
   );
 }
@@ -61,7 +77,7 @@ function ReactionLabel({ value }: { value: string }) {
   const emoji = useServers((s) =>
     custom && serverId ? s.details[serverId]?.emojis.find((e) => e.id === custom.id) : undefined,
   );
-  if (!custom) return <>{value}</>;
+  if (!custom) return <EmojiImage emoji={value} />;
   return emoji ? (
     <img className="custom-emoji" src={customEmojiUrl(client, emoji)} alt={`:${custom.name}:`} />
   ) : (
@@ -91,13 +107,37 @@ function Reactions({ message }: { message: Message }) {
             stores.messages
               .getState()
               .toggleReaction(message.id, emoji, me)
-              .catch((e: unknown) => stores.ui.getState().toast(describeError(e)))
+              .catch((e: unknown) => stores.ui.getState().toast(describeError(e, 'react here')))
           }
         >
           <ReactionLabel value={emoji} /> {count}
         </button>
       ))}
     </div>
+  );
+}
+
+/** A system line: someone joined, or pinned a message (pin_notice rows, when the server writes them). */
+function SystemLine({ message }: { message: Message }) {
+  const author = useAuthor(message.author_id).name;
+  const openModal = useUi((s) => s.openModal);
+  if (message.type === 'pin_notice')
+    return (
+      <article className="message system" aria-label={`${author} pinned a message`}>
+        <Pin aria-hidden="true" size={16} /> <strong>{author}</strong> pinned a message to this channel.{' '}
+        <button
+          type="button"
+          className="link"
+          onClick={() => openModal({ kind: 'pins', channelId: message.channel_id })}
+        >
+          See all pinned messages
+        </button>
+      </article>
+    );
+  return (
+    <article className="message system" aria-label={`${author} joined the server`}>
+      <LogIn aria-hidden="true" size={16} /> <strong>{author}</strong> joined the server.
+    </article>
   );
 }
 
@@ -108,12 +148,10 @@ export const MessageItem = memo(function MessageItem({
   message: Message;
   grouped: boolean;
 }) {
-  const author = useAuthorName(message.author_id);
+  const author = useAuthor(message.author_id);
   const me = useAuth((s) => s.profile?.id);
   const serverId = useUi((s) => s.activeServerId);
-  const roles = useServers((s) => (serverId ? s.details[serverId]?.roles : undefined));
-  const members = useServers((s) => (serverId ? s.details[serverId]?.members : undefined));
-  const emojis = useServers((s) => (serverId ? s.details[serverId]?.emojis : undefined));
+  const toolbarOpen = useUi((s) => s.toolbarMessageId === message.id);
   const [pickingReaction, setPickingReaction] = useState(false);
   const canManage = useChannelPermission(message.channel_id, 'MANAGE_MESSAGES');
   const canReact = useChannelPermission(message.channel_id, 'ADD_REACTIONS');
@@ -123,159 +161,175 @@ export const MessageItem = memo(function MessageItem({
       ? s.channels[message.channel_id]?.items.find((m) => m.id === message.reply_to_id)
       : undefined,
   );
-  const replyAuthor = useAuthorName(replyTo?.author_id ?? null);
+  const replyAuthor = useAuthor(replyTo?.author_id ?? null).name;
+  const mentions = useMentionResolver();
   const { setReply } = useComposerDraft(message.channel_id);
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(message.content);
   const mine = message.author_id === me;
-  const fail = (e: unknown) => stores.ui.getState().toast(describeError(e));
+  const fail = (action: string) => (e: unknown) => stores.ui.getState().toast(describeError(e, action));
 
-  if (message.deleted_at) {
-    return <div className="message deleted">Message deleted</div>;
-  }
-  if (message.type === 'member_join') {
-    return <div className="message system">→ {author} joined the server.</div>;
-  }
+  if (message.type === 'member_join' || message.type === 'pin_notice')
+    return <SystemLine message={message} />;
 
-  const mentions = {
-    user: (id: string) => {
-      const m = members?.find((x) => x.profile_id === id);
-      return (
-        m?.nickname ??
-        m?.profile.display_name ??
-        m?.profile.username ??
-        stores.profiles.getState().byId[id]?.username
-      );
-    },
-    role: (id: string) => roles?.find((r) => r.id === id)?.name,
-    emoji: (id: string) => {
-      const emoji = emojis?.find((e) => e.id === id);
-      return emoji ? customEmojiUrl(client, emoji) : undefined;
-    },
-  };
   const mentionsMe = Boolean(me && (message.mention_profile_ids.includes(me) || message.mention_everyone));
   const attachments = (message.attachments as unknown as Attachment[]) ?? [];
+  const time = new Date(message.created_at);
 
   const saveEdit = async () => {
     setEditing(false);
     if (draft.trim() && draft !== message.content)
-      await stores.messages.getState().edit(message.id, draft).catch(fail);
+      await stores.messages.getState().edit(message.id, draft).catch(fail('edit this message'));
+  };
+
+  const remove = (event: MouseEvent) => {
+    // Shift-click deletes at once, as in Discord.
+    if (event.shiftKey) void stores.messages.getState().remove(message.id).catch(fail('delete this message'));
+    else stores.ui.getState().openModal({ kind: 'deleteMessage', message });
+  };
+
+  // Touch screens have no hover: a tap on the message shows its toolbar (a tap elsewhere hides it).
+  const onTap = (event: React.PointerEvent) => {
+    if (event.pointerType !== 'touch' || (event.target as HTMLElement).closest('button, a, textarea')) return;
+    stores.ui.getState().showToolbar(toolbarOpen ? null : message.id);
   };
 
   return (
     <article
-      className={`message${grouped ? ' grouped' : ''}${mentionsMe ? ' mentions-me' : ''}${message.pinned_at ? ' pinned' : ''}`}
-      aria-label={`${author}: ${message.content}`}
+      className={`message${grouped ? ' grouped' : ''}${mentionsMe ? ' mentions-me' : ''}${message.pinned_at ? ' pinned' : ''}${toolbarOpen ? ' toolbar-open' : ''}`}
+      aria-label={`${author.name}: ${message.content}`}
+      data-message-id={message.id}
+      onPointerUp={onTap}
     >
       {replyTo && (
         <div className="reply-preview">
-          ↪ <strong>{replyAuthor}</strong>{' '}
-          {replyTo.deleted_at ? 'deleted message' : replyTo.content.slice(0, 100)}
+          <Reply aria-hidden="true" size={14} /> <strong>{replyAuthor}</strong>{' '}
+          {replyTo.deleted_at ? 'Original message was deleted' : replyTo.content.slice(0, 100)}
         </div>
       )}
-      {!grouped && (
-        <header>
-          <span className="author">{author}</span>
-          <time dateTime={message.created_at}>
-            {new Date(message.created_at).toLocaleTimeString([], { timeStyle: 'short' })}
+      <div className="message-gutter">
+        {grouped ? (
+          <time className="hover-time" dateTime={message.created_at}>
+            {time.toLocaleTimeString([], { timeStyle: 'short' })}
           </time>
-        </header>
-      )}
-      {editing ? (
-        <form
-          className="edit-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void saveEdit();
-          }}
-        >
-          <textarea
-            aria-label="Edit message"
-            value={draft}
-            onChange={(e) => setDraft(e.target.value)}
-            onKeyDown={(e) => {
-              if (e.key === 'Escape') setEditing(false);
-              if (e.key === 'Enter' && !e.shiftKey) {
-                e.preventDefault();
-                void saveEdit();
-              }
+        ) : message.author_id ? (
+          <Avatar id={message.author_id} name={author.name} url={author.avatarUrl} />
+        ) : (
+          <Avatar id="deleted" name="?" />
+        )}
+      </div>
+      <div className="message-body">
+        {!grouped && (
+          <header>
+            <span className="author">{author.name}</span>
+            <time dateTime={message.created_at} title={time.toLocaleString()}>
+              {time.toLocaleTimeString([], { timeStyle: 'short' })}
+            </time>
+          </header>
+        )}
+        {editing ? (
+          <form
+            className="edit-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void saveEdit();
             }}
-          />
-        </form>
-      ) : (
-        <div className="content">
-          {renderMarkdown(message.content, mentions)}
-          {message.edited_at && <span className="edited"> (edited)</span>}
-        </div>
-      )}
-      {attachments.map((a) => (
-        <AttachmentView key={a.path} attachment={a} />
-      ))}
-      <Reactions message={message} />
+          >
+            <textarea
+              aria-label="Edit message"
+              value={draft}
+              onChange={(e) => setDraft(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Escape') setEditing(false);
+                if (e.key === 'Enter' && !e.shiftKey) {
+                  e.preventDefault();
+                  void saveEdit();
+                }
+              }}
+            />
+            <small className="hint">Escape to cancel · Enter to save</small>
+          </form>
+        ) : (
+          message.content && (
+            <div className="content">
+              {renderMarkdown(message.content, mentions, (run, key) =>
+                withEmojiImages(run, key, onlyEmoji(message.content)),
+              )}
+              {message.edited_at && <span className="edited"> (edited)</span>}
+            </div>
+          )
+        )}
+        {attachments.map((a) => (
+          <AttachmentView key={a.path} attachment={a} />
+        ))}
+        <Reactions message={message} />
+      </div>
       {pickingReaction && me && (
         <EmojiPicker
           serverId={serverId}
           onClose={() => setPickingReaction(false)}
           onPick={(emoji) => {
             setPickingReaction(false);
-            void stores.messages.getState().toggleReaction(message.id, reactionValue(emoji), me).catch(fail);
+            void stores.messages
+              .getState()
+              .toggleReaction(message.id, reactionValue(emoji), me)
+              .catch(fail('react here'));
           }}
         />
       )}
       <div className="message-actions" role="toolbar" aria-label="Message actions">
         {canReact &&
           me &&
-          QUICK_REACTIONS.slice(0, 3).map((emoji) => (
+          QUICK_REACTIONS.map((emoji) => (
             <button
               type="button"
               key={emoji}
+              className="quick-reaction"
               aria-label={`React ${emoji}`}
-              onClick={() => stores.messages.getState().toggleReaction(message.id, emoji, me).catch(fail)}
+              data-tooltip={`React ${emoji}`}
+              onClick={() =>
+                stores.messages.getState().toggleReaction(message.id, emoji, me).catch(fail('react here'))
+              }
             >
-              {emoji}
+              <EmojiImage emoji={emoji} />
             </button>
           ))}
         {canReact && me && (
-          <button
-            type="button"
-            aria-label="Add reaction"
+          <IconButton
+            label="Add reaction"
+            icon={SmilePlus}
+            tooltip="top"
             aria-expanded={pickingReaction}
+            data-emoji-toggle
             onClick={() => setPickingReaction(!pickingReaction)}
-          >
-            +☺
-          </button>
+          />
         )}
-        <button type="button" onClick={() => setReply(message)}>
-          Reply
-        </button>
+        <IconButton label="Reply" icon={Reply} tooltip="top" onClick={() => setReply(message)} />
         {mine && (
-          <button type="button" onClick={() => setEditing(true)}>
-            Edit
-          </button>
+          <IconButton
+            label="Edit"
+            icon={Pencil}
+            tooltip="top"
+            onClick={() => {
+              setDraft(message.content);
+              setEditing(true);
+            }}
+          />
         )}
         {canPin && (
-          <button
-            type="button"
+          <IconButton
+            label={message.pinned_at ? 'Unpin' : 'Pin'}
+            icon={message.pinned_at ? PinOff : Pin}
+            tooltip="top"
             onClick={() =>
               void client
                 .rpc(message.pinned_at ? 'unpin_message' : 'pin_message', { p_message_id: message.id })
-                .then(({ error }) => error && fail(error))
+                .then(({ error }) => error && fail('pin messages here')(error))
             }
-          >
-            {message.pinned_at ? 'Unpin' : 'Pin'}
-          </button>
+          />
         )}
         {(mine || canManage) && (
-          <button
-            type="button"
-            className="danger"
-            onClick={() => {
-              if (window.confirm('Delete this message?'))
-                void stores.messages.getState().remove(message.id).catch(fail);
-            }}
-          >
-            Delete
-          </button>
+          <IconButton label="Delete" icon={Trash2} tooltip="top" className="danger" onClick={remove} />
         )}
       </div>
     </article>
@@ -286,19 +340,25 @@ export function PendingItem({ pending }: { pending: PendingMessage }) {
   const retry = () => void stores.messages.getState().retry(pending.channelId, pending.nonce);
   const discard = () => stores.messages.getState().discard(pending.channelId, pending.nonce);
   return (
-    <article className={`message pending ${pending.status}`} aria-label={`Sending: ${pending.content}`}>
-      <div className="content">{pending.content}</div>
-      {pending.status === 'failed' && (
-        <div className="send-failed" role="alert">
-          Not sent{pending.error ? `: ${pending.error}` : ''}.{' '}
-          <button type="button" onClick={retry}>
-            Retry
-          </button>{' '}
-          <button type="button" onClick={discard}>
-            Discard
-          </button>
-        </div>
-      )}
+    <article
+      className={`message grouped pending ${pending.status}`}
+      aria-label={`Sending: ${pending.content}`}
+    >
+      <div className="message-gutter" />
+      <div className="message-body">
+        <div className="content">{pending.content}</div>
+        {pending.status === 'failed' && (
+          <div className="send-failed" role="alert">
+            Not sent{pending.error ? `: ${pending.error}` : ''}{' '}
+            <button type="button" className="link" onClick={retry}>
+              Retry
+            </button>{' '}
+            <button type="button" className="link" onClick={discard}>
+              Discard
+            </button>
+          </div>
+        )}
+      </div>
     </article>
   );
 }

@@ -1,8 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { stores, useMessages } from '../app/stores.js';
-import { dayKey, startsGroup } from '../lib/message-list.js';
-import type { Message, PendingMessage } from '../lib/types.js';
+import { ArrowDown } from 'lucide-react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { stores, useMessages } from '../../app/stores.js';
+import { dayKey, startsGroup } from '../../lib/message-list.js';
+import type { Message, PendingMessage } from '../../lib/types.js';
 import { MessageItem, PendingItem } from './MessageItem.js';
 
 type Row =
@@ -12,11 +13,15 @@ type Row =
 
 const EMPTY: Message[] = [];
 const NO_PENDING: PendingMessage[] = [];
+/** Within this many pixels of the bottom, the list counts as following the newest message. */
+const STICK_PX = 80;
 
+/** Rows to render: deleted messages leave no trace (their tombstones only keep seq gap-free). */
 function buildRows(items: Message[], pending: PendingMessage[]): Row[] {
   const rows: Row[] = [];
   let previous: Message | undefined;
   for (const message of items) {
+    if (message.deleted_at) continue;
     if (!previous || dayKey(previous.created_at) !== dayKey(message.created_at)) {
       const label = new Date(message.created_at).toLocaleDateString(undefined, { dateStyle: 'long' });
       rows.push({ kind: 'day', key: `day-${dayKey(message.created_at)}`, label });
@@ -28,7 +33,10 @@ function buildRows(items: Message[], pending: PendingMessage[]): Row[] {
   return rows;
 }
 
-/** Virtualized: only the rows on screen are in the DOM, so long histories stay fast. */
+/**
+ * Virtualized: only the rows on screen are in the DOM, so long histories stay fast. Follows the
+ * newest message (also when images or edits change heights) unless the reader scrolled up.
+ */
 export function MessageList({ channelId }: { channelId: string }) {
   const items = useMessages((s) => s.channels[channelId]?.items ?? EMPTY);
   const pending = useMessages((s) => s.channels[channelId]?.pending ?? NO_PENDING);
@@ -36,6 +44,8 @@ export function MessageList({ channelId }: { channelId: string }) {
   const loading = useMessages((s) => s.channels[channelId]?.loading ?? false);
   const rows = useMemo(() => buildRows(items, pending), [items, pending]);
   const scroller = useRef<HTMLDivElement>(null);
+  // A ref for the scrolling logic (no render in between), state for the "Jump to latest" button.
+  const following = useRef(true);
   const [atBottom, setAtBottom] = useState(true);
   // The oldest loaded message (not the first row: the day separator above it often stays the same).
   const firstKey = items[0]?.id;
@@ -45,25 +55,41 @@ export function MessageList({ channelId }: { channelId: string }) {
     count: rows.length,
     getScrollElement: () => scroller.current,
     estimateSize: (i) =>
-      rows[i]?.kind === 'day' ? 36 : rows[i]?.kind === 'message' && rows[i].grouped ? 28 : 56,
+      rows[i]?.kind === 'day' ? 36 : rows[i]?.kind === 'message' && rows[i].grouped ? 28 : 60,
     overscan: 12,
     getItemKey: (i) => rows[i]?.key ?? i,
   });
+  const totalSize = virtualizer.getTotalSize();
+
+  const toBottom = () => {
+    const el = scroller.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  };
 
   // Older messages were prepended: keep the same messages under the reader's eyes.
   useLayoutEffect(() => {
     const el = scroller.current;
-    const total = virtualizer.getTotalSize();
-    if (el && previousFirst.current.key && firstKey !== previousFirst.current.key && !atBottom) {
-      el.scrollTop += total - previousFirst.current.size;
+    if (el && previousFirst.current.key && firstKey !== previousFirst.current.key && !following.current) {
+      el.scrollTop += totalSize - previousFirst.current.size;
     }
-    previousFirst.current = { key: firstKey, size: total };
-  }, [firstKey, virtualizer, atBottom]);
+    previousFirst.current = { key: firstKey, size: totalSize };
+  }, [firstKey, totalSize]);
 
-  // New messages at the bottom: follow them if the reader was already there.
+  // New rows, or rows that grew (an image arrived, an edit): stay on the newest if following.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-run whenever the content changes size.
   useLayoutEffect(() => {
-    if (atBottom && rows.length > 0) virtualizer.scrollToIndex(rows.length - 1, { align: 'end' });
-  }, [rows.length, atBottom, virtualizer]);
+    if (following.current && rows.length > 0) toBottom();
+  }, [rows.length, totalSize]);
+
+  // A tap elsewhere hides a message toolbar opened by a tap (touch screens).
+  useEffect(() => {
+    const hide = (e: PointerEvent) => {
+      if (!(e.target as HTMLElement).closest?.('.message.toolbar-open'))
+        stores.ui.getState().showToolbar(null);
+    };
+    document.addEventListener('pointerdown', hide);
+    return () => document.removeEventListener('pointerdown', hide);
+  }, []);
 
   const loadOlderIfNearTop = () => {
     const el = scroller.current;
@@ -82,6 +108,7 @@ export function MessageList({ channelId }: { channelId: string }) {
     if (!focused) return;
     const index = rows.findIndex((r) => r.kind === 'message' && r.message.id === focused);
     if (index < 0) return;
+    following.current = false;
     setAtBottom(false);
     virtualizer.scrollToIndex(index, { align: 'center' });
     const timer = setTimeout(() => stores.messages.getState().clearFocus(), 3000);
@@ -91,7 +118,8 @@ export function MessageList({ channelId }: { channelId: string }) {
   const onScroll = () => {
     const el = scroller.current;
     if (!el) return;
-    setAtBottom(el.scrollHeight - el.scrollTop - el.clientHeight < 80);
+    following.current = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX;
+    setAtBottom(following.current);
     loadOlderIfNearTop();
   };
 
@@ -104,9 +132,11 @@ export function MessageList({ channelId }: { channelId: string }) {
       aria-label="Messages"
       aria-live="polite"
     >
+      {/* Pushes a short history to the bottom, next to the composer, as chat apps do. */}
+      <div className="message-spacer" />
       {!hasOlder && rows.length > 0 && <p className="channel-start">This is the beginning of the channel.</p>}
       {rows.length === 0 && !loading && <p className="channel-start">No messages yet. Say hello!</p>}
-      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+      <div style={{ height: totalSize, position: 'relative', flex: 'none' }}>
         {virtualizer.getVirtualItems().map((v) => {
           const row = rows[v.index];
           if (!row) return null;
@@ -133,9 +163,13 @@ export function MessageList({ channelId }: { channelId: string }) {
         <button
           type="button"
           className="jump-latest"
-          onClick={() => virtualizer.scrollToIndex(rows.length - 1, { align: 'end' })}
+          onClick={() => {
+            following.current = true;
+            setAtBottom(true);
+            toBottom();
+          }}
         >
-          Jump to latest
+          <ArrowDown aria-hidden="true" size={16} /> Jump to latest
         </button>
       )}
     </div>

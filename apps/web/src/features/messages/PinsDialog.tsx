@@ -1,8 +1,11 @@
 import { useEffect, useState } from 'react';
-import { client, stores, useProfiles } from '../app/stores.js';
-import { describeError } from '../lib/errors.js';
-import type { Message } from '../lib/types.js';
-import { profileName } from '../stores/social.js';
+import { client, stores, useProfiles } from '../../app/stores.js';
+import { describeError } from '../../lib/errors.js';
+import { renderMarkdown } from '../../lib/markdown.js';
+import type { Message } from '../../lib/types.js';
+import { profileName } from '../../stores/social.js';
+import { withEmojiImages } from '../emoji/EmojiImage.js';
+import { useMentionResolver } from './mentions.js';
 
 /** The channel's pinned messages, newest pin first (read directly: RLS limits them to readers). */
 export function PinsDialog({ channelId }: { channelId: string }) {
@@ -57,15 +60,15 @@ function Pin({ message }: { message: Message }) {
   const author = useProfiles((s) =>
     message.author_id ? (profileName(s.byId[message.author_id]) ?? '…') : 'Deleted user',
   );
+  const mentions = useMentionResolver();
+  const text = message.content.length > 300 ? `${message.content.slice(0, 300)}…` : message.content;
   return (
     <li className="pin">
       <span className="search-meta">
         <strong>{author}</strong>{' '}
         <time dateTime={message.created_at}>{new Date(message.created_at).toLocaleString()}</time>
       </span>
-      <span className="search-snippet">
-        {message.content.length > 300 ? `${message.content.slice(0, 300)}…` : message.content}
-      </span>
+      <span className="search-snippet">{renderMarkdown(text, mentions, withEmojiImages)}</span>
     </li>
   );
 }
