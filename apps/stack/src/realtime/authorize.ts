@@ -152,6 +152,15 @@ export const keyOf = (values: (string | null)[]) => JSON.stringify(values);
 const PARALLEL_CHUNKS = Math.max(2, Math.min(8, availableParallelism() * 2));
 const MIN_CONTEXTS_PER_CHUNK = 4;
 
+/** Splits work into at most PARALLEL_CHUNKS chunks of at least MIN_CONTEXTS_PER_CHUNK items. */
+function chunked<T>(items: T[]): T[][] {
+  const count = Math.max(1, Math.min(PARALLEL_CHUNKS, Math.ceil(items.length / MIN_CONTEXTS_PER_CHUNK)));
+  const size = Math.ceil(items.length / count);
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}
+
 /**
  * Which rows each policy context may SELECT. Every context is one `set_config(role,
  * claims)` plus one keyed SELECT per table; a chunk of contexts goes in a single round
@@ -163,17 +172,9 @@ export async function visibleRows(
   requests: Map<PolicyContext, VisibilityQuery[]>,
   xid?: number,
 ): Promise<Map<string, Visibility>> {
-  const entries = [...requests.entries()];
   const result = new Map<string, Visibility>();
-  const chunkCount = Math.max(
-    1,
-    Math.min(PARALLEL_CHUNKS, Math.ceil(entries.length / MIN_CONTEXTS_PER_CHUNK)),
-  );
-  const size = Math.ceil(entries.length / chunkCount);
-  const chunks: [PolicyContext, VisibilityQuery[]][][] = [];
-  for (let i = 0; i < entries.length; i += size) chunks.push(entries.slice(i, i + size));
   await Promise.all(
-    chunks.map(async (chunk) => {
+    chunked([...requests.entries()]).map(async (chunk) => {
       try {
         for (const [key, visibility] of await runChunkWhenVisible(pool, chunk, xid))
           result.set(key, visibility);
@@ -210,6 +211,19 @@ async function runChunkWhenVisible(
     const result = await runChunk(pool, chunk, xid);
     if (result !== 'in progress' || Date.now() > deadline)
       return result === 'in progress' ? new Map() : result;
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
+/**
+ * Waits (up to 2 s) until a transaction the stream reported committed is visible to new
+ * snapshots, so checks that follow see what it changed.
+ */
+export async function whenCommitVisible(pool: pg.Pool, xid: number): Promise<void> {
+  const deadline = Date.now() + 2_000;
+  for (;;) {
+    const { rows } = await pool.query<{ status: string }>(XACT_STATUS_SQL(Math.trunc(xid)));
+    if (rows[0]?.status !== 'in progress' || Date.now() > deadline) return;
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
 }
@@ -281,4 +295,102 @@ function selectKeysSql({ table, keys }: VisibilityQuery): string {
     `select ${keyExpr} as k from ${ident(table.schema)}.${ident(table.table)} ` +
     `where (${table.primaryKey.map(ident).join(', ')}) in (${keys.map(tuple).join(', ')})`
   );
+}
+
+/** One private channel whose read decisions are evaluated again. */
+export interface ReadRecheck {
+  context: PolicyContext;
+  topic: string;
+  headers: Record<string, string>;
+  extensions: Extension[];
+}
+
+export type RecheckResult = Partial<Record<Extension, boolean>> | 'error';
+
+/**
+ * readPolicies for many channels at once: per chunk, one round trip of a rolled-back
+ * transaction that inserts every probe row as the privileged role, then for each channel
+ * switches to its role, claims, headers and topic and selects its probes back. Chunks run
+ * in parallel; a check whose policies raise gets 'error'. Lost connections reject.
+ */
+export async function recheckReadPolicies(pool: pg.Pool, checks: ReadRecheck[]): Promise<RecheckResult[]> {
+  const results: RecheckResult[] = new Array(checks.length);
+  const indexed = checks.map((check, index) => ({ check, index }));
+  await Promise.all(
+    chunked(indexed).map(async (chunk) => {
+      try {
+        const decided = await runRecheck(
+          pool,
+          chunk.map((c) => c.check),
+        );
+        chunk.forEach((c, i) => {
+          results[c.index] = decided[i] as RecheckResult;
+        });
+      } catch (error) {
+        if (!(error as { code?: string }).code) throw error;
+        for (const c of chunk) {
+          try {
+            results[c.index] = (await runRecheck(pool, [c.check]))[0] as RecheckResult;
+          } catch (single) {
+            if (!(single as { code?: string }).code) throw single;
+            results[c.index] = 'error';
+          }
+        }
+      }
+    }),
+  );
+  return results;
+}
+
+async function runRecheck(pool: pg.Pool, checks: ReadRecheck[]): Promise<RecheckResult[]> {
+  const lit = pg.escapeLiteral;
+  const probes = checks.map((check) =>
+    check.extensions.map((extension) => ({ id: randomUUID(), extension })),
+  );
+  const rows = checks.flatMap((check, i) =>
+    (probes[i] ?? []).map((p) => `(${lit(p.id)}::uuid, ${lit(check.topic)}, ${lit(p.extension)})`),
+  );
+  const statements = [
+    'begin',
+    "select set_config('statement_timeout', '5000', true)",
+    `insert into realtime.messages (id, topic, extension) values ${rows.join(', ')}`,
+  ];
+  const selects: number[] = [];
+  checks.forEach((check, i) => {
+    const [role, topic, claims, sub, claimRole, headers] = settings(
+      check.context,
+      check.topic,
+      check.headers,
+    );
+    statements.push(
+      `select set_config('role', ${lit(String(role))}, true), set_config('realtime.topic', ${lit(String(topic))}, true),
+         set_config('request.jwt.claims', ${lit(String(claims))}, true),
+         set_config('request.jwt.claim.sub', ${lit(String(sub))}, true),
+         set_config('request.jwt.claim.role', ${lit(String(claimRole))}, true),
+         set_config('request.headers', ${lit(String(headers))}, true)`,
+    );
+    selects.push(statements.length);
+    const ids = (probes[i] ?? []).map((p) => `${lit(p.id)}::uuid`).join(', ');
+    statements.push(`select id::text as id from realtime.messages where id in (${ids})`);
+  });
+  statements.push('rollback');
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    const results = (await client.query(statements.join(';\n'))) as unknown as pg.QueryResult[];
+    return checks.map((check, i) => {
+      const seen = new Set((results[selects[i] as number]?.rows ?? []).map((r) => r.id as string));
+      return Object.fromEntries(
+        check.extensions.map((ext, j) => [ext, seen.has(probes[i]?.[j]?.id as string)]),
+      );
+    });
+  } catch (error) {
+    broken = !(error as { code?: string }).code;
+    await client.query('rollback').catch(() => {
+      broken = true;
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
 }

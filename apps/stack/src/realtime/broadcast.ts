@@ -7,12 +7,13 @@ import { checkToken } from './token.js';
 
 /**
  * A broadcast on its way to subscribers: a JSON map `{type, event, payload, meta?}` (from v1
- * clients, text frames, the HTTP API), or a v2 client's binary user broadcast, which v2
- * subscribers receive as a binary kind-4 frame and v1 subscribers as JSON (if it is JSON).
+ * clients, text frames, the HTTP API), or a user broadcast (a v2 client's binary push, a
+ * realtime.messages row), which v2 subscribers receive as a binary kind-4 frame and v1
+ * subscribers as JSON (if it is JSON). `metaJson` is the JSON text of its metadata.
  */
 export type OutgoingBroadcast =
   | { kind: 'json'; payload: Record<string, unknown> }
-  | { kind: 'user'; event: string; encoding: 'json' | 'binary'; data: Buffer };
+  | { kind: 'user'; event: string; encoding: 'json' | 'binary'; data: Buffer; metaJson?: string };
 
 /** Sends to every channel of the topic that may read broadcasts, except `except`. */
 export function deliverBroadcast(
@@ -32,7 +33,13 @@ export function deliverBroadcast(
     const socket = channel.socket;
     if (message.kind === 'user' && socket.vsn === '2.0.0') {
       if (v2Binary === undefined)
-        v2Binary = encodeUserBroadcast(channel.topic, message.event, message.encoding, message.data);
+        v2Binary = encodeUserBroadcast(
+          channel.topic,
+          message.event,
+          message.encoding,
+          message.data,
+          message.metaJson,
+        );
       if (v2Binary) {
         socket.sendBinary(v2Binary);
         sent++;
@@ -64,7 +71,8 @@ function jsonPayload(message: OutgoingBroadcast): string | null {
   } catch {
     return null;
   }
-  return `{"type":"broadcast","event":${JSON.stringify(message.event)},"payload":${text}}`;
+  const meta = message.metaJson ? `,"meta":${message.metaJson}` : '';
+  return `{"type":"broadcast","event":${JSON.stringify(message.event)},"payload":${text}${meta}}`;
 }
 
 export function broadcastFromClient(

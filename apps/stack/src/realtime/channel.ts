@@ -18,6 +18,13 @@ import type { RealtimeService } from './service.js';
 import { type Incoming, type RealtimeSocket, UserBroadcastPush } from './socket.js';
 import { checkToken } from './token.js';
 
+/** Why Realtime closes a channel whose read access is gone (on a token refresh, here also on a permission change). */
+export const REVOKED_REASON = (subTopic: string) =>
+  `You no longer have permission to read from this Channel topic: ${subTopic}`;
+
+/** Why Realtime refuses or closes a channel it cannot authorise for want of the database. */
+export const UNAVAILABLE_REASON = 'Realtime was unable to connect to the project database';
+
 /** Realtime's @confirm_token_ms_interval: tokens are re-checked at least this often. */
 const CONFIRM_TOKEN_INTERVAL_MS = 5 * 60_000;
 
@@ -155,6 +162,13 @@ export class Channel implements ChangeTarget {
       for (const ext of missing) policies[ext][kind] = result[ext] ?? false;
     }
     return policies;
+  }
+
+  /** Write decisions are made again on the next send or track (after a permission change). */
+  forgetWritePolicies(): void {
+    if (!this.policies) return;
+    this.policies.broadcast.write = undefined;
+    this.policies.presence.write = undefined;
   }
 
   headers(): Record<string, string> {
@@ -302,7 +316,7 @@ export class Channel implements ChangeTarget {
           (previous?.broadcast.read && !policies.broadcast.read) ||
           (previous?.presence.read && !policies.presence.read);
         if (revoked) {
-          this.shutdown(`You no longer have permission to read from this Channel topic: ${this.subTopic}`);
+          this.shutdown(REVOKED_REASON(this.subTopic));
           return;
         }
         if (!policies.broadcast.read && !policies.presence.read) {
@@ -311,7 +325,7 @@ export class Channel implements ChangeTarget {
         }
       } catch (error) {
         if (isDatabaseUnavailable(error)) {
-          this.shutdown('Realtime was unable to connect to the project database');
+          this.shutdown(UNAVAILABLE_REASON);
           return;
         }
         this.service.log.warn({ err: error }, 'realtime: RlsPolicyError');
@@ -380,8 +394,7 @@ const joinError = (socket: RealtimeSocket, message: Incoming, reason: string) =>
   socket.reply(message, 'error', { reason });
 
 /** Realtime's join error while the project database cannot be reached. */
-const DATABASE_UNAVAILABLE =
-  'UnableToConnectToProject: Realtime was unable to connect to the project database';
+const DATABASE_UNAVAILABLE = `UnableToConnectToProject: ${UNAVAILABLE_REASON}`;
 
 /** phx_join: validates the token and limits, authorises private topics, subscribes changes. */
 export async function joinChannel(
@@ -434,21 +447,31 @@ export async function joinChannel(
   if (config.isPrivate) {
     const denied = `Unauthorized: You do not have permissions to read from this Channel topic: ${subTopic}`;
     try {
+      // Broadcast from Database flows before the reply, so a row committed after SUBSCRIBED
+      // is never missed (a public join finds the database down below, a private one here).
+      await service.ensureBroadcasts();
       const extensions: Extension[] = config.presenceEnabled ? ['broadcast', 'presence'] : ['broadcast'];
-      const policies = await channel.ensurePolicies('read', extensions);
+      // A permission change re-checked while this check ran could have missed this channel
+      // (not registered yet): check again until none did. Registration follows synchronously.
+      let epoch: number;
+      let policies: Policies;
+      do {
+        epoch = service.accessEpoch;
+        channel.policies = null;
+        policies = await channel.ensurePolicies('read', extensions);
+      } while (epoch !== service.accessEpoch);
       if (!policies.broadcast.read && !policies.presence.read) {
         joinError(socket, message, denied);
         return;
       }
     } catch (error) {
-      if (isDatabaseUnavailable(error)) {
+      if (isDatabaseUnavailable(error) || !(error instanceof PolicyError)) {
+        if (!isDatabaseUnavailable(error))
+          service.log.warn({ err: error, topic }, 'realtime: Broadcast from Database is not streaming');
         joinError(socket, message, DATABASE_UNAVAILABLE);
         return;
       }
-      service.log.warn(
-        { err: error instanceof PolicyError ? error.cause : error, topic },
-        'realtime: RlsPolicyError',
-      );
+      service.log.warn({ err: error.cause, topic }, 'realtime: RlsPolicyError');
       joinError(socket, message, denied);
       return;
     }
@@ -457,6 +480,14 @@ export async function joinChannel(
     // rather than promise a channel whose changes cannot flow. The client rejoins by itself.
     joinError(socket, message, DATABASE_UNAVAILABLE);
     return;
+  } else {
+    try {
+      await service.ensureBroadcasts();
+    } catch (error) {
+      service.log.warn({ err: error, topic }, 'realtime: Broadcast from Database is not streaming');
+      joinError(socket, message, DATABASE_UNAVAILABLE);
+      return;
+    }
   }
   if (socket.closed) return;
 

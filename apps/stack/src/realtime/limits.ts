@@ -22,7 +22,8 @@ export interface RealtimeLimits {
   maxBadFrames: number;
 }
 
-const int = (value: string | undefined, fallback: number) => {
+/** A positive number from the environment, or the fallback. */
+export const int = (value: string | undefined, fallback: number) => {
   const n = Number(value);
   return value !== undefined && Number.isFinite(n) && n > 0 ? n : fallback;
 };

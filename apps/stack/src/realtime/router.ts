@@ -141,7 +141,7 @@ export function realtimeRouter(ctx: StackContext, apiKey: MiddlewareHandler<Stac
     const data = {
       healthy: dbConnected,
       db_connected: dbConnected,
-      replication_connected: service.replication?.isStreaming ?? false,
+      replication_connected: service.broadcastReplication?.isStreaming ?? false,
       connected_cluster: service.socketCount,
     };
     return c.json({ data }, dbConnected ? 200 : 503);

@@ -1,11 +1,16 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { StackContext } from '../context.js';
+import { ACCESS_PUBLICATION, ensureAccessPublication } from './access-watch.js';
+import { deliverBroadcast, type OutgoingBroadcast } from './broadcast.js';
 import { Catalog } from './changes/catalog.js';
 import { ChangeDispatcher } from './changes/dispatcher.js';
 import { ReplicationReader } from './changes/reader.js';
 import { type Channel, joinChannel } from './channel.js';
+import { type BroadcastHost, DatabaseBroadcasts, MESSAGES_PUBLICATION } from './from-database.js';
+import { MessagesJanitor } from './janitor.js';
 import { loadLimits, type RealtimeLimits } from './limits.js';
 import { PresenceTopic } from './presence.js';
 import { type Incoming, RealtimeSocket, type SocketHost, type SocketInfo } from './socket.js';
@@ -15,18 +20,27 @@ export const PUBLICATION = 'supabase_realtime';
 /** How long a join waits for the replication stream to open before reporting an error. */
 const STREAM_WAIT_MS = 10_000;
 
-/** `harmony_realtime_<database>`, as a valid slot name (lowercase, digits, underscores, ≤63). */
-export function slotNameFor(connectionString: string): string {
+/**
+ * `<prefix><database>` as a valid slot name (lowercase, digits, underscores, ≤63): slots are
+ * per cluster, so the database tells apart stacks sharing one. Too long: cut, plus a hash.
+ */
+export function slotNameFor(connectionString: string, prefix = 'harmony_realtime_'): string {
   const db = decodeURIComponent(new URL(connectionString).pathname.replace(/^\//, '') || 'postgres');
-  return `harmony_realtime_${db.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`.slice(0, 63);
+  const name = `${prefix}${db.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`;
+  if (name.length <= 63) return name;
+  return `${name.slice(0, 54)}_${createHash('sha256').update(db).digest('hex').slice(0, 8)}`;
 }
+
+/** Realtime's Broadcast from Database slot (`supabase_realtime_messages_replication_slot_<suffix>`). */
+const MESSAGES_SLOT_PREFIX = 'supabase_realtime_messages_replication_slot_';
 
 /**
  * The Realtime server: WebSocket clients and their channels, topics for broadcast and
- * presence, and (started on the first postgres_changes subscription) the replication
- * stream feeding postgres_changes.
+ * presence, two replication streams (started on the first join: realtime.messages for
+ * Broadcast from Database plus the permission tables for revocation; started on the first
+ * postgres_changes subscription: the tables feeding postgres_changes), and the janitor.
  */
-export class RealtimeService implements SocketHost {
+export class RealtimeService implements SocketHost, BroadcastHost {
   readonly log: Logger;
   readonly limits: RealtimeLimits = loadLimits();
   readonly catalog: Catalog;
@@ -35,6 +49,10 @@ export class RealtimeService implements SocketHost {
   /** Own authenticator pool for RLS checks, so change fan-out never starves the REST API. */
   private readonly rlsPool: pg.Pool;
   private reader: ReplicationReader | null = null;
+  private broadcastReader: ReplicationReader | null = null;
+  private publicationsReady: Promise<void> | null = null;
+  private readonly janitor: MessagesJanitor;
+  accessEpoch = 0;
   private readonly topics = new Map<string, Set<Channel>>();
   private readonly presences = new Map<string, PresenceTopic>();
   private readonly sockets = new Set<RealtimeSocket>();
@@ -51,6 +69,7 @@ export class RealtimeService implements SocketHost {
     this.rlsPool.on('error', () => undefined);
     this.catalog = new Catalog(ctx.db.admin);
     this.dispatcher = new ChangeDispatcher(this.catalog, this.rlsPool, PUBLICATION, this.log);
+    this.janitor = new MessagesJanitor(ctx.db.admin, this.log);
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: this.limits.maxFrameBytes,
@@ -61,6 +80,19 @@ export class RealtimeService implements SocketHost {
   /** The replication reader, once postgres_changes has been used (tests use it). */
   get replication(): ReplicationReader | null {
     return this.reader;
+  }
+
+  /** The Broadcast from Database reader, once a channel has been joined (tests use it). */
+  get broadcastReplication(): ReplicationReader | null {
+    return this.broadcastReader;
+  }
+
+  get messagesJanitor(): MessagesJanitor {
+    return this.janitor;
+  }
+
+  get admin(): pg.Pool {
+    return this.ctx.db.admin;
   }
 
   get socketCount(): number {
@@ -103,6 +135,14 @@ export class RealtimeService implements SocketHost {
     return this.topics.get(topicKey);
   }
 
+  *privateReaders(): Iterable<Channel> {
+    for (const [key, channels] of this.topics) if (key.startsWith('private:')) yield* channels;
+  }
+
+  deliver(topicKey: string, message: OutgoingBroadcast): void {
+    deliverBroadcast(this, topicKey, message, null);
+  }
+
   presenceOf(topicKey: string): PresenceTopic {
     let presence = this.presences.get(topicKey);
     if (!presence) {
@@ -116,21 +156,65 @@ export class RealtimeService implements SocketHost {
     if (this.presences.get(topicKey)?.isEmpty) this.presences.delete(topicKey);
   }
 
-  /** Opens the replication stream (creating the slot) if needed; resolves once it streams. */
-  async ensureChanges(): Promise<void> {
-    if (this.stopped) throw new Error('Realtime is shutting down');
+  /** Opens the postgres_changes stream (creating the slot) if needed; resolves once it streams. */
+  ensureChanges(): Promise<void> {
+    if (this.stopped) return Promise.reject(new Error('Realtime is shutting down'));
     if (!this.reader) {
       const connectionString = this.ctx.db.admin.options.connectionString as string;
       this.reader = new ReplicationReader({
         connectionString,
         admin: this.ctx.db.admin,
         slotName: slotNameFor(connectionString),
-        publication: PUBLICATION,
+        publications: [PUBLICATION],
         handler: this.dispatcher,
         log: this.log,
       });
     }
     const reader = this.reader;
+    return this.withinStreamWait(reader.start().then(() => reader.whenStreaming()));
+  }
+
+  /**
+   * Opens the Broadcast from Database stream if needed (its publications made sure of first,
+   * as Realtime does) and starts the janitor; resolves once it has streamed. Its slot keeps
+   * rows committed while the stream reconnects, so later joins need not wait for that.
+   */
+  ensureBroadcasts(): Promise<void> {
+    if (this.stopped) return Promise.reject(new Error('Realtime is shutting down'));
+    if (!this.broadcastReader) {
+      const connectionString = this.ctx.db.admin.options.connectionString as string;
+      this.broadcastReader = new ReplicationReader({
+        connectionString,
+        admin: this.ctx.db.admin,
+        slotName: slotNameFor(connectionString, MESSAGES_SLOT_PREFIX),
+        publications: [MESSAGES_PUBLICATION, ACCESS_PUBLICATION],
+        handler: new DatabaseBroadcasts(this),
+        log: this.log,
+      });
+      this.janitor.start();
+    }
+    this.publicationsReady ??= this.ensurePublications().catch((error: unknown) => {
+      this.publicationsReady = null;
+      throw error;
+    });
+    const reader = this.broadcastReader;
+    return this.withinStreamWait(this.publicationsReady.then(() => reader.start()));
+  }
+
+  private async ensurePublications(): Promise<void> {
+    const admin = this.ctx.db.admin;
+    await admin.query(
+      `do $$ begin
+         if not exists (select from pg_publication where pubname = '${MESSAGES_PUBLICATION}') then
+           create publication ${MESSAGES_PUBLICATION} for table realtime.messages;
+         end if;
+       end $$`,
+    );
+    await ensureAccessPublication(admin);
+  }
+
+  /** Waits for a stream to open, up to STREAM_WAIT_MS. */
+  private async withinStreamWait(open: Promise<void>): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -139,12 +223,9 @@ export class RealtimeService implements SocketHost {
       );
     });
     try {
-      await Promise.race([reader.start().then(() => reader.whenStreaming()), timeout]);
+      await Promise.race([open, timeout]);
     } catch (error) {
-      if (this.reader === reader && !reader.isStreaming) {
-        // Start over on the next subscription rather than keep a reader that never streamed.
-        this.log.error({ err: error }, 'realtime: could not open the replication stream');
-      }
+      this.log.error({ err: error }, 'realtime: could not open the replication stream');
       throw error;
     } finally {
       clearTimeout(timer);
@@ -161,7 +242,7 @@ export class RealtimeService implements SocketHost {
     if (this.wss.clients.size) await new Promise((resolve) => setTimeout(resolve, 100));
     for (const ws of this.wss.clients) ws.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
-    await this.reader?.stop();
+    await Promise.all([this.reader?.stop(), this.broadcastReader?.stop(), this.janitor.stop()]);
     await this.rlsPool.end().catch(() => undefined);
   }
 }

@@ -125,18 +125,29 @@ export function encodeText(
   return `{"topic":${JSON.stringify(topic)},"event":${JSON.stringify(event)},"payload":${payloadJson},"ref":${j(ref)},"join_ref":${j(joinRef)}}`;
 }
 
-/** Server → client user broadcast (kind 4); null when a field is too long for the header. */
+/**
+ * Server → client user broadcast (kind 4), with optional JSON metadata (`meta` on the
+ * client); null when a field is too long for the header.
+ */
 export function encodeUserBroadcast(
   topic: string,
   userEvent: string,
   encoding: 'json' | 'binary',
   data: Buffer,
+  metadataJson?: string,
 ) {
   const t = Buffer.from(topic);
   const e = Buffer.from(userEvent);
-  if (t.length > 255 || e.length > 255) return null;
-  const header = Buffer.from([KIND_USER_BROADCAST, t.length, e.length, 0, encoding === 'json' ? 1 : 0]);
-  return Buffer.concat([header, t, e, data]);
+  const m = Buffer.from(metadataJson ?? '');
+  if (t.length > 255 || e.length > 255 || m.length > 255) return null;
+  const header = Buffer.from([
+    KIND_USER_BROADCAST,
+    t.length,
+    e.length,
+    m.length,
+    encoding === 'json' ? 1 : 0,
+  ]);
+  return Buffer.concat([header, t, e, m, data]);
 }
 
 export interface SocketInfo {

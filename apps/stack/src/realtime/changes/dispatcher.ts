@@ -11,8 +11,8 @@ import {
   parseFilters,
   rowMatches,
 } from './filters.js';
-import type { RelationMessage, TupleValue } from './pgoutput.js';
-import { pgMicrosToUnixMicros } from './pgoutput.js';
+import type { RelationMessage } from './pgoutput.js';
+import { pgMicrosToUnixMicros, tupleMap } from './pgoutput.js';
 import type { Change, Transaction, TransactionHandler } from './reader.js';
 import { valueToJson } from './values.js';
 
@@ -357,16 +357,6 @@ export class ChangeDispatcher implements TransactionHandler {
       }
     };
   }
-}
-
-function tupleMap(relation: RelationMessage, tuple: TupleValue[] | null): Map<string, string | null> {
-  const row = new Map<string, string | null>();
-  if (!tuple) return row;
-  relation.columns.forEach((col, i) => {
-    const v = tuple[i];
-    if (v !== undefined) row.set(col.name, v);
-  });
-  return row;
 }
 
 /** The identity columns a 'K' tuple carries; other positions are placeholders. */

@@ -48,6 +48,17 @@ export interface RelationMessage {
 /** One column of a tuple: null, an unchanged TOASTed value (not sent) or its text form. */
 export type TupleValue = null | undefined | string;
 
+/** A tuple's values by column name; columns not sent (unchanged TOAST) are left out. */
+export function tupleMap(relation: RelationMessage, tuple: TupleValue[] | null): Map<string, string | null> {
+  const row = new Map<string, string | null>();
+  if (!tuple) return row;
+  relation.columns.forEach((col, i) => {
+    const v = tuple[i];
+    if (v !== undefined) row.set(col.name, v);
+  });
+  return row;
+}
+
 export interface BeginMessage {
   tag: 'begin';
   finalLsn: Lsn;

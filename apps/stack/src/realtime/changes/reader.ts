@@ -46,7 +46,8 @@ export interface ReaderOptions {
   /** Privileged pool for creating and dropping the slot. */
   admin: pg.Pool;
   slotName: string;
-  publication: string;
+  /** Publications streamed through the slot (pgoutput takes several). */
+  publications: string[];
   handler: TransactionHandler;
   log: Logger;
   /** Minimum interval between standby status updates after deliveries. */
@@ -84,7 +85,7 @@ interface PgConnection {
 }
 
 /**
- * Streams the `supabase_realtime` publication from a pgoutput logical replication slot.
+ * Streams publications (e.g. `supabase_realtime`) from a pgoutput logical replication slot.
  * The slot is confirmed only up to what has been delivered; after a lost connection the
  * reader reconnects and resumes from there, skipping transactions it already handled.
  */
@@ -235,7 +236,7 @@ export class ReplicationReader {
         const start = formatLsn(this.confirmed);
         const query = new ReplicationQuery(
           `START_REPLICATION SLOT ${pg.escapeIdentifier(this.options.slotName)} LOGICAL ${start} ` +
-            `(proto_version '1', publication_names ${pg.escapeLiteral(this.options.publication)})`,
+            `(proto_version '1', publication_names ${pg.escapeLiteral(this.options.publications.map((p) => pg.escapeIdentifier(p)).join(','))})`,
         );
         const connection = (client as unknown as { connection: PgConnection }).connection;
         connection.on('replicationStart', () => {
