@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestDatabase, type TestDatabase } from '@harmony/db/testing';
 import pg from 'pg';
@@ -540,5 +542,30 @@ describe('concurrent changes to one server', () => {
     const row = await storedRow(member.profileId, server.textChannelId);
     expect(row.stored).toBe(row.computed);
     expect(BigInt(row.stored)).toBe(read);
+  });
+});
+
+describe('the migration', () => {
+  it('fills the table for the servers that exist, and repairs it when run again', async () => {
+    const { member, server } = await memberOfNewServer('backfill');
+    // As before the migration, plus a row of no pair and a wrong row of a real one.
+    await client.query('delete from private.channel_member_permissions');
+    await client.query(
+      `insert into private.channel_member_permissions (profile_id, channel_id, server_id, permissions)
+       values (gen_random_uuid(), $1, $2, 5), ($3, $1, $2, 5)`,
+      [server.textChannelId, server.serverId, member.profileId],
+    );
+    const migration = readFileSync(
+      join(import.meta.dirname, '..', 'migrations', '20261206001000_stored_channel_permissions.sql'),
+      'utf8',
+    );
+    // As the migration runner applies it (as postgres), twice.
+    await client.query(`set role postgres; ${migration}; ${migration}; reset role`);
+    expect(await mismatches([member.profileId])).toEqual([]);
+    const { rows } = await client.query(
+      'select 1 from private.channel_member_permissions where profile_id = $1',
+      [member.profileId],
+    );
+    expect(rows).toHaveLength(2);
   });
 });
