@@ -35,12 +35,17 @@ test('two people chat in real time, from sign-up to reconnect', async ({ browser
   await ada.page.getByRole('dialog', { name: 'Emoji' }).getByRole('button', { name: 'party popper' }).click();
   await ada.page.getByLabel('Message #general').press('Enter');
   // Emoji show as Twemoji images, the character as their text alternative.
-  await expect(bob.page.getByRole('log', { name: 'Messages' }).getByRole('img', { name: '🎉' })).toBeVisible();
+  await expect(
+    bob.page.getByRole('log', { name: 'Messages' }).getByRole('img', { name: '🎉' }),
+  ).toBeVisible();
   const bobGreeting = ada.page.getByRole('article', { name: new RegExp(`^${bob.username}: hi`) });
   await bobGreeting.hover();
   await bobGreeting.getByRole('button', { name: 'Add reaction' }).click();
   await ada.page.getByLabel('Search emoji').fill('fire');
-  await ada.page.getByRole('dialog', { name: 'Emoji' }).getByRole('button', { name: 'fire', exact: true }).click();
+  await ada.page
+    .getByRole('dialog', { name: 'Emoji' })
+    .getByRole('button', { name: 'fire', exact: true })
+    .click();
   await expect(bob.page.getByRole('button', { name: '🔥 1' })).toBeVisible();
 
   // Typing and presence.
@@ -63,7 +68,10 @@ test('two people chat in real time, from sign-up to reconnect', async ({ browser
   const edited = ada.page.getByRole('article', { name: `${ada.username}: hello bob (fixed)` });
   await edited.hover();
   await edited.getByRole('button', { name: 'Delete' }).click();
-  await ada.page.getByRole('dialog', { name: 'Delete message' }).getByRole('button', { name: 'Delete' }).click();
+  await ada.page
+    .getByRole('dialog', { name: 'Delete message' })
+    .getByRole('button', { name: 'Delete' })
+    .click();
   // Deleted messages disappear for everyone, without a placeholder.
   await expect(bob.page.getByRole('log', { name: 'Messages' })).not.toContainText('hello bob (fixed)');
 

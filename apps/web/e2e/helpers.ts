@@ -185,3 +185,42 @@ export async function expectMessagesOnce(
     )
     .toEqual(expected);
 }
+
+/** The owner changes one permission of a channel override through server settings. */
+export async function setOverride(
+  owner: Person,
+  channel: string,
+  target: string,
+  permission: string,
+  state: 'Deny' | 'Allow' | 'Inherit',
+) {
+  const page = owner.page;
+  await page.getByRole('button', { name: 'Server settings' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Server settings' });
+  await dialog.getByRole('tab', { name: 'Channel permissions' }).click();
+  await dialog.getByLabel('Channel', { exact: true }).selectOption({ label: `# ${channel}` });
+  const pill = dialog.getByRole('button', { name: target, exact: true });
+  if (await pill.count()) await pill.click();
+  else
+    await dialog
+      .getByLabel('Add a role or member')
+      .selectOption({ label: target.replace(/^@(?!everyone)/, '') });
+  // The radio itself is visually hidden behind its symbol: click its label.
+  await dialog.getByRole('radio', { name: `${state} ${permission}`, exact: true }).check();
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog.getByRole('status')).toHaveText('Saved');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+}
+
+/** The owner removes a channel override through server settings. */
+export async function removeOverride(owner: Person, channel: string, target: string) {
+  const page = owner.page;
+  await page.getByRole('button', { name: 'Server settings' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Server settings' });
+  await dialog.getByRole('tab', { name: 'Channel permissions' }).click();
+  await dialog.getByLabel('Channel', { exact: true }).selectOption({ label: `# ${channel}` });
+  await dialog.getByRole('button', { name: target, exact: true }).click();
+  await dialog.getByRole('button', { name: 'Remove override' }).click();
+  await expect(dialog.getByRole('status')).toHaveText('Override removed');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+}

@@ -1,34 +1,8 @@
 import { expect, type Page, test } from '@playwright/test';
-import { createGuild, type Guild, openChannel, type Person, rest, signUp } from './helpers.js';
+import { createGuild, type Guild, openChannel, type Person, rest, setOverride, signUp } from './helpers.js';
 
 /** Live means within a second; the margin is for this shared 2-core machine. */
 const LIVE = { timeout: 2500 };
-
-/** The owner changes one permission of a channel override through server settings. */
-async function setOverride(
-  owner: Person,
-  channel: string,
-  target: string,
-  permission: string,
-  state: 'Deny' | 'Allow' | 'Inherit',
-) {
-  const page = owner.page;
-  await page.getByRole('button', { name: 'Server settings' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Server settings' });
-  await dialog.getByRole('tab', { name: 'Channel permissions' }).click();
-  await dialog.getByLabel('Channel', { exact: true }).selectOption({ label: `# ${channel}` });
-  const pill = dialog.getByRole('button', { name: target, exact: true });
-  if (await pill.count()) await pill.click();
-  else
-    await dialog
-      .getByLabel('Add a role or member')
-      .selectOption({ label: target.replace(/^@(?!everyone)/, '') });
-  // The radio itself is visually hidden behind its symbol: click its label.
-  await dialog.getByRole('radio', { name: `${state} ${permission}`, exact: true }).check();
-  await dialog.getByRole('button', { name: 'Save' }).click();
-  await expect(dialog.getByRole('status')).toHaveText('Saved');
-  await dialog.getByRole('button', { name: 'Close' }).click();
-}
 
 const sidebar = (page: Page) => page.getByRole('complementary', { name: 'Channels' });
 const channelLink = (page: Page, name: string) => sidebar(page).getByRole('button', { name, exact: true });

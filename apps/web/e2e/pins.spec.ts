@@ -9,7 +9,10 @@ test('pinned messages show mentions by name for the other member', async ({ brow
   const bobId = (await rest(bob, `profiles?select=id&username=eq.${bob.username}`))[0].id as string;
   await rest(ada, 'messages', {
     method: 'POST',
-    body: { channel_id: guild.channels.general, content: `agenda for <@${bobId}> in <#${guild.channels.general}>` },
+    body: {
+      channel_id: guild.channels.general,
+      content: `agenda for <@${bobId}> in <#${guild.channels.general}>`,
+    },
   });
   await openChannel(ada, guild, 'general');
   await openChannel(bob, guild, 'general');

@@ -50,7 +50,10 @@ test('the message list stays pinned to the newest message, images included, unle
   for (const page of [bob.page, ada.page]) {
     const image = page.getByRole('img', { name: 'wide.png' });
     await expect(image).toBeVisible();
-    await expect(page.locator('.attachment.image').last()).toHaveAttribute('style', /aspect-ratio: 400 \/ 300/);
+    await expect(page.locator('.attachment.image').last()).toHaveAttribute(
+      'style',
+      /aspect-ratio: 400 \/ 300/,
+    );
     await expect.poll(() => image.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(400);
     await expect.poll(() => gapBelowLast(page)).toBeGreaterThanOrEqual(-1);
     expect(await gapBelowLast(page)).toBeLessThan(40);
