@@ -229,11 +229,11 @@ declare
   role_row public.roles := coalesce(new, old);
   affected record;
 begin
-  -- Before reading who holds it: a holder added concurrently is then committed and seen.
-  perform private.lock_channel_permissions(role_row.server_id);
   if exists (select 1 from public.servers s where s.id = role_row.id) then
     perform private.refresh_channel_permissions(role_row.id);
   elsif tg_op = 'UPDATE' then
+    -- Before reading who holds it: a holder added concurrently is then committed and seen.
+    perform private.lock_channel_permissions(role_row.server_id);
     for affected in
       select mr.server_id, array_agg(mr.profile_id) as profile_ids
         from public.member_roles mr where mr.role_id = role_row.id group by mr.server_id
