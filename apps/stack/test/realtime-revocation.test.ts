@@ -224,4 +224,33 @@ describe('revocation of private topics', () => {
     a.socket.close();
     b.socket.close();
   });
+
+  it('refuses a join whose authorisation ran while the member was being kicked', async () => {
+    const { victim, server } = await world();
+    // Every read check now takes 400 ms, so the kick commits while the join's check runs
+    // on a snapshot from before it.
+    await t.db.query(
+      `create policy slow_read_checks on realtime.messages for select to authenticated
+         using ((select count(*) from pg_sleep(0.4)) = 0)`,
+    );
+    try {
+      const socket = await RawSocket.open(t);
+      const joining = socket.push('1', `realtime:channel:${server.textChannelId}`, 'phx_join', {
+        config: { private: true },
+        access_token: victim.token,
+      });
+      await sleep(150);
+      await asAda('public.kick_member($1, $2)', [server.serverId, victim.profileId]);
+      const [status, response] = await joining;
+      expect([status, response]).toEqual([
+        'error',
+        {
+          reason: `Unauthorized: You do not have permissions to read from this Channel topic: channel:${server.textChannelId}`,
+        },
+      ]);
+      socket.close();
+    } finally {
+      await t.db.query('drop policy slow_read_checks on realtime.messages');
+    }
+  });
 });

@@ -87,10 +87,10 @@ export function isAccessChange(change: Change): boolean {
 export interface AccessHost {
   readonly admin: pg.Pool;
   readonly log: Logger;
-  /** Private channels that may read something, in no particular order. */
+  /** Joined private channels, in no particular order. */
   privateReaders(): Iterable<Channel>;
-  /** Bumped when a re-check starts, so a join authorised before it checks again. */
-  accessEpoch: number;
+  /** Private joins whose authorisation is running: a concerned change makes them check again. */
+  readonly pendingJoins: ReadonlySet<Channel>;
 }
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
@@ -111,10 +111,10 @@ const readExtensions = (channel: Channel): Extension[] =>
  */
 export async function recheckAccess(host: AccessHost, xid: number, changes: Change[]): Promise<() => void> {
   const impacts = impactsOf(changes);
-  const candidates = [...host.privateReaders()];
-  if (!impacts.length || !candidates.length) return () => undefined;
+  const anyPrivate = host.pendingJoins.size > 0 || !host.privateReaders()[Symbol.iterator]().next().done;
+  if (!impacts.length || !anyPrivate) return () => undefined;
   try {
-    return await recheck(host, xid, impacts, candidates);
+    return await recheck(host, xid, impacts);
   } catch (error) {
     // Nothing can be authorised now (or the check broke): close what this change might have
     // affected rather than keep serving it, as Realtime closes a channel whose token refresh
@@ -123,7 +123,7 @@ export async function recheckAccess(host: AccessHost, xid: number, changes: Chan
     if (!unavailable)
       host.log.warn({ err: error }, 'realtime: could not re-check access after a permission change');
     return () => {
-      for (const channel of candidates)
+      for (const channel of [...host.privateReaders()])
         if (!channel.closed)
           channel.shutdown(unavailable ? UNAVAILABLE_REASON : REVOKED_REASON(channel.subTopic));
     };
@@ -150,9 +150,8 @@ function impactsOf(changes: Change[]): Impact[] {
   return impacts;
 }
 
-async function recheck(host: AccessHost, xid: number, impacts: Impact[], candidates: Channel[]) {
+async function recheck(host: AccessHost, xid: number, impacts: Impact[]) {
   await whenCommitVisible(host.admin, xid);
-  host.accessEpoch++;
   // Channels of affected servers, and the users behind affected profiles.
   const servers = [...new Set(impacts.filter((i) => i.kind === 'server').map((i) => i.id))];
   const profiles = [...new Set(impacts.flatMap((i) => (i.profile ? [i.profile] : [])))];
@@ -184,16 +183,19 @@ async function recheck(host: AccessHost, xid: number, impacts: Impact[], candida
       for (const c of channelRows.rows) if (c.server_id === impact.id) add(c.id, impact.profile);
   }
 
-  const channels: Channel[] = [];
-  for (const channel of candidates) {
-    if (channel.closed || !readExtensions(channel).length) continue;
+  const concerned = (channel: Channel) => {
     const sub = typeof channel.context.claims.sub === 'string' ? channel.context.claims.sub : null;
-    const concerned = topicIds(channel.subTopic).some((id) => {
+    return topicIds(channel.subTopic).some((id) => {
       const who = affected.get(id);
-      return who && (who.has(null) || (sub !== null && who.has(sub)));
+      return who !== undefined && (who.has(null) || (sub !== null && who.has(sub)));
     });
-    if (concerned) channels.push(channel);
-  }
+  };
+  // Synchronous from here to the scan: a join is either pending (its check may predate this
+  // commit: it checks again) or registered (and re-checked below).
+  for (const channel of host.pendingJoins) if (concerned(channel)) channel.authorizationStale = true;
+  const channels = [...host.privateReaders()].filter(
+    (channel) => !channel.closed && readExtensions(channel).length > 0 && concerned(channel),
+  );
   if (!channels.length) return () => undefined;
 
   const checks: ReadRecheck[] = channels.map((channel) => ({

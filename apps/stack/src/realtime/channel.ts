@@ -77,6 +77,8 @@ export class Channel implements ChangeTarget {
   private tracked: string | null = null;
   private readonly presenceCalls: WindowCounter;
   private tokenTimer: NodeJS.Timeout | null = null;
+  /** Set while joining when a permission change concerning this topic commits. */
+  authorizationStale = false;
   closed = false;
 
   constructor(
@@ -451,15 +453,19 @@ export async function joinChannel(
       // is never missed (a public join finds the database down below, a private one here).
       await service.ensureBroadcasts();
       const extensions: Extension[] = config.presenceEnabled ? ['broadcast', 'presence'] : ['broadcast'];
-      // A permission change re-checked while this check ran could have missed this channel
-      // (not registered yet): check again until none did. Registration follows synchronously.
-      let epoch: number;
+      // A permission change re-checked while this check ran would miss this channel (not
+      // registered yet) and flags it instead: check again. Registration follows synchronously.
       let policies: Policies;
-      do {
-        epoch = service.accessEpoch;
-        channel.policies = null;
-        policies = await channel.ensurePolicies('read', extensions);
-      } while (epoch !== service.accessEpoch);
+      service.pendingJoins.add(channel);
+      try {
+        do {
+          channel.authorizationStale = false;
+          channel.policies = null;
+          policies = await channel.ensurePolicies('read', extensions);
+        } while (channel.authorizationStale);
+      } finally {
+        service.pendingJoins.delete(channel);
+      }
       if (!policies.broadcast.read && !policies.presence.read) {
         joinError(socket, message, denied);
         return;

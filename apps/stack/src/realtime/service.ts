@@ -52,7 +52,7 @@ export class RealtimeService implements SocketHost, BroadcastHost {
   private broadcastReader: ReplicationReader | null = null;
   private publicationsReady: Promise<void> | null = null;
   private readonly janitor: MessagesJanitor;
-  accessEpoch = 0;
+  readonly pendingJoins = new Set<Channel>();
   private readonly topics = new Map<string, Set<Channel>>();
   private readonly presences = new Map<string, PresenceTopic>();
   private readonly sockets = new Set<RealtimeSocket>();
