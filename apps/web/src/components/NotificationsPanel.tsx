@@ -12,6 +12,7 @@ import {
 import { go } from '../lib/route.js';
 import type { Notification } from '../lib/types.js';
 import { profileName } from '../stores/social.js';
+import { Badge } from '../ui/Badge.js';
 
 function open(n: Notification) {
   if (!n.read_at)
@@ -77,11 +78,7 @@ export function NotificationsBell() {
         onClick={() => setExpanded((x) => !x)}
       >
         <Bell aria-hidden="true" size={18} />
-        {unread > 0 && (
-          <span className="badge" aria-hidden="true">
-            {badgeText(unread)}
-          </span>
-        )}
+        {unread > 0 && <Badge count={unread} />}
       </button>
       {expanded && <NotificationsPanel id={panelId} onNavigate={() => setExpanded(false)} />}
     </div>

@@ -2,9 +2,9 @@ import { Compass, MessageCircle, Plus } from 'lucide-react';
 import { useId, useMemo } from 'react';
 import { useServers, useUi, useUnread } from '../app/stores.js';
 import { totalsByServer } from '../features/unread/count.js';
-import { badgeText } from '../lib/notification-view.js';
 import { go } from '../lib/route.js';
 import { Avatar } from '../ui/Avatar.js';
+import { Badge } from '../ui/Badge.js';
 
 /**
  * A server's (or the DM home's) mention count; unread state and mentions are the button's
@@ -15,11 +15,7 @@ export function UnreadMarks({ id, unread, mentions }: { id: string; unread: bool
     mentions > 0 ? `${mentions} mention${mentions === 1 ? '' : 's'}` : unread ? 'Unread messages' : '';
   return (
     <>
-      {mentions > 0 && (
-        <span className="badge" aria-hidden="true">
-          {badgeText(mentions)}
-        </span>
-      )}
+      <Badge count={mentions} />
       <span id={id} hidden>
         {words}
       </span>

@@ -18,7 +18,10 @@ export function hueOf(id: string): number {
   return HUES[Math.abs(hash) % HUES.length] as number;
 }
 
-/** A picture, or coloured initials when there is none (or it fails to load). Decorative: the name is beside it. */
+/**
+ * A picture, or coloured initials when there is none (or it fails to load). Decorative: the
+ * name is always beside it; the initials are drawn by CSS, so they never become part of it.
+ */
 export function Avatar({
   id,
   name,
@@ -46,7 +49,7 @@ export function Avatar({
           }}
         />
       ) : null}
-      <span className="avatar-initials">{initialsOf(name)}</span>
+      <span className="avatar-initials" data-initials={initialsOf(name)} />
     </span>
   );
 }

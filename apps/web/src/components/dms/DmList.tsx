@@ -2,10 +2,10 @@ import { Plus, Users, X } from 'lucide-react';
 import { useId } from 'react';
 import { stores, useProfiles, useSocial, useUi, useUnread } from '../../app/stores.js';
 import { describeError } from '../../lib/errors.js';
-import { badgeText } from '../../lib/notification-view.js';
 import { go } from '../../lib/route.js';
 import { type DmChannel, dmPartner } from '../../stores/social.js';
 import { Avatar } from '../../ui/Avatar.js';
+import { Badge } from '../../ui/Badge.js';
 import { IconButton } from '../../ui/IconButton.js';
 import { useDmName } from './use-dm-name.js';
 
@@ -32,11 +32,7 @@ export function DmList() {
       >
         <Users aria-hidden="true" size={18} className="channel-icon" />
         <span className="channel-name">Friends</span>
-        {pending > 0 && (
-          <span className="badge" aria-hidden="true">
-            {badgeText(pending)}
-          </span>
-        )}
+        {pending > 0 && <Badge count={pending} />}
         <span id={pendingId} hidden>
           {pending > 0 ? `${pending} pending friend request${pending === 1 ? '' : 's'}` : ''}
         </span>
@@ -101,10 +97,10 @@ function DmLink({ dm, active }: { dm: DmChannel; active: boolean }) {
           <span className="sr-only"> (group, {dm.recipientIds.length} members)</span>
         )}
         {unread > 0 && (
-          <span className="badge">
-            {badgeText(unread)}
+          <>
+            <Badge count={unread} />
             <span className="sr-only"> unread</span>
-          </span>
+          </>
         )}
       </button>
       <IconButton

@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { stores } from '../../app/stores.js';
+import { Avatar } from '../../ui/Avatar.js';
 import { ActionMessage, useAction } from './action.js';
 import { ImagePickButton } from './FileButton.js';
 import { useServerAccess } from './use-server-access.js';
@@ -29,7 +30,7 @@ export function OverviewTab({ serverId }: { serverId: string }) {
     <section aria-label="Overview" className="settings-section">
       <div className="icon-row">
         <div className="server-icon-preview" aria-hidden="true">
-          {server.icon_url ? <img src={server.icon_url} alt="" /> : server.name.slice(0, 2).toUpperCase()}
+          <Avatar id={server.id} name={server.name} url={server.icon_url} size={80} shape="rounded" />
         </div>
         <div>
           <ImagePickButton

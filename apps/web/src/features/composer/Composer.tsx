@@ -251,9 +251,15 @@ export function Composer({ channelId, channelLabel }: { channelId: string; chann
       )}
       <div className="composer-row">
         {canAttach && (
-          <label className="icon-button attach-button" aria-label="Attach files" data-tooltip="Attach files">
+          <label className="icon-button attach-button" data-tooltip="Attach files">
             <Paperclip aria-hidden="true" size={18} />
-            <input type="file" multiple hidden onChange={(e) => attach(e.target.files)} />
+            <input
+              type="file"
+              multiple
+              className="file-input"
+              aria-label="Attach files"
+              onChange={(e) => attach(e.target.files)}
+            />
           </label>
         )}
         <textarea

@@ -11,8 +11,19 @@ export function emojiUrl(emoji: string): string {
   return `${import.meta.env.BASE_URL}emoji/${name}.svg`;
 }
 
-/** An emoji drawn as Twemoji's image (the character itself if there is no image for it). */
-export function EmojiImage({ emoji, large }: { emoji: string; large?: boolean }) {
+/**
+ * An emoji drawn as Twemoji's image. Without an image for it (emoji newer than the set), the
+ * character itself, or `onMissing` is told (the picker leaves such emoji out).
+ */
+export function EmojiImage({
+  emoji,
+  large,
+  onMissing,
+}: {
+  emoji: string;
+  large?: boolean;
+  onMissing?: () => void;
+}) {
   const [missing, setMissing] = useState(false);
   if (missing) return <>{emoji}</>;
   return (
@@ -22,7 +33,7 @@ export function EmojiImage({ emoji, large }: { emoji: string; large?: boolean })
       alt={emoji}
       draggable={false}
       loading="lazy"
-      onError={() => setMissing(true)}
+      onError={() => (onMissing ? onMissing() : setMissing(true))}
     />
   );
 }

@@ -200,20 +200,37 @@ export function EmojiPicker({
               <img src={customEmojiUrl(client, item)} alt="" />
             </button>
           ) : (
-            <button
-              type="button"
-              key={item.emoji}
-              aria-label={item.name}
-              title={item.shortcodes[0] ? `:${item.shortcodes[0]}:` : item.name}
-              onClick={() => pick(withSkin(item, tone))}
-            >
-              <EmojiImage emoji={withSkin(item, tone)} />
-            </button>
+            <UnicodeEmojiButton key={item.emoji} emoji={item} tone={tone} onPick={pick} />
           ),
         )}
       </div>
       {tab === 'server' && !query.trim() && serverId && canManage && <AddEmoji serverId={serverId} />}
     </div>
+  );
+}
+
+/** One emoji of the set; left out when there is no image for it (newer than Twemoji's set). */
+function UnicodeEmojiButton({
+  emoji,
+  tone,
+  onPick,
+}: {
+  emoji: Emoji;
+  tone: number;
+  onPick: (value: string) => void;
+}) {
+  const [missing, setMissing] = useState(false);
+  if (missing) return null;
+  const value = withSkin(emoji, tone);
+  return (
+    <button
+      type="button"
+      aria-label={emoji.name}
+      title={emoji.shortcodes[0] ? `:${emoji.shortcodes[0]}:` : emoji.name}
+      onClick={() => onPick(value)}
+    >
+      <EmojiImage emoji={value} onMissing={() => setMissing(true)} />
+    </button>
   );
 }
 

@@ -124,7 +124,8 @@ function SystemLine({ message }: { message: Message }) {
   if (message.type === 'pin_notice')
     return (
       <article className="message system" aria-label={`${author} pinned a message`}>
-        <Pin aria-hidden="true" size={16} /> <strong>{author}</strong> pinned a message to this channel.{' '}
+        <Pin aria-hidden="true" size={16} />
+        <strong>{author}</strong> pinned a message to this channel.{' '}
         <button
           type="button"
           className="link"
@@ -136,7 +137,8 @@ function SystemLine({ message }: { message: Message }) {
     );
   return (
     <article className="message system" aria-label={`${author} joined the server`}>
-      <LogIn aria-hidden="true" size={16} /> <strong>{author}</strong> joined the server.
+      <LogIn aria-hidden="true" size={16} />
+      <strong>{author}</strong> joined the server.
     </article>
   );
 }
