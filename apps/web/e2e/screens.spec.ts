@@ -12,7 +12,13 @@ async function audit(page: Page, screen: string): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page }).analyze();
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${screen}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+    .map(
+      (v) =>
+        `${screen}: ${v.id} (${v.impact}) ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')}`,
+    );
 }
 
 /** Saves test-results/screenshots/<screen>-<size>.png and audits the screen. */
@@ -63,12 +69,18 @@ test('main screens look finished and pass an accessibility audit at desktop and 
 
     await page.getByRole('button', { name: 'Pinned messages' }).click();
     await capture(page, 'pins', size.name, problems);
-    await page.getByRole('dialog', { name: 'Pinned messages' }).getByRole('button', { name: 'Close' }).click();
+    await page
+      .getByRole('dialog', { name: 'Pinned messages' })
+      .getByRole('button', { name: 'Close' })
+      .click();
 
     if (size.name === 'desktop') {
       await page.getByRole('button', { name: 'Server settings' }).click();
       await capture(page, 'server-settings', size.name, problems);
-      await page.getByRole('dialog', { name: 'Server settings' }).getByRole('button', { name: 'Close' }).click();
+      await page
+        .getByRole('dialog', { name: 'Server settings' })
+        .getByRole('button', { name: 'Close' })
+        .click();
     } else {
       await page.getByRole('button', { name: 'Channels' }).click();
     }
