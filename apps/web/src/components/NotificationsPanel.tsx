@@ -2,13 +2,7 @@ import { Bell } from 'lucide-react';
 import { useEffect, useId, useRef, useState } from 'react';
 import { stores, useNotifications, useProfiles } from '../app/stores.js';
 import { describeError } from '../lib/errors.js';
-import {
-  badgeText,
-  describeNotification,
-  notificationTarget,
-  timeAgo,
-  unreadCount,
-} from '../lib/notification-view.js';
+import { describeNotification, notificationTarget, timeAgo, unreadCount } from '../lib/notification-view.js';
 import { go } from '../lib/route.js';
 import type { Notification } from '../lib/types.js';
 import { profileName } from '../stores/social.js';
