@@ -18,7 +18,8 @@ export interface Person {
 }
 
 async function newPage(browser: Browser, prefix: string, viewport?: { width: number; height: number }) {
-  const context = await browser.newContext(viewport ? { viewport } : {});
+  // Phone-sized windows get a touch screen too (taps, no hover).
+  const context = await browser.newContext(viewport ? { viewport, hasTouch: viewport.width <= 480 } : {});
   const page = await context.newPage();
   const failures: string[] = [];
   // Surface the app's own errors in the test output.

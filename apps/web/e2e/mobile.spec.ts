@@ -16,6 +16,16 @@ test('works on a 360 px wide screen', async ({ browser }) => {
   const overflow = await ada.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
   await shot(ada.page, 'mobile-chat');
+  // The composer uses the whole width; a tap on a message shows its toolbar, a tap elsewhere hides it.
+  const width = await composer.evaluate((el) => (el.closest('.composer') as HTMLElement).offsetWidth);
+  expect(width).toBeGreaterThan(360 - 56 - 4);
+  const message = ada.page.getByRole('article', { name: /small screens too/ });
+  const toolbar = message.getByRole('toolbar', { name: 'Message actions' });
+  await expect(toolbar).toBeHidden();
+  await message.tap();
+  await expect(toolbar).toBeVisible();
+  await ada.page.getByRole('heading', { name: 'general', exact: true }).tap();
+  await expect(toolbar).toBeHidden();
   // The channel list is one tap away and closes again on choosing a channel.
   await ada.page.getByRole('button', { name: 'Channels' }).click();
   await expect(ada.page.getByRole('complementary', { name: 'Channels' })).toBeVisible();
