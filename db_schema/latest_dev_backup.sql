@@ -48,6 +48,15 @@ create table private.ap_actor_cache (
   fetched_at timestamp with time zone default now() not null
 );
 
+create table private.channel_member_permissions (
+  profile_id uuid not null,
+  channel_id uuid not null,
+  server_id uuid not null,
+  permissions bigint not null,
+  timed_out_until timestamp with time zone,
+  timed_out_permissions bigint
+);
+
 create table private.federation_jobs (
   id bigint generated always as identity not null,
   kind text not null,
@@ -411,6 +420,10 @@ alter table only private.ap_actor_cache add constraint ap_actor_cache_pkey PRIMA
 alter table only private.ap_actor_cache add constraint ap_actor_cache_profile_id_key UNIQUE (profile_id);
 
 alter table only private.ap_actor_cache add constraint ap_actor_cache_shared_inbox_url_check CHECK ((shared_inbox_url ~ '^https?://'::text));
+
+alter table only private.channel_member_permissions add constraint channel_member_permissions_pkey PRIMARY KEY (profile_id, channel_id);
+
+alter table only private.channel_member_permissions add constraint channel_member_permissions_timeout CHECK (((timed_out_until IS NULL) = (timed_out_permissions IS NULL)));
 
 alter table only private.federation_jobs add constraint federation_jobs_attempts_check CHECK ((attempts >= 0));
 
@@ -802,6 +815,8 @@ CREATE INDEX bots_owner_idx ON public.bots USING btree (owner_id);
 
 CREATE INDEX channel_categories_server_idx ON public.channel_categories USING btree (server_id, "position");
 
+CREATE INDEX channel_member_permissions_channel_idx ON private.channel_member_permissions USING btree (channel_id);
+
 CREATE INDEX channel_notification_settings_channel_idx ON public.channel_notification_settings USING btree (channel_id);
 
 CREATE INDEX channel_overwrites_target_idx ON public.channel_overwrites USING btree (target_id);
@@ -912,6 +927,458 @@ AS $function$
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION private.broadcast(p_topic text, p_event text, p_operation text, p_table text, p_record jsonb, p_old_record jsonb DEFAULT NULL::jsonb)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+begin
+  perform realtime.send(
+    jsonb_build_object('operation', p_operation, 'table', p_table, 'schema', 'public',
+                       'record', p_record, 'old_record', p_old_record),
+    p_event, p_topic, true);
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.broadcast_audience(p_channel_id uuid, OUT server_id uuid, OUT all_members boolean)
+ RETURNS record
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+begin
+  select c.server_id,
+         c.server_id is not null and (
+           coalesce(everyone_role.permissions, 0) & public.permission('ADMINISTRATOR') <> 0
+           or ((coalesce(everyone_role.permissions, 0) | coalesce(everyone_ow.allow, 0))
+                 & public.permission('VIEW_CHANNEL') <> 0
+               and not exists (select 1 from public.channel_overwrites o
+                                where o.channel_id = c.id and o.deny & public.permission('VIEW_CHANNEL') <> 0)))
+    into server_id, all_members
+    from public.channels c
+    left join public.roles everyone_role on everyone_role.id = c.server_id
+    left join public.channel_overwrites everyone_ow
+      on everyone_ow.channel_id = c.id and everyone_ow.target_type = 'role' and everyone_ow.target_id = c.server_id
+   where c.id = p_channel_id;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.broadcast_between_two()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  row_data jsonb := to_jsonb(coalesce(new, old));
+  person text;
+begin
+  foreach person in array array[row_data ->> tg_argv[1], row_data ->> tg_argv[2]] loop
+    perform realtime.broadcast_changes('user:' || person, private.broadcast_event(tg_argv[0], tg_op), tg_op,
+      tg_table_name, tg_table_schema, new, old);
+  end loop;
+  return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.broadcast_channel()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  channel public.channels;
+  audience record;
+  event text := private.broadcast_event('channel', tg_op);
+  channel_key jsonb := case when tg_op = 'UPDATE' then jsonb_build_object('id', old.id, 'server_id', old.server_id) end;
+  recipient uuid;
+begin
+  select * into channel from public.channels c where c.id = new.id;
+  if not found then
+    return null;
+  end if;
+  if channel.server_id is null then
+    if tg_op = 'UPDATE' then
+      for recipient in select r.profile_id from public.channel_recipients r where r.channel_id = channel.id loop
+        perform private.broadcast('user:' || recipient, event, tg_op, tg_table_name, to_jsonb(channel), channel_key);
+      end loop;
+    end if;
+    return null;
+  end if;
+  select * into audience from private.broadcast_audience(channel.id);
+  if audience.all_members then
+    perform private.broadcast('server:' || channel.server_id, event, tg_op, tg_table_name, to_jsonb(channel),
+      channel_key);
+  elsif tg_op = 'INSERT' then
+    perform private.broadcast('server:' || channel.server_id, 'access_update', tg_op, tg_table_name,
+      jsonb_build_object('server_id', channel.server_id));
+  else
+    perform private.broadcast('channel:' || channel.id, event, tg_op, tg_table_name, to_jsonb(channel), channel_key);
+  end if;
+  return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.broadcast_channel_delete()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  audience record;
+begin
+  if old.server_id is null or not exists (select 1 from public.servers s where s.id = old.server_id) then
+    return old;
+  end if;
+  select * into audience from private.broadcast_audience(old.id);
+  if audience.all_members then
+    perform private.broadcast('server:' || old.server_id, 'channel_delete', 'DELETE', tg_table_name, null, to_jsonb(old));
+  else
+    perform private.broadcast('channel:' || old.id, 'channel_delete', 'DELETE', tg_table_name, null, to_jsonb(old));
+    perform private.broadcast('server:' || old.server_id, 'access_update', 'DELETE', tg_table_name,
+      jsonb_build_object('server_id', old.server_id));
+  end if;
+  return old;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.broadcast_event(p_entity text, p_operation text)
+ RETURNS text
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+begin
+  return p_entity || '_' || case p_operation when 'INSERT' then 'create' when 'UPDATE' then 'update' else 'delete' end;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.broadcast_member()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  event text := private.broadcast_event('member', tg_op);
+  member_key jsonb := jsonb_build_object('server_id', coalesce(old.server_id, new.server_id),
+                                         'profile_id', coalesce(old.profile_id, new.profile_id));
+begin
+  if tg_op = 'DELETE' then
+    if not exists (select 1 from public.servers s where s.id = old.server_id) then
+      return null;
+    end if;
+    perform private.broadcast('server:' || old.server_id, event, tg_op, tg_table_name, null, member_key);
+    perform private.broadcast('user:' || old.profile_id, event, tg_op, tg_table_name, null,
+      member_key || jsonb_build_object('banned', exists (
+        select 1 from public.server_bans b where b.server_id = old.server_id and b.profile_id = old.profile_id)));
+    return null;
+  end if;
+  if tg_op = 'INSERT' or (to_jsonb(old) - 'notification_level') is distinct from (to_jsonb(new) - 'notification_level') then
+    perform private.broadcast('server:' || new.server_id, event, tg_op, tg_table_name,
+      to_jsonb(new) - 'notification_level', case when tg_op = 'UPDATE' then member_key end);
+  end if;
+  perform private.broadcast('user:' || new.profile_id, event, tg_op, tg_table_name, to_jsonb(new),
+    case when tg_op = 'UPDATE' then member_key end);
+  return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.broadcast_member_role()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  link public.member_roles;
+  event text := private.broadcast_event('member_role', tg_op);
+begin
+  if tg_op = 'DELETE' then
+    link := old;
+    if not exists (select 1 from public.roles r where r.id = old.role_id)
+       or not exists (select 1 from public.server_members m
+                       where m.server_id = old.server_id and m.profile_id = old.profile_id) then
+      return null;
+    end if;
+  else
+    link := new;
+  end if;
+  perform realtime.broadcast_changes('server:' || link.server_id, event, tg_op, tg_table_name, tg_table_schema,
+    new, old);
+  perform realtime.broadcast_changes('user:' || link.profile_id, event, tg_op, tg_table_name, tg_table_schema,
+    new, old);
+  return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.broadcast_message()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  audience record;
+  event text;
+begin
+  if tg_op = 'INSERT' then
+    perform private.broadcast('channel:' || new.channel_id, 'message_create', tg_op, tg_table_name,
+      to_jsonb(new) - 'search_vector');
+    select * into audience from private.broadcast_audience(new.channel_id);
+    if audience.all_members then
+      perform private.broadcast('server:' || audience.server_id, 'unread_message', tg_op, tg_table_name,
+        jsonb_build_object('id', new.id, 'channel_id', new.channel_id, 'seq', new.seq, 'author_id', new.author_id,
+                           'type', new.type, 'mention_everyone', new.mention_everyone,
+                           'mention_profile_ids', new.mention_profile_ids, 'mention_role_ids', new.mention_role_ids,
+                           'created_at', new.created_at));
+    end if;
+    return null;
+  end if;
+
+  if tg_op = 'DELETE' then
+    -- A deleted channel takes its messages along: its channel_delete says it all.
+    if not exists (select 1 from public.channels c where c.id = old.channel_id) then
+      return null;
+    end if;
+    perform private.broadcast('channel:' || old.channel_id, 'message_delete', tg_op, tg_table_name, null,
+      jsonb_build_object('id', old.id, 'channel_id', old.channel_id, 'seq', old.seq));
+    return null;
+  end if;
+
+  event := case
+    when old.deleted_at is null and new.deleted_at is not null then 'message_delete'
+    when (old.content, old.attachments, old.embeds) is distinct from (new.content, new.attachments, new.embeds)
+      then 'message_update'
+    else 'message_pin'
+  end;
+  perform private.broadcast('channel:' || new.channel_id, event, tg_op, tg_table_name,
+    to_jsonb(new) - 'search_vector',
+    jsonb_build_object('id', old.id, 'channel_id', old.channel_id, 'seq', old.seq));
+  return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.broadcast_notification()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform realtime.broadcast_changes('user:' || new.recipient_id, 'notification_create', tg_op, tg_table_name,
+    tg_table_schema, new, old);
+  return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.broadcast_notifications_changed()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if tg_op = 'UPDATE' then
+    perform private.broadcast('user:' || g.recipient_id, 'notification_update', tg_op, tg_table_name,
+              jsonb_build_object('ids', g.ids, 'read_at', g.read_at))
+       from (select n.recipient_id, n.read_at, jsonb_agg(n.id order by n.id) as ids
+               from (select a.recipient_id, a.read_at, a.id,
+                            (row_number() over (partition by a.recipient_id, a.read_at order by a.id) - 1) / 1000 as chunk
+                       from notifications_after a join notifications_before b on b.id = a.id
+                      where a.read_at is distinct from b.read_at) n
+              group by n.recipient_id, n.read_at, n.chunk) g;
+  else
+    perform private.broadcast('user:' || g.recipient_id, 'notification_delete', tg_op, tg_table_name, null,
+              jsonb_build_object('ids', g.ids))
+       from (select n.recipient_id, jsonb_agg(n.id order by n.id) as ids
+               from (select b.recipient_id, b.id,
+                            (row_number() over (partition by b.recipient_id order by b.id) - 1) / 1000 as chunk
+                       from notifications_before b
+                      where exists (select 1 from public.profiles p where p.id = b.recipient_id)) n
+              group by n.recipient_id, n.chunk) g;
+  end if;
+  return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.broadcast_overwrites()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform private.broadcast('server:' || affected.server_id, 'access_update', tg_op, tg_table_name,
+            jsonb_build_object('server_id', affected.server_id))
+     from (select distinct c.server_id
+             from changed_overwrites o join public.channels c on c.id = o.channel_id
+            where c.server_id is not null) affected;
+  return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.broadcast_reaction()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  reaction public.message_reactions;
+  message record;
+begin
+  if tg_op = 'DELETE' then
+    reaction := old;
+  else
+    reaction := new;
+  end if;
+  select m.channel_id, m.deleted_at into message from public.messages m where m.id = reaction.message_id;
+  if not found or message.deleted_at is not null then
+    return null;
+  end if;
+  perform private.broadcast('channel:' || message.channel_id, private.broadcast_event('reaction', tg_op),
+    tg_op, tg_table_name,
+    case when tg_op = 'INSERT' then to_jsonb(new) || jsonb_build_object('channel_id', message.channel_id) end,
+    case when tg_op = 'DELETE' then to_jsonb(old) || jsonb_build_object('channel_id', message.channel_id) end);
+  return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.broadcast_read_state()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform realtime.broadcast_changes('user:' || new.profile_id, 'read_state_update', tg_op, tg_table_name,
+    tg_table_schema, new, old);
+  return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.broadcast_recipient()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  link public.channel_recipients;
+  event text := private.broadcast_event('recipient', tg_op);
+  recipient uuid;
+begin
+  if tg_op = 'DELETE' then
+    link := old;
+  else
+    link := new;
+  end if;
+  if not exists (select 1 from public.channels c where c.id = link.channel_id) then
+    return null;
+  end if;
+  if tg_op = 'UPDATE' then
+    perform realtime.broadcast_changes('user:' || new.profile_id, event, tg_op, tg_table_name, tg_table_schema,
+      new, old);
+    return null;
+  end if;
+  for recipient in
+    select r.profile_id from public.channel_recipients r where r.channel_id = link.channel_id
+    union
+    select link.profile_id
+  loop
+    perform realtime.broadcast_changes('user:' || recipient, event, tg_op, tg_table_name, tg_table_schema, new, old);
+  end loop;
+  return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.broadcast_server()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform realtime.broadcast_changes('server:' || coalesce(new.id, old.id), private.broadcast_event('server', tg_op),
+    tg_op, tg_table_name, tg_table_schema, new, old);
+  return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.broadcast_server_row()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  server uuid := coalesce(new.server_id, old.server_id);
+begin
+  if tg_op = 'DELETE' and not exists (select 1 from public.servers s where s.id = server) then
+    return null;
+  end if;
+  perform realtime.broadcast_changes('server:' || server, private.broadcast_event(tg_argv[0], tg_op),
+    tg_op, tg_table_name, tg_table_schema, new, old);
+  return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.channel_overwrites_sync_channel_permissions()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  overwrite record;
+  channel_server uuid;
+begin
+  for overwrite in
+    select o.channel_id, o.target_type, o.target_id
+      from (select new.channel_id, new.target_type, new.target_id where tg_op <> 'DELETE'
+            union
+            select old.channel_id, old.target_type, old.target_id where tg_op <> 'INSERT') o
+  loop
+    select c.server_id into channel_server from public.channels c where c.id = overwrite.channel_id;
+    if channel_server is null then
+      continue;
+    end if;
+    perform private.lock_channel_permissions(channel_server);
+    if overwrite.target_type = 'member' then
+      perform private.refresh_channel_permissions(channel_server, overwrite.channel_id, array[overwrite.target_id]);
+    elsif overwrite.target_id = channel_server then
+      perform private.refresh_channel_permissions(channel_server, overwrite.channel_id);
+    else
+      perform private.refresh_channel_permissions(channel_server, overwrite.channel_id, array(
+        select mr.profile_id from public.member_roles mr
+         where mr.role_id = overwrite.target_id and mr.server_id = channel_server));
+    end if;
+  end loop;
+  return null;
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION private.channel_permissions(p_channel_id uuid, p_profile_id uuid)
  RETURNS bigint
  LANGUAGE plpgsql
@@ -973,6 +1440,130 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION private.channels_sync_channel_permissions()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if tg_op in ('UPDATE', 'DELETE') and old.server_id is not null then
+    perform private.lock_channel_permissions(old.server_id);
+    delete from private.channel_member_permissions p where p.channel_id = old.id;
+  end if;
+  if tg_op in ('INSERT', 'UPDATE') and new.server_id is not null then
+    perform private.refresh_channel_permissions(new.server_id, new.id);
+  end if;
+  return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.lock_channel_permissions(p_server_id uuid)
+ RETURNS void
+ LANGUAGE sql
+ SET search_path TO ''
+AS $function$
+  select pg_advisory_xact_lock(hashtextextended('private.channel_member_permissions ' || p_server_id::text, 0))
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.member_roles_sync_channel_permissions()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  affected record;
+begin
+  for affected in
+    select c.server_id, array_agg(distinct c.profile_id) as profile_ids from changed_member_roles c group by c.server_id
+  loop
+    perform private.refresh_channel_permissions(affected.server_id, null, affected.profile_ids);
+  end loop;
+  if tg_op = 'UPDATE' then
+    for affected in
+      select o.server_id, array_agg(distinct o.profile_id) as profile_ids from old_member_roles o group by o.server_id
+    loop
+      perform private.refresh_channel_permissions(affected.server_id, null, affected.profile_ids);
+    end loop;
+  end if;
+  return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.refresh_channel_permissions(p_server_id uuid, p_channel_id uuid DEFAULT NULL::uuid, p_profile_ids uuid[] DEFAULT NULL::uuid[])
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+begin
+  if p_server_id is null then
+    return;
+  end if;
+  perform private.lock_channel_permissions(p_server_id);
+  -- Once per member, not per pair. The roles' permissions are passed OR-ed together: the
+  -- computing function ORs them anyway.
+  with members as materialized (
+    select m.profile_id, m.timed_out_until, s.owner_id = m.profile_id as is_owner,
+           everyone.permissions as everyone,
+           array[coalesce((select bit_or(r.permissions)
+                             from public.member_roles mr join public.roles r on r.id = mr.role_id
+                            where mr.server_id = m.server_id and mr.profile_id = m.profile_id), 0)] as role_permissions
+      from public.server_members m
+      join public.servers s on s.id = m.server_id
+      left join public.roles everyone on everyone.id = s.id
+     where m.server_id = p_server_id
+       and (p_profile_ids is null or m.profile_id = any(p_profile_ids))
+  ),
+  pairs as (
+    select mb.*, c.id as channel_id,
+           everyone_ow.allow as everyone_allow, everyone_ow.deny as everyone_deny,
+           role_ow.allow as roles_allow, role_ow.deny as roles_deny,
+           member_ow.allow as member_allow, member_ow.deny as member_deny
+      from members mb
+      join public.channels c on c.server_id = p_server_id and (p_channel_id is null or c.id = p_channel_id)
+      left join public.channel_overwrites everyone_ow
+        on everyone_ow.channel_id = c.id and everyone_ow.target_type = 'role' and everyone_ow.target_id = p_server_id
+      left join lateral (
+        select bit_or(o.allow) as allow, bit_or(o.deny) as deny
+          from public.channel_overwrites o
+          join public.member_roles mr
+            on mr.role_id = o.target_id and mr.server_id = p_server_id and mr.profile_id = mb.profile_id
+         where o.channel_id = c.id and o.target_type = 'role'
+      ) role_ow on true
+      left join public.channel_overwrites member_ow
+        on member_ow.channel_id = c.id and member_ow.target_type = 'member' and member_ow.target_id = mb.profile_id
+  )
+  insert into private.channel_member_permissions as t
+    (profile_id, channel_id, server_id, permissions, timed_out_until, timed_out_permissions)
+  select p.profile_id, p.channel_id, p_server_id,
+         -- Without an @everyone role the computing function answers 0.
+         case when p.everyone is null then 0
+              else public.compute_channel_permissions(p.is_owner, p.everyone, p.role_permissions,
+                     p.everyone_allow, p.everyone_deny, p.roles_allow, p.roles_deny,
+                     p.member_allow, p.member_deny, false) end,
+         p.timed_out_until,
+         case when p.timed_out_until is null then null
+              when p.everyone is null then 0
+              else public.compute_channel_permissions(p.is_owner, p.everyone, p.role_permissions,
+                     p.everyone_allow, p.everyone_deny, p.roles_allow, p.roles_deny,
+                     p.member_allow, p.member_deny, true) end
+    from pairs p
+  on conflict (profile_id, channel_id) do update
+     set server_id = excluded.server_id,
+         permissions = excluded.permissions,
+         timed_out_until = excluded.timed_out_until,
+         timed_out_permissions = excluded.timed_out_permissions
+   where (t.server_id, t.permissions, t.timed_out_until, t.timed_out_permissions)
+         is distinct from (excluded.server_id, excluded.permissions, excluded.timed_out_until,
+                           excluded.timed_out_permissions);
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION private.reject_view_write()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -1015,6 +1606,71 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION private.roles_sync_channel_permissions()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  role_row public.roles := coalesce(new, old);
+  affected record;
+begin
+  if exists (select 1 from public.servers s where s.id = role_row.id) then
+    perform private.refresh_channel_permissions(role_row.id);
+  elsif tg_op = 'UPDATE' then
+    -- Before reading who holds it: a holder added concurrently is then committed and seen.
+    perform private.lock_channel_permissions(role_row.server_id);
+    for affected in
+      select mr.server_id, array_agg(mr.profile_id) as profile_ids
+        from public.member_roles mr where mr.role_id = role_row.id group by mr.server_id
+    loop
+      perform private.refresh_channel_permissions(affected.server_id, null, affected.profile_ids);
+    end loop;
+  end if;
+  return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.server_members_sync_channel_permissions()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  affected record;
+begin
+  for affected in
+    select c.server_id, array_agg(c.profile_id) as profile_ids from changed_members c group by c.server_id
+  loop
+    if tg_op = 'INSERT' then
+      perform private.refresh_channel_permissions(affected.server_id, null, affected.profile_ids);
+    else
+      perform private.lock_channel_permissions(affected.server_id);
+      delete from private.channel_member_permissions p
+       where p.server_id = affected.server_id and p.profile_id = any(affected.profile_ids);
+    end if;
+  end loop;
+  return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.server_members_timeout_channel_permissions()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform private.refresh_channel_permissions(new.server_id, null, array[new.profile_id]);
+  return null;
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION private.server_permissions(p_server_id uuid, p_profile_id uuid)
  RETURNS bigint
  LANGUAGE plpgsql
@@ -1046,6 +1702,36 @@ begin
     return base & (public.permission('VIEW_CHANNEL') | public.permission('READ_MESSAGE_HISTORY'));
   end if;
   return base;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.servers_sync_channel_permissions()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform private.refresh_channel_permissions(new.id, null, array[old.owner_id, new.owner_id]);
+  return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.stored_channel_permissions(p_channel_id uuid, p_profile_id uuid)
+ RETURNS bigint
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+begin
+  return coalesce(
+    (select p.permissions from private.channel_member_permissions_now p
+      where p.profile_id = p_profile_id and p.channel_id = p_channel_id),
+    (select private.channel_permissions(c.id, p_profile_id) from public.channels c
+      where c.id = p_channel_id and c.server_id is null),
+    0);
 end;
 $function$
 ;
@@ -1358,18 +2044,19 @@ $function$
 
 CREATE OR REPLACE FUNCTION public.channel_ids_with(p_required bigint)
  RETURNS SETOF uuid
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE SECURITY DEFINER
  SET search_path TO ''
 AS $function$
-  with me as (select public.get_current_profile_id() as id)
-  select c.id
-    from public.channels c
-    join public.server_members m on m.server_id = c.server_id
-    join me on m.profile_id = me.id
-   where private.channel_permissions(c.id, me.id) & p_required = p_required
-  union all
-  select r.channel_id from public.channel_recipients r join me on r.profile_id = me.id
+declare
+  me uuid := public.get_current_profile_id();
+begin
+  return query
+    select p.channel_id from private.channel_member_permissions_now p
+     where p.profile_id = me and p.permissions & p_required = p_required
+    union all
+    select r.channel_id from public.channel_recipients r where r.profile_id = me;
+end;
 $function$
 ;
 
@@ -2044,11 +2731,13 @@ $function$
 
 CREATE OR REPLACE FUNCTION public.get_current_profile_id()
  RETURNS uuid
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE SECURITY DEFINER
  SET search_path TO ''
 AS $function$
-  select p.id from public.profiles p where p.user_id = (select auth.uid())
+begin
+  return (select p.id from public.profiles p where p.user_id = (select auth.uid()));
+end;
 $function$
 ;
 
@@ -2267,11 +2956,14 @@ $function$
 
 CREATE OR REPLACE FUNCTION public.has_channel_permission(p_channel_id uuid, p_permission bigint)
  RETURNS boolean
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE SECURITY DEFINER
  SET search_path TO ''
 AS $function$
-  select private.channel_permissions(p_channel_id, public.get_current_profile_id()) & p_permission = p_permission
+begin
+  return private.stored_channel_permissions(p_channel_id, public.get_current_profile_id()) & p_permission
+         = p_permission;
+end;
 $function$
 ;
 
@@ -2778,11 +3470,13 @@ $function$
 
 CREATE OR REPLACE FUNCTION public.my_server_ids()
  RETURNS SETOF uuid
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE SECURITY DEFINER
  SET search_path TO ''
 AS $function$
-  select m.server_id from public.server_members m where m.profile_id = public.get_current_profile_id()
+begin
+  return query select m.server_id from public.server_members m where m.profile_id = public.get_current_profile_id();
+end;
 $function$
 ;
 
@@ -3083,11 +3777,14 @@ $function$
 
 CREATE OR REPLACE FUNCTION public.readable_channel_ids()
  RETURNS SETOF uuid
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE SECURITY DEFINER
  SET search_path TO ''
 AS $function$
-  select public.channel_ids_with(public.permission('VIEW_CHANNEL') | public.permission('READ_MESSAGE_HISTORY'))
+begin
+  return query
+    select public.channel_ids_with(public.permission('VIEW_CHANNEL') | public.permission('READ_MESSAGE_HISTORY'));
+end;
 $function$
 ;
 
@@ -4053,11 +4750,13 @@ $function$
 
 CREATE OR REPLACE FUNCTION public.visible_channel_ids()
  RETURNS SETOF uuid
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE SECURITY DEFINER
  SET search_path TO ''
 AS $function$
-  select public.channel_ids_with(public.permission('VIEW_CHANNEL'))
+begin
+  return query select public.channel_ids_with(public.permission('VIEW_CHANNEL'));
+end;
 $function$
 ;
 
@@ -4108,23 +4807,79 @@ create view public.server_member_counts with (security_invoker=true) as
    FROM (public.servers s
      CROSS JOIN LATERAL public.server_member_stats(s.id) stats(member_count, online_count));
 
+create view private.channel_member_permissions_now as
+ SELECT profile_id,
+    channel_id,
+    server_id,
+        CASE
+            WHEN (timed_out_until > now()) THEN timed_out_permissions
+            ELSE permissions
+        END AS permissions
+   FROM private.channel_member_permissions p;
+
 -- Triggers
 
 CREATE TRIGGER on_auth_user_created AFTER INSERT ON auth.users FOR EACH ROW EXECUTE FUNCTION public.handle_new_user();
 
+CREATE TRIGGER broadcast_category AFTER INSERT OR DELETE ON public.channel_categories FOR EACH ROW EXECUTE FUNCTION private.broadcast_server_row('category');
+
+CREATE TRIGGER broadcast_category_update AFTER UPDATE ON public.channel_categories FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION private.broadcast_server_row('category');
+
+CREATE TRIGGER broadcast_overwrites_delete AFTER DELETE ON public.channel_overwrites REFERENCING OLD TABLE AS changed_overwrites FOR EACH STATEMENT EXECUTE FUNCTION private.broadcast_overwrites();
+
+CREATE TRIGGER broadcast_overwrites_insert AFTER INSERT ON public.channel_overwrites REFERENCING NEW TABLE AS changed_overwrites FOR EACH STATEMENT EXECUTE FUNCTION private.broadcast_overwrites();
+
+CREATE TRIGGER broadcast_overwrites_update AFTER UPDATE ON public.channel_overwrites REFERENCING NEW TABLE AS changed_overwrites FOR EACH STATEMENT EXECUTE FUNCTION private.broadcast_overwrites();
+
 CREATE TRIGGER channel_overwrites_audit AFTER INSERT OR DELETE OR UPDATE ON public.channel_overwrites FOR EACH ROW EXECUTE FUNCTION public.audit_server_change();
+
+CREATE TRIGGER channel_overwrites_channel_permissions AFTER INSERT OR DELETE OR UPDATE ON public.channel_overwrites FOR EACH ROW EXECUTE FUNCTION private.channel_overwrites_sync_channel_permissions();
+
+CREATE TRIGGER broadcast_recipient AFTER INSERT OR DELETE ON public.channel_recipients FOR EACH ROW EXECUTE FUNCTION private.broadcast_recipient();
+
+CREATE TRIGGER broadcast_recipient_update AFTER UPDATE ON public.channel_recipients FOR EACH ROW WHEN ((old.closed IS DISTINCT FROM new.closed)) EXECUTE FUNCTION private.broadcast_recipient();
+
+CREATE TRIGGER broadcast_channel_delete BEFORE DELETE ON public.channels FOR EACH ROW EXECUTE FUNCTION private.broadcast_channel_delete();
+
+CREATE CONSTRAINT TRIGGER broadcast_channel_insert AFTER INSERT ON public.channels DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION private.broadcast_channel();
+
+CREATE CONSTRAINT TRIGGER broadcast_channel_update AFTER UPDATE ON public.channels DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (((to_jsonb(old.*) - 'updated_at'::text) IS DISTINCT FROM (to_jsonb(new.*) - 'updated_at'::text))) EXECUTE FUNCTION private.broadcast_channel();
 
 CREATE TRIGGER channels_audit AFTER INSERT OR DELETE OR UPDATE OF category_id, type, name, topic, "position", slowmode_seconds, nsfw, is_encrypted, user_limit, owner_id, icon_url ON public.channels FOR EACH ROW EXECUTE FUNCTION public.audit_server_change();
 
+CREATE TRIGGER channels_channel_permissions AFTER INSERT OR DELETE ON public.channels FOR EACH ROW EXECUTE FUNCTION private.channels_sync_channel_permissions();
+
 CREATE TRIGGER channels_create_sequence AFTER INSERT ON public.channels FOR EACH ROW EXECUTE FUNCTION public.create_channel_sequence();
+
+CREATE TRIGGER channels_server_channel_permissions AFTER UPDATE OF server_id ON public.channels FOR EACH ROW WHEN ((old.server_id IS DISTINCT FROM new.server_id)) EXECUTE FUNCTION private.channels_sync_channel_permissions();
 
 CREATE TRIGGER channels_touch BEFORE UPDATE ON public.channels FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
 
 CREATE TRIGGER custom_emojis_audit AFTER INSERT OR DELETE ON public.custom_emojis FOR EACH ROW EXECUTE FUNCTION public.audit_server_change();
 
+CREATE TRIGGER broadcast_friend_request AFTER INSERT OR DELETE ON public.friend_requests FOR EACH ROW EXECUTE FUNCTION private.broadcast_between_two('friend_request', 'sender_id', 'recipient_id');
+
+CREATE TRIGGER broadcast_friendship AFTER INSERT OR DELETE ON public.friendships FOR EACH ROW EXECUTE FUNCTION private.broadcast_between_two('friendship', 'profile_a', 'profile_b');
+
 CREATE TRIGGER invites_audit AFTER INSERT OR UPDATE OF revoked_at ON public.invites FOR EACH ROW EXECUTE FUNCTION public.audit_server_change();
 
+CREATE TRIGGER broadcast_member_role AFTER INSERT OR DELETE ON public.member_roles FOR EACH ROW EXECUTE FUNCTION private.broadcast_member_role();
+
 CREATE TRIGGER member_roles_audit AFTER INSERT OR DELETE ON public.member_roles FOR EACH ROW EXECUTE FUNCTION public.audit_server_change();
+
+CREATE TRIGGER member_roles_delete_channel_permissions AFTER DELETE ON public.member_roles REFERENCING OLD TABLE AS changed_member_roles FOR EACH STATEMENT EXECUTE FUNCTION private.member_roles_sync_channel_permissions();
+
+CREATE TRIGGER member_roles_insert_channel_permissions AFTER INSERT ON public.member_roles REFERENCING NEW TABLE AS changed_member_roles FOR EACH STATEMENT EXECUTE FUNCTION private.member_roles_sync_channel_permissions();
+
+CREATE TRIGGER member_roles_update_channel_permissions AFTER UPDATE ON public.member_roles REFERENCING OLD TABLE AS old_member_roles NEW TABLE AS changed_member_roles FOR EACH STATEMENT EXECUTE FUNCTION private.member_roles_sync_channel_permissions();
+
+CREATE TRIGGER broadcast_reaction AFTER INSERT OR DELETE ON public.message_reactions FOR EACH ROW EXECUTE FUNCTION private.broadcast_reaction();
+
+CREATE TRIGGER broadcast_message_delete AFTER DELETE ON public.messages FOR EACH ROW EXECUTE FUNCTION private.broadcast_message();
+
+CREATE TRIGGER broadcast_message_insert AFTER INSERT ON public.messages FOR EACH ROW EXECUTE FUNCTION private.broadcast_message();
+
+CREATE TRIGGER broadcast_message_update AFTER UPDATE ON public.messages FOR EACH ROW WHEN ((((((old.content IS DISTINCT FROM new.content) OR (old.attachments IS DISTINCT FROM new.attachments)) OR (old.embeds IS DISTINCT FROM new.embeds)) OR (old.deleted_at IS DISTINCT FROM new.deleted_at)) OR (old.pinned_at IS DISTINCT FROM new.pinned_at))) EXECUTE FUNCTION private.broadcast_message();
 
 CREATE TRIGGER messages_after_edit AFTER UPDATE OF content ON public.messages FOR EACH ROW WHEN (((new.content IS DISTINCT FROM old.content) AND (new.deleted_at IS NULL))) EXECUTE FUNCTION public.messages_after_edit();
 
@@ -4134,19 +4889,53 @@ CREATE TRIGGER messages_before_edit BEFORE UPDATE OF content ON public.messages 
 
 CREATE TRIGGER messages_before_insert BEFORE INSERT ON public.messages FOR EACH ROW EXECUTE FUNCTION public.messages_before_insert();
 
+CREATE TRIGGER broadcast_notification AFTER INSERT ON public.notifications FOR EACH ROW EXECUTE FUNCTION private.broadcast_notification();
+
+CREATE TRIGGER broadcast_notifications_delete AFTER DELETE ON public.notifications REFERENCING OLD TABLE AS notifications_before FOR EACH STATEMENT EXECUTE FUNCTION private.broadcast_notifications_changed();
+
+CREATE TRIGGER broadcast_notifications_update AFTER UPDATE ON public.notifications REFERENCING OLD TABLE AS notifications_before NEW TABLE AS notifications_after FOR EACH STATEMENT EXECUTE FUNCTION private.broadcast_notifications_changed();
+
 CREATE TRIGGER profiles_touch BEFORE UPDATE ON public.profiles FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
 
 CREATE TRIGGER reject_writes INSTEAD OF INSERT OR DELETE OR UPDATE ON public.public_server_directory FOR EACH ROW EXECUTE FUNCTION private.reject_view_write();
 
+CREATE TRIGGER broadcast_read_state AFTER INSERT ON public.read_states FOR EACH ROW EXECUTE FUNCTION private.broadcast_read_state();
+
+CREATE TRIGGER broadcast_read_state_update AFTER UPDATE ON public.read_states FOR EACH ROW WHEN ((old.last_read_seq IS DISTINCT FROM new.last_read_seq)) EXECUTE FUNCTION private.broadcast_read_state();
+
+CREATE TRIGGER broadcast_role AFTER INSERT OR DELETE ON public.roles FOR EACH ROW EXECUTE FUNCTION private.broadcast_server_row('role');
+
+CREATE TRIGGER broadcast_role_update AFTER UPDATE ON public.roles FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION private.broadcast_server_row('role');
+
 CREATE TRIGGER roles_audit AFTER INSERT OR DELETE OR UPDATE OF name, color, permissions, hoist, mentionable ON public.roles FOR EACH ROW EXECUTE FUNCTION public.audit_server_change();
+
+CREATE TRIGGER roles_channel_permissions AFTER INSERT OR DELETE ON public.roles FOR EACH ROW EXECUTE FUNCTION private.roles_sync_channel_permissions();
+
+CREATE TRIGGER roles_permissions_channel_permissions AFTER UPDATE OF permissions ON public.roles FOR EACH ROW WHEN ((old.permissions IS DISTINCT FROM new.permissions)) EXECUTE FUNCTION private.roles_sync_channel_permissions();
 
 CREATE TRIGGER server_bans_audit AFTER INSERT OR DELETE ON public.server_bans FOR EACH ROW EXECUTE FUNCTION public.audit_server_change();
 
 CREATE TRIGGER reject_writes INSTEAD OF INSERT OR DELETE OR UPDATE ON public.server_member_counts FOR EACH ROW EXECUTE FUNCTION private.reject_view_write();
 
+CREATE TRIGGER broadcast_member AFTER INSERT OR DELETE ON public.server_members FOR EACH ROW EXECUTE FUNCTION private.broadcast_member();
+
+CREATE TRIGGER broadcast_member_update AFTER UPDATE ON public.server_members FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION private.broadcast_member();
+
 CREATE TRIGGER server_members_audit AFTER DELETE OR UPDATE OF timed_out_until ON public.server_members FOR EACH ROW EXECUTE FUNCTION public.audit_server_change();
 
+CREATE TRIGGER server_members_delete_channel_permissions AFTER DELETE ON public.server_members REFERENCING OLD TABLE AS changed_members FOR EACH STATEMENT EXECUTE FUNCTION private.server_members_sync_channel_permissions();
+
+CREATE TRIGGER server_members_insert_channel_permissions AFTER INSERT ON public.server_members REFERENCING NEW TABLE AS changed_members FOR EACH STATEMENT EXECUTE FUNCTION private.server_members_sync_channel_permissions();
+
+CREATE TRIGGER server_members_timeout_channel_permissions AFTER UPDATE OF timed_out_until ON public.server_members FOR EACH ROW WHEN ((old.timed_out_until IS DISTINCT FROM new.timed_out_until)) EXECUTE FUNCTION private.server_members_timeout_channel_permissions();
+
+CREATE TRIGGER broadcast_server_delete AFTER DELETE ON public.servers FOR EACH ROW EXECUTE FUNCTION private.broadcast_server();
+
+CREATE TRIGGER broadcast_server_update AFTER UPDATE ON public.servers FOR EACH ROW WHEN (((to_jsonb(old.*) - 'updated_at'::text) IS DISTINCT FROM (to_jsonb(new.*) - 'updated_at'::text))) EXECUTE FUNCTION private.broadcast_server();
+
 CREATE TRIGGER servers_audit AFTER UPDATE ON public.servers FOR EACH ROW EXECUTE FUNCTION public.audit_server_change();
+
+CREATE TRIGGER servers_owner_channel_permissions AFTER UPDATE OF owner_id ON public.servers FOR EACH ROW WHEN ((old.owner_id IS DISTINCT FROM new.owner_id)) EXECUTE FUNCTION private.servers_sync_channel_permissions();
 
 CREATE TRIGGER servers_touch BEFORE UPDATE ON public.servers FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
 
@@ -4157,6 +4946,8 @@ CREATE TRIGGER user_settings_touch BEFORE UPDATE ON public.user_settings FOR EAC
 -- Row-level security
 
 alter table private.ap_actor_cache enable row level security;
+
+alter table private.channel_member_permissions enable row level security;
 
 alter table private.federation_jobs enable row level security;
 
@@ -4231,6 +5022,10 @@ alter table public.user_settings enable row level security;
 -- Policies
 
 create policy no_client_access on private.ap_actor_cache as restrictive for all to anon, authenticated
+  using (false)
+  with check (false);
+
+create policy no_client_access on private.channel_member_permissions as restrictive for all to anon, authenticated
   using (false)
   with check (false);
 
@@ -4439,6 +5234,9 @@ create policy realtime_messages_insert_harmony_topics on realtime.messages as pe
 create policy realtime_messages_select_harmony_topics on realtime.messages as permissive for select to authenticated
   using (((extension = ANY (ARRAY['broadcast'::text, 'presence'::text])) AND ((( SELECT public.realtime_topic_id('channel'::text) AS realtime_topic_id) IN ( SELECT public.visible_channel_ids() AS visible_channel_ids)) OR (( SELECT public.realtime_topic_id('server'::text) AS realtime_topic_id) IN ( SELECT public.my_server_ids() AS my_server_ids)) OR (( SELECT public.realtime_topic_id('user'::text) AS realtime_topic_id) = ( SELECT public.get_current_profile_id() AS get_current_profile_id)))));
 
+create policy realtime_messages_select_own_topic on realtime.messages as restrictive for select to authenticated
+  using ((topic = ( SELECT realtime.topic() AS topic)));
+
 create policy attachments_delete_uploader_or_moderator on storage.objects as permissive for delete to authenticated
   using (((bucket_id = 'attachments'::text) AND ((owner_id = (( SELECT auth.uid() AS uid))::text) OR public.has_channel_permission(public.try_uuid((storage.foldername(name))[1]), public.permission('MANAGE_MESSAGES'::text)))));
 
@@ -4505,13 +5303,67 @@ alter default privileges for role postgres in schema public grant SELECT, UPDATE
 
 revoke all on function private.base64url(bytea) from public, anon, authenticated, service_role;
 
+revoke all on function private.broadcast(text,text,text,text,jsonb,jsonb) from public, anon, authenticated, service_role;
+
+revoke all on function private.broadcast_audience(uuid) from public, anon, authenticated, service_role;
+
+revoke all on function private.broadcast_between_two() from public, anon, authenticated, service_role;
+
+revoke all on function private.broadcast_channel() from public, anon, authenticated, service_role;
+
+revoke all on function private.broadcast_channel_delete() from public, anon, authenticated, service_role;
+
+revoke all on function private.broadcast_event(text,text) from public, anon, authenticated, service_role;
+
+revoke all on function private.broadcast_member() from public, anon, authenticated, service_role;
+
+revoke all on function private.broadcast_member_role() from public, anon, authenticated, service_role;
+
+revoke all on function private.broadcast_message() from public, anon, authenticated, service_role;
+
+revoke all on function private.broadcast_notification() from public, anon, authenticated, service_role;
+
+revoke all on function private.broadcast_notifications_changed() from public, anon, authenticated, service_role;
+
+revoke all on function private.broadcast_overwrites() from public, anon, authenticated, service_role;
+
+revoke all on function private.broadcast_reaction() from public, anon, authenticated, service_role;
+
+revoke all on function private.broadcast_read_state() from public, anon, authenticated, service_role;
+
+revoke all on function private.broadcast_recipient() from public, anon, authenticated, service_role;
+
+revoke all on function private.broadcast_server() from public, anon, authenticated, service_role;
+
+revoke all on function private.broadcast_server_row() from public, anon, authenticated, service_role;
+
+revoke all on function private.channel_overwrites_sync_channel_permissions() from public, anon, authenticated, service_role;
+
 revoke all on function private.channel_permissions(uuid,uuid) from public, anon, authenticated, service_role;
+
+revoke all on function private.channels_sync_channel_permissions() from public, anon, authenticated, service_role;
+
+revoke all on function private.lock_channel_permissions(uuid) from public, anon, authenticated, service_role;
+
+revoke all on function private.member_roles_sync_channel_permissions() from public, anon, authenticated, service_role;
+
+revoke all on function private.refresh_channel_permissions(uuid,uuid,uuid[]) from public, anon, authenticated, service_role;
 
 revoke all on function private.reject_view_write() from public, anon, authenticated, service_role;
 
 revoke all on function private.require_permission_query(uuid,uuid,uuid,text[]) from public, anon, authenticated, service_role;
 
+revoke all on function private.roles_sync_channel_permissions() from public, anon, authenticated, service_role;
+
+revoke all on function private.server_members_sync_channel_permissions() from public, anon, authenticated, service_role;
+
+revoke all on function private.server_members_timeout_channel_permissions() from public, anon, authenticated, service_role;
+
 revoke all on function private.server_permissions(uuid,uuid) from public, anon, authenticated, service_role;
+
+revoke all on function private.servers_sync_channel_permissions() from public, anon, authenticated, service_role;
+
+revoke all on function private.stored_channel_permissions(uuid,uuid) from public, anon, authenticated, service_role;
 
 revoke all on function public.accept_friend_request(uuid) from public, anon, authenticated, service_role;
 
@@ -4978,6 +5830,10 @@ revoke all on sequence public.audit_log_id_seq from public, anon, authenticated,
 grant SELECT, UPDATE, USAGE on sequence public.audit_log_id_seq to service_role;
 
 revoke all on table private.ap_actor_cache from public, anon, authenticated, service_role;
+
+revoke all on table private.channel_member_permissions from public, anon, authenticated, service_role;
+
+revoke all on table private.channel_member_permissions_now from public, anon, authenticated, service_role;
 
 revoke all on table private.federation_jobs from public, anon, authenticated, service_role;
 
