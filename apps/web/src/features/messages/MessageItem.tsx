@@ -143,6 +143,81 @@ function SystemLine({ message }: { message: Message }) {
   );
 }
 
+/** A message's actions: reactions, reply, edit, pin, delete, as this user may. */
+function MessageToolbar({
+  message,
+  pickingReaction,
+  onPickReaction,
+  onEdit,
+}: {
+  message: Message;
+  pickingReaction: boolean;
+  onPickReaction: () => void;
+  onEdit: () => void;
+}) {
+  const me = useAuth((s) => s.profile?.id);
+  const canManage = useChannelPermission(message.channel_id, 'MANAGE_MESSAGES');
+  const canReact = useChannelPermission(message.channel_id, 'ADD_REACTIONS');
+  const canPin = useChannelPermission(message.channel_id, 'PIN_MESSAGES') || canManage;
+  const { setReply } = useComposerDraft(message.channel_id);
+  const mine = message.author_id === me;
+  const fail = (action: string) => (e: unknown) => stores.ui.getState().toast(describeError(e, action));
+
+  const remove = (event: MouseEvent) => {
+    // Shift-click deletes at once, as in Discord.
+    if (event.shiftKey) void stores.messages.getState().remove(message.id).catch(fail('delete this message'));
+    else stores.ui.getState().openModal({ kind: 'deleteMessage', message });
+  };
+
+  return (
+    <div className="message-actions" role="toolbar" aria-label="Message actions">
+      {canReact &&
+        me &&
+        QUICK_REACTIONS.map((emoji) => (
+          <button
+            type="button"
+            key={emoji}
+            className="quick-reaction"
+            aria-label={`React ${emoji}`}
+            data-tooltip={`React ${emoji}`}
+            onClick={() =>
+              stores.messages.getState().toggleReaction(message.id, emoji, me).catch(fail('react here'))
+            }
+          >
+            <EmojiImage emoji={emoji} />
+          </button>
+        ))}
+      {canReact && me && (
+        <IconButton
+          label="Add reaction"
+          icon={SmilePlus}
+          tooltip="top"
+          aria-expanded={pickingReaction}
+          data-emoji-toggle
+          onClick={onPickReaction}
+        />
+      )}
+      <IconButton label="Reply" icon={Reply} tooltip="top" onClick={() => setReply(message)} />
+      {mine && <IconButton label="Edit" icon={Pencil} tooltip="top" onClick={onEdit} />}
+      {canPin && (
+        <IconButton
+          label={message.pinned_at ? 'Unpin' : 'Pin'}
+          icon={message.pinned_at ? PinOff : Pin}
+          tooltip="top"
+          onClick={() =>
+            void client
+              .rpc(message.pinned_at ? 'unpin_message' : 'pin_message', { p_message_id: message.id })
+              .then(({ error }) => error && fail('pin messages here')(error))
+          }
+        />
+      )}
+      {(mine || canManage) && (
+        <IconButton label="Delete" icon={Trash2} tooltip="top" className="danger" onClick={remove} />
+      )}
+    </div>
+  );
+}
+
 export const MessageItem = memo(function MessageItem({
   message,
   grouped,
@@ -154,10 +229,9 @@ export const MessageItem = memo(function MessageItem({
   const me = useAuth((s) => s.profile?.id);
   const serverId = useUi((s) => s.activeServerId);
   const toolbarOpen = useUi((s) => s.toolbarMessageId === message.id);
+  // The toolbar (and its permission checks) exists only while wanted: rows stay light to scroll.
+  const [hovered, setHovered] = useState(false);
   const [pickingReaction, setPickingReaction] = useState(false);
-  const canManage = useChannelPermission(message.channel_id, 'MANAGE_MESSAGES');
-  const canReact = useChannelPermission(message.channel_id, 'ADD_REACTIONS');
-  const canPin = useChannelPermission(message.channel_id, 'PIN_MESSAGES') || canManage;
   const replyTo = useMessages((s) =>
     message.reply_to_id
       ? s.channels[message.channel_id]?.items.find((m) => m.id === message.reply_to_id)
@@ -165,7 +239,6 @@ export const MessageItem = memo(function MessageItem({
   );
   const replyAuthor = useAuthor(replyTo?.author_id ?? null).name;
   const mentions = useMentionResolver();
-  const { setReply } = useComposerDraft(message.channel_id);
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(message.content);
   const mine = message.author_id === me;
@@ -184,12 +257,6 @@ export const MessageItem = memo(function MessageItem({
       await stores.messages.getState().edit(message.id, draft).catch(fail('edit this message'));
   };
 
-  const remove = (event: MouseEvent) => {
-    // Shift-click deletes at once, as in Discord.
-    if (event.shiftKey) void stores.messages.getState().remove(message.id).catch(fail('delete this message'));
-    else stores.ui.getState().openModal({ kind: 'deleteMessage', message });
-  };
-
   // Touch screens have no hover: a tap on the message shows its toolbar (a tap elsewhere hides it).
   const onTap = (event: React.PointerEvent) => {
     if (event.pointerType !== 'touch' || (event.target as HTMLElement).closest('button, a, textarea')) return;
@@ -202,6 +269,12 @@ export const MessageItem = memo(function MessageItem({
       aria-label={`${author.name}: ${message.content}`}
       data-message-id={message.id}
       onPointerUp={onTap}
+      onPointerEnter={() => setHovered(true)}
+      onPointerLeave={() => setHovered(false)}
+      onFocus={() => setHovered(true)}
+      onBlur={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setHovered(false);
+      }}
     >
       {replyTo && (
         <div className="reply-preview">
@@ -279,61 +352,17 @@ export const MessageItem = memo(function MessageItem({
           }}
         />
       )}
-      <div className="message-actions" role="toolbar" aria-label="Message actions">
-        {canReact &&
-          me &&
-          QUICK_REACTIONS.map((emoji) => (
-            <button
-              type="button"
-              key={emoji}
-              className="quick-reaction"
-              aria-label={`React ${emoji}`}
-              data-tooltip={`React ${emoji}`}
-              onClick={() =>
-                stores.messages.getState().toggleReaction(message.id, emoji, me).catch(fail('react here'))
-              }
-            >
-              <EmojiImage emoji={emoji} />
-            </button>
-          ))}
-        {canReact && me && (
-          <IconButton
-            label="Add reaction"
-            icon={SmilePlus}
-            tooltip="top"
-            aria-expanded={pickingReaction}
-            data-emoji-toggle
-            onClick={() => setPickingReaction(!pickingReaction)}
-          />
-        )}
-        <IconButton label="Reply" icon={Reply} tooltip="top" onClick={() => setReply(message)} />
-        {mine && (
-          <IconButton
-            label="Edit"
-            icon={Pencil}
-            tooltip="top"
-            onClick={() => {
-              setDraft(message.content);
-              setEditing(true);
-            }}
-          />
-        )}
-        {canPin && (
-          <IconButton
-            label={message.pinned_at ? 'Unpin' : 'Pin'}
-            icon={message.pinned_at ? PinOff : Pin}
-            tooltip="top"
-            onClick={() =>
-              void client
-                .rpc(message.pinned_at ? 'unpin_message' : 'pin_message', { p_message_id: message.id })
-                .then(({ error }) => error && fail('pin messages here')(error))
-            }
-          />
-        )}
-        {(mine || canManage) && (
-          <IconButton label="Delete" icon={Trash2} tooltip="top" className="danger" onClick={remove} />
-        )}
-      </div>
+      {(hovered || toolbarOpen || pickingReaction) && (
+        <MessageToolbar
+          message={message}
+          pickingReaction={pickingReaction}
+          onPickReaction={() => setPickingReaction(!pickingReaction)}
+          onEdit={() => {
+            setDraft(message.content);
+            setEditing(true);
+          }}
+        />
+      )}
     </article>
   );
 });
