@@ -4879,7 +4879,7 @@ CREATE TRIGGER broadcast_message_delete AFTER DELETE ON public.messages FOR EACH
 
 CREATE TRIGGER broadcast_message_insert AFTER INSERT ON public.messages FOR EACH ROW EXECUTE FUNCTION private.broadcast_message();
 
-CREATE TRIGGER broadcast_message_update AFTER UPDATE ON public.messages FOR EACH ROW WHEN ((((((old.content IS DISTINCT FROM new.content) OR (old.attachments IS DISTINCT FROM new.attachments)) OR (old.embeds IS DISTINCT FROM new.embeds)) OR (old.deleted_at IS DISTINCT FROM new.deleted_at)) OR (old.pinned_at IS DISTINCT FROM new.pinned_at))) EXECUTE FUNCTION private.broadcast_message();
+CREATE TRIGGER broadcast_message_update AFTER UPDATE ON public.messages FOR EACH ROW WHEN (((old.content IS DISTINCT FROM new.content) OR (old.attachments IS DISTINCT FROM new.attachments) OR (old.embeds IS DISTINCT FROM new.embeds) OR (old.deleted_at IS DISTINCT FROM new.deleted_at) OR (old.pinned_at IS DISTINCT FROM new.pinned_at))) EXECUTE FUNCTION private.broadcast_message();
 
 CREATE TRIGGER messages_after_edit AFTER UPDATE OF content ON public.messages FOR EACH ROW WHEN (((new.content IS DISTINCT FROM old.content) AND (new.deleted_at IS NULL))) EXECUTE FUNCTION public.messages_after_edit();
 

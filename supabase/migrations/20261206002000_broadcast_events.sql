@@ -158,8 +158,13 @@ create trigger broadcast_message_insert after insert on public.messages
 drop trigger if exists broadcast_message_update on public.messages;
 create trigger broadcast_message_update after update on public.messages
   for each row
-  when ((old.content, old.attachments, old.embeds, old.deleted_at, old.pinned_at)
-        is distinct from (new.content, new.attachments, new.embeds, new.deleted_at, new.pinned_at))
+  -- One flat OR (not a row comparison, which PostgreSQL deparses into nested ORs that a dump
+  -- cannot reproduce byte for byte).
+  when (old.content is distinct from new.content
+        or old.attachments is distinct from new.attachments
+        or old.embeds is distinct from new.embeds
+        or old.deleted_at is distinct from new.deleted_at
+        or old.pinned_at is distinct from new.pinned_at)
   execute function private.broadcast_message();
 drop trigger if exists broadcast_message_delete on public.messages;
 create trigger broadcast_message_delete after delete on public.messages
