@@ -4,7 +4,7 @@ import type { HarmonyClient } from '../src/lib/supabase.js';
 import { createAuthStore } from '../src/stores/auth.js';
 import { createMessagesStore } from '../src/stores/messages.js';
 import { createServersStore } from '../src/stores/servers.js';
-import { profileIdOf, signedInClient, startTestStack, type TestStack } from './live.js';
+import { profileIdOf, signedInClient, startTestStack, type TestStack, until } from './live.js';
 
 let t: TestStack;
 let ada: HarmonyClient;
@@ -131,6 +131,43 @@ describe('messages store', () => {
     const items = store.getState().channels[channelId]?.items ?? [];
     expect(items.slice(-3).map((m) => m.content)).toEqual(['missed 0', 'missed 1', 'missed 2']);
     expect(new Set(items.map((m) => m.id)).size).toBe(items.length);
+  });
+
+  it('catches up to the newest page when asked before any page (a resync racing the first load)', async () => {
+    const store = createMessagesStore(ada);
+    // A subscription going live before the view's first load: no walk from the channel's start.
+    const [, fetched] = await Promise.all([
+      store.getState().loadLatest(channelId),
+      store.getState().catchUp(channelId),
+    ]);
+    expect(fetched).toBe(0);
+    const early = createMessagesStore(ada);
+    await early.getState().catchUp(channelId);
+    const items = early.getState().channels[channelId]?.items ?? [];
+    expect(items).toHaveLength(50);
+    expect(items.at(-1)?.seq).toBe(store.getState().channels[channelId]?.items.at(-1)?.seq);
+  });
+
+  it('fills the gap before a live message whose predecessors were missed, exactly once', async () => {
+    const store = createMessagesStore(ada);
+    await store.getState().loadLatest(channelId);
+    const missed = [];
+    for (let i = 0; i < 3; i++) {
+      const { data } = await bob
+        .from('messages')
+        .insert({ channel_id: channelId, content: `gap ${i}` })
+        .select()
+        .single();
+      missed.push(data);
+    }
+    // Only the last one arrives live (the others were sent while reconnecting).
+    store.getState().receive(missed[2] as never);
+    await until(() => (store.getState().channels[channelId]?.items ?? []).some((m) => m.content === 'gap 0'));
+    const items = store.getState().channels[channelId]?.items ?? [];
+    expect(items.slice(-3).map((m) => m.content)).toEqual(['gap 0', 'gap 1', 'gap 2']);
+    expect(items.map((m) => m.seq)).toEqual(
+      Array.from({ length: items.length }, (_, i) => (items[0]?.seq ?? 0) + i),
+    );
   });
 
   it('jumps to an old message: loads around it, then everything newer, and marks it focused', async () => {
