@@ -11,8 +11,9 @@ import WebSocket, { WebSocketServer } from 'ws';
 /**
  * Realtime fan-out: a message insert (as its author, through RLS, like PostgREST would)
  * until every one of N subscribed supabase-js clients (each a different server member,
- * subscribed to postgres_changes on the channel) has it; against a plain `ws` server
- * sending the same frame to N plain sockets, measured in the same run as the floor.
+ * subscribed to postgres_changes on the channel, or joined to the channel's private topic
+ * for the `message_create` its trigger broadcasts from the database) has it; against a plain
+ * `ws` server sending the same frame to N plain sockets, measured in the same run as the floor.
  * Run from the repository root: pnpm exec tsx bench/realtime-fanout.ts
  */
 const SIZES = (process.env.BENCH_SIZES ?? '10,100,500').split(',').map(Number);
@@ -142,8 +143,11 @@ async function waitUntil(check: () => boolean, timeoutMs: number): Promise<void>
 /** A frame as Realtime sends it for one message insert, captured once for the baseline. */
 let sampleFrame = '';
 
-/** N supabase-js clients; `shared` = all as one user (one policy context), else N distinct members. */
-async function realtimeRun(n: number, shared: boolean): Promise<Result> {
+/**
+ * N supabase-js clients; `shared` = all as one user (one policy context), else N distinct
+ * members; `fromDatabase` = Broadcast from Database on `channel:<id>` instead of postgres_changes.
+ */
+async function realtimeRun(n: number, shared: boolean, fromDatabase = false): Promise<Result> {
   const sent = new Map<string, number>();
   const latencies: number[] = [];
   let received = 0;
@@ -161,36 +165,44 @@ async function realtimeRun(n: number, shared: boolean): Promise<Result> {
   // supabase-js hands the accessToken result to Realtime asynchronously; a channel
   // subscribed before that would join with the anon key.
   await Promise.all(subset.map((member, i) => (clients[i] as SupabaseClient).realtime.setAuth(member.token)));
+  const arrived = (content: string) => {
+    const at = performance.now();
+    const start = sent.get(content);
+    if (start !== undefined) {
+      latencies.push(at - start);
+      received++;
+    }
+  };
   clients.forEach((client, i) => {
-    joins.push(
-      new Promise((resolve, reject) => {
-        client
+    const channel = fromDatabase
+      ? client
+          .channel(`channel:${channelId}`, { config: { private: true } })
+          .on('broadcast', { event: 'message_create' }, (message) =>
+            arrived((message.payload as { record: { content: string } }).record.content),
+          )
+      : client
           .channel(`bench-${i}`)
           .on(
             'postgres_changes',
             { event: 'INSERT', schema: 'public', table: 'messages', filter: `channel_id=eq.${channelId}` },
-            (payload) => {
-              const at = performance.now();
-              const start = sent.get((payload.new as { content: string }).content);
-              if (start !== undefined) {
-                latencies.push(at - start);
-                received++;
-              }
-            },
-          )
-          .subscribe((status, err) => {
-            if (status === 'SUBSCRIBED') resolve();
-            else if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT') reject(err ?? new Error(status));
-          }, 30_000);
+            (payload) => arrived((payload.new as { content: string }).content),
+          );
+    joins.push(
+      new Promise((resolve, reject) => {
+        channel.subscribe((status, err) => {
+          if (status === 'SUBSCRIBED') resolve();
+          else if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT') reject(err ?? new Error(status));
+        }, 30_000);
       }),
     );
   });
   await Promise.all(joins);
   // Warm up caches and connections.
-  for (let i = 0; i < 3; i++) await insertMessage(`warmup-${n}-${shared}-${i}`);
+  const run = `${n}-${shared}-${fromDatabase}`;
+  for (let i = 0; i < 3; i++) await insertMessage(`warmup-${run}-${i}`);
   await sleep(500);
   for (let i = 0; i < MESSAGES; i++) {
-    const content = `m-${n}-${shared}-${i}`;
+    const content = `m-${run}-${i}`;
     sent.set(content, performance.now());
     await insertMessage(content);
     await sleep(GAP_MS);
@@ -267,11 +279,12 @@ const pct = (r: Result) => `${((100 * r.delivered) / r.expected).toFixed(1)}%`;
 for (const n of SIZES) {
   const distinct = await realtimeRun(n, false);
   const shared = await realtimeRun(n, true);
+  const fromDatabase = await realtimeRun(n, false, true);
   const plain = await plainRun(n);
   const cells = (r: Result) =>
     `${fmt(r.p50)} / ${fmt(r.p99)} | ${pct(r)} | ${(r.p50 / plain.p50).toFixed(1)}x`;
   rows.push(
-    `| ${n} | ${cells(distinct)} | ${cells(shared)} | ${fmt(plain.p50)} / ${fmt(plain.p99)} | ${pct(plain)} |`,
+    `| ${n} | ${cells(distinct)} | ${cells(shared)} | ${cells(fromDatabase)} | ${fmt(plain.p50)} / ${fmt(plain.p99)} | ${pct(plain)} |`,
   );
   console.log(rows.at(-1));
 }
@@ -281,8 +294,8 @@ console.log(
     '',
     `Realtime fan-out: ${MESSAGES} messages per size, one every ${GAP_MS} ms; frame ${Buffer.byteLength(sampleFrame)} bytes; ` +
       `node ${process.version}, ${availableParallelism()} CPUs`,
-    '| N | N users: p50 / p99 ms | delivered | p50 vs plain | 1 user on N clients: p50 / p99 ms | delivered | p50 vs plain | plain ws p50 / p99 ms | delivered |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| N | N users: p50 / p99 ms | delivered | p50 vs plain | 1 user on N clients: p50 / p99 ms | delivered | p50 vs plain | Broadcast from Database, N users: p50 / p99 ms | delivered | p50 vs plain | plain ws p50 / p99 ms | delivered |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n'),
 );

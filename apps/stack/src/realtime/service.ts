@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { StackContext } from '../context.js';
+import { isDatabaseUnavailable } from '../db-errors.js';
 import { ACCESS_PUBLICATION, ensureAccessPublication } from './access-watch.js';
 import { deliverBroadcast, type OutgoingBroadcast } from './broadcast.js';
 import { Catalog } from './changes/catalog.js';
@@ -50,7 +51,7 @@ export class RealtimeService implements SocketHost, BroadcastHost {
   private readonly rlsPool: pg.Pool;
   private reader: ReplicationReader | null = null;
   private broadcastReader: ReplicationReader | null = null;
-  private publicationsReady: Promise<void> | null = null;
+  private broadcastsStarted: Promise<void> | null = null;
   private readonly janitor: MessagesJanitor;
   readonly pendingJoins = new Set<Channel>();
   private readonly topics = new Map<string, Set<Channel>>();
@@ -181,27 +182,31 @@ export class RealtimeService implements SocketHost, BroadcastHost {
    */
   ensureBroadcasts(): Promise<void> {
     if (this.stopped) return Promise.reject(new Error('Realtime is shutting down'));
+    this.broadcastsStarted ??= this.startBroadcasts().catch((error: unknown) => {
+      this.broadcastsStarted = null;
+      throw error;
+    });
+    return this.withinStreamWait(this.broadcastsStarted);
+  }
+
+  private async startBroadcasts(): Promise<void> {
     if (!this.broadcastReader) {
       const connectionString = this.ctx.db.admin.options.connectionString as string;
       this.broadcastReader = new ReplicationReader({
         connectionString,
         admin: this.ctx.db.admin,
         slotName: slotNameFor(connectionString, MESSAGES_SLOT_PREFIX),
-        publications: [MESSAGES_PUBLICATION, ACCESS_PUBLICATION],
+        publications: await this.ensurePublications(),
         handler: new DatabaseBroadcasts(this),
         log: this.log,
       });
       this.janitor.start();
     }
-    this.publicationsReady ??= this.ensurePublications().catch((error: unknown) => {
-      this.publicationsReady = null;
-      throw error;
-    });
-    const reader = this.broadcastReader;
-    return this.withinStreamWait(this.publicationsReady.then(() => reader.start()));
+    await this.broadcastReader.start();
   }
 
-  private async ensurePublications(): Promise<void> {
+  /** The publications to stream: Realtime's, and the stack's own for revocation if it can be had. */
+  private async ensurePublications(): Promise<string[]> {
     const admin = this.ctx.db.admin;
     await admin.query(
       `do $$ begin
@@ -210,7 +215,17 @@ export class RealtimeService implements SocketHost, BroadcastHost {
          end if;
        end $$`,
     );
-    await ensureAccessPublication(admin);
+    try {
+      await ensureAccessPublication(admin);
+      return [MESSAGES_PUBLICATION, ACCESS_PUBLICATION];
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) throw error;
+      this.log.warn(
+        { err: error },
+        'realtime: no access publication; private joins are re-checked on token refresh only',
+      );
+      return [MESSAGES_PUBLICATION];
+    }
   }
 
   /** Waits for a stream to open, up to STREAM_WAIT_MS. */
