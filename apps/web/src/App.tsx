@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { endSession, startSession, stores, useAuth } from './app/stores.js';
+import { client, endSession, startSession, stores, useAuth } from './app/stores.js';
 import { parseRoute } from './lib/route.js';
 import { AuthScreen } from './screens/AuthScreen.js';
 import { MfaScreen } from './screens/MfaScreen.js';
@@ -22,6 +22,17 @@ function useHashRoute() {
   }, []);
 }
 
+/**
+ * A reload on a channel: its newest messages load alongside the sign-in check (the session is
+ * read from storage at once), not after it; the channel view then shares that load.
+ */
+async function prefetchOpenChannel(): Promise<void> {
+  const route = parseRoute(window.location.hash);
+  const channelId = route.kind === 'channel' || route.kind === 'dm' ? route.channelId : null;
+  if (channelId && (await client.auth.getSession()).data.session)
+    await stores.messages.getState().loadLatest(channelId);
+}
+
 export function App() {
   const status = useAuth((s) => s.status);
   const profileId = useAuth((s) => s.profile?.id);
@@ -29,6 +40,7 @@ export function App() {
 
   useEffect(() => {
     void stores.auth.getState().init();
+    void prefetchOpenChannel();
   }, []);
 
   useEffect(() => {

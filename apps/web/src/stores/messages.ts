@@ -63,6 +63,7 @@ export function createMessagesStore(client: HarmonyClient) {
   return createStore<MessagesState>()((set, get) => {
     /** The newest-page load of each channel, once started: a catch-up waits for it. */
     const latestLoads = new Map<string, Promise<void>>();
+    const loadingLatest = new Set<string>();
     const channel = (id: string) => get().channels[id] ?? empty();
     const patch = (id: string, update: (c: ChannelMessages) => Partial<ChannelMessages>) =>
       set((s) => {
@@ -140,7 +141,10 @@ export function createMessagesStore(client: HarmonyClient) {
       focused: null,
 
       loadLatest(channelId) {
-        const load = loadPageBefore(channelId, null);
+        // A load already under way (the boot prefetch, a view mounting) is shared, not repeated.
+        if (loadingLatest.has(channelId)) return latestLoads.get(channelId) as Promise<void>;
+        loadingLatest.add(channelId);
+        const load = loadPageBefore(channelId, null).finally(() => loadingLatest.delete(channelId));
         latestLoads.set(channelId, load);
         return load;
       },
