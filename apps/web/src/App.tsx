@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { client, endSession, startSession, stores, useAuth } from './app/stores.js';
+import { describeError } from './lib/errors.js';
 import { parseRoute } from './lib/route.js';
 import { AuthScreen } from './screens/AuthScreen.js';
 import { MfaScreen } from './screens/MfaScreen.js';
@@ -45,7 +46,7 @@ export function App() {
 
   useEffect(() => {
     if (status !== 'signedIn' || !profileId) return;
-    startSession(profileId).catch((error: Error) => stores.ui.getState().toast(error.message));
+    startSession(profileId).catch((error: unknown) => stores.ui.getState().toast(describeError(error)));
     return () => void endSession();
   }, [status, profileId]);
 

@@ -8,6 +8,7 @@ import { MemberList } from '../components/MemberList.js';
 import { Modals } from '../components/Modals.js';
 import { ServerRail } from '../components/ServerRail.js';
 import { Toasts } from '../components/Toasts.js';
+import { describeError } from '../lib/errors.js';
 import { go } from '../lib/route.js';
 
 export function Workspace() {
@@ -22,7 +23,7 @@ export function Workspace() {
     stores.servers
       .getState()
       .loadServer(serverId)
-      .catch((error: Error) => stores.ui.getState().toast(error.message));
+      .catch((error: unknown) => stores.ui.getState().toast(describeError(error)));
     getRealtime()?.watchServer(serverId);
   }, [serverId]);
 

@@ -1,4 +1,5 @@
 import { createStore } from 'zustand/vanilla';
+import { describeError } from '../lib/errors.js';
 import type { HarmonyClient } from '../lib/supabase.js';
 import type { Message } from '../lib/types.js';
 
@@ -102,7 +103,7 @@ export function createSearchStore(client: HarmonyClient) {
       const { data, error } = await client.rpc('search_messages', searchArgs(query, scope));
       // A newer search started meanwhile: its answer is the one to show.
       if (mine !== generation) return;
-      if (error) set({ results: [], status: 'error', error: error.message });
+      if (error) set({ results: [], status: 'error', error: describeError(error) });
       else set({ results: (data ?? []) as Message[], status: 'done', error: null });
     },
 

@@ -1,4 +1,5 @@
 import { createStore } from 'zustand/vanilla';
+import { describeError } from '../lib/errors.js';
 import type { HarmonyClient } from '../lib/supabase.js';
 import type { Profile } from '../lib/types.js';
 
@@ -187,7 +188,7 @@ export function createSocialStore(client: HarmonyClient, deps: SocialDeps = {}) 
           await Promise.all([get().loadFriends(), get().loadDms()]);
           set({ loaded: true });
         } catch (error) {
-          set({ error: (error as Error).message ?? String(error), loaded: true });
+          set({ error: describeError(error), loaded: true });
         }
       },
 
