@@ -159,6 +159,8 @@ function MessageToolbar({
   const canManage = useChannelPermission(message.channel_id, 'MANAGE_MESSAGES');
   const canReact = useChannelPermission(message.channel_id, 'ADD_REACTIONS');
   const canPin = useChannelPermission(message.channel_id, 'PIN_MESSAGES') || canManage;
+  // Editing needs the right to send here, as the database checks (a timeout or a deny removes it).
+  const canSend = useChannelPermission(message.channel_id, 'SEND_MESSAGES');
   const { setReply } = useComposerDraft(message.channel_id);
   const mine = message.author_id === me;
   const fail = (action: string) => (e: unknown) => stores.ui.getState().toast(describeError(e, action));
@@ -198,7 +200,7 @@ function MessageToolbar({
         />
       )}
       <IconButton label="Reply" icon={Reply} tooltip="top" onClick={() => setReply(message)} />
-      {mine && <IconButton label="Edit" icon={Pencil} tooltip="top" onClick={onEdit} />}
+      {mine && canSend && <IconButton label="Edit" icon={Pencil} tooltip="top" onClick={onEdit} />}
       {canPin && (
         <IconButton
           label={message.pinned_at ? 'Unpin' : 'Pin'}
@@ -241,7 +243,6 @@ export const MessageItem = memo(function MessageItem({
   const mentions = useMentionResolver();
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(message.content);
-  const mine = message.author_id === me;
   const fail = (action: string) => (e: unknown) => stores.ui.getState().toast(describeError(e, action));
 
   if (message.type === 'member_join' || message.type === 'pin_notice')
