@@ -4432,6 +4432,9 @@ begin
   update public.messages
      set pinned_at = case when p_pinned then now() end, pinned_by = case when p_pinned then me end
    where id = target.id;
+  if p_pinned then
+    insert into public.messages (channel_id, author_id, type) values (target.channel_id, me, 'pin_notice');
+  end if;
   if channel_server is not null then
     insert into public.audit_log (server_id, actor_id, action, target_id, changes)
     values (channel_server, me, case when p_pinned then 'message_pin' else 'message_unpin' end::public.audit_action,

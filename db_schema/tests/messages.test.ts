@@ -519,6 +519,11 @@ describe('pins', () => {
       ]);
       expect(pinned.rows[0]?.pinned_by).toBe(w.moderator.profileId);
       expect(await count(tx, `public.audit_log where action = 'message_pin'`)).toBe(1);
+      // One system line by the pinner, as in Discord (the repeated pin changed nothing).
+      const notices = await w.member.api.query<{ author_id: string; channel_id: string }>(
+        `select author_id, channel_id from public.messages where type = 'pin_notice'`,
+      );
+      expect(notices.rows).toEqual([{ author_id: w.moderator.profileId, channel_id: w.general }]);
 
       const pinner = await createRole(tx, w.server.serverId, {
         name: 'pinner',
@@ -535,6 +540,7 @@ describe('pins', () => {
       expect(
         (await tx.query('select pinned_at from public.messages where id = $1', [msg.id])).rows[0]?.pinned_at,
       ).toBe(null);
+      expect(await count(tx, `public.messages where type = 'pin_notice'`)).toBe(1);
 
       await tx.query(
         `insert into public.messages (channel_id, author_id, content, pinned_at)
