@@ -1,5 +1,16 @@
 import { expect, type Page, test } from '@playwright/test';
-import { createGuild, type Guild, openChannel, type Person, rest, setOverride, signUp } from './helpers.js';
+import { createClient } from '@supabase/supabase-js';
+import {
+  createGuild,
+  type Guild,
+  openChannel,
+  PASSWORD,
+  type Person,
+  rest,
+  setOverride,
+  signUp,
+  stackInfo,
+} from './helpers.js';
 
 /** Live means within a second; the margin is for this shared 2-core machine. */
 const LIVE = { timeout: 2500 };
@@ -92,6 +103,39 @@ test('permission changes reach the affected member live, with reasons instead of
   });
   await expect(rail.getByRole('button', { name: 'Perm Guild' })).toBeHidden(LIVE);
   await expect(bob.page.getByRole('main')).not.toContainText('general');
+  expect(bob.failures).toEqual([]);
+});
+
+// A deny made by another client straight through the API (a bot, a script), not by this app:
+// the database's access_update reaches the member live.
+test('a deny made outside the app reaches the member live, and so does its removal', async ({ browser }) => {
+  const ada = await signUp(browser, 'extperm');
+  const bob = await signUp(browser, 'extpermbob');
+  const guild = await createGuild(ada, 'Ext Guild', [bob]);
+  await createChannel(ada, guild, 'vault');
+  await openChannel(bob, guild, 'vault');
+  await expect(bob.page.getByLabel('Message #vault')).toBeEditable();
+
+  const { url, anonKey } = await stackInfo();
+  const script = createClient(url, anonKey, {
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+  });
+  const signIn = await script.auth.signInWithPassword({ email: ada.email, password: PASSWORD });
+  expect(signIn.error).toBeNull();
+  const target = {
+    p_channel_id: guild.channels.vault,
+    p_target_type: 'member',
+    p_target_id: await profileId(bob),
+  };
+  const denied = await script.rpc('set_channel_overwrite', { ...target, p_allow: 0, p_deny: 1024 });
+  expect(denied.error).toBeNull();
+  await expect(channelLink(bob.page, 'vault')).toBeHidden(LIVE);
+  await expect(bob.page.getByRole('main')).toContainText('You no longer have access to this channel.', LIVE);
+
+  const restored = await script.rpc('delete_channel_overwrite', target);
+  expect(restored.error).toBeNull();
+  await expect(channelLink(bob.page, 'vault')).toBeVisible(LIVE);
+  await script.auth.signOut();
   expect(bob.failures).toEqual([]);
 });
 

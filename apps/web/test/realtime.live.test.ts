@@ -22,17 +22,23 @@ function recorder() {
     resyncs: [] as string[][],
     states: [] as ConnectionState[],
     presence: [] as string[][],
+    unread: [] as Message[],
+    reactions: [] as string[],
+    serverChanges: [] as string[],
+    memberships: 0,
   };
   const handlers: RealtimeHandlers = {
     message: (m) => events.messages.push(m),
-    unreadMessage: () => undefined,
+    unreadMessage: (m) => events.unread.push(m),
     readState: () => undefined,
     friendsChanged: () => undefined,
-    reaction: () => undefined,
+    reaction: (r, removed) => events.reactions.push(`${removed ? '-' : '+'}${r.emoji}`),
     notification: () => undefined,
-    serverChanged: () => undefined,
-    membershipChanged: () => undefined,
-    overwriteChanged: () => undefined,
+    serverChanged: (id) => events.serverChanges.push(id),
+    membershipChanged: () => {
+      events.memberships += 1;
+    },
+    dmsChanged: () => undefined,
     presence: (_server, online) => events.presence.push(Object.keys(online)),
     typing: (_channel, _who, name) => events.typing.push(name),
     resync: (ids) => events.resyncs.push(ids),
@@ -110,6 +116,126 @@ describe('RealtimeConnectionManager (real stack)', () => {
       await until(() => bobEvents.events.messages.find((m) => m.content === 'for everyone'));
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(bobEvents.events.messages.map((m) => m.content)).not.toContain('staff only');
+    } finally {
+      await manager.stop();
+    }
+  });
+
+  it('counts open channels from the server topic and restricted ones from their own, each once', async () => {
+    const { data: nobodysRole } = await ada.rpc('create_role', {
+      p_server_id: serverId,
+      p_name: 'nobody',
+      p_permissions: 0,
+      p_color: 0,
+    });
+    const { data: quiet } = await ada.rpc('create_channel', {
+      p_server_id: serverId,
+      p_name: 'quiet',
+      p_type: 'text',
+    });
+    // A deny for a role nobody holds: Bob still sees it, but it is restricted.
+    await ada.rpc('set_channel_overwrite', {
+      p_channel_id: quiet as string,
+      p_target_type: 'role',
+      p_target_id: nobodysRole as string,
+      p_allow: 0,
+      p_deny: 1024,
+    });
+    const bobEvents = recorder();
+    const manager = new RealtimeConnectionManager(bob, await profileIdOf(bob), bobEvents.handlers);
+    try {
+      manager.start();
+      manager.watchServer(serverId);
+      manager.setUnreadChannels(serverId, [channelId, quiet as string], [quiet as string]);
+      await until(() => bobEvents.events.states.includes('connected'));
+      await until(
+        () => bob.getChannels().every((c) => c.state === 'joined') && bob.getChannels().length === 3,
+      );
+      await ada.from('messages').insert({ channel_id: channelId, content: 'open news' });
+      await ada.from('messages').insert({ channel_id: quiet as string, content: 'quiet news' });
+      await until(() => bobEvents.events.unread.length >= 2);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(bobEvents.events.unread.map((m) => m.channel_id).sort()).toEqual(
+        [channelId, quiet as string].sort(),
+      );
+      // Not on screen: the restricted channel's messages count, and are not shown.
+      expect(bobEvents.events.messages).toEqual([]);
+    } finally {
+      await manager.stop();
+    }
+  });
+
+  it('shows reactions and edits on screen, and hears of a deny made anywhere; leaves the hidden topic', async () => {
+    const bobId = await profileIdOf(bob);
+    const bobEvents = recorder();
+    const manager = new RealtimeConnectionManager(bob, bobId, bobEvents.handlers);
+    try {
+      manager.start();
+      manager.watchServer(serverId);
+      manager.setVisibleChannels(serverId, [channelId]);
+      manager.watchChannel(channelId);
+      await until(() => bobEvents.events.resyncs.some((ids) => ids.includes(channelId)));
+      await until(
+        () => bob.getChannels().length === 3 && bob.getChannels().every((c) => c.state === 'joined'),
+      );
+      const { data: sent } = await ada
+        .from('messages')
+        .insert({ channel_id: channelId, content: 'react to me' })
+        .select()
+        .single();
+      const id = (sent as Message).id;
+      await ada.from('message_reactions').insert({ message_id: id, emoji: '👍' });
+      await ada.from('messages').update({ content: 'edited' }).eq('id', id);
+      await until(() => bobEvents.events.reactions.includes('+👍'));
+      await until(() => bobEvents.events.messages.find((m) => m.id === id && m.content === 'edited'));
+
+      // Ada denies Bob the channel straight through the API: his client hears of it on the server topic.
+      await ada.rpc('set_channel_overwrite', {
+        p_channel_id: channelId,
+        p_target_type: 'member',
+        p_target_id: bobId,
+        p_allow: 0,
+        p_deny: 1024,
+      });
+      await until(() => bobEvents.events.serverChanges.includes(serverId));
+      manager.setVisibleChannels(serverId, []);
+      await until(() => !bob.getChannels().some((c) => c.topic === `realtime:channel:${channelId}`));
+
+      // Seen again: the topic is joined again and what was sent meanwhile is fetched.
+      await ada.rpc('delete_channel_overwrite', {
+        p_channel_id: channelId,
+        p_target_type: 'member',
+        p_target_id: bobId,
+      });
+      const resyncs = bobEvents.events.resyncs.length;
+      manager.setVisibleChannels(serverId, [channelId]);
+      await until(() => bobEvents.events.resyncs.slice(resyncs).some((ids) => ids.includes(channelId)));
+    } finally {
+      await manager.stop();
+    }
+  });
+
+  it('re-reads access on its own role changes and memberships from the user topic', async () => {
+    const bobId = await profileIdOf(bob);
+    const bobEvents = recorder();
+    const manager = new RealtimeConnectionManager(bob, bobId, bobEvents.handlers);
+    try {
+      manager.start();
+      await until(() => bobEvents.events.states.includes('connected'));
+      const { data: roleId } = await ada.rpc('create_role', {
+        p_server_id: serverId,
+        p_name: 'crew',
+        p_permissions: 0,
+        p_color: 0,
+      });
+      await ada.rpc('assign_role', {
+        p_server_id: serverId,
+        p_profile_id: bobId,
+        p_role_id: roleId as string,
+      });
+      await until(() => bobEvents.events.serverChanges.includes(serverId));
+      await ada.rpc('kick_member', { p_server_id: serverId, p_profile_id: bobId });
+      await until(() => bobEvents.events.memberships > 0);
     } finally {
       await manager.stop();
     }

@@ -1,6 +1,7 @@
 import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
 import { createAccessRefresher } from '../features/access/refresh-access.js';
+import { isOpenChannel } from '../features/realtime/open-channels.js';
 import { createUnreadStore, type UnreadStoreState } from '../features/unread/unread-store.js';
 import { inBackground } from '../lib/coalesce.js';
 import { RealtimeConnectionManager } from '../lib/realtime.js';
@@ -44,8 +45,6 @@ export const stores = {
         core.servers.getState().loadServer(serverId),
         core.servers.getState().loadServers(),
       ]);
-      // Members whose access this changed may have no other way to hear of it (access-events.ts).
-      void getRealtime()?.announceAccessChange(serverId);
     },
   }),
   account: createAccountStore(client, {
@@ -98,7 +97,6 @@ export function watchChannel(channelId: string): () => void {
 }
 
 const access = createAccessRefresher({
-  client,
   servers: core.servers,
   ui: core.ui,
   watchServer: (serverId) => realtime?.watchServer(serverId),
@@ -106,14 +104,38 @@ const access = createAccessRefresher({
   reloadUnread: () => core.unread.getState().load(),
 });
 
-/** New messages count as unread in the channels the last full load found readable. */
-core.unread.subscribe((state, previous) => {
-  if (state.loads === previous.loads || !realtime) return;
+/**
+ * New messages count as unread in the channels the last full load found readable; those every
+ * member of their server sees arrive on the server's topic, the others on their own.
+ */
+function syncUnreadChannels(): void {
+  if (!realtime) return;
   const byServer = new Map<string, string[]>();
-  for (const [channelId, { serverId }] of Object.entries(state.byChannel))
+  for (const [channelId, { serverId }] of Object.entries(core.unread.getState().byChannel))
     if (serverId) byServer.set(serverId, [...(byServer.get(serverId) ?? []), channelId]);
-  for (const server of core.servers.getState().servers)
-    inBackground(realtime.setUnreadChannels(server.id, byServer.get(server.id) ?? []));
+  for (const server of core.servers.getState().servers) {
+    const readable = byServer.get(server.id) ?? [];
+    const detail = core.servers.getState().details[server.id];
+    // Before the server's roles and overwrites are loaded, every readable channel is joined.
+    const restricted = readable.filter((id) => !detail || !isOpenChannel(server.id, detail, id));
+    realtime.setUnreadChannels(server.id, readable, restricted);
+  }
+}
+
+core.unread.subscribe((state, previous) => {
+  if (state.loads !== previous.loads) syncUnreadChannels();
+});
+
+/** What the user sees decides which channel topics stay joined. */
+core.servers.subscribe((state, previous) => {
+  if (state.details === previous.details || !realtime) return;
+  for (const [serverId, detail] of Object.entries(state.details))
+    if (detail !== previous.details[serverId])
+      realtime.setVisibleChannels(
+        serverId,
+        detail.channels.map((c) => c.id),
+      );
+  syncUnreadChannels();
 });
 
 /** Counts a live message as unread unless the user is looking at its channel right now. */
@@ -150,9 +172,9 @@ export async function startSession(profileId: string): Promise<void> {
       }
     },
     friendsChanged: () => inBackground(stores.social.getState().loadFriends()),
+    dmsChanged: () => inBackground(stores.social.getState().loadDms()),
     serverChanged: (serverId) => inBackground(access.serverChanged(serverId)),
     membershipChanged: () => access.membershipChanged(),
-    overwriteChanged: (channelId, revealed) => access.overwriteChanged(channelId, revealed),
     presence: (serverId, online) => ui.setPresence(serverId, online),
     typing: (channelId, who, name, typing) => ui.setTyping(channelId, who, name, typing),
     resync: (channelIds, everything) => {

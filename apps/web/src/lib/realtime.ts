@@ -1,29 +1,28 @@
-import type { RealtimeChannel, RealtimePostgresChangesPayload } from '@supabase/supabase-js';
+import type { RealtimeChannel } from '@supabase/supabase-js';
 import {
-  announceAccessChange,
   type OwnAccessHandlers,
   onOwnAccessChange,
+  onRestrictedChannelChange,
   onServerAccessChange,
 } from '../features/access/access-events.js';
+import { onDatabaseEvents } from '../features/realtime/broadcast.js';
+import {
+  onChannelTopicEvents,
+  onUserTopicEvents,
+  type UserTopicHandlers,
+} from '../features/realtime/topic-events.js';
 import type { HarmonyClient } from './supabase.js';
-import type { Message, Notification, Reaction } from './types.js';
+import type { Message, Reaction } from './types.js';
 
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting';
 
 /** What the manager reports to the stores. */
-export interface RealtimeHandlers extends OwnAccessHandlers {
+export interface RealtimeHandlers extends OwnAccessHandlers, UserTopicHandlers {
   /** A new or changed message in a channel on screen. */
   message(message: Message): void;
   /** A new message in any readable channel of a watched server (unread counts). */
   unreadMessage(message: Message): void;
-  /** The user's friends or friend requests changed (on any device, or by the other person). */
-  friendsChanged(): void;
-  /** The user's read marker moved (on any device). */
-  readState(channelId: string, lastReadSeq: number): void;
   reaction(reaction: Reaction, removed: boolean): void;
-  notification(notification: Notification): void;
-  /** Server structure or access changed (channels, roles, members, overrides): reload it. */
-  serverChanged(serverId: string): void;
   presence(serverId: string, online: Record<string, PresenceInfo>): void;
   /** Someone started (or, with `typing` false, stopped) typing in a channel on screen. */
   typing(channelId: string, profileId: string, displayName: string, typing: boolean): void;
@@ -43,18 +42,27 @@ export interface PresenceInfo {
 }
 
 /**
- * One socket for the whole app: subscribes to what the user is looking at and nothing
- * else, routes every event to the stores, and re-syncs through the sequence-number RPC
- * whenever the connection may have dropped events (reconnect, tab wake-up).
+ * One socket for the whole app, on the private topics the database broadcasts to
+ * (docs-source/realtime.md): `user:<me>`, `server:<id>` for each server of the user, and
+ * `channel:<id>` for the channels on screen and the restricted channels counted as unread. Routes
+ * every event to the stores, leaves a channel's topic once the user no longer sees it, and
+ * re-syncs through the sequence-number RPC whenever events may have been dropped (reconnect,
+ * rejoin, tab wake-up).
  */
 export class RealtimeConnectionManager {
   private readonly channels = new Map<string, RealtimeChannel>();
   /** Topics the app wants live, and removals still under way (a topic's channel is reused until gone). */
   private readonly wanted = new Set<string>();
   private readonly closing = new Map<string, Promise<unknown>>();
-  /** Per server, the readable channels whose new messages count as unread (sorted, comma-joined). */
-  private readonly unreadChannels = new Map<string, string>();
-  private readonly joinedServers = new Set<string>();
+  /** Channels on screen. */
+  private readonly viewing = new Set<string>();
+  /** Per server, the channels whose new messages count as unread, and those of them only their own topic carries. */
+  private readonly readable = new Map<string, Set<string>>();
+  private readonly restricted = new Map<string, Set<string>>();
+  /** Per server, the channels the user sees; a channel once listed and now missing is left. */
+  private readonly visible = new Map<string, Set<string>>();
+  private readonly serverOfChannel = new Map<string, string>();
+  private readonly joined = new Set<string>();
   private personal: RealtimeChannel | null = null;
   private everConnected = false;
   private state: ConnectionState = 'idle';
@@ -66,66 +74,19 @@ export class RealtimeConnectionManager {
     private readonly handlers: RealtimeHandlers,
   ) {}
 
-  /** The user's own events: notifications, reactions on anything they can read, own access. */
+  /** The user's own events: notifications, read markers, memberships and roles, DMs and friends. */
   start(): void {
     this.setState('connecting');
     const personal = this.client.channel(`user:${this.profileId}`, { config: { private: true } });
-    onOwnAccessChange(personal, this.profileId, this.handlers);
-    this.personal = personal
-      .on(
-        'postgres_changes',
-        {
-          event: 'INSERT',
-          schema: 'public',
-          table: 'notifications',
-          filter: `recipient_id=eq.${this.profileId}`,
-        },
-        (payload) => this.handlers.notification(payload.new as Notification),
-      )
-      .on('postgres_changes', { event: '*', schema: 'public', table: 'message_reactions' }, (payload) =>
-        this.onReaction(payload as RealtimePostgresChangesPayload<Reaction>),
-      )
-      // Friend requests and friendships change on other devices and by the other person.
-      .on(
-        'postgres_changes',
-        {
-          event: '*',
-          schema: 'public',
-          table: 'friend_requests',
-          filter: `recipient_id=eq.${this.profileId}`,
-        },
-        () => this.handlers.friendsChanged(),
-      )
-      .on(
-        'postgres_changes',
-        { event: '*', schema: 'public', table: 'friend_requests', filter: `sender_id=eq.${this.profileId}` },
-        () => this.handlers.friendsChanged(),
-      )
-      .on(
-        'postgres_changes',
-        { event: '*', schema: 'public', table: 'friendships', filter: `profile_a=eq.${this.profileId}` },
-        () => this.handlers.friendsChanged(),
-      )
-      .on(
-        'postgres_changes',
-        { event: '*', schema: 'public', table: 'friendships', filter: `profile_b=eq.${this.profileId}` },
-        () => this.handlers.friendsChanged(),
-      )
-      .on(
-        'postgres_changes',
-        { event: '*', schema: 'public', table: 'read_states', filter: `profile_id=eq.${this.profileId}` },
-        (payload) => {
-          const row = payload.new as { channel_id?: string; last_read_seq?: number };
-          if (row.channel_id) this.handlers.readState(row.channel_id, Number(row.last_read_seq ?? 0));
-        },
-      )
-      .subscribe((status) => this.onStatus(status));
+    onOwnAccessChange(personal, this.handlers);
+    onUserTopicEvents(personal, this.handlers);
+    this.personal = personal.subscribe((status) => this.onStatus(status));
     if (typeof document !== 'undefined') document.addEventListener('visibilitychange', this.onVisibility);
     // Back online: fetch what was missed now, over HTTP, rather than after the socket's next retry.
     if (typeof window !== 'undefined') window.addEventListener('online', this.onOnline);
   }
 
-  /** Structure, presence and new messages (for unread counts) of a server the user belongs to. */
+  /** Structure, access, presence and new messages (for unread counts) of a server the user belongs to. */
   watchServer(serverId: string): void {
     this.open(`server:${serverId}`, () => this.subscribeServer(serverId));
   }
@@ -135,21 +96,10 @@ export class RealtimeConnectionManager {
     const channel = this.client.channel(key, {
       config: { private: true, presence: { key: this.profileId } },
     });
-    onServerAccessChange(channel, serverId, () => this.handlers.serverChanged(serverId));
-    const readable = this.unreadChannels.get(serverId)?.split(',').filter(Boolean) ?? [];
-    // Realtime takes at most 100 values in an `in` filter.
-    for (let i = 0; i < readable.length; i += 100) {
-      channel.on(
-        'postgres_changes',
-        {
-          event: 'INSERT',
-          schema: 'public',
-          table: 'messages',
-          filter: `channel_id=in.(${readable.slice(i, i + 100).join(',')})`,
-        },
-        (payload) => this.handlers.unreadMessage(payload.new as Message),
-      );
-    }
+    onServerAccessChange(channel, () => this.handlers.serverChanged(serverId));
+    onDatabaseEvents<Message>(channel, ['unread_message'], ({ record }) => {
+      if (record && this.readable.get(serverId)?.has(record.channel_id)) this.handlers.unreadMessage(record);
+    });
     channel
       .on('presence', { event: 'sync' }, () => {
         const online: Record<string, PresenceInfo> = {};
@@ -167,75 +117,104 @@ export class RealtimeConnectionManager {
         this.handlers.presence(serverId, online);
       })
       .subscribe((status) => {
-        if (status !== 'SUBSCRIBED') return;
+        if (status !== 'SUBSCRIBED') return this.onClosed(key, channel, status);
         void this.publishPresence(channel);
-        // Joined again (new channel set, reconnect): messages of the gap count through a reload.
-        if (this.joinedServers.has(serverId)) this.handlers.resync([], true);
-        this.joinedServers.add(serverId);
+        // Joined again (reconnect): messages of the gap count through a reload.
+        if (this.joined.has(key)) this.handlers.resync([], true);
+        this.joined.add(key);
       });
     return channel;
   }
 
   unwatchServer(serverId: string): void {
-    this.unreadChannels.delete(serverId);
+    this.setUnreadChannels(serverId, [], []);
+    this.setVisibleChannels(serverId, []);
     this.remove(`server:${serverId}`);
   }
 
   /**
-   * Which of a server's channels count as unread when a message arrives (the readable ones).
-   * A change re-subscribes the server: a channel's bindings are fixed when it joins.
+   * Which of a server's channels count as unread when a message arrives (the readable ones), and
+   * which of those are restricted: their messages arrive on their own topic only, so it is joined.
    */
-  async setUnreadChannels(serverId: string, channelIds: readonly string[]): Promise<void> {
-    const wanted = [...channelIds].sort().join(',');
-    if (this.unreadChannels.get(serverId) === wanted) return;
-    this.unreadChannels.set(serverId, wanted);
-    const key = `server:${serverId}`;
-    if (!this.channels.has(key)) return;
-    await this.close(key);
-    this.watchServer(serverId);
+  setUnreadChannels(serverId: string, readable: readonly string[], restricted: readonly string[]): void {
+    this.readable.set(serverId, new Set(readable));
+    const before = this.restricted.get(serverId) ?? new Set<string>();
+    this.restricted.set(serverId, new Set(restricted));
+    for (const id of new Set([...before, ...restricted])) this.syncChannel(id);
+  }
+
+  /** The channels of a server the user sees now: topics of channels no longer among them are left. */
+  setVisibleChannels(serverId: string, channelIds: readonly string[]): void {
+    const before = this.visible.get(serverId) ?? new Set<string>();
+    this.visible.set(serverId, new Set(channelIds));
+    for (const id of channelIds) this.serverOfChannel.set(id, serverId);
+    for (const id of new Set([...before, ...channelIds])) this.syncChannel(id);
   }
 
   /** Messages and typing in a channel on screen. */
   watchChannel(channelId: string): void {
-    this.open(`channel:${channelId}`, () => this.subscribeChannel(channelId));
+    this.viewing.add(channelId);
+    this.syncChannel(channelId);
+  }
+
+  unwatchChannel(channelId: string): void {
+    this.viewing.delete(channelId);
+    this.syncChannel(channelId);
+  }
+
+  private isRestricted(channelId: string): boolean {
+    return [...this.restricted.values()].some((ids) => ids.has(channelId));
+  }
+
+  private syncChannel(channelId: string): void {
+    const server = this.serverOfChannel.get(channelId);
+    const hidden = server !== undefined && !this.visible.get(server)?.has(channelId);
+    const key = `channel:${channelId}`;
+    if (!hidden && (this.viewing.has(channelId) || this.isRestricted(channelId)))
+      this.open(key, () => this.subscribeChannel(channelId));
+    else this.remove(key);
   }
 
   private subscribeChannel(channelId: string): RealtimeChannel {
     const key = `channel:${channelId}`;
-    return (
-      this.client
-        .channel(key, { config: { private: true, broadcast: { self: false } } })
-        .on(
-          'postgres_changes',
-          { event: '*', schema: 'public', table: 'messages', filter: `channel_id=eq.${channelId}` },
-          (payload) => {
-            if (payload.eventType !== 'DELETE') this.handlers.message(payload.new as Message);
-          },
-        )
-        .on('broadcast', { event: 'typing' }, ({ payload }) => {
-          const { profileId, displayName, typing } = payload as {
-            profileId: string;
-            displayName: string;
-            typing?: boolean;
-          };
-          if (profileId !== this.profileId)
-            this.handlers.typing(channelId, profileId, displayName, typing !== false);
-        })
-        // Anything sent between the page load and the subscription going live is fetched once it is.
-        .subscribe((status) => {
-          if (status === 'SUBSCRIBED') this.handlers.resync([channelId], false);
-        })
-    );
+    const channel = this.client.channel(key, { config: { private: true, broadcast: { self: false } } });
+    onChannelTopicEvents(channel, {
+      message: (message) => {
+        if (this.viewing.has(channelId)) this.handlers.message(message);
+      },
+      created: (message) => {
+        if (this.isRestricted(channelId)) this.handlers.unreadMessage(message);
+      },
+      reaction: (reaction, removed) => {
+        if (this.viewing.has(channelId)) this.handlers.reaction(reaction, removed);
+      },
+    });
+    onRestrictedChannelChange(channel, (serverId) => this.handlers.serverChanged(serverId));
+    channel.on('broadcast', { event: 'typing' }, ({ payload }) => {
+      const { profileId, displayName, typing } = payload as {
+        profileId: string;
+        displayName: string;
+        typing?: boolean;
+      };
+      if (profileId !== this.profileId)
+        this.handlers.typing(channelId, profileId, displayName, typing !== false);
+    });
+    return channel.subscribe((status) => {
+      if (status !== 'SUBSCRIBED') return this.onClosed(key, channel, status);
+      const rejoined = this.joined.has(key);
+      this.joined.add(key);
+      // Anything sent between the page load (or the last connection) and now is fetched once live.
+      if (this.viewing.has(channelId)) this.handlers.resync([channelId], false);
+      else if (rejoined) this.handlers.resync([], true);
+    });
   }
 
-  unwatchChannel(channelId: string): void {
-    this.remove(`channel:${channelId}`);
-  }
-
-  /** Tells the server's other members that this user changed who may see or do what. */
-  async announceAccessChange(serverId: string): Promise<void> {
-    const channel = this.channels.get(`server:${serverId}`);
-    if (channel) await announceAccessChange(channel);
+  /**
+   * A topic the server closed (the user lost access to it) is forgotten, so that the next
+   * change of what the user sees joins it again if it is visible again.
+   */
+  private onClosed(key: string, channel: RealtimeChannel, status: string): void {
+    if (status === 'CLOSED' && this.channels.get(key) === channel) this.channels.delete(key);
   }
 
   /** Tells the channel's other viewers that this user is typing, or stopped (throttled by the caller). */
@@ -271,6 +250,7 @@ export class RealtimeConnectionManager {
     const all = [...this.channels.values(), ...(this.personal ? [this.personal] : [])];
     this.channels.clear();
     this.wanted.clear();
+    this.viewing.clear();
     this.personal = null;
     await Promise.all(all.map((c) => this.client.removeChannel(c)));
     this.setState('idle');
@@ -294,15 +274,7 @@ export class RealtimeConnectionManager {
   private readonly onOnline = () => this.resync();
 
   private resync(): void {
-    const channelIds = [...this.channels.keys()]
-      .filter((key) => key.startsWith('channel:'))
-      .map((key) => key.slice('channel:'.length));
-    this.handlers.resync(channelIds, true);
-  }
-
-  private onReaction(payload: RealtimePostgresChangesPayload<Reaction>): void {
-    if (payload.eventType === 'DELETE') this.handlers.reaction(payload.old as Reaction, true);
-    else this.handlers.reaction(payload.new as Reaction, false);
+    this.handlers.resync([...this.viewing], true);
   }
 
   /**

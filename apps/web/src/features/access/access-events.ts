@@ -1,64 +1,63 @@
 import type { RealtimeChannel } from '@supabase/supabase-js';
+import { onDatabaseEvents } from '../realtime/broadcast.js';
 
 /**
- * How the client learns that who may see or do what changed. Every transport detail of it is
- * here, so moving to Broadcast from Database later replaces this module only.
- *
- * Today: postgres_changes on the permission-bearing tables the member may see, and a broadcast
- * `access` on the server's topic from the client that made a change. The broadcast is needed
- * because a change that hides a channel from someone (a deny override) produces no row that
- * person may still see, so postgres_changes never tells them. Changes made outside this app
- * (bots, the API) that hide a channel therefore reach the member on their next reload only,
- * until the database broadcasts them itself.
+ * How the client learns that who may see or do what changed: events the database broadcasts
+ * (docs-source/realtime.md). Every change, made in this app or anywhere else, sends them, and
+ * `access_update` reaches members who just lost sight of a channel without naming it.
  */
 
-/** Tables whose rows, filtered by server_id, decide a member's permissions in that server. */
-const SERVER_TABLES = ['channels', 'channel_categories', 'roles', 'server_members', 'member_roles'] as const;
-const ACCESS_EVENT = 'access';
+/** Server-topic events after which a member's channels and permissions in the server are read again. */
+const SERVER_EVENTS = [
+  'server_update',
+  'server_delete',
+  'role_create',
+  'role_update',
+  'role_delete',
+  'category_create',
+  'category_update',
+  'category_delete',
+  'channel_create',
+  'channel_update',
+  'channel_delete',
+  'member_create',
+  'member_update',
+  'member_delete',
+  'member_role_create',
+  'member_role_delete',
+  'access_update',
+] as const;
 
-/** Calls `changed` when anything deciding access in the server may have changed. */
-export function onServerAccessChange(channel: RealtimeChannel, serverId: string, changed: () => void): void {
-  for (const table of SERVER_TABLES) {
-    channel.on(
-      'postgres_changes',
-      { event: '*', schema: 'public', table, filter: `server_id=eq.${serverId}` },
-      changed,
-    );
-  }
-  channel.on('broadcast', { event: ACCESS_EVENT }, changed);
+/** Calls `changed` when anything deciding access or structure in the server may have changed. */
+export function onServerAccessChange(channel: RealtimeChannel, changed: () => void): void {
+  onDatabaseEvents(channel, SERVER_EVENTS, changed);
+}
+
+/** A restricted channel's own changes (renamed, deleted) arrive on its topic only. */
+export function onRestrictedChannelChange(
+  channel: RealtimeChannel,
+  changed: (serverId: string) => void,
+): void {
+  onDatabaseEvents<{ server_id: string | null }>(channel, ['channel_update', 'channel_delete'], (change) => {
+    const serverId = change.record?.server_id ?? change.old_record?.server_id;
+    if (serverId) changed(serverId);
+  });
 }
 
 export interface OwnAccessHandlers {
   /** The user joined or left a server, or was kicked or banned from one (on any device). */
   membershipChanged(): void;
-  /**
-   * A channel override the user may see changed. `revealed` is true when the row is visible
-   * after the change (it may have just revealed a channel the client does not know yet).
-   */
-  overwriteChanged(channelId: string, revealed: boolean): void;
+  /** Something deciding the user's access in a server changed (a role given or taken). */
+  serverChanged(serverId: string): void;
 }
 
-/** The user's own membership rows and the channel overrides they may see, on their personal topic. */
-export function onOwnAccessChange(
-  channel: RealtimeChannel,
-  profileId: string,
-  handlers: OwnAccessHandlers,
-): void {
-  channel
-    .on(
-      'postgres_changes',
-      { event: '*', schema: 'public', table: 'server_members', filter: `profile_id=eq.${profileId}` },
-      () => handlers.membershipChanged(),
-    )
-    .on('postgres_changes', { event: '*', schema: 'public', table: 'channel_overwrites' }, (payload) => {
-      // Deletions carry the key only, and reach every subscriber (they cannot be checked by RLS).
-      const revealed = payload.eventType !== 'DELETE';
-      const row = (revealed ? payload.new : payload.old) as { channel_id?: string };
-      if (row.channel_id) handlers.overwriteChanged(row.channel_id, revealed);
-    });
-}
-
-/** Tells the server's other members to re-check their access (after this client changed it). */
-export async function announceAccessChange(channel: RealtimeChannel): Promise<void> {
-  await channel.send({ type: 'broadcast', event: ACCESS_EVENT, payload: {} });
+/** The user's own memberships and roles, on their personal topic. */
+export function onOwnAccessChange(channel: RealtimeChannel, handlers: OwnAccessHandlers): void {
+  onDatabaseEvents(channel, ['member_create', 'member_update', 'member_delete'], () =>
+    handlers.membershipChanged(),
+  );
+  onDatabaseEvents<{ server_id: string }>(channel, ['member_role_create', 'member_role_delete'], (change) => {
+    const serverId = change.record?.server_id ?? change.old_record?.server_id;
+    if (serverId) handlers.serverChanged(serverId);
+  });
 }

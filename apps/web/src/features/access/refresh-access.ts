@@ -1,13 +1,11 @@
 import type { StoreApi } from 'zustand/vanilla';
 import { inBackground } from '../../lib/coalesce.js';
 import { go } from '../../lib/route.js';
-import type { HarmonyClient } from '../../lib/supabase.js';
 import type { ServersState } from '../../stores/servers.js';
 import type { UiState } from '../../stores/ui.js';
 import type { OwnAccessHandlers } from './access-events.js';
 
 export interface AccessRefresherDeps {
-  client: HarmonyClient;
   servers: StoreApi<ServersState>;
   ui: StoreApi<UiState>;
   /** Starts or stops the server's live structure and presence. */
@@ -47,9 +45,6 @@ export function createAccessRefresher(deps: AccessRefresherDeps): AccessRefreshe
     return after;
   };
 
-  const serverOf = (channelId: string) =>
-    Object.entries(servers().details).find(([, d]) => d.channels.some((c) => c.id === channelId))?.[0];
-
   return {
     async serverChanged(serverId) {
       const mine = await refreshMemberships();
@@ -58,22 +53,6 @@ export function createAccessRefresher(deps: AccessRefresherDeps): AccessRefreshe
 
     membershipChanged() {
       inBackground(refreshMemberships());
-    },
-
-    overwriteChanged(channelId, revealed) {
-      const known = serverOf(channelId);
-      if (known) return inBackground(servers().loadServer(known));
-      // An override the user can now see on a channel they did not know: it may have revealed it.
-      if (!revealed) return;
-      void deps.client
-        .from('channels')
-        .select('server_id')
-        .eq('id', channelId)
-        .maybeSingle()
-        .then(({ data }) => {
-          if (data?.server_id && servers().servers.some((s) => s.id === data.server_id))
-            inBackground(servers().loadServer(data.server_id));
-        });
     },
   };
 }

@@ -1,0 +1,63 @@
+import type { RealtimeChannel } from '@supabase/supabase-js';
+import type { Message, Notification, Reaction } from '../../lib/types.js';
+import { onDatabaseEvents } from './broadcast.js';
+
+/** The events of the user's personal topic that are not about access (access-events.ts has those). */
+export interface UserTopicHandlers {
+  notification(notification: Notification): void;
+  /** The user's read marker moved (on any device). */
+  readState(channelId: string, lastReadSeq: number): void;
+  /** The user's friends or friend requests changed (on any device, or by the other person). */
+  friendsChanged(): void;
+  /** The user's DMs or group DMs changed: joined, left, closed, reopened, renamed. */
+  dmsChanged(): void;
+}
+
+export function onUserTopicEvents(channel: RealtimeChannel, handlers: UserTopicHandlers): void {
+  onDatabaseEvents<Notification>(channel, ['notification_create'], ({ record }) => {
+    if (record) handlers.notification(record);
+  });
+  onDatabaseEvents<{ channel_id: string; last_read_seq: number }>(
+    channel,
+    ['read_state_update'],
+    ({ record }) => {
+      if (record) handlers.readState(record.channel_id, Number(record.last_read_seq));
+    },
+  );
+  onDatabaseEvents(
+    channel,
+    ['friend_request_create', 'friend_request_delete', 'friendship_create', 'friendship_delete'],
+    () => handlers.friendsChanged(),
+  );
+  onDatabaseEvents(
+    channel,
+    ['recipient_create', 'recipient_update', 'recipient_delete', 'channel_update'],
+    () => handlers.dmsChanged(),
+  );
+}
+
+export interface ChannelTopicHandlers {
+  /** A new, edited, pinned or deleted message (deleted: its tombstone). */
+  message(message: Message): void;
+  /** A message sent to the channel (counted as unread where no server topic carries it). */
+  created(message: Message): void;
+  reaction(reaction: Reaction, removed: boolean): void;
+}
+
+export function onChannelTopicEvents(channel: RealtimeChannel, handlers: ChannelTopicHandlers): void {
+  onDatabaseEvents<Message>(
+    channel,
+    ['message_create', 'message_update', 'message_pin', 'message_delete'],
+    ({ record }, event) => {
+      // A row deleted outright has no record: nothing to show, and its seq stays taken.
+      if (!record) return;
+      handlers.message(record);
+      if (event === 'message_create') handlers.created(record);
+    },
+  );
+  onDatabaseEvents<Reaction>(channel, ['reaction_create', 'reaction_delete'], (change) => {
+    const removed = change.operation === 'DELETE';
+    const reaction = removed ? change.old_record : change.record;
+    if (reaction) handlers.reaction(reaction as Reaction, removed);
+  });
+}
