@@ -1,12 +1,15 @@
-import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { freePort } from '@harmony/db';
-import { signJwt, startLocalStack } from '@harmony/stack';
-import { createClient, type SupabaseClient } from '@supabase/supabase-js';
-import pg from 'pg';
+import type { SupabaseClient } from '@supabase/supabase-js';
 import WebSocket, { WebSocketServer } from 'ws';
+import {
+  type Member,
+  type Latencies as Result,
+  sleep,
+  startRealtimeWorld,
+  summarize,
+  waitUntil,
+} from './realtime-world.js';
 
 /**
  * Realtime fan-out: a message insert (as its author, through RLS, like PostgREST would)
@@ -19,126 +22,9 @@ import WebSocket, { WebSocketServer } from 'ws';
 const SIZES = (process.env.BENCH_SIZES ?? '10,100,500').split(',').map(Number);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 40);
 const GAP_MS = 60;
-const SECRET = 'bench-only-jwt-secret-with-at-least-32-characters';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'harmony-bench-realtime-'));
-// As root, PostgreSQL runs as the OS user postgres, which must be able to enter the directory.
-chmodSync(dataDir, 0o755);
-const env = {
-  ...process.env,
-  DATABASE_URL: '',
-  HARMONY_PG_DATA: join(dataDir, 'pg'),
-  HARMONY_PG_PORT: String(await freePort()),
-  HARMONY_STACK_PORT: String(await freePort()),
-  HARMONY_STORAGE_DIR: join(dataDir, 'storage'),
-  JWT_SECRET: SECRET,
-  LOG_LEVEL: 'warn',
-};
-const local = await startLocalStack(env);
-const { stack } = local;
-const admin = new pg.Pool({ connectionString: local.databaseUrl, max: 4 });
-
-interface Member {
-  userId: string;
-  profileId: string;
-  token: string;
-}
-
-async function createMembers(count: number): Promise<Member[]> {
-  const ids = Array.from({ length: count }, () => randomUUID());
-  await admin.query(
-    `insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
-                             raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
-     select '00000000-0000-0000-0000-000000000000', id, 'authenticated', 'authenticated',
-            'bench-' || id || '@example.test', '', now(), '{"provider":"email","providers":["email"]}',
-            jsonb_build_object('username', 'b' || replace(left(id::text, 13), '-', '')), now(), now()
-       from unnest($1::uuid[]) as id`,
-    [ids],
-  );
-  const { rows } = await admin.query<{ id: string; user_id: string }>(
-    'select id, user_id from public.profiles where user_id = any($1::uuid[])',
-    [ids],
-  );
-  const exp = Math.floor(Date.now() / 1000) + 3600;
-  return Promise.all(
-    rows.map(async (r) => ({
-      userId: r.user_id,
-      profileId: r.id,
-      token: await signJwt({ sub: r.user_id, role: 'authenticated', aud: 'authenticated', exp }, SECRET),
-    })),
-  );
-}
-
-const maxN = Math.max(...SIZES);
-const [owner, ...members] = await createMembers(maxN + 1);
-if (!owner) throw new Error('no users');
-const serverId = randomUUID();
-await admin.query('insert into public.servers (id, name, owner_id) values ($1, $2, $3)', [
-  serverId,
-  'Bench',
-  owner.profileId,
-]);
-await admin.query(
-  `insert into public.roles (id, server_id, name, position, permissions)
-   values ($1, $1, '@everyone', 0, public.default_everyone_permissions())`,
-  [serverId],
-);
-await admin.query('insert into public.server_members (server_id, profile_id) select $1, unnest($2::uuid[])', [
-  serverId,
-  [owner.profileId, ...members.map((m) => m.profileId)],
-]);
-const { rows: channelRows } = await admin.query<{ id: string }>(
-  `insert into public.channels (server_id, type, name, position) values ($1, 'text', 'general', 0) returning id`,
-  [serverId],
-);
-const channelId = channelRows[0]?.id as string;
-
-// The author writes through the authenticator role with its claims, as PostgREST does.
-const authorPool = new pg.Pool({
-  connectionString: local.databaseUrl.replace(/\/\/[^:]+:/, '//authenticator:'),
-  max: 1,
-});
-async function insertMessage(content: string): Promise<void> {
-  const client = await authorPool.connect();
-  try {
-    await client.query('begin');
-    await client.query(
-      `select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)`,
-      [JSON.stringify({ sub: owner?.userId, role: 'authenticated' })],
-    );
-    await client.query('insert into public.messages (channel_id, content) values ($1, $2)', [
-      channelId,
-      content,
-    ]);
-    await client.query('commit');
-  } finally {
-    client.release();
-  }
-}
-
-interface Result {
-  p50: number;
-  p99: number;
-  delivered: number;
-  expected: number;
-}
-
-const percentile = (sorted: number[], p: number) =>
-  sorted.length
-    ? (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number)
-    : NaN;
-
-function summarize(latencies: number[], expected: number): Result {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), delivered: latencies.length, expected };
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitUntil(check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check() && Date.now() < deadline) await sleep(5);
-}
+const world = await startRealtimeWorld(Math.max(...SIZES));
+const { members, channelId, insertMessage } = world;
 
 /** A frame as Realtime sends it for one message insert, captured once for the baseline. */
 let sampleFrame = '';
@@ -154,17 +40,7 @@ async function realtimeRun(n: number, shared: boolean, fromDatabase = false): Pr
   const clients: SupabaseClient[] = [];
   const joins: Promise<void>[] = [];
   const subset = shared ? Array.from({ length: n }, () => members[0] as Member) : members.slice(0, n);
-  for (const member of subset) {
-    clients.push(
-      createClient(stack.url, stack.keys.anon, {
-        auth: { persistSession: false, autoRefreshToken: false },
-        accessToken: async () => member.token,
-      }),
-    );
-  }
-  // supabase-js hands the accessToken result to Realtime asynchronously; a channel
-  // subscribed before that would join with the anon key.
-  await Promise.all(subset.map((member, i) => (clients[i] as SupabaseClient).realtime.setAuth(member.token)));
+  clients.push(...(await Promise.all(subset.map((member) => world.clientFor(member)))));
   const arrived = (content: string) => {
     const at = performance.now();
     const start = sent.get(content);
@@ -248,7 +124,7 @@ async function plainRun(n: number): Promise<Result> {
 // Capture one real frame (its size matters for the baseline).
 {
   const probe = new WebSocket(
-    `${stack.url.replace('http', 'ws')}/realtime/v1/websocket?apikey=${stack.keys.anon}&vsn=2.0.0`,
+    `${world.local.stack.url.replace('http', 'ws')}/realtime/v1/websocket?apikey=${world.local.stack.keys.anon}&vsn=2.0.0`,
   );
   await new Promise((resolve) => probe.once('open', resolve));
   probe.on('message', (data) => {
@@ -300,8 +176,5 @@ console.log(
   ].join('\n'),
 );
 
-await authorPool.end();
-await admin.end();
-await local.stop();
-rmSync(dataDir, { recursive: true, force: true });
+await world.close();
 process.exit(0);

@@ -1,0 +1,100 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { sleep, startRealtimeWorld, summarize, waitUntil } from './realtime-world.js';
+
+/**
+ * Sustained Broadcast from Database: SUBSCRIBERS distinct members joined to one channel's
+ * private topic while its author posts RATE messages a second for SECONDS seconds. Reports
+ * deliveries per second, latency, and where the CPU went (this process: the stack's
+ * realtime server and every client's decoding; PostgreSQL: the inserts, triggers and WAL
+ * decoding), so the cost per delivery can be read off.
+ * Run from the repository root: pnpm exec tsx bench/realtime-sustained.ts
+ */
+const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 1000);
+const RATE = Number(process.env.BENCH_RATE ?? 20);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+
+const world = await startRealtimeWorld(SUBSCRIBERS);
+const clients: SupabaseClient[] = [];
+const sent = new Map<string, number>();
+const latencies: number[] = [];
+let lastArrival = 0;
+
+for (const member of world.members) {
+  const client = await world.clientFor(member);
+  clients.push(client);
+  await new Promise<void>((resolve, reject) => {
+    client
+      .channel(`channel:${world.channelId}`, { config: { private: true } })
+      .on('broadcast', { event: 'message_create' }, ({ payload }) => {
+        const start = sent.get((payload as { record: { content: string } }).record.content);
+        if (start === undefined) return;
+        lastArrival = performance.now();
+        latencies.push(lastArrival - start);
+      })
+      .subscribe((status, err) => {
+        if (status === 'SUBSCRIBED') resolve();
+        else if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT') reject(err ?? new Error(status));
+      }, 30_000);
+  });
+}
+for (let i = 0; i < 3; i++) await world.insertMessage(`warmup-${i}`);
+await sleep(1000);
+
+const total = RATE * SECONDS;
+const cpuBefore = { node: process.cpuUsage(), postgres: postgresCpuMs() };
+const started = performance.now();
+for (let i = 0; i < total; i++) {
+  // Paced against the clock, so a slow insert does not lower the offered rate.
+  const due = started + (i * 1000) / RATE;
+  const wait = due - performance.now();
+  if (wait > 0) await sleep(wait);
+  const content = `sustained-${i}`;
+  sent.set(content, performance.now());
+  await world.insertMessage(content);
+}
+await waitUntil(() => latencies.length >= total * SUBSCRIBERS, 30_000);
+const elapsedS = ((lastArrival || performance.now()) - started) / 1000;
+const nodeCpu = process.cpuUsage(cpuBefore.node);
+const nodeCpuS = (nodeCpu.user + nodeCpu.system) / 1e6;
+const postgresCpuS = (postgresCpuMs() - cpuBefore.postgres) / 1000;
+
+const result = summarize(latencies, total * SUBSCRIBERS);
+const perSecond = result.delivered / elapsedS;
+console.log(
+  [
+    `Broadcast from Database, sustained: ${SUBSCRIBERS} subscribers × ${RATE} msg/s for ${SECONDS} s; ` +
+      `node ${process.version}, ${availableParallelism()} CPUs`,
+    '| deliveries/s | delivered | p50 / p99 ms | CPU s: this process (stack + clients) | CPU s: PostgreSQL | µs CPU per delivery |',
+    '|---|---|---|---|---|---|',
+    `| ${Math.round(perSecond).toLocaleString('en')} | ${((100 * result.delivered) / result.expected).toFixed(1)}% ` +
+      `| ${result.p50.toFixed(1)} / ${result.p99.toFixed(1)} | ${nodeCpuS.toFixed(1)} | ${postgresCpuS.toFixed(1)} ` +
+      `| ${(((nodeCpuS + postgresCpuS) * 1e6) / Math.max(1, result.delivered)).toFixed(1)} |`,
+  ].join('\n'),
+);
+
+for (const client of clients) {
+  await client.removeAllChannels();
+  client.realtime.disconnect();
+}
+await world.close();
+process.exit(0);
+
+/** CPU time (user + system) of every PostgreSQL process on this machine, from /proc. */
+function postgresCpuMs(): number {
+  const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue;
+      const fields = stat.slice(close + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+    } catch {
+      // The process ended while we read.
+    }
+  }
+  return ticks / ticksPerMs;
+}
