@@ -37,6 +37,8 @@ export interface AuthConfig {
   trustProxy: boolean;
   /** [auth] additional_redirect_urls; `*` matches within a path segment, `**` anything. */
   additionalRedirectUrls: string[];
+  /** [auth] enable_anonymous_sign_ins (GOTRUE_EXTERNAL_ANONYMOUS_USERS_ENABLED), off by default as in GoTrue. */
+  anonymousSignIns: boolean;
   rateLimits: {
     /** [auth.rate_limit] sign_in_sign_ups: per IP, and per email address. */
     signInSignUps: RateLimit;
@@ -44,6 +46,8 @@ export interface AuthConfig {
     tokenRefresh: RateLimit;
     /** MFA challenge and verify, per IP (GOTRUE_MFA_RATE_LIMIT_CHALLENGE_AND_VERIFY). */
     mfa: RateLimit;
+    /** [auth.rate_limit] anonymous_users: anonymous sign-ins per IP (GoTrue: 30 an hour). */
+    anonymousUsers: RateLimit;
   };
   oidcProviders: Map<string, OidcProviderConfig>;
 }
@@ -96,10 +100,12 @@ export function loadAuthConfig(stack: StackConfig, env: NodeJS.ProcessEnv = proc
     flowStateExpiry: 300,
     trustProxy: flag(env.HARMONY_AUTH_TRUST_PROXY),
     additionalRedirectUrls: list(env.HARMONY_AUTH_ADDITIONAL_REDIRECT_URLS),
+    anonymousSignIns: flag(env.GOTRUE_EXTERNAL_ANONYMOUS_USERS_ENABLED),
     rateLimits: {
       signInSignUps: limit('SIGN_IN_SIGN_UPS', 30, 300),
       tokenRefresh: limit('TOKEN_REFRESH', 150, 300),
       mfa: limit('MFA', 15, 60),
+      anonymousUsers: limit('ANONYMOUS_USERS', 30, 3600),
     },
     oidcProviders: oidcProviders(env),
   };

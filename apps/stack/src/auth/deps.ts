@@ -16,6 +16,7 @@ export interface AuthDeps {
     signInByEmail: RateLimiter;
     tokenRefresh: RateLimiter;
     mfa: RateLimiter;
+    anonymousUsers: RateLimiter;
   };
   oidc: OidcClients;
 }
@@ -23,11 +24,12 @@ export interface AuthDeps {
 export type AuthContext = Context<AuthEnv>;
 
 export function rateLimiters(config: AuthConfig): AuthDeps['limits'] {
-  const { signInSignUps, tokenRefresh, mfa } = config.rateLimits;
+  const { signInSignUps, tokenRefresh, mfa, anonymousUsers } = config.rateLimits;
   return {
     signInByIp: new RateLimiter(signInSignUps),
     signInByEmail: new RateLimiter(signInSignUps),
     tokenRefresh: new RateLimiter(tokenRefresh),
     mfa: new RateLimiter(mfa),
+    anonymousUsers: new RateLimiter(anonymousUsers),
   };
 }

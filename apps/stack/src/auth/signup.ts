@@ -24,17 +24,14 @@ const EMAIL_APP_METADATA = { provider: 'email', providers: ['email'] };
  */
 export const signup = (d: AuthDeps) => async (c: AuthContext) => {
   const { config, ctx } = d;
-  if (config.stack.disableSignup) {
-    throw unprocessable('signup_disabled', 'Signups not allowed for this instance');
-  }
   const body = await readBody(c);
   const rawEmail = str(body, 'email');
   const phone = str(body, 'phone');
   const password = str(body, 'password');
   const data = obj(body, 'data') ?? {};
-  if (!rawEmail && !phone) {
-    throw unprocessable('anonymous_provider_disabled', 'Anonymous sign-ins are disabled');
-  }
+  // GoTrue's /signup route sends a body without email and phone to the anonymous sign-in.
+  if (!rawEmail && !phone) return c.json(await signupAnonymously(d, c, data));
+  if (config.stack.disableSignup) throw signupDisabled();
   const client = clientInfo(c, config);
   d.limits.signInByIp.check(client.ip);
   if (!password) throw badRequest('validation_failed', 'Signup requires a valid password');
@@ -90,6 +87,37 @@ export const signup = (d: AuthDeps) => async (c: AuthContext) => {
   });
   return c.json(result);
 };
+
+const signupDisabled = () => unprocessable('signup_disabled', 'Signups not allowed for this instance');
+
+/**
+ * signInAnonymously: a user with no email, phone, password or identity, flagged is_anonymous, and
+ * a session whose AMR method is `anonymous`. The switch is checked before the sign-up switch and
+ * the anonymous rate limit (per IP), in GoTrue's order.
+ */
+async function signupAnonymously(d: AuthDeps, c: AuthContext, data: Record<string, unknown>) {
+  const { config, ctx } = d;
+  if (!config.anonymousSignIns) {
+    throw unprocessable('anonymous_provider_disabled', 'Anonymous sign-ins are disabled');
+  }
+  const client = clientInfo(c, config);
+  d.limits.anonymousUsers.check(client.ip);
+  if (config.stack.disableSignup) throw signupDisabled();
+  return transaction(ctx.db.auth, async (tx) => {
+    const user = await insertUser(tx, {
+      email: null,
+      encryptedPassword: '',
+      appMetadata: { provider: 'anonymous', providers: ['anonymous'] },
+      userMetadata: data,
+      emailConfirmed: false,
+      isAnonymous: true,
+    });
+    await audit(tx, 'login', user, client.ip, { provider: 'anonymous' });
+    return (await issueSession(tx, config, user, 'anonymous', client)).response;
+  }).catch((error: unknown) => {
+    throw databaseRejection(error) ?? error;
+  });
+}
 
 /**
  * A sign-up for a registered address. With autoconfirm GoTrue says so (422); without, it answers

@@ -1,4 +1,4 @@
-import { transaction } from './db.js';
+import { type Queryable, transaction } from './db.js';
 import type { AuthContext, AuthDeps } from './deps.js';
 import {
   AuthApiError,
@@ -16,6 +16,7 @@ import { loadUserJson } from './user-json.js';
 import {
   audit,
   findUserByEmail,
+  insertIdentity,
   mergeMetadata,
   setEmailIdentityAddress,
   type UserRow,
@@ -58,6 +59,12 @@ export const updateUserHandler = (d: AuthDeps) => async (c: AuthContext) => {
       );
     }
   }
+  if (user.is_anonymous && password && !rawEmail && !phone) {
+    throw unprocessable(
+      'validation_failed',
+      'Updating password of an anonymous user without an email or phone is not allowed',
+    );
+  }
   if (changesPhone) throw unprocessable('phone_provider_disabled', 'Phone logins are disabled');
   if (changesEmail) {
     const other = await findUserByEmail(ctx.db.auth, newEmail);
@@ -88,7 +95,8 @@ export const updateUserHandler = (d: AuthDeps) => async (c: AuthContext) => {
         email_confirmed_at: u.email_confirmed_at ?? new Date(),
         email_change: '',
       });
-      await setEmailIdentityAddress(tx, u.id, newEmail);
+      if (u.is_anonymous) u = await makePermanent(tx, u);
+      else await setEmailIdentityAddress(tx, u.id, newEmail);
     } else if (changesEmail) {
       u = await updateUser(tx, u.id, { email_change: newEmail, email_change_sent_at: new Date() });
     }
@@ -101,3 +109,15 @@ export const updateUserHandler = (d: AuthDeps) => async (c: AuthContext) => {
   });
   return c.json(updated);
 };
+
+/**
+ * An anonymous user's confirmed address makes it a permanent user, as GoTrue's email change
+ * verification does: an email identity, providers recomputed from the identities.
+ */
+async function makePermanent(tx: Queryable, user: UserRow): Promise<UserRow> {
+  await insertIdentity(tx, user.id, 'email', { sub: user.id, email: user.email });
+  return updateUser(tx, user.id, {
+    is_anonymous: false,
+    raw_app_meta_data: mergeMetadata(user.raw_app_meta_data, { provider: 'email', providers: ['email'] }),
+  });
+}

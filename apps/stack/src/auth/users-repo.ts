@@ -68,6 +68,7 @@ export interface NewUser {
   role?: string;
   emailConfirmed: boolean;
   confirmationSent?: boolean;
+  isAnonymous?: boolean;
 }
 
 /** Inserting fires the profile trigger, which may reject the metadata's username. */
@@ -80,7 +81,7 @@ export const insertUser = (q: Queryable, u: NewUser) =>
        confirmation_token, recovery_token, email_change_token_new, email_change)
      values ($1, $2, 'authenticated', $3, $4, $5, $6,
        case when $7 then now() end, case when $8 then now() end, $9, $10,
-       false, now(), now(), false, false, '', '', '', '')
+       false, now(), now(), false, $11, '', '', '', '')
      returning *`,
     [
       NIL_UUID,
@@ -93,6 +94,7 @@ export const insertUser = (q: Queryable, u: NewUser) =>
       u.confirmationSent ?? false,
       u.appMetadata,
       u.userMetadata,
+      u.isAnonymous ?? false,
     ],
   ) as Promise<UserRow>;
 
@@ -119,7 +121,8 @@ export type UserColumn =
   | 'raw_user_meta_data'
   | 'banned_until'
   | 'deleted_at'
-  | 'last_sign_in_at';
+  | 'last_sign_in_at'
+  | 'is_anonymous';
 
 export const touchLastSignIn = (q: Queryable, id: string) =>
   q.query('update auth.users set last_sign_in_at = now(), updated_at = now() where id = $1', [id]);
