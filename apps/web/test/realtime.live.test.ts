@@ -26,6 +26,9 @@ function recorder() {
     reactions: [] as string[],
     serverChanges: [] as string[],
     memberships: 0,
+    notifications: [] as string[],
+    notificationsRead: [] as string[],
+    notificationsRemoved: [] as string[],
   };
   const handlers: RealtimeHandlers = {
     message: (m) => events.messages.push(m),
@@ -33,7 +36,10 @@ function recorder() {
     readState: () => undefined,
     friendsChanged: () => undefined,
     reaction: (r, removed) => events.reactions.push(`${removed ? '-' : '+'}${r.emoji}`),
-    notification: () => undefined,
+    notification: (n) => events.notifications.push(n.id),
+    notificationsRead: (ids, readAt) =>
+      events.notificationsRead.push(...ids.map((id) => `${id}:${Boolean(readAt)}`)),
+    notificationsRemoved: (ids) => events.notificationsRemoved.push(...ids),
     serverChanged: (id) => events.serverChanges.push(id),
     membershipChanged: () => {
       events.memberships += 1;
@@ -210,6 +216,29 @@ describe('RealtimeConnectionManager (real stack)', () => {
       const resyncs = bobEvents.events.resyncs.length;
       manager.setVisibleChannels(serverId, [channelId]);
       await until(() => bobEvents.events.resyncs.slice(resyncs).some((ids) => ids.includes(channelId)));
+    } finally {
+      await manager.stop();
+    }
+  });
+
+  it('follows notifications created, read on another device and removed with their message', async () => {
+    const bobId = await profileIdOf(bob);
+    const bobEvents = recorder();
+    const manager = new RealtimeConnectionManager(bob, bobId, bobEvents.handlers);
+    try {
+      manager.start();
+      await until(() => bobEvents.events.states.includes('connected'));
+      const { data: sent } = await ada
+        .from('messages')
+        .insert({ channel_id: channelId, content: `ping <@${bobId}>` })
+        .select()
+        .single();
+      const notificationId = await until(() => bobEvents.events.notifications[0]);
+      // Another device of Bob's marks it read.
+      await bob.rpc('mark_notifications_read', { p_ids: [notificationId] });
+      await until(() => bobEvents.events.notificationsRead.includes(`${notificationId}:true`));
+      await ada.rpc('delete_message', { p_message_id: (sent as Message).id });
+      await until(() => bobEvents.events.notificationsRemoved.includes(notificationId));
     } finally {
       await manager.stop();
     }

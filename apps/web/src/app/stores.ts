@@ -171,6 +171,8 @@ export async function startSession(profileId: string): Promise<void> {
         void stores.social.getState().loadDms();
       }
     },
+    notificationsRead: (ids, readAt) => stores.notifications.getState().readElsewhere(ids, readAt),
+    notificationsRemoved: (ids) => stores.notifications.getState().removed(ids),
     friendsChanged: () => inBackground(stores.social.getState().loadFriends()),
     dmsChanged: () => inBackground(stores.social.getState().loadDms()),
     serverChanged: (serverId) => inBackground(access.serverChanged(serverId)),

@@ -6,6 +6,10 @@ export interface NotificationsState {
   items: Notification[];
   load(): Promise<void>;
   receive(notification: Notification): void;
+  /** Notifications marked read (or unread, `readAt` null) on any device. */
+  readElsewhere(ids: readonly string[], readAt: string | null): void;
+  /** Notifications dismissed, or removed with their message. */
+  removed(ids: readonly string[]): void;
   markRead(id: string): Promise<void>;
   markAllRead(): Promise<void>;
 }
@@ -28,6 +32,14 @@ export function createNotificationsStore(client: HarmonyClient) {
           ? s
           : { items: [notification, ...s.items].slice(0, 100) },
       );
+    },
+    readElsewhere(ids, readAt) {
+      const changed = new Set(ids);
+      set((s) => ({ items: s.items.map((n) => (changed.has(n.id) ? { ...n, read_at: readAt } : n)) }));
+    },
+    removed(ids) {
+      const gone = new Set(ids);
+      set((s) => ({ items: s.items.filter((n) => !gone.has(n.id)) }));
     },
     async markRead(id) {
       const { error } = await client.rpc('mark_notifications_read', { p_ids: [id] });

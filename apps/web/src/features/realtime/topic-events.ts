@@ -5,6 +5,10 @@ import { onDatabaseEvents } from './broadcast.js';
 /** The events of the user's personal topic that are not about access (access-events.ts has those). */
 export interface UserTopicHandlers {
   notification(notification: Notification): void;
+  /** Notifications marked read (or unread: `readAt` null) on any device. */
+  notificationsRead(ids: string[], readAt: string | null): void;
+  /** Notifications dismissed, or removed with their message. */
+  notificationsRemoved(ids: string[]): void;
   /** The user's read marker moved (on any device). */
   readState(channelId: string, lastReadSeq: number): void;
   /** The user's friends or friend requests changed (on any device, or by the other person). */
@@ -16,6 +20,16 @@ export interface UserTopicHandlers {
 export function onUserTopicEvents(channel: RealtimeChannel, handlers: UserTopicHandlers): void {
   onDatabaseEvents<Notification>(channel, ['notification_create'], ({ record }) => {
     if (record) handlers.notification(record);
+  });
+  onDatabaseEvents<{ ids: string[]; read_at: string | null }>(
+    channel,
+    ['notification_update'],
+    ({ record }) => {
+      if (record) handlers.notificationsRead(record.ids, record.read_at);
+    },
+  );
+  onDatabaseEvents<{ ids: string[] }>(channel, ['notification_delete'], ({ old_record }) => {
+    if (old_record?.ids) handlers.notificationsRemoved(old_record.ids);
   });
   onDatabaseEvents<{ channel_id: string; last_read_seq: number }>(
     channel,
