@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { isIP } from 'node:net';
+import { resolve } from 'node:path';
 import { repoRoot } from '@harmony/db';
+import { type ApiKeys, DEMO_JWT_SECRET } from './jwt.js';
 
 export interface StackConfig {
   host: string;
@@ -10,6 +10,8 @@ export interface StackConfig {
   publicUrl: string;
   /** HS256 secret for access tokens and API keys, as GOTRUE_JWT_SECRET / PGRST_JWT_SECRET. */
   jwtSecret: string;
+  /** Keys set explicitly (ANON_KEY, SERVICE_ROLE_KEY, PUBLISHABLE_KEY, SECRET_KEY); the rest are the CLI's. */
+  apiKeys: Partial<ApiKeys>;
   jwtExpirySeconds: number;
   /** Password of the service roles (authenticator, supabase_auth_admin, …) in the database. */
   rolePassword: string;
@@ -25,22 +27,22 @@ export interface StackConfig {
   storageDir: string;
 }
 
-interface SavedSecrets {
-  jwtSecret: string;
-}
-
-/** Secrets are generated on first run and kept in .data/stack-secrets.json unless JWT_SECRET is set. */
-function loadJwtSecret(env: NodeJS.ProcessEnv, file: string): string {
+/** The CLI's demo secret unless JWT_SECRET is set; refused where other machines can reach the stack. */
+function loadJwtSecret(env: NodeJS.ProcessEnv, host: string): string {
   if (env.JWT_SECRET) {
     if (env.JWT_SECRET.length < 32) throw new Error('JWT_SECRET must be at least 32 characters');
     return env.JWT_SECRET;
   }
-  if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as SavedSecrets).jwtSecret;
-  const jwtSecret = randomBytes(32).toString('base64url');
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify({ jwtSecret } satisfies SavedSecrets, null, 2)}\n`, { mode: 0o600 });
-  return jwtSecret;
+  if (!isLoopback(host)) {
+    throw new Error(
+      `HARMONY_STACK_HOST=${host} is reachable from other machines: set JWT_SECRET (and keys) instead of the public demo secret`,
+    );
+  }
+  return DEMO_JWT_SECRET;
 }
+
+export const isLoopback = (host: string) =>
+  host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 
 const flag = (value: string | undefined, fallback: boolean) =>
   value === undefined ? fallback : ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
@@ -53,7 +55,13 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     host,
     port,
     publicUrl: env.API_EXTERNAL_URL ?? `http://${host}:${port}`,
-    jwtSecret: loadJwtSecret(env, resolve(root, '.data/stack-secrets.json')),
+    jwtSecret: loadJwtSecret(env, host),
+    apiKeys: {
+      anon: env.ANON_KEY,
+      serviceRole: env.SERVICE_ROLE_KEY,
+      publishable: env.PUBLISHABLE_KEY,
+      secret: env.SECRET_KEY,
+    },
     jwtExpirySeconds: Number(env.JWT_EXPIRY ?? 3600),
     rolePassword: env.HARMONY_DB_ROLE_PASSWORD ?? 'postgres',
     siteUrl: env.SITE_URL ?? 'http://127.0.0.1:5173',

@@ -15,8 +15,8 @@ export interface StackContext {
 export interface StackEnv {
   Variables: {
     /**
-     * The caller's JWT: the Authorization bearer, or the API key's role JWT when there is
-     * none (or it is an opaque sb_ key). Not yet verified: each service verifies it.
+     * The caller's JWT as the CLI's Kong forwards it (see gateway.ts callerToken); '' when the
+     * request carries neither key nor token. Not yet verified: each service verifies it.
      */
     bearer: string;
   };

@@ -58,37 +58,31 @@ export const sizeLimit = (maxBytes: number): MiddlewareHandler =>
   });
 
 /**
- * Kong's key-auth as self-hosted Supabase configures it: an `apikey` header or query
- * parameter must be one of the project's keys. An opaque sb_ key (or no Authorization at
- * all) is replaced by the matching role's JWT, so services only ever see JWTs.
+ * The caller's token as the Supabase CLI's Kong derives the Authorization it forwards: a
+ * Bearer other than an opaque sb_ key is passed on as is; otherwise the sb_secret_/
+ * sb_publishable_ key maps to the service_role/anon JWT; otherwise the `apikey` itself (a
+ * legacy JWT, or whatever was sent, which the service then rejects). No key at all means no
+ * token: REST serves `anon`, auth answers "requires a valid Bearer token". Kong checks no key.
  */
-export const requireApiKey = (keys: ApiKeys): MiddlewareHandler<StackEnv> => {
-  const roleJwt = new Map([
-    [keys.anon, keys.anon],
-    [keys.publishable, keys.anon],
-    [keys.serviceRole, keys.serviceRole],
-    [keys.secret, keys.serviceRole],
-  ]);
-  return async (c, next) => {
-    const apikey = c.req.header('apikey') ?? c.req.query('apikey');
-    if (!apikey) {
-      return c.json(
-        {
-          message: 'No API key found in request',
-          hint: 'No `apikey` request header or url param was found.',
-        },
-        401,
-      );
-    }
-    const jwt = roleJwt.get(apikey);
-    if (!jwt)
-      return c.json(
-        { message: 'Invalid API key', hint: 'Double check your Supabase `anon` or `service_role` API key.' },
-        401,
-      );
-    const authorization = c.req.header('authorization');
-    const bearer = /^bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
-    c.set('bearer', bearer && !bearer.startsWith('sb_') ? bearer : jwt);
+export function callerToken(
+  keys: ApiKeys,
+  authorization: string | undefined,
+  apikey: string | undefined,
+): string {
+  if (authorization !== undefined && !/^bearer sb_/i.test(authorization)) {
+    return /^bearer\s+(\S+)$/i.exec(authorization.trim())?.[1] ?? '';
+  }
+  if (apikey === keys.secret) return keys.serviceRole;
+  if (apikey === keys.publishable) return keys.anon;
+  return apikey ?? '';
+}
+
+export const resolveCaller =
+  (keys: ApiKeys): MiddlewareHandler<StackEnv> =>
+  async (c, next) => {
+    c.set(
+      'bearer',
+      callerToken(keys, c.req.header('authorization'), c.req.header('apikey') ?? c.req.query('apikey')),
+    );
     await next();
   };
-};

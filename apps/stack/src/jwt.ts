@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
 
 export type ApiRole = 'anon' | 'service_role';
@@ -13,10 +12,12 @@ export interface ApiKeys {
 
 export type JwtClaims = Record<string, unknown> & { role?: string; sub?: string; exp?: number };
 
-// Fixed times, so the same secret always yields the same keys: clients holding a key keep
-// working across restarts (the gateway compares keys exactly, as Kong does).
-const KEYS_ISSUED_AT = 1_767_225_600; // 2026-01-01T00:00:00Z
-const KEYS_EXPIRE_AT = KEYS_ISSUED_AT + 10 * 365 * 24 * 3600;
+/** The Supabase CLI's local-development values (public demo values, never for production). */
+export const DEMO_JWT_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long';
+export const DEMO_PUBLISHABLE_KEY = 'sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH';
+export const DEMO_SECRET_KEY = 'sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz';
+// The CLI's fixed expiry (2032-11-12): the same secret always yields the same keys, byte for byte.
+const DEMO_KEYS_EXPIRE_AT = 1_983_812_996;
 
 function secretKey(secret: string): Uint8Array {
   return new TextEncoder().encode(secret);
@@ -28,18 +29,18 @@ export async function signJwt(claims: JwtClaims, secret: string, header: Record<
     .sign(secretKey(secret));
 }
 
-/** Legacy API keys: long-lived HS256 JWTs carrying only a role, as the Supabase CLI mints them. */
-export async function mintApiKeys(secret: string): Promise<ApiKeys> {
-  const key = (role: ApiRole) =>
-    signJwt({ iss: 'supabase-demo', role, iat: KEYS_ISSUED_AT, exp: KEYS_EXPIRE_AT }, secret);
-  // Opaque keys are derived from the secret so they stay stable across restarts.
-  const opaque = (label: string) =>
-    createHmac('sha256', secret).update(label).digest('base64url').slice(0, 32);
+/**
+ * Legacy API keys: long-lived HS256 JWTs carrying only a role, minted as the Supabase CLI does
+ * (same claims in the same order), so the demo secret yields the CLI's anon/service_role keys.
+ * Opaque keys are the CLI's fixed ones; any of the four may be overridden.
+ */
+export async function mintApiKeys(secret: string, overrides: Partial<ApiKeys> = {}): Promise<ApiKeys> {
+  const key = (role: ApiRole) => signJwt({ iss: 'supabase-demo', role, exp: DEMO_KEYS_EXPIRE_AT }, secret);
   return {
-    anon: await key('anon'),
-    serviceRole: await key('service_role'),
-    publishable: `sb_publishable_${opaque('publishable')}`,
-    secret: `sb_secret_${opaque('secret')}`,
+    anon: overrides.anon || (await key('anon')),
+    serviceRole: overrides.serviceRole || (await key('service_role')),
+    publishable: overrides.publishable || DEMO_PUBLISHABLE_KEY,
+    secret: overrides.secret || DEMO_SECRET_KEY,
   };
 }
 

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { createAuthRouter } from './auth/router.js';
 import type { StackContext, StackEnv } from './context.js';
-import { corsMiddleware, requireApiKey, sizeLimit } from './gateway.js';
+import { corsMiddleware, resolveCaller, sizeLimit } from './gateway.js';
 import { realtimeRouter } from './realtime/router.js';
 import { createRestRouter } from './rest/router.js';
 import { createStorageRouter } from './storage/router.js';
@@ -13,7 +13,7 @@ import { createStorageRouter } from './storage/router.js';
  */
 export function createApp(ctx: StackContext): Hono<StackEnv> {
   const app = new Hono<StackEnv>();
-  const apiKey = requireApiKey(ctx.keys);
+  const apiKey = resolveCaller(ctx.keys);
 
   app.use('*', corsMiddleware());
   // Storage streams uploads against its own (per-bucket) cap, so the gateway's limit skips it.
@@ -36,7 +36,7 @@ export function createApp(ctx: StackContext): Hono<StackEnv> {
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
 
-  // == services: each mounts its router here, behind `apiKey` where Kong requires a key ==
+  // == services: each mounts its router here; `apiKey` derives the caller's token as the CLI's Kong does ==
   // Auth applies `apiKey` itself: /verify, /callback, /authorize and the JWKS are open, as in Kong.
   app.route('/auth/v1', createAuthRouter(ctx, apiKey));
   app.route('/storage/v1', createStorageRouter(ctx));

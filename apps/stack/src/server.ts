@@ -22,7 +22,7 @@ export async function startStack(
   log: Logger = pino({ level: process.env.LOG_LEVEL ?? 'info' }),
 ): Promise<RunningStack> {
   const db = connectStackDb(databaseUrl, config.rolePassword);
-  const keys = await mintApiKeys(config.jwtSecret);
+  const keys = await mintApiKeys(config.jwtSecret, config.apiKeys);
   const ctx: StackContext = { config, db, keys, log };
   const app = createApp(ctx);
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
