@@ -120,6 +120,13 @@ function snapshot(): SchemaSnapshot {
     version: 1,
     startedAt: 0,
     schemas: ['public'],
+    settings: {
+      schemas: ['public'],
+      maxRows: null,
+      aggregatesEnabled: false,
+      planEnabled: false,
+      txEnd: 'commit-allow-override',
+    },
     tables,
     relationships: buildRelationships(fks, tables),
     routines,

@@ -1,11 +1,12 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { applyDbSettings, DB_SETTINGS_SQL, type RestSettings } from './db-config.js';
 
 /**
  * PostgREST's schema cache (SchemaCache.hs): the tables, columns, keys, relationships and
  * functions of the exposed schemas, read from pg_catalog once and kept in memory. It is reloaded
  * on `NOTIFY pgrst, 'reload schema'` (the platform's event triggers send it after every DDL)
- * and, rate-limited, when a request names a relation the cache does not know.
+ * and `'reload config'`, and, rate-limited, when a request names a relation the cache does not know.
  */
 
 export interface QualifiedName {
@@ -85,6 +86,8 @@ export interface SchemaSnapshot {
   tables: Map<string, Table>;
   relationships: Map<string, Relationship[]>;
   routines: Map<string, Routine[]>;
+  /** The environment's settings with the authenticator's in-database `pgrst.*` ones applied. */
+  settings: RestSettings;
   /** Per-role settings (statement_timeout, …) PostgREST applies when switching role. */
   roleSettings: Map<string, [string, string][]>;
 }
@@ -278,10 +281,18 @@ export function buildRelationships(
   return map;
 }
 
-/** Reads the catalog for these schemas (one connection, one transaction). */
+export interface LoadOptions {
+  /** Settings from the environment, before the database's. */
+  base: RestSettings;
+  /** The role whose `pgrst.*` settings configure the API (PostgREST's authenticator). */
+  authenticator: string;
+  onInvalidSetting: (key: string, value: string) => void;
+}
+
+/** Reads the in-database config, then the catalog of the schemas it exposes (one transaction). */
 export async function loadSchema(
   client: pg.ClientBase,
-  schemas: string[],
+  options: LoadOptions,
   version: number,
   startedAt: number,
 ): Promise<SchemaSnapshot> {
@@ -290,6 +301,11 @@ export async function loadSchema(
     // Types and default expressions come out schema-qualified, as they must be in requests
     // that run with another search_path.
     await client.query(`set local search_path to pg_catalog`);
+    const dbSettings = await client.query<{ key: string; value: string }>(DB_SETTINGS_SQL, [
+      options.authenticator,
+    ]);
+    const settings = applyDbSettings(options.base, dbSettings.rows, options.onInvalidSetting);
+    const schemas = settings.schemas;
     const [tablesRes, fksRes, routinesRes, settingsRes] = [
       await client.query(TABLES_SQL, [schemas]),
       await client.query(FOREIGN_KEYS_SQL, [schemas]),
@@ -348,6 +364,7 @@ export async function loadSchema(
       version,
       startedAt,
       schemas,
+      settings,
       tables,
       relationships: buildRelationships(fks, tables),
       routines,
@@ -377,11 +394,21 @@ export class SchemaCache {
   private reconnectTimer: NodeJS.Timeout | null = null;
   private readonly listeners = new Set<(snapshot: SchemaSnapshot) => void>();
 
+  private readonly loadOptions: LoadOptions;
+
   constructor(
     private readonly pool: pg.Pool,
-    readonly schemas: string[],
+    base: RestSettings,
+    authenticator: string,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.loadOptions = {
+      base,
+      authenticator,
+      onInvalidSetting: (key, value) =>
+        log.error({ key, value }, 'rest: ignoring an invalid in-database pgrst setting'),
+    };
+  }
 
   /** The current snapshot, loading it the first time. */
   get(): Promise<SchemaSnapshot> | SchemaSnapshot {
@@ -403,7 +430,7 @@ export class SchemaCache {
     const promise = (async () => {
       const client = await this.pool.connect();
       try {
-        const snapshot = await loadSchema(client, this.schemas, version, startedAt);
+        const snapshot = await loadSchema(client, this.loadOptions, version, startedAt);
         if (!this.snapshot || this.snapshot.version < snapshot.version) {
           this.snapshot = snapshot;
           for (const listener of this.listeners) listener(snapshot);
@@ -465,7 +492,8 @@ export class SchemaCache {
     client.on('notification', (msg) => {
       if (msg.channel !== 'pgrst') return;
       const payload = (msg.payload ?? '').trim();
-      if (payload !== '' && payload !== 'reload schema') return;
+      // 'reload config' re-reads the in-database settings, which travel with the schema cache.
+      if (payload !== '' && payload !== 'reload schema' && payload !== 'reload config') return;
       if (this.notifyTimer) return;
       this.notifyTimer = setTimeout(() => {
         this.notifyTimer = null;

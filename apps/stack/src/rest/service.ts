@@ -1,5 +1,6 @@
 import type { StackContext } from '../context.js';
 import { Authenticator } from './auth.js';
+import { endsInRollback, type RestSettings, txOverridable } from './db-config.js';
 import { ApiError, pgErrorToApiError } from './errors.js';
 import { execute } from './execute.js';
 import { openApiDocument } from './openapi.js';
@@ -41,7 +42,21 @@ export class RestService {
   private readonly prepared = new Map<string, Prepared>();
 
   constructor(private readonly ctx: StackContext) {
-    this.cache = new SchemaCache(ctx.db.admin, ctx.config.schemas, ctx.log);
+    const maxRows = ctx.config.maxRows;
+    const base: RestSettings = {
+      schemas: ctx.config.schemas,
+      maxRows: Number.isFinite(maxRows) && maxRows > 0 ? maxRows : null,
+      aggregatesEnabled: false,
+      planEnabled: false,
+      // PostgREST's default is `commit`; Prefer: tx=rollback has always been honoured here.
+      txEnd: 'commit-allow-override',
+    };
+    this.cache = new SchemaCache(
+      ctx.db.admin,
+      base,
+      ctx.db.authenticator.options.user ?? 'authenticator',
+      ctx.log,
+    );
     this.auth = new Authenticator(ctx.config.jwtSecret);
     this.cache.onReload(() => this.prepared.clear());
   }
@@ -56,11 +71,6 @@ export class RestService {
     return this.cache.close();
   }
 
-  private get maxRows(): number | null {
-    const n = this.ctx.config.maxRows;
-    return Number.isFinite(n) && n > 0 ? n : null;
-  }
-
   async handle(raw: RawRequest, bearer: string | undefined): Promise<Response> {
     const started = performance.now();
     try {
@@ -68,7 +78,11 @@ export class RestService {
       const snapshot = await this.snapshot();
       const prepared = await this.prepare(raw, snapshot, started);
       if (!prepared) return await this.rootDocument(raw);
-      const { request, plan, statement } = prepared;
+      const { plan, statement } = prepared;
+      const settings = snapshot.settings;
+      const request = txOverridable(settings.txEnd)
+        ? prepared.request
+        : withoutTxPreference(prepared.request);
       const readOnly = plan.kind === 'read' || (plan.kind === 'call' && plan.readOnly);
       const result = await execute(this.ctx.db.authenticator, {
         auth,
@@ -83,10 +97,10 @@ export class RestService {
         statement,
         readOnly,
         roleSettings: snapshot.roleSettings.get(auth.role) ?? [],
-        rollback: request.preferences.transaction === 'rollback',
+        rollback: endsInRollback(settings.txEnd, request.preferences.transaction),
         check: resultCheck(request, plan),
       });
-      return respond(request, plan, result, { maxRows: this.maxRows });
+      return respond(request, plan, result, { maxRows: settings.maxRows });
     } catch (error) {
       if (error instanceof ApiError) return errorResponse(error);
       this.ctx.log.error({ err: error, path: raw.path }, 'rest: unexpected error');
@@ -128,24 +142,24 @@ export class RestService {
       const hit = this.prepared.get(key);
       if (hit && hit.version === snapshot.version) {
         const request: ApiRequest = { ...hit.request, headers: lowerHeaders(raw.headers), cookies: {} };
-        if (raw.headers.cookie) return { ...hit, request: parseRequest(raw, this.ctx.config) };
+        if (raw.headers.cookie) return { ...hit, request: parseRequest(raw, snapshot.settings) };
         return { ...hit, request };
       }
     }
-    const request = parseRequest(raw, this.ctx.config);
+    const request = parseRequest(raw, snapshot.settings);
     if (request.action.kind === 'schema') return null;
     let current = snapshot;
     let plan: ActionPlan;
     try {
-      plan = planRequest(current, request, { maxRows: this.maxRows, aggregatesEnabled: false });
+      plan = planRequest(current, request, planOptions(current.settings));
     } catch (error) {
       if (!(error instanceof ApiError) || !isUnknownName(error, snapshot, request)) throw error;
       const fresh = await this.cache.refreshedSince(started);
       if (!fresh || fresh.version === snapshot.version) throw error;
       current = fresh;
-      plan = planRequest(current, request, { maxRows: this.maxRows, aggregatesEnabled: false });
+      plan = planRequest(current, request, planOptions(current.settings));
     }
-    const statement = buildStatement(plan, request.preferences, this.maxRows);
+    const statement = buildStatement(plan, request.preferences, current.settings.maxRows);
     const prepared = { version: current.version, request, plan, statement };
     if (key !== null) {
       if (this.prepared.size >= PLAN_CACHE_SIZE) {
@@ -158,7 +172,7 @@ export class RestService {
   }
 
   private async rootDocument(raw: RawRequest): Promise<Response> {
-    const request = parseRequest(raw, this.ctx.config);
+    const request = parseRequest(raw, (await this.snapshot()).settings);
     const ok = request.accept.some((m) => m.kind === 'openapi' || m.kind === 'json' || m.kind === 'any');
     if (!ok) {
       throw new ApiError(
@@ -174,6 +188,17 @@ export class RestService {
       raw.method === 'HEAD' ? null : JSON.stringify(openApiDocument(snapshot, request.schema, '/'));
     return new Response(body, { status: 200, headers });
   }
+}
+
+const planOptions = (settings: RestSettings) => ({
+  maxRows: settings.maxRows,
+  aggregatesEnabled: settings.aggregatesEnabled,
+});
+
+/** With db-tx-end not `*-allow-override`, `Prefer: tx=` is ignored (and not reported applied). */
+function withoutTxPreference(request: ApiRequest): ApiRequest {
+  const { transaction: _ignored, ...preferences } = request.preferences;
+  return { ...request, preferences };
 }
 
 function lowerHeaders(headers: Record<string, string>): Record<string, string> {

@@ -90,18 +90,13 @@ function buildNode(
       if (item.aggregate !== undefined && !options.aggregatesEnabled) {
         throw new ApiError(400, 'PGRST123', 'Use of aggregate functions is not allowed');
       }
-      if (item.aggregate !== undefined) {
-        throw new ApiError(
-          400,
-          'PGRST127',
-          'Feature not implemented',
-          'Aggregate functions are not supported',
-        );
-      }
       const sel: ReadPlan['select'][number] = { field: resolveField(node.table, item.field) };
-      const alias = item.alias ?? jsonPathAlias(item.field);
+      // An aggregated column is named after its function unless renamed.
+      const alias = item.alias ?? item.aggregate ?? jsonPathAlias(item.field);
       if (alias !== undefined) sel.alias = alias;
       if (item.cast !== undefined) sel.cast = item.cast;
+      if (item.aggregate !== undefined) sel.aggregate = item.aggregate;
+      if (item.aggregateCast !== undefined) sel.aggregateCast = item.aggregateCast;
       node.select.push(sel);
       continue;
     }

@@ -1,4 +1,12 @@
-import type { Field, JoinType, JsonPath, MediaType, OpExpr, Range } from '../parse/types.js';
+import type {
+  AggregateFunction,
+  Field,
+  JoinType,
+  JsonPath,
+  MediaType,
+  OpExpr,
+  Range,
+} from '../parse/types.js';
 import type { Column, QualifiedName, Relationship, Routine, RoutineParam, Table } from '../schema-cache.js';
 
 /** A column reference resolved against the schema cache (CoercibleField). */
@@ -14,7 +22,12 @@ export interface PlanField {
 export interface PlanSelectField {
   field: PlanField;
   alias?: string;
+  /** Cast of the column (the aggregate's input when there is one). */
   cast?: string;
+  /** `col.sum()`, `count()` (field `*`): the node's other columns become its GROUP BY. */
+  aggregate?: AggregateFunction;
+  /** `col.sum()::int`: cast of the aggregate's result. */
+  aggregateCast?: string;
 }
 
 export type PlanFilter =

@@ -27,11 +27,37 @@ function junctionAlias(node: ReadPlan): string {
   return ident(`${node.fromAlias ?? node.from.name}_junction`);
 }
 
-function selectItemSql(ref: string, sel: PlanSelectField, p: Params): string {
-  let sql = fieldSql(ref, sel.field, p);
+/** One output column of a node's SELECT; aggregated ones are left out of its GROUP BY. */
+interface OutputColumn {
+  expr: string;
+  alias?: string;
+  aggregated: boolean;
+}
+
+const renderColumn = (c: OutputColumn) => (c.alias === undefined ? c.expr : `${c.expr} AS ${ident(c.alias)}`);
+
+/** `pg_catalog.sum(input)::cast` (`count()` counts rows: its input is `*`). */
+function aggregateSql(sel: PlanSelectField, input: string): string {
+  const sql = `pg_catalog.${sel.aggregate}(${input})`;
+  return sel.aggregateCast === undefined ? sql : `CAST(${sql} AS ${castSql(sel.aggregateCast)})`;
+}
+
+/**
+ * A selected field. `hoisted`: the node is spread into its parent, which applies the
+ * aggregate (spread columns count as the parent's), so only the aggregate's input is selected.
+ */
+function selectColumn(ref: string, sel: PlanSelectField, p: Params, hoisted: boolean): OutputColumn {
+  const countRows = sel.aggregate === 'count' && sel.field.name === '*' && sel.field.jsonPath.length === 0;
+  let sql = countRows ? (hoisted ? 'TRUE' : '*') : fieldSql(ref, sel.field, p);
   if (sel.cast !== undefined) sql = `CAST(${sql} AS ${castSql(sel.cast)})`;
-  if (sel.alias !== undefined) sql += ` AS ${ident(sel.alias)}`;
-  return sql;
+  const aggregated = sel.aggregate !== undefined && !hoisted;
+  if (aggregated) sql = aggregateSql(sel, sql);
+  return { expr: sql, ...(sel.alias === undefined ? {} : { alias: sel.alias }), aggregated };
+}
+
+/** A to-one spread whose aggregates the parent applies (to-many spreads aggregate inside). */
+function hoistsAggregates(child: ReadPlan): boolean {
+  return child.spread && (child.rel ? isToOne(child.rel) : true) && child.select.some((s) => s.aggregate);
 }
 
 /** An embed that selects nothing (`rel()`): joined for filtering, absent from the output. */
@@ -81,46 +107,69 @@ function fromSql(node: ReadPlan): string {
   return sql;
 }
 
-function embedSql(child: ReadPlan, parentRef: string, p: Params): { join: string; selects: string[] } {
+function embedSql(child: ReadPlan, parentRef: string, p: Params): { join: string; selects: OutputColumn[] } {
   const agg = ident(child.aggAlias);
-  const sub = readQuerySql(child, p, parentRef);
+  const hoisted = hoistsAggregates(child);
+  const sub = readQuerySql(child, p, parentRef, hoisted);
   const toOne = child.rel ? isToOne(child.rel) : true;
   const joinKind = child.joinType === 'inner' ? 'INNER' : 'LEFT';
-  const name = ident(child.relAlias ?? child.relName);
+  const name = child.relAlias ?? child.relName;
+  const plain = (expr: string, alias?: string): OutputColumn => ({
+    expr,
+    ...(alias === undefined ? {} : { alias }),
+    aggregated: false,
+  });
   if (toOne) {
     const join = ` ${joinKind} JOIN LATERAL (${sub}) AS ${agg} ON TRUE`;
     if (child.spread) {
-      return { join, selects: outputNames(child).map((n) => column(agg, n)) };
+      const aggregates = new Map(child.select.filter((s) => s.aggregate).map((s) => [s.alias, s]));
+      const selects = outputNames(child).map((n): OutputColumn => {
+        const sel = hoisted ? aggregates.get(n) : undefined;
+        if (!sel) return plain(column(agg, n));
+        return { expr: aggregateSql(sel, column(agg, n)), alias: n, aggregated: true };
+      });
+      return { join, selects };
     }
-    return { join, selects: isEmptyEmbed(child) ? [] : [`row_to_json(${agg}.*)::jsonb AS ${name}`] };
+    return { join, selects: isEmptyEmbed(child) ? [] : [plain(`row_to_json(${agg}.*)::jsonb`, name)] };
   }
   const condition = child.joinType === 'inner' ? `${agg}.${agg} IS NOT NULL` : 'TRUE';
   if (child.spread) {
     const names = outputNames(child).filter((n) => n !== '*');
     const cols = names.map((n) => `COALESCE(json_agg(${agg}.${ident(n)}), '[]')::jsonb AS ${ident(n)}`);
     const join = ` ${joinKind} JOIN LATERAL (SELECT json_agg(${agg})::jsonb AS ${agg}${cols.length ? ', ' : ''}${cols.join(', ')} FROM (${sub}) AS ${agg}) AS ${agg} ON ${condition}`;
-    return { join, selects: names.map((n) => column(agg, n)) };
+    return { join, selects: names.map((n) => plain(column(agg, n))) };
   }
   const join = ` ${joinKind} JOIN LATERAL (SELECT json_agg(${agg})::jsonb AS ${agg} FROM (${sub}) AS ${agg}) AS ${agg} ON ${condition}`;
-  return { join, selects: isEmptyEmbed(child) ? [] : [`COALESCE(${agg}.${agg}, '[]') AS ${name}`] };
+  return { join, selects: isEmptyEmbed(child) ? [] : [plain(`COALESCE(${agg}.${agg}, '[]')`, name)] };
 }
 
-/** The SELECT for a plan node; `parentRef` is the parent's table reference for embeds. */
-export function readQuerySql(node: ReadPlan, p: Params, parentRef: string | null = null): string {
+/**
+ * The SELECT for a plan node; `parentRef` is the parent's table reference for embeds. With an
+ * aggregate among its columns, every other column groups (PostgREST's automatic GROUP BY).
+ */
+export function readQuerySql(
+  node: ReadPlan,
+  p: Params,
+  parentRef: string | null = null,
+  hoisted = false,
+): string {
   const ref = nodeRef(node);
-  const selects = node.select.map((s) => selectItemSql(ref, s, p));
+  const selects = node.select.map((s) => selectColumn(ref, s, p, hoisted));
   const joins: string[] = [];
   for (const child of node.children) {
     const embed = embedSql(child, ref, p);
     joins.push(embed.join);
     selects.push(...embed.selects);
   }
-  if (node.select.length === 0 && node.children.length === 0) selects.push(`${ref}.*`);
+  if (node.select.length === 0 && node.children.length === 0)
+    selects.push({ expr: `${ref}.*`, aggregated: false });
   const conditions = node.where.map((t) => logicSql(ref, t, p));
   if (parentRef !== null) conditions.push(...joinConditions(node, parentRef));
+  const groups = selects.some((c) => c.aggregated) ? selects.filter((c) => !c.aggregated) : [];
   return (
-    `SELECT ${selects.join(', ')}${fromSql(node)}${joins.join('')}` +
+    `SELECT ${selects.map(renderColumn).join(', ')}${fromSql(node)}${joins.join('')}` +
     (conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '') +
+    (groups.length ? ` GROUP BY ${groups.map((c) => c.expr).join(', ')}` : '') +
     orderSql(ref, node.order, p) +
     limitSql(node.range, p)
   );
