@@ -63,6 +63,7 @@ function routine(name: string, params: Routine['params'], extra: Partial<Routine
     returnsVoid: false,
     returnTable: null,
     volatility: 'v',
+    description: null,
     ...extra,
   };
 }

@@ -360,6 +360,24 @@ describe('rpc', () => {
     expect(unknown.error?.hint).toBe('Perhaps you meant to call the function public.rt_add');
   });
 
+  it('answers 300 PGRST203 listing the overloads in PostgREST order (fewer parameters, then by name and type)', async () => {
+    await t.db.query(`
+      create function public.rt_over(a int, b int default 1) returns int language sql immutable as $$ select a + b $$;
+      create function public.rt_over(a text) returns int language sql immutable as $$ select 1 $$;
+      create function public.rt_over(a int) returns int language sql immutable as $$ select a $$;
+      grant execute on function public.rt_over(int, int), public.rt_over(text), public.rt_over(int)
+        to anon, authenticated, service_role;`);
+    const { error, status } = await db().rpc('rt_over', { a: 1 });
+    expect(status).toBe(300);
+    expect(error).toEqual({
+      code: 'PGRST203',
+      details: null,
+      hint: 'Try renaming the parameters or the function itself in the database so function overloading can be resolved',
+      message:
+        'Could not choose the best candidate function between: public.rt_over(a => integer), public.rt_over(a => text), public.rt_over(a => integer, b => integer)',
+    });
+  });
+
   it('runs GET calls read-only and POST calls of volatile functions read-write', async () => {
     const made = await db().rpc('rt_make_item', { item_name: 'from rpc' });
     expect(made.data).toMatchObject({ name: 'from rpc', qty: 1 });

@@ -76,6 +76,8 @@ export interface Routine extends QualifiedName {
   /** The table whose row type the function returns, if any (for embedding and filters). */
   returnTable: QualifiedName | null;
   volatility: 'v' | 's' | 'i';
+  /** COMMENT ON FUNCTION; part of the order overloads are listed in. */
+  description: string | null;
 }
 
 export interface SchemaSnapshot {
@@ -152,7 +154,7 @@ select n.nspname as schema, p.proname as name, p.proretset as returns_set, p.pro
   (t.typtype = 'c' or coalesce(p.proargmodes::text[] && '{t,b,o}', false)) as returns_composite,
   p.prorettype = 'void'::regtype as returns_void,
   rn.nspname as return_table_schema, rc.relname as return_table_name,
-  p.pronargs as nargs, p.pronargdefaults as nargdefaults,
+  p.pronargs as nargs, p.pronargdefaults as nargdefaults, obj_description(p.oid, 'pg_proc') as description,
   coalesce((
     select json_agg(json_build_object('name', coalesce(x.name, ''), 'type', format_type(x.type, null), 'mode', coalesce(x.mode, 'i')) order by x.idx)
     from unnest(coalesce(p.proallargtypes, p.proargtypes::oid[]), p.proargnames, p.proargmodes) with ordinality x(type, name, mode, idx)
@@ -215,7 +217,35 @@ function routineFromRow(row: Record<string, unknown>): Routine | null {
       ? { schema: row.return_table_schema as string, name: row.return_table_name as string }
       : null,
     volatility: row.volatility as Routine['volatility'],
+    description: (row.description as string | null) ?? null,
   };
+}
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The order PostgREST keeps overloads in (its Routine Ord instance), which PGRST203 lists them
+ * in: fewer parameters first, then by description (none first), then parameter by parameter
+ * (name, type, required, variadic).
+ */
+export function compareOverloads(a: Routine, b: Routine): number {
+  if (a.params.length !== b.params.length) return a.params.length - b.params.length;
+  if (a.description !== b.description) {
+    if (a.description === null) return -1;
+    if (b.description === null) return 1;
+    return compareText(a.description, b.description);
+  }
+  for (let i = 0; i < a.params.length; i++) {
+    const x = a.params[i] as RoutineParam;
+    const y = b.params[i] as RoutineParam;
+    const order =
+      compareText(x.name, y.name) ||
+      compareText(x.type, y.type) ||
+      Number(x.required) - Number(y.required) ||
+      Number(x.variadic) - Number(y.variadic);
+    if (order !== 0) return order;
+  }
+  return 0;
 }
 
 const SINGLE_PARAM_TYPES = new Set(['json', 'jsonb', 'text', 'xml', 'bytea']);
@@ -351,6 +381,7 @@ export async function loadSchema(
       const key = qiKey(routine.schema, routine.name);
       routines.set(key, [...(routines.get(key) ?? []), routine]);
     }
+    for (const overloads of routines.values()) overloads.sort(compareOverloads);
     const roleSettings = new Map<string, [string, string][]>();
     for (const row of settingsRes.rows) {
       const list = roleSettings.get(row.role) ?? [];
