@@ -46,7 +46,14 @@ export type ErrorCode =
   | 'bad_code_verifier'
   | 'bad_oauth_state'
   | 'bad_oauth_callback'
-  | 'provider_email_needs_verification';
+  | 'provider_email_needs_verification'
+  | 'provider_disabled'
+  | 'saml_provider_disabled'
+  | 'manual_linking_disabled'
+  | 'passkey_disabled'
+  | 'web3_provider_disabled'
+  | 'web3_unsupported_chain'
+  | 'otp_disabled';
 
 /** An error answered with GoTrue's envelope; `extra` is merged into the body (e.g. weak_password). */
 export class AuthApiError extends Error {

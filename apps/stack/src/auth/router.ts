@@ -11,6 +11,7 @@ import {
 } from './admin.js';
 import { type AuthConfig, loadAuthConfig } from './config.js';
 import { type AuthDeps, rateLimiters } from './deps.js';
+import { manualLinkingDisabled, passkeysDisabled, phoneOtp, samlDisabled } from './disabled.js';
 import { errorResponse } from './errors.js';
 import { logout } from './logout.js';
 import { challengeFactor, enrollFactor, unenrollFactor, verifyFactor } from './mfa.js';
@@ -66,6 +67,12 @@ export function createAuthRouter(
   r.get('/settings', settings(d));
   r.post('/signup', signup(d));
   r.post('/token', token(d));
+  r.post('/otp', phoneOtp(d));
+  r.all('/sso', samlDisabled());
+  r.all('/sso/*', samlDisabled());
+  r.all('/passkeys', passkeysDisabled());
+  r.all('/passkeys/*', passkeysDisabled());
+  r.all('/user/identities/*', user, manualLinkingDisabled());
   r.post('/logout', user, logout(d));
   r.get('/user', user, getUser(d));
   r.put('/user', user, updateUserHandler(d));

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type pg from 'pg';
 import { transaction } from './db.js';
 import type { AuthContext, AuthDeps } from './deps.js';
+import { idTokenGrantDisabled, web3Disabled } from './disabled.js';
 import { AuthApiError, badRequest, notFound, OAuthError, unprocessable } from './errors.js';
 import { deleteFlowState, findFlowStateByAuthCode } from './flow-repo.js';
 import { passwordWeakness, verifyPassword, weakPasswordMessage } from './password.js';
@@ -16,7 +17,7 @@ import {
   revokeRefreshToken,
 } from './sessions-repo.js';
 import { issueSession, type SessionResponse, sessionResponse } from './tokens.js';
-import { audit, findUserByEmail, findUserById, findUserByPhone, type UserRow } from './users-repo.js';
+import { audit, findUserByEmail, findUserById, type UserRow } from './users-repo.js';
 
 const isBanned = (u: UserRow) => u.banned_until !== null && u.banned_until.getTime() > Date.now();
 
@@ -37,6 +38,10 @@ export const token = (d: AuthDeps) => async (c: AuthContext) => {
       d.limits.tokenRefresh.check(clientInfo(c, d.config).ip);
       session = await pkceGrant(d, c, str(body, 'auth_code'), str(body, 'code_verifier'));
       break;
+    case 'id_token':
+      return idTokenGrantDisabled(c);
+    case 'web3':
+      return web3Disabled();
     default:
       throw badRequest('invalid_credentials', 'unsupported_grant_type');
   }
@@ -45,7 +50,7 @@ export const token = (d: AuthDeps) => async (c: AuthContext) => {
 };
 
 /**
- * Email (or phone) and password. Unknown accounts, accounts without a password and wrong
+ * Email and password (phone logins are disabled, as in GoTrue without an SMS provider). Unknown accounts, accounts without a password and wrong
  * passwords all get the same 400 invalid_credentials after a bcrypt comparison of the same cost.
  */
 async function passwordGrant(d: AuthDeps, c: AuthContext, body: Record<string, unknown>) {
@@ -61,20 +66,20 @@ async function passwordGrant(d: AuthDeps, c: AuthContext, body: Record<string, u
       'Only an email address or phone number should be provided on login.',
     );
   }
-  if (!email && !phone) throw badRequest('validation_failed', 'missing email or phone');
-  d.limits.signInByEmail.check(email || phone);
+  if (phone) throw unprocessable('phone_provider_disabled', 'Phone logins are disabled');
+  if (!email) throw badRequest('validation_failed', 'missing email or phone');
+  d.limits.signInByEmail.check(email);
 
-  const found = email ? await findUserByEmail(ctx.db.auth, email) : await findUserByPhone(ctx.db.auth, phone);
+  const found = await findUserByEmail(ctx.db.auth, email);
   const user = found?.deleted_at ? undefined : found;
   const ok = await verifyPassword(password, user?.encrypted_password);
   if (!user || !ok) throw badRequest('invalid_credentials', 'Invalid login credentials');
   // Checked after the password so a ban is not revealed to someone who does not know it.
   if (isBanned(user)) throw badRequest('user_banned', 'User is banned');
-  if (email && !user.email_confirmed_at) throw badRequest('email_not_confirmed', 'Email not confirmed');
-  if (phone && !user.phone_confirmed_at) throw badRequest('phone_not_confirmed', 'Phone not confirmed');
+  if (!user.email_confirmed_at) throw badRequest('email_not_confirmed', 'Email not confirmed');
 
   const response = await transaction(ctx.db.auth, async (tx) => {
-    await audit(tx, 'login', user, client.ip, { provider: email ? 'email' : 'phone' });
+    await audit(tx, 'login', user, client.ip, { provider: 'email' });
     return (await issueSession(tx, config, user, 'password', client)).response;
   });
   const reasons = passwordWeakness(password, config.minPasswordLength);

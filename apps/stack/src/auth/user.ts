@@ -1,5 +1,6 @@
 import { type Queryable, transaction } from './db.js';
 import type { AuthContext, AuthDeps } from './deps.js';
+import { validatePhone } from './disabled.js';
 import {
   AuthApiError,
   DUPLICATE_EMAIL,
@@ -40,12 +41,13 @@ export const updateUserHandler = (d: AuthDeps) => async (c: AuthContext) => {
   const password = optionalStr(body, 'password');
   const data = obj(body, 'data');
   const rawEmail = str(body, 'email');
-  const phone = str(body, 'phone');
+  // GoTrue's order: the address, the phone number (E.164), then the password's strength.
+  const newEmail = rawEmail ? validateEmail(rawEmail) : '';
+  const phone = str(body, 'phone') ? validatePhone(str(body, 'phone')) : '';
   if (password !== undefined) checkPasswordStrength(password, config.minPasswordLength);
   if (obj(body, 'app_metadata')) {
     throw forbidden('not_admin', 'Updating app_metadata requires admin privileges');
   }
-  const newEmail = rawEmail ? validateEmail(rawEmail) : '';
   const changesEmail = newEmail !== '' && newEmail !== (user.email ?? '');
   const changesPhone = phone !== '' && phone !== (user.phone ?? '');
 
