@@ -54,6 +54,20 @@ describe('auth admin API', () => {
     expect(error?.code).toBe('email_not_confirmed');
   });
 
+  it('refuses a malformed address with GoTrue email check, storing nothing', async () => {
+    for (const email of ['not-an-email', 'two@@example.com', 'space in@example.com', 'dot@example..com']) {
+      const { data, error } = await t.service().auth.admin.createUser({ email, password: PASSWORD });
+      expect(data.user).toBeNull();
+      expect({ status: error?.status, code: error?.code, message: error?.message }).toEqual({
+        status: 400,
+        code: 'validation_failed',
+        message: 'Unable to validate email address: invalid format',
+      });
+      const stored = await t.db.query('select 1 from auth.users where email = $1', [email]);
+      expect(stored.rowCount).toBe(0);
+    }
+  });
+
   it('lists users newest first with GoTrue pagination', async () => {
     for (let i = 0; i < 3; i++) await createUser();
     const { data, error } = await t.service().auth.admin.listUsers({ page: 1, perPage: 2 });
