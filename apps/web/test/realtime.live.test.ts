@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUnreadTopicsSync } from '../src/features/realtime/unread-topics.js';
+import { createUnreadStore } from '../src/features/unread/unread-store.js';
 import {
   type ConnectionState,
   RealtimeConnectionManager,
@@ -216,6 +218,38 @@ describe('RealtimeConnectionManager (real stack)', () => {
       const resyncs = bobEvents.events.resyncs.length;
       manager.setVisibleChannels(serverId, [channelId]);
       await until(() => bobEvents.events.resyncs.slice(resyncs).some((ids) => ids.includes(channelId)));
+    } finally {
+      await manager.stop();
+    }
+  });
+
+  it('joins the topics of restricted channels it reads, not of open ones, for servers never opened', async () => {
+    const { data: backroom } = await ada.rpc('create_channel', {
+      p_server_id: serverId,
+      p_name: 'backroom',
+      p_type: 'text',
+    });
+    // Denied to a member override on someone else (Ada, the owner, sees it anyway): restricted for Bob.
+    await ada.rpc('set_channel_overwrite', {
+      p_channel_id: backroom as string,
+      p_target_type: 'member',
+      p_target_id: await profileIdOf(ada),
+      p_allow: 0,
+      p_deny: 1024,
+    });
+    const bobEvents = recorder();
+    const manager = new RealtimeConnectionManager(bob, await profileIdOf(bob), bobEvents.handlers);
+    const servers = createServersStore(bob);
+    const unread = createUnreadStore(bob);
+    const sync = createUnreadTopicsSync({ client: bob, servers, unread, realtime: () => manager });
+    try {
+      manager.start();
+      await Promise.all([servers.getState().loadServers(), unread.getState().load()]);
+      expect(servers.getState().details[serverId]).toBeUndefined();
+      await sync();
+      const topics = () => bob.getChannels().map((c) => c.topic);
+      await until(() => topics().includes(`realtime:channel:${backroom}`));
+      expect(topics()).not.toContain(`realtime:channel:${channelId}`);
     } finally {
       await manager.stop();
     }

@@ -1,7 +1,7 @@
 import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
 import { createAccessRefresher } from '../features/access/refresh-access.js';
-import { isOpenChannel } from '../features/realtime/open-channels.js';
+import { createUnreadTopicsSync } from '../features/realtime/unread-topics.js';
 import { createUnreadStore, type UnreadStoreState } from '../features/unread/unread-store.js';
 import { inBackground } from '../lib/coalesce.js';
 import { RealtimeConnectionManager } from '../lib/realtime.js';
@@ -104,38 +104,27 @@ const access = createAccessRefresher({
   reloadUnread: () => core.unread.getState().load(),
 });
 
-/**
- * New messages count as unread in the channels the last full load found readable; those every
- * member of their server sees arrive on the server's topic, the others on their own.
- */
-function syncUnreadChannels(): void {
-  if (!realtime) return;
-  const byServer = new Map<string, string[]>();
-  for (const [channelId, { serverId }] of Object.entries(core.unread.getState().byChannel))
-    if (serverId) byServer.set(serverId, [...(byServer.get(serverId) ?? []), channelId]);
-  for (const server of core.servers.getState().servers) {
-    const readable = byServer.get(server.id) ?? [];
-    const detail = core.servers.getState().details[server.id];
-    // Before the server's roles and overwrites are loaded, every readable channel is joined.
-    const restricted = readable.filter((id) => !detail || !isOpenChannel(server.id, detail, id));
-    realtime.setUnreadChannels(server.id, readable, restricted);
-  }
-}
+const syncUnreadTopics = createUnreadTopicsSync({
+  client,
+  servers: core.servers,
+  unread: core.unread,
+  realtime: () => realtime,
+});
 
 core.unread.subscribe((state, previous) => {
-  if (state.loads !== previous.loads) syncUnreadChannels();
+  if (state.loads !== previous.loads) inBackground(syncUnreadTopics());
 });
 
 /** What the user sees decides which channel topics stay joined. */
 core.servers.subscribe((state, previous) => {
-  if (state.details === previous.details || !realtime) return;
+  if (!realtime || (state.details === previous.details && state.servers === previous.servers)) return;
   for (const [serverId, detail] of Object.entries(state.details))
     if (detail !== previous.details[serverId])
       realtime.setVisibleChannels(
         serverId,
         detail.channels.map((c) => c.id),
       );
-  syncUnreadChannels();
+  inBackground(syncUnreadTopics());
 });
 
 /** Counts a live message as unread unless the user is looking at its channel right now. */
