@@ -105,7 +105,17 @@ select n.nspname as schema, c.relname as name, c.relkind::text as kind,
       'type', format_type(a.atttypid, a.atttypmod),
       'base', (select format_type(coalesce(nullif(t.typbasetype, 0), t.oid), null) from pg_type t where t.oid = a.atttypid),
       'nullable', not a.attnotnull,
-      'default', case when a.attgenerated = '' then pg_get_expr(d.adbin, d.adrelid) end,
+      -- As PostgREST: an IDENTITY BY DEFAULT column defaults to its sequence, a domain column
+      -- without its own default to the domain's (for Prefer: missing=default).
+      'default', case
+        when a.attgenerated <> '' then null
+        when d.adbin is not null then pg_get_expr(d.adbin, d.adrelid)
+        when a.attidentity = 'd' then (
+          select format('nextval(%L)', dep.objid::regclass) from pg_depend dep
+          where dep.classid = 'pg_class'::regclass and dep.refobjid = a.attrelid
+            and dep.refobjsubid = a.attnum and dep.deptype = 'i')
+        else (select pg_get_expr(t.typdefaultbin, 0) from pg_type t where t.oid = a.atttypid and t.typbasetype <> 0)
+      end,
       'generated', a.attgenerated <> ''
     ) order by a.attnum)
     from pg_attribute a
