@@ -5,12 +5,14 @@ import {
   onRestrictedChannelChange,
   onServerAccessChange,
 } from '../features/access/access-events.js';
+import { onPresenceSync } from '../features/presence/presence-topic.js';
 import { onDatabaseEvents } from '../features/realtime/broadcast.js';
 import {
   onChannelTopicEvents,
   onUserTopicEvents,
   type UserTopicHandlers,
 } from '../features/realtime/topic-events.js';
+import { TopicRegistry } from '../features/realtime/topic-registry.js';
 import type { HarmonyClient } from './supabase.js';
 import type { Message, Reaction } from './types.js';
 
@@ -50,10 +52,7 @@ export interface PresenceInfo {
  * rejoin, tab wake-up).
  */
 export class RealtimeConnectionManager {
-  private readonly channels = new Map<string, RealtimeChannel>();
-  /** Topics the app wants live, and removals still under way (a topic's channel is reused until gone). */
-  private readonly wanted = new Set<string>();
-  private readonly closing = new Map<string, Promise<unknown>>();
+  private readonly topics: TopicRegistry;
   /** Channels on screen. */
   private readonly viewing = new Set<string>();
   /** Per server, the channels whose new messages count as unread, and those of them only their own topic carries. */
@@ -72,7 +71,9 @@ export class RealtimeConnectionManager {
     private readonly client: HarmonyClient,
     private readonly profileId: string,
     private readonly handlers: RealtimeHandlers,
-  ) {}
+  ) {
+    this.topics = new TopicRegistry(client);
+  }
 
   /** The user's own events: notifications, read markers, memberships and roles, DMs and friends. */
   start(): void {
@@ -88,7 +89,7 @@ export class RealtimeConnectionManager {
 
   /** Structure, access, presence and new messages (for unread counts) of a server the user belongs to. */
   watchServer(serverId: string): void {
-    this.open(`server:${serverId}`, () => this.subscribeServer(serverId));
+    this.topics.open(`server:${serverId}`, () => this.subscribeServer(serverId));
   }
 
   private subscribeServer(serverId: string): RealtimeChannel {
@@ -100,36 +101,21 @@ export class RealtimeConnectionManager {
     onDatabaseEvents<Message>(channel, ['unread_message'], ({ record }) => {
       if (record && this.readable.get(serverId)?.has(record.channel_id)) this.handlers.unreadMessage(record);
     });
-    channel
-      .on('presence', { event: 'sync' }, () => {
-        const online: Record<string, PresenceInfo> = {};
-        for (const [profileId, metas] of Object.entries(
-          channel.presenceState<Omit<PresenceInfo, 'profileId'>>(),
-        )) {
-          const meta = metas.at(-1);
-          if (meta)
-            online[profileId] = {
-              profileId,
-              status: meta.status,
-              voiceChannelId: meta.voiceChannelId ?? null,
-            };
-        }
-        this.handlers.presence(serverId, online);
-      })
-      .subscribe((status) => {
-        if (status !== 'SUBSCRIBED') return this.onClosed(key, channel, status);
-        void this.publishPresence(channel);
-        // Joined again (reconnect): messages of the gap count through a reload.
-        if (this.joined.has(key)) this.handlers.resync([], true);
-        this.joined.add(key);
-      });
+    onPresenceSync(channel, (online) => this.handlers.presence(serverId, online));
+    channel.subscribe((status) => {
+      if (status !== 'SUBSCRIBED') return this.onClosed(key, channel, status);
+      void this.publishPresence(channel);
+      // Joined again (reconnect): messages of the gap count through a reload.
+      if (this.joined.has(key)) this.handlers.resync([], true);
+      this.joined.add(key);
+    });
     return channel;
   }
 
   unwatchServer(serverId: string): void {
     this.setUnreadChannels(serverId, [], []);
     this.setVisibleChannels(serverId, []);
-    this.remove(`server:${serverId}`);
+    void this.topics.remove(`server:${serverId}`);
   }
 
   /**
@@ -171,8 +157,8 @@ export class RealtimeConnectionManager {
     const hidden = server !== undefined && !this.visible.get(server)?.has(channelId);
     const key = `channel:${channelId}`;
     if (!hidden && (this.viewing.has(channelId) || this.isRestricted(channelId)))
-      this.open(key, () => this.subscribeChannel(channelId));
-    else this.remove(key);
+      this.topics.open(key, () => this.subscribeChannel(channelId));
+    else void this.topics.remove(key);
   }
 
   private subscribeChannel(channelId: string): RealtimeChannel {
@@ -209,17 +195,14 @@ export class RealtimeConnectionManager {
     });
   }
 
-  /**
-   * A topic the server closed (the user lost access to it) is forgotten, so that the next
-   * change of what the user sees joins it again if it is visible again.
-   */
+  /** A topic the server closed is joined again by the next change of what the user sees, if visible. */
   private onClosed(key: string, channel: RealtimeChannel, status: string): void {
-    if (status === 'CLOSED' && this.channels.get(key) === channel) this.channels.delete(key);
+    if (status === 'CLOSED') this.topics.closedByServer(key, channel);
   }
 
   /** Tells the channel's other viewers that this user is typing, or stopped (throttled by the caller). */
   async sendTyping(channelId: string, displayName: string, typing = true): Promise<void> {
-    await this.channels.get(`channel:${channelId}`)?.send({
+    await this.topics.get(`channel:${channelId}`)?.send({
       type: 'broadcast',
       event: 'typing',
       payload: { profileId: this.profileId, displayName, typing },
@@ -229,11 +212,7 @@ export class RealtimeConnectionManager {
   /** Updates what other members see: status and the voice channel the user is in. */
   async setPresence(info: Partial<Omit<PresenceInfo, 'profileId'>>): Promise<void> {
     this.presenceInfo = { ...this.presenceInfo, ...info };
-    await Promise.all(
-      [...this.channels.entries()]
-        .filter(([key]) => key.startsWith('server:'))
-        .map(([, channel]) => this.publishPresence(channel)),
-    );
+    await Promise.all(this.topics.withPrefix('server:').map((channel) => this.publishPresence(channel)));
   }
 
   private async publishPresence(channel: RealtimeChannel): Promise<unknown> {
@@ -247,12 +226,10 @@ export class RealtimeConnectionManager {
   async stop(): Promise<void> {
     if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.onVisibility);
     if (typeof window !== 'undefined') window.removeEventListener('online', this.onOnline);
-    const all = [...this.channels.values(), ...(this.personal ? [this.personal] : [])];
-    this.channels.clear();
-    this.wanted.clear();
+    const personal = this.personal;
     this.viewing.clear();
     this.personal = null;
-    await Promise.all(all.map((c) => this.client.removeChannel(c)));
+    await Promise.all([this.topics.clear(), personal && this.client.removeChannel(personal)]);
     this.setState('idle');
   }
 
@@ -275,39 +252,6 @@ export class RealtimeConnectionManager {
 
   private resync(): void {
     this.handlers.resync([...this.viewing], true);
-  }
-
-  /**
-   * Subscribes a topic unless it already is. supabase-js hands out the existing channel of a
-   * topic until its removal finishes, so a topic being closed is reopened after that.
-   */
-  private open(key: string, subscribe: () => RealtimeChannel): void {
-    this.wanted.add(key);
-    if (this.channels.has(key)) return;
-    const closing = this.closing.get(key);
-    if (closing) {
-      void closing.then(() => {
-        if (this.wanted.has(key)) this.open(key, subscribe);
-      });
-      return;
-    }
-    this.channels.set(key, subscribe());
-  }
-
-  private remove(key: string): void {
-    this.wanted.delete(key);
-    void this.close(key);
-  }
-
-  private close(key: string): Promise<unknown> {
-    const channel = this.channels.get(key);
-    if (!channel) return this.closing.get(key) ?? Promise.resolve();
-    this.channels.delete(key);
-    const done = this.client.removeChannel(channel).finally(() => {
-      if (this.closing.get(key) === done) this.closing.delete(key);
-    });
-    this.closing.set(key, done);
-    return done;
   }
 
   private setState(state: ConnectionState): void {
