@@ -1,13 +1,16 @@
+import { resolve } from 'node:path';
 import {
   connectionUrl,
   handleSignalsYourself,
   loadConfig,
   migrate,
+  repoRoot,
   runningPort,
   startPostgres,
 } from '@harmony/db';
 import pg from 'pg';
 import pino from 'pino';
+import { loadProjectConfig, type ProjectConfig } from './config/project-config.js';
 import { loadStackConfig } from './config.js';
 import { configureLiveKit, liveKitFromEnv } from './livekit.js';
 import { type RunningStack, startStack } from './server.js';
@@ -15,14 +18,40 @@ import { type RunningStack, startStack } from './server.js';
 export interface LocalStack {
   stack: RunningStack;
   databaseUrl: string;
+  /** Whether the database was given by DATABASE_URL (its password is then not printed). */
+  externalDatabase: boolean;
   stop(): Promise<void>;
+}
+
+/**
+ * The environment over supabase/config.toml (or HARMONY_SUPABASE_CONFIG): the file's settings
+ * fill the variables the environment leaves unset.
+ */
+export function projectEnvironment(env: NodeJS.ProcessEnv): {
+  env: NodeJS.ProcessEnv;
+  project?: ProjectConfig;
+} {
+  const project = loadProjectConfig(
+    env.HARMONY_SUPABASE_CONFIG ?? resolve(repoRoot(), 'supabase/config.toml'),
+    env,
+  );
+  return project ? { env: { ...project.env, ...env }, project } : { env };
 }
 
 /**
  * The whole local backend: PostgreSQL (embedded, or DATABASE_URL), migrated, then the
  * Supabase-compatible API. Used by `pnpm stack` and `pnpm dev`.
  */
-export async function startLocalStack(env: NodeJS.ProcessEnv = process.env): Promise<LocalStack> {
+export async function startLocalStack(environment: NodeJS.ProcessEnv = process.env): Promise<LocalStack> {
+  const { env, project } = projectEnvironment(environment);
+  const log = pino({ level: env.LOG_LEVEL ?? 'info' });
+  if (project) {
+    // Auth reads its settings from process.env.
+    for (const [name, value] of Object.entries(project.env)) process.env[name] ??= value;
+    log.debug({ file: project.file, ignored: project.ignored }, 'config.toml keys the stack does not apply');
+    for (const name of project.unsetEnv) log.debug(`config.toml: environment variable is unset: ${name}`);
+  }
+  const stackConfig = loadStackConfig(env);
   const dbConfig = loadConfig(env);
   let stopPostgres = async () => {};
   let databaseUrl = dbConfig.databaseUrl;
@@ -49,10 +78,11 @@ export async function startLocalStack(env: NodeJS.ProcessEnv = process.env): Pro
   }
   const liveKit = liveKitFromEnv(env);
   if (liveKit) await configureLiveKit(databaseUrl, liveKit);
-  const stack = await startStack(loadStackConfig(env), databaseUrl, pino({ level: env.LOG_LEVEL ?? 'info' }));
+  const stack = await startStack(stackConfig, databaseUrl, log);
   return {
     stack,
     databaseUrl,
+    externalDatabase: Boolean(dbConfig.databaseUrl),
     stop: async () => {
       await stack.stop();
       await stopPostgres();
@@ -60,15 +90,24 @@ export async function startLocalStack(env: NodeJS.ProcessEnv = process.env): Pro
   };
 }
 
-export function describeStack({ stack, databaseUrl }: LocalStack): string {
+/** What `supabase start` prints, for what this stack serves (no Studio, Mailpit, GraphQL, Functions or S3). */
+export function describeStack({ stack, databaseUrl, externalDatabase }: LocalStack): string {
+  const row = (label: string, value: string) => `  ${label.padEnd(16)}${value}`;
   return [
-    `Harmony stack ready: ${stack.url}`,
-    `  API URL:          ${stack.url}`,
-    `  anon key:         ${stack.keys.anon}`,
-    `  service_role key: ${stack.keys.serviceRole}`,
-    `  publishable key:  ${stack.keys.publishable}`,
-    `  secret key:       ${stack.keys.secret}`,
-    `  database:         ${databaseUrl.replace(/:[^:@/]+@/, ':****@')}`,
+    'Started the Harmony stack (local Supabase).',
+    '',
+    '🌐 APIs',
+    row('Project URL', stack.url),
+    row('REST', `${stack.url}/rest/v1`),
+    '',
+    '⛁ Database',
+    row('URL', externalDatabase ? databaseUrl.replace(/:[^:@/]+@/, ':****@') : databaseUrl),
+    '',
+    '🔑 Authentication Keys',
+    row('Publishable', stack.keys.publishable),
+    row('Secret', stack.keys.secret),
+    row('anon', stack.keys.anon),
+    row('service_role', stack.keys.serviceRole),
   ].join('\n');
 }
 

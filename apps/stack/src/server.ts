@@ -27,7 +27,15 @@ export async function startStack(
   const app = createApp(ctx);
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
-    s.once('error', reject);
+    s.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(
+              `port ${config.port} is already in use (is another stack or \`supabase start\` running?); stop it or set HARMONY_STACK_PORT ([api] port in supabase/config.toml)`,
+            )
+          : error,
+      ),
+    );
   });
   // Realtime: WebSocket upgrades on /realtime/v1/websocket, replication slot on demand.
   const realtime = startRealtime(ctx, server);

@@ -1,0 +1,143 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
+import { isCliKey } from './cli-keys.js';
+import { type ProjectToml, projectSchema } from './schema.js';
+import { ConfigFileError, leafPaths, located, parseTomlSource, type TomlTable } from './toml-source.js';
+
+/** What supabase/config.toml sets, as the environment variables the stack already reads. */
+export interface ProjectConfig {
+  file: string;
+  /** Defaults for the stack's environment variables; the real environment overrides each one. */
+  env: Record<string, string>;
+  /** Keys the CLI knows and the stack does not apply, as `file:line: key: why`. */
+  ignored: string[];
+  /** `env(NAME)` values whose variable is unset (kept as written, as the CLI does, with a warning). */
+  unsetEnv: string[];
+}
+
+const text = (value: unknown) => String(value);
+const list = (value: unknown) => (value as string[]).join(',');
+const not = (value: unknown) => String(!value);
+
+/** Each key the stack applies and the environment variable it becomes. */
+const SETTINGS: Record<string, [env: string, convert: (value: unknown) => string]> = {
+  'api.port': ['HARMONY_STACK_PORT', text],
+  'api.schemas': ['PGRST_DB_SCHEMAS', list],
+  'api.max_rows': ['PGRST_DB_MAX_ROWS', text],
+  'db.port': ['HARMONY_PG_PORT', text],
+  'auth.site_url': ['SITE_URL', text],
+  'auth.additional_redirect_urls': ['HARMONY_AUTH_ADDITIONAL_REDIRECT_URLS', list],
+  'auth.jwt_expiry': ['JWT_EXPIRY', text],
+  'auth.refresh_token_reuse_interval': ['HARMONY_AUTH_REFRESH_TOKEN_REUSE_INTERVAL', text],
+  'auth.enable_signup': ['DISABLE_SIGNUP', not],
+  'auth.enable_anonymous_sign_ins': ['GOTRUE_EXTERNAL_ANONYMOUS_USERS_ENABLED', text],
+  'auth.minimum_password_length': ['HARMONY_AUTH_MIN_PASSWORD_LENGTH', text],
+  'auth.jwt_secret': ['JWT_SECRET', text],
+  'auth.anon_key': ['ANON_KEY', text],
+  'auth.service_role_key': ['SERVICE_ROLE_KEY', text],
+  'auth.publishable_key': ['PUBLISHABLE_KEY', text],
+  'auth.secret_key': ['SECRET_KEY', text],
+  // The CLI's windows: sign-ins/sign-ups and refreshes per 5 minutes, anonymous users per hour.
+  'auth.rate_limit.sign_in_sign_ups': ['HARMONY_AUTH_RATE_LIMIT_SIGN_IN_SIGN_UPS', text],
+  'auth.rate_limit.token_refresh': ['HARMONY_AUTH_RATE_LIMIT_TOKEN_REFRESH', text],
+  'auth.rate_limit.anonymous_users': ['HARMONY_AUTH_RATE_LIMIT_ANONYMOUS_USERS', text],
+  'auth.email.enable_confirmations': ['ENABLE_EMAIL_AUTOCONFIRM', not],
+};
+
+/** Keys whose behaviour the stack has built in: fine when they ask for it, reported otherwise. */
+const BUILT_IN: Record<string, unknown> = {
+  'api.enabled': true,
+  'api.extra_search_path': ['public', 'extensions'],
+  'auth.enabled': true,
+  'auth.enable_refresh_token_rotation': true,
+  'auth.enable_manual_linking': false,
+  'auth.email.enable_signup': true,
+  'auth.email.secure_password_change': false,
+  'auth.mfa.max_enrolled_factors': 10,
+  'auth.mfa.totp.enroll_enabled': true,
+  'auth.mfa.totp.verify_enabled': true,
+  'auth.mfa.phone.enroll_enabled': false,
+  'auth.mfa.phone.verify_enabled': false,
+  'auth.mfa.web_authn.enroll_enabled': false,
+  'auth.mfa.web_authn.verify_enabled': false,
+  'realtime.enabled': true,
+  'storage.enabled': true,
+  'storage.file_size_limit': 50 * 1024 * 1024,
+};
+
+/** Providers the stack signs in with (OpenID Connect): the issuer is `url`, or well known. */
+const WELL_KNOWN_ISSUERS: Record<string, string> = { google: 'https://accounts.google.com' };
+
+const getPath = (table: unknown, path: string[]): unknown =>
+  path.reduce<unknown>((node, key) => (node as TomlTable | undefined)?.[key], table);
+
+/** A table switched off (`enabled = false`) asks for nothing, so its other keys need no support. */
+const insideDisabledTable = (data: TomlTable, path: string[]) =>
+  path.some((_, end) => end > 0 && getPath(data, [...path.slice(0, end), 'enabled']) === false);
+
+const UNSET_ENV = /^env\((.*)\)$/;
+const resolved = (value: string | undefined) => (value && !UNSET_ENV.test(value) ? value : '');
+
+/** Reads supabase/config.toml as the CLI does; `undefined` when the file does not exist. */
+export function loadProjectConfig(
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+): ProjectConfig | undefined {
+  if (!existsSync(file)) return undefined;
+  const source = parseTomlSource(file, readFileSync(file, 'utf8'), env);
+
+  const unknown = leafPaths(source.data).filter((path) => !isCliKey(path));
+  if (unknown.length) {
+    throw new ConfigFileError(
+      unknown
+        .map((path) => located(source, path, 'unknown key (the Supabase CLI rejects it too)'))
+        .join('\n'),
+    );
+  }
+  const parsed = projectSchema.safeParse(source.data);
+  if (!parsed.success) {
+    throw new ConfigFileError(
+      parsed.error.issues.map((issue) => located(source, issue.path, issue.message)).join('\n'),
+    );
+  }
+  const config: ProjectToml = parsed.data;
+
+  const result: ProjectConfig = { file, env: {}, ignored: [], unsetEnv: [] };
+  const ignore = (path: string[], why: string) => result.ignored.push(located(source, path, why));
+  for (const path of leafPaths(source.data)) {
+    const key = path.join('.');
+    const raw = getPath(source.data, path);
+    const unset = typeof raw === 'string' ? UNSET_ENV.exec(raw)?.[1] : undefined;
+    if (unset) {
+      result.unsetEnv.push(unset);
+      continue;
+    }
+    const setting = SETTINGS[key];
+    if (!setting && !(key in BUILT_IN) && insideDisabledTable(source.data, path)) continue;
+    if (setting) {
+      result.env[setting[0]] = setting[1](getPath(config, path));
+    } else if (key in BUILT_IN) {
+      if (!isDeepStrictEqual(getPath(config, path), BUILT_IN[key])) {
+        ignore(path, `not supported: the stack always behaves as ${JSON.stringify(BUILT_IN[key])}`);
+      }
+    } else if (path[0] !== 'auth' || path[1] !== 'external') {
+      ignore(path, 'not implemented by the stack');
+    }
+  }
+  for (const [name, provider] of Object.entries(config.auth?.external ?? {})) {
+    if (!provider.enabled) continue;
+    const issuer = provider.url || WELL_KNOWN_ISSUERS[name];
+    if (!issuer) {
+      ignore(
+        ['auth', 'external', name],
+        'only OpenID Connect providers (with `url`, or google) are implemented',
+      );
+      continue;
+    }
+    const prefix = `HARMONY_OIDC_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_`;
+    result.env[`${prefix}ISSUER`] = issuer;
+    result.env[`${prefix}CLIENT_ID`] = resolved(provider.client_id);
+    result.env[`${prefix}CLIENT_SECRET`] = resolved(provider.secret);
+  }
+  return result;
+}

@@ -1,0 +1,184 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from '@supabase/supabase-js';
+import pino from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadProjectConfig } from '../../src/config/project-config.js';
+import { loadStackConfig } from '../../src/config.js';
+import { projectEnvironment } from '../../src/local.js';
+import { startStack } from '../../src/server.js';
+import { startTestStack } from '../harness.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'harmony-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let files = 0;
+const tomlFile = (text: string) => {
+  const file = join(dir, `config-${++files}.toml`);
+  writeFileSync(file, text);
+  return file;
+};
+const load = (text: string, env: NodeJS.ProcessEnv = {}) => loadProjectConfig(tomlFile(text), env);
+
+describe('supabase/config.toml', () => {
+  it('loads the config.toml `supabase init` writes, listing what the stack ignores', async () => {
+    const { readFileSync } = await import('node:fs');
+    const generated = readFileSync(new URL('./cli-init-config.toml', import.meta.url), 'utf8');
+    const project = load(generated);
+    expect(project?.env).toMatchObject({
+      HARMONY_STACK_PORT: '54321',
+      HARMONY_PG_PORT: '54322',
+      PGRST_DB_SCHEMAS: 'public,graphql_public',
+      PGRST_DB_MAX_ROWS: '1000',
+      SITE_URL: 'http://127.0.0.1:3000',
+      JWT_EXPIRY: '3600',
+      DISABLE_SIGNUP: 'false',
+      ENABLE_EMAIL_AUTOCONFIRM: 'true',
+    });
+    expect(project?.ignored).toContain(`${project?.file}:95: studio.enabled: not implemented by the stack`);
+  });
+
+  it('loads the project own config.toml', () => {
+    expect(
+      loadProjectConfig(new URL('../../../../supabase/config.toml', import.meta.url).pathname, {}),
+    ).toBeDefined();
+  });
+
+  it('gives way to the environment', () => {
+    const file = tomlFile('[auth]\nsite_url = "http://from-toml"\njwt_expiry = 60\n');
+    const { env } = projectEnvironment({ HARMONY_SUPABASE_CONFIG: file, SITE_URL: 'http://from-env' });
+    expect(env.SITE_URL).toBe('http://from-env');
+    expect(loadStackConfig(env)).toMatchObject({ siteUrl: 'http://from-env', jwtExpirySeconds: 60 });
+  });
+
+  it('is absent without a file', () => {
+    expect(loadProjectConfig(join(dir, 'missing.toml'))).toBeUndefined();
+  });
+
+  it('maps [api], [db] and [auth] to the settings the stack reads', () => {
+    const project = load(
+      `
+[api]
+port = 54400
+schemas = ["public", "api"]
+max_rows = 50
+[db]
+port = 54401
+[auth]
+site_url = "http://localhost:3000"
+additional_redirect_urls = ["http://localhost:3000/**"]
+jwt_expiry = 600
+enable_signup = false
+enable_anonymous_sign_ins = true
+minimum_password_length = 10
+[auth.rate_limit]
+sign_in_sign_ups = 5
+token_refresh = 7
+anonymous_users = 9
+[auth.email]
+enable_confirmations = true
+[auth.external.keycloak]
+enabled = true
+client_id = "harmony"
+secret = "env(KEYCLOAK_SECRET)"
+url = "https://sso.example.com/realms/main"
+`,
+      { KEYCLOAK_SECRET: 'from-env' },
+    );
+    expect(project?.env).toEqual({
+      HARMONY_STACK_PORT: '54400',
+      PGRST_DB_SCHEMAS: 'public,api',
+      PGRST_DB_MAX_ROWS: '50',
+      HARMONY_PG_PORT: '54401',
+      SITE_URL: 'http://localhost:3000',
+      HARMONY_AUTH_ADDITIONAL_REDIRECT_URLS: 'http://localhost:3000/**',
+      JWT_EXPIRY: '600',
+      DISABLE_SIGNUP: 'true',
+      GOTRUE_EXTERNAL_ANONYMOUS_USERS_ENABLED: 'true',
+      HARMONY_AUTH_MIN_PASSWORD_LENGTH: '10',
+      HARMONY_AUTH_RATE_LIMIT_SIGN_IN_SIGN_UPS: '5',
+      HARMONY_AUTH_RATE_LIMIT_TOKEN_REFRESH: '7',
+      HARMONY_AUTH_RATE_LIMIT_ANONYMOUS_USERS: '9',
+      ENABLE_EMAIL_AUTOCONFIRM: 'false',
+      HARMONY_OIDC_KEYCLOAK_ISSUER: 'https://sso.example.com/realms/main',
+      HARMONY_OIDC_KEYCLOAK_CLIENT_ID: 'harmony',
+      HARMONY_OIDC_KEYCLOAK_CLIENT_SECRET: 'from-env',
+    });
+  });
+
+  it('substitutes env(NAME) as the CLI does, also into numbers; unset stays as written', () => {
+    const project = load('[api]\nport = "env(API_PORT)"\n[auth]\nsite_url = "env(NOPE)"\n', {
+      API_PORT: '55000',
+    });
+    expect(project?.env.HARMONY_STACK_PORT).toBe('55000');
+    expect(project?.env.SITE_URL).toBeUndefined();
+    expect(project?.unsetEnv).toEqual(['NOPE']);
+  });
+
+  it('names the line and key of a wrong type', () => {
+    expect(() => load('[api]\nenabled = true\nport = "fast"\n')).toThrow(/config-\d+\.toml:3: api\.port: /);
+    expect(() => load('[auth]\n\nenable_signup = "sometimes"\n')).toThrow(/:3: auth\.enable_signup: /);
+    expect(() => load('[storage]\nfile_size_limit = "lots"\n')).toThrow(
+      /:2: storage\.file_size_limit: expected a size/,
+    );
+  });
+
+  it('names the line of a key the CLI does not know', () => {
+    expect(() => load('[api]\nport = 54321\nmax_row = 10\n')).toThrow(
+      /config-\d+\.toml:3: api\.max_row: unknown key \(the Supabase CLI rejects it too\)/,
+    );
+    expect(() => load('[local_smtp]\nport = 54324\n')).toThrow(/:2: local_smtp\.port: unknown key/);
+  });
+
+  it('names the line of a TOML syntax error', () => {
+    expect(() => load('[api]\nport = \n')).toThrow(/config-\d+\.toml:2:\d+: /);
+  });
+
+  it('reports what it does not apply, and not what a switched-off table holds', () => {
+    const project = load(`
+[auth.mfa.totp]
+enroll_enabled = false
+[auth.external.github]
+enabled = true
+[auth.sms.twilio]
+enabled = false
+account_sid = "x"
+`);
+    expect(project?.ignored).toEqual([
+      `${project?.file}:3: auth.mfa.totp.enroll_enabled: not supported: the stack always behaves as true`,
+      `${project?.file}:4: auth.external.github: only OpenID Connect providers (with \`url\`, or google) are implemented`,
+    ]);
+  });
+});
+
+describe('the stack configured by config.toml', () => {
+  it('applies [api] max_rows and [auth] settings, with supabase-js and the CLI keys', async () => {
+    const project = load('[api]\nmax_rows = 2\n[auth]\nminimum_password_length = 12\n');
+    const t = await startTestStack({ ...project?.env, JWT_SECRET: '' });
+    try {
+      await t.db.query(`create table public.cfg_rows (id int); insert into public.cfg_rows select generate_series(1, 5);
+        grant select on public.cfg_rows to anon;`);
+      const client = createClient(t.url, t.stack.keys.publishable);
+      const { data } = await client.from('cfg_rows').select('id');
+      expect(data).toHaveLength(2);
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('says which variable to change when the API port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as { port: number };
+    try {
+      const config = loadStackConfig({ HARMONY_STACK_PORT: String(port) });
+      await expect(
+        startStack(config, 'postgresql://127.0.0.1:1/none', pino({ level: 'silent' })),
+      ).rejects.toThrow(`port ${port} is already in use`);
+    } finally {
+      taken.close();
+    }
+  });
+});
