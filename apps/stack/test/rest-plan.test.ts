@@ -236,7 +236,7 @@ const raw = (over: Partial<RawRequest>): RawRequest => ({
 
 function sqlFor(over: Partial<RawRequest>) {
   const request = parseRequest(raw(over), { schemas: ['public'] });
-  const plan = planRequest(s, request, { maxRows: 1000, aggregatesEnabled: false });
+  const plan = planRequest(s, request, { maxRows: 1000, aggregatesEnabled: false, planEnabled: false });
   return buildStatement(plan, request.preferences, 1000);
 }
 
@@ -276,7 +276,7 @@ describe('SQL', () => {
       { schemas: ['public'] },
     );
     const st = buildStatement(
-      planRequest(s, json, { maxRows: null, aggregatesEnabled: false }),
+      planRequest(s, json, { maxRows: null, aggregatesEnabled: false, planEnabled: false }),
       json.preferences,
       null,
     );
@@ -312,7 +312,7 @@ describe('SQL', () => {
     const request = parseRequest(raw({ resource: { kind: 'routine', name: 'add' }, query: 'a=1&b=2' }), {
       schemas: ['public'],
     });
-    const plan = planRequest(s, request, { maxRows: null, aggregatesEnabled: false });
+    const plan = planRequest(s, request, { maxRows: null, aggregatesEnabled: false, planEnabled: false });
     const st = buildStatement(plan, request.preferences, null);
     expect(st.text).toContain(
       '(SELECT "public"."add"("a" := $1::integer, "b" := $2::integer) pgrst_scalar) pgrst_call',

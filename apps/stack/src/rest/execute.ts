@@ -170,6 +170,8 @@ export async function execute(pool: pg.Pool, options: ExecuteOptions): Promise<M
           values: statement.values,
           rowMode: 'array',
           ...(mainName ? { name: mainName } : {}),
+          // A JSON plan is passed on as PostgreSQL formats it.
+          ...(statement.isPlan ? { types: { getTypeParser: () => (value: string) => value } } : {}),
         } as pg.QueryConfig),
         explain: statement.explain
           ? issue({
@@ -197,7 +199,9 @@ export async function execute(pool: pg.Pool, options: ExecuteOptions): Promise<M
       throw pgErrorToApiError(failure.error, authenticated);
     }
     const mainRes = (await main) as { ok: true; value: pg.QueryResult<unknown[]> };
-    const row = mainRes.value.rows[0] ?? [];
+    const rows = mainRes.value.rows;
+    // EXPLAIN (FORMAT TEXT) answers a row per line, FORMAT JSON one row.
+    const row = statement.isPlan ? [null, 0, `${rows.map((r) => r[0]).join('\n')}\n`] : (rows[0] ?? []);
     let plannedTotal: number | null = null;
     if (explained?.ok) {
       const plan = (explained.value as pg.QueryResult<unknown[]>).rows[0]?.[0];

@@ -3,7 +3,7 @@ import type { MainResult } from './execute.js';
 import { mediaTypeToMime, preferenceAppliedHeader } from './parse/headers.js';
 import { encodeComponent } from './parse/query-params.js';
 import type { ApiRequest, MediaType, Preferences, Range } from './parse/types.js';
-import { isSingular } from './plan/negotiate.js';
+import { isPlan, isSingular } from './plan/negotiate.js';
 import type { ActionPlan } from './plan/types.js';
 
 /** Response.hs / RangeQuery.hs: status codes, Content-Range and the other headers. */
@@ -79,6 +79,7 @@ function appliedPreferences(request: ApiRequest, plan: ActionPlan): Partial<Pref
 
 /** Checks made inside the transaction; a failure rolls it back (MainTx.hs failNotSingular & co). */
 export function resultCheck(request: ApiRequest, plan: ActionPlan): (result: MainResult) => void {
+  if (isPlan(plan.negotiated)) return () => undefined;
   const singular = isSingular(plan.negotiated);
   const prefs = request.preferences;
   const isPut = request.action.kind === 'mutate' && request.action.mutation === 'upsert';
@@ -196,6 +197,12 @@ export function respond(
 ): Response {
   // A plain record (lower-case names) takes @hono/node-server's fast path.
   const headers: Record<string, string> = {};
+  if (isPlan(plan.negotiated)) {
+    // DbPlanResult: the plan, 200, whatever the request would have answered.
+    headers['content-type'] = contentType(plan.negotiated.media);
+    if (request.negotiatedByProfile) headers['content-profile'] = request.schema;
+    return new Response(result.body, { status: 200, headers });
+  }
   const prefs = request.preferences;
   const applied = preferenceAppliedHeader(appliedPreferences(request, plan));
   const withBody = () => {

@@ -193,6 +193,7 @@ export class RestService {
 const planOptions = (settings: RestSettings) => ({
   maxRows: settings.maxRows,
   aggregatesEnabled: settings.aggregatesEnabled,
+  planEnabled: settings.planEnabled,
 });
 
 /** With db-tx-end not `*-allow-override`, `Prefer: tx=` is ignored (and not reported applied). */

@@ -1,5 +1,8 @@
 import { invalidRange } from '../errors.js';
-import { ALL_ROWS, type MediaType, type Preferences, type Range } from './types.js';
+import { ALL_ROWS, type MediaType, type PlanOption, type Preferences, type Range } from './types.js';
+
+/** In the order PostgREST writes them (its MTVndPlanOption). */
+const PLAN_OPTIONS: PlanOption[] = ['analyze', 'verbose', 'settings', 'buffers', 'wal'];
 
 /** MediaType.hs decodeMediaType: the media types PostgREST distinguishes. */
 export function decodeMediaType(text: string): MediaType {
@@ -46,7 +49,12 @@ export function decodeMediaType(text: string): MediaType {
     case 'application/vnd.pgrst.plan':
     case 'application/vnd.pgrst.plan+text':
     case 'application/vnd.pgrst.plan+json':
-      return { kind: 'plan', raw: text.trim() };
+      return {
+        kind: 'plan',
+        format: mt === 'application/vnd.pgrst.plan+json' ? 'json' : 'text',
+        for: decodeMediaType(params.get('for') ?? 'application/json'),
+        options: PLAN_OPTIONS.filter((o) => (params.get('options') ?? '').split('|').includes(o)),
+      };
     default:
       return { kind: 'other', raw: text.trim() };
   }
@@ -79,6 +87,10 @@ export function mediaTypeToMime(mt: MediaType): string {
     case 'array-strip':
       return 'application/vnd.pgrst.array+json;nulls=stripped';
     case 'plan':
+      return (
+        `application/vnd.pgrst.plan+${mt.format}; for="${mediaTypeToMime(mt.for)}"` +
+        (mt.options.length ? `; options=${mt.options.join('|')}` : '')
+      );
     case 'other':
       return mt.raw;
   }

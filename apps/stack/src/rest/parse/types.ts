@@ -110,8 +110,11 @@ export type MediaType =
   | { kind: 'geojson' }
   | { kind: 'object'; stripNulls: boolean }
   | { kind: 'array-strip' }
-  | { kind: 'plan'; raw: string }
+  /** `application/vnd.pgrst.plan+json|+text; for="…"; options=analyze|…`: EXPLAIN instead of rows. */
+  | { kind: 'plan'; format: 'json' | 'text'; for: MediaType; options: PlanOption[] }
   | { kind: 'other'; raw: string };
+
+export type PlanOption = 'analyze' | 'verbose' | 'settings' | 'buffers' | 'wal';
 
 export interface Preferences {
   resolution?: 'merge-duplicates' | 'ignore-duplicates';

@@ -40,18 +40,19 @@ function checkPreferences(request: ApiRequest): void {
   }
 }
 
+export interface PlanOptions extends ReadPlanOptions {
+  /** db-plan-enabled: the `application/vnd.pgrst.plan` media types. */
+  planEnabled: boolean;
+}
+
 /** Plan.hs actionPlan: everything the SQL builder needs, resolved against the schema cache. */
-export function planRequest(
-  snapshot: SchemaSnapshot,
-  request: ApiRequest,
-  options: ReadPlanOptions,
-): ActionPlan {
+export function planRequest(snapshot: SchemaSnapshot, request: ApiRequest, options: PlanOptions): ActionPlan {
   const action = request.action;
   switch (action.kind) {
     case 'read': {
       const table = requireTable(snapshot, request.schema, request.target);
       const read = buildReadPlan(snapshot, request, { qi: table, table, fromSource: false }, options);
-      const negotiated = negotiate(request);
+      const negotiated = negotiate(request, options.planEnabled);
       checkPreferences(request);
       return { kind: 'read', read, negotiated, headersOnly: action.headersOnly };
     }
@@ -60,7 +61,7 @@ export function planRequest(
       const read = buildReadPlan(snapshot, request, { qi: table, table, fromSource: true }, options);
       const mutate = buildMutatePlan(snapshot, request, table, read);
       checkPreferences(request);
-      const negotiated = negotiate(request);
+      const negotiated = negotiate(request, options.planEnabled);
       return { kind: 'mutate', read, mutate, negotiated };
     }
     case 'call': {
@@ -79,7 +80,7 @@ export function planRequest(
         : null;
       const read = buildReadPlan(snapshot, request, { qi, table, fromSource: true }, options);
       const call = buildCallPlan(request, routine, read);
-      const negotiated = negotiate(request);
+      const negotiated = negotiate(request, options.planEnabled);
       checkPreferences(request);
       const prefs = request.preferences;
       if (prefs.maxAffected !== undefined && prefs.handling === 'strict' && returnsSingle(routine)) {

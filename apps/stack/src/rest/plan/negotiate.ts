@@ -14,6 +14,11 @@ function handlerFor(mt: MediaType): Negotiated | null {
       return { handler: 'json-strip', media: mt };
     case 'csv':
       return { handler: 'csv', media: mt };
+    case 'plan': {
+      // The plan of the query that would build the `for` media type.
+      const inner = mt.for.kind === 'plan' ? null : handlerFor(mt.for);
+      return inner && { handler: inner.handler, media: mt };
+    }
     default:
       return null;
   }
@@ -23,10 +28,11 @@ function handlerFor(mt: MediaType): Negotiated | null {
  * Negotiate.hs: the first acceptable media type decides how the body is built. Writes only
  * build a body for return=representation; HEAD never does.
  */
-export function negotiate(request: ApiRequest): Negotiated {
+export function negotiate(request: ApiRequest, planEnabled: boolean): Negotiated {
   let picked: Negotiated | null = null;
   for (const mt of request.accept) {
-    picked = handlerFor(mt);
+    // Without db-plan-enabled the plan media types are simply not produced (406).
+    picked = mt.kind === 'plan' && !planEnabled ? null : handlerFor(mt);
     if (picked) break;
   }
   if (!picked) {
@@ -51,3 +57,5 @@ export function negotiate(request: ApiRequest): Negotiated {
 export function isSingular(n: Negotiated): boolean {
   return n.media.kind === 'object';
 }
+
+export const isPlan = (n: Negotiated) => n.media.kind === 'plan';

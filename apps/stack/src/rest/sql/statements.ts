@@ -1,4 +1,4 @@
-import type { Preferences } from '../parse/types.js';
+import type { MediaType, Preferences } from '../parse/types.js';
 import type { ActionPlan, BodyHandler, CallPlan } from '../plan/types.js';
 import { callSql } from './call.js';
 import { Params } from './fragments.js';
@@ -15,6 +15,20 @@ export interface MainStatement {
   values: unknown[];
   /** EXPLAIN of the count query, for Prefer: count=planned/estimated. */
   explain: { text: string; values: unknown[] } | null;
+  /** The statement is an EXPLAIN of the main query (the plan media types): its rows are the body. */
+  isPlan: boolean;
+}
+
+/** explainF: EXPLAIN with the format and options the plan media type asks for. */
+function explained(media: MediaType, statement: MainStatement): MainStatement {
+  if (media.kind !== 'plan') return statement;
+  const options = [`FORMAT ${media.format.toUpperCase()}`, ...media.options.map((o) => o.toUpperCase())];
+  return {
+    text: `EXPLAIN (${options.join(', ')}) ${statement.text}`,
+    values: statement.values,
+    explain: null,
+    isPlan: true,
+  };
 }
 
 const TAIL =
@@ -69,6 +83,10 @@ function countParts(
 }
 
 export function buildStatement(plan: ActionPlan, prefs: Preferences, maxRows: number | null): MainStatement {
+  return explained(plan.negotiated.media, mainStatement(plan, prefs, maxRows));
+}
+
+function mainStatement(plan: ActionPlan, prefs: Preferences, maxRows: number | null): MainStatement {
   const p = new Params();
   let explain: MainStatement['explain'] = null;
   const wantsExplain = prefs.count === 'planned' || prefs.count === 'estimated';
@@ -88,7 +106,7 @@ export function buildStatement(plan: ActionPlan, prefs: Preferences, maxRows: nu
       const ep = new Params();
       explain = { text: `EXPLAIN (FORMAT JSON) ${countQuerySql(read, ep)}`, values: ep.values };
     }
-    return { text, values: p.values, explain };
+    return { text, values: p.values, explain, isPlan: false };
   }
   const mutation = mutateSql(plan.mutate, p);
   const handler = plan.negotiated.handler;
@@ -103,5 +121,5 @@ export function buildStatement(plan: ActionPlan, prefs: Preferences, maxRows: nu
     `WITH pgrst_source AS (${mutation}) SELECT NULL::bigint AS total_result_set, ` +
     `pg_catalog.count(_postgrest_t) AS page_total, ${body} AS body, ${TAIL}, ${inserted} AS response_inserted ` +
     `FROM (${select}) _postgrest_t`;
-  return { text, values: p.values, explain };
+  return { text, values: p.values, explain, isPlan: false };
 }
