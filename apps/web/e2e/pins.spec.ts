@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { createGuild, openChannel, rest, signUp } from './helpers.js';
 
-// Item 7: the pins panel shows mentions as names, never raw ids.
+// Item 7: the pins panel shows mentions as names, never raw ids; pinning leaves a system line.
 test('pinned messages show mentions by name for the other member', async ({ browser }) => {
   const ada = await signUp(browser, 'pin');
   const bob = await signUp(browser, 'pinbob');
@@ -22,7 +22,10 @@ test('pinned messages show mentions by name for the other member', async ({ brow
   await message.getByRole('button', { name: 'Pin', exact: true }).click();
   await expect(bob.page.getByRole('article', { name: /agenda for/ })).toHaveClass(/pinned/);
 
-  await bob.page.getByRole('button', { name: 'Pinned messages' }).click();
+  // The pin leaves a system line for everyone, whose link opens the pins panel.
+  const notice = bob.page.getByRole('article', { name: /pinned a message/ });
+  await expect(notice).toContainText('pinned a message to this channel.');
+  await notice.getByRole('button', { name: 'See all pinned messages' }).click();
   const pins = bob.page.getByRole('dialog', { name: 'Pinned messages' });
   await expect(pins).toContainText(`agenda for @${bob.username} in #general`);
   await expect(pins).not.toContainText('<@');
