@@ -48,6 +48,8 @@ export class JwtError extends Error {
   constructor(
     message: string,
     readonly reason: 'expired' | 'invalid',
+    /** The verifier's own words (jose's), which Storage reports as they are. */
+    readonly detail = message,
   ) {
     super(message);
   }
@@ -59,7 +61,8 @@ export async function verifyJwt(token: string, secret: string): Promise<JwtClaim
     const { payload } = await jwtVerify(token, secretKey(secret), { algorithms: ['HS256'] });
     return payload as JwtClaims;
   } catch (error) {
-    if (error instanceof errors.JWTExpired) throw new JwtError('JWT expired', 'expired');
-    throw new JwtError('invalid JWT', 'invalid');
+    const detail = error instanceof Error ? error.message : undefined;
+    if (error instanceof errors.JWTExpired) throw new JwtError('JWT expired', 'expired', detail);
+    throw new JwtError('invalid JWT', 'invalid', detail);
   }
 }

@@ -63,7 +63,8 @@ export async function authenticate(
     return { role, claims, jwt, sub, authenticated: true };
   } catch (error) {
     if (options.allowInvalidJwt) return ANON_IDENTITY;
-    throw ERRORS.accessDenied(error instanceof JwtError ? error.message : 'invalid JWT');
+    // storage-api passes jose's message on: "Invalid Compact JWS", "signature verification failed", …
+    throw ERRORS.accessDenied(error instanceof JwtError ? error.detail : 'invalid JWT');
   }
 }
 

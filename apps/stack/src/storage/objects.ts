@@ -133,7 +133,8 @@ export async function uploadObject(c: Context, req: StorageRequest, options: Upl
         sub: owner,
         version: randomUUID(),
         metadata,
-        userMetadata: upload.userMetadata,
+        // storage-api stores a copy, so an upload without metadata reads back as {}, not null.
+        userMetadata: { ...upload.userMetadata },
       };
       const id = await t.asService(async () =>
         upsert ? (await upsertObject(t, object)).id : await insertObject(t, object),

@@ -6,6 +6,7 @@ import { authenticate, type Identity, requireRole, SERVICE_IDENTITY } from './au
 import { createBucket, deleteBucket, emptyBucket, getBucket, listBuckets, updateBucket } from './buckets.js';
 import type { ListBucketOptions } from './db.js';
 import { ERRORS, renderError } from './errors.js';
+import { type ListV2Options, listObjectsV2 } from './list-v2.js';
 import {
   assertCanUpload,
   assertVisible,
@@ -85,6 +86,32 @@ function optionalInt(value: string | undefined, name: string): number | undefine
   if (!Number.isInteger(number) || number < 0)
     throw ERRORS.invalidRequest(`querystring/${name} must be integer`);
   return number;
+}
+
+/** list-v2's body schema, with the messages storage-api's validator gives. */
+function listV2Options(body: Record<string, unknown>): ListV2Options {
+  const { prefix, limit, cursor, with_delimiter: withDelimiter, sortBy } = body;
+  const mustBe = (name: string, what: string) => ERRORS.invalidRequest(`body/${name} must be ${what}`);
+  if (prefix !== undefined && typeof prefix !== 'string') throw mustBe('prefix', 'string');
+  if (cursor !== undefined && typeof cursor !== 'string') throw mustBe('cursor', 'string');
+  if (withDelimiter !== undefined && typeof withDelimiter !== 'boolean')
+    throw mustBe('with_delimiter', 'boolean');
+  if (limit !== undefined) {
+    if (typeof limit !== 'number' || !Number.isInteger(limit)) throw mustBe('limit', 'integer');
+    if (limit < 1) throw mustBe('limit', '>= 1');
+  }
+  let sort: ListV2Options['sortBy'];
+  if (sortBy !== undefined) {
+    if (!sortBy || typeof sortBy !== 'object') throw mustBe('sortBy', 'object');
+    const { column, order } = sortBy as Record<string, unknown>;
+    if (column === undefined) throw ERRORS.invalidRequest("body/sortBy must have required property 'column'");
+    if (typeof column !== 'string' || !['name', 'updated_at', 'created_at'].includes(column))
+      throw mustBe('sortBy/column', 'equal to one of the allowed values');
+    if (order !== undefined && (typeof order !== 'string' || !['asc', 'desc'].includes(order)))
+      throw mustBe('sortBy/order', 'equal to one of the allowed values');
+    sort = { column, order: order as string | undefined };
+  }
+  return { prefix, limit, cursor, withDelimiter, sortBy: sort };
 }
 
 export function createStorageRouter(ctx: StackContext): Hono<StackEnv> {
@@ -237,6 +264,14 @@ export function createStorageRouter(ctx: StackContext): Hono<StackEnv> {
           },
         }),
       );
+    }),
+  );
+
+  app.post(
+    '/object/list-v2/:bucket',
+    route('storage.object.list_v2', 'jwt', async (c, req, { bucket }) => {
+      const body = await jsonBody<Record<string, unknown>>(c);
+      return c.json(await listObjectsV2(req, bucket, listV2Options(body)));
     }),
   );
 
