@@ -98,3 +98,27 @@ describe('auth: anonymous sign-ins (enabled)', () => {
     expect(row.rows).toEqual([{ is_anonymous: true }]);
   });
 });
+
+describe('auth: anonymous sign-ins, limits and switches', () => {
+  it('charges the per-IP anonymous limit before refusing because sign-ups are off', async () => {
+    process.env.HARMONY_AUTH_RATE_LIMIT_ANONYMOUS_USERS = '1';
+    const closed = await startTestStack({ DISABLE_SIGNUP: 'true' });
+    delete process.env.HARMONY_AUTH_RATE_LIMIT_ANONYMOUS_USERS;
+    try {
+      const first = await closed.anon().auth.signInAnonymously();
+      expect({ status: first.error?.status, code: first.error?.code }).toEqual({
+        status: 422,
+        code: 'signup_disabled',
+      });
+      const second = await closed.anon().auth.signInAnonymously();
+      expect({ status: second.error?.status, code: second.error?.code }).toEqual({
+        status: 429,
+        code: 'over_request_rate_limit',
+      });
+      const rows = await closed.db.query('select count(*)::int as n from auth.users where is_anonymous');
+      expect(rows.rows).toEqual([{ n: 0 }]);
+    } finally {
+      await closed.stop();
+    }
+  });
+});
