@@ -525,3 +525,87 @@ describe('schemas', () => {
     expect(data).toEqual([{ id: 7 }]);
   });
 });
+
+describe('computed relationships', () => {
+  beforeAll(async () => {
+    await t.db.query(`
+      create function public.rt_written(public.rt_authors) returns setof public.rt_books
+        language sql stable as $$ select * from public.rt_books where author_id = $1.id $$;
+      create function public.rt_writer(public.rt_books) returns setof public.rt_authors rows 1
+        language sql stable as $$ select * from public.rt_authors where id = $1.author_id $$;
+      create function public.rt_editor(public.rt_books) returns public.rt_authors
+        language sql stable as $$ select * from public.rt_authors where id = $1.editor_id $$;
+      grant execute on function public.rt_written(public.rt_authors), public.rt_writer(public.rt_books),
+        public.rt_editor(public.rt_books) to anon, authenticated, service_role;`);
+    // The DDL's NOTIFY reloads the schema cache asynchronously.
+    const deadline = Date.now() + 5000;
+    while (
+      (await db().from('rt_books').select('id, rt_writer(id), rt_editor(id)')).error &&
+      Date.now() < deadline
+    ) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    while ((await db().from('rt_authors').select('id, rt_written(id)')).error && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  });
+
+  it('embeds a setof function as to-many, with filters, order and limit on the embed', async () => {
+    const { data, error } = await db()
+      .from('rt_authors')
+      .select('id, written:rt_written(title)')
+      .order('title', { referencedTable: 'written', ascending: false })
+      .in('id', [1, 4])
+      .order('id');
+    expect(error).toBeNull();
+    expect(data).toEqual([
+      { id: 1, written: [{ title: 'The Left Hand of Darkness' }, { title: 'The Dispossessed' }] },
+      { id: 4, written: [] },
+    ]);
+  });
+
+  it('embeds `rows 1` and single-row functions as to-one objects, spreadable and inner-joinable', async () => {
+    const { data, error } = await db()
+      .from('rt_books')
+      .select('id, writer:rt_writer(name), ...rt_editor(editor:name)')
+      .in('id', [1, 4])
+      .order('id');
+    expect(error).toBeNull();
+    expect(data).toEqual([
+      { id: 1, writer: { name: 'Ursula K. Le Guin' }, editor: 'Stanisław Lem' },
+      { id: 4, writer: { name: 'Octavia E. Butler' }, editor: null },
+    ]);
+    const inner = await db().from('rt_books').select('id, rt_writer!inner(name)').order('id');
+    expect(inner.error).toBeNull();
+    expect(inner.data?.map((r) => r.id)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('a function named like the related table replaces the ambiguous foreign keys', async () => {
+    const ambiguous = await db().from('rt_books').select('id, rt_authors(name)').eq('id', 3);
+    expect(ambiguous.error?.code).toBe('PGRST201');
+    await t.db.query(`
+      create function public.rt_authors(public.rt_books) returns setof public.rt_authors rows 1
+        language sql stable as $$ select * from public.rt_authors where id = $1.editor_id $$;
+      grant execute on function public.rt_authors(public.rt_books) to service_role;
+      notify pgrst, 'reload schema';`);
+    const deadline = Date.now() + 5000;
+    let res = await db().from('rt_books').select('id, rt_authors(name)').eq('id', 3);
+    while (res.error && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      res = await db().from('rt_books').select('id, rt_authors(name)').eq('id', 3);
+    }
+    expect(res.error).toBeNull();
+    expect(res.data).toEqual([{ id: 3, rt_authors: { name: 'Ursula K. Le Guin' } }]);
+  });
+
+  it('embeds computed relationships in the representation of a write', async () => {
+    const { data, error } = await db()
+      .from('rt_books')
+      .update({ pages: 304 })
+      .eq('id', 1)
+      .select('id, rt_writer(name)')
+      .single();
+    expect(error).toBeNull();
+    expect(data).toEqual({ id: 1, rt_writer: { name: 'Ursula K. Le Guin' } });
+  });
+});

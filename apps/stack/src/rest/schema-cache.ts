@@ -59,6 +59,11 @@ export interface Relationship {
   columns: [string, string][];
   junction?: Junction;
   foreignTableIsView: boolean;
+  /**
+   * A computed relationship: a function taking a row of `table` and returning rows of
+   * `foreignTable` (to-one, 'm2o', when it returns one row or is declared `rows 1`).
+   */
+  function?: QualifiedName;
 }
 
 export interface RoutineParam {
@@ -159,6 +164,21 @@ where con.contype = 'f' and con.conparentid = 0
   and ns1.nspname = any($1) and ns2.nspname = any($1)
 order by con.conrelid, con.conname`;
 
+/** allComputedRels: functions of one row-type argument returning a relation's row type. */
+const COMPUTED_RELS_SQL = `
+select pn.nspname as schema, p.proname as name,
+  an.nspname as table_schema, ac.relname as table_name,
+  rn.nspname as ftable_schema, rc.relname as ftable_name,
+  rc.relkind in ('v', 'm') as ftable_is_view,
+  not p.proretset or p.prorows = 1 as single_row
+from pg_proc p
+join pg_namespace pn on pn.oid = p.pronamespace
+join pg_class ac on ac.reltype = p.proargtypes[0] and ac.relkind in ('r', 'v', 'm', 'f', 'p')
+join pg_namespace an on an.oid = ac.relnamespace
+join pg_class rc on rc.reltype = p.prorettype and rc.relkind in ('r', 'v', 'm', 'f', 'p')
+join pg_namespace rn on rn.oid = rc.relnamespace
+where p.pronargs = 1 and an.nspname = any($1) and rn.nspname = any($1)`;
+
 const ROUTINES_SQL = `
 select n.nspname as schema, p.proname as name, p.proretset as returns_set, p.provolatile::text as volatility,
   (t.typtype = 'c' or coalesce(p.proargmodes::text[] && '{t,b,o}', false)) as returns_composite,
@@ -258,12 +278,28 @@ export function compareOverloads(a: Routine, b: Routine): number {
   return 0;
 }
 
+function computedRelationship(row: Record<string, unknown>): Relationship {
+  const table = { schema: row.table_schema as string, name: row.table_name as string };
+  const foreignTable = { schema: row.ftable_schema as string, name: row.ftable_name as string };
+  return {
+    table,
+    foreignTable,
+    isSelf: qiKey(table.schema, table.name) === qiKey(foreignTable.schema, foreignTable.name),
+    cardinality: row.single_row ? 'm2o' : 'o2m',
+    constraint: '',
+    columns: [],
+    foreignTableIsView: row.ftable_is_view as boolean,
+    function: { schema: row.schema as string, name: row.name as string },
+  };
+}
+
 const SINGLE_PARAM_TYPES = new Set(['json', 'jsonb', 'text', 'xml', 'bytea']);
 
 /** Adds inverse (one-to-many / one-to-one) and many-to-many relationships (addInverseRels, addM2MRels). */
 export function buildRelationships(
   fks: Relationship[],
   tables: Map<string, Table>,
+  computed: Relationship[] = [],
 ): Map<string, Relationship[]> {
   const all: Relationship[] = [...fks];
   for (const r of fks) {
@@ -311,8 +347,17 @@ export function buildRelationships(
       }
     }
   }
+  // A computed relationship named like a related table replaces the detected ones to it
+  // (getOverrideRelationshipsMap), which is how an ambiguous embed is made unambiguous.
+  const overridden = (r: Relationship) =>
+    computed.some(
+      (c) =>
+        c.function &&
+        qiKey(c.table.schema, c.table.name) === qiKey(r.table.schema, r.table.name) &&
+        qiKey(c.function.schema, c.function.name) === qiKey(r.foreignTable.schema, r.foreignTable.name),
+    );
   const map = new Map<string, Relationship[]>();
-  for (const r of all) {
+  for (const r of [...all.filter((r) => !overridden(r)), ...computed]) {
     const key = qiKey(r.table.schema, r.table.name);
     const list = map.get(key);
     if (list) list.push(r);
@@ -346,9 +391,10 @@ export async function loadSchema(
     ]);
     const settings = applyDbSettings(options.base, dbSettings.rows, options.onInvalidSetting);
     const schemas = settings.schemas;
-    const [tablesRes, fksRes, routinesRes, settingsRes] = [
+    const [tablesRes, fksRes, computedRes, routinesRes, settingsRes] = [
       await client.query(TABLES_SQL, [schemas]),
       await client.query(FOREIGN_KEYS_SQL, [schemas]),
+      await client.query(COMPUTED_RELS_SQL, [schemas]),
       await client.query(ROUTINES_SQL, [schemas]),
       await client.query(ROLE_SETTINGS_SQL),
     ];
@@ -407,7 +453,7 @@ export async function loadSchema(
       schemas,
       settings,
       tables,
-      relationships: buildRelationships(fks, tables),
+      relationships: buildRelationships(fks, tables, computedRes.rows.map(computedRelationship)),
       routines,
       roleSettings,
     };

@@ -264,6 +264,8 @@ export function returningColumns(plan: ReadPlan, primaryKey: string[]): string[]
   for (const child of plan.children) {
     const rel = child.rel;
     if (!rel) continue;
+    // A computed relationship's function takes the whole row.
+    if (rel.function) return ['*'];
     if (rel.cardinality === 'm2m') for (const [c] of rel.junction?.sourceColumns ?? []) cols.add(c);
     else for (const [c] of rel.columns) cols.add(c);
   }

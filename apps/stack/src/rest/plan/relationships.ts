@@ -85,6 +85,8 @@ export function findRelationship(
     (r) => r.foreignTable.schema === schema,
   );
   const matches = all.filter((r) => {
+    // A computed relationship is named by its function, whatever the hint.
+    if (r.function) return r.function.name === target;
     const col = singleCol(r);
     if (r.isSelf) {
       if (hint === undefined) {

@@ -86,7 +86,7 @@ export function outputNames(node: ReadPlan): string[] {
 /** Conditions joining a child to its parent row (and to the junction of a many-to-many). */
 function joinConditions(child: ReadPlan, parentRef: string): string[] {
   const rel = child.rel;
-  if (!rel) return [];
+  if (!rel || rel.function) return [];
   const ref = nodeRef(child);
   if (rel.cardinality === 'm2m' && rel.junction) {
     const jt = junctionAlias(child);
@@ -98,8 +98,13 @@ function joinConditions(child: ReadPlan, parentRef: string): string[] {
   return rel.columns.map(([c, fc]) => `${ref}.${ident(fc)} = ${parentRef}.${ident(c)}`);
 }
 
-function fromSql(node: ReadPlan): string {
-  let sql = ` FROM ${qualified(node.from)}`;
+/** A computed relationship reads its function, called with the parent row. */
+function fromSql(node: ReadPlan, parentRef: string | null): string {
+  const fn = node.rel?.function;
+  let sql =
+    fn && parentRef !== null && node.rel
+      ? ` FROM ${qualified(fn)}(ROW(${parentRef}.*)::${qualified(node.rel.table)})`
+      : ` FROM ${qualified(node.from)}`;
   if (node.fromAlias !== null) sql += ` AS ${ident(node.fromAlias)}`;
   if (node.rel?.cardinality === 'm2m' && node.rel.junction) {
     sql += `, ${qualified(node.rel.junction.table)} AS ${junctionAlias(node)}`;
@@ -167,7 +172,7 @@ export function readQuerySql(
   if (parentRef !== null) conditions.push(...joinConditions(node, parentRef));
   const groups = selects.some((c) => c.aggregated) ? selects.filter((c) => !c.aggregated) : [];
   return (
-    `SELECT ${selects.map(renderColumn).join(', ')}${fromSql(node)}${joins.join('')}` +
+    `SELECT ${selects.map(renderColumn).join(', ')}${fromSql(node, parentRef)}${joins.join('')}` +
     (conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '') +
     (groups.length ? ` GROUP BY ${groups.map((c) => c.expr).join(', ')}` : '') +
     orderSql(ref, node.order, p) +
@@ -198,5 +203,5 @@ export function countQuerySql(node: ReadPlan, p: Params, parentRef: string | nul
   for (const child of node.children) {
     if (child.joinType === 'inner') conditions.push(`EXISTS (${countQuerySql(child, p, ref)})`);
   }
-  return `SELECT 1${fromSql(node)}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}`;
+  return `SELECT 1${fromSql(node, parentRef)}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}`;
 }
