@@ -609,3 +609,69 @@ describe('computed relationships', () => {
     expect(data).toEqual({ id: 1, rt_writer: { name: 'Ursula K. Le Guin' } });
   });
 });
+
+describe('relationships through views', () => {
+  beforeAll(async () => {
+    await t.db.query(`
+      create view public.rt_book_view as select id as book_id, title, author_id as writer from public.rt_books;
+      create view public.rt_author_view as select id, name from public.rt_authors;
+      create view public.rt_author_view2 as select id as author, name from public.rt_author_view;
+      create schema rt_private;
+      create table rt_private.teams (id int primary key, name text);
+      create table rt_private.players (id int primary key, team_id int references rt_private.teams (id), name text);
+      insert into rt_private.teams values (1, 'Reds'), (2, 'Blues');
+      insert into rt_private.players values (1, 1, 'Ann'), (2, 1, 'Bo'), (3, 2, 'Cy');
+      create view public.rt_teams as select id, name from rt_private.teams;
+      create view public.rt_players as select id, team_id as team, name from rt_private.players;
+      grant usage on schema rt_private to service_role;
+      grant select on rt_private.teams, rt_private.players to service_role;
+      grant select on public.rt_book_view, public.rt_author_view, public.rt_author_view2, public.rt_teams,
+        public.rt_players to service_role;`);
+    const deadline = Date.now() + 5000;
+    while ((await db().from('rt_players').select('id, rt_teams(id)')).error && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  });
+
+  it('embeds a table from a view whose column traces to the foreign key (view → table)', async () => {
+    const { data, error } = await db()
+      .from('rt_book_view')
+      .select('book_id, rt_authors(name)')
+      .in('book_id', [3, 5])
+      .order('book_id');
+    expect(error).toBeNull();
+    expect(data).toEqual([
+      { book_id: 3, rt_authors: { name: 'Stanisław Lem' } },
+      { book_id: 5, rt_authors: null },
+    ]);
+    const hinted = await db()
+      .from('rt_book_view')
+      .select('book_id, rt_authors!rt_books_author_id_fkey(name)')
+      .eq('book_id', 3);
+    expect(hinted.data).toEqual([{ book_id: 3, rt_authors: { name: 'Stanisław Lem' } }]);
+  });
+
+  it('embeds views from tables and views (table → view, view → view, views of views)', async () => {
+    const fromTable = await db().from('rt_authors').select('id, rt_book_view(title)').eq('id', 2);
+    expect(fromTable.error).toBeNull();
+    expect(fromTable.data).toEqual([{ id: 2, rt_book_view: [{ title: 'Solaris' }] }]);
+    const viewToView = await db()
+      .from('rt_book_view')
+      .select('title, writer:rt_author_view(name)')
+      .eq('book_id', 4);
+    expect(viewToView.error).toBeNull();
+    expect(viewToView.data).toEqual([{ title: 'Kindred', writer: { name: 'Octavia E. Butler' } }]);
+    const nested = await db().from('rt_author_view2').select('author, rt_book_view(book_id)').eq('author', 3);
+    expect(nested.error).toBeNull();
+    expect(nested.data).toEqual([{ author: 3, rt_book_view: [{ book_id: 4 }] }]);
+  });
+
+  it('relates views of tables in a schema that is not exposed', async () => {
+    const { data, error } = await db().from('rt_teams').select('name, rt_players(name)').order('id');
+    expect(error).toBeNull();
+    expect(data).toEqual([
+      { name: 'Reds', rt_players: [{ name: 'Ann' }, { name: 'Bo' }] },
+      { name: 'Blues', rt_players: [{ name: 'Cy' }] },
+    ]);
+  });
+});

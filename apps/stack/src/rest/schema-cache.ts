@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { applyDbSettings, DB_SETTINGS_SQL, type RestSettings } from './db-config.js';
+import { VIEW_COLUMNS_SQL, type ViewColumnRow, viewRelationships } from './view-relationships.js';
 
 /**
  * PostgREST's schema cache (SchemaCache.hs): the tables, columns, keys, relationships and
@@ -161,7 +162,7 @@ join pg_namespace ns1 on ns1.oid = tab.relnamespace
 join pg_class other on other.oid = con.confrelid
 join pg_namespace ns2 on ns2.oid = other.relnamespace
 where con.contype = 'f' and con.conparentid = 0
-  and ns1.nspname = any($1) and ns2.nspname = any($1)
+  and ns1.nspname not in ('pg_catalog', 'information_schema')
 order by con.conrelid, con.conname`;
 
 /** allComputedRels: functions of one row-type argument returning a relation's row type. */
@@ -391,9 +392,10 @@ export async function loadSchema(
     ]);
     const settings = applyDbSettings(options.base, dbSettings.rows, options.onInvalidSetting);
     const schemas = settings.schemas;
-    const [tablesRes, fksRes, computedRes, routinesRes, settingsRes] = [
+    const [tablesRes, fksRes, viewColumnsRes, computedRes, routinesRes, settingsRes] = [
       await client.query(TABLES_SQL, [schemas]),
-      await client.query(FOREIGN_KEYS_SQL, [schemas]),
+      await client.query(FOREIGN_KEYS_SQL),
+      await client.query<ViewColumnRow>(VIEW_COLUMNS_SQL),
       await client.query(COMPUTED_RELS_SQL, [schemas]),
       await client.query(ROUTINES_SQL, [schemas]),
       await client.query(ROLE_SETTINGS_SQL),
@@ -421,7 +423,7 @@ export async function loadSchema(
         primaryKey: row.pk as string[],
       });
     }
-    const fks: Relationship[] = fksRes.rows.map((row) => ({
+    const allFks: Relationship[] = fksRes.rows.map((row) => ({
       table: { schema: row.table_schema, name: row.table_name },
       foreignTable: { schema: row.ftable_schema, name: row.ftable_name },
       isSelf: row.is_self,
@@ -430,6 +432,10 @@ export async function loadSchema(
       columns: row.columns as [string, string][],
       foreignTableIsView: row.ftable_is_view,
     }));
+    // Foreign keys of every schema, as views of exposed schemas may stand for tables of others.
+    const exposed = new Set(schemas);
+    const isExposed = (r: Relationship) => exposed.has(r.table.schema) && exposed.has(r.foreignTable.schema);
+    const fks = [...allFks, ...viewRelationships(allFks, viewColumnsRes.rows)].filter(isExposed);
     const routines = new Map<string, Routine[]>();
     for (const row of routinesRes.rows) {
       const routine = routineFromRow(row);
