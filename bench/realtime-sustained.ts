@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { sleep, startRealtimeWorld, summarize, waitUntil } from './realtime-world.js';
 
@@ -43,7 +44,8 @@ for (let i = 0; i < 3; i++) await world.insertMessage(`warmup-${i}`);
 await sleep(1000);
 
 const total = RATE * SECONDS;
-const cpuBefore = { node: process.cpuUsage(), postgres: postgresCpuMs() };
+const postmaster = Number(readFileSync(join(world.postgresDataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+const cpuBefore = { node: process.cpuUsage(), postgres: postgresCpuMs(postmaster) };
 const started = performance.now();
 for (let i = 0; i < total; i++) {
   // Paced against the clock, so a slow insert does not lower the offered rate.
@@ -58,7 +60,7 @@ await waitUntil(() => latencies.length >= total * SUBSCRIBERS, 30_000);
 const elapsedS = ((lastArrival || performance.now()) - started) / 1000;
 const nodeCpu = process.cpuUsage(cpuBefore.node);
 const nodeCpuS = (nodeCpu.user + nodeCpu.system) / 1e6;
-const postgresCpuS = (postgresCpuMs() - cpuBefore.postgres) / 1000;
+const postgresCpuS = (postgresCpuMs(postmaster) - cpuBefore.postgres) / 1000;
 
 const result = summarize(latencies, total * SUBSCRIBERS);
 const perSecond = result.delivered / elapsedS;
@@ -81,17 +83,21 @@ for (const client of clients) {
 await world.close();
 process.exit(0);
 
-/** CPU time (user + system) of every PostgreSQL process on this machine, from /proc. */
-function postgresCpuMs(): number {
+/**
+ * CPU time (user + system) of this cluster's server process and its children (backends,
+ * walsenders, background workers), from /proc. A backend that exits during the run takes
+ * its time with it: the figure is a lower bound.
+ */
+function postgresCpuMs(postmasterPid: number): number {
   const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
   let ticks = 0;
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const close = stat.lastIndexOf(')');
-      if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue;
-      const fields = stat.slice(close + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+      // Fields after "pid (comm) ": state, ppid, …, utime (14th field), stime (15th).
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pid) !== postmasterPid && Number(fields[1]) !== postmasterPid) continue;
+      ticks += Number(fields[11]) + Number(fields[12]);
     } catch {
       // The process ended while we read.
     }

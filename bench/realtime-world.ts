@@ -20,6 +20,8 @@ export interface Member {
 
 export interface RealtimeWorld {
   local: LocalStack;
+  /** The cluster's data directory (its postmaster.pid names the server process). */
+  postgresDataDir: string;
   owner: Member;
   members: Member[];
   channelId: string;
@@ -57,6 +59,7 @@ export async function startRealtimeWorld(memberCount: number): Promise<RealtimeW
   const claims = JSON.stringify({ sub: owner.userId, role: 'authenticated' });
   return {
     local,
+    postgresDataDir: join(dataDir, 'pg'),
     owner,
     members,
     channelId,
