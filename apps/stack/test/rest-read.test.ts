@@ -447,6 +447,18 @@ describe('order, limit, range and count', () => {
 });
 
 describe('representations', () => {
+  // PostgREST builds application/geo+json with PostGIS's ST_AsGeoJSON; the embedded database has
+  // no PostGIS, so the database's own error comes back, as from PostgREST on such a database.
+  it('answers geo+json with the missing-PostGIS error of the database (42883)', async () => {
+    const res = await fetch(`${t.url}/rest/v1/rt_tags?select=id`, {
+      headers: { apikey: t.stack.keys.serviceRole, Accept: 'application/geo+json' },
+    });
+    expect(res.status).toBe(404);
+    const error = await body(res);
+    expect(error.code).toBe('42883');
+    expect(error.message).toMatch(/^function st_asgeojson\(.*\) does not exist$/);
+  });
+
   it('returns one object for single() and 406 PGRST116 otherwise', async () => {
     const one = await db().from('rt_tags').select('label').eq('id', 2).single();
     expect(one.data).toEqual({ label: 'feminist' });

@@ -14,6 +14,9 @@ function handlerFor(mt: MediaType): Negotiated | null {
       return { handler: 'json-strip', media: mt };
     case 'csv':
       return { handler: 'csv', media: mt };
+    // Built with PostGIS's ST_AsGeoJSON, as PostgREST does; without PostGIS the database says so.
+    case 'geojson':
+      return { handler: 'geojson', media: mt };
     case 'plan': {
       // The plan of the query that would build the `for` media type.
       const inner = mt.for.kind === 'plan' ? null : handlerFor(mt.for);

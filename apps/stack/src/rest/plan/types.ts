@@ -106,7 +106,7 @@ export interface CallPlan {
 }
 
 /** How the body is aggregated in SQL (MediaHandler). */
-export type BodyHandler = 'json' | 'json-strip' | 'single' | 'single-strip' | 'csv' | 'none';
+export type BodyHandler = 'json' | 'json-strip' | 'single' | 'single-strip' | 'csv' | 'geojson' | 'none';
 
 export interface Negotiated {
   handler: BodyHandler;

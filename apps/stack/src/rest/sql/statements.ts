@@ -40,6 +40,9 @@ const CSV_BODY =
   '(SELECT row_to_json(hh) AS r FROM pgrst_source AS hh LIMIT 1) s) a)' +
   " || '\n' || coalesce(string_agg(substring(_postgrest_t::text, 2, length(_postgrest_t::text) - 2), '\n'), '')";
 
+const GEOJSON_BODY =
+  "json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(ST_AsGeoJSON(_postgrest_t)::json), '[]'))::text";
+
 function bodySql(handler: BodyHandler, call: CallPlan | null): string {
   const scalar = call !== null && (call.scalar || call.routine.returnsVoid);
   const setOfScalar = call?.setOfScalar ?? false;
@@ -50,6 +53,8 @@ function bodySql(handler: BodyHandler, call: CallPlan | null): string {
       return "''::text";
     case 'csv':
       return CSV_BODY;
+    case 'geojson':
+      return GEOJSON_BODY;
     case 'single':
     case 'single-strip': {
       const agg = `json_agg(${row})->0`;
