@@ -9,6 +9,7 @@ import {
 } from '../src/rest/parse/filter.js';
 import {
   intersectRanges,
+  mediaTypeToMime,
   parseAccept,
   parsePrefer,
   parseRangeHeader,
@@ -357,6 +358,19 @@ describe('headers', () => {
       parseAccept('text/csv;q=0.5, application/vnd.pgrst.object+json;nulls=stripped, */*;q=0.1'),
     ).toEqual([{ kind: 'object', stripNulls: true }, { kind: 'csv' }, { kind: 'any' }]);
     expect(parseAccept(undefined)).toEqual([{ kind: 'any' }]);
+  });
+
+  it('decodes the plan media types (format, for, options in PostgREST order) and writes them canonically', () => {
+    const [plan] = parseAccept('application/vnd.pgrst.plan+json; for="text/csv"; options=wal|analyze|bogus;');
+    expect(plan).toEqual({ kind: 'plan', format: 'json', for: { kind: 'csv' }, options: ['analyze', 'wal'] });
+    expect(mediaTypeToMime(plan as NonNullable<typeof plan>)).toBe(
+      'application/vnd.pgrst.plan+json; for="text/csv"; options=analyze|wal',
+    );
+    const [text] = parseAccept('application/vnd.pgrst.plan');
+    expect(text).toEqual({ kind: 'plan', format: 'text', for: { kind: 'json' }, options: [] });
+    expect(mediaTypeToMime(text as NonNullable<typeof text>)).toBe(
+      'application/vnd.pgrst.plan+text; for="application/json"',
+    );
   });
 
   it('parses Range and combines ranges', () => {
