@@ -50,6 +50,8 @@ function cardinalityName(r: Relationship): string {
 
 /** The `details` entries of PGRST201 (Error.hs compressedRel). */
 function describeRel(r: Relationship): Record<string, string> {
+  // As PostgREST, which does not expect computed relationships to be ambiguous.
+  if (r.function) return {};
   const relationship =
     r.cardinality === 'm2m' && r.junction
       ? `${r.junction.table.name} using ${r.junction.constraint1}${fmtCols(r.junction.sourceColumns.map(([, j]) => j))} and ${r.junction.constraint2}${fmtCols(r.junction.targetColumns.map(([, j]) => j))}`
