@@ -78,6 +78,23 @@ const insideDisabledTable = (data: TomlTable, path: string[]) =>
 const UNSET_ENV = /^env\((.*)\)$/;
 const resolved = (value: string | undefined) => (value && !UNSET_ENV.test(value) ? value : '');
 
+/**
+ * The CLI's SUPABASE_<KEY> variables (SUPABASE_AUTH_SITE_URL for auth.site_url) replace a key
+ * of the file; here for the keys the stack applies. Lists are comma-separated.
+ */
+function applyCliEnvOverrides(data: TomlTable, env: NodeJS.ProcessEnv): void {
+  for (const [key, [, convert]] of Object.entries(SETTINGS)) {
+    const value = env[`SUPABASE_${key.toUpperCase().replace(/\./g, '_')}`];
+    if (value === undefined) continue;
+    const path = key.split('.');
+    const table = path.slice(0, -1).reduce<TomlTable>((node, name) => {
+      node[name] ??= {};
+      return node[name] as TomlTable;
+    }, data);
+    table[path.at(-1) as string] = convert === list ? value.split(',').map((item) => item.trim()) : value;
+  }
+}
+
 /** Reads supabase/config.toml as the CLI does; `undefined` when the file does not exist. */
 export function loadProjectConfig(
   file: string,
@@ -85,6 +102,7 @@ export function loadProjectConfig(
 ): ProjectConfig | undefined {
   if (!existsSync(file)) return undefined;
   const source = parseTomlSource(file, readFileSync(file, 'utf8'), env);
+  applyCliEnvOverrides(source.data, env);
 
   const unknown = leafPaths(source.data).filter((path) => !isCliKey(path));
   if (unknown.length) {

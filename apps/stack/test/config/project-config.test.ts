@@ -2,14 +2,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createTestDatabase } from '@harmony/db/testing';
 import { createClient } from '@supabase/supabase-js';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadProjectConfig } from '../../src/config/project-config.js';
 import { loadStackConfig } from '../../src/config.js';
-import { projectEnvironment } from '../../src/local.js';
+import { projectEnvironment, startLocalStack } from '../../src/local.js';
 import { startStack } from '../../src/server.js';
-import { startTestStack } from '../harness.js';
+
+const CLI_PUBLISHABLE_KEY = 'sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH';
 
 const dir = mkdtempSync(join(tmpdir(), 'harmony-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -117,6 +119,19 @@ url = "https://sso.example.com/realms/main"
     expect(project?.unsetEnv).toEqual(['NOPE']);
   });
 
+  it('takes the CLI SUPABASE_<KEY> variables over the file', () => {
+    const project = load('[auth]\nsite_url = "http://from-file"\n', {
+      SUPABASE_AUTH_SITE_URL: 'http://from-env',
+      SUPABASE_API_SCHEMAS: 'public, api',
+      SUPABASE_AUTH_RATE_LIMIT_TOKEN_REFRESH: '5',
+    });
+    expect(project?.env).toMatchObject({
+      SITE_URL: 'http://from-env',
+      PGRST_DB_SCHEMAS: 'public,api',
+      HARMONY_AUTH_RATE_LIMIT_TOKEN_REFRESH: '5',
+    });
+  });
+
   it('names the line and key of a wrong type', () => {
     expect(() => load('[api]\nenabled = true\nport = "fast"\n')).toThrow(/config-\d+\.toml:3: api\.port: /);
     expect(() => load('[auth]\n\nenable_signup = "sometimes"\n')).toThrow(/:3: auth\.enable_signup: /);
@@ -155,16 +170,29 @@ account_sid = "x"
 
 describe('the stack configured by config.toml', () => {
   it('applies [api] max_rows and [auth] settings, with supabase-js and the CLI keys', async () => {
-    const project = load('[api]\nmax_rows = 2\n[auth]\nminimum_password_length = 12\n');
-    const t = await startTestStack({ ...project?.env, JWT_SECRET: '' });
+    const file = tomlFile('[api]\nport = 54321\nmax_rows = 2\n[auth]\nminimum_password_length = 12\n');
+    const db = await createTestDatabase();
+    const before = { ...process.env };
+    const local = await startLocalStack({
+      HARMONY_SUPABASE_CONFIG: file,
+      HARMONY_STACK_PORT: '0', // the environment wins over [api] port
+      DATABASE_URL: db.url(),
+      HARMONY_STORAGE_DIR: join(dir, 'storage'),
+      LOG_LEVEL: 'silent',
+    });
     try {
-      await t.db.query(`create table public.cfg_rows (id int); insert into public.cfg_rows select generate_series(1, 5);
+      await db.query(`create table public.cfg_rows (id int); insert into public.cfg_rows select generate_series(1, 5);
         grant select on public.cfg_rows to anon;`);
-      const client = createClient(t.url, t.stack.keys.publishable);
-      const { data } = await client.from('cfg_rows').select('id');
+      const client = createClient(local.stack.url, CLI_PUBLISHABLE_KEY);
+      const { data, error } = await client.from('cfg_rows').select('id');
+      expect(error).toBeNull();
       expect(data).toHaveLength(2);
+      const { error: weak } = await client.auth.signUp({ email: 'cfg@example.com', password: 'eleven-char' });
+      expect(weak).toMatchObject({ code: 'weak_password' });
     } finally {
-      await t.stop();
+      await local.stop();
+      await db.close();
+      process.env = before;
     }
   });
 
