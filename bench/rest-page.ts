@@ -238,7 +238,22 @@ async function main(): Promise<void> {
 
     // The SQL the REST layer runs for this URL, and a hand-written equivalent.
     const schemaClient = await admin.connect();
-    const snapshot = await loadSchema(schemaClient, ['public', 'graphql_public'], 1, 0);
+    const snapshot = await loadSchema(
+      schemaClient,
+      {
+        base: {
+          schemas: ['public', 'graphql_public'],
+          maxRows: 1000,
+          aggregatesEnabled: false,
+          planEnabled: false,
+          txEnd: 'commit',
+        },
+        authenticator: 'authenticator',
+        onInvalidSetting: () => undefined,
+      },
+      1,
+      0,
+    );
     schemaClient.release();
     const request = parseRequest(
       {
@@ -252,7 +267,7 @@ async function main(): Promise<void> {
       { schemas: ['public', 'graphql_public'] },
     );
     const statement = buildStatement(
-      planRequest(snapshot, request, { maxRows: 1000, aggregatesEnabled: false }),
+      planRequest(snapshot, request, { maxRows: 1000, aggregatesEnabled: false, planEnabled: false }),
       request.preferences,
       1000,
     );
