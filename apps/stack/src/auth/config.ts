@@ -28,6 +28,7 @@ export interface AuthConfig {
   refreshTokenReuseInterval: number;
   /** JWT roles allowed on /admin (GOTRUE_JWT_ADMIN_ROLES). */
   adminRoles: string[];
+  /** [auth.mfa] max_enrolled_factors (GOTRUE_MFA_MAX_ENROLLED_FACTORS). */
   maxEnrolledFactors: number;
   /** MFA challenges expire after this many seconds (GoTrue default 300). */
   mfaChallengeExpiry: number;
@@ -95,7 +96,7 @@ export function loadAuthConfig(stack: StackConfig, env: NodeJS.ProcessEnv = proc
     minPasswordLength: int(env.HARMONY_AUTH_MIN_PASSWORD_LENGTH, 6),
     refreshTokenReuseInterval: int(env.HARMONY_AUTH_REFRESH_TOKEN_REUSE_INTERVAL, 10),
     adminRoles: ['service_role', 'supabase_admin'],
-    maxEnrolledFactors: 10,
+    maxEnrolledFactors: int(env.GOTRUE_MFA_MAX_ENROLLED_FACTORS, 10),
     mfaChallengeExpiry: 300,
     flowStateExpiry: 300,
     trustProxy: flag(env.HARMONY_AUTH_TRUST_PROXY),

@@ -42,6 +42,7 @@ const SETTINGS: Record<string, [env: string, convert: (value: unknown) => string
   'auth.rate_limit.token_refresh': ['HARMONY_AUTH_RATE_LIMIT_TOKEN_REFRESH', text],
   'auth.rate_limit.anonymous_users': ['HARMONY_AUTH_RATE_LIMIT_ANONYMOUS_USERS', text],
   'auth.email.enable_confirmations': ['ENABLE_EMAIL_AUTOCONFIRM', not],
+  'auth.mfa.max_enrolled_factors': ['GOTRUE_MFA_MAX_ENROLLED_FACTORS', text],
 };
 
 /** Keys whose behaviour the stack has built in: fine when they ask for it, reported otherwise. */
@@ -53,7 +54,6 @@ const BUILT_IN: Record<string, unknown> = {
   'auth.enable_manual_linking': false,
   'auth.email.enable_signup': true,
   'auth.email.secure_password_change': false,
-  'auth.mfa.max_enrolled_factors': 10,
   'auth.mfa.totp.enroll_enabled': true,
   'auth.mfa.totp.verify_enabled': true,
   'auth.mfa.phone.enroll_enabled': false,

@@ -6,6 +6,7 @@ import { createTestDatabase } from '@harmony/db/testing';
 import { createClient } from '@supabase/supabase-js';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadAuthConfig } from '../../src/auth/config.js';
 import { loadProjectConfig } from '../../src/config/project-config.js';
 import { loadStackConfig } from '../../src/config.js';
 import { projectEnvironment, startLocalStack } from '../../src/local.js';
@@ -52,6 +53,9 @@ describe('supabase/config.toml', () => {
     const file = tomlFile('[auth]\nsite_url = "http://from-toml"\njwt_expiry = 60\n');
     const { env } = projectEnvironment({ HARMONY_SUPABASE_CONFIG: file, SITE_URL: 'http://from-env' });
     expect(env.SITE_URL).toBe('http://from-env');
+    expect(
+      loadAuthConfig(loadStackConfig(env), { GOTRUE_MFA_MAX_ENROLLED_FACTORS: '3' }).maxEnrolledFactors,
+    ).toBe(3);
     expect(loadStackConfig(env)).toMatchObject({ siteUrl: 'http://from-env', jwtExpirySeconds: 60 });
   });
 
@@ -81,6 +85,8 @@ token_refresh = 7
 anonymous_users = 9
 [auth.email]
 enable_confirmations = true
+[auth.mfa]
+max_enrolled_factors = 3
 [auth.external.keycloak]
 enabled = true
 client_id = "harmony"
@@ -104,6 +110,7 @@ url = "https://sso.example.com/realms/main"
       HARMONY_AUTH_RATE_LIMIT_TOKEN_REFRESH: '7',
       HARMONY_AUTH_RATE_LIMIT_ANONYMOUS_USERS: '9',
       ENABLE_EMAIL_AUTOCONFIRM: 'false',
+      GOTRUE_MFA_MAX_ENROLLED_FACTORS: '3',
       HARMONY_OIDC_KEYCLOAK_ISSUER: 'https://sso.example.com/realms/main',
       HARMONY_OIDC_KEYCLOAK_CLIENT_ID: 'harmony',
       HARMONY_OIDC_KEYCLOAK_CLIENT_SECRET: 'from-env',
