@@ -69,6 +69,19 @@ describe('keys like the CLI', () => {
     ).not.toThrow();
     expect(() => loadStackConfig({ HARMONY_STACK_HOST: '127.0.0.1' })).not.toThrow();
   });
+  it('serve storage and realtime through supabase-js', async () => {
+    const { data: buckets, error } = await createClient(t.url, CLI_SECRET_KEY).storage.listBuckets();
+    expect(error).toBeNull();
+    expect(Array.isArray(buckets)).toBe(true);
+    const client = createClient(t.url, CLI_PUBLISHABLE_KEY);
+    const status = await new Promise<string>((resolve) => {
+      client.channel('cli-keys').subscribe((state) => {
+        if (state !== 'CLOSED') resolve(state);
+      });
+    });
+    expect(status).toBe('SUBSCRIBED');
+    await client.removeAllChannels();
+  });
 });
 
 describe('gateway like the CLI', () => {
