@@ -24,6 +24,8 @@ export interface StackConfig {
   maxRows: number;
   /** PostgREST's exposed schemas; as the Supabase CLI, `storage` is not among them by default. */
   schemas: string[];
+  /** PGRST_DB_EXTRA_SEARCH_PATH ([api] extra_search_path); Supabase's is public, extensions. */
+  extraSearchPath: string[];
   storageDir: string;
 }
 
@@ -70,6 +72,10 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     maxBodyBytes: Number(env.HARMONY_MAX_BODY_BYTES ?? 1024 * 1024),
     maxRows: Number(env.PGRST_DB_MAX_ROWS ?? 1000),
     schemas: (env.PGRST_DB_SCHEMAS ?? 'public,graphql_public').split(',').map((s) => s.trim()),
+    extraSearchPath: (env.PGRST_DB_EXTRA_SEARCH_PATH ?? 'public,extensions')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     storageDir: resolve(root, env.HARMONY_STORAGE_DIR ?? '.data/storage'),
   };
 }

@@ -24,6 +24,7 @@ const SETTINGS: Record<string, [env: string, convert: (value: unknown) => string
   'api.port': ['HARMONY_STACK_PORT', text],
   'api.schemas': ['PGRST_DB_SCHEMAS', list],
   'api.max_rows': ['PGRST_DB_MAX_ROWS', text],
+  'api.extra_search_path': ['PGRST_DB_EXTRA_SEARCH_PATH', list],
   'db.port': ['HARMONY_PG_PORT', text],
   'auth.site_url': ['SITE_URL', text],
   'auth.additional_redirect_urls': ['HARMONY_AUTH_ADDITIONAL_REDIRECT_URLS', list],
@@ -48,7 +49,6 @@ const SETTINGS: Record<string, [env: string, convert: (value: unknown) => string
 /** Keys whose behaviour the stack has built in: fine when they ask for it, reported otherwise. */
 const BUILT_IN: Record<string, unknown> = {
   'api.enabled': true,
-  'api.extra_search_path': ['public', 'extensions'],
   'auth.enabled': true,
   'auth.enable_refresh_token_rotation': true,
   'auth.enable_manual_linking': false,

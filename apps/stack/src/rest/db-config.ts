@@ -18,6 +18,8 @@ export interface RestSettings {
   /** db-plan-enabled: `Accept: application/vnd.pgrst.plan`. */
   planEnabled: boolean;
   txEnd: TxEnd;
+  /** db-extra-search-path: schemas after the request's schema on its search_path. */
+  extraSearchPath: string[];
 }
 
 /** The authenticator's `pgrst.*` settings, the database-specific one winning over the global one. */

@@ -35,14 +35,13 @@ export interface ExecuteOptions {
   readOnly: boolean;
   /** Settings of the target role (pg_db_role_setting), applied before switching to it. */
   roleSettings: [string, string][];
+  /** db-extra-search-path. */
+  extraSearchPath: string[];
   /** Prefer: tx=rollback. */
   rollback: boolean;
   /** Checks the result inside the transaction; throwing rolls it back (singular, max-affected, PUT). */
   check?: (result: MainResult) => void;
 }
-
-/** PostgREST's db-extra-search-path on Supabase. */
-const EXTRA_SEARCH_PATH = ['public', 'extensions'];
 
 const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
@@ -78,7 +77,7 @@ const settingsNames = new StatementNames(50);
 
 function settingsStatement(options: ExecuteOptions): { text: string; values: unknown[]; name?: string } {
   const { auth, context } = options;
-  const searchPath = [...new Set([context.schema, ...EXTRA_SEARCH_PATH])].map(quoteIdent).join(', ');
+  const searchPath = [...new Set([context.schema, ...options.extraSearchPath])].map(quoteIdent).join(', ');
   const pairs: [string, string][] = [['search_path', searchPath], ...options.roleSettings];
   pairs.push(
     ['role', auth.role],

@@ -50,6 +50,7 @@ export class RestService {
       planEnabled: false,
       // PostgREST's default is `commit`; Prefer: tx=rollback has always been honoured here.
       txEnd: 'commit-allow-override',
+      extraSearchPath: ctx.config.extraSearchPath,
     };
     this.cache = new SchemaCache(
       ctx.db.admin,
@@ -97,6 +98,7 @@ export class RestService {
         statement,
         readOnly,
         roleSettings: snapshot.roleSettings.get(auth.role) ?? [],
+        extraSearchPath: settings.extraSearchPath,
         rollback: endsInRollback(settings.txEnd, request.preferences.transaction),
         check: resultCheck(request, plan),
       });

@@ -176,8 +176,10 @@ account_sid = "x"
 });
 
 describe('the stack configured by config.toml', () => {
-  it('applies [api] max_rows and [auth] settings, with supabase-js and the CLI keys', async () => {
-    const file = tomlFile('[api]\nport = 54321\nmax_rows = 2\n[auth]\nminimum_password_length = 12\n');
+  it('applies [api] max_rows, extra_search_path and [auth] settings, with supabase-js and the CLI keys', async () => {
+    const file = tomlFile(
+      '[api]\nport = 54321\nmax_rows = 2\nextra_search_path = ["public", "extensions", "cfg"]\n[auth]\nminimum_password_length = 12\n',
+    );
     const db = await createTestDatabase();
     const before = { ...process.env };
     const local = await startLocalStack({
@@ -189,8 +191,11 @@ describe('the stack configured by config.toml', () => {
     });
     try {
       await db.query(`create table public.cfg_rows (id int); insert into public.cfg_rows select generate_series(1, 5);
-        grant select on public.cfg_rows to anon;`);
+        grant select on public.cfg_rows to anon;
+        create function public.cfg_search_path() returns text language sql as $$select current_setting('search_path')$$;
+        grant execute on function public.cfg_search_path() to anon;`);
       const client = createClient(local.stack.url, CLI_PUBLISHABLE_KEY);
+      expect((await client.rpc('cfg_search_path')).data).toBe('"public", "extensions", "cfg"');
       const { data, error } = await client.from('cfg_rows').select('id');
       expect(error).toBeNull();
       expect(data).toHaveLength(2);
