@@ -18,8 +18,11 @@ import { type RunningStack, startStack } from './server.js';
 export interface LocalStack {
   stack: RunningStack;
   databaseUrl: string;
-  /** Whether the database was given by DATABASE_URL (its password is then not printed). */
-  externalDatabase: boolean;
+  /**
+   * The database URL `supabase start` prints: the embedded database as the CLI's role
+   * postgres/postgres; a DATABASE_URL with its password hidden.
+   */
+  printedDatabaseUrl: string;
   stop(): Promise<void>;
 }
 
@@ -82,7 +85,9 @@ export async function startLocalStack(environment: NodeJS.ProcessEnv = process.e
   return {
     stack,
     databaseUrl,
-    externalDatabase: Boolean(dbConfig.databaseUrl),
+    printedDatabaseUrl: dbConfig.databaseUrl
+      ? databaseUrl.replace(/:[^:@/]+@/, ':****@')
+      : asPostgresRole(databaseUrl),
     stop: async () => {
       await stack.stop();
       await stopPostgres();
@@ -90,8 +95,15 @@ export async function startLocalStack(environment: NodeJS.ProcessEnv = process.e
   };
 }
 
+/** The platform emulation's `postgres` role shares the embedded superuser's local password. */
+function asPostgresRole(url: string): string {
+  const parsed = new URL(url);
+  parsed.username = 'postgres';
+  return parsed.toString();
+}
+
 /** What `supabase start` prints, for what this stack serves (no Studio, Mailpit, GraphQL, Functions or S3). */
-export function describeStack({ stack, databaseUrl, externalDatabase }: LocalStack): string {
+export function describeStack({ stack, printedDatabaseUrl }: LocalStack): string {
   const row = (label: string, value: string) => `  ${label.padEnd(16)}${value}`;
   return [
     'Started the Harmony stack (local Supabase).',
@@ -101,7 +113,7 @@ export function describeStack({ stack, databaseUrl, externalDatabase }: LocalSta
     row('REST', `${stack.url}/rest/v1`),
     '',
     '⛁ Database',
-    row('URL', externalDatabase ? databaseUrl.replace(/:[^:@/]+@/, ':****@') : databaseUrl),
+    row('URL', printedDatabaseUrl),
     '',
     '🔑 Authentication Keys',
     row('Publishable', stack.keys.publishable),
