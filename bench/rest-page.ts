@@ -247,6 +247,7 @@ async function main(): Promise<void> {
           aggregatesEnabled: false,
           planEnabled: false,
           txEnd: 'commit',
+          extraSearchPath: ['public', 'extensions'],
         },
         authenticator: 'authenticator',
         onInvalidSetting: () => undefined,
@@ -307,6 +308,7 @@ async function main(): Promise<void> {
         statement,
         readOnly: true,
         roleSettings: [['statement_timeout', '8s']],
+        extraSearchPath: ['public', 'extensions'],
         rollback: false,
       });
       return r.body;

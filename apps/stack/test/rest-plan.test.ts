@@ -127,6 +127,7 @@ function snapshot(): SchemaSnapshot {
       aggregatesEnabled: false,
       planEnabled: false,
       txEnd: 'commit-allow-override',
+      extraSearchPath: [],
     },
     tables,
     relationships: buildRelationships(fks, tables),
