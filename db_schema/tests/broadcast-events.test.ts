@@ -179,9 +179,15 @@ describe('channel topics', () => {
       expect(edited.record).toMatchObject({ content: 'edited' });
       expect(edited.record?.edited_at).not.toBeNull();
 
+      // Pinning also posts the pinner's pin_notice line, a new message like any other.
       await rpc(owner.api, 'pin_message', sent.id);
       ({ events, rows } = await drain(tx));
-      expect(events).toEqual([`message_pin ${topic}`]);
+      expect(events).toEqual([
+        `message_create ${topic}`,
+        `message_pin ${topic}`,
+        `unread_message server:${server.serverId}`,
+      ]);
+      expect(only(rows, 'message_create', topic).record).toMatchObject({ type: 'pin_notice' });
       expect(only(rows, 'message_pin', topic).record).toMatchObject({ pinned_by: owner.profileId });
       await rpc(owner.api, 'unpin_message', sent.id);
       ({ events, rows } = await drain(tx));
