@@ -84,9 +84,8 @@ await world.close();
 process.exit(0);
 
 /**
- * CPU time (user + system) of this cluster's server process and its children (backends,
- * walsenders, background workers), from /proc. A backend that exits during the run takes
- * its time with it: the figure is a lower bound.
+ * CPU time (user + system) of this cluster: the server process, its live children (backends,
+ * walsenders, background workers) and the children that have exited, from /proc.
  */
 function postgresCpuMs(postmasterPid: number): number {
   const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
@@ -96,8 +95,12 @@ function postgresCpuMs(postmasterPid: number): number {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       // Fields after "pid (comm) ": state, ppid, …, utime (14th field), stime (15th).
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(pid) !== postmasterPid && Number(fields[1]) !== postmasterPid) continue;
-      ticks += Number(fields[11]) + Number(fields[12]);
+      if (Number(pid) === postmasterPid) {
+        // Its own time plus that of children already exited and reaped (cutime, cstime).
+        ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+      } else if (Number(fields[1]) === postmasterPid) {
+        ticks += Number(fields[11]) + Number(fields[12]);
+      }
     } catch {
       // The process ended while we read.
     }
