@@ -151,12 +151,15 @@ const CLIENT_RPCS: Record<string, string> = {
   'public.remove_reaction(uuid, text, uuid)': 'one’s own reaction, or anyone’s with MANAGE_MESSAGES',
   'public.remove_role(uuid, uuid, uuid)': 'needs MANAGE_ROLES and a role below the caller’s top role',
   'public.reorder_channels(uuid, uuid[])': 'needs MANAGE_CHANNELS in the server',
+  'public.reorder_roles(uuid, uuid[])': 'needs MANAGE_ROLES; moves only roles below the caller’s top role',
   'public.revoke_bot_token(uuid)': 'a token of one of the caller’s bots',
   'public.revoke_invite(text)': 'the inviter, or MANAGE_GUILD',
   'public.search_messages(text, uuid, uuid, integer)': 'searches only channels the caller reads',
   'public.send_friend_request(text)': 'from the caller; blocks and settings answer like a missing user',
   'public.server_permissions(uuid, uuid)':
     'a caller’s own server-wide permissions; others’ only with MANAGE_ROLES (issue 11 item 3)',
+  'public.set_channel_layout(uuid, uuid[], jsonb)':
+    'needs MANAGE_CHANNELS; lists exactly what the caller sees, moves across categories need it per channel',
   'public.set_channel_overwrite(uuid, overwrite_target, uuid, bigint, bigint)':
     'needs MANAGE_ROLES; changes only bits the caller holds',
   'public.set_nickname(uuid, uuid, text)': 'own with CHANGE_NICKNAME, others’ with MANAGE_NICKNAMES',
