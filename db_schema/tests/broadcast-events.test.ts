@@ -543,12 +543,13 @@ describe('server topics', () => {
         'nickname',
         'profile_id',
         'server_id',
+        'temporary',
         'timed_out_until',
       ]);
       expect(only(rows, 'member_create', `user:${stranger.profileId}`).record).toMatchObject({
         server_id: server.serverId,
         profile_id: stranger.profileId,
-        notification_level: null,
+        temporary: false,
       });
 
       await rpc(stranger.api, 'set_nickname', server.serverId, stranger.profileId, 'Newbie');
@@ -561,13 +562,15 @@ describe('server topics', () => {
 
       // A private setting: the member's own devices only.
       await stranger.api.query(
-        `update public.server_members set notification_level = 'nothing' where server_id = $1 and profile_id = $2`,
-        [server.serverId, stranger.profileId],
+        `insert into public.server_notification_settings (profile_id, server_id, level, muted_until)
+         values ($1, $2, 'nothing', 'infinity')`,
+        [stranger.profileId, server.serverId],
       );
       ({ events, rows } = await drain(tx));
-      expect(events).toEqual([`member_update user:${stranger.profileId}`]);
-      expect(only(rows, 'member_update', `user:${stranger.profileId}`).record).toMatchObject({
-        notification_level: 'nothing',
+      expect(events).toEqual([`notification_settings_update user:${stranger.profileId}`]);
+      expect(only(rows, 'notification_settings_update', `user:${stranger.profileId}`).record).toMatchObject({
+        level: 'nothing',
+        muted_until: 'infinity',
       });
 
       const until = new Date(Date.now() + 3600_000).toISOString();
@@ -937,7 +940,7 @@ describe('the trigger functions', () => {
         where p.pronamespace = 'private'::regnamespace and p.proname like 'broadcast%'
         order by 1`,
     );
-    expect(rows.filter((r) => r.trigger).length).toBe(14);
+    expect(rows.filter((r) => r.trigger).length).toBe(15);
     for (const row of rows) {
       expect(row.config, row.fn).toEqual(['search_path=""']);
       expect(row.callers, row.fn).toEqual([]);

@@ -55,8 +55,9 @@ describe('mention notifications', () => {
       // ben: server level 'nothing'; cat: channel level 'nothing'; dan: channel muted;
       // eve: server 'nothing' but channel 'all' (the channel wins).
       await tx.query(
-        `update public.server_members set notification_level = 'nothing' where profile_id = any($1)`,
-        [[w.ben.profileId, w.eve.profileId]],
+        `insert into public.server_notification_settings (profile_id, server_id, level)
+         select unnest($1::uuid[]), $2, 'nothing'`,
+        [[w.ben.profileId, w.eve.profileId], w.server.serverId],
       );
       await tx.query(
         `insert into public.channel_notification_settings (profile_id, channel_id, level, muted_until)
@@ -106,8 +107,8 @@ describe('mention notifications', () => {
       ]);
       await setOverwrite(tx, w.general, { member: w.cat.profileId }, { deny: VIEW_CHANNEL });
       await tx.query(
-        `update public.server_members set notification_level = 'nothing' where profile_id = $1`,
-        [w.ben.profileId],
+        `insert into public.server_notification_settings (profile_id, server_id, level) values ($1, $2, 'nothing')`,
+        [w.ben.profileId, w.server.serverId],
       );
       const loud = await sendMessage(w.author, w.general, '@everyone look');
       expect(await notified(tx, loud.id)).toEqual(['ann', 'dan', 'eve', 'owner_user']);

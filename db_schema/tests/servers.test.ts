@@ -234,19 +234,61 @@ describe('row-level security', () => {
     });
   });
 
-  it('let a member change only their own notification level', async () => {
+  it('let a member read and change only their own notification level and mute', async () => {
     await db.rollback(async (tx) => {
       const w = await seedWorld(tx);
+      const serverId = w.server.serverId;
+      await tx.query(
+        `insert into public.server_notification_settings (profile_id, server_id, level, muted_until)
+         values ($1, $2, 'nothing', 'infinity')`,
+        [w.owner.profileId, serverId],
+      );
       const mine = await w.member.api.query(
-        `update public.server_members set notification_level = 'all' where server_id = $1 and profile_id = $2`,
-        [w.server.serverId, w.member.profileId],
+        `insert into public.server_notification_settings (profile_id, server_id, level) values ($1, $2, 'all')`,
+        [w.member.profileId, serverId],
       );
       expect(mine.rowCount).toBe(1);
+      // The owner's settings are invisible and untouchable to another member.
+      expect(
+        await count(w.member.api, 'select * from public.server_notification_settings where profile_id = $1', [
+          w.owner.profileId,
+        ]),
+      ).toBe(0);
       const theirs = await w.member.api.query(
-        `update public.server_members set notification_level = 'nothing' where server_id = $1 and profile_id = $2`,
-        [w.server.serverId, w.owner.profileId],
+        `update public.server_notification_settings set muted_until = null where profile_id = $1`,
+        [w.owner.profileId],
       );
       expect(theirs.rowCount).toBe(0);
+      const gone = await w.member.api.query(
+        'delete from public.server_notification_settings where profile_id = $1',
+        [w.owner.profileId],
+      );
+      expect(gone.rowCount).toBe(0);
+      expect(
+        await failure(
+          w.member.api.query(
+            `insert into public.server_notification_settings (profile_id, server_id, level) values ($1, $2, 'all')`,
+            [w.owner.profileId, serverId],
+          ),
+        ),
+      ).toMatchObject({ code: '42501' });
+      // Not for a server one is not in.
+      expect(
+        await failure(
+          w.stranger.api.query(
+            `insert into public.server_notification_settings (profile_id, server_id, level) values ($1, $2, 'all')`,
+            [w.stranger.profileId, serverId],
+          ),
+        ),
+      ).toMatchObject({ code: '42501' });
+      // server_members, which every member reads, holds nobody's notification settings.
+      const columns = await snapshot(
+        tx,
+        `select column_name from information_schema.columns
+          where table_schema = 'public' and table_name = 'server_members' order by column_name`,
+      );
+      expect(columns).not.toContainEqual({ column_name: 'notification_level' });
+      expect(columns).not.toContainEqual({ column_name: 'muted_until' });
       expect(
         await failure(
           w.member.api.query(
@@ -257,10 +299,13 @@ describe('row-level security', () => {
       ).toMatchObject({ code: '42501' });
       const levels = await snapshot(
         tx,
-        'select profile_id, notification_level from public.server_members where server_id = $1 and notification_level is not null',
-        [w.server.serverId],
+        'select profile_id, level from public.server_notification_settings where server_id = $1 order by level',
+        [serverId],
       );
-      expect(levels).toEqual([{ profile_id: w.member.profileId, notification_level: 'all' }]);
+      expect(levels).toEqual([
+        { profile_id: w.member.profileId, level: 'all' },
+        { profile_id: w.owner.profileId, level: 'nothing' },
+      ]);
     });
   });
 
