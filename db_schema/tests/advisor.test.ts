@@ -125,7 +125,7 @@ const CLIENT_RPCS: Record<string, string> = {
   'public.create_category(uuid, text)': 'needs MANAGE_CHANNELS in the server',
   'public.create_channel(uuid, text, channel_type, uuid, text)': 'needs MANAGE_CHANNELS in the server',
   'public.create_group_dm(uuid[], text)': 'a group DM of the caller and their friends',
-  'public.create_invite(uuid, integer, integer, uuid)': 'needs CREATE_INSTANT_INVITE',
+  'public.create_invite(uuid, integer, integer, uuid, boolean)': 'needs CREATE_INSTANT_INVITE',
   'public.create_role(uuid, text, bigint, integer)': 'needs MANAGE_ROLES; grants only bits the caller holds',
   'public.create_server(text, text, text)': 'a new server owned by the caller',
   'public.device_can_read_channel(uuid, uuid)':
@@ -136,12 +136,15 @@ const CLIENT_RPCS: Record<string, string> = {
   'public.delete_message(uuid)': 'the author, or MANAGE_MESSAGES in the channel',
   'public.delete_role(uuid)': 'needs MANAGE_ROLES over a lower role',
   'public.delete_server(uuid)': 'the owner only',
+  'public.end_temporary_memberships()': 'the caller leaves the servers they joined as a temporary member',
   'public.get_invite_preview(text)': 'server name, icon and member count for an invite code the caller holds',
   'public.get_livekit_token(uuid)': 'signs a voice token after checking CONNECT/SPEAK/STREAM',
   'public.get_unread_state()': 'unread and mention counts of channels the caller reads',
   'public.install_bot(uuid, uuid, bigint)': 'needs MANAGE_GUILD; grants the bot no more than the caller has',
   'public.join_server_by_invite(text)': 'joins the caller through a valid invite',
   'public.kick_member(uuid, uuid, text)': 'needs KICK_MEMBERS over a lower member',
+  'public.list_reports(uuid, report_status, bigint, integer)':
+    'needs a report reviewer permission; returns only reports whose channel the caller reads',
   'public.list_reports(uuid, report_status, bigint, integer)':
     'needs a report reviewer permission; returns only reports whose channel the caller reads',
   'public.leave_group_dm(uuid)': 'the caller leaves their own group DM',
@@ -158,6 +161,10 @@ const CLIENT_RPCS: Record<string, string> = {
   'public.report_message(uuid, report_reason, text)': 'reports a server message the caller can read',
   'public.resolve_report(bigint, text, text, integer, integer)':
     'needs a report reviewer permission; each action needs its own moderation permission and rank',
+  'public.report_member(uuid, uuid, report_reason, text)': 'a member reports another member of their server',
+  'public.report_message(uuid, report_reason, text)': 'reports a server message the caller can read',
+  'public.resolve_report(bigint, text, text, integer, integer)':
+    'needs a report reviewer permission; each action needs its own moderation permission and rank',
   'public.revoke_bot_token(uuid)': 'a token of one of the caller’s bots',
   'public.revoke_invite(text)': 'the inviter, or MANAGE_GUILD',
   'public.search_messages(text, uuid, uuid, integer)': 'searches only channels the caller reads',
@@ -169,6 +176,7 @@ const CLIENT_RPCS: Record<string, string> = {
   'public.set_channel_overwrite(uuid, overwrite_target, uuid, bigint, bigint)':
     'needs MANAGE_ROLES; changes only bits the caller holds',
   'public.set_nickname(uuid, uuid, text)': 'own with CHANGE_NICKNAME, others’ with MANAGE_NICKNAMES',
+  'public.set_system_channel(uuid, uuid)': 'needs MANAGE_GUILD; a text channel of the server',
   'public.set_presence(presence_status)': 'the caller’s own presence',
   'public.timeout_member(uuid, uuid, timestamp with time zone, text)':
     'needs MODERATE_MEMBERS over a lower member',
