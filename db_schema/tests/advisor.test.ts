@@ -145,8 +145,6 @@ const CLIENT_RPCS: Record<string, string> = {
   'public.kick_member(uuid, uuid, text)': 'needs KICK_MEMBERS over a lower member',
   'public.list_reports(uuid, report_status, bigint, integer)':
     'needs a report reviewer permission; returns only reports whose channel the caller reads',
-  'public.list_reports(uuid, report_status, bigint, integer)':
-    'needs a report reviewer permission; returns only reports whose channel the caller reads',
   'public.leave_group_dm(uuid)': 'the caller leaves their own group DM',
   'public.leave_server(uuid)': 'the caller leaves a server (not its owner)',
   'public.mark_channel_read(uuid, bigint)': 'moves the caller’s own read marker in a channel they read',
@@ -157,10 +155,6 @@ const CLIENT_RPCS: Record<string, string> = {
   'public.remove_role(uuid, uuid, uuid)': 'needs MANAGE_ROLES and a role below the caller’s top role',
   'public.reorder_channels(uuid, uuid[])': 'needs MANAGE_CHANNELS in the server',
   'public.reorder_roles(uuid, uuid[])': 'needs MANAGE_ROLES; moves only roles below the caller’s top role',
-  'public.report_member(uuid, uuid, report_reason, text)': 'a member reports another member of their server',
-  'public.report_message(uuid, report_reason, text)': 'reports a server message the caller can read',
-  'public.resolve_report(bigint, text, text, integer, integer)':
-    'needs a report reviewer permission; each action needs its own moderation permission and rank',
   'public.report_member(uuid, uuid, report_reason, text)': 'a member reports another member of their server',
   'public.report_message(uuid, report_reason, text)': 'reports a server message the caller can read',
   'public.resolve_report(bigint, text, text, integer, integer)':
