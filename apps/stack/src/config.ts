@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { repoRoot } from '@harmony/db';
 import { type ApiKeys, DEMO_JWT_SECRET } from './jwt.js';
+import { JwtKeys, loadSigningKeys } from './jwt-keys.js';
 
 export interface StackConfig {
   host: string;
@@ -10,6 +11,11 @@ export interface StackConfig {
   publicUrl: string;
   /** HS256 secret for access tokens and API keys, as GOTRUE_JWT_SECRET / PGRST_JWT_SECRET. */
   jwtSecret: string;
+  /**
+   * Signs access tokens and verifies every caller's JWT (auth, REST, storage, realtime): the
+   * secret, plus the asymmetric keys of HARMONY_JWT_SIGNING_KEYS_PATH ([auth] signing_keys_path).
+   */
+  jwtKeys: JwtKeys;
   /** Keys set explicitly (ANON_KEY, SERVICE_ROLE_KEY, PUBLISHABLE_KEY, SECRET_KEY); the rest are the CLI's. */
   apiKeys: Partial<ApiKeys>;
   jwtExpirySeconds: number;
@@ -53,11 +59,14 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
   const root = repoRoot();
   const host = env.HARMONY_STACK_HOST ?? '127.0.0.1';
   const port = Number(env.HARMONY_STACK_PORT ?? 54321);
+  const jwtSecret = loadJwtSecret(env, host);
+  const signingKeysPath = env.HARMONY_JWT_SIGNING_KEYS_PATH;
   return {
     host,
     port,
     publicUrl: env.API_EXTERNAL_URL ?? `http://${host}:${port}`,
-    jwtSecret: loadJwtSecret(env, host),
+    jwtSecret,
+    jwtKeys: new JwtKeys(jwtSecret, signingKeysPath ? loadSigningKeys(resolve(root, signingKeysPath)) : []),
     apiKeys: {
       anon: env.ANON_KEY,
       serviceRole: env.SERVICE_ROLE_KEY,

@@ -44,12 +44,20 @@ export async function mintApiKeys(secret: string, overrides: Partial<ApiKeys> = 
   };
 }
 
+/**
+ * Why a token was refused: expired; bad signature; an algorithm the service does not take;
+ * no key of the token's kind (unknown kid, key of another type); or otherwise invalid.
+ */
+export type JwtFailure = 'expired' | 'signature' | 'algorithm' | 'key' | 'invalid';
+
 export class JwtError extends Error {
   constructor(
     message: string,
-    readonly reason: 'expired' | 'invalid',
+    readonly reason: JwtFailure,
     /** The verifier's own words (jose's), which Storage reports as they are. */
     readonly detail = message,
+    /** The token's protected header, once it could be read. */
+    readonly header: { alg?: string; kid?: string } = {},
   ) {
     super(message);
   }

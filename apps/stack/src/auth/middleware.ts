@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { StackContext } from '../context.js';
-import { type JwtClaims, JwtError, verifyJwt } from '../jwt.js';
+import { type JwtClaims, JwtError } from '../jwt.js';
+import type { JwtKeys } from '../jwt-keys.js';
 import type { AuthConfig } from './config.js';
 import { isUuid } from './db.js';
 import { AuthApiError, forbidden, notFound } from './errors.js';
@@ -23,27 +24,47 @@ export interface AuthEnv {
 
 type Handler = MiddlewareHandler<AuthEnv>;
 
+/** golang-jwt's words for a refused token, as GoTrue puts them after "unable to parse or verify signature, ". */
+function refusal(error: unknown): string {
+  if (!(error instanceof JwtError)) return 'token is malformed';
+  const { alg, kid } = error.header;
+  switch (error.reason) {
+    case 'expired':
+      return 'token has invalid claims: token is expired';
+    case 'algorithm':
+      return `token signature is invalid: signing method ${alg} is invalid`;
+    case 'key':
+      return `token is unverifiable: error while executing keyfunc: unrecognized JWT kid ${kid ?? '<nil>'} for algorithm ${alg}`;
+    case 'signature':
+      return `token signature is invalid: ${
+        alg?.startsWith('ES')
+          ? 'crypto/ecdsa: verification error'
+          : alg?.startsWith('RS')
+            ? 'crypto/rsa: verification error'
+            : 'signature is invalid'
+      }`;
+    default:
+      return 'token is malformed';
+  }
+}
+
 /**
  * GoTrue's parseJWTClaims: a non-Bearer Authorization is 401 no_authorization; a token that
- * fails verification (forged, wrong secret, expired) is 403 bad_jwt.
+ * fails verification (forged, unknown key, expired) is 403 bad_jwt.
  */
 async function verifiedClaims(
   authorization: string | undefined,
   bearer: string,
-  secret: string,
+  keys: JwtKeys,
 ): Promise<JwtClaims> {
   if (authorization !== undefined && !/^bearer\s+\S+$/i.test(authorization.trim())) {
     throw new AuthApiError(401, 'no_authorization', 'This endpoint requires a valid Bearer token');
   }
   if (!bearer) throw new AuthApiError(401, 'no_authorization', 'This endpoint requires a valid Bearer token');
   try {
-    return await verifyJwt(bearer, secret);
+    return await keys.verify(bearer);
   } catch (error) {
-    const reason =
-      error instanceof JwtError && error.reason === 'expired'
-        ? 'token has invalid claims: token is expired'
-        : 'token signature is invalid';
-    throw forbidden('bad_jwt', `invalid JWT: unable to parse or verify signature, ${reason}`);
+    throw forbidden('bad_jwt', `invalid JWT: unable to parse or verify signature, ${refusal(error)}`);
   }
 }
 
@@ -51,11 +72,7 @@ async function verifiedClaims(
 export const requireUser =
   (ctx: StackContext, config: AuthConfig): Handler =>
   async (c, next) => {
-    const claims = await verifiedClaims(
-      c.req.header('authorization'),
-      c.get('bearer'),
-      config.stack.jwtSecret,
-    );
+    const claims = await verifiedClaims(c.req.header('authorization'), c.get('bearer'), config.stack.jwtKeys);
     const sub = typeof claims.sub === 'string' ? claims.sub : '';
     if (!sub) throw forbidden('bad_jwt', 'invalid claim: missing sub claim');
     if (!isUuid(sub)) throw new AuthApiError(400, 'bad_jwt', 'invalid claim: sub claim must be a UUID');
@@ -93,11 +110,7 @@ export const requireSessionUser: Handler = async (c, next) => {
 export const requireAdmin =
   (config: AuthConfig): Handler =>
   async (c, next) => {
-    const claims = await verifiedClaims(
-      c.req.header('authorization'),
-      c.get('bearer'),
-      config.stack.jwtSecret,
-    );
+    const claims = await verifiedClaims(c.req.header('authorization'), c.get('bearer'), config.stack.jwtKeys);
     if (!config.adminRoles.includes(String(claims.role ?? ''))) {
       throw forbidden('not_admin', 'User not allowed');
     }

@@ -58,7 +58,7 @@ export function createAuthRouter(
   r.get('/authorize', authorize(d));
   r.get('/callback', callback(d));
   r.post('/callback', callback(d));
-  r.get('/.well-known/jwks.json', jwks());
+  r.get('/.well-known/jwks.json', jwks(d));
 
   // Everything below needs the project's apikey (registered after the open routes, so those never reach it).
   r.use('*', apiKey);

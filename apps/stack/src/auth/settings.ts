@@ -59,5 +59,11 @@ export const settings = (d: AuthDeps) => (c: AuthContext) => {
   });
 };
 
-/** Access tokens are HS256, so there is no public key to publish (auth-js then asks /user). */
-export const jwks = () => (c: AuthContext) => c.json({ keys: [] });
+/**
+ * GET /.well-known/jwks.json: the public signing keys (none with only the HS256 secret, and
+ * auth-js then asks /user), cacheable for 10 minutes as GoTrue sends it.
+ */
+export const jwks = (d: AuthDeps) => (c: AuthContext) => {
+  c.header('Cache-Control', 'public, max-age=600');
+  return c.json(d.config.stack.jwtKeys.jwks());
+};

@@ -1,4 +1,3 @@
-import { signJwt } from '../jwt.js';
 import { type AuthConfig, authBaseUrl } from './config.js';
 import type { Queryable } from './db.js';
 import {
@@ -68,7 +67,7 @@ export async function signAccessToken(
     session_id: session.id,
     is_anonymous: user.is_anonymous,
   };
-  return { token: await signJwt({ ...claims }, config.stack.jwtSecret), expiresAt: claims.exp };
+  return { token: await config.stack.jwtKeys.sign({ ...claims }), expiresAt: claims.exp };
 }
 
 /** tokens.AccessTokenResponse: what auth-js stores as a Session. */

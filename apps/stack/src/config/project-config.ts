@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { isCliKey } from './cli-keys.js';
 import { type ProjectToml, projectSchema } from './schema.js';
@@ -18,9 +19,11 @@ export interface ProjectConfig {
 const text = (value: unknown) => String(value);
 const list = (value: unknown) => (value as string[]).join(',');
 const not = (value: unknown) => String(!value);
+/** A path as the CLI resolves it: relative to the supabase/ directory holding config.toml. */
+const filePath = (value: unknown, configDir: string) => resolve(configDir, String(value));
 
 /** Each key the stack applies and the environment variable it becomes. */
-const SETTINGS: Record<string, [env: string, convert: (value: unknown) => string]> = {
+const SETTINGS: Record<string, [env: string, convert: (value: unknown, configDir: string) => string]> = {
   'api.port': ['HARMONY_STACK_PORT', text],
   'api.schemas': ['PGRST_DB_SCHEMAS', list],
   'api.max_rows': ['PGRST_DB_MAX_ROWS', text],
@@ -34,6 +37,7 @@ const SETTINGS: Record<string, [env: string, convert: (value: unknown) => string
   'auth.enable_anonymous_sign_ins': ['GOTRUE_EXTERNAL_ANONYMOUS_USERS_ENABLED', text],
   'auth.minimum_password_length': ['HARMONY_AUTH_MIN_PASSWORD_LENGTH', text],
   'auth.jwt_secret': ['JWT_SECRET', text],
+  'auth.signing_keys_path': ['HARMONY_JWT_SIGNING_KEYS_PATH', filePath],
   'auth.anon_key': ['ANON_KEY', text],
   'auth.service_role_key': ['SERVICE_ROLE_KEY', text],
   'auth.publishable_key': ['PUBLISHABLE_KEY', text],
@@ -133,7 +137,7 @@ export function loadProjectConfig(
     const setting = SETTINGS[key];
     if (!setting && !(key in BUILT_IN) && insideDisabledTable(source.data, path)) continue;
     if (setting) {
-      result.env[setting[0]] = setting[1](getPath(config, path));
+      result.env[setting[0]] = setting[1](getPath(config, path), dirname(file));
     } else if (key in BUILT_IN) {
       if (!isDeepStrictEqual(getPath(config, path), BUILT_IN[key])) {
         ignore(path, `not supported: the stack always behaves as ${JSON.stringify(BUILT_IN[key])}`);

@@ -63,6 +63,7 @@ export const projectSchema = z
         enable_manual_linking: bool,
         minimum_password_length: int,
         jwt_secret: z.string(),
+        signing_keys_path: z.string(),
         anon_key: z.string(),
         service_role_key: z.string(),
         publishable_key: z.string(),

@@ -117,7 +117,7 @@ interface ApiMessage {
 }
 
 async function authorizeRequest(service: RealtimeService, token: string) {
-  const check = await checkToken(token, service.ctx.config.jwtSecret);
+  const check = await checkToken(token, service.ctx.config.jwtKeys);
   return check.ok ? policyContext(check.claims) : null;
 }
 

@@ -291,7 +291,7 @@ export class Channel implements ChangeTarget {
 
   private async confirmToken(): Promise<void> {
     if (this.closed) return;
-    const check = await checkToken(this.accessToken, this.service.ctx.config.jwtSecret);
+    const check = await checkToken(this.accessToken, this.service.ctx.config.jwtKeys);
     if (!check.ok) {
       this.shutdown(check.message);
       return;
@@ -301,7 +301,7 @@ export class Channel implements ChangeTarget {
 
   private async refreshToken(token: unknown): Promise<void> {
     if (typeof token !== 'string' || token.startsWith('sb_') || token === this.accessToken) return;
-    const check = await checkToken(token, this.service.ctx.config.jwtSecret);
+    const check = await checkToken(token, this.service.ctx.config.jwtKeys);
     if (!check.ok) {
       this.shutdown(check.message);
       return;
@@ -432,7 +432,7 @@ export async function joinChannel(
   }
   const offered = typeof payload.access_token === 'string' ? payload.access_token : payload.user_token;
   const accessToken = typeof offered === 'string' && !offered.startsWith('sb_') ? offered : socket.info.token;
-  const check = await checkToken(accessToken, service.ctx.config.jwtSecret);
+  const check = await checkToken(accessToken, service.ctx.config.jwtKeys);
   if (!check.ok) {
     joinError(socket, message, `${check.code}: ${check.message}`);
     return;

@@ -111,7 +111,7 @@ async function handleUpgrade(service: RealtimeService, req: IncomingMessage, soc
     reject(socket, 400, { error: `Unsupported serializer version ${vsnParam}` });
     return;
   }
-  const check = await checkToken(token, service.ctx.config.jwtSecret);
+  const check = await checkToken(token, service.ctx.config.jwtKeys);
   if (!check.ok) {
     reject(socket, 401, { error: check.message });
     return;

@@ -1,4 +1,5 @@
-import { type JwtClaims, JwtError, verifyJwt } from '../jwt.js';
+import { type JwtClaims, JwtError } from '../jwt.js';
+import type { JwtKeys } from '../jwt-keys.js';
 import { ApiError } from './errors.js';
 
 /** Who the request runs as (Auth.hs): the role to SET and the claims for request.jwt.claims. */
@@ -11,31 +12,37 @@ export interface AuthResult {
 
 export const ANON_ROLE = 'anon';
 
-function jwtError(code: 'PGRST301' | 'PGRST303', message: string): ApiError {
-  return new ApiError(401, code, message, null, null, {
+function jwtError(code: 'PGRST301' | 'PGRST303', message: string, details: string | null = null): ApiError {
+  return new ApiError(401, code, message, details, null, {
     'WWW-Authenticate': `Bearer error="invalid_token", error_description=${JSON.stringify(message)}`,
   });
 }
 
-function decodeHeader(token: string): Record<string, unknown> | null {
-  try {
-    const header = token.split('.')[0] ?? '';
-    return JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as Record<string, unknown>;
-  } catch {
-    return null;
+/** PostgREST's JwtDecodeError for a token its JWK set refuses (jose-jwt's decode errors). */
+function decodeError(error: unknown): ApiError {
+  const reason = error instanceof JwtError ? error.reason : 'invalid';
+  if (reason === 'expired') return jwtError('PGRST303', 'JWT expired');
+  if (reason === 'algorithm') return jwtError('PGRST301', 'Wrong or unsupported encoding algorithm');
+  if (reason === 'key') {
+    return jwtError(
+      'PGRST301',
+      'No suitable key or wrong key type',
+      'No suitable key was found to decode the JWT',
+    );
   }
+  return jwtError('PGRST301', 'JWT cryptographic operation failed');
 }
 
 const CACHE_SIZE = 1000;
 
 /**
- * Verifies bearer tokens (HS256 with the project secret) and caches the result per token until
- * it expires, so the hot path does no cryptography.
+ * Verifies bearer tokens (the project's JWT keys: HS256 secret, signing keys by kid) and caches
+ * the result per token until it expires, so the hot path does no cryptography.
  */
 export class Authenticator {
   private readonly cache = new Map<string, { auth: AuthResult; exp: number }>();
 
-  constructor(private readonly secret: string) {}
+  constructor(private readonly keys: JwtKeys) {}
 
   async authenticate(token: string | undefined): Promise<AuthResult> {
     if (!token) return this.result({});
@@ -50,14 +57,9 @@ export class Authenticator {
     if (parts !== 3) throw jwtError('PGRST301', `Expected 3 parts in JWT; got ${parts}`);
     let claims: JwtClaims;
     try {
-      claims = await verifyJwt(token, this.secret);
+      claims = await this.keys.verify(token);
     } catch (error) {
-      if (error instanceof JwtError && error.reason === 'expired') throw jwtError('PGRST303', 'JWT expired');
-      const alg = decodeHeader(token)?.alg;
-      if (alg !== undefined && alg !== 'HS256') {
-        throw jwtError('PGRST301', 'Wrong or unsupported encoding algorithm');
-      }
-      throw jwtError('PGRST301', 'JWT cryptographic operation failed');
+      throw decodeError(error);
     }
     const auth = this.result(claims);
     const exp = typeof claims.exp === 'number' ? claims.exp : Number.POSITIVE_INFINITY;

@@ -58,7 +58,7 @@ export class RestService {
       ctx.db.authenticator.options.user ?? 'authenticator',
       ctx.log,
     );
-    this.auth = new Authenticator(ctx.config.jwtSecret);
+    this.auth = new Authenticator(ctx.config.jwtKeys);
     this.cache.onReload(() => this.prepared.clear());
   }
 

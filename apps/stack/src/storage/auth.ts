@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { StackContext } from '../context.js';
-import { type JwtClaims, JwtError, verifyJwt } from '../jwt.js';
+import { type JwtClaims, JwtError } from '../jwt.js';
 import { ERRORS } from './errors.js';
 
 /** Who a request runs as: the JWT's role and claims, or anon when a route allows no JWT. */
@@ -57,7 +57,7 @@ export async function authenticate(
   const jwt = callerToken(c, ctx);
   if (!jwt && options.allowInvalidJwt) return ANON_IDENTITY;
   try {
-    const claims = await verifyJwt(jwt, ctx.config.jwtSecret);
+    const claims = await ctx.config.jwtKeys.verify(jwt);
     const role = typeof claims.role === 'string' && claims.role ? claims.role : 'anon';
     const sub = typeof claims.sub === 'string' && claims.sub ? claims.sub : undefined;
     return { role, claims, jwt, sub, authenticated: true };
