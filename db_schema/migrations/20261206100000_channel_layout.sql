@@ -11,7 +11,9 @@ BEGIN;
 -- == collapsed categories, per user ==
 
 create table if not exists public.collapsed_categories (
-  profile_id uuid not null references public.profiles (id) on delete cascade,
+  -- The caller's own, so a client inserts only the category.
+  profile_id uuid not null default public.get_current_profile_id()
+    references public.profiles (id) on delete cascade,
   category_id uuid not null references public.channel_categories (id) on delete cascade,
   created_at timestamptz not null default now(),
   primary key (profile_id, category_id)

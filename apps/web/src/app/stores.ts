@@ -1,6 +1,7 @@
 import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
 import { createAccessRefresher } from '../features/access/refresh-access.js';
+import { type ChannelAdminState, createChannelAdminStore } from '../features/channels/channel-admin.js';
 import { createUnreadTopicsSync } from '../features/realtime/unread-topics.js';
 import { createUnreadStore, type UnreadStoreState } from '../features/unread/unread-store.js';
 import { inBackground } from '../lib/coalesce.js';
@@ -38,6 +39,7 @@ export const stores = {
   ...core,
   social: createSocialStore(client, { ensureProfiles }),
   search: createSearchStore(client),
+  channelAdmin: createChannelAdminStore(client, core.servers),
   serverSettings: createServerSettingsStore(client, {
     ensureProfiles,
     reload: async (serverId) => {
@@ -71,6 +73,7 @@ export const useSearch = bind<SearchState>(stores.search);
 export const useServerSettings = bind<ServerSettingsState>(stores.serverSettings);
 export const useAccount = bind<AccountState>(stores.account);
 export const useVoice = bind<VoiceState>(stores.voice);
+export const useChannelAdmin = bind<ChannelAdminState>(stores.channelAdmin);
 
 let realtime: RealtimeConnectionManager | null = null;
 

@@ -1,7 +1,8 @@
-import { Hash, Plus, Settings, UserPlus, Volume2 } from 'lucide-react';
+import { FolderPlus, Hash, Plus, Settings, UserPlus, Volume2 } from 'lucide-react';
 import { useId } from 'react';
 import { stores, useAuth, useServers, useUi, useUnread } from '../app/stores.js';
 import { useServerPermission } from '../features/access/use-permissions.js';
+import { ChannelTree } from '../features/channels/ChannelTree.js';
 import { go } from '../lib/route.js';
 import type { Channel } from '../lib/types.js';
 import { Avatar } from '../ui/Avatar.js';
@@ -27,7 +28,7 @@ function ChannelLink({ channel, serverId }: { channel: Channel; serverId: string
   };
   const Icon = channel.type === 'voice' ? Volume2 : Hash;
   return (
-    <li>
+    <>
       <button
         type="button"
         className={`channel-link${active ? ' active' : ''}${unread?.unread ? ' unread' : ''}`}
@@ -58,7 +59,7 @@ function ChannelLink({ channel, serverId }: { channel: Channel; serverId: string
           ))}
         </ul>
       )}
-    </li>
+    </>
   );
 }
 
@@ -75,20 +76,26 @@ export function ChannelSidebar() {
   const canManageRoles = useServerPermission(serverId, 'MANAGE_ROLES');
   const canBan = useServerPermission(serverId, 'BAN_MEMBERS');
 
-  const uncategorised = detail?.channels.filter((c) => !c.category_id) ?? [];
-  /** A category of voice channels (or named so) offers a voice channel first. */
-  const kindOf = (categoryId: string, name: string): 'text' | 'voice' => {
-    const inside = detail?.channels.filter((c) => c.category_id === categoryId) ?? [];
-    if (inside.length > 0) return inside.every((c) => c.type === 'voice') ? 'voice' : 'text';
-    return /voice/i.test(name) ? 'voice' : 'text';
-  };
-
   return (
     <aside className="channel-sidebar" aria-label="Channels">
       <header className="sidebar-header">
         <h2>{server?.name ?? 'Direct messages'}</h2>
         {serverId && (
           <div className="sidebar-actions">
+            {canManageChannels && (
+              <>
+                <IconButton
+                  label="Create channel"
+                  icon={Plus}
+                  onClick={() => openModal({ kind: 'createChannel', serverId, type: 'text' })}
+                />
+                <IconButton
+                  label="Create category"
+                  icon={FolderPlus}
+                  onClick={() => openModal({ kind: 'category', serverId })}
+                />
+              </>
+            )}
             {canInvite && (
               <IconButton
                 label="Invite"
@@ -108,43 +115,10 @@ export function ChannelSidebar() {
       </header>
       {serverId && detail && (
         <div className="channel-list">
-          {uncategorised.length > 0 && (
-            <ul>
-              {uncategorised.map((c) => (
-                <ChannelLink key={c.id} channel={c} serverId={serverId} />
-              ))}
-            </ul>
-          )}
-          {detail.categories.map((category) => (
-            <section key={category.id} aria-label={category.name}>
-              <h3 className="category">
-                {category.name}
-                {canManageChannels && (
-                  <IconButton
-                    label={`Create channel in ${category.name}`}
-                    icon={Plus}
-                    size={16}
-                    tooltip="top"
-                    onClick={() =>
-                      openModal({
-                        kind: 'createChannel',
-                        serverId,
-                        categoryId: category.id,
-                        type: kindOf(category.id, category.name),
-                      })
-                    }
-                  />
-                )}
-              </h3>
-              <ul>
-                {detail.channels
-                  .filter((c) => c.category_id === category.id)
-                  .map((c) => (
-                    <ChannelLink key={c.id} channel={c} serverId={serverId} />
-                  ))}
-              </ul>
-            </section>
-          ))}
+          <ChannelTree
+            serverId={serverId}
+            renderChannel={(c) => <ChannelLink channel={c} serverId={serverId} />}
+          />
         </div>
       )}
       {!serverId && <DmList />}

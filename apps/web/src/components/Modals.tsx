@@ -1,6 +1,8 @@
 import { X } from 'lucide-react';
 import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
 import { stores, useUi } from '../app/stores.js';
+import { CategorySettings } from '../features/channels/CategorySettings.js';
+import { ChannelSettings } from '../features/channels/ChannelSettings.js';
 import { PinsDialog } from '../features/messages/PinsDialog.js';
 import { describeError } from '../lib/errors.js';
 import { go, inviteUrl } from '../lib/route.js';
@@ -232,6 +234,18 @@ export function Modals() {
       return <Invite serverId={modal.serverId} />;
     case 'createChannel':
       return <CreateChannel serverId={modal.serverId} categoryId={modal.categoryId} type={modal.type} />;
+    case 'channelSettings':
+      return (
+        <Dialog title="Edit channel">
+          <ChannelSettings serverId={modal.serverId} channelId={modal.channelId} />
+        </Dialog>
+      );
+    case 'category':
+      return (
+        <Dialog title={modal.categoryId ? 'Edit category' : 'Create a category'}>
+          <CategorySettings serverId={modal.serverId} categoryId={modal.categoryId} />
+        </Dialog>
+      );
     case 'userSettings':
       return (
         <Dialog title="User settings" wide>

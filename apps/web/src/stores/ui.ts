@@ -8,6 +8,9 @@ export type Modal =
   | { kind: 'invite'; serverId: string }
   /** `type` is what the dialog starts with: the category's kind (Voice Channels offers voice). */
   | { kind: 'createChannel'; serverId: string; categoryId?: string; type: 'text' | 'voice' }
+  | { kind: 'channelSettings'; serverId: string; channelId: string }
+  /** Without `categoryId`: a new category. */
+  | { kind: 'category'; serverId: string; categoryId?: string }
   | { kind: 'userSettings' }
   | { kind: 'serverSettings'; serverId: string }
   | { kind: 'search'; serverId: string | null; channelId: string | null }

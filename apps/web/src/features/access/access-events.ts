@@ -26,6 +26,9 @@ const SERVER_EVENTS = [
   'member_role_create',
   'member_role_delete',
   'access_update',
+  // One event for a whole reorder (set_channel_layout, reorder_roles).
+  'layout_update',
+  'role_order_update',
 ] as const;
 
 /** Calls `changed` when anything deciding access or structure in the server may have changed. */
