@@ -168,7 +168,7 @@ export async function startSession(profileId: string): Promise<void> {
     friendsChanged: () => inBackground(stores.social.getState().loadFriends()),
     dmsChanged: () => inBackground(stores.social.getState().loadDms()),
     serverChanged: (serverId) => inBackground(access.serverChanged(serverId)),
-    membershipChanged: () => access.membershipChanged(),
+    membershipChanged: (removal) => access.membershipChanged(removal),
     presence: (serverId, online) => ui.setPresence(serverId, online),
     typing: (channelId, who, name, typing) => ui.setTyping(channelId, who, name, typing),
     resync: (channelIds, everything) => {

@@ -1,5 +1,6 @@
 import { X } from 'lucide-react';
 import { stores, useServers, useUi } from '../app/stores.js';
+import { MemberTrigger } from '../features/moderation/MemberTrigger.js';
 import { liveStatus, STATUS_TEXT } from '../features/presence/live-presence.js';
 import type { PresenceInfo } from '../lib/realtime.js';
 import type { MemberWithProfile } from '../stores/servers.js';
@@ -47,19 +48,26 @@ export function MemberList({ serverId }: { serverId: string }) {
                   const topRole = detail.roles.find((r) => m.roleIds.includes(r.id) && r.color);
                   return (
                     <li key={m.profile_id} className={`member ${status}`}>
-                      <span className="member-avatar">
-                        <Avatar id={m.profile_id} name={nameOf(m)} url={m.profile.avatar_url} size={32} />
-                        <span className={`presence-dot ${status}`} title={STATUS_TEXT[status]} />
-                      </span>
-                      <span className="sr-only">{STATUS_TEXT[status]}: </span>
-                      <span
-                        className="member-name"
-                        style={
-                          topRole ? { color: `#${topRole.color.toString(16).padStart(6, '0')}` } : undefined
-                        }
+                      <MemberTrigger
+                        serverId={serverId}
+                        profileId={m.profile_id}
+                        label={`${nameOf(m)}, ${STATUS_TEXT[status]}`}
+                        className="member-row"
                       >
-                        {nameOf(m)}
-                      </span>
+                        <span className="member-avatar">
+                          <Avatar id={m.profile_id} name={nameOf(m)} url={m.profile.avatar_url} size={32} />
+                          <span className={`presence-dot ${status}`} title={STATUS_TEXT[status]} />
+                        </span>
+                        <span className="sr-only">{STATUS_TEXT[status]}: </span>
+                        <span
+                          className="member-name"
+                          style={
+                            topRole ? { color: `#${topRole.color.toString(16).padStart(6, '0')}` } : undefined
+                          }
+                        >
+                          {nameOf(m)}
+                        </span>
+                      </MemberTrigger>
                     </li>
                   );
                 })}

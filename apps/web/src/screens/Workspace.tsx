@@ -8,6 +8,7 @@ import { MemberList } from '../components/MemberList.js';
 import { Modals } from '../components/Modals.js';
 import { ServerRail } from '../components/ServerRail.js';
 import { Toasts } from '../components/Toasts.js';
+import { ModerationLayer } from '../features/moderation/ModerationLayer.js';
 import { describeError } from '../lib/errors.js';
 import { go } from '../lib/route.js';
 
@@ -56,6 +57,7 @@ export function Workspace() {
       </main>
       {serverId && memberListOpen && <MemberList serverId={serverId} />}
       <Modals />
+      <ModerationLayer />
       <Toasts />
     </div>
   );

@@ -47,17 +47,27 @@ export function onRestrictedChannelChange(
   });
 }
 
+/** A membership of the user's that ended, and whether by a ban. */
+export interface MembershipRemoval {
+  serverId: string;
+  banned: boolean;
+}
+
 export interface OwnAccessHandlers {
   /** The user joined or left a server, or was kicked or banned from one (on any device). */
-  membershipChanged(): void;
+  membershipChanged(removal?: MembershipRemoval): void;
   /** Something deciding the user's access in a server changed (a role given or taken). */
   serverChanged(serverId: string): void;
 }
 
 /** The user's own memberships and roles, on their personal topic. */
 export function onOwnAccessChange(channel: RealtimeChannel, handlers: OwnAccessHandlers): void {
-  onDatabaseEvents(channel, ['member_create', 'member_update', 'member_delete'], () =>
-    handlers.membershipChanged(),
+  onDatabaseEvents(channel, ['member_create', 'member_update'], () => handlers.membershipChanged());
+  // A removal carries `banned` (docs-source/realtime.md), so the notice can say which it was.
+  onDatabaseEvents<{ server_id: string; banned?: boolean }>(channel, ['member_delete'], ({ old_record }) =>
+    handlers.membershipChanged(
+      old_record?.server_id ? { serverId: old_record.server_id, banned: Boolean(old_record.banned) } : undefined,
+    ),
   );
   onDatabaseEvents<{ server_id: string }>(channel, ['member_role_create', 'member_role_delete'], (change) => {
     const serverId = change.record?.server_id ?? change.old_record?.server_id;

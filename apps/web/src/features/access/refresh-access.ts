@@ -3,7 +3,7 @@ import { inBackground } from '../../lib/coalesce.js';
 import { go } from '../../lib/route.js';
 import type { ServersState } from '../../stores/servers.js';
 import type { UiState } from '../../stores/ui.js';
-import type { OwnAccessHandlers } from './access-events.js';
+import type { MembershipRemoval, OwnAccessHandlers } from './access-events.js';
 
 export interface AccessRefresherDeps {
   servers: StoreApi<ServersState>;
@@ -26,21 +26,34 @@ export interface AccessRefresher extends OwnAccessHandlers {
  */
 export function createAccessRefresher(deps: AccessRefresherDeps): AccessRefresher {
   const servers = () => deps.servers.getState();
+  /** Servers removed by a ban, from the event that said so. */
+  const banned = new Set<string>();
+  /** Servers already left: overlapping refreshes announce a removal once. */
+  const gone = new Set<string>();
 
   const refreshMemberships = async () => {
     const before = servers().servers;
     await servers().loadServers();
     const after = new Set(servers().servers.map((s) => s.id));
     for (const server of before) {
-      if (after.has(server.id)) continue;
+      if (after.has(server.id) || gone.has(server.id)) continue;
+      gone.add(server.id);
       deps.unwatchServer(server.id);
       servers().forget(server.id);
-      if (deps.ui.getState().activeServerId === server.id) {
-        go({ kind: 'dm', channelId: null });
-        deps.ui.getState().toast(`You are no longer a member of ${server.name}.`, 'info');
-      }
+      if (deps.ui.getState().activeServerId === server.id) go({ kind: 'dm', channelId: null });
+      deps.ui
+        .getState()
+        .toast(
+          banned.delete(server.id)
+            ? `You were banned from ${server.name}.`
+            : `You are no longer a member of ${server.name}.`,
+          'info',
+        );
     }
-    for (const id of after) if (!before.some((s) => s.id === id)) deps.watchServer(id);
+    for (const id of after) {
+      gone.delete(id);
+      if (!before.some((s) => s.id === id)) deps.watchServer(id);
+    }
     inBackground(deps.reloadUnread());
     return after;
   };
@@ -51,7 +64,8 @@ export function createAccessRefresher(deps: AccessRefresherDeps): AccessRefreshe
       if (mine.has(serverId)) await servers().loadServer(serverId);
     },
 
-    membershipChanged() {
+    membershipChanged(removal?: MembershipRemoval) {
+      if (removal?.banned) banned.add(removal.serverId);
       inBackground(refreshMemberships());
     },
   };

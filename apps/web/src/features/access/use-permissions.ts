@@ -1,5 +1,6 @@
 import { hasPermission, Permissions } from '@harmony/shared';
 import { useAuth, useServers, useSocial, useUi } from '../../app/stores.js';
+import { formatCountdown, useTimeoutLeft } from '../moderation/timeout.js';
 
 export type PermissionName = keyof typeof Permissions;
 
@@ -62,17 +63,15 @@ export function useChannelAccess(channelId: string): ChannelAccess {
 export function useSendBlockedReason(channelId: string, channelLabel: string): string | null {
   const serverId = useUi((s) => s.activeServerId);
   const profileId = useAuth((s) => s.profile?.id);
-  const timedOutUntil = useServers((s) => {
-    const member = serverId
-      ? s.details[serverId]?.members.find((m) => m.profile_id === profileId)
-      : undefined;
-    const until = member?.timed_out_until ? Date.parse(member.timed_out_until) : 0;
-    return until > Date.now() ? until : 0;
-  });
+  const timedOutUntil = useServers((s) =>
+    serverId ? s.details[serverId]?.members.find((m) => m.profile_id === profileId)?.timed_out_until : null,
+  );
+  // Ticks while the timeout runs: the permissions below are recomputed, and sending comes back at its end.
+  const timeoutLeft = useTimeoutLeft(timedOutUntil);
   const known = useServers((s) => !serverId || Boolean(s.details[serverId]));
   const canSend = useChannelPermission(channelId, 'SEND_MESSAGES');
   if (!known || canSend) return null;
-  if (timedOutUntil)
-    return `You are timed out until ${new Date(timedOutUntil).toLocaleTimeString([], { timeStyle: 'short' })}.`;
+  if (timeoutLeft)
+    return `You are timed out. You can send messages again in ${formatCountdown(timeoutLeft)}.`;
   return `You do not have permission to send messages in ${channelLabel}.`;
 }

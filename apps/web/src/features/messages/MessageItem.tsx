@@ -1,4 +1,4 @@
-import { FileText, LogIn, Pencil, Pin, PinOff, Reply, SmilePlus, Trash2 } from 'lucide-react';
+import { FileText, Flag, LogIn, Pencil, Pin, PinOff, Reply, SmilePlus, Trash2 } from 'lucide-react';
 import { type MouseEvent, memo, useEffect, useState } from 'react';
 import { client, stores, useAuth, useMessages, useProfiles, useServers, useUi } from '../../app/stores.js';
 import { describeError } from '../../lib/errors.js';
@@ -11,6 +11,8 @@ import { useComposerDraft } from '../composer/composer-draft.js';
 import { customEmojiUrl, parseReaction, reactionValue } from '../emoji/custom-emoji.js';
 import { EmojiImage, onlyEmoji, withEmojiImages } from '../emoji/EmojiImage.js';
 import { EmojiPicker } from '../emoji/EmojiPicker.js';
+import { MemberTrigger } from '../moderation/MemberTrigger.js';
+import { moderationUi } from '../moderation/moderation-store.js';
 import { useMentionResolver } from './mentions.js';
 
 const QUICK_REACTIONS = ['👍', '❤️', '😂'];
@@ -163,6 +165,7 @@ function MessageToolbar({
   const canSend = useChannelPermission(message.channel_id, 'SEND_MESSAGES');
   const { setReply } = useComposerDraft(message.channel_id);
   const mine = message.author_id === me;
+  const serverId = useUi((s) => s.activeServerId);
   const fail = (action: string) => (e: unknown) => stores.ui.getState().toast(describeError(e, action));
 
   const remove = (event: MouseEvent) => {
@@ -215,6 +218,21 @@ function MessageToolbar({
       )}
       {(mine || canManage) && (
         <IconButton label="Delete" icon={Trash2} tooltip="top" className="danger" onClick={remove} />
+      )}
+      {!mine && serverId && message.author_id && (
+        <IconButton
+          label="Report message"
+          icon={Flag}
+          tooltip="top"
+          onClick={() =>
+            moderationUi.getState().openDialog({
+              kind: 'reportMessage',
+              serverId,
+              profileId: message.author_id as string,
+              messageId: message.id,
+            })
+          }
+        />
       )}
     </div>
   );
@@ -288,6 +306,14 @@ export const MessageItem = memo(function MessageItem({
           <time className="hover-time" dateTime={message.created_at}>
             {time.toLocaleTimeString([], { timeStyle: 'short' })}
           </time>
+        ) : message.author_id && serverId ? (
+          <MemberTrigger
+            serverId={serverId}
+            profileId={message.author_id}
+            label={`Open ${author.name}’s profile`}
+          >
+            <Avatar id={message.author_id} name={author.name} url={author.avatarUrl} />
+          </MemberTrigger>
         ) : message.author_id ? (
           <Avatar id={message.author_id} name={author.name} url={author.avatarUrl} />
         ) : (
@@ -297,7 +323,18 @@ export const MessageItem = memo(function MessageItem({
       <div className="message-body">
         {!grouped && (
           <header>
-            <span className="author">{author.name}</span>
+            {message.author_id && serverId ? (
+              <MemberTrigger
+                serverId={serverId}
+                profileId={message.author_id}
+                label={author.name}
+                className="author"
+              >
+                {author.name}
+              </MemberTrigger>
+            ) : (
+              <span className="author">{author.name}</span>
+            )}
             <time dateTime={message.created_at} title={time.toLocaleString()}>
               {time.toLocaleTimeString([], { timeStyle: 'short' })}
             </time>
