@@ -82,6 +82,46 @@ export const PERMISSION_GROUPS = [
 
 export type PermissionGroupId = (typeof PERMISSION_GROUPS)[number]['id'];
 
+/**
+ * Permissions of features Harmony does not have yet (threads, stickers, polls, events, webhooks,
+ * stage and soundboard, …). Roles may hold them, but they do nothing, so the roles editor shows
+ * them apart as coming later.
+ */
+export const COMING_LATER: ReadonlySet<PermissionName> = new Set<PermissionName>([
+  'CREATE_GUILD_EXPRESSIONS',
+  'MANAGE_WEBHOOKS',
+  'VIEW_GUILD_INSIGHTS',
+  'VIEW_CREATOR_MONETIZATION_ANALYTICS',
+  'MANAGE_EVENTS',
+  'CREATE_EVENTS',
+  'SEND_MESSAGES_IN_THREADS',
+  'CREATE_PUBLIC_THREADS',
+  'CREATE_PRIVATE_THREADS',
+  'MANAGE_THREADS',
+  'USE_EXTERNAL_STICKERS',
+  'SEND_TTS_MESSAGES',
+  'SEND_VOICE_MESSAGES',
+  'SEND_POLLS',
+  'USE_APPLICATION_COMMANDS',
+  'USE_EXTERNAL_APPS',
+  'PRIORITY_SPEAKER',
+  'REQUEST_TO_SPEAK',
+  'DEAFEN_MEMBERS',
+  'MOVE_MEMBERS',
+  'USE_EMBEDDED_ACTIVITIES',
+  'USE_SOUNDBOARD',
+  'USE_EXTERNAL_SOUNDS',
+  'SET_VOICE_CHANNEL_STATUS',
+]);
+
+/** The groups of permissions whose features exist (COMING_LATER left out, empty groups dropped). */
+export function availableGroups() {
+  return PERMISSION_GROUPS.map((g) => ({
+    ...g,
+    names: g.names.filter((n: PermissionName) => !COMING_LATER.has(n)),
+  })).filter((g) => g.names.length > 0);
+}
+
 /** Server-wide permissions that mean nothing on a single channel, so overwrites leave them out. */
 const SERVER_ONLY = new Set<PermissionName>([
   'ADMINISTRATOR',

@@ -1,8 +1,10 @@
 import { parsePermissions } from '@harmony/shared';
 import { type FormEvent, useState } from 'react';
 import { stores } from '../../app/stores.js';
+import { RoleHierarchy } from '../../features/roles/RoleHierarchy.js';
+import { roleLockReason } from '../../features/roles/role-order.js';
+import { useRoleAccess } from '../../features/roles/use-role-access.js';
 import {
-  canManageRole,
   colorToHex,
   hexToColor,
   type RoleDraft,
@@ -49,26 +51,7 @@ export function RolesTab({ serverId }: { serverId: string }) {
           </form>
         )}
         <ActionMessage error={create.error} />
-        <ul aria-label="Roles, highest first">
-          {roles.map((role) => (
-            <li key={role.id}>
-              <button
-                type="button"
-                className={`role-pill${role.id === selected?.id ? ' active' : ''}`}
-                aria-current={role.id === selected?.id ? 'true' : undefined}
-                onClick={() => setSelectedId(role.id)}
-              >
-                <span
-                  className="role-swatch"
-                  style={{ background: colorToHex(role.color) }}
-                  aria-hidden="true"
-                />
-                {role.name}
-                {!canManageRole(role.position, myTop) && <span className="sr-only"> (locked)</span>}
-              </button>
-            </li>
-          ))}
-        </ul>
+        <RoleHierarchy serverId={serverId} selectedId={selected?.id} onSelect={setSelectedId} />
       </div>
       {selected && <RoleEditor key={selected.id} serverId={serverId} role={selected} />}
     </section>
@@ -76,9 +59,11 @@ export function RolesTab({ serverId }: { serverId: string }) {
 }
 
 function RoleEditor({ serverId, role }: { serverId: string; role: Role }) {
-  const { can, myTop, perms } = useServerAccess(serverId);
+  const { perms } = useServerAccess(serverId);
   const isEveryone = role.id === role.server_id;
-  const editable = can('MANAGE_ROLES') && canManageRole(role.position, myTop);
+  const access = useRoleAccess(serverId);
+  const lockReason = roleLockReason(role, access);
+  const editable = lockReason === null;
   const original: RoleDraft = {
     name: role.name,
     permissions: parsePermissions(role.permissions),
@@ -101,9 +86,7 @@ function RoleEditor({ serverId, role }: { serverId: string; role: Role }) {
   return (
     <form className="role-editor" onSubmit={submit} aria-label={`Edit role ${role.name}`}>
       <h3>{role.name}</h3>
-      {!editable && (
-        <p className="hint">You can only edit roles below your highest role, with Manage Roles.</p>
-      )}
+      {lockReason && <p className="hint">{lockReason}</p>}
       {!isEveryone && (
         <label>
           Role name

@@ -1,12 +1,12 @@
 import { closestCenter, DndContext, type DragEndEvent, MeasuringStrategy } from '@dnd-kit/core';
-import { SortableContext, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
-import { CSS } from '@dnd-kit/utilities';
-import { ChevronDown, ChevronRight, GripVertical, Plus, Settings } from 'lucide-react';
+import { SortableContext, verticalListSortingStrategy } from '@dnd-kit/sortable';
+import { ChevronDown, ChevronRight, Plus, Settings } from 'lucide-react';
 import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import { stores, useAuth, useChannelAdmin, useServers, useUi } from '../../app/stores.js';
 import { describeError } from '../../lib/errors.js';
 import type { Category, Channel } from '../../lib/types.js';
 import { IconButton } from '../../ui/IconButton.js';
+import { SortableRow } from '../../ui/SortableRow.js';
 import { sortableAnnouncements, sortableInstructions, useSortableSensors } from '../../ui/sortable.js';
 import { useServerPermission } from '../access/use-permissions.js';
 import {
@@ -26,47 +26,6 @@ function kindOf(channels: readonly Channel[], category: Category): 'text' | 'voi
   const inside = channels.filter((c) => c.category_id === category.id);
   if (inside.length > 0) return inside.every((c) => c.type === 'voice') ? 'voice' : 'text';
   return /voice/i.test(category.name) ? 'voice' : 'text';
-}
-
-function SortableRow({
-  id,
-  label,
-  disabled,
-  className,
-  children,
-}: {
-  id: string;
-  /** Names the drag handle ("Move general"). */
-  label: string;
-  disabled: boolean;
-  className: string;
-  children: ReactNode;
-}) {
-  const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } =
-    useSortable({ id, disabled });
-  return (
-    <li
-      ref={setNodeRef}
-      className={`${className}${isDragging ? ' dragging' : ''}`}
-      style={{ transform: CSS.Translate.toString(transform), transition }}
-      {...(disabled ? {} : listeners)}
-    >
-      {!disabled && (
-        <button
-          type="button"
-          ref={setActivatorNodeRef}
-          className="drag-handle"
-          {...attributes}
-          aria-label={label}
-          data-tooltip={label}
-          data-tooltip-side="right"
-        >
-          <GripVertical aria-hidden="true" size={14} />
-        </button>
-      )}
-      {children}
-    </li>
-  );
 }
 
 /**
