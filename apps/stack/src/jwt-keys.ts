@@ -80,6 +80,10 @@ function publicJwk(entry: KeyFileEntry): JWK {
     : { ...jwk, n: entry.n, e: entry.e };
 }
 
+/** `[0].crv` for an issue in the first key's crv; `file` for the whole file. */
+const jsonPath = (path: readonly PropertyKey[]) =>
+  path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('') || 'file';
+
 /**
  * Reads and checks a JWK set file; errors name the file and the key. Only the signing key's
  * private part is kept: the others only verify.
@@ -97,14 +101,7 @@ export function loadSigningKeys(file: string): SigningKey[] {
   }
   const parsed = keyFileSchema.safeParse(json);
   if (!parsed.success) {
-    fail(
-      parsed.error.issues
-        .map(
-          (issue) =>
-            `${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('') || 'file'}: ${issue.message}`,
-        )
-        .join('; '),
-    );
+    fail(parsed.error.issues.map((issue) => `${jsonPath(issue.path)}: ${issue.message}`).join('; '));
   }
   const entries = parsed.data as KeyFileEntry[];
   const signer = entries.findIndex((entry) => entry.key_ops?.includes('sign'));
@@ -133,7 +130,7 @@ export function loadSigningKeys(file: string): SigningKey[] {
   });
 }
 
-/** Algorithms with a key in the set; HMAC ones are each service's choice (see verify). */
+/** Asymmetric algorithms accepted (the CLI's GOTRUE_JWT_VALID_METHODS); HMAC ones are per service. */
 const ASYMMETRIC_ALGORITHMS = ['ES256', 'RS256'];
 
 export interface VerifyOptions {
