@@ -47,6 +47,8 @@ function recorder() {
       events.memberships += 1;
     },
     dmsChanged: () => undefined,
+    serverDeleted: (id) => events.serverChanges.push(`deleted:${id}`),
+    notificationSettingsChanged: () => undefined,
     presence: (_server, online) => events.presence.push(Object.keys(online)),
     typing: (_channel, _who, name) => events.typing.push(name),
     resync: (ids) => events.resyncs.push(ids),

@@ -2,7 +2,12 @@ import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
 import { createAccessRefresher } from '../features/access/refresh-access.js';
 import { type ChannelAdminState, createChannelAdminStore } from '../features/channels/channel-admin.js';
+import {
+  createNotificationPrefsStore,
+  type NotificationPrefsState,
+} from '../features/notification-settings/prefs-store.js';
 import { createUnreadTopicsSync } from '../features/realtime/unread-topics.js';
+import { createServerAdmin } from '../features/server-admin/admin-api.js';
 import { createUnreadStore, type UnreadStoreState } from '../features/unread/unread-store.js';
 import { inBackground } from '../lib/coalesce.js';
 import { RealtimeConnectionManager } from '../lib/realtime.js';
@@ -29,6 +34,7 @@ const core = {
   messages: createMessagesStore(client),
   notifications: createNotificationsStore(client),
   profiles: createProfilesStore(client),
+  notificationPrefs: createNotificationPrefsStore(client),
   ui: createUiStore(),
   // Who is in which voice channel travels as presence on the server's realtime channel.
   voice: createVoiceStore(client, (voiceChannelId) => void getRealtime()?.setPresence({ voiceChannelId })),
@@ -73,6 +79,7 @@ export const useSearch = bind<SearchState>(stores.search);
 export const useServerSettings = bind<ServerSettingsState>(stores.serverSettings);
 export const useAccount = bind<AccountState>(stores.account);
 export const useVoice = bind<VoiceState>(stores.voice);
+export const useNotificationPrefs = bind<NotificationPrefsState>(stores.notificationPrefs);
 export const useChannelAdmin = bind<ChannelAdminState>(stores.channelAdmin);
 
 let realtime: RealtimeConnectionManager | null = null;
@@ -105,6 +112,14 @@ const access = createAccessRefresher({
   watchServer: (serverId) => realtime?.watchServer(serverId),
   unwatchServer: (serverId) => realtime?.unwatchServer(serverId),
   reloadUnread: () => core.unread.getState().load(),
+});
+
+/** Whole-server actions (delete, transfer, leave, nickname, invites) and a deletion seen live. */
+export const serverAdmin = createServerAdmin({
+  client,
+  servers: core.servers,
+  ui: core.ui,
+  unwatchServer: (serverId) => realtime?.unwatchServer(serverId),
 });
 
 const syncUnreadTopics = createUnreadTopicsSync({
@@ -168,6 +183,8 @@ export async function startSession(profileId: string): Promise<void> {
     friendsChanged: () => inBackground(stores.social.getState().loadFriends()),
     dmsChanged: () => inBackground(stores.social.getState().loadDms()),
     serverChanged: (serverId) => inBackground(access.serverChanged(serverId)),
+    serverDeleted: (serverId) => serverAdmin.deletedElsewhere(serverId),
+    notificationSettingsChanged: () => inBackground(stores.notificationPrefs.getState().load()),
     membershipChanged: (removal) => access.membershipChanged(removal),
     presence: (serverId, online) => ui.setPresence(serverId, online),
     typing: (channelId, who, name, typing) => ui.setTyping(channelId, who, name, typing),
@@ -183,6 +200,7 @@ export async function startSession(profileId: string): Promise<void> {
     stores.servers.getState().loadServers(),
     stores.unread.getState().load(),
     stores.notifications.getState().load(),
+    stores.notificationPrefs.getState().load(),
     stores.social.getState().load(profileId),
     stores.account
       .getState()

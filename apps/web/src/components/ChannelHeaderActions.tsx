@@ -1,5 +1,6 @@
 import { Pin, Search } from 'lucide-react';
 import { useServers, useUi } from '../app/stores.js';
+import { ChannelNotificationButton } from '../features/notification-settings/ChannelNotificationButton.js';
 import { IconButton } from '../ui/IconButton.js';
 import { useDm, useDmName } from './dms/use-dm-name.js';
 import { NotificationsBell } from './NotificationsPanel.js';
@@ -32,6 +33,7 @@ export function ChannelHeaderActions({ channelId }: { channelId: string }) {
         onClick={() => openModal({ kind: 'search', serverId, channelId })}
       />
       <IconButton label="Pinned messages" icon={Pin} onClick={() => openModal({ kind: 'pins', channelId })} />
+      <ChannelNotificationButton channelId={channelId} />
       <NotificationsBell />
     </div>
   );

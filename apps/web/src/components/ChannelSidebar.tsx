@@ -1,8 +1,10 @@
 import { FolderPlus, Hash, Plus, Settings, UserPlus, Volume2 } from 'lucide-react';
 import { useId } from 'react';
-import { stores, useAuth, useServers, useUi, useUnread } from '../app/stores.js';
+import { stores, useAuth, useServers, useUi } from '../app/stores.js';
 import { useServerPermission } from '../features/access/use-permissions.js';
 import { ChannelTree } from '../features/channels/ChannelTree.js';
+import { useChannelMarks } from '../features/notification-settings/use-marks.js';
+import { ServerMenu } from '../features/server-admin/ServerMenu.js';
 import { go } from '../lib/route.js';
 import type { Channel } from '../lib/types.js';
 import { Avatar } from '../ui/Avatar.js';
@@ -13,7 +15,8 @@ import { VoicePanel } from './VoicePanel.js';
 
 function ChannelLink({ channel, serverId }: { channel: Channel; serverId: string }) {
   const active = useUi((s) => s.activeChannelId === channel.id);
-  const unread = useUnread((s) => s.byChannel[channel.id]);
+  // Unread and mentions after the member's notification levels and mutes.
+  const marks = useChannelMarks(channel.id);
   const marksId = useId();
   const presence = useUi((s) => s.presence[serverId]);
   const members = useServers((s) => s.details[serverId]?.members);
@@ -31,7 +34,7 @@ function ChannelLink({ channel, serverId }: { channel: Channel; serverId: string
     <>
       <button
         type="button"
-        className={`channel-link${active ? ' active' : ''}${unread?.unread ? ' unread' : ''}`}
+        className={`channel-link${active ? ' active' : ''}${marks.unread ? ' unread' : ''}${marks.muted ? ' muted' : ''}`}
         aria-current={active ? 'page' : undefined}
         aria-describedby={marksId}
         onClick={() => {
@@ -42,7 +45,7 @@ function ChannelLink({ channel, serverId }: { channel: Channel; serverId: string
       >
         <Icon aria-hidden="true" size={18} className="channel-icon" />
         <span className="channel-name">{channel.name}</span>
-        <UnreadMarks id={marksId} unread={Boolean(unread?.unread)} mentions={unread?.mentions ?? 0} />
+        <UnreadMarks id={marksId} unread={marks.unread} mentions={marks.mentions} />
       </button>
       {inVoice.length > 0 && (
         <ul className="voice-occupants" aria-label={`In ${channel.name}`}>
@@ -110,6 +113,7 @@ export function ChannelSidebar() {
                 onClick={() => openModal({ kind: 'serverSettings', serverId })}
               />
             )}
+            <ServerMenu serverId={serverId} />
           </div>
         )}
       </header>

@@ -4,6 +4,11 @@ import { stores, useUi } from '../app/stores.js';
 import { CategorySettings } from '../features/channels/CategorySettings.js';
 import { ChannelSettings } from '../features/channels/ChannelSettings.js';
 import { PinsDialog } from '../features/messages/PinsDialog.js';
+import {
+  MemberSettingsBody,
+  type MemberSettingsModal,
+  useMemberDialogTitle,
+} from '../features/server-admin/member-dialogs.js';
 import { describeError } from '../lib/errors.js';
 import { go, inviteUrl } from '../lib/route.js';
 import type { Message } from '../lib/types.js';
@@ -222,6 +227,14 @@ function DeleteMessage({ message }: { message: Message }) {
   );
 }
 
+function MemberSettings({ modal }: { modal: MemberSettingsModal }) {
+  return (
+    <Dialog title={useMemberDialogTitle(modal)}>
+      <MemberSettingsBody modal={modal} />
+    </Dialog>
+  );
+}
+
 export function Modals() {
   const modal = useUi((s) => s.modal);
   if (!modal) return null;
@@ -246,6 +259,8 @@ export function Modals() {
           <CategorySettings serverId={modal.serverId} categoryId={modal.categoryId} />
         </Dialog>
       );
+    case 'memberSettings':
+      return <MemberSettings modal={modal} />;
     case 'userSettings':
       return (
         <Dialog title="User settings" wide>

@@ -1,7 +1,8 @@
 import { Compass, MessageCircle, Plus } from 'lucide-react';
-import { useId, useMemo } from 'react';
-import { useServers, useUi, useUnread } from '../app/stores.js';
-import { totalsByServer } from '../features/unread/count.js';
+import { useId } from 'react';
+import { useNotificationPrefs, useServers, useUi } from '../app/stores.js';
+import { isMuted } from '../features/notification-settings/prefs-store.js';
+import { useShownTotals } from '../features/notification-settings/use-marks.js';
 import { go } from '../lib/route.js';
 import { Avatar } from '../ui/Avatar.js';
 import { Badge } from '../ui/Badge.js';
@@ -27,8 +28,10 @@ const NONE = { unread: false, mentions: 0 };
 
 export function ServerRail() {
   const servers = useServers((s) => s.servers);
-  const byChannel = useUnread((s) => s.byChannel);
-  const totals = useMemo(() => totalsByServer(byChannel), [byChannel]);
+  // After the member's notification levels and mutes.
+  const totals = useShownTotals();
+  const serverPrefs = useNotificationPrefs((s) => s.servers);
+  useNotificationPrefs((s) => s.clock);
   const ids = useId();
   const active = useUi((s) => s.activeServerId);
   const openModal = useUi((s) => s.openModal);
@@ -55,7 +58,7 @@ export function ServerRail() {
           <button
             type="button"
             key={server.id}
-            className={`rail-item${active === server.id ? ' active' : ''}${total.unread ? ' unread' : ''}`}
+            className={`rail-item${active === server.id ? ' active' : ''}${total.unread ? ' unread' : ''}${isMuted(serverPrefs[server.id]) ? ' muted' : ''}`}
             aria-label={server.name}
             aria-current={active === server.id ? 'page' : undefined}
             aria-describedby={`${ids}-${server.id}`}

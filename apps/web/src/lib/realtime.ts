@@ -20,6 +20,8 @@ export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnectin
 
 /** What the manager reports to the stores. */
 export interface RealtimeHandlers extends OwnAccessHandlers, UserTopicHandlers {
+  /** A server the user is in was deleted (by its owner, on any device). */
+  serverDeleted(serverId: string): void;
   /** A new or changed message in a channel on screen. */
   message(message: Message): void;
   /** A new message in any readable channel of a watched server (unread counts). */
@@ -98,6 +100,7 @@ export class RealtimeConnectionManager {
       config: { private: true, presence: { key: this.profileId } },
     });
     onServerAccessChange(channel, () => this.handlers.serverChanged(serverId));
+    onDatabaseEvents(channel, ['server_delete'], () => this.handlers.serverDeleted(serverId));
     onDatabaseEvents<Message>(channel, ['unread_message'], ({ record }) => {
       if (record && this.readable.get(serverId)?.has(record.channel_id)) this.handlers.unreadMessage(record);
     });

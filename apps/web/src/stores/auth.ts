@@ -100,6 +100,9 @@ export function createAuthStore(client: HarmonyClient) {
       },
 
       async signOut(scope = 'local') {
+        // Temporary memberships end with the session; a failure must not keep anyone signed in.
+        if (scope !== 'others')
+          await client.rpc('end_temporary_memberships').then(undefined, () => undefined);
         await client.auth.signOut({ scope });
         // Signing out the other sessions keeps this one.
         if (scope !== 'others') set({ status: 'signedOut', session: null, profile: null });

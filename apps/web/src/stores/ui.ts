@@ -1,4 +1,5 @@
 import { createStore } from 'zustand/vanilla';
+import type { MemberSettingsModal } from '../features/server-admin/member-dialogs.js';
 import type { ConnectionState, PresenceInfo } from '../lib/realtime.js';
 import type { Message } from '../lib/types.js';
 
@@ -12,6 +13,8 @@ export type Modal =
   /** Without `categoryId`: a new category. */
   | { kind: 'category'; serverId: string; categoryId?: string }
   | { kind: 'userSettings' }
+  /** Notification settings, nickname, leaving (features/server-admin/member-dialogs.tsx). */
+  | MemberSettingsModal
   | { kind: 'serverSettings'; serverId: string }
   | { kind: 'search'; serverId: string | null; channelId: string | null }
   | { kind: 'pins'; channelId: string }

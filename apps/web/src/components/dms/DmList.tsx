@@ -1,6 +1,7 @@
 import { Plus, Users, X } from 'lucide-react';
 import { useId } from 'react';
 import { stores, useProfiles, useSocial, useUi, useUnread } from '../../app/stores.js';
+import { useChannelMarks } from '../../features/notification-settings/use-marks.js';
 import { describeError } from '../../lib/errors.js';
 import { go } from '../../lib/route.js';
 import { type DmChannel, dmPartner } from '../../stores/social.js';
@@ -64,7 +65,9 @@ function DmLink({ dm, active }: { dm: DmChannel; active: boolean }) {
   const me = useSocial((s) => s.me);
   const partner = dmPartner(dm, me);
   const partnerProfile = useProfiles((s) => (partner ? s.byId[partner] : undefined));
-  const unread = useUnread((s) => s.byChannel[dm.id]?.unread ?? 0);
+  // A muted DM shows no unread count.
+  const state = useUnread((s) => s.byChannel[dm.id]);
+  const unread = useChannelMarks(dm.id).unread ? (state?.unread ?? 0) : 0;
   const close = () => {
     stores.social
       .getState()

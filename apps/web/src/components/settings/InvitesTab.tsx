@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { stores, useAuth, useProfiles, useServerSettings } from '../../app/stores.js';
+import { CreateInviteForm } from '../../features/server-admin/CreateInviteForm.js';
 import { inviteUrl } from '../../lib/route.js';
 import { type Invite, isLiveInvite } from '../../stores/server-settings.js';
 import { profileName } from '../../stores/social.js';
@@ -12,6 +13,7 @@ export function InvitesTab({ serverId }: { serverId: string }) {
   const invites = useServerSettings((s) => s.invites[serverId] ?? NO_INVITES);
   const loaded = useServerSettings((s) => serverId in s.invites);
   const load = useAction();
+  const { can } = useServerAccess(serverId);
 
   useEffect(() => {
     void load.run(() => stores.serverSettings.getState().loadInvites(serverId));
@@ -19,6 +21,7 @@ export function InvitesTab({ serverId }: { serverId: string }) {
 
   return (
     <section aria-label="Invites" className="settings-section">
+      {can('CREATE_INSTANT_INVITE') && <CreateInviteForm serverId={serverId} />}
       <ActionMessage error={load.error} />
       {loaded && invites.length === 0 && <p className="hint">There are no active invites.</p>}
       <ul className="settings-list">
@@ -47,7 +50,10 @@ function InviteRow({ serverId, invite }: { serverId: string; invite: Invite }) {
   return (
     <li className={live ? '' : 'inactive'}>
       <div className="settings-item-text">
-        <code title={inviteUrl(invite.code)}>{invite.code}</code>
+        <span>
+          <code title={inviteUrl(invite.code)}>{invite.code}</code>
+          {invite.temporary && <span className="temporary-tag">temporary</span>}
+        </span>
         <small>
           {inviter ? `by ${inviter} · ` : ''}
           {uses} · {live ? expiry : 'no longer valid'}

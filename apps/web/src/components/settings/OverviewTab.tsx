@@ -1,17 +1,23 @@
 import { type FormEvent, useState } from 'react';
-import { stores } from '../../app/stores.js';
+import { serverAdmin, stores } from '../../app/stores.js';
+import { LEVEL_LABELS } from '../../features/notification-settings/mute.js';
+import type { NotificationLevel } from '../../features/notification-settings/prefs-store.js';
+import { DangerZone } from '../../features/server-admin/DangerZone.js';
 import { Avatar } from '../../ui/Avatar.js';
 import { ActionMessage, useAction } from './action.js';
 import { ImagePickButton } from './FileButton.js';
 import { useServerAccess } from './use-server-access.js';
 
 export function OverviewTab({ serverId }: { serverId: string }) {
-  const { server, can } = useServerAccess(serverId);
+  const { server, detail, can } = useServerAccess(serverId);
+  const textChannels = (detail?.channels ?? []).filter((c) => c.type === 'text');
   const allowed = can('MANAGE_GUILD');
   const [name, setName] = useState(server?.name ?? '');
   const [description, setDescription] = useState(server?.description ?? '');
   const save = useAction();
   const icon = useAction();
+  const banner = useAction();
+  const setting = useAction();
   if (!server) return null;
 
   const submit = (event: FormEvent) => {
@@ -84,6 +90,71 @@ export function OverviewTab({ serverId }: { serverId: string }) {
           Save changes
         </button>
       </form>
+      <h3>Banner</h3>
+      {server.banner_url && (
+        <img className="server-banner-preview" src={server.banner_url} alt="Server banner" />
+      )}
+      <div>
+        <ImagePickButton
+          label="Upload banner"
+          disabled={!allowed || banner.busy}
+          onPick={(file) => void banner.run(() => serverAdmin.uploadBanner(serverId, file), 'Banner updated')}
+        />{' '}
+        {server.banner_url && (
+          <button
+            type="button"
+            className="danger"
+            disabled={!allowed || banner.busy}
+            onClick={() => void banner.run(() => serverAdmin.setBanner(serverId, ''), 'Banner removed')}
+          >
+            Remove banner
+          </button>
+        )}
+        <ActionMessage error={banner.error} notice={banner.notice} />
+      </div>
+      <h3>Notifications and system messages</h3>
+      <label>
+        Default notification level for members
+        <select
+          value={server.default_notification_level}
+          disabled={!allowed || setting.busy}
+          onChange={(e) =>
+            void setting.run(
+              () => serverAdmin.setDefaultLevel(serverId, e.target.value as NotificationLevel),
+              'Default notification level saved',
+            )
+          }
+        >
+          {(Object.keys(LEVEL_LABELS) as NotificationLevel[]).map((level) => (
+            <option key={level} value={level}>
+              {LEVEL_LABELS[level]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        System messages channel
+        <select
+          value={server.system_channel_id ?? ''}
+          disabled={!allowed || setting.busy}
+          onChange={(e) =>
+            void setting.run(
+              () => serverAdmin.setSystemChannel(serverId, e.target.value || null),
+              'System messages channel saved',
+            )
+          }
+        >
+          <option value="">Default (the first text channel)</option>
+          {textChannels.map((c) => (
+            <option key={c.id} value={c.id}>
+              #{c.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <p className="hint">Welcome messages for new members are posted there.</p>
+      <ActionMessage error={setting.error} notice={setting.notice} />
+      <DangerZone serverId={serverId} />
     </section>
   );
 }

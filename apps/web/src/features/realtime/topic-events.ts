@@ -15,6 +15,8 @@ export interface UserTopicHandlers {
   friendsChanged(): void;
   /** The user's DMs or group DMs changed: joined, left, closed, reopened, renamed. */
   dmsChanged(): void;
+  /** The user's own notification levels or mutes changed (on any device). */
+  notificationSettingsChanged(): void;
 }
 
 export function onUserTopicEvents(channel: RealtimeChannel, handlers: UserTopicHandlers): void {
@@ -48,6 +50,7 @@ export function onUserTopicEvents(channel: RealtimeChannel, handlers: UserTopicH
     ['recipient_create', 'recipient_update', 'recipient_delete', 'channel_update'],
     () => handlers.dmsChanged(),
   );
+  onDatabaseEvents(channel, ['notification_settings_update'], () => handlers.notificationSettingsChanged());
 }
 
 export interface ChannelTopicHandlers {
