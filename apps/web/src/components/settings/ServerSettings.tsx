@@ -1,6 +1,8 @@
 import { hasPermission, Permissions } from '@harmony/shared';
 import { useEffect, useState } from 'react';
 import { stores, useServers } from '../../app/stores.js';
+import { AuditLogTab } from '../../features/moderation/AuditLogTab.js';
+import { ReportsTab } from '../../features/moderation/ReportsTab.js';
 import { BansTab } from './BansTab.js';
 import { InvitesTab } from './InvitesTab.js';
 import { MembersTab } from './MembersTab.js';
@@ -10,7 +12,7 @@ import { RolesTab } from './RolesTab.js';
 import { Tabs } from './Tabs.js';
 import { useServerAccess } from './use-server-access.js';
 
-type TabId = 'overview' | 'roles' | 'members' | 'channels' | 'bans' | 'invites';
+type TabId = 'overview' | 'roles' | 'members' | 'channels' | 'bans' | 'invites' | 'reports' | 'audit';
 
 /** Server settings: only the sections the user has a permission for are offered. */
 export function ServerSettings({ serverId }: { serverId: string }) {
@@ -28,6 +30,12 @@ export function ServerSettings({ serverId }: { serverId: string }) {
     manageableChannel && { id: 'channels' as const, label: 'Channel permissions' },
     can('BAN_MEMBERS') && { id: 'bans' as const, label: 'Bans' },
     (can('CREATE_INSTANT_INVITE') || can('MANAGE_GUILD')) && { id: 'invites' as const, label: 'Invites' },
+    // Who reviews reports: report_reviewer_permissions() in SQL.
+    (can('MANAGE_MESSAGES') || can('KICK_MEMBERS') || can('BAN_MEMBERS') || can('MODERATE_MEMBERS')) && {
+      id: 'reports' as const,
+      label: 'Reports',
+    },
+    can('VIEW_AUDIT_LOG') && { id: 'audit' as const, label: 'Audit log' },
   ].filter((t): t is { id: TabId; label: string } => Boolean(t));
   const [chosen, setChosen] = useState<TabId | null>(null);
   const selected = tabs.find((t) => t.id === chosen)?.id ?? tabs[0]?.id;
@@ -49,6 +57,8 @@ export function ServerSettings({ serverId }: { serverId: string }) {
       {selected === 'channels' && <OverwritesTab serverId={serverId} />}
       {selected === 'bans' && <BansTab serverId={serverId} />}
       {selected === 'invites' && <InvitesTab serverId={serverId} />}
+      {selected === 'reports' && <ReportsTab serverId={serverId} />}
+      {selected === 'audit' && <AuditLogTab serverId={serverId} />}
     </Tabs>
   );
 }
