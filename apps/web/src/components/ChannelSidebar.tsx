@@ -3,6 +3,7 @@ import { useId } from 'react';
 import { stores, useAuth, useServers, useUi } from '../app/stores.js';
 import { useServerPermission } from '../features/access/use-permissions.js';
 import { ChannelTree } from '../features/channels/ChannelTree.js';
+import { useModerationSettings } from '../features/moderation/member-access.js';
 import { useChannelMarks } from '../features/notification-settings/use-marks.js';
 import { ServerMenu } from '../features/server-admin/ServerMenu.js';
 import { go } from '../lib/route.js';
@@ -78,6 +79,7 @@ export function ChannelSidebar() {
   // Server settings also hold roles, overwrites and bans.
   const canManageRoles = useServerPermission(serverId, 'MANAGE_ROLES');
   const canBan = useServerPermission(serverId, 'BAN_MEMBERS');
+  const canModerate = useModerationSettings(serverId);
 
   return (
     <aside className="channel-sidebar" aria-label="Channels">
@@ -106,7 +108,7 @@ export function ChannelSidebar() {
                 onClick={() => openModal({ kind: 'invite', serverId })}
               />
             )}
-            {(canManageServer || canManageRoles || canBan) && (
+            {(canManageServer || canManageRoles || canBan || canModerate) && (
               <IconButton
                 label="Server settings"
                 icon={Settings}

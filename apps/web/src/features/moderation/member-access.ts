@@ -2,6 +2,7 @@ import { ALL_PERMISSIONS } from '@harmony/shared';
 import { useServers } from '../../app/stores.js';
 import { useServerAccess } from '../../components/settings/use-server-access.js';
 import { outranks, topPosition } from '../../lib/permission-editor.js';
+import { useServerPermission } from '../access/use-permissions.js';
 
 /**
  * What the signed-in user may do to one member, as the database decides it (require_moderatable,
@@ -39,4 +40,15 @@ export function useMemberActions(serverId: string, profileId: string) {
     report: !self && Boolean(member),
     myTop,
   };
+}
+
+/** Whether server settings hold the reports queue or the audit log for the user. */
+export function useModerationSettings(serverId: string | null): boolean {
+  return [
+    useServerPermission(serverId, 'MANAGE_MESSAGES'),
+    useServerPermission(serverId, 'KICK_MEMBERS'),
+    useServerPermission(serverId, 'BAN_MEMBERS'),
+    useServerPermission(serverId, 'MODERATE_MEMBERS'),
+    useServerPermission(serverId, 'VIEW_AUDIT_LOG'),
+  ].some(Boolean);
 }
