@@ -14,6 +14,7 @@ import { parseRequest } from '../apps/stack/src/rest/parse/request.js';
 import { planRequest } from '../apps/stack/src/rest/plan/index.js';
 import { loadSchema } from '../apps/stack/src/rest/schema-cache.js';
 import { buildStatement } from '../apps/stack/src/rest/sql/statements.js';
+import { cpuBetween, type TreeCpu, treeSnapshot } from './cpu-meter.js';
 
 /**
  * REST page read: a 50-message page of a channel with each message's author embedded, fetched
@@ -55,7 +56,9 @@ interface Served {
   db: string;
 }
 
-function startServer(env: NodeJS.ProcessEnv): Promise<{ served: Served; stop: () => Promise<void> }> {
+function startServer(
+  env: NodeJS.ProcessEnv,
+): Promise<{ served: Served; pid: number; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), 'serve'], {
     env,
     stdio: ['pipe', 'pipe', 'inherit'],
@@ -70,6 +73,7 @@ function startServer(env: NodeJS.ProcessEnv): Promise<{ served: Served; stop: ()
       child.removeAllListeners('exit');
       resolve({
         served: JSON.parse(line.slice(6)) as Served,
+        pid: child.pid as number,
         stop: () =>
           new Promise<void>((done) => {
             child.once('exit', () => done());
@@ -80,11 +84,17 @@ function startServer(env: NodeJS.ProcessEnv): Promise<{ served: Served; stop: ()
   });
 }
 
+/** CPU milliseconds per request, by process: the load generator, the stack, PostgreSQL. */
+interface CpuPerRequest extends TreeCpu {
+  client: number;
+}
+
 interface Stats {
   label: string;
   rps: number;
   p50: number;
   p99: number;
+  cpu: CpuPerRequest;
 }
 
 interface Variant {
@@ -92,6 +102,7 @@ interface Variant {
   one: () => Promise<unknown>;
   latencies: number[];
   seconds: number;
+  cpu: CpuPerRequest;
 }
 
 /** CONCURRENCY loops issue `count` calls of `one`; returns each latency (ms) and the wall time. */
@@ -118,19 +129,28 @@ async function run(
  * Warms every variant up, then runs them interleaved in ROUNDS slices of REQUESTS/ROUNDS, so
  * background load on the machine hits them all alike.
  */
-async function measureAll(variants: Variant[]): Promise<Stats[]> {
+async function measureAll(variants: Variant[], stackPid: number): Promise<Stats[]> {
   for (const v of variants) await run(v.one, WARMUP);
   for (let round = 0; round < ROUNDS; round++) {
     for (const v of variants) {
+      const clientBefore = process.cpuUsage();
+      const treeBefore = treeSnapshot(stackPid);
       const { latencies, seconds } = await run(v.one, Math.ceil(REQUESTS / ROUNDS));
+      const client = process.cpuUsage(clientBefore);
+      const tree = cpuBetween(treeBefore, treeSnapshot(stackPid));
+      v.cpu.client += (client.user + client.system) / 1000;
+      v.cpu.stack += tree.stack;
+      v.cpu.postgres += tree.postgres;
       v.latencies.push(...latencies);
       v.seconds += seconds;
     }
   }
   return variants.map((v) => {
+    const n = v.latencies.length;
     const sorted = [...v.latencies].sort((a, b) => a - b);
-    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
-    return { label: v.label, rps: sorted.length / v.seconds, p50: at(0.5), p99: at(0.99) };
+    const at = (q: number) => sorted[Math.min(n - 1, Math.floor(q * n))] as number;
+    const cpu = { client: v.cpu.client / n, stack: v.cpu.stack / n, postgres: v.cpu.postgres / n };
+    return { label: v.label, rps: n / v.seconds, p50: at(0.5), p99: at(0.99), cpu };
   });
 }
 
@@ -147,7 +167,7 @@ async function main(): Promise<void> {
     JWT_SECRET: SECRET,
     LOG_LEVEL: 'warn',
   };
-  const { served, stop } = await startServer(env);
+  const { served, pid, stop } = await startServer(env);
   const admin = new pg.Pool({ connectionString: served.db, max: 2 });
   admin.on('error', () => undefined);
   try {
@@ -289,6 +309,9 @@ async function main(): Promise<void> {
       max: CONCURRENCY,
       pipeline: true,
     } as pg.PoolConfig);
+    // The stack's PostgreSQL goes away at teardown; idle clients must not crash the run then.
+    direct.on('error', () => undefined);
+    pipelined.on('error', () => undefined);
     const settings = {
       name: 'bench_settings',
       text: "select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true), set_config('search_path', 'public, extensions', true)",
@@ -356,29 +379,36 @@ async function main(): Promise<void> {
       one,
       latencies: [],
       seconds: 0,
+      cpu: { client: 0, stack: 0, postgres: 0 },
     });
-    const results = await measureAll([
-      variant('REST (supabase-js URL, HTTP keep-alive)', restPage),
-      variant('pg, same SQL, 4 round trips', sequential(statement, 'bench_same')),
-      variant('pg, same SQL, pipelined (1 round trip)', oneTrip(statement, 'bench_same_p')),
-      variant('pg, hand-written SQL, 4 round trips', sequential(handWritten, 'bench_hand')),
-      variant('REST executor in-process (no HTTP)', viaExecute),
-    ]);
+    const results = await measureAll(
+      [
+        variant('REST (supabase-js URL, HTTP keep-alive)', restPage),
+        variant('pg, same SQL, 4 round trips', sequential(statement, 'bench_same')),
+        variant('pg, same SQL, pipelined (1 round trip)', oneTrip(statement, 'bench_same_p')),
+        variant('pg, hand-written SQL, 4 round trips', sequential(handWritten, 'bench_hand')),
+        variant('REST executor in-process (no HTTP)', viaExecute),
+      ],
+      pid,
+    );
     const rest = results[0] as Stats;
     const baseline = results[1] as Stats;
     console.log(
       `\nREST page (50 messages + author), ${REQUESTS} requests per variant in ${ROUNDS} interleaved rounds, ${CONCURRENCY} concurrent\n`,
     );
-    console.log('| variant | req/s | p50 ms | p99 ms | REST / variant |');
-    console.log('| --- | ---: | ---: | ---: | ---: |');
+    console.log(
+      '| variant | req/s | p50 ms | p99 ms | REST / variant | CPU ms/req: client | stack | postgres |',
+    );
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const r of results) {
+      const { client, stack, postgres } = r.cpu;
       console.log(
-        `| ${r.label} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${(rest.rps / r.rps).toFixed(2)} |`,
+        `| ${r.label} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${(rest.rps / r.rps).toFixed(2)} | ${client.toFixed(3)} | ${stack.toFixed(3)} | ${postgres.toFixed(3)} |`,
       );
     }
-    const ok = rest.rps >= 0.5 * baseline.rps && rest.p99 < 10;
+    const ok = rest.rps >= 0.85 * baseline.rps;
     console.log(
-      `\ntargets: REST >= 50% of direct (same SQL): ${(100 * (rest.rps / baseline.rps)).toFixed(0)}%, p99 < 10 ms: ${rest.p99.toFixed(2)} ms -> ${ok ? 'met' : 'NOT met'}`,
+      `\ntarget: REST >= 85% of the same SQL run directly: ${(100 * (rest.rps / baseline.rps)).toFixed(0)}% -> ${ok ? 'met' : 'NOT met'}`,
     );
     agent.destroy();
     await Promise.all([direct.end(), pipelined.end()]);
