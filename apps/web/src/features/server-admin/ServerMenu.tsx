@@ -1,6 +1,6 @@
 import { BellRing, ChevronDown, LogOut, type LucideIcon, Pencil } from 'lucide-react';
 import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
-import { stores, useAuth, useServers } from '../../app/stores.js';
+import { stores } from '../../app/stores.js';
 import { useServerPermission } from '../access/use-permissions.js';
 import type { MemberSettingsDialog } from './member-dialogs.js';
 import './server-admin.css';
@@ -21,12 +21,11 @@ export function ServerMenu({ serverId }: { serverId: string }) {
   const root = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
   const canNickname = useServerPermission(serverId, 'CHANGE_NICKNAME');
-  const me = useAuth((s) => s.profile?.id);
-  const isOwner = useServers((s) => s.servers.find((x) => x.id === serverId)?.owner_id === me);
   const items: Item[] = [
     { dialog: 'notifications', label: 'Notification settings', icon: BellRing },
     ...(canNickname ? [{ dialog: 'nickname' as const, label: 'Change nickname', icon: Pencil }] : []),
-    ...(isOwner ? [] : [{ dialog: 'leave' as const, label: 'Leave server', icon: LogOut, danger: true }]),
+    // The owner too: the dialog says to transfer ownership first.
+    { dialog: 'leave', label: 'Leave server', icon: LogOut, danger: true },
   ];
 
   useEffect(() => {
