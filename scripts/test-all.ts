@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { ensureChromium } from '../apps/web/scripts/chromium.js';
 
 /**
  * `pnpm test`: every vitest project, then the browser end-to-end tests, then one closing
@@ -27,6 +28,14 @@ function run(
     });
     child.on('close', (code) => resolve({ code: code ?? 1, counts }));
   });
+}
+
+// Before anything runs: a machine without a browser gets it installed (as root) or one sentence.
+try {
+  process.env.CHROMIUM_PATH = ensureChromium();
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
 }
 
 const unit = await run('pnpm', ['exec', 'vitest', 'run']);

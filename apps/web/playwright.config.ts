@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { findChromium } from './scripts/chromium';
 
 // Ports come from the environment (E2E_WEB_PORT, E2E_STACK_PORT, E2E_CONTROL_PORT) so two runs can share a machine.
 const webPort = Number(process.env.E2E_WEB_PORT ?? 5199);
@@ -19,7 +20,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      executablePath: findChromium() ?? '/usr/bin/chromium',
       args: [
         '--no-sandbox',
         '--disable-gpu',
