@@ -12,7 +12,41 @@ export function UserSettings() {
       <PresenceSection />
       <MfaSection />
       <SessionsSection />
+      <AboutSection />
     </div>
+  );
+}
+
+/** Credits the licences ask for: Twemoji's graphics are CC-BY 4.0, which requires attribution. */
+function AboutSection() {
+  const headingId = useId();
+  return (
+    <section aria-labelledby={headingId} className="settings-section">
+      <h3 id={headingId}>About Harmony</h3>
+      <p className="hint">
+        Harmony is free software under the{' '}
+        <a href="https://www.gnu.org/licenses/agpl-3.0.html" target="_blank" rel="noreferrer">
+          GNU AGPL 3.0
+        </a>
+        . Emoji graphics:{' '}
+        <a href="https://github.com/jdecked/twemoji" target="_blank" rel="noreferrer">
+          Twemoji
+        </a>{' '}
+        by Twitter, Inc. and other contributors, licensed under{' '}
+        <a href="https://creativecommons.org/licenses/by/4.0/" target="_blank" rel="noreferrer">
+          CC-BY 4.0
+        </a>
+        . Emoji names and shortcodes:{' '}
+        <a href="https://emojibase.dev" target="_blank" rel="noreferrer">
+          Emojibase
+        </a>{' '}
+        (MIT). Icons:{' '}
+        <a href="https://lucide.dev" target="_blank" rel="noreferrer">
+          Lucide
+        </a>{' '}
+        (ISC).
+      </p>
+    </section>
   );
 }
 
