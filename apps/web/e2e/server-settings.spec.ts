@@ -150,6 +150,7 @@ test('owner settings reach members live: rename, icon, invites, transfer, deleti
   await remove.click();
   await expect(railItem(ada.page, 'Renamed Guild')).toHaveCount(0, LIVE);
   await expect(ada.page.getByText('Renamed Guild was deleted by its owner.')).toBeVisible();
+  await expect(ada.page.getByText('You are no longer a member of Renamed Guild.')).toHaveCount(0);
   await expect(railItem(bob.page, 'Renamed Guild')).toHaveCount(0);
   await shot(ada.page, 'server-deleted-notice');
   await ada.page.reload();

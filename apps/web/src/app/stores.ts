@@ -114,7 +114,7 @@ const access = createAccessRefresher({
   reloadUnread: () => core.unread.getState().load(),
 });
 
-/** Whole-server actions (delete, transfer, leave, nickname, invites) and a deletion seen live. */
+/** Whole-server actions: delete, transfer, leave, nickname, invites, banner, system channel. */
 export const serverAdmin = createServerAdmin({
   client,
   servers: core.servers,
@@ -183,7 +183,7 @@ export async function startSession(profileId: string): Promise<void> {
     friendsChanged: () => inBackground(stores.social.getState().loadFriends()),
     dmsChanged: () => inBackground(stores.social.getState().loadDms()),
     serverChanged: (serverId) => inBackground(access.serverChanged(serverId)),
-    serverDeleted: (serverId) => serverAdmin.deletedElsewhere(serverId),
+    serverDeleted: (serverId) => access.serverDeleted(serverId),
     notificationSettingsChanged: () => inBackground(stores.notificationPrefs.getState().load()),
     membershipChanged: (removal) => access.membershipChanged(removal),
     presence: (serverId, online) => ui.setPresence(serverId, online),

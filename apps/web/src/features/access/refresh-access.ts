@@ -17,6 +17,8 @@ export interface AccessRefresherDeps {
 
 export interface AccessRefresher extends OwnAccessHandlers {
   serverChanged(serverId: string): Promise<void>;
+  /** The server was deleted: its removal is announced as such. */
+  serverDeleted(serverId: string): void;
 }
 
 /**
@@ -28,6 +30,8 @@ export function createAccessRefresher(deps: AccessRefresherDeps): AccessRefreshe
   const servers = () => deps.servers.getState();
   /** Servers removed by a ban, from the event that said so. */
   const banned = new Set<string>();
+  /** Servers their owner deleted (server_delete). */
+  const deleted = new Set<string>();
   /** Servers already left: overlapping refreshes announce a removal once. */
   const gone = new Set<string>();
 
@@ -44,9 +48,11 @@ export function createAccessRefresher(deps: AccessRefresherDeps): AccessRefreshe
       deps.ui
         .getState()
         .toast(
-          banned.delete(server.id)
-            ? `You were banned from ${server.name}.`
-            : `You are no longer a member of ${server.name}.`,
+          deleted.delete(server.id)
+            ? `${server.name} was deleted by its owner.`
+            : banned.delete(server.id)
+              ? `You were banned from ${server.name}.`
+              : `You are no longer a member of ${server.name}.`,
           'info',
         );
     }
@@ -62,6 +68,11 @@ export function createAccessRefresher(deps: AccessRefresherDeps): AccessRefreshe
     async serverChanged(serverId) {
       const mine = await refreshMemberships();
       if (mine.has(serverId)) await servers().loadServer(serverId);
+    },
+
+    serverDeleted(serverId) {
+      deleted.add(serverId);
+      inBackground(refreshMemberships());
     },
 
     membershipChanged(removal?: MembershipRemoval) {

@@ -59,19 +59,6 @@ export function createServerAdmin(deps: ServerAdminDeps) {
   };
 
   return {
-    drop,
-
-    /**
-     * Someone else deleted a server the user is in (server_delete on its topic): say so. A
-     * server already dropped here (this user deleted it) says nothing more.
-     */
-    deletedElsewhere(serverId: string) {
-      const server = servers().servers.find((s) => s.id === serverId);
-      if (!server) return;
-      drop(serverId);
-      deps.ui.getState().toast(`${server.name} was deleted by its owner.`, 'info');
-    },
-
     async deleteServer(serverId: string) {
       await check(client.rpc('delete_server', { p_server_id: serverId }));
       drop(serverId);
