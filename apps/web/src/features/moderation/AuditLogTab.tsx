@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { stores, useProfiles, useServers } from '../../app/stores.js';
 import { ActionMessage, useAction } from '../../components/settings/action.js';
+import type { MemberWithProfile } from '../../stores/servers.js';
 import { profileName } from '../../stores/social.js';
 import { AUDIT_ACTIONS, type AuditNames, auditChanges, describeAudit } from './audit-text.js';
 import { memberName } from './MemberCard.js';
@@ -8,6 +9,7 @@ import { type AuditEntry, moderation } from './moderation-api.js';
 import './moderation.css';
 
 const PAGE = 25;
+const NO_MEMBERS: MemberWithProfile[] = [];
 
 /** The server's audit log: newest first, filtered by action and by who acted, a page at a time. */
 export function AuditLogTab({ serverId }: { serverId: string }) {
@@ -16,7 +18,7 @@ export function AuditLogTab({ serverId }: { serverId: string }) {
   const [entries, setEntries] = useState<AuditEntry[] | null>(null);
   const [more, setMore] = useState(false);
   const load = useAction();
-  const members = useServers((s) => s.details[serverId]?.members ?? []);
+  const members = useServers((s) => s.details[serverId]?.members) ?? NO_MEMBERS;
 
   const fetchPage = useCallback(
     async (beforeId: number | null) => {

@@ -48,11 +48,9 @@ function MemberPopoverFor({ card }: { card: MemberCardState }) {
 }
 
 function MemberCard({ serverId, member }: { serverId: string; member: MemberWithProfile }) {
-  const roles = useServers((s) =>
-    sortRoles(s.details[serverId]?.roles ?? []).filter(
-      (r) => r.id !== serverId && member.roleIds.includes(r.id),
-    ),
-  );
+  // Selected as stored, derived here: a selector returning a new array would re-render forever.
+  const allRoles = useServers((s) => s.details[serverId]?.roles);
+  const roles = sortRoles(allRoles ?? []).filter((r) => r.id !== serverId && member.roleIds.includes(r.id));
   const servers = useServers((s) => s.servers);
   const [mutual, setMutual] = useState<string[] | null>(null);
   const [menuOpen, setMenuOpen] = useState(false);
@@ -146,11 +144,8 @@ function MemberCard({ serverId, member }: { serverId: string; member: MemberWith
 /** The moderation actions the user may take on a member, as a keyboard-navigable menu. */
 export function MemberActionsMenu({ serverId, member }: { serverId: string; member: MemberWithProfile }) {
   const actions = useMemberActions(serverId, member.profile_id);
-  const roles = useServers((s) =>
-    sortRoles(s.details[serverId]?.roles ?? []).filter(
-      (r) => r.id !== serverId && r.position < actions.myTop,
-    ),
-  );
+  const allRoles = useServers((s) => s.details[serverId]?.roles);
+  const roles = sortRoles(allRoles ?? []).filter((r) => r.id !== serverId && r.position < actions.myTop);
   const [busyRole, setBusyRole] = useState<string | null>(null);
   const ref = useRef<HTMLDivElement>(null);
   const name = memberName(member);
