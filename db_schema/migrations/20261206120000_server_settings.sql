@@ -20,6 +20,8 @@ BEGIN;
 
 -- == 1. own notification settings per server ==
 
+-- A member's own notification level and mute for one server (channel overrides live in
+-- channel_notification_settings). Only that member reads or writes it.
 create table if not exists public.server_notification_settings (
   profile_id uuid not null,
   server_id uuid not null,
@@ -141,6 +143,7 @@ create trigger broadcast_channel_notification_settings
 
 -- == 3. system messages channel ==
 
+-- Where join messages are posted; null = the invite's channel, else the first text channel.
 alter table public.servers
   add column if not exists system_channel_id uuid references public.channels (id) on delete set null;
 create index if not exists servers_system_channel_idx on public.servers (system_channel_id)
@@ -170,7 +173,10 @@ grant execute on function public.set_system_channel(uuid, uuid) to authenticated
 
 -- == 4. temporary membership ==
 
+-- Members who join with this invite are temporary.
 alter table public.invites add column if not exists temporary boolean not null default false;
+-- Joined through a temporary invite and given no role since: removed when their session ends
+-- (end_temporary_memberships on sign-out).
 alter table public.server_members add column if not exists temporary boolean not null default false;
 
 drop function if exists public.create_invite(uuid, integer, integer, uuid);
