@@ -273,10 +273,8 @@ describe('collapsed_categories', () => {
   it('lets each user keep and see only their own, for categories of their servers', async () => {
     await db.rollback(async (tx) => {
       const w = await seedLayout(tx);
-      await w.member.api.query(
-        'insert into public.collapsed_categories (profile_id, category_id) values ($1, $2)',
-        [w.member.profileId, w.info],
-      );
+      // The profile is the caller's own by default.
+      await w.member.api.query('insert into public.collapsed_categories (category_id) values ($1)', [w.info]);
       const mine = (who: typeof w.member) =>
         who.api.query('select category_id from public.collapsed_categories').then((r) => r.rows);
       expect(await mine(w.member)).toEqual([{ category_id: w.info }]);
