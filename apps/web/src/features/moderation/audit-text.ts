@@ -208,6 +208,11 @@ export function auditChanges(entry: AuditEntry, names: AuditNames): AuditChangeL
     if (HIDDEN_FIELDS.has(key) || !isChange(value)) return [];
     if (PERMISSION_FIELDS.has(key))
       return [{ field: fieldLabel(key), summary: permissionDiff(value.before, value.after) }];
+    // Something created or deleted has only one side to show.
+    if (entry.action.endsWith('_create'))
+      return [{ field: fieldLabel(key), summary: formatValue(key, value.after, names) }];
+    if (entry.action.endsWith('_delete'))
+      return [{ field: fieldLabel(key), summary: formatValue(key, value.before, names) }];
     return [
       {
         field: fieldLabel(key),

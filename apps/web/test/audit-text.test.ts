@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { type AuditNames, auditChanges, describeAudit } from '../src/features/moderation/audit-text.js';
+import type { AuditEntry } from '../src/features/moderation/moderation-api.js';
+
+const ADA = '00000000-0000-4000-8000-00000000000a';
+const BOB = '00000000-0000-4000-8000-00000000000b';
+const NEWS = '00000000-0000-4000-8000-0000000000c1';
+const GONE = '00000000-0000-4000-8000-0000000000ff';
+
+const names: AuditNames = {
+  profile: (id) => ({ [ADA]: 'Ada', [BOB]: 'Bob' })[id],
+  channel: (id) => (id === NEWS ? 'news' : undefined),
+  role: () => undefined,
+  category: () => undefined,
+};
+
+const entry = (action: string, fields: Partial<AuditEntry> = {}): AuditEntry => ({
+  id: 1,
+  server_id: 's',
+  actor_id: ADA,
+  action,
+  target_id: BOB,
+  changes: {},
+  reason: null,
+  created_at: '2026-12-06T10:00:00Z',
+  ...fields,
+});
+
+describe('audit log lines', () => {
+  it('say who did what to whom, in words', () => {
+    expect(describeAudit(entry('member_kick'), names)).toBe('Ada kicked Bob');
+    expect(describeAudit(entry('member_ban', { actor_id: null }), names)).toBe('Harmony banned Bob');
+    expect(
+      describeAudit(
+        entry('member_timeout', { changes: { timed_out_until: { before: 'x', after: null } } }),
+        names,
+      ),
+    ).toBe('Ada removed the timeout of Bob');
+    expect(describeAudit(entry('member_update', { target_id: ADA }), names)).toBe(
+      'Ada changed their nickname',
+    );
+    expect(describeAudit(entry('report_resolve', { changes: { resolution: 'ban' } }), names)).toBe(
+      'Ada resolved a report about Bob: banned the member',
+    );
+    expect(
+      describeAudit(
+        entry('message_delete', { target_id: GONE, changes: { author_id: BOB, channel_id: NEWS } }),
+        names,
+      ),
+    ).toBe('Ada deleted a message by Bob in #news');
+    // A deleted channel is named from the change itself, never by its id.
+    expect(
+      describeAudit(
+        entry('channel_delete', { target_id: GONE, changes: { name: { before: 'old-news', after: null } } }),
+        names,
+      ),
+    ).toBe('Ada deleted channel #old-news');
+  });
+
+  it('show changes before → after, one side for creations, permissions by name, no ids', () => {
+    expect(
+      auditChanges(
+        entry('channel_update', {
+          changes: { name: { before: 'a', after: 'b' }, category_id: { before: GONE, after: null } },
+        }),
+        names,
+      ),
+    ).toEqual([
+      { field: 'Name', before: 'a', after: 'b' },
+      { field: 'Category', before: 'a deleted item', after: 'none' },
+    ]);
+    expect(
+      auditChanges(entry('role_create', { changes: { name: { before: null, after: 'Mods' } } }), names),
+    ).toEqual([{ field: 'Name', summary: 'Mods' }]);
+    expect(
+      auditChanges(entry('role_update', { changes: { permissions: { before: '2', after: '4' } } }), names),
+    ).toEqual([{ field: 'Permissions', summary: '−Kick members, +Ban members' }]);
+  });
+});
