@@ -33,12 +33,28 @@ export interface StackConfig {
   /** PGRST_DB_EXTRA_SEARCH_PATH ([api] extra_search_path); Supabase's is public, extensions. */
   extraSearchPath: string[];
   storageDir: string;
+  /**
+   * Storage's global upload cap in bytes (FILE_SIZE_LIMIT, as the CLI passes [storage]
+   * file_size_limit to storage-api); bucket limits may only lower it.
+   */
+  fileSizeLimit: number;
 }
 
-/** The CLI's demo secret unless JWT_SECRET is set; refused where other machines can reach the stack. */
+/**
+ * The CLI's demo secret unless JWT_SECRET is set; refused where other machines can reach the
+ * stack. Locally a secret needs the CLI's 16 characters; reachable from other machines, the
+ * 32 that self-hosted Supabase asks for.
+ */
 function loadJwtSecret(env: NodeJS.ProcessEnv, host: string): string {
   if (env.JWT_SECRET) {
-    if (env.JWT_SECRET.length < 32) throw new Error('JWT_SECRET must be at least 32 characters');
+    const minimum = isLoopback(host) ? 16 : 32;
+    if (env.JWT_SECRET.length < minimum) {
+      throw new Error(
+        isLoopback(host)
+          ? 'JWT_SECRET ([auth] jwt_secret) must be at least 16 characters'
+          : `JWT_SECRET must be at least 32 characters when HARMONY_STACK_HOST=${host} is reachable from other machines`,
+      );
+    }
     return env.JWT_SECRET;
   }
   if (!isLoopback(host)) {
@@ -86,5 +102,6 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
       .map((s) => s.trim())
       .filter(Boolean),
     storageDir: resolve(root, env.HARMONY_STORAGE_DIR ?? '.data/storage'),
+    fileSizeLimit: Number(env.FILE_SIZE_LIMIT ?? 50 * 1024 * 1024),
   };
 }

@@ -30,6 +30,14 @@ export interface AuthConfig {
   adminRoles: string[];
   /** [auth.mfa] max_enrolled_factors (GOTRUE_MFA_MAX_ENROLLED_FACTORS). */
   maxEnrolledFactors: number;
+  /**
+   * [auth.mfa.totp] enroll_enabled / verify_enabled (GOTRUE_MFA_TOTP_ENROLL_ENABLED /
+   * GOTRUE_MFA_TOTP_VERIFY_ENABLED, on by default in GoTrue). Phone and WebAuthn factors are
+   * not implemented, so they stay disabled.
+   */
+  totp: { enroll: boolean; verify: boolean };
+  /** [auth] enable_manual_linking (GOTRUE_SECURITY_MANUAL_LINKING_ENABLED), off by default. */
+  manualLinking: boolean;
   /** MFA challenges expire after this many seconds (GoTrue default 300). */
   mfaChallengeExpiry: number;
   /** OAuth flow states expire after this many seconds (GoTrue default 300). */
@@ -58,7 +66,8 @@ const int = (value: string | undefined, fallback: number) => {
   return value !== undefined && Number.isFinite(n) && n >= 0 ? n : fallback;
 };
 
-const flag = (value: string | undefined) => ['1', 'true', 'yes', 'on'].includes((value ?? '').toLowerCase());
+const flag = (value: string | undefined, fallback = false) =>
+  value === undefined ? fallback : ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
 
 const list = (value: string | undefined) =>
   (value ?? '')
@@ -97,6 +106,11 @@ export function loadAuthConfig(stack: StackConfig, env: NodeJS.ProcessEnv = proc
     refreshTokenReuseInterval: int(env.HARMONY_AUTH_REFRESH_TOKEN_REUSE_INTERVAL, 10),
     adminRoles: ['service_role', 'supabase_admin'],
     maxEnrolledFactors: int(env.GOTRUE_MFA_MAX_ENROLLED_FACTORS, 10),
+    totp: {
+      enroll: flag(env.GOTRUE_MFA_TOTP_ENROLL_ENABLED, true),
+      verify: flag(env.GOTRUE_MFA_TOTP_VERIFY_ENABLED, true),
+    },
+    manualLinking: flag(env.GOTRUE_SECURITY_MANUAL_LINKING_ENABLED),
     mfaChallengeExpiry: 300,
     flowStateExpiry: 300,
     trustProxy: flag(env.HARMONY_AUTH_TRUST_PROXY),

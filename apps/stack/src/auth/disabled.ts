@@ -1,4 +1,6 @@
+import type { MiddlewareHandler } from 'hono';
 import { decodeJwt } from 'jose';
+import type { AuthConfig } from './config.js';
 import type { AuthContext, AuthDeps } from './deps.js';
 import { badRequest, notFound, OAuthError, unprocessable } from './errors.js';
 import { bool, pkceParams, readBody, str, validateEmail } from './request.js';
@@ -21,9 +23,12 @@ export const passkeysDisabled = () => () => {
 };
 
 /** /user/identities/*: requireManualLinkingEnabled (after requireAuthentication). */
-export const manualLinkingDisabled = () => () => {
-  throw notFound('manual_linking_disabled', 'Manual linking is disabled');
-};
+export const requireManualLinking =
+  (config: AuthConfig): MiddlewareHandler =>
+  async (_c, next) => {
+    if (!config.manualLinking) throw notFound('manual_linking_disabled', 'Manual linking is disabled');
+    await next();
+  };
 
 /** GoTrue's validatePhone: "+" and spaces dropped, then E.164 digits. */
 export function validatePhone(raw: string): string {

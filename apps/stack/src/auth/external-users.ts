@@ -5,9 +5,11 @@ import {
   findIdentity,
   findUserByEmail,
   findUserById,
+  type IdentityRow,
   insertIdentity,
   insertUser,
   type Json,
+  listIdentities,
   mergeMetadata,
   type UserRow,
   updateIdentity,
@@ -92,4 +94,69 @@ export async function accountForIdentity(
   });
   await insertIdentity(tx, user.id, provider, data);
   return user;
+}
+
+/** GoTrue's UpdateAppMetaDataProviders: app_metadata.providers from the identities, oldest first. */
+export async function refreshProviders(tx: Queryable, user: UserRow): Promise<UserRow> {
+  const providers = [...new Set((await listIdentities(tx, user.id)).map((i) => i.provider))];
+  const appMetadata: Json = { ...(user.raw_app_meta_data ?? {}), providers };
+  if (providers[0]) appMetadata.provider = providers[0];
+  return updateUser(tx, user.id, { raw_app_meta_data: appMetadata });
+}
+
+const identityEmail = (identity: IdentityRow) =>
+  typeof identity.identity_data.email === 'string' ? identity.identity_data.email : '';
+
+/**
+ * GoTrue's UpdateUserEmailFromIdentities: a user whose address no identity carries any more
+ * takes the address of an identity, provider-verified ones first, then the oldest.
+ */
+export async function emailFromIdentities(tx: Queryable, config: AuthConfig, user: UserRow) {
+  const identities = await listIdentities(tx, user.id);
+  if (identities.some((i) => identityEmail(i) === (user.email ?? ''))) return user;
+  const rank = (i: IdentityRow) => (!identityEmail(i) ? 2 : i.identity_data.email_verified === true ? 0 : 1);
+  const primary = identities.toSorted((a, b) => rank(a) - rank(b))[0];
+  if (!primary) return user;
+  const verified = rank(primary) === 0 || config.stack.autoconfirm;
+  return updateUser(tx, user.id, {
+    email: identityEmail(primary) || null,
+    email_confirmed_at: verified && identityEmail(primary) ? new Date() : null,
+  });
+}
+
+/**
+ * GoTrue's linkIdentityToUser: the provider identity joins the signed-in user who started
+ * the linking flow, unless it already belongs to someone.
+ */
+export async function linkIdentityToUser(
+  tx: Queryable,
+  config: AuthConfig,
+  targetId: string,
+  provider: string,
+  claims: Json,
+): Promise<UserRow> {
+  const data = identityData(claims);
+  let target = await findUserById(tx, targetId, true);
+  if (!target || target.deleted_at) throw new AuthApiError(400, 'user_not_found', 'User not found');
+  const known = await findIdentity(tx, provider, String(data.sub));
+  if (known) {
+    throw unprocessable(
+      'identity_already_exists',
+      known.user_id === target.id
+        ? 'Identity is already linked'
+        : 'Identity is already linked to another user',
+    );
+  }
+  await insertIdentity(tx, target.id, provider, data);
+  if (!target.email) {
+    if (data.email_verified !== true && !config.stack.autoconfirm) {
+      throw unprocessable(
+        'email_not_confirmed',
+        `Unverified email with ${provider}. A confirmation email has been sent to your ${provider} email`,
+      );
+    }
+    target = await emailFromIdentities(tx, config, target);
+    if (target.is_anonymous) target = await updateUser(tx, target.id, { is_anonymous: false });
+  }
+  return refreshProviders(tx, target);
 }

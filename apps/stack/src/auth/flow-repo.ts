@@ -16,6 +16,8 @@ export interface FlowStateRow {
   authentication_method: string;
   auth_code_issued_at: Date | null;
   referrer: string | null;
+  /** The signed-in user a manual linking flow adds the identity to. */
+  linking_target_id: string | null;
 }
 
 export const insertFlowState = async (
@@ -26,13 +28,14 @@ export const insertFlowState = async (
     codeChallenge: string | null;
     codeChallengeMethod: 's256' | 'plain' | null;
     referrer: string;
+    linkingTargetId?: string;
   },
 ) =>
   (
     await q.query(
       `insert into auth.flow_state (id, auth_code, code_challenge_method, code_challenge, provider_type,
-         created_at, updated_at, authentication_method, referrer)
-       values ($1, $2, $3, $4, $5, now(), now(), $6, $7) returning *`,
+         created_at, updated_at, authentication_method, referrer, linking_target_id)
+       values ($1, $2, $3, $4, $5, now(), now(), $6, $7, $8) returning *`,
       [
         randomUUID(),
         randomUUID(),
@@ -41,6 +44,7 @@ export const insertFlowState = async (
         f.providerType,
         f.authenticationMethod,
         f.referrer,
+        f.linkingTargetId ?? null,
       ],
     )
   ).rows[0] as FlowStateRow;

@@ -1,3 +1,4 @@
+import type { AuthConfig } from './config.js';
 import { isUuid, transaction } from './db.js';
 import type { AuthContext, AuthDeps } from './deps.js';
 import { AuthApiError, badRequest, forbidden, unprocessable } from './errors.js';
@@ -6,6 +7,7 @@ import {
   deleteFactor,
   deleteUnverifiedFactors,
   downgradeSessionsOfFactor,
+  type FactorRow,
   findChallenge,
   insertChallenge,
   insertTotpFactor,
@@ -42,6 +44,8 @@ export const enrollFactor = (d: AuthDeps) => async (c: AuthContext) => {
   }
   if (factorType !== 'totp')
     throw badRequest('validation_failed', 'factor_type needs to be totp, phone, or webauthn');
+  if (!config.totp.enroll)
+    throw unprocessable('mfa_totp_enroll_not_enabled', 'MFA enroll is disabled for TOTP');
   const user = c.get('user');
   const factors = await listFactors(ctx.db.auth, user.id);
   // GoTrue also rejects a second unnamed factor; only real names must be unique here.
@@ -73,12 +77,20 @@ export const enrollFactor = (d: AuthDeps) => async (c: AuthContext) => {
   });
 };
 
+/** GoTrue's per-type switch in ChallengeFactor and VerifyFactor (only TOTP factors exist here). */
+function mustBeVerifiable(config: AuthConfig, factor: FactorRow): void {
+  if (factor.factor_type === 'totp' && !config.totp.verify) {
+    throw unprocessable('mfa_totp_verify_not_enabled', 'MFA verification is disabled for TOTP');
+  }
+}
+
 /** POST /factors/:id/challenge: a challenge bound to the caller's IP, valid for 5 minutes. */
 export const challengeFactor = (d: AuthDeps) => async (c: AuthContext) => {
   const { ctx, config } = d;
   const ip = clientInfo(c, config).ip;
   d.limits.mfa.check(ip);
   const factor = c.get('factor');
+  mustBeVerifiable(config, factor);
   const challenge = await insertChallenge(ctx.db.auth, factor.id, ip);
   await audit(ctx.db.auth, 'challenge_created', c.get('user'), ip, { factor_id: factor.id });
   return c.json({
@@ -102,6 +114,7 @@ export const verifyFactor = (d: AuthDeps) => async (c: AuthContext) => {
   const challengeId = str(body, 'challenge_id');
   if (!code) throw badRequest('validation_failed', 'Code needs to be non-empty');
   const factor = c.get('factor');
+  mustBeVerifiable(config, factor);
   const challenge = isUuid(challengeId)
     ? await findChallenge(ctx.db.auth, factor.id, challengeId)
     : undefined;

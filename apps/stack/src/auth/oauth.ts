@@ -1,7 +1,7 @@
 import { isUuid, transaction } from './db.js';
 import type { AuthContext, AuthDeps } from './deps.js';
 import { AuthApiError, badRequest, databaseRejection } from './errors.js';
-import { accountForIdentity } from './external-users.js';
+import { accountForIdentity, linkIdentityToUser } from './external-users.js';
 import {
   bindFlowStateUser,
   deleteFlowState,
@@ -15,11 +15,15 @@ import { issueSession } from './tokens.js';
 import { audit } from './users-repo.js';
 
 /**
- * GET /authorize?provider=<name>&redirect_to=…[&scopes=…][&code_challenge=…&code_challenge_method=s256]
- * Records the round trip in auth.flow_state (its id is the OAuth `state`) and sends the browser
- * to the provider, with PKCE and a nonce towards the provider as well.
+ * The provider URL a sign-in (or, with a target user, a manual linking) round trip starts at.
+ * Records the round trip in auth.flow_state (its id is the OAuth `state`), with PKCE and a
+ * nonce towards the provider as well (GoTrue's GetExternalProviderRedirectURL).
  */
-export const authorize = (d: AuthDeps) => async (c: AuthContext) => {
+export async function providerRedirectUrl(
+  d: AuthDeps,
+  c: AuthContext,
+  linkingTargetId?: string,
+): Promise<string> {
   const name = (c.req.query('provider') ?? '').toLowerCase();
   const client = d.oidc.get(name);
   if (!client) {
@@ -35,17 +39,22 @@ export const authorize = (d: AuthDeps) => async (c: AuthContext) => {
     codeChallenge,
     codeChallengeMethod,
     referrer: redirectTarget(d.config, c.req.query('redirect_to')),
+    linkingTargetId,
   });
   const scopes = [...new Set(`${client.provider.scopes} ${c.req.query('scopes') ?? ''}`.split(/\s+/))]
     .filter(Boolean)
     .join(' ');
   try {
-    return c.redirect(await client.authorizationUrl(flow.id, callbackUrl(d.config), scopes), 302);
+    return await client.authorizationUrl(flow.id, callbackUrl(d.config), scopes);
   } catch (error) {
     d.ctx.log.error({ err: error, provider: name }, 'OIDC discovery failed');
     throw new AuthApiError(500, 'unexpected_failure', `Unable to reach the ${name} provider`);
   }
-};
+}
+
+/** GET /authorize?provider=<name>&redirect_to=…[&scopes=…][&code_challenge=…&code_challenge_method=s256] */
+export const authorize = (d: AuthDeps) => async (c: AuthContext) =>
+  c.redirect(await providerRedirectUrl(d, c), 302);
 
 /** Sends the browser back to the app with GoTrue's error parameters. */
 function failRedirect(
@@ -106,7 +115,9 @@ export const callback = (d: AuthDeps) => async (c: AuthContext) => {
   const info = clientInfo(c, config);
   try {
     const result = await transaction(ctx.db.auth, async (tx) => {
-      const user = await accountForIdentity(tx, config, flow.provider_type, tokens.claims);
+      const user = flow.linking_target_id
+        ? await linkIdentityToUser(tx, config, flow.linking_target_id, flow.provider_type, tokens.claims)
+        : await accountForIdentity(tx, config, flow.provider_type, tokens.claims);
       if (user.banned_until && user.banned_until.getTime() > Date.now()) {
         throw new AuthApiError(403, 'user_banned', 'User is banned');
       }

@@ -11,8 +11,9 @@ import {
 } from './admin.js';
 import { type AuthConfig, loadAuthConfig } from './config.js';
 import { type AuthDeps, rateLimiters } from './deps.js';
-import { manualLinkingDisabled, passkeysDisabled, phoneOtp, samlDisabled } from './disabled.js';
+import { passkeysDisabled, phoneOtp, requireManualLinking, samlDisabled } from './disabled.js';
 import { errorResponse } from './errors.js';
+import { linkIdentity, unlinkIdentity } from './identities.js';
 import { logout } from './logout.js';
 import { challengeFactor, enrollFactor, unenrollFactor, verifyFactor } from './mfa.js';
 import {
@@ -72,7 +73,9 @@ export function createAuthRouter(
   r.all('/sso/*', samlDisabled());
   r.all('/passkeys', passkeysDisabled());
   r.all('/passkeys/*', passkeysDisabled());
-  r.all('/user/identities/*', user, manualLinkingDisabled());
+  r.use('/user/identities/*', user, requireManualLinking(config));
+  r.get('/user/identities/authorize', linkIdentity(d));
+  r.delete('/user/identities/:identityId', unlinkIdentity(d));
   r.post('/logout', user, logout(d));
   r.get('/user', user, getUser(d));
   r.put('/user', user, updateUserHandler(d));

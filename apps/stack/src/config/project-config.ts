@@ -1,9 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
+import { dirname, join, resolve } from 'node:path';
+import { isDeepStrictEqual, parseEnv } from 'node:util';
 import { isCliKey } from './cli-keys.js';
 import { type ProjectToml, projectSchema } from './schema.js';
-import { ConfigFileError, leafPaths, located, parseTomlSource, type TomlTable } from './toml-source.js';
+import {
+  ConfigFileError,
+  leafPaths,
+  located,
+  parseTomlSource,
+  type TomlSource,
+  type TomlTable,
+} from './toml-source.js';
 
 /** What supabase/config.toml sets, as the environment variables the stack already reads. */
 export interface ProjectConfig {
@@ -47,7 +54,11 @@ const SETTINGS: Record<string, [env: string, convert: (value: unknown, configDir
   'auth.rate_limit.token_refresh': ['HARMONY_AUTH_RATE_LIMIT_TOKEN_REFRESH', text],
   'auth.rate_limit.anonymous_users': ['HARMONY_AUTH_RATE_LIMIT_ANONYMOUS_USERS', text],
   'auth.email.enable_confirmations': ['ENABLE_EMAIL_AUTOCONFIRM', not],
+  'auth.enable_manual_linking': ['GOTRUE_SECURITY_MANUAL_LINKING_ENABLED', text],
   'auth.mfa.max_enrolled_factors': ['GOTRUE_MFA_MAX_ENROLLED_FACTORS', text],
+  'auth.mfa.totp.enroll_enabled': ['GOTRUE_MFA_TOTP_ENROLL_ENABLED', text],
+  'auth.mfa.totp.verify_enabled': ['GOTRUE_MFA_TOTP_VERIFY_ENABLED', text],
+  'storage.file_size_limit': ['FILE_SIZE_LIMIT', text],
 };
 
 /** Keys whose behaviour the stack has built in: fine when they ask for it, reported otherwise. */
@@ -55,18 +66,23 @@ const BUILT_IN: Record<string, unknown> = {
   'api.enabled': true,
   'auth.enabled': true,
   'auth.enable_refresh_token_rotation': true,
-  'auth.enable_manual_linking': false,
   'auth.email.enable_signup': true,
   'auth.email.secure_password_change': false,
-  'auth.mfa.totp.enroll_enabled': true,
-  'auth.mfa.totp.verify_enabled': true,
   'auth.mfa.phone.enroll_enabled': false,
   'auth.mfa.phone.verify_enabled': false,
   'auth.mfa.web_authn.enroll_enabled': false,
   'auth.mfa.web_authn.verify_enabled': false,
   'realtime.enabled': true,
   'storage.enabled': true,
-  'storage.file_size_limit': 50 * 1024 * 1024,
+};
+
+/**
+ * Where the CLI's own defaults (its `supabase init` template, which it merges under the file)
+ * differ from GoTrue's: a config.toml without these keys switches TOTP off, as `supabase start` does.
+ */
+const CLI_DEFAULTS: Record<string, unknown> = {
+  'auth.mfa.totp.enroll_enabled': false,
+  'auth.mfa.totp.verify_enabled': false,
 };
 
 /** Providers the stack signs in with (OpenID Connect): the issuer is `url`, or well known. */
@@ -82,6 +98,14 @@ const insideDisabledTable = (data: TomlTable, path: string[]) =>
 const UNSET_ENV = /^env\((.*)\)$/;
 const resolved = (value: string | undefined) => (value && !UNSET_ENV.test(value) ? value : '');
 
+function setPath(data: TomlTable, path: string[], value: unknown): void {
+  const table = path.slice(0, -1).reduce<TomlTable>((node, name) => {
+    node[name] ??= {};
+    return node[name] as TomlTable;
+  }, data);
+  table[path.at(-1) as string] = value;
+}
+
 /**
  * The CLI's SUPABASE_<KEY> variables (SUPABASE_AUTH_SITE_URL for auth.site_url) replace a key
  * of the file; here for the keys the stack applies. Lists are comma-separated.
@@ -90,12 +114,44 @@ function applyCliEnvOverrides(data: TomlTable, env: NodeJS.ProcessEnv): void {
   for (const [key, [, convert]] of Object.entries(SETTINGS)) {
     const value = env[`SUPABASE_${key.toUpperCase().replace(/\./g, '_')}`];
     if (value === undefined) continue;
-    const path = key.split('.');
-    const table = path.slice(0, -1).reduce<TomlTable>((node, name) => {
-      node[name] ??= {};
-      return node[name] as TomlTable;
-    }, data);
-    table[path.at(-1) as string] = convert === list ? value.split(',').map((item) => item.trim()) : value;
+    setPath(data, key.split('.'), convert === list ? value.split(',').map((item) => item.trim()) : value);
+  }
+}
+
+/**
+ * The variables the CLI reads from .env files before the config (loadNestedEnv): in the
+ * supabase/ directory, then the project directory above it, each `.env.<SUPABASE_ENV>.local`,
+ * `.env.local` (not for SUPABASE_ENV=test), `.env.<SUPABASE_ENV>`, `.env`
+ * (SUPABASE_ENV defaults to development). The first file to set a name wins, and the real
+ * environment wins over every file.
+ */
+function withDotenvFiles(configDir: string, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const mode = env.SUPABASE_ENV || 'development';
+  const names = [`.env.${mode}.local`, ...(mode === 'test' ? [] : ['.env.local']), `.env.${mode}`, '.env'];
+  const merged: NodeJS.ProcessEnv = {};
+  for (const dir of [configDir, dirname(configDir)]) {
+    for (const name of names) {
+      const file = join(dir, name);
+      if (!existsSync(file)) continue;
+      for (const [key, value] of Object.entries(parseEnv(readFileSync(file, 'utf8')))) merged[key] ??= value;
+    }
+  }
+  return { ...merged, ...env };
+}
+
+/** The CLI's mfa.validate: a factor type that can be enrolled must also be verifiable. */
+function checkMfaSwitches(source: TomlSource, config: ProjectToml): void {
+  const mfa = config.auth?.mfa ?? {};
+  for (const type of ['totp', 'phone', 'web_authn'] as const) {
+    if (mfa[type]?.enroll_enabled && !mfa[type]?.verify_enabled) {
+      throw new ConfigFileError(
+        located(
+          source,
+          ['auth', 'mfa', type, 'enroll_enabled'],
+          'requires verify_enabled = true (the Supabase CLI refuses it too)',
+        ),
+      );
+    }
   }
 }
 
@@ -105,8 +161,13 @@ export function loadProjectConfig(
   env: NodeJS.ProcessEnv = process.env,
 ): ProjectConfig | undefined {
   if (!existsSync(file)) return undefined;
-  const source = parseTomlSource(file, readFileSync(file, 'utf8'), env);
-  applyCliEnvOverrides(source.data, env);
+  const lookup = withDotenvFiles(dirname(file), env);
+  const source = parseTomlSource(file, readFileSync(file, 'utf8'), lookup);
+  applyCliEnvOverrides(source.data, lookup);
+  for (const [key, value] of Object.entries(CLI_DEFAULTS)) {
+    const path = key.split('.');
+    if (getPath(source.data, path) === undefined) setPath(source.data, path, value);
+  }
 
   const unknown = leafPaths(source.data).filter((path) => !isCliKey(path));
   if (unknown.length) {
@@ -123,6 +184,7 @@ export function loadProjectConfig(
     );
   }
   const config: ProjectToml = parsed.data;
+  checkMfaSwitches(source, config);
 
   const result: ProjectConfig = { file, env: {}, ignored: [], unsetEnv: [] };
   const ignore = (path: string[], why: string) => result.ignored.push(located(source, path, why));
@@ -150,11 +212,14 @@ export function loadProjectConfig(
     if (!provider.enabled) continue;
     const issuer = provider.url || WELL_KNOWN_ISSUERS[name];
     if (!issuer) {
-      ignore(
-        ['auth', 'external', name],
-        'only OpenID Connect providers (with `url`, or google) are implemented',
+      // Starting without a provider the project enabled would leave its sign-in button broken.
+      throw new ConfigFileError(
+        located(
+          source,
+          ['auth', 'external', name, 'enabled'],
+          `the ${name} provider is not supported by the stack: only OpenID Connect providers sign in here (set \`url\` to the issuer, or use google); disable it or run \`supabase start\``,
+        ),
       );
-      continue;
     }
     const prefix = `HARMONY_OIDC_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_`;
     result.env[`${prefix}ISSUER`] = issuer;

@@ -15,21 +15,16 @@ const bool = z.preprocess(
 );
 const strings = z.array(z.string());
 
-const SIZE_UNITS: Record<string, number> = {
-  b: 1,
-  kb: 1e3,
-  kib: 1024,
-  mb: 1e6,
-  mib: 1024 ** 2,
-  gb: 1e9,
-  gib: 1024 ** 3,
-};
+/**
+ * The CLI's sizeInBytes (docker/go-units RAMInBytes): every unit is binary, so "5MB" and
+ * "5MiB" are both 5 MiB; "k", "m", "g", "t", "p" with optional "i" and "b", or a plain number.
+ */
+const POWERS_OF_1024: Record<string, number> = { '': 0, k: 1, m: 2, g: 3, t: 4, p: 5 };
 const parseSize = (value: string) => {
-  const [, n, unit] = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim()) ?? [];
-  const factor = SIZE_UNITS[(unit || 'b').toLowerCase()];
-  return n && factor ? Math.round(Number(n) * factor) : value;
+  const [, n, unit = ''] = /^(\d+(?:\.\d+)?) ?([kmgtp])?i?b?$/i.exec(value) ?? [];
+  return n ? Math.trunc(Number(n) * 1024 ** (POWERS_OF_1024[unit.toLowerCase()] ?? 0)) : value;
 };
-/** A size as the CLI writes it ("50MiB", "512KiB") or a number of bytes, in bytes. */
+/** A size as the CLI writes it ("50MiB", "512KiB", "5MB") or a number of bytes, in bytes. */
 const size = z.preprocess(
   (value) => (typeof value === 'string' ? parseSize(value) : value),
   z.number({ error: 'expected a size such as "50MiB" or a number of bytes' }).int().min(0),
@@ -62,7 +57,10 @@ export const projectSchema = z
         enable_anonymous_sign_ins: bool,
         enable_manual_linking: bool,
         minimum_password_length: int,
-        jwt_secret: z.string(),
+        // The CLI refuses a shorter secret ("Must be at least 16 characters") and accepts 16 to 31.
+        jwt_secret: z
+          .string()
+          .min(16, { error: 'must be at least 16 characters, as the Supabase CLI requires' }),
         signing_keys_path: z.string(),
         anon_key: z.string(),
         service_role_key: z.string(),

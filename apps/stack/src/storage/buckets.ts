@@ -12,7 +12,7 @@ import {
 } from './db.js';
 import { ERRORS } from './errors.js';
 import { isValidKey, mustBeValidBucketName, removeBucketDir, trashObjectFile } from './files.js';
-import { GLOBAL_FILE_SIZE_LIMIT, type StorageRequest } from './objects.js';
+import type { StorageRequest } from './objects.js';
 
 /**
  * Bucket routes. Who may create, change or delete buckets is decided by RLS on
@@ -49,7 +49,7 @@ export async function getBucket(req: StorageRequest, id: string) {
 }
 
 /** "20MB" / "30KB" / "3B" (decimal units, as Storage) or a byte count; never above the global limit. */
-function parseFileSizeLimit(value: unknown): number | null | undefined {
+function parseFileSizeLimit(value: unknown, globalLimit: number): number | null | undefined {
   if (value === undefined) return undefined;
   if (value === null) return null;
   let bytes: number;
@@ -63,7 +63,7 @@ function parseFileSizeLimit(value: unknown): number | null | undefined {
       (units[(match[2] ?? 'b').toLowerCase()] ?? 1);
   } else throw ERRORS.invalidFileSizeLimit();
   if (!Number.isFinite(bytes) || bytes < 0) throw ERRORS.invalidFileSizeLimit();
-  if (bytes > GLOBAL_FILE_SIZE_LIMIT) throw ERRORS.entityTooLarge();
+  if (bytes > globalLimit) throw ERRORS.entityTooLarge();
   return Math.floor(bytes);
 }
 
@@ -101,7 +101,7 @@ export async function createBucket(req: StorageRequest, body: BucketBody) {
     id,
     name,
     public: body.public === true,
-    file_size_limit: parseFileSizeLimit(body.file_size_limit) ?? null,
+    file_size_limit: parseFileSizeLimit(body.file_size_limit, req.ctx.config.fileSizeLimit) ?? null,
     allowed_mime_types: parseMimeTypes(body.allowed_mime_types) ?? null,
     sub: req.identity.sub,
   };
@@ -118,7 +118,7 @@ export async function updateBucket(req: StorageRequest, id: string, body: Bucket
   mustBeValidBucketName(id);
   const fields = {
     public: typeof body.public === 'boolean' ? body.public : undefined,
-    file_size_limit: parseFileSizeLimit(body.file_size_limit),
+    file_size_limit: parseFileSizeLimit(body.file_size_limit, req.ctx.config.fileSizeLimit),
     allowed_mime_types: parseMimeTypes(body.allowed_mime_types),
   };
   if (Object.values(fields).every((value) => value === undefined)) throw ERRORS.noContent();

@@ -37,9 +37,6 @@ import {
 } from './files.js';
 import { readUploadBody } from './upload-body.js';
 
-/** Storage's global FILE_SIZE_LIMIT (self-hosted default 50 MiB); buckets may only lower it. */
-export const GLOBAL_FILE_SIZE_LIMIT = 50 * 1024 * 1024;
-
 /** Everything a handler needs: the stack, the caller and the request's SQL scope. */
 export interface StorageRequest {
   ctx: StackContext;
@@ -91,7 +88,7 @@ export async function uploadObject(c: Context, req: StorageRequest, options: Upl
   try {
     const limit = isEmptyFolderPlaceholder(key)
       ? 0
-      : Math.min(GLOBAL_FILE_SIZE_LIMIT, bucketRow.file_size_limit ?? Number.POSITIVE_INFINITY);
+      : Math.min(req.ctx.config.fileSizeLimit, bucketRow.file_size_limit ?? Number.POSITIVE_INFINITY);
     if (bucketRow.allowed_mime_types?.length && !isEmptyFolderPlaceholder(key)) {
       validateMimeType(upload.mimeType, bucketRow.allowed_mime_types);
     }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,6 +111,9 @@ url = "https://sso.example.com/realms/main"
       HARMONY_AUTH_RATE_LIMIT_ANONYMOUS_USERS: '9',
       ENABLE_EMAIL_AUTOCONFIRM: 'false',
       GOTRUE_MFA_MAX_ENROLLED_FACTORS: '3',
+      // The CLI's own defaults where the file is silent: TOTP off.
+      GOTRUE_MFA_TOTP_ENROLL_ENABLED: 'false',
+      GOTRUE_MFA_TOTP_VERIFY_ENABLED: 'false',
       HARMONY_OIDC_KEYCLOAK_ISSUER: 'https://sso.example.com/realms/main',
       HARMONY_OIDC_KEYCLOAK_CLIENT_ID: 'harmony',
       HARMONY_OIDC_KEYCLOAK_CLIENT_SECRET: 'from-env',
@@ -160,18 +163,84 @@ url = "https://sso.example.com/realms/main"
 
   it('reports what it does not apply, and not what a switched-off table holds', () => {
     const project = load(`
-[auth.mfa.totp]
-enroll_enabled = false
+[auth.mfa.phone]
+enroll_enabled = true
+verify_enabled = true
 [auth.external.github]
-enabled = true
+enabled = false
 [auth.sms.twilio]
 enabled = false
 account_sid = "x"
 `);
     expect(project?.ignored).toEqual([
-      `${project?.file}:3: auth.mfa.totp.enroll_enabled: not supported: the stack always behaves as true`,
-      `${project?.file}:4: auth.external.github: only OpenID Connect providers (with \`url\`, or google) are implemented`,
+      `${project?.file}:3: auth.mfa.phone.enroll_enabled: not supported: the stack always behaves as false`,
+      `${project?.file}:4: auth.mfa.phone.verify_enabled: not supported: the stack always behaves as false`,
     ]);
+  });
+
+  it('parses file_size_limit as the CLI does: every unit binary', () => {
+    const bytes = (value: string) => load(`[storage]\nfile_size_limit = ${value}\n`)?.env.FILE_SIZE_LIMIT;
+    expect(bytes('"50MiB"')).toBe(String(50 * 1024 ** 2));
+    expect(bytes('"5MB"')).toBe('5242880');
+    expect(bytes('"1GiB"')).toBe(String(1024 ** 3));
+    expect(bytes('"512KiB"')).toBe('524288');
+    expect(bytes('"5000000"')).toBe('5000000');
+    expect(bytes('5000000')).toBe('5000000');
+  });
+
+  it('maps the MFA switches and manual linking, refusing TOTP enrolment without verification', () => {
+    const project = load(
+      '[auth]\nenable_manual_linking = true\n[auth.mfa.totp]\nenroll_enabled = true\nverify_enabled = true\n',
+    );
+    expect(project?.env).toMatchObject({
+      GOTRUE_SECURITY_MANUAL_LINKING_ENABLED: 'true',
+      GOTRUE_MFA_TOTP_ENROLL_ENABLED: 'true',
+      GOTRUE_MFA_TOTP_VERIFY_ENABLED: 'true',
+    });
+    expect(() => load('[auth.mfa.totp]\nenroll_enabled = true\nverify_enabled = false\n')).toThrow(
+      /config-\d+\.toml:2: auth\.mfa\.totp\.enroll_enabled: requires verify_enabled = true/,
+    );
+  });
+
+  it('refuses a jwt_secret under 16 characters as the CLI does, naming the line', () => {
+    expect(() => load('[auth]\n\njwt_secret = "fifteen-chars.."\n')).toThrow(
+      /config-\d+\.toml:3: auth\.jwt_secret: must be at least 16 characters/,
+    );
+    const project = load('[auth]\njwt_secret = "sixteen-chars..."\n');
+    expect(project?.env.JWT_SECRET).toBe('sixteen-chars...');
+    expect(loadStackConfig(project?.env).jwtSecret).toBe('sixteen-chars...');
+    expect(() => loadStackConfig({ ...project?.env, HARMONY_STACK_HOST: '0.0.0.0' })).toThrow(
+      /at least 32 characters/,
+    );
+  });
+
+  it('stops at an enabled OAuth2-only provider, naming it and its line', () => {
+    expect(() => load('[auth.external.github]\nenabled = true\nclient_id = "x"\n')).toThrow(
+      /config-\d+\.toml:2: auth\.external\.github\.enabled: the github provider is not supported by the stack/,
+    );
+  });
+
+  it('reads supabase/.env files for env(NAME) as the CLI does, the real environment first', () => {
+    const project = mkdtempSync(join(dir, 'project-'));
+    const supabase = join(project, 'supabase');
+    mkdirSync(supabase);
+    const file = join(supabase, 'config.toml');
+    writeFileSync(
+      file,
+      '[auth]\nsite_url = "env(SITE)"\njwt_expiry = "env(EXPIRY)"\nminimum_password_length = "env(MIN_LENGTH)"\n' +
+        '[api]\nmax_rows = "env(ROWS)"\n',
+    );
+    writeFileSync(join(supabase, '.env'), 'SITE=http://from-supabase-env\nEXPIRY=60\nROWS=5\n');
+    writeFileSync(join(supabase, '.env.local'), 'EXPIRY=120\n');
+    writeFileSync(join(project, '.env'), 'SITE=http://from-project-env\nMIN_LENGTH=9\nROWS=7\n');
+    expect(loadProjectConfig(file, { ROWS: '3' })?.env).toMatchObject({
+      SITE_URL: 'http://from-supabase-env', // supabase/.env before the project's .env
+      JWT_EXPIRY: '120', // .env.local before .env
+      HARMONY_AUTH_MIN_PASSWORD_LENGTH: '9', // the project's .env fills what supabase/ leaves
+      PGRST_DB_MAX_ROWS: '3', // the real environment wins
+    });
+    // SUPABASE_ENV=test skips .env.local, as the CLI does.
+    expect(loadProjectConfig(file, { SUPABASE_ENV: 'test' })?.env.JWT_EXPIRY).toBe('60');
   });
 });
 
