@@ -73,6 +73,16 @@ test('an owner manages channels and categories; a member sees each change live',
   await axe(ada.page, 'create category');
   await categoryDialog.getByRole('button', { name: 'Create category' }).click();
   await expect(categoryDialog).toBeHidden();
+  // Renamed at once (a typo fixed), seen live.
+  await sidebar(ada.page).getByRole('button', { name: 'Edit category Projects' }).click();
+  const rename = ada.page.getByRole('dialog', { name: 'Edit category' });
+  await rename.getByLabel('Category name').fill('Projekts');
+  await rename.getByRole('button', { name: 'Save' }).click();
+  await expect(sidebar(bob.page).getByRole('button', { name: 'Projekts', exact: true })).toBeVisible(LIVE);
+  await sidebar(ada.page).getByRole('button', { name: 'Edit category Projekts' }).click();
+  await rename.getByLabel('Category name').fill('Projects');
+  await rename.getByRole('button', { name: 'Save' }).click();
+  await expect(rename).toBeHidden();
   await sidebar(ada.page).getByRole('button', { name: 'Create channel in Projects' }).click();
   const channelDialog = ada.page.getByRole('dialog', { name: 'Create a channel' });
   await channelDialog.getByLabel('Channel name').fill('plans');
