@@ -9,14 +9,17 @@ import {
   startPostgres,
 } from '@harmony/db';
 import pg from 'pg';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { loadProjectConfig, type ProjectConfig } from './config/project-config.js';
 import { loadStackConfig } from './config.js';
+import { inboxSettings, type RunningInbox, startInbox } from './inbox/index.js';
 import { configureLiveKit, liveKitFromEnv } from './livekit.js';
 import { type RunningStack, startStack } from './server.js';
 
 export interface LocalStack {
   stack: RunningStack;
+  /** The local inbox (mail auth sends), unless switched off or its ports were taken. */
+  inbox?: RunningInbox;
   databaseUrl: string;
   /**
    * The database URL `supabase start` prints: the embedded database as the CLI's role
@@ -56,6 +59,7 @@ export async function startLocalStack(environment: NodeJS.ProcessEnv = process.e
   }
   const stackConfig = loadStackConfig(env);
   const dbConfig = loadConfig(env);
+  const inbox = await startLocalInbox(env, stackConfig.host, dbConfig.dataDir, log);
   let stopPostgres = async () => {};
   let databaseUrl = dbConfig.databaseUrl;
   if (!databaseUrl) {
@@ -84,15 +88,43 @@ export async function startLocalStack(environment: NodeJS.ProcessEnv = process.e
   const stack = await startStack(stackConfig, databaseUrl, log);
   return {
     stack,
+    inbox,
     databaseUrl,
     printedDatabaseUrl: dbConfig.databaseUrl
       ? databaseUrl.replace(/:[^:@/]+@/, ':****@')
       : asPostgresRole(databaseUrl),
     stop: async () => {
       await stack.stop();
+      await inbox?.stop();
       await stopPostgres();
     },
   };
+}
+
+/**
+ * The inbox, and auth's SMTP pointed at it unless [auth.email.smtp] (GOTRUE_SMTP_HOST) names a
+ * real server, as the CLI points GoTrue at Inbucket. Taken ports (another stack, `supabase start`)
+ * leave the stack without an inbox rather than without an API.
+ */
+async function startLocalInbox(
+  env: NodeJS.ProcessEnv,
+  host: string,
+  postgresDataDir: string,
+  log: Logger,
+): Promise<RunningInbox | undefined> {
+  const settings = inboxSettings(env, postgresDataDir);
+  if (!settings.enabled) return undefined;
+  try {
+    const inbox = await startInbox({ ...settings, host, log });
+    if (!env.GOTRUE_SMTP_HOST) {
+      process.env.GOTRUE_SMTP_HOST = host;
+      process.env.GOTRUE_SMTP_PORT = String(inbox.smtpPort);
+    }
+    return inbox;
+  } catch (error) {
+    console.warn(`warning: no local inbox: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
 }
 
 /** The platform emulation's `postgres` role shares the embedded superuser's local password. */
@@ -102,8 +134,8 @@ function asPostgresRole(url: string): string {
   return parsed.toString();
 }
 
-/** What `supabase start` prints, for what this stack serves (no Studio, Mailpit, GraphQL, Functions or S3). */
-export function describeStack({ stack, printedDatabaseUrl }: LocalStack): string {
+/** What `supabase start` prints, for what this stack serves (no Studio, GraphQL, Functions or S3). */
+export function describeStack({ stack, inbox, printedDatabaseUrl }: LocalStack): string {
   const row = (label: string, value: string) => `  ${label.padEnd(16)}${value}`;
   return [
     'Started the Harmony stack (local Supabase).',
@@ -115,6 +147,14 @@ export function describeStack({ stack, printedDatabaseUrl }: LocalStack): string
     '⛁ Database',
     row('URL', printedDatabaseUrl),
     '',
+    ...(inbox
+      ? [
+          '📧 Mail (what auth sends)',
+          row('Inbox', inbox.url),
+          row('SMTP', `${stack.ctx.config.host}:${inbox.smtpPort}`),
+          '',
+        ]
+      : []),
     '🔑 Authentication Keys',
     row('Publishable', stack.keys.publishable),
     row('Secret', stack.keys.secret),
