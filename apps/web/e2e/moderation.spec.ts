@@ -197,6 +197,7 @@ test('a member reports a message; a moderator resolves it from the queue; the re
   await report.getByRole('button', { name: 'Send report' }).click();
   await expect(toast(bob.page, 'Thank you. Your report was sent to the moderators.')).toBeVisible();
   // Twice is refused with a sentence, not a database error.
+  await bob.page.mouse.move(0, 0);
   await message.hover();
   await message.getByRole('button', { name: 'Report message' }).click();
   await report.getByLabel('Harassment or bullying').check();
