@@ -403,3 +403,38 @@ describe('audit log coverage', () => {
     });
   });
 });
+
+describe('live report queues', () => {
+  it('tell each reviewer who may read the report, and nobody else, when it arrives and when it is handled', async () => {
+    await db.rollback(async (tx) => {
+      const c = await seedReports(tx);
+      await tx.query('delete from realtime.messages');
+      const id = await reportMessage(c.bystander, c.message.id);
+      const sent = () =>
+        snapshot(
+          tx,
+          `delete from realtime.messages where event like 'report_%'
+           returning topic, event, payload -> 'record' as record`,
+        ).then((rows) =>
+          (rows as { topic: string; event: string; record: unknown }[]).sort((a, b) =>
+            a.topic.localeCompare(b.topic),
+          ),
+        );
+      const topics = (users: TestUser[]) => users.map((u) => `user:${u.profileId}`).sort();
+      const created = await sent();
+      expect(created.map((r) => r.topic)).toEqual(topics([c.owner, c.moderator, c.peer]));
+      expect(created[0]).toMatchObject({
+        event: 'report_create',
+        record: { id: Number(id), server_id: c.server.serverId, status: 'open' },
+      });
+
+      // A reviewer who cannot see the channel is not told about a report from it.
+      const viewChannel = await bits(tx, ['VIEW_CHANNEL']);
+      await setOverwrite(tx, c.server.textChannelId, { member: c.peer.profileId }, { deny: viewChannel });
+      await rpc(c.moderator.api, 'resolve_report', id, 'dismiss');
+      const handled = await sent();
+      expect(handled.map((r) => r.topic)).toEqual(topics([c.owner, c.moderator]));
+      expect(handled[0]).toMatchObject({ event: 'report_update', record: { status: 'dismissed' } });
+    });
+  });
+});

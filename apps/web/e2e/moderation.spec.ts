@@ -185,7 +185,9 @@ test('a member reports a message; a moderator resolves it from the queue; the re
   await post(eve, guild, 'general', 'cheap coins here');
   for (const person of [mia, bob]) await openChannel(person, guild, 'general');
 
-  // Bob reports Eve's message from its toolbar.
+  // Mia keeps the (empty) queue open while Bob reports Eve's message from its toolbar.
+  const settings = await openSettingsTab(mia.page, 'Reports');
+  await expect(settings).toContainText('No open reports. All clear.');
   const message = bob.page.getByRole('article', { name: `${eve.username}: cheap coins here` });
   await message.hover();
   await message.getByRole('button', { name: 'Report message' }).click();
@@ -205,10 +207,9 @@ test('a member reports a message; a moderator resolves it from the queue; the re
   await expect(report.getByRole('alert')).toHaveText('You already reported this message.');
   await report.getByRole('button', { name: 'Close' }).click();
 
-  // Mia's queue: the report with the message as it read, opened in context.
-  const settings = await openSettingsTab(mia.page, 'Reports');
+  // The report reaches Mia's queue live, with the message as it read; opened in context.
   const item = settings.getByRole('listitem', { name: `Report about ${eve.username}` });
-  await expect(item).toContainText(`${bob.username} reported a message by ${eve.username} in #general`);
+  await expect(item).toContainText(`${bob.username} reported a message by ${eve.username} in #general`, LIVE);
   await expect(item).toContainText('Spam or scam');
   await expect(item).toContainText('cheap coins here');
   await shot(mia.page, 'moderation-reports-queue');

@@ -47,6 +47,7 @@ function recorder() {
       events.memberships += 1;
     },
     dmsChanged: () => undefined,
+    reportsChanged: () => undefined,
     serverDeleted: (id) => events.serverChanges.push(`deleted:${id}`),
     notificationSettingsChanged: () => undefined,
     presence: (_server, online) => events.presence.push(Object.keys(online)),

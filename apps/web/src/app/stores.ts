@@ -2,6 +2,7 @@ import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
 import { createAccessRefresher } from '../features/access/refresh-access.js';
 import { type ChannelAdminState, createChannelAdminStore } from '../features/channels/channel-admin.js';
+import { reportSignal } from '../features/moderation/report-signal.js';
 import {
   createNotificationPrefsStore,
   type NotificationPrefsState,
@@ -185,6 +186,7 @@ export async function startSession(profileId: string): Promise<void> {
     serverChanged: (serverId) => inBackground(access.serverChanged(serverId)),
     serverDeleted: (serverId) => access.serverDeleted(serverId),
     notificationSettingsChanged: () => inBackground(stores.notificationPrefs.getState().load()),
+    reportsChanged: (serverId) => reportSignal.getState().changed(serverId),
     membershipChanged: (removal) => access.membershipChanged(removal),
     presence: (serverId, online) => ui.setPresence(serverId, online),
     typing: (channelId, who, name, typing) => ui.setTyping(channelId, who, name, typing),

@@ -8,6 +8,7 @@ import { memberName } from './MemberCard.js';
 import { useMemberActions } from './member-access.js';
 import { moderation, type Report, type ReportAction, type ReportStatus } from './moderation-api.js';
 import { reasonLabel } from './report-reasons.js';
+import { useReportChanges } from './report-signal.js';
 import { TIMEOUT_CHOICES } from './timeout.js';
 import './moderation.css';
 
@@ -48,10 +49,12 @@ export function ReportsTab({ serverId }: { serverId: string }) {
     [serverId, status],
   );
 
+  // A report arriving or handled by another moderator reloads the first page, live.
+  const changes = useReportChanges(serverId);
   useEffect(() => {
-    setReports(null);
+    if (changes === 0) setReports(null);
     void load.run(() => fetchPage(null));
-  }, [fetchPage, load.run]);
+  }, [fetchPage, load.run, changes]);
 
   const handled = (id: number) => setReports((list) => list?.filter((r) => r.id !== id) ?? null);
   const last = reports?.at(-1)?.id ?? null;

@@ -17,6 +17,8 @@ export interface UserTopicHandlers {
   dmsChanged(): void;
   /** The user's own notification levels or mutes changed (on any device). */
   notificationSettingsChanged(): void;
+  /** A report the user reviews arrived or was handled (moderators only). */
+  reportsChanged(serverId: string): void;
 }
 
 export function onUserTopicEvents(channel: RealtimeChannel, handlers: UserTopicHandlers): void {
@@ -51,6 +53,9 @@ export function onUserTopicEvents(channel: RealtimeChannel, handlers: UserTopicH
     () => handlers.dmsChanged(),
   );
   onDatabaseEvents(channel, ['notification_settings_update'], () => handlers.notificationSettingsChanged());
+  onDatabaseEvents<{ server_id: string }>(channel, ['report_create', 'report_update'], ({ record }) => {
+    if (record) handlers.reportsChanged(record.server_id);
+  });
 }
 
 export interface ChannelTopicHandlers {
