@@ -92,6 +92,11 @@ async function seedWorld(tx: Session): Promise<World> {
     `insert into public.custom_emojis (server_id, name, image_path, created_by) values ($1, 'wave', 'x/wave.png', $2)`,
     [serverId, c.owner.profileId],
   );
+  // The owner's report about the plain member: the member it is about may not read it.
+  await tx.query(
+    `insert into public.reports (server_id, reporter_id, target_id, reason) values ($1, $2, $3, 'spam')`,
+    [serverId, c.owner.profileId, c.member.profileId],
+  );
   return { ...c, banned, publicServerId, privateChannelId, dmChannelId };
 }
 
@@ -182,6 +187,13 @@ const TABLES: TableCase[] = [
     table: 'audit_log',
     scope: 'server_id = $1',
     column: 'reason',
+    visible: { stranger: 0, member: 0, moderator: 'all', owner: 'all', banned: 0 },
+  },
+  {
+    // Reporters and reviewers (MANAGE_MESSAGES, KICK, BAN or MODERATE_MEMBERS) only.
+    table: 'reports',
+    scope: 'server_id = $1',
+    column: 'details',
     visible: { stranger: 0, member: 0, moderator: 'all', owner: 'all', banned: 0 },
   },
   {
