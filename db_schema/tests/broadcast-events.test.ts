@@ -940,7 +940,7 @@ describe('the trigger functions', () => {
         where p.pronamespace = 'private'::regnamespace and p.proname like 'broadcast%'
         order by 1`,
     );
-    expect(rows.filter((r) => r.trigger).length).toBe(15);
+    expect(rows.filter((r) => r.trigger).length).toBe(16);
     for (const row of rows) {
       expect(row.config, row.fn).toEqual(['search_path=""']);
       expect(row.callers, row.fn).toEqual([]);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createClient, type Provider } from '@supabase/supabase-js';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,5 @@
 import type { StackConfig } from '../config.js';
+import { type OAuth2ProviderConfig, oauth2ProvidersFromEnv } from './oauth2-client.js';
 
 /** An OpenID Connect provider configured by HARMONY_OIDC_<NAME>_{ISSUER,CLIENT_ID,CLIENT_SECRET,SCOPES}. */
 export interface OidcProviderConfig {
@@ -59,6 +60,8 @@ export interface AuthConfig {
     anonymousUsers: RateLimit;
   };
   oidcProviders: Map<string, OidcProviderConfig>;
+  /** GoTrue's fixed-endpoint OAuth2 providers (github, gitlab, discord) that are enabled. */
+  oauth2Providers: OAuth2ProviderConfig[];
 }
 
 const int = (value: string | undefined, fallback: number) => {
@@ -123,6 +126,7 @@ export function loadAuthConfig(stack: StackConfig, env: NodeJS.ProcessEnv = proc
       anonymousUsers: limit('ANONYMOUS_USERS', 30, 3600),
     },
     oidcProviders: oidcProviders(env),
+    oauth2Providers: oauth2ProvidersFromEnv(env),
   };
 }
 

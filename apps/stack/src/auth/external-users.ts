@@ -29,9 +29,12 @@ export function identityData(claims: Json): Json {
     phone_verified: claims.phone_verified === true || claims.phone_verified === 'true',
     picture: s('picture'),
     preferred_username: s('preferred_username'),
-    full_name: s('name'),
-    avatar_url: s('picture'),
+    user_name: s('user_name'),
+    full_name: s('full_name') ?? s('name'),
+    avatar_url: s('avatar_url') ?? s('picture'),
     provider_id: String(claims.sub),
+    custom_claims:
+      claims.custom_claims && typeof claims.custom_claims === 'object' ? claims.custom_claims : undefined,
   };
   return Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined));
 }

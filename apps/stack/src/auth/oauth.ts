@@ -41,13 +41,10 @@ export async function providerRedirectUrl(
     referrer: redirectTarget(d.config, c.req.query('redirect_to')),
     linkingTargetId,
   });
-  const scopes = [...new Set(`${client.provider.scopes} ${c.req.query('scopes') ?? ''}`.split(/\s+/))]
-    .filter(Boolean)
-    .join(' ');
   try {
-    return await client.authorizationUrl(flow.id, callbackUrl(d.config), scopes);
+    return await client.authorizationUrl(flow.id, callbackUrl(d.config), c.req.query('scopes') ?? '');
   } catch (error) {
-    d.ctx.log.error({ err: error, provider: name }, 'OIDC discovery failed');
+    d.ctx.log.error({ err: error, provider: name }, 'provider discovery failed');
     throw new AuthApiError(500, 'unexpected_failure', `Unable to reach the ${name} provider`);
   }
 }
@@ -108,7 +105,7 @@ export const callback = (d: AuthDeps) => async (c: AuthContext) => {
   try {
     tokens = await client.exchange(flow.id, code, callbackUrl(config));
   } catch (error) {
-    ctx.log.warn({ err: error, provider: flow.provider_type }, 'OIDC code exchange failed');
+    ctx.log.warn({ err: error, provider: flow.provider_type }, 'provider code exchange failed');
     return failRedirect(c, flow, 'bad_oauth_callback', 'Unable to exchange external code');
   }
 

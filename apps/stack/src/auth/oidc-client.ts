@@ -17,11 +17,19 @@ export interface ProviderTokens {
   claims: JWTPayload & Record<string, unknown>;
 }
 
+/** A sign-in provider's side of the authorization-code flow (OpenID Connect or plain OAuth2). */
+export interface ProviderClient {
+  /** Where the browser goes; `requestedScopes` is the client's `scopes` parameter. */
+  authorizationUrl(flowId: string, redirectUri: string, requestedScopes: string): Promise<string>;
+  /** The code exchanged for tokens and the account's claims (sub, email, email_verified, …). */
+  exchange(flowId: string, code: string, redirectUri: string): Promise<ProviderTokens>;
+}
+
 /**
  * One relying-party client per configured provider: discovery and JWKS are fetched once and
  * cached (jose refreshes keys on an unknown kid).
  */
-export class OidcClient {
+export class OidcClient implements ProviderClient {
   private discovery?: Promise<Discovery>;
   private jwks?: ReturnType<typeof createRemoteJWKSet>;
 
@@ -56,8 +64,11 @@ export class OidcClient {
     return { verifier: mac('oidc-pkce-verifier'), nonce: mac('oidc-nonce') };
   }
 
-  async authorizationUrl(flowId: string, redirectUri: string, scopes: string): Promise<string> {
+  async authorizationUrl(flowId: string, redirectUri: string, requestedScopes: string): Promise<string> {
     const { authorization_endpoint } = await this.discover();
+    const scopes = [...new Set(`${this.provider.scopes} ${requestedScopes}`.split(/\s+/))]
+      .filter(Boolean)
+      .join(' ');
     const { verifier, nonce } = this.derived(flowId);
     const url = new URL(authorization_endpoint);
     url.searchParams.set('client_id', this.provider.clientId);
@@ -129,7 +140,8 @@ export class OidcClient {
   }
 }
 
-export type OidcClients = Map<string, OidcClient>;
+/** The sign-in clients by provider name: OpenID Connect ones and GoTrue's fixed OAuth2 providers. */
+export type OidcClients = Map<string, ProviderClient>;
 
 export const oidcClients = (providers: Iterable<OidcProviderConfig>, secret: string): OidcClients =>
   new Map([...providers].map((p) => [p.name, new OidcClient(p, secret)]));

@@ -25,6 +25,7 @@ import {
   requireUser,
 } from './middleware.js';
 import { authorize, callback } from './oauth.js';
+import { OAuth2Client } from './oauth2-client.js';
 import { oidcClients } from './oidc-client.js';
 import { health, jwks, settings } from './settings.js';
 import { signup } from './signup.js';
@@ -45,7 +46,10 @@ export function createAuthRouter(
     ctx,
     config,
     limits: rateLimiters(config),
-    oidc: oidcClients(config.oidcProviders.values(), ctx.config.jwtSecret),
+    oidc: new Map([
+      ...oidcClients(config.oidcProviders.values(), ctx.config.jwtSecret),
+      ...config.oauth2Providers.map((p) => [p.name, new OAuth2Client(p)] as const),
+    ]),
   };
   const r = new Hono<AuthEnv>();
   const user = requireUser(ctx, config);

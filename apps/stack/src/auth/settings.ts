@@ -47,7 +47,7 @@ export const settings = (d: AuthDeps) => (c: AuthContext) => {
   const external: Record<string, boolean> = Object.fromEntries(BUILT_IN_PROVIDERS.map((p) => [p, false]));
   external.email = true;
   external.anonymous_users = d.config.anonymousSignIns;
-  for (const name of d.config.oidcProviders.keys()) external[name] = true;
+  for (const name of d.oidc.keys()) external[name] = true;
   return c.json({
     external,
     disable_signup: d.config.stack.disableSignup,

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isDeepStrictEqual, parseEnv } from 'node:util';
+import { OAUTH2_PROVIDERS } from '../auth/oauth2-client.js';
 import { isCliKey } from './cli-keys.js';
 import { type ProjectToml, projectSchema } from './schema.js';
 import {
@@ -85,7 +86,7 @@ const CLI_DEFAULTS: Record<string, unknown> = {
   'auth.mfa.totp.verify_enabled': false,
 };
 
-/** Providers the stack signs in with (OpenID Connect): the issuer is `url`, or well known. */
+/** OpenID Connect providers whose issuer is well known when `url` is not set. */
 const WELL_KNOWN_ISSUERS: Record<string, string> = { google: 'https://accounts.google.com' };
 
 const getPath = (table: unknown, path: string[]): unknown =>
@@ -155,6 +156,47 @@ function checkMfaSwitches(source: TomlSource, config: ProjectToml): void {
   }
 }
 
+/**
+ * [auth.external.<name>] as the variables the auth server reads: GoTrue's fixed-endpoint
+ * OAuth2 providers (github, gitlab, discord) as GOTRUE_EXTERNAL_<NAME>_*, the others as
+ * OpenID Connect issuers. An enabled provider the stack cannot sign in with stops the start.
+ */
+function externalProviders(source: TomlSource, config: ProjectToml): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, provider] of Object.entries(config.auth?.external ?? {})) {
+    if (!provider.enabled) continue;
+    const refuse = (key: string, message: string) =>
+      new ConfigFileError(located(source, ['auth', 'external', name, key], message));
+    // The CLI's external.validate.
+    if (!provider.client_id)
+      throw refuse('client_id', 'missing required field (the Supabase CLI requires it too)');
+    if (!provider.secret && !['apple', 'google'].includes(name)) {
+      throw refuse('secret', 'missing required field (the Supabase CLI requires it too)');
+    }
+    if (OAUTH2_PROVIDERS.includes(name)) {
+      const prefix = `GOTRUE_EXTERNAL_${name.toUpperCase()}_`;
+      env[`${prefix}ENABLED`] = 'true';
+      env[`${prefix}CLIENT_ID`] = resolved(provider.client_id);
+      env[`${prefix}SECRET`] = resolved(provider.secret);
+      if (provider.url) env[`${prefix}URL`] = resolved(provider.url);
+      continue;
+    }
+    const issuer = provider.url || WELL_KNOWN_ISSUERS[name];
+    if (!issuer) {
+      // Starting without a provider the project enabled would leave its sign-in button broken.
+      throw refuse(
+        'enabled',
+        `the ${name} provider is not supported by the stack, which signs in with ${OAUTH2_PROVIDERS.join(', ')} and OpenID Connect providers (\`url\` set to the issuer, or google); disable it or run \`supabase start\``,
+      );
+    }
+    const prefix = `HARMONY_OIDC_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_`;
+    env[`${prefix}ISSUER`] = issuer;
+    env[`${prefix}CLIENT_ID`] = resolved(provider.client_id);
+    env[`${prefix}CLIENT_SECRET`] = resolved(provider.secret);
+  }
+  return env;
+}
+
 /** Reads supabase/config.toml as the CLI does; `undefined` when the file does not exist. */
 export function loadProjectConfig(
   file: string,
@@ -208,23 +250,6 @@ export function loadProjectConfig(
       ignore(path, 'not implemented by the stack');
     }
   }
-  for (const [name, provider] of Object.entries(config.auth?.external ?? {})) {
-    if (!provider.enabled) continue;
-    const issuer = provider.url || WELL_KNOWN_ISSUERS[name];
-    if (!issuer) {
-      // Starting without a provider the project enabled would leave its sign-in button broken.
-      throw new ConfigFileError(
-        located(
-          source,
-          ['auth', 'external', name, 'enabled'],
-          `the ${name} provider is not supported by the stack: only OpenID Connect providers sign in here (set \`url\` to the issuer, or use google); disable it or run \`supabase start\``,
-        ),
-      );
-    }
-    const prefix = `HARMONY_OIDC_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_`;
-    result.env[`${prefix}ISSUER`] = issuer;
-    result.env[`${prefix}CLIENT_ID`] = resolved(provider.client_id);
-    result.env[`${prefix}CLIENT_SECRET`] = resolved(provider.secret);
-  }
+  Object.assign(result.env, externalProviders(source, config));
   return result;
 }

@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from '@harmony/db/testing';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../src/local.js';
+import { GITHUB_CLIENT_ID, GITHUB_SECRET, startFakeGithub } from '../fake-github.js';
 import { CLIENT_ID, CLIENT_SECRET, startIdp } from '../fake-oidc-provider.js';
 
 /**
@@ -60,10 +61,12 @@ const MiB = 1024 * 1024;
 const APP = 'http://127.0.0.1:5173/welcome';
 
 let idp: Awaited<ReturnType<typeof startIdp>>;
+let github: Awaited<ReturnType<typeof startFakeGithub>>;
 let on: Awaited<ReturnType<typeof stackFrom>>;
 let off: Awaited<ReturnType<typeof stackFrom>>;
 beforeAll(async () => {
   idp = await startIdp();
+  github = await startFakeGithub();
   on = await stackFrom(
     `[storage]
 file_size_limit = "1MB"
@@ -79,8 +82,13 @@ enabled = true
 client_id = "${CLIENT_ID}"
 secret = "env(KEYCLOAK_SECRET)"
 url = "${idp.issuer}"
+[auth.external.github]
+enabled = true
+client_id = "${GITHUB_CLIENT_ID}"
+secret = "env(SUPABASE_AUTH_EXTERNAL_GITHUB_SECRET)"
+url = "${github.url}"
 `,
-    `KEYCLOAK_SECRET=${CLIENT_SECRET}\n`,
+    `KEYCLOAK_SECRET=${CLIENT_SECRET}\nSUPABASE_AUTH_EXTERNAL_GITHUB_SECRET=${GITHUB_SECRET}\n`,
   );
   // No [auth.mfa.totp] table: the CLI's defaults switch TOTP off. A 20-character secret is
   // one the CLI accepts.
@@ -88,7 +96,10 @@ url = "${idp.issuer}"
     '[auth]\njwt_secret = "twenty-chars-secret!"\n[auth.mfa.phone]\nenroll_enabled = false\nverify_enabled = false\n',
   );
 });
-afterAll(() => idp.server?.close());
+afterAll(() => {
+  idp.server?.close();
+  github.server?.close();
+});
 
 describe('[storage] file_size_limit', () => {
   it('caps every upload at the global limit with storage-api’s 413', async () => {
@@ -245,6 +256,81 @@ describe('[auth] enable_manual_linking', () => {
       status: 422,
       code: 'single_identity_not_deletable',
       message: 'User must have at least 1 identity after unlinking',
+    });
+  });
+});
+
+describe('[auth.external.github] (OAuth2, GitHub Enterprise at `url`)', () => {
+  /** supabase-js's redirect, followed as a browser would, back to the app with a session. */
+  async function signInWithGithub(client: SupabaseClient, scopes?: string) {
+    const { data, error } = await client.auth.signInWithOAuth({
+      provider: 'github',
+      options: { redirectTo: APP, skipBrowserRedirect: true, scopes },
+    });
+    expect(error).toBeNull();
+    const atStack = await fetch(data.url ?? '', { redirect: 'manual' });
+    expect(atStack.status).toBe(302);
+    const landed = await completeAtProvider(atStack.headers.get('location') ?? '');
+    const code = landed.searchParams.get('code');
+    if (code) return client.auth.exchangeCodeForSession(code);
+    const fragment = new URLSearchParams(landed.hash.slice(1));
+    if (fragment.get('error_code')) return { error: Object.fromEntries(fragment) };
+    return client.auth.setSession({
+      access_token: fragment.get('access_token') ?? '',
+      refresh_token: fragment.get('refresh_token') ?? '',
+    });
+  }
+
+  it('signs up with the primary GitHub address and GoTrue’s identity data', async () => {
+    github.next = {
+      id: 9001,
+      login: 'octo-dev',
+      name: 'Octo Dev',
+      emails: [
+        { email: 'octo-secondary@example.org', primary: false, verified: true },
+        { email: 'Octo@Example.org', primary: true, verified: true },
+      ],
+    };
+    const client = on.client();
+    const { error } = await signInWithGithub(client, 'read:org');
+    expect(error).toBeNull();
+    expect(github.lastScope).toBe('user:email read:org');
+    const { data } = await client.auth.getUser();
+    expect(data.user?.email).toBe('octo@example.org');
+    expect(data.user?.app_metadata).toMatchObject({ provider: 'github', providers: ['github'] });
+    expect(data.user?.identities?.[0]?.identity_data).toMatchObject({
+      iss: `${github.url}/api/v3`,
+      sub: '9001',
+      provider_id: '9001',
+      email: 'octo@example.org',
+      email_verified: true,
+      name: 'Octo Dev',
+      full_name: 'Octo Dev',
+      user_name: 'octo-dev',
+      preferred_username: 'octo-dev',
+      avatar_url: `${github.url}/avatars/9001`,
+    });
+
+    // The same GitHub account signs in to the same user again.
+    const again = on.client();
+    expect((await signInWithGithub(again)).error).toBeNull();
+    expect((await again.auth.getUser()).data.user?.id).toBe(data.user?.id);
+  });
+
+  it('reports a GitHub account without an address back to the app', async () => {
+    github.next = { id: 9002, login: 'no-mail', name: 'No Mail', emails: [] };
+    const { error } = await signInWithGithub(on.client());
+    expect(error).toMatchObject({ error_code: 'bad_oauth_callback' });
+  });
+
+  it('is listed as enabled in /settings', async () => {
+    const res = await fetch(`${on.local.stack.url}/auth/v1/settings`, {
+      headers: { apikey: on.local.stack.keys.anon },
+    });
+    expect(((await res.json()) as { external: Record<string, boolean> }).external).toMatchObject({
+      github: true,
+      keycloak: true,
+      gitlab: false,
     });
   });
 });

@@ -214,9 +214,22 @@ account_sid = "x"
     );
   });
 
-  it('stops at an enabled OAuth2-only provider, naming it and its line', () => {
-    expect(() => load('[auth.external.github]\nenabled = true\nclient_id = "x"\n')).toThrow(
-      /config-\d+\.toml:2: auth\.external\.github\.enabled: the github provider is not supported by the stack/,
+  it('maps GoTrue’s OAuth2 providers, and stops at an enabled provider the stack lacks, naming its line', () => {
+    const github = load(
+      '[auth.external.github]\nenabled = true\nclient_id = "x"\nsecret = "env(GH_SECRET)"\nurl = "https://ghe.example.com"\n',
+      { GH_SECRET: 's' },
+    );
+    expect(github?.env).toMatchObject({
+      GOTRUE_EXTERNAL_GITHUB_ENABLED: 'true',
+      GOTRUE_EXTERNAL_GITHUB_CLIENT_ID: 'x',
+      GOTRUE_EXTERNAL_GITHUB_SECRET: 's',
+      GOTRUE_EXTERNAL_GITHUB_URL: 'https://ghe.example.com',
+    });
+    expect(() => load('[auth.external.twitter]\nenabled = true\nclient_id = "x"\nsecret = "y"\n')).toThrow(
+      /config-\d+\.toml:2: auth\.external\.twitter\.enabled: the twitter provider is not supported by the stack/,
+    );
+    expect(() => load('[auth.external.discord]\nenabled = true\nsecret = "y"\n')).toThrow(
+      /config-\d+\.toml:1: auth\.external\.discord\.client_id: missing required field/,
     );
   });
 
