@@ -56,13 +56,13 @@ export async function startFakeGithub() {
         form.get('client_id') === GITHUB_CLIENT_ID &&
         form.get('client_secret') === GITHUB_SECRET &&
         form.get('redirect_uri') === grant.redirectUri;
-      const answer = valid
+      const answer: Record<string, string> = valid
         ? { access_token: `gho_${tokens.size}`, token_type: 'bearer', scope: 'user:email' }
         : { error: 'bad_verification_code' };
-      if (valid) tokens.set(answer.access_token as string, grant.account);
+      if (valid && answer.access_token) tokens.set(answer.access_token, grant.account);
       if (req.headers.accept?.includes('application/json')) return send(200, answer);
       res.writeHead(200, { 'content-type': 'application/x-www-form-urlencoded' });
-      return res.end(new URLSearchParams(answer as Record<string, string>).toString());
+      return res.end(new URLSearchParams(answer).toString());
     }
     const account = tokens.get((req.headers.authorization ?? '').replace(/^Bearer /, ''));
     if (!account) return send(401, { message: 'Bad credentials' });
