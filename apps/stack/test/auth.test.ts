@@ -232,8 +232,8 @@ describe('auth: the signed-in user', () => {
     expect(isAuthSessionMissingError((await other.auth.getUser()).error)).toBe(true);
   });
 
-  it('changes the email at once with autoconfirm, refusing a taken one', async () => {
-    const { client } = await signUp();
+  it('keeps an email change pending until confirmed by mail (as GoTrue), refusing a taken one', async () => {
+    const { client, email } = await signUp();
     const { email: taken } = await signUp();
     const clash = await client.auth.updateUser({ email: taken });
     expect(clash.error?.status).toBe(422);
@@ -241,10 +241,9 @@ describe('auth: the signed-in user', () => {
     const next = newEmail();
     const { data, error } = await client.auth.updateUser({ email: next });
     expect(error).toBeNull();
-    expect(data.user?.email).toBe(next);
-    expect(data.user?.identities?.[0]?.identity_data?.email).toBe(next);
-    const signIn = await t.anon().auth.signInWithPassword({ email: next, password: PASSWORD });
-    expect(signIn.error).toBeNull();
+    expect(data.user?.email).toBe(email);
+    expect(data.user?.new_email).toBe(next);
+    expect(data.user?.email_change_sent_at).toBeTruthy();
   });
 
   it('does not let users set app_metadata', async () => {

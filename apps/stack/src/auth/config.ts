@@ -1,4 +1,6 @@
 import type { StackConfig } from '../config.js';
+import { type SmtpSettings, smtpFromEnv } from '../mail/mailer.js';
+import { loadMailTemplates, type MailTemplates } from '../mail/templates.js';
 import { type OAuth2ProviderConfig, oauth2ProvidersFromEnv } from './oauth2-client.js';
 
 /** An OpenID Connect provider configured by HARMONY_OIDC_<NAME>_{ISSUER,CLIENT_ID,CLIENT_SECRET,SCOPES}. */
@@ -15,6 +17,35 @@ export interface OidcProviderConfig {
 export interface RateLimit {
   limit: number;
   windowSeconds: number;
+}
+
+/** [auth.email]: mail, one-time codes and the switches around them (GoTrue's MAILER_* / SMTP_*). */
+export interface EmailConfig {
+  /** Without one, mail is dropped (GoTrue's no-op mailer); `pnpm stack` points it at the local inbox. */
+  smtp: SmtpSettings | undefined;
+  templates: MailTemplates;
+  /** [auth.email] otp_length (GOTRUE_MAILER_OTP_LENGTH). */
+  otpLength: number;
+  /** [auth.email] otp_expiry in seconds (GOTRUE_MAILER_OTP_EXP): links and codes die after it. */
+  otpExpiry: number;
+  /** [auth.email] max_frequency (GOTRUE_SMTP_MAX_FREQUENCY): one mail of a kind per address per this many seconds. */
+  maxFrequency: number;
+  /** [auth.email] double_confirm_changes (GOTRUE_MAILER_SECURE_EMAIL_CHANGE_ENABLED): both addresses confirm a change. */
+  secureEmailChange: boolean;
+  /** [auth.email] secure_password_change (GOTRUE_SECURITY_UPDATE_PASSWORD_REQUIRE_REAUTHENTICATION). */
+  passwordChangeNeedsReauthentication: boolean;
+}
+
+/** Go's duration syntax ("1s", "1m30s") in seconds, or a bare number of seconds. */
+function goDurationSeconds(value: string | undefined, fallback: number): number {
+  if (!value) return fallback;
+  if (/^\d+(\.\d+)?$/.test(value)) return Number(value);
+  const units: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
+  const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  if (!parts.length || parts.map((p) => p[0]).join('') !== value) {
+    throw new Error(`invalid duration "${value}" (expected e.g. "1s", "60s", "1m")`);
+  }
+  return parts.reduce((total, [, n, unit]) => total + Number(n) * (units[unit ?? 's'] ?? 1), 0);
 }
 
 /**
@@ -58,10 +89,13 @@ export interface AuthConfig {
     mfa: RateLimit;
     /** [auth.rate_limit] anonymous_users: anonymous sign-ins per IP (GoTrue: 30 an hour). */
     anonymousUsers: RateLimit;
+    /** [auth.rate_limit] email_sent: mails per IP per hour (GoTrue: 30); 0 refuses every mail. */
+    emailSent: RateLimit;
   };
   oidcProviders: Map<string, OidcProviderConfig>;
   /** GoTrue's fixed-endpoint OAuth2 providers (github, gitlab, discord) that are enabled. */
   oauth2Providers: OAuth2ProviderConfig[];
+  email: EmailConfig;
 }
 
 const int = (value: string | undefined, fallback: number) => {
@@ -124,9 +158,20 @@ export function loadAuthConfig(stack: StackConfig, env: NodeJS.ProcessEnv = proc
       tokenRefresh: limit('TOKEN_REFRESH', 150, 300),
       mfa: limit('MFA', 15, 60),
       anonymousUsers: limit('ANONYMOUS_USERS', 30, 3600),
+      emailSent: limit('EMAIL_SENT', 30, 3600),
     },
     oidcProviders: oidcProviders(env),
     oauth2Providers: oauth2ProvidersFromEnv(env),
+    // Defaults are the CLI's config.toml template (local development), not GoTrue's.
+    email: {
+      smtp: smtpFromEnv(env),
+      templates: loadMailTemplates(env),
+      otpLength: int(env.GOTRUE_MAILER_OTP_LENGTH, 6),
+      otpExpiry: int(env.GOTRUE_MAILER_OTP_EXP, 3600),
+      maxFrequency: goDurationSeconds(env.GOTRUE_SMTP_MAX_FREQUENCY, 1),
+      secureEmailChange: flag(env.GOTRUE_MAILER_SECURE_EMAIL_CHANGE_ENABLED, true),
+      passwordChangeNeedsReauthentication: flag(env.GOTRUE_SECURITY_UPDATE_PASSWORD_REQUIRE_REAUTHENTICATION),
+    },
   };
 }
 

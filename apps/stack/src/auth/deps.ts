@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { StackContext } from '../context.js';
+import type { Mailer } from '../mail/mailer.js';
 import type { AuthConfig } from './config.js';
 import type { AuthEnv } from './middleware.js';
 import type { OidcClients } from './oidc-client.js';
@@ -17,19 +18,23 @@ export interface AuthDeps {
     tokenRefresh: RateLimiter;
     mfa: RateLimiter;
     anonymousUsers: RateLimiter;
+    /** Mails sent per IP ([auth.rate_limit] email_sent). */
+    emailSent: RateLimiter;
   };
   oidc: OidcClients;
+  mailer: Mailer;
 }
 
 export type AuthContext = Context<AuthEnv>;
 
 export function rateLimiters(config: AuthConfig): AuthDeps['limits'] {
-  const { signInSignUps, tokenRefresh, mfa, anonymousUsers } = config.rateLimits;
+  const { signInSignUps, tokenRefresh, mfa, anonymousUsers, emailSent } = config.rateLimits;
   return {
     signInByIp: new RateLimiter(signInSignUps),
     signInByEmail: new RateLimiter(signInSignUps),
     tokenRefresh: new RateLimiter(tokenRefresh),
     mfa: new RateLimiter(mfa),
     anonymousUsers: new RateLimiter(anonymousUsers),
+    emailSent: new RateLimiter(emailSent),
   };
 }

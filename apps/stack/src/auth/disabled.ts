@@ -1,10 +1,9 @@
 import type { MiddlewareHandler } from 'hono';
 import { decodeJwt } from 'jose';
 import type { AuthConfig } from './config.js';
-import type { AuthContext, AuthDeps } from './deps.js';
+import type { AuthContext } from './deps.js';
 import { badRequest, notFound, OAuthError, unprocessable } from './errors.js';
-import { bool, pkceParams, readBody, str, validateEmail } from './request.js';
-import { findUserByEmail, findUserByPhone } from './users-repo.js';
+import { bool, readBody, str } from './request.js';
 
 /**
  * Features this stack does not implement, answered as a GoTrue with them switched off answers
@@ -38,36 +37,6 @@ export function validatePhone(raw: string): string {
   }
   return phone;
 }
-
-/**
- * POST /otp with a phone: the parameters are checked, and with create_user false the address
- * must belong to a user (otp_disabled otherwise), before the SMS provider is found to be off.
- * Email one-time codes (magic links) are not served here.
- */
-export const phoneOtp = (d: AuthDeps) => async (c: AuthContext) => {
-  const body = await readBody(c);
-  const email = str(body, 'email');
-  const phone = str(body, 'phone');
-  if (email && phone) {
-    throw badRequest('validation_failed', 'Only an email address or phone number should be provided');
-  }
-  if (email && str(body, 'channel')) {
-    throw badRequest('validation_failed', 'Channel should only be specified with Phone OTP');
-  }
-  pkceParams(str(body, 'code_challenge'), str(body, 'code_challenge_method'));
-  const createUser = body.create_user === undefined || body.create_user === null || bool(body, 'create_user');
-  if (!createUser) {
-    const found = email
-      ? await findUserByEmail(d.ctx.db.auth, validateEmail(email))
-      : phone
-        ? await findUserByPhone(d.ctx.db.auth, validatePhone(phone))
-        : undefined;
-    if ((email || phone) && !found) throw unprocessable('otp_disabled', 'Signups not allowed for otp');
-  }
-  if (phone) throw badRequest('phone_provider_disabled', 'Unsupported phone provider');
-  if (email) return c.notFound();
-  throw badRequest('validation_failed', 'One of email or phone must be set');
-};
 
 /** POST /token?grant_type=web3 with neither Solana nor Ethereum enabled. */
 export const web3Disabled = () => {

@@ -59,7 +59,10 @@ export type ErrorCode =
   | 'passkey_disabled'
   | 'web3_provider_disabled'
   | 'web3_unsupported_chain'
-  | 'otp_disabled';
+  | 'otp_disabled'
+  | 'over_email_send_rate_limit'
+  | 'reauthentication_needed'
+  | 'reauthentication_not_valid';
 
 /** An error answered with GoTrue's envelope; `extra` is merged into the body (e.g. weak_password). */
 export class AuthApiError extends Error {

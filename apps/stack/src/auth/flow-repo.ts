@@ -29,13 +29,15 @@ export const insertFlowState = async (
     codeChallengeMethod: 's256' | 'plain' | null;
     referrer: string;
     linkingTargetId?: string;
+    /** Email flows know their user from the start (GoTrue's generateFlowState with a user id). */
+    userId?: string;
   },
 ) =>
   (
     await q.query(
       `insert into auth.flow_state (id, auth_code, code_challenge_method, code_challenge, provider_type,
-         created_at, updated_at, authentication_method, referrer, linking_target_id)
-       values ($1, $2, $3, $4, $5, now(), now(), $6, $7, $8) returning *`,
+         created_at, updated_at, authentication_method, referrer, linking_target_id, user_id)
+       values ($1, $2, $3, $4, $5, now(), now(), $6, $7, $8, $9) returning *`,
       [
         randomUUID(),
         randomUUID(),
@@ -45,6 +47,7 @@ export const insertFlowState = async (
         f.authenticationMethod,
         f.referrer,
         f.linkingTargetId ?? null,
+        f.userId ?? null,
       ],
     )
   ).rows[0] as FlowStateRow;
@@ -74,3 +77,18 @@ export const bindFlowStateUser = (
 
 export const deleteFlowState = (q: Queryable, id: string) =>
   q.query('delete from auth.flow_state where id = $1', [id]);
+
+/**
+ * GoTrue's issueAuthCode for email links: the user's newest flow state of that method starts
+ * its auth code's lifetime; the code is then exchanged at /token?grant_type=pkce.
+ */
+export async function issueEmailAuthCode(q: Queryable, userId: string, method: string) {
+  const { rows } = await q.query(
+    `update auth.flow_state set auth_code_issued_at = now(), updated_at = now()
+     where id = (select id from auth.flow_state where user_id = $1 and authentication_method = $2
+                 order by created_at desc limit 1)
+     returning auth_code`,
+    [userId, method],
+  );
+  return (rows[0] as { auth_code: string } | undefined)?.auth_code;
+}

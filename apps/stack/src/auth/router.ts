@@ -1,5 +1,6 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { StackContext, StackEnv } from '../context.js';
+import { createMailer } from '../mail/mailer.js';
 import {
   adminCreateUser,
   adminDeleteFactor,
@@ -11,9 +12,11 @@ import {
 } from './admin.js';
 import { type AuthConfig, loadAuthConfig } from './config.js';
 import { type AuthDeps, rateLimiters } from './deps.js';
-import { passkeysDisabled, phoneOtp, requireManualLinking, samlDisabled } from './disabled.js';
+import { passkeysDisabled, requireManualLinking, samlDisabled } from './disabled.js';
 import { errorResponse } from './errors.js';
+import { generateLink } from './generate-link.js';
 import { linkIdentity, unlinkIdentity } from './identities.js';
+import { invite } from './invite.js';
 import { logout } from './logout.js';
 import { challengeFactor, enrollFactor, unenrollFactor, verifyFactor } from './mfa.js';
 import {
@@ -27,6 +30,10 @@ import {
 import { authorize, callback } from './oauth.js';
 import { OAuth2Client } from './oauth2-client.js';
 import { oidcClients } from './oidc-client.js';
+import { otp } from './otp.js';
+import { reauthenticate } from './reauthenticate.js';
+import { recover } from './recover.js';
+import { resend } from './resend.js';
 import { health, jwks, settings } from './settings.js';
 import { signup } from './signup.js';
 import { token } from './token.js';
@@ -46,6 +53,7 @@ export function createAuthRouter(
     ctx,
     config,
     limits: rateLimiters(config),
+    mailer: createMailer(config.email.smtp, config.email.templates, ctx.log),
     oidc: new Map([
       ...oidcClients(config.oidcProviders.values(), ctx.config.jwtSecret),
       ...config.oauth2Providers.map((p) => [p.name, new OAuth2Client(p)] as const),
@@ -59,7 +67,7 @@ export function createAuthRouter(
 
   // Open routes: Kong lets these through without an apikey (browser redirects land here).
   r.get('/verify', verifyGet(d));
-  r.post('/verify', verifyPost());
+  r.post('/verify', verifyPost(d));
   r.get('/authorize', authorize(d));
   r.get('/callback', callback(d));
   r.post('/callback', callback(d));
@@ -72,7 +80,9 @@ export function createAuthRouter(
   r.get('/settings', settings(d));
   r.post('/signup', signup(d));
   r.post('/token', token(d));
-  r.post('/otp', phoneOtp(d));
+  r.post('/otp', otp(d));
+  r.post('/recover', recover(d));
+  r.post('/resend', resend(d));
   r.all('/sso', samlDisabled());
   r.all('/sso/*', samlDisabled());
   r.all('/passkeys', passkeysDisabled());
@@ -83,12 +93,15 @@ export function createAuthRouter(
   r.post('/logout', user, logout(d));
   r.get('/user', user, getUser(d));
   r.put('/user', user, updateUserHandler(d));
+  r.get('/reauthenticate', user, reauthenticate(d));
 
   r.post('/factors', user, requireSessionUser, enrollFactor(d));
   r.post('/factors/:factorId/challenge', user, requireSessionUser, factor, challengeFactor(d));
   r.post('/factors/:factorId/verify', user, requireSessionUser, factor, verifyFactor(d));
   r.delete('/factors/:factorId', user, requireSessionUser, factor, unenrollFactor(d));
 
+  r.post('/invite', admin, invite(d));
+  r.post('/admin/generate_link', admin, generateLink(d));
   r.get('/admin/users', admin, adminListUsers(d));
   r.post('/admin/users', admin, adminCreateUser(d));
   r.get('/admin/users/:userId', admin, target, adminGetUser(d));

@@ -1,26 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { transaction } from './db.js';
 import type { AuthContext, AuthDeps } from './deps.js';
+import { type Pkce, startEmailFlow } from './email-flow.js';
+import { type MailRequest, mailReferrer, sendConfirmation } from './email-send.js';
+import { confirmEmailUser, EMAIL_APP_METADATA, insertEmailUser } from './email-users.js';
 import { badRequest, databaseRejection, isUniqueViolation, unprocessable } from './errors.js';
 import { checkPasswordStrength, hashPassword } from './password.js';
 import { clientInfo, obj, pkceParams, readBody, str, validateEmail } from './request.js';
 import { issueSession } from './tokens.js';
 import { loadUserJson, userJson } from './user-json.js';
-import {
-  audit,
-  findUserByEmail,
-  insertIdentity,
-  insertUser,
-  type UserRow,
-  updateUser,
-} from './users-repo.js';
-
-const EMAIL_APP_METADATA = { provider: 'email', providers: ['email'] };
+import { audit, findUserByEmail, insertUser, type UserRow } from './users-repo.js';
 
 /**
- * POST /signup with email and password. With autoconfirm (the local default: there is no mail
- * server) the account is confirmed and a session returned; otherwise the unconfirmed user is
- * returned and can only be confirmed through the admin API (email_confirm).
+ * POST /signup with email and password. With autoconfirm (the local default) the account is
+ * confirmed and a session returned; with [auth.email] enable_confirmations the confirmation mail
+ * goes out and the unconfirmed user is returned without a session, as GoTrue does.
  */
 export const signup = (d: AuthDeps) => async (c: AuthContext) => {
   const { config, ctx } = d;
@@ -42,7 +36,7 @@ export const signup = (d: AuthDeps) => async (c: AuthContext) => {
       'Only an email address or phone number should be provided on signup.',
     );
   }
-  pkceParams(str(body, 'code_challenge'), str(body, 'code_challenge_method'));
+  const pkce = pkceParams(str(body, 'code_challenge'), str(body, 'code_challenge_method'));
   if (phone) throw badRequest('phone_provider_disabled', 'Phone signups are disabled');
   const email = validateEmail(rawEmail);
   d.limits.signInByEmail.check(email);
@@ -50,33 +44,19 @@ export const signup = (d: AuthDeps) => async (c: AuthContext) => {
   // Hashed before the lookup so a registered address answers no faster than a new one.
   const encryptedPassword = await hashPassword(password);
   const existing = await findUserByEmail(ctx.db.auth, email);
-  if (existing) return c.json(await repeatedSignup(d, existing, data, client.ip));
+  if (existing) return c.json(await repeatedSignup(d, c, existing, pkce, data));
 
   const autoconfirm = config.stack.autoconfirm;
+  const mail: MailRequest = { d, c, referrer: mailReferrer(config, c), pkce: pkce.codeChallenge !== null };
   const result = await transaction(ctx.db.auth, async (tx) => {
-    const user = await insertUser(tx, {
-      email,
-      encryptedPassword,
-      appMetadata: EMAIL_APP_METADATA,
-      userMetadata: data,
-      emailConfirmed: false,
-      confirmationSent: !autoconfirm,
-    });
-    // GoTrue's identity data: the subject and address, then the sign-up data's other keys.
-    const identityData = { sub: user.id, email, email_verified: false, phone_verified: false };
-    for (const [key, value] of Object.entries(data))
-      if (!(key in identityData)) Object.assign(identityData, { [key]: value });
-    await insertIdentity(tx, user.id, 'email', identityData);
+    const user = await insertEmailUser(tx, { email, encryptedPassword, data });
     if (!autoconfirm) {
       await audit(tx, 'user_confirmation_requested', user, client.ip, { provider: 'email' });
-      const saved = await updateUser(tx, user.id, { raw_user_meta_data: identityData });
-      return loadUserJson(tx, saved);
+      if (mail.pkce) await startEmailFlow(tx, user, 'email/signup', 'email', pkce, mail.referrer);
+      return loadUserJson(tx, await sendConfirmation(mail, tx, user));
     }
     await audit(tx, 'user_signedup', user, client.ip, { provider: 'email' });
-    const confirmed = await updateUser(tx, user.id, {
-      raw_user_meta_data: { ...identityData, email_verified: true },
-      email_confirmed_at: new Date(),
-    });
+    const confirmed = await confirmEmailUser(tx, user);
     await audit(tx, 'login', confirmed, client.ip, { provider: 'email' });
     return (await issueSession(tx, config, confirmed, 'password', client)).response;
   }).catch((error: unknown) => {
@@ -122,15 +102,25 @@ async function signupAnonymously(d: AuthDeps, c: AuthContext, data: Record<strin
 /**
  * A sign-up for a registered address. With autoconfirm GoTrue says so (422); without, it answers
  * with a fake user so the response does not reveal that the address is registered. An unconfirmed
- * account is returned as it is (GoTrue would resend the confirmation mail).
+ * account gets its confirmation mail again (within [auth.email] max_frequency).
  */
-async function repeatedSignup(d: AuthDeps, existing: UserRow, data: Record<string, unknown>, ip: string) {
+async function repeatedSignup(
+  d: AuthDeps,
+  c: AuthContext,
+  existing: UserRow,
+  pkce: Pkce,
+  data: Record<string, unknown>,
+) {
   const { ctx, config } = d;
-  const confirmed = existing.email_confirmed_at !== null;
+  const ip = clientInfo(c, config).ip;
   await audit(ctx.db.auth, 'user_repeated_signup', existing, ip, { provider: 'email' });
   if (config.stack.autoconfirm) throw unprocessable('user_already_exists', 'User already registered');
-  if (!confirmed) return loadUserJson(ctx.db.auth, existing);
-  return userJson(fakeUser(existing.email ?? '', data), []);
+  if (existing.email_confirmed_at) return userJson(fakeUser(existing.email ?? '', data), []);
+  const mail: MailRequest = { d, c, referrer: mailReferrer(config, c), pkce: pkce.codeChallenge !== null };
+  return transaction(ctx.db.auth, async (tx) => {
+    if (mail.pkce) await startEmailFlow(tx, existing, 'email/signup', 'email', pkce, mail.referrer);
+    return loadUserJson(tx, await sendConfirmation(mail, tx, existing));
+  });
 }
 
 /** GoTrue's sanitizeUser: a plausible, never-stored user with a random id. */

@@ -1,6 +1,8 @@
 import { type Queryable, transaction } from './db.js';
 import type { AuthContext, AuthDeps } from './deps.js';
 import { validatePhone } from './disabled.js';
+import { startEmailFlow } from './email-flow.js';
+import { type MailRequest, mailReferrer, sendEmailChange } from './email-send.js';
 import {
   AuthApiError,
   DUPLICATE_EMAIL,
@@ -11,7 +13,8 @@ import {
 } from './errors.js';
 import { listFactors } from './mfa-repo.js';
 import { checkPasswordStrength, hashPassword, verifyPassword } from './password.js';
-import { clientInfo, obj, optionalStr, readBody, str, validateEmail } from './request.js';
+import { checkReauthentication } from './reauthenticate.js';
+import { clientInfo, obj, optionalStr, pkceParams, readBody, str, validateEmail } from './request.js';
 import { deleteUserSessions } from './sessions-repo.js';
 import { loadUserJson } from './user-json.js';
 import {
@@ -19,7 +22,6 @@ import {
   findUserByEmail,
   insertIdentity,
   mergeMetadata,
-  setEmailIdentityAddress,
   type UserRow,
   updateUser,
 } from './users-repo.js';
@@ -29,9 +31,10 @@ export const getUser = (d: AuthDeps) => async (c: AuthContext) =>
   c.json(await loadUserJson(d.ctx.db.auth, c.get('user')));
 
 /**
- * PUT /user: user_metadata merge, password change (other sessions end), email change. There is
- * no mail server locally, so with autoconfirm an email change applies at once; without it the
- * address waits in new_email.
+ * PUT /user: user_metadata merge, password change (other sessions end, a reauthentication
+ * `nonce` when [auth.email] secure_password_change asks for one), email change: confirmed by
+ * mail (both addresses with secure email change); only an anonymous user's address applies at
+ * once with autoconfirm, as in GoTrue.
  */
 export const updateUserHandler = (d: AuthDeps) => async (c: AuthContext) => {
   const { ctx, config } = d;
@@ -41,6 +44,8 @@ export const updateUserHandler = (d: AuthDeps) => async (c: AuthContext) => {
   const password = optionalStr(body, 'password');
   const data = obj(body, 'data');
   const rawEmail = str(body, 'email');
+  const nonce = str(body, 'nonce');
+  const pkce = pkceParams(str(body, 'code_challenge'), str(body, 'code_challenge_method'));
   // GoTrue's order: the address, the phone number (E.164), then the password's strength.
   const newEmail = rawEmail ? validateEmail(rawEmail) : '';
   const phone = str(body, 'phone') ? validatePhone(str(body, 'phone')) : '';
@@ -73,6 +78,7 @@ export const updateUserHandler = (d: AuthDeps) => async (c: AuthContext) => {
     if (other && other.id !== user.id) throw unprocessable('email_exists', DUPLICATE_EMAIL);
   }
   let hash: string | undefined;
+  if (password !== undefined) await checkReauthentication(d, ctx.db.auth, user, session, nonce);
   if (password) {
     if (await verifyPassword(password, user.encrypted_password)) {
       throw unprocessable('same_password', 'New password should be different from the old password.');
@@ -91,16 +97,22 @@ export const updateUserHandler = (d: AuthDeps) => async (c: AuthContext) => {
     }
     if (data)
       u = await updateUser(tx, u.id, { raw_user_meta_data: mergeMetadata(u.raw_user_meta_data, data) });
-    if (changesEmail && config.stack.autoconfirm) {
+    if (changesEmail && u.is_anonymous && config.stack.autoconfirm) {
       u = await updateUser(tx, u.id, {
         email: newEmail,
         email_confirmed_at: u.email_confirmed_at ?? new Date(),
         email_change: '',
       });
-      if (u.is_anonymous) u = await makePermanent(tx, u);
-      else await setEmailIdentityAddress(tx, u.id, newEmail);
+      u = await makePermanent(tx, u);
     } else if (changesEmail) {
-      u = await updateUser(tx, u.id, { email_change: newEmail, email_change_sent_at: new Date() });
+      const mail: MailRequest = {
+        d,
+        c,
+        referrer: mailReferrer(config, c),
+        pkce: pkce.codeChallenge !== null,
+      };
+      if (mail.pkce) await startEmailFlow(tx, u, 'email_change', 'email_change', pkce, mail.referrer);
+      u = await sendEmailChange(mail, tx, u, newEmail);
     }
     await audit(tx, 'user_modified', u, ip);
     return loadUserJson(tx, u);
@@ -116,7 +128,7 @@ export const updateUserHandler = (d: AuthDeps) => async (c: AuthContext) => {
  * An anonymous user's confirmed address makes it a permanent user, as GoTrue's email change
  * verification does: an email identity, providers recomputed from the identities.
  */
-async function makePermanent(tx: Queryable, user: UserRow): Promise<UserRow> {
+export async function makePermanent(tx: Queryable, user: UserRow): Promise<UserRow> {
   await insertIdentity(tx, user.id, 'email', { sub: user.id, email: user.email });
   return updateUser(tx, user.id, {
     is_anonymous: false,

@@ -31,6 +31,13 @@ export interface UserRow {
   is_sso_user: boolean;
   deleted_at: Date | null;
   is_anonymous: boolean;
+  /** One-time token hashes (GoTrue keeps them on the user row as well as in auth.one_time_tokens). */
+  confirmation_token?: string | null;
+  recovery_token?: string | null;
+  email_change_token_new?: string | null;
+  email_change_token_current?: string | null;
+  email_change_confirm_status?: number | null;
+  reauthentication_token?: string | null;
 }
 
 export interface IdentityRow {
@@ -122,7 +129,17 @@ export type UserColumn =
   | 'banned_until'
   | 'deleted_at'
   | 'last_sign_in_at'
-  | 'is_anonymous';
+  | 'is_anonymous'
+  | 'invited_at'
+  | 'confirmation_token'
+  | 'confirmation_sent_at'
+  | 'recovery_token'
+  | 'recovery_sent_at'
+  | 'email_change_token_new'
+  | 'email_change_token_current'
+  | 'email_change_confirm_status'
+  | 'reauthentication_token'
+  | 'reauthentication_sent_at';
 
 export const touchLastSignIn = (q: Queryable, id: string) =>
   q.query('update auth.users set last_sign_in_at = now(), updated_at = now() where id = $1', [id]);
