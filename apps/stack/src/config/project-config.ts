@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { isDeepStrictEqual, parseEnv } from 'node:util';
 import { OAUTH2_PROVIDERS } from '../auth/oauth2-client.js';
 import { isCliKey } from './cli-keys.js';
+import { emailSettings } from './email-settings.js';
 import { type ProjectToml, projectSchema } from './schema.js';
 import {
   ConfigFileError,
@@ -60,6 +61,14 @@ const SETTINGS: Record<string, [env: string, convert: (value: unknown, configDir
   'auth.mfa.totp.enroll_enabled': ['GOTRUE_MFA_TOTP_ENROLL_ENABLED', text],
   'auth.mfa.totp.verify_enabled': ['GOTRUE_MFA_TOTP_VERIFY_ENABLED', text],
   'storage.file_size_limit': ['FILE_SIZE_LIMIT', text],
+  'inbucket.enabled': ['HARMONY_INBOX_ENABLED', text],
+  'inbucket.port': ['HARMONY_INBOX_PORT', text],
+  'inbucket.smtp_port': ['HARMONY_INBOX_SMTP_PORT', text],
+  'auth.email.double_confirm_changes': ['GOTRUE_MAILER_SECURE_EMAIL_CHANGE_ENABLED', text],
+  'auth.email.secure_password_change': ['GOTRUE_SECURITY_UPDATE_PASSWORD_REQUIRE_REAUTHENTICATION', text],
+  'auth.email.max_frequency': ['GOTRUE_SMTP_MAX_FREQUENCY', text],
+  'auth.email.otp_length': ['GOTRUE_MAILER_OTP_LENGTH', text],
+  'auth.email.otp_expiry': ['GOTRUE_MAILER_OTP_EXP', text],
 };
 
 /** Keys whose behaviour the stack has built in: fine when they ask for it, reported otherwise. */
@@ -68,7 +77,6 @@ const BUILT_IN: Record<string, unknown> = {
   'auth.enabled': true,
   'auth.enable_refresh_token_rotation': true,
   'auth.email.enable_signup': true,
-  'auth.email.secure_password_change': false,
   'auth.mfa.phone.enroll_enabled': false,
   'auth.mfa.phone.verify_enabled': false,
   'auth.mfa.web_authn.enroll_enabled': false,
@@ -230,6 +238,8 @@ export function loadProjectConfig(
 
   const result: ProjectConfig = { file, env: {}, ignored: [], unsetEnv: [] };
   const ignore = (path: string[], why: string) => result.ignored.push(located(source, path, why));
+  const email = emailSettings(config, dirname(file));
+  for (const [path, why] of email.ignored) ignore(path, why);
   for (const path of leafPaths(source.data)) {
     const key = path.join('.');
     const raw = getPath(source.data, path);
@@ -239,6 +249,7 @@ export function loadProjectConfig(
       continue;
     }
     const setting = SETTINGS[key];
+    if (email.handles(path)) continue;
     if (!setting && !(key in BUILT_IN) && insideDisabledTable(source.data, path)) continue;
     if (setting) {
       result.env[setting[0]] = setting[1](getPath(config, path), dirname(file));
@@ -250,6 +261,6 @@ export function loadProjectConfig(
       ignore(path, 'not implemented by the stack');
     }
   }
-  Object.assign(result.env, externalProviders(source, config));
+  Object.assign(result.env, email.env, externalProviders(source, config));
   return result;
 }

@@ -43,7 +43,9 @@ export const projectSchema = z
     db: z.object({ port }).partial(),
     realtime: z.object({ enabled: bool }).partial(),
     studio: z.object({ enabled: bool, port }).partial(),
-    inbucket: z.object({ enabled: bool, port, smtp_port: port, pop3_port: port }).partial(),
+    inbucket: z
+      .object({ enabled: bool, port, smtp_port: port, pop3_port: port, admin_email: z.string(), sender_name: z.string() })
+      .partial(),
     storage: z.object({ enabled: bool, file_size_limit: size }).partial(),
     auth: z
       .object({
@@ -66,13 +68,35 @@ export const projectSchema = z
         service_role_key: z.string(),
         publishable_key: z.string(),
         secret_key: z.string(),
-        rate_limit: z.object({ sign_in_sign_ups: int, token_refresh: int, anonymous_users: int }).partial(),
+        rate_limit: z
+          .object({ sign_in_sign_ups: int, token_refresh: int, anonymous_users: int, email_sent: int })
+          .partial(),
         email: z
           .object({
             enable_signup: bool,
             enable_confirmations: bool,
             double_confirm_changes: bool,
             secure_password_change: bool,
+            max_frequency: z.string().regex(/^(\d+(\.\d+)?(ms|s|m|h))+$/, {
+              error: 'expected a duration such as "1s", "60s" or "1m"',
+            }),
+            otp_length: int,
+            otp_expiry: int,
+            template: z.record(
+              z.string(),
+              z.object({ subject: z.string(), content: z.string(), content_path: z.string() }).partial(),
+            ),
+            smtp: z
+              .object({
+                enabled: bool,
+                host: z.string(),
+                port,
+                user: z.string(),
+                pass: z.string(),
+                admin_email: z.string(),
+                sender_name: z.string(),
+              })
+              .partial(),
           })
           .partial(),
         mfa: z
