@@ -99,6 +99,102 @@ export function ChannelTree({
   };
 
   const openModal = stores.ui.getState().openModal;
+  const renderEntry = (entry: ListEntry) => {
+    const key = entryKey(entry);
+    if (entry.kind === 'channel') {
+      const channel = channelById.get(entry.id);
+      if (!channel) return null;
+      return (
+        <SortableRow
+          key={key}
+          id={key}
+          label={`Move ${channel.name}`}
+          disabled={!canManage}
+          className="channel-row"
+        >
+          {renderChannel(channel)}
+          {canManage && (
+            <IconButton
+              label={`Edit channel ${channel.name}`}
+              icon={Settings}
+              size={16}
+              tooltip="top"
+              className="row-action"
+              onClick={() => openModal({ kind: 'channelSettings', serverId, channelId: channel.id })}
+            />
+          )}
+        </SortableRow>
+      );
+    }
+    const category = categoryById.get(entry.id);
+    if (!category) return null;
+    const isCollapsed = Boolean(collapsed[category.id]);
+    return (
+      <SortableRow
+        key={key}
+        id={key}
+        label={`Move category ${category.name}`}
+        disabled={!canManage}
+        className="category-row"
+      >
+        <h3 className="category">
+          <button
+            type="button"
+            className="category-toggle"
+            aria-expanded={!isCollapsed}
+            onClick={() =>
+              stores.channelAdmin
+                .getState()
+                .setCollapsed(category.id, !isCollapsed)
+                .catch((e: unknown) => stores.ui.getState().toast(describeError(e)))
+            }
+          >
+            {isCollapsed ? (
+              <ChevronRight aria-hidden="true" size={12} />
+            ) : (
+              <ChevronDown aria-hidden="true" size={12} />
+            )}
+            <span className="category-name">{category.name}</span>
+          </button>
+          {canManage && (
+            <>
+              <IconButton
+                label={`Create channel in ${category.name}`}
+                icon={Plus}
+                size={16}
+                tooltip="top"
+                onClick={() =>
+                  openModal({
+                    kind: 'createChannel',
+                    serverId,
+                    categoryId: category.id,
+                    type: kindOf(channels, category),
+                  })
+                }
+              />
+              <IconButton
+                label={`Edit category ${category.name}`}
+                icon={Settings}
+                size={14}
+                tooltip="top"
+                onClick={() => openModal({ kind: 'category', serverId, categoryId: category.id })}
+              />
+            </>
+          )}
+        </h3>
+      </SortableRow>
+    );
+  };
+
+  /** Uncategorised channels, then one group per category (its header and its channels). */
+  const groups: { categoryId: string | null; entries: ListEntry[] }[] = [];
+  for (const entry of entries) {
+    const last = groups[groups.length - 1];
+    if (entry.kind === 'category') groups.push({ categoryId: entry.id, entries: [entry] });
+    else if (last) last.entries.push(entry);
+    else groups.push({ categoryId: null, entries: [entry] });
+  }
+
   return (
     <DndContext
       sensors={sensors}
@@ -114,94 +210,17 @@ export function ChannelTree({
       onDragCancel={() => setDraggingCategory(false)}
     >
       <SortableContext items={keys} strategy={verticalListSortingStrategy} disabled={!canManage}>
-        <ul className="channel-tree">
-          {entries.map((entry) => {
-            const key = entryKey(entry);
-            if (entry.kind === 'channel') {
-              const channel = channelById.get(entry.id);
-              if (!channel) return null;
-              return (
-                <SortableRow
-                  key={key}
-                  id={key}
-                  label={`Move ${channel.name}`}
-                  disabled={!canManage}
-                  className="channel-row"
-                >
-                  {renderChannel(channel)}
-                  {canManage && (
-                    <IconButton
-                      label={`Edit channel ${channel.name}`}
-                      icon={Settings}
-                      size={16}
-                      tooltip="top"
-                      className="row-action"
-                      onClick={() => openModal({ kind: 'channelSettings', serverId, channelId: channel.id })}
-                    />
-                  )}
-                </SortableRow>
-              );
-            }
-            const category = categoryById.get(entry.id);
-            if (!category) return null;
-            const isCollapsed = Boolean(collapsed[category.id]);
-            return (
-              <SortableRow
-                key={key}
-                id={key}
-                label={`Move category ${category.name}`}
-                disabled={!canManage}
-                className="category-row"
-              >
-                <h3 className="category">
-                  <button
-                    type="button"
-                    className="category-toggle"
-                    aria-expanded={!isCollapsed}
-                    onClick={() =>
-                      stores.channelAdmin
-                        .getState()
-                        .setCollapsed(category.id, !isCollapsed)
-                        .catch((e: unknown) => stores.ui.getState().toast(describeError(e)))
-                    }
-                  >
-                    {isCollapsed ? (
-                      <ChevronRight aria-hidden="true" size={12} />
-                    ) : (
-                      <ChevronDown aria-hidden="true" size={12} />
-                    )}
-                    <span className="category-name">{category.name}</span>
-                  </button>
-                  {canManage && (
-                    <>
-                      <IconButton
-                        label={`Create channel in ${category.name}`}
-                        icon={Plus}
-                        size={16}
-                        tooltip="top"
-                        onClick={() =>
-                          openModal({
-                            kind: 'createChannel',
-                            serverId,
-                            categoryId: category.id,
-                            type: kindOf(channels, category),
-                          })
-                        }
-                      />
-                      <IconButton
-                        label={`Edit category ${category.name}`}
-                        icon={Settings}
-                        size={14}
-                        tooltip="top"
-                        onClick={() => openModal({ kind: 'category', serverId, categoryId: category.id })}
-                      />
-                    </>
-                  )}
-                </h3>
-              </SortableRow>
-            );
-          })}
-        </ul>
+        {groups.map((group) =>
+          group.categoryId === null ? (
+            <ul key="uncategorised" className="channel-tree">
+              {group.entries.map(renderEntry)}
+            </ul>
+          ) : (
+            <section key={group.categoryId} aria-label={categoryById.get(group.categoryId)?.name}>
+              <ul className="channel-tree">{group.entries.map(renderEntry)}</ul>
+            </section>
+          ),
+        )}
       </SortableContext>
     </DndContext>
   );
