@@ -1,0 +1,334 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectionUrl, freePort, loadConfig, migrate, repoRoot, startPostgres } from '@harmony/db';
+import pg from 'pg';
+import { parseRequest } from '../apps/stack/src/rest/parse/request.js';
+import { planRequest } from '../apps/stack/src/rest/plan/index.js';
+import { loadSchema } from '../apps/stack/src/rest/schema-cache.js';
+import { buildStatement } from '../apps/stack/src/rest/sql/statements.js';
+
+/**
+ * Costs that must not grow with the data (issue 17), on one seeded database:
+ *   page    a REST page of 50 messages for a member of ~1,000 channels vs a member of 2
+ *   unread  get_unread_state() for a member of ~1,000 channels, 100k+ unread in some of them
+ *   search  search_messages() for common, rare and partial words, member reads 5 of 10 channels
+ *   mention a plain insert vs an @everyone insert in a 10,000-member server
+ *   cursor  older pages of a 300-message channel inside the big table, at several depths
+ *   size    bytes per 1M messages (table, TOAST, each index)
+ * Each query runs as PostgREST runs it: authenticator, BEGIN, role authenticated + claims, the
+ * statement, COMMIT. Baselines ("before") are the previous definitions of the replaced functions,
+ * loaded from the migrations that defined them into schema bench_before, in the same database.
+ * Run from the repository root: pnpm exec tsx bench/scale.ts   (BENCH_MESSAGES, BENCH_RUNS, BENCH_ONLY)
+ */
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1_000_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 30);
+const ONLY = (process.env.BENCH_ONLY ?? 'page,unread,search,mention,cursor,size').split(',');
+const CROWD = Number(process.env.BENCH_CROWD ?? 10_000);
+
+/** One SQL script seeds everything; setseed keeps the texts the same from run to run. */
+const SEED_SQL = `
+select setseed(0.17);
+create temporary table vocab as
+  select i, case when i <= 12 then (array['hello','game','tonight','the','and','build','raid','guild','stream',
+                                          'patch','party','server'])[i]
+                 else 'w' || substr(md5(i::text), 1, 6) end as word
+    from generate_series(1, 3000) i;
+insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
+                        raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
+select '00000000-0000-0000-0000-000000000000', gen_random_uuid(), 'authenticated', 'authenticated',
+       'scale' || i || '@example.test', '', now(), '{"provider":"email","providers":["email"]}',
+       jsonb_build_object('username', 'scale' || i), now(), now()
+  from generate_series(1, ${CROWD}) i;
+create temporary table people as
+  select substr(p.username, 6)::int as n, p.id, p.user_id
+    from public.profiles p where p.username like 'scale%';
+-- wide: member of ~1,000 channels; narrow: of 2; both in "pair". wide also searches "big".
+create temporary table servers_seeded (name text, id uuid default gen_random_uuid(), channels int);
+insert into servers_seeded (name, channels)
+  select 'pair', 2 union all select 'big', 10 union all select 'crowd', 1
+  union all select 'many' || i, 10 from generate_series(1, 99) i;
+insert into public.servers (id, name, owner_id)
+  select s.id, s.name, (select id from people where n = 3) from servers_seeded s;
+insert into public.roles (id, server_id, name, position, permissions)
+  select s.id, s.id, '@everyone', 0, public.default_everyone_permissions() from servers_seeded s;
+insert into public.channels (server_id, type, name, position)
+  select s.id, 'text', s.name || '-' || c, c from servers_seeded s, generate_series(1, s.channels) c;
+-- The small channel of the cursor test lives in "big".
+insert into public.channels (server_id, type, name, position)
+  select id, 'text', 'big-tiny', 99 from servers_seeded where name = 'big';
+-- Members: the owner (3) everywhere, wide (1) in all but crowd, narrow (2) in pair, the rest in crowd.
+insert into public.server_members (server_id, profile_id)
+  select s.id, p.id from servers_seeded s join people p on p.n = 3;
+insert into public.server_members (server_id, profile_id)
+  select s.id, p.id from servers_seeded s join people p on p.n = 1 where s.name <> 'crowd';
+insert into public.server_members (server_id, profile_id)
+  select s.id, p.id from servers_seeded s join people p on p.n = 2 where s.name = 'pair';
+insert into public.server_members (server_id, profile_id)
+  select s.id, p.id from servers_seeded s join people p on p.n > 3 where s.name = 'crowd';
+-- wide reads 5 of big's 10 channels.
+insert into public.channel_overwrites (channel_id, target_type, target_id, allow, deny)
+  select c.id, 'role', c.server_id, 0, public.permission('VIEW_CHANNEL')
+    from public.channels c join servers_seeded s on s.id = c.server_id
+   where s.name = 'big' and c.name in ('big-6','big-7','big-8','big-9','big-10');
+`;
+
+/** Messages: MESSAGES spread over big's 10 channels, 300 in big-tiny, 4000 per pair channel, 5 in each other. */
+const MESSAGES_SQL = `
+select setseed(0.42);
+set session_replication_role = replica;
+with targets as (
+  select c.id as channel_id, case when c.name = 'big-tiny' then 300
+                                  when s.name = 'big' then ${Math.floor(MESSAGES / 10)}
+                                  when s.name = 'pair' then 4000 else 5 end as total,
+         case when c.name = 'big-tiny' then 0.5 else 0 end as spacing
+    from public.channels c join public.servers s on s.id = c.server_id
+   where s.name <> 'crowd'
+), numbered as (
+  select t.channel_id, g as seq, t.total from targets t, generate_series(1, t.total) g
+)
+insert into public.messages (channel_id, seq, author_id, content, created_at)
+select n.channel_id, n.seq, (select id from people where n = 3),
+       (select string_agg(w.words[1 + k * 0 + floor(2999 * power(random(), 3))::int], ' ')
+          from generate_series(1, 8) k where n.seq > 0)
+       || case when random() < 0.00002 then ' zephyrine' else '' end,
+       now() - make_interval(secs => (n.total - n.seq) * 10)
+  from numbered n, (select array_agg(word order by i) as words from vocab) w;
+set session_replication_role = origin;
+update public.channel_sequences s set last_seq = m.last_seq, last_message_at = now()
+  from (select channel_id, max(seq) as last_seq from public.messages group by channel_id) m
+ where m.channel_id = s.channel_id;
+`;
+
+interface Person {
+  id: string;
+  user_id: string;
+}
+
+const pct = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+const fmt = (ms: number) => ms.toFixed(2);
+
+/**
+ * Runs `sql` RUNS times (after 3 warm-ups) as `user`, PostgREST-style; returns p50/p99 ms and the
+ * last rows. The time is the client's round trip, or with `serverTime` PostgreSQL's execution time
+ * (EXPLAIN ANALYZE), which round trips on a busy 2-core machine do not blur.
+ */
+async function timeAs(
+  pool: pg.Pool,
+  user: Person,
+  sql: string,
+  params: unknown[],
+  serverTime = false,
+  runs = RUNS,
+): Promise<{ p50: number; p99: number; rows: pg.QueryResultRow[] }> {
+  const claims = JSON.stringify({ sub: user.user_id, role: 'authenticated', aud: 'authenticated' });
+  const client = await pool.connect();
+  const times: number[] = [];
+  let rows: pg.QueryResultRow[] = [];
+  try {
+    for (let i = 0; i < runs + 3; i++) {
+      await client.query('begin');
+      await client.query(
+        "select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true), set_config('search_path', 'public, extensions', true)",
+        [claims],
+      );
+      const t0 = performance.now();
+      const res = await client.query(serverTime ? `explain (analyze, format json) ${sql}` : sql, params);
+      const elapsed = serverTime
+        ? (res.rows[0] as { 'QUERY PLAN': [{ 'Execution Time': number }] })['QUERY PLAN'][0]['Execution Time']
+        : performance.now() - t0;
+      await client.query('commit');
+      rows = res.rows;
+      if (i >= 3) times.push(elapsed);
+    }
+  } catch (error) {
+    await client.query('rollback');
+    throw error;
+  } finally {
+    client.release();
+  }
+  times.sort((a, b) => a - b);
+  return { p50: pct(times, 0.5), p99: pct(times, 0.99), rows };
+}
+
+/** The definition of public.<name> in the newest file (of `files`) that defines it, renamed into bench_before. */
+function previousDefinition(name: string, files: string[]): string {
+  for (const file of files) {
+    const text = readFileSync(join(repoRoot(), 'db_schema', file), 'utf8');
+    const start = text.search(new RegExp(`create (or replace )?function public\\.${name}\\(`));
+    if (start < 0) continue;
+    const bodyStart = text.indexOf('$$', start);
+    const end = text.indexOf('$$;', bodyStart + 2) + 3;
+    return text
+      .slice(start, end)
+      .replace(/^create (or replace )?function public\./, 'create or replace function bench_before.');
+  }
+  throw new Error(`no definition of ${name}`);
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'harmony-bench-scale-'));
+  const server = await startPostgres({ dataDir: join(dir, 'pg'), port: await freePort(), ephemeral: true });
+  const admin = new pg.Client({ connectionString: connectionUrl(server.port) });
+  try {
+    await admin.connect();
+    await admin.query('create database bench');
+    await admin.end();
+    const db = new pg.Client({ connectionString: connectionUrl(server.port, 'bench') });
+    db.on('error', () => undefined);
+    await db.connect();
+    await migrate(db, loadConfig().schemaDir);
+    await db.query("set maintenance_work_mem = '256MB'");
+    let t = performance.now();
+    await db.query(SEED_SQL);
+    console.log(`seeded people, servers, channels in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    t = performance.now();
+    // Indexes are built after the bulk insert (faster); the schema's definitions are put back as they were.
+    const { rows: indexes } = await db.query<{ name: string; def: string }>(
+      `select i.indexrelid::regclass::text as name, pg_get_indexdef(i.indexrelid) as def from pg_index i
+        where i.indrelid = 'public.messages'::regclass and not i.indisprimary
+          and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)`,
+    );
+    for (const index of indexes) await db.query(`drop index ${index.name}`);
+    await db.query(MESSAGES_SQL);
+    for (const index of indexes) await db.query(index.def);
+    await db.query('vacuum analyze');
+    console.log(`seeded ${MESSAGES} messages in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    await db.query('create schema bench_before; grant usage on schema bench_before to authenticated');
+
+    const { rows: people } = await db.query<Person & { n: string }>(
+      'select substr(p.username, 6) as n, p.id, p.user_id from public.profiles p where p.username in ($1, $2, $3)',
+      ['scale1', 'scale2', 'scale3'],
+    );
+    const person = (n: number) => people.find((p) => p.n === String(n)) as Person;
+    const wide = person(1);
+    const narrow = person(2);
+    const owner = person(3);
+    const channel = async (name: string) =>
+      (await db.query<{ id: string }>('select id from public.channels where name = $1', [name])).rows[0]
+        ?.id as string;
+
+    const api = new pg.Pool({
+      connectionString: `postgresql://authenticator:postgres@127.0.0.1:${server.port}/bench`,
+      max: 2,
+    });
+    const context = { db, api, wide, narrow, owner, channel };
+    for (const section of ONLY) {
+      const run = SECTIONS[section];
+      if (!run) throw new Error(`unknown section ${section}`);
+      console.log(`\n== ${section}`);
+      await run(context);
+    }
+    await api.end();
+    await db.end();
+  } catch (error) {
+    console.error(error);
+    process.exitCode = 1;
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface Context {
+  db: pg.Client;
+  api: pg.Pool;
+  wide: Person;
+  narrow: Person;
+  owner: Person;
+  channel: (name: string) => Promise<string>;
+}
+
+const SECTIONS: Record<string, (c: Context) => Promise<void>> = {
+  /** Keeps the seeded database up for psql (BENCH_ONLY=hold), until the process is stopped. */
+  hold: async ({ db }) => {
+    console.log(
+      `holding ${(db as unknown as { connectionParameters: { port: number } }).connectionParameters.port}`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 3_600_000));
+  },
+  page: async ({ db, api, wide, narrow, channel }) => {
+    const pair = await channel('pair-1');
+    const { rows } = await db.query<{ who: string; channels: string }>(
+      `select p.username as who, count(*)::text as channels from private.channel_member_permissions c
+         join public.profiles p on p.id = c.profile_id where p.id = any($1) group by p.username`,
+      [[wide.id, narrow.id]],
+    );
+    console.log(rows.map((r) => `${r.who}: ${r.channels} channels`).join(', '));
+    const statement = await restStatement(db, pair);
+    const { rows: policy } = await db.query<{ qual: string }>(
+      `select pg_get_expr(polqual, polrelid) as qual from pg_policy
+        where polrelid = 'public.messages'::regclass and polname = 'messages_select_reader'`,
+    );
+    const setPolicy = (qual: string) =>
+      db.query(`drop policy messages_select_reader on public.messages;
+                create policy messages_select_reader on public.messages for select to authenticated using (${qual})`);
+    console.log(
+      '| policy | member of | round trip p50 / p99 ms | PostgreSQL p50 / p99 ms |\n| --- | --- | ---: | ---: |',
+    );
+    // Before: the policy of the init schema (the hashed set of all the caller's readable channels).
+    for (const [label, qual] of [
+      ['before', 'channel_id in (select public.readable_channel_ids())'],
+      ['after', policy[0]?.qual as string],
+    ] as const) {
+      await setPolicy(qual);
+      const a = await timeAs(api, narrow, statement.text, statement.values);
+      const b = await timeAs(api, wide, statement.text, statement.values);
+      const aServer = await timeAs(api, narrow, statement.text, statement.values, true);
+      const bServer = await timeAs(api, wide, statement.text, statement.values, true);
+      const wideChannels = rows.find((r) => r.who === 'scale1')?.channels;
+      console.log(
+        `| ${label} | 2 channels | ${fmt(a.p50)} / ${fmt(a.p99)} | ${fmt(aServer.p50)} / ${fmt(aServer.p99)} |`,
+      );
+      console.log(
+        `| ${label} | ${wideChannels} channels | ${fmt(b.p50)} / ${fmt(b.p99)} | ${fmt(bServer.p50)} / ${fmt(bServer.p99)} |`,
+      );
+      console.log(
+        `| ${label} | ratio | ${(b.p50 / a.p50).toFixed(2)} | ${(bServer.p50 / aServer.p50).toFixed(2)} |`,
+      );
+    }
+  },
+};
+
+/** The statement the REST layer builds for the page URL (as bench/rest-page.ts does). */
+async function restStatement(db: pg.Client, channelId: string): Promise<{ text: string; values: unknown[] }> {
+  const snapshot = await loadSchema(
+    db as unknown as pg.PoolClient,
+    {
+      base: {
+        schemas: ['public', 'graphql_public'],
+        maxRows: 1000,
+        aggregatesEnabled: false,
+        planEnabled: false,
+        txEnd: 'commit',
+        extraSearchPath: ['public', 'extensions'],
+      },
+      authenticator: 'authenticator',
+      onInvalidSetting: () => undefined,
+    },
+    1,
+    0,
+  );
+  const request = parseRequest(
+    {
+      method: 'GET',
+      resource: { kind: 'relation', name: 'messages' },
+      path: '/messages',
+      query: `select=*,author:profiles!author_id(username,display_name)&channel_id=eq.${channelId}&order=seq.desc&limit=50`,
+      headers: {},
+      body: null,
+    },
+    { schemas: ['public', 'graphql_public'] },
+  );
+  const built = buildStatement(
+    planRequest(snapshot, request, { maxRows: 1000, aggregatesEnabled: false, planEnabled: false }),
+    request.preferences,
+    1000,
+  );
+  return { text: built.text, values: built.values };
+}
+
+export { previousDefinition };
+
+await main();
