@@ -44,7 +44,14 @@ export const projectSchema = z
     realtime: z.object({ enabled: bool }).partial(),
     studio: z.object({ enabled: bool, port }).partial(),
     inbucket: z
-      .object({ enabled: bool, port, smtp_port: port, pop3_port: port, admin_email: z.string(), sender_name: z.string() })
+      .object({
+        enabled: bool,
+        port,
+        smtp_port: port,
+        pop3_port: port,
+        admin_email: z.string(),
+        sender_name: z.string(),
+      })
       .partial(),
     storage: z.object({ enabled: bool, file_size_limit: size }).partial(),
     auth: z
