@@ -1,7 +1,8 @@
 import { useEffect } from 'react';
-import { stores, useProfiles, useServerSettings } from '../../app/stores.js';
+import { stores, useProfiles, useServerSettings, useServers } from '../../app/stores.js';
 import type { Ban } from '../../stores/server-settings.js';
 import { profileName } from '../../stores/social.js';
+import { Avatar } from '../../ui/Avatar.js';
 import { ActionMessage, useAction } from './action.js';
 import { useServerAccess } from './use-server-access.js';
 
@@ -12,10 +13,13 @@ export function BansTab({ serverId }: { serverId: string }) {
   const bans = useServerSettings((s) => s.bans[serverId] ?? NO_BANS);
   const load = useAction();
   const loaded = useServerSettings((s) => serverId in s.bans);
+  // A ban removes the membership: a ban made elsewhere shows here without reopening the tab.
+  const members = useServers((s) => s.details[serverId]?.members.length);
 
   useEffect(() => {
+    if (members === undefined) return;
     void load.run(() => stores.serverSettings.getState().loadBans(serverId));
-  }, [serverId, load.run]);
+  }, [serverId, load.run, members]);
 
   return (
     <section aria-label="Bans" className="settings-section">
@@ -32,10 +36,12 @@ export function BansTab({ serverId }: { serverId: string }) {
 
 function BanRow({ serverId, ban, canUnban }: { serverId: string; ban: Ban; canUnban: boolean }) {
   const name = useProfiles((s) => profileName(s.byId[ban.profile_id]) ?? 'Unknown user');
+  const avatarUrl = useProfiles((s) => s.byId[ban.profile_id]?.avatar_url);
   const by = useProfiles((s) => (ban.banned_by ? profileName(s.byId[ban.banned_by]) : undefined));
   const action = useAction();
   return (
     <li>
+      <Avatar id={ban.profile_id} name={name} url={avatarUrl} size={32} />
       <div className="settings-item-text">
         <strong>{name}</strong>
         <small>

@@ -27,7 +27,12 @@ export function MemberPopover() {
 function MemberPopoverFor({ card }: { card: MemberCardState }) {
   const ref = useRef<HTMLDivElement>(null);
   const close = useCallback(() => moderationUi.getState().closeCard(), []);
-  const position = usePopover(ref, card.anchor, close);
+  // Escape gives focus back to the name or picture that opened the card.
+  const dismiss = useCallback(() => {
+    moderationUi.getState().closeCard();
+    card.opener?.focus();
+  }, [card.opener]);
+  const position = usePopover(ref, card.anchor, close, dismiss);
   const member = useServers((s) =>
     s.details[card.serverId]?.members.find((m) => m.profile_id === card.profileId),
   );
@@ -35,6 +40,7 @@ function MemberPopoverFor({ card }: { card: MemberCardState }) {
   useEffect(() => {
     if (!member) close();
   }, [member, close]);
+
   if (!member) return null;
   return (
     <div ref={ref} className="member-popover" style={position}>

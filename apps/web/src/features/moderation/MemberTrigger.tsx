@@ -28,7 +28,7 @@ export function MemberTrigger({
       view === 'menu' && event.clientX
         ? { x: event.clientX, y: event.clientY }
         : { x: box.right + 8, y: box.top };
-    moderationUi.getState().openCard({ serverId, profileId, anchor, view });
+    moderationUi.getState().openCard({ serverId, profileId, anchor, view, opener: event.currentTarget });
   };
   return (
     <button

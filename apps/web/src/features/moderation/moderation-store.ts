@@ -13,6 +13,8 @@ export interface MemberCardState {
   anchor: Anchor;
   /** 'menu' opens the actions alone (right-click, long-press, the "…" button). */
   view: 'card' | 'menu';
+  /** Where focus goes back when the card closes (the name or picture that opened it). */
+  opener?: HTMLElement;
 }
 
 export type ModerationDialog =

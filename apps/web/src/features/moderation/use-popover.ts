@@ -4,10 +4,15 @@ import type { Anchor } from './moderation-store.js';
 const MARGIN = 8;
 
 /**
- * Keeps a fixed popover inside the window near its anchor, and closes it on Escape or a
- * pointer press outside it.
+ * Keeps a fixed popover inside the window near its anchor, and closes it on a pointer press
+ * outside it (`close`) or on Escape (`dismiss`).
  */
-export function usePopover(ref: RefObject<HTMLElement | null>, anchor: Anchor, close: () => void) {
+export function usePopover(
+  ref: RefObject<HTMLElement | null>,
+  anchor: Anchor,
+  close: () => void,
+  dismiss: () => void,
+) {
   const [position, setPosition] = useState({ left: anchor.x, top: anchor.y });
   useLayoutEffect(() => {
     const el = ref.current;
@@ -21,7 +26,7 @@ export function usePopover(ref: RefObject<HTMLElement | null>, anchor: Anchor, c
   }, [ref, anchor.x, anchor.y]);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') close();
+      if (event.key === 'Escape') dismiss();
     };
     const onPointer = (event: PointerEvent) => {
       if (ref.current && !ref.current.contains(event.target as Node)) close();
@@ -32,6 +37,6 @@ export function usePopover(ref: RefObject<HTMLElement | null>, anchor: Anchor, c
       document.removeEventListener('keydown', onKey);
       document.removeEventListener('pointerdown', onPointer, true);
     };
-  }, [ref, close]);
+  }, [ref, close, dismiss]);
   return position;
 }
