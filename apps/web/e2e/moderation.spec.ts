@@ -122,6 +122,8 @@ test('a moderator times out, kicks and bans from the profile card; the member se
   await memberList(mia.page)
     .getByRole('button', { name: new RegExp(`^${bob.username},`) })
     .click({ button: 'right' });
+  await shot(mia.page, 'moderation-member-menu');
+  expect(await audit(mia.page, '.member-popover')).toEqual([]);
   await mia.page.getByRole('menuitem', { name: `Kick ${bob.username}` }).click();
   const kickDialog = mia.page.getByRole('dialog', { name: `Kick ${bob.username} from the server` });
   await kickDialog.getByLabel('Reason (shown in the audit log)').fill('rude');
