@@ -66,7 +66,9 @@ export function onOwnAccessChange(channel: RealtimeChannel, handlers: OwnAccessH
   // A removal carries `banned` (docs-source/realtime.md), so the notice can say which it was.
   onDatabaseEvents<{ server_id: string; banned?: boolean }>(channel, ['member_delete'], ({ old_record }) =>
     handlers.membershipChanged(
-      old_record?.server_id ? { serverId: old_record.server_id, banned: Boolean(old_record.banned) } : undefined,
+      old_record?.server_id
+        ? { serverId: old_record.server_id, banned: Boolean(old_record.banned) }
+        : undefined,
     ),
   );
   onDatabaseEvents<{ server_id: string }>(channel, ['member_role_create', 'member_role_delete'], (change) => {
