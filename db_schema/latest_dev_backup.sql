@@ -17,7 +17,7 @@ create schema if not exists private;
 
 -- Types
 
-create type public.audit_action as enum ('server_update', 'channel_create', 'channel_update', 'channel_delete', 'role_create', 'role_update', 'role_delete', 'member_role_update', 'overwrite_update', 'member_kick', 'member_ban', 'member_unban', 'member_timeout', 'invite_create', 'invite_revoke', 'message_delete', 'message_pin', 'message_unpin', 'emoji_create', 'emoji_delete', 'bot_add', 'bot_remove');
+create type public.audit_action as enum ('server_update', 'channel_create', 'channel_update', 'channel_delete', 'role_create', 'role_update', 'role_delete', 'member_role_update', 'overwrite_update', 'member_kick', 'member_ban', 'member_unban', 'member_timeout', 'invite_create', 'invite_revoke', 'message_delete', 'message_pin', 'message_unpin', 'emoji_create', 'emoji_delete', 'bot_add', 'bot_remove', 'category_create', 'category_update', 'category_delete', 'member_update', 'report_resolve');
 
 create type public.channel_type as enum ('text', 'voice', 'dm', 'group_dm');
 
@@ -34,6 +34,10 @@ create type public.notification_type as enum ('mention', 'reply', 'direct_messag
 create type public.overwrite_target as enum ('role', 'member');
 
 create type public.presence_status as enum ('online', 'idle', 'dnd', 'invisible', 'offline');
+
+create type public.report_reason as enum ('spam', 'harassment', 'hate', 'sexual_content', 'violence', 'self_harm', 'impersonation', 'other');
+
+create type public.report_status as enum ('open', 'resolved', 'dismissed');
 
 -- Tables
 
@@ -187,6 +191,12 @@ create table public.channels (
   updated_at timestamp with time zone default now() not null
 );
 
+create table public.collapsed_categories (
+  profile_id uuid not null,
+  category_id uuid not null,
+  created_at timestamp with time zone default now() not null
+);
+
 create table public.custom_emojis (
   id uuid default gen_random_uuid() not null,
   server_id uuid not null,
@@ -240,7 +250,8 @@ create table public.invites (
   uses integer default 0 not null,
   expires_at timestamp with time zone,
   revoked_at timestamp with time zone,
-  created_at timestamp with time zone default now() not null
+  created_at timestamp with time zone default now() not null,
+  temporary boolean default false not null
 );
 
 create table public.megolm_session_shares (
@@ -328,6 +339,24 @@ create table public.read_states (
   updated_at timestamp with time zone default now() not null
 );
 
+create table public.reports (
+  id bigint generated always as identity not null,
+  server_id uuid not null,
+  reporter_id uuid,
+  target_id uuid not null,
+  message_id uuid,
+  channel_id uuid,
+  message_content text,
+  reason public.report_reason not null,
+  details text,
+  status public.report_status default 'open'::public.report_status not null,
+  resolution text,
+  resolution_note text,
+  resolved_by uuid,
+  resolved_at timestamp with time zone,
+  created_at timestamp with time zone default now() not null
+);
+
 create table public.roles (
   id uuid default gen_random_uuid() not null,
   server_id uuid not null,
@@ -361,7 +390,14 @@ create table public.server_members (
   nickname text,
   joined_at timestamp with time zone default now() not null,
   timed_out_until timestamp with time zone,
-  notification_level public.notification_level
+  temporary boolean default false not null
+);
+
+create table public.server_notification_settings (
+  profile_id uuid not null,
+  server_id uuid not null,
+  level public.notification_level,
+  muted_until timestamp with time zone
 );
 
 create table public.servers (
@@ -375,7 +411,8 @@ create table public.servers (
   default_notification_level public.notification_level default 'mentions'::public.notification_level not null,
   encryption_mode public.encryption_mode default 'disabled'::public.encryption_mode not null,
   created_at timestamp with time zone default now() not null,
-  updated_at timestamp with time zone default now() not null
+  updated_at timestamp with time zone default now() not null,
+  system_channel_id uuid
 );
 
 create table public.user_blocks (
@@ -513,6 +550,8 @@ alter table only public.channels add constraint channels_topic_check CHECK ((cha
 
 alter table only public.channels add constraint channels_user_limit_check CHECK (((user_limit >= 0) AND (user_limit <= 99)));
 
+alter table only public.collapsed_categories add constraint collapsed_categories_pkey PRIMARY KEY (profile_id, category_id);
+
 alter table only public.custom_emojis add constraint custom_emojis_name_check CHECK ((name ~ '^[A-Za-z0-9_]{2,32}$'::text));
 
 alter table only public.custom_emojis add constraint custom_emojis_name_key UNIQUE (server_id, name);
@@ -613,6 +652,20 @@ alter table only public.read_states add constraint read_states_last_read_seq_che
 
 alter table only public.read_states add constraint read_states_pkey PRIMARY KEY (profile_id, channel_id);
 
+alter table only public.reports add constraint reports_details_check CHECK ((char_length(details) <= 1000));
+
+alter table only public.reports add constraint reports_message_content_check CHECK ((char_length(message_content) <= 4000));
+
+alter table only public.reports add constraint reports_message_has_channel CHECK (((message_id IS NULL) OR (channel_id IS NOT NULL)));
+
+alter table only public.reports add constraint reports_pkey PRIMARY KEY (id);
+
+alter table only public.reports add constraint reports_resolution_check CHECK ((resolution = ANY (ARRAY['delete_message'::text, 'timeout'::text, 'kick'::text, 'ban'::text, 'dismiss'::text])));
+
+alter table only public.reports add constraint reports_resolution_matches_status CHECK (((status = 'open'::public.report_status) = (resolution IS NULL)));
+
+alter table only public.reports add constraint reports_resolution_note_check CHECK ((char_length(resolution_note) <= 512));
+
 alter table only public.roles add constraint roles_color_check CHECK (((color >= 0) AND (color <= 16777215)));
 
 alter table only public.roles add constraint roles_everyone_position CHECK (((id = server_id) = ("position" = 0)));
@@ -638,6 +691,8 @@ alter table only public.server_bans add constraint server_bans_reason_check CHEC
 alter table only public.server_members add constraint server_members_nickname_check CHECK (((char_length(btrim(nickname)) >= 1) AND (char_length(btrim(nickname)) <= 32)));
 
 alter table only public.server_members add constraint server_members_pkey PRIMARY KEY (server_id, profile_id);
+
+alter table only public.server_notification_settings add constraint server_notification_settings_pkey PRIMARY KEY (profile_id, server_id);
 
 alter table only public.servers add constraint servers_description_check CHECK ((char_length(description) <= 1000));
 
@@ -711,6 +766,10 @@ alter table only public.channels add constraint channels_owner_id_fkey FOREIGN K
 
 alter table only public.channels add constraint channels_server_id_fkey FOREIGN KEY (server_id) REFERENCES public.servers(id) ON DELETE CASCADE;
 
+alter table only public.collapsed_categories add constraint collapsed_categories_category_id_fkey FOREIGN KEY (category_id) REFERENCES public.channel_categories(id) ON DELETE CASCADE;
+
+alter table only public.collapsed_categories add constraint collapsed_categories_profile_id_fkey FOREIGN KEY (profile_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
+
 alter table only public.custom_emojis add constraint custom_emojis_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.profiles(id) ON DELETE SET NULL;
 
 alter table only public.custom_emojis add constraint custom_emojis_server_id_fkey FOREIGN KEY (server_id) REFERENCES public.servers(id) ON DELETE CASCADE;
@@ -771,6 +830,18 @@ alter table only public.read_states add constraint read_states_channel_id_fkey F
 
 alter table only public.read_states add constraint read_states_profile_id_fkey FOREIGN KEY (profile_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
 
+alter table only public.reports add constraint reports_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES public.channels(id) ON DELETE CASCADE;
+
+alter table only public.reports add constraint reports_message_id_fkey FOREIGN KEY (message_id) REFERENCES public.messages(id) ON DELETE SET NULL;
+
+alter table only public.reports add constraint reports_reporter_id_fkey FOREIGN KEY (reporter_id) REFERENCES public.profiles(id) ON DELETE SET NULL;
+
+alter table only public.reports add constraint reports_resolved_by_fkey FOREIGN KEY (resolved_by) REFERENCES public.profiles(id) ON DELETE SET NULL;
+
+alter table only public.reports add constraint reports_server_id_fkey FOREIGN KEY (server_id) REFERENCES public.servers(id) ON DELETE CASCADE;
+
+alter table only public.reports add constraint reports_target_id_fkey FOREIGN KEY (target_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
+
 alter table only public.roles add constraint roles_server_id_fkey FOREIGN KEY (server_id) REFERENCES public.servers(id) ON DELETE CASCADE;
 
 alter table only public.server_activity_daily add constraint server_activity_daily_server_id_fkey FOREIGN KEY (server_id) REFERENCES public.servers(id) ON DELETE CASCADE;
@@ -785,7 +856,11 @@ alter table only public.server_members add constraint server_members_profile_id_
 
 alter table only public.server_members add constraint server_members_server_id_fkey FOREIGN KEY (server_id) REFERENCES public.servers(id) ON DELETE CASCADE;
 
+alter table only public.server_notification_settings add constraint server_notification_settings_server_id_profile_id_fkey FOREIGN KEY (server_id, profile_id) REFERENCES public.server_members(server_id, profile_id) ON DELETE CASCADE;
+
 alter table only public.servers add constraint servers_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES public.profiles(id);
+
+alter table only public.servers add constraint servers_system_channel_id_fkey FOREIGN KEY (system_channel_id) REFERENCES public.channels(id) ON DELETE SET NULL;
 
 alter table only public.user_blocks add constraint user_blocks_blocked_id_fkey FOREIGN KEY (blocked_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
 
@@ -801,7 +876,13 @@ CREATE INDEX ap_actor_cache_fetched_idx ON private.ap_actor_cache USING btree (f
 
 CREATE INDEX audit_log_actor_idx ON public.audit_log USING btree (actor_id) WHERE (actor_id IS NOT NULL);
 
+CREATE INDEX audit_log_server_action_idx ON public.audit_log USING btree (server_id, action, id DESC);
+
+CREATE INDEX audit_log_server_actor_idx ON public.audit_log USING btree (server_id, actor_id, id DESC);
+
 CREATE INDEX audit_log_server_idx ON public.audit_log USING btree (server_id, id DESC);
+
+CREATE INDEX audit_log_server_target_idx ON public.audit_log USING btree (server_id, target_id, id DESC);
 
 CREATE INDEX bot_server_installs_installed_by_idx ON public.bot_server_installs USING btree (installed_by) WHERE (installed_by IS NOT NULL);
 
@@ -830,6 +911,8 @@ CREATE INDEX channels_category_idx ON public.channels USING btree (category_id);
 CREATE INDEX channels_owner_idx ON public.channels USING btree (owner_id) WHERE (owner_id IS NOT NULL);
 
 CREATE INDEX channels_server_idx ON public.channels USING btree (server_id, "position");
+
+CREATE INDEX collapsed_categories_category_idx ON public.collapsed_categories USING btree (category_id);
 
 CREATE INDEX custom_emojis_created_by_idx ON public.custom_emojis USING btree (created_by) WHERE (created_by IS NOT NULL);
 
@@ -897,6 +980,22 @@ CREATE INDEX profiles_username_trgm ON public.profiles USING gin (username exten
 
 CREATE INDEX read_states_channel_idx ON public.read_states USING btree (channel_id);
 
+CREATE INDEX reports_channel_idx ON public.reports USING btree (channel_id);
+
+CREATE INDEX reports_message_idx ON public.reports USING btree (message_id) WHERE (message_id IS NOT NULL);
+
+CREATE UNIQUE INDEX reports_open_member_once ON public.reports USING btree (server_id, reporter_id, target_id) WHERE ((status = 'open'::public.report_status) AND (message_id IS NULL));
+
+CREATE UNIQUE INDEX reports_open_message_once ON public.reports USING btree (reporter_id, message_id) WHERE ((status = 'open'::public.report_status) AND (message_id IS NOT NULL));
+
+CREATE INDEX reports_reporter_idx ON public.reports USING btree (reporter_id);
+
+CREATE INDEX reports_resolved_by_idx ON public.reports USING btree (resolved_by) WHERE (resolved_by IS NOT NULL);
+
+CREATE INDEX reports_server_status_idx ON public.reports USING btree (server_id, status, id DESC);
+
+CREATE INDEX reports_target_idx ON public.reports USING btree (target_id);
+
 CREATE INDEX roles_server_idx ON public.roles USING btree (server_id, "position" DESC);
 
 CREATE INDEX server_activity_daily_day_idx ON public.server_activity_daily USING btree (day);
@@ -907,15 +1006,33 @@ CREATE INDEX server_bans_profile_idx ON public.server_bans USING btree (profile_
 
 CREATE INDEX server_members_profile_idx ON public.server_members USING btree (profile_id);
 
+CREATE INDEX server_notification_settings_server_idx ON public.server_notification_settings USING btree (server_id, profile_id);
+
 CREATE INDEX servers_owner_idx ON public.servers USING btree (owner_id);
 
 CREATE INDEX servers_public_created_idx ON public.servers USING btree (created_at DESC) WHERE is_public;
 
 CREATE INDEX servers_public_name_trgm ON public.servers USING gin (name extensions.gin_trgm_ops) WHERE is_public;
 
+CREATE INDEX servers_system_channel_idx ON public.servers USING btree (system_channel_id) WHERE (system_channel_id IS NOT NULL);
+
 CREATE INDEX user_blocks_blocked_idx ON public.user_blocks USING btree (blocked_id);
 
 -- Functions
+
+CREATE OR REPLACE FUNCTION private.announce_reorder(p_server_id uuid, p_event text, p_table text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform set_config('harmony.reordering_server', p_server_id::text, true);
+  perform private.broadcast('server:' || p_server_id, p_event, 'UPDATE', p_table,
+    jsonb_build_object('server_id', p_server_id));
+end;
+$function$
+;
 
 CREATE OR REPLACE FUNCTION private.base64url(p_data bytea)
  RETURNS text
@@ -1001,6 +1118,9 @@ begin
   if not found then
     return null;
   end if;
+  if tg_op = 'UPDATE' and private.reordering(channel.server_id) then
+    return null;
+  end if;
   if channel.server_id is null then
     if tg_op = 'UPDATE' then
       for recipient in select r.profile_id from public.channel_recipients r where r.channel_id = channel.id loop
@@ -1082,10 +1202,8 @@ begin
         select 1 from public.server_bans b where b.server_id = old.server_id and b.profile_id = old.profile_id)));
     return null;
   end if;
-  if tg_op = 'INSERT' or (to_jsonb(old) - 'notification_level') is distinct from (to_jsonb(new) - 'notification_level') then
-    perform private.broadcast('server:' || new.server_id, event, tg_op, tg_table_name,
-      to_jsonb(new) - 'notification_level', case when tg_op = 'UPDATE' then member_key end);
-  end if;
+  perform private.broadcast('server:' || new.server_id, event, tg_op, tg_table_name, to_jsonb(new),
+    case when tg_op = 'UPDATE' then member_key end);
   perform private.broadcast('user:' || new.profile_id, event, tg_op, tg_table_name, to_jsonb(new),
     case when tg_op = 'UPDATE' then member_key end);
   return null;
@@ -1179,6 +1297,32 @@ AS $function$
 begin
   perform realtime.broadcast_changes('user:' || new.recipient_id, 'notification_create', tg_op, tg_table_name,
     tg_table_schema, new, old);
+  return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.broadcast_notification_settings()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  gone jsonb;
+begin
+  if tg_op = 'DELETE' then
+    gone := to_jsonb(old);
+    if (gone ? 'server_id' and not exists (
+          select 1 from public.server_members m
+           where m.server_id = (gone ->> 'server_id')::uuid and m.profile_id = old.profile_id))
+       or (gone ? 'channel_id' and not exists (
+          select 1 from public.channels c where c.id = (gone ->> 'channel_id')::uuid)) then
+      return null;
+    end if;
+  end if;
+  perform realtime.broadcast_changes('user:' || coalesce(new.profile_id, old.profile_id), 'notification_settings_update',
+    tg_op, tg_table_name, tg_table_schema, new, old);
   return null;
 end;
 $function$
@@ -1310,6 +1454,40 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION private.broadcast_report()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  reviewer uuid;
+  granting constant bigint := public.report_reviewer_permissions() | public.permission('ADMINISTRATOR');
+  everyone_reviews boolean;
+begin
+  select r.permissions & granting <> 0 into everyone_reviews from public.roles r where r.id = new.server_id;
+  for reviewer in
+    select m.profile_id from public.server_members m
+     where m.server_id = new.server_id
+       and (coalesce(everyone_reviews, false)
+            or m.profile_id = (select s.owner_id from public.servers s where s.id = new.server_id)
+            or exists (select 1 from public.member_roles mr join public.roles r on r.id = mr.role_id
+                        where mr.server_id = m.server_id and mr.profile_id = m.profile_id
+                          and r.permissions & granting <> 0))
+       and private.server_permissions(new.server_id, m.profile_id) & public.report_reviewer_permissions() <> 0
+       and (new.channel_id is null or exists (
+             select 1 from private.channel_member_permissions_now p
+              where p.profile_id = m.profile_id and p.channel_id = new.channel_id
+                and p.permissions & public.permission('VIEW_CHANNEL') <> 0))
+  loop
+    perform private.broadcast('user:' || reviewer, private.broadcast_event('report', tg_op), tg_op, tg_table_name,
+      jsonb_build_object('id', new.id, 'server_id', new.server_id, 'status', new.status));
+  end loop;
+  return null;
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION private.broadcast_server()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -1334,6 +1512,9 @@ declare
   server uuid := coalesce(new.server_id, old.server_id);
 begin
   if tg_op = 'DELETE' and not exists (select 1 from public.servers s where s.id = server) then
+    return null;
+  end if;
+  if tg_op = 'UPDATE' and private.reordering(server) then
     return null;
   end if;
   perform realtime.broadcast_changes('server:' || server, private.broadcast_event(tg_argv[0], tg_op),
@@ -1459,6 +1640,20 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION private.keep_member_with_role()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  update public.server_members set temporary = false
+   where server_id = new.server_id and profile_id = new.profile_id and temporary;
+  return null;
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION private.lock_channel_permissions(p_server_id uuid)
  RETURNS void
  LANGUAGE sql
@@ -1571,6 +1766,18 @@ CREATE OR REPLACE FUNCTION private.reject_view_write()
 AS $function$
 begin
   raise exception 'view %.% is read-only', tg_table_schema, tg_table_name using errcode = '42501';
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.reordering(p_server_id uuid)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+begin
+  return p_server_id is not null and current_setting('harmony.reordering_server', true) = p_server_id::text;
 end;
 $function$
 ;
@@ -1863,6 +2070,10 @@ begin
       act := case tg_op when 'INSERT' then 'channel_create' when 'UPDATE' then 'channel_update'
                         else 'channel_delete' end;
       changes := public.audit_changes(before, after, noise);
+    when 'channel_categories' then
+      act := case tg_op when 'INSERT' then 'category_create' when 'UPDATE' then 'category_update'
+                        else 'category_delete' end;
+      changes := public.audit_changes(before, after, noise);
     when 'roles' then
       act := case tg_op when 'INSERT' then 'role_create' when 'UPDATE' then 'role_update' else 'role_delete' end;
       -- Positions shift whenever a role is created below another; that is not an edit.
@@ -1906,10 +2117,14 @@ begin
       changes := '{}';
     when 'server_members' then
       target := (rec ->> 'profile_id')::uuid;
-      if tg_op = 'UPDATE' then
+      if tg_op = 'UPDATE' and before -> 'timed_out_until' is distinct from after -> 'timed_out_until' then
         act := 'member_timeout';
         changes := public.audit_changes(jsonb_build_object('timed_out_until', before -> 'timed_out_until'),
                                         jsonb_build_object('timed_out_until', after -> 'timed_out_until'), '{}');
+      elsif tg_op = 'UPDATE' then
+        act := 'member_update';
+        changes := public.audit_changes(jsonb_build_object('nickname', before -> 'nickname'),
+                                        jsonb_build_object('nickname', after -> 'nickname'), '{}');
       elsif actor is distinct from target
             and exists (select 1 from public.profiles p where p.id = target)
             and not exists (select 1 from public.server_bans b where b.server_id = server and b.profile_id = target) then
@@ -2013,7 +2228,7 @@ begin
   if not found or me is null then
     return false;
   end if;
-  perms := private.channel_permissions(message_channel, me);
+  perms := private.stored_channel_permissions(message_channel, me);
   if perms & read_bits <> read_bits then
     return false;
   end if;
@@ -2481,7 +2696,7 @@ end;
 $function$
 ;
 
-CREATE OR REPLACE FUNCTION public.create_invite(p_server_id uuid, p_max_uses integer DEFAULT NULL::integer, p_expires_in_seconds integer DEFAULT 86400, p_channel_id uuid DEFAULT NULL::uuid)
+CREATE OR REPLACE FUNCTION public.create_invite(p_server_id uuid, p_max_uses integer DEFAULT NULL::integer, p_expires_in_seconds integer DEFAULT 86400, p_channel_id uuid DEFAULT NULL::uuid, p_temporary boolean DEFAULT false)
  RETURNS text
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -2503,10 +2718,11 @@ begin
     end if;
   end if;
   while created is null loop
-    insert into public.invites (code, server_id, channel_id, inviter_id, max_uses, expires_at)
+    insert into public.invites (code, server_id, channel_id, inviter_id, max_uses, expires_at, temporary)
     values (public.random_invite_code(), p_server_id, p_channel_id, me, p_max_uses,
             case when coalesce(p_expires_in_seconds, 0) > 0
-                 then now() + make_interval(secs => p_expires_in_seconds) end)
+                 then now() + make_interval(secs => p_expires_in_seconds) end,
+            coalesce(p_temporary, false))
     on conflict (code) do nothing
     returning code into created;
   end loop;
@@ -2729,6 +2945,24 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION public.end_temporary_memberships()
+ RETURNS SETOF uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.require_signed_in();
+begin
+  return query
+    delete from public.server_members m
+     where m.profile_id = me and m.temporary
+       and not exists (select 1 from public.servers s where s.id = m.server_id and s.owner_id = me)
+    returning m.server_id;
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION public.get_current_profile_id()
  RETURNS uuid
  LANGUAGE plpgsql
@@ -2847,9 +3081,8 @@ AS $function$
 declare
   page_size integer := least(greatest(coalesce(p_limit, 50), 1), 100);
 begin
-  if p_channel_id is null or not exists (
-    select 1 from public.readable_channel_ids() r (id) where r.id = p_channel_id
-  ) then
+  if p_channel_id is null or not public.has_channel_permission(
+    p_channel_id, public.permission('VIEW_CHANNEL') | public.permission('READ_MESSAGE_HISTORY')) then
     raise exception 'channel not found' using errcode = 'PT404';
   end if;
   if p_before_seq < 1 or p_after_seq < 0 then
@@ -3095,15 +3328,18 @@ begin
   if invite.uses >= invite.max_uses then
     raise exception 'this invite has been used up' using errcode = '22023';
   end if;
-  insert into public.server_members (server_id, profile_id) values (invite.server_id, me)
+  insert into public.server_members (server_id, profile_id, temporary) values (invite.server_id, me, invite.temporary)
   on conflict do nothing;
   if found then
     update public.invites set uses = uses + 1 where code = invite.code;
-    -- Announced in the invite's text channel, else the server's first text channel.
+    -- Announced in the server's system messages channel, else the invite's text channel,
+    -- else the server's first text channel.
     insert into public.messages (channel_id, author_id, type)
     select c.id, me, 'member_join' from public.channels c
+      join public.servers s on s.id = c.server_id
      where c.server_id = invite.server_id and c.type = 'text'
-     order by (c.id = invite.channel_id) is true desc, c.position, c.created_at
+     order by (c.id = s.system_channel_id) is true desc, (c.id = invite.channel_id) is true desc,
+              c.position, c.created_at
      limit 1;
   end if;
   return invite.server_id;
@@ -3172,6 +3408,29 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION public.list_reports(p_server_id uuid, p_status public.report_status DEFAULT 'open'::public.report_status, p_before_id bigint DEFAULT NULL::bigint, p_limit integer DEFAULT 50)
+ RETURNS SETOF public.reports
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform public.require_report_reviewer(p_server_id);
+  if p_limit is null or p_limit not between 1 and 100 then
+    raise exception 'a page holds 1 to 100 reports' using errcode = '22023';
+  end if;
+  return query
+    select r.* from public.reports r
+     where r.server_id = p_server_id
+       and r.status = coalesce(p_status, 'open')
+       and (p_before_id is null or r.id < p_before_id)
+       and (r.channel_id is null or r.channel_id in (select public.readable_channel_ids()))
+     order by r.id desc
+     limit p_limit;
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION public.make_friends(p_a uuid, p_b uuid)
  RETURNS void
  LANGUAGE sql
@@ -3198,9 +3457,8 @@ declare
   target bigint;
   result bigint;
 begin
-  if p_channel_id is null or not exists (
-    select 1 from public.readable_channel_ids() r (id) where r.id = p_channel_id
-  ) then
+  if p_channel_id is null or not public.has_channel_permission(
+    p_channel_id, public.permission('VIEW_CHANNEL') | public.permission('READ_MESSAGE_HISTORY')) then
     raise exception 'channel not found' using errcode = 'PT404';
   end if;
   if p_seq < 0 then
@@ -3276,13 +3534,13 @@ begin
     return;
   end if;
   select c.server_id into channel_server from public.channels c where c.id = p_channel_id;
-  can_mention_everyone := private.channel_permissions(p_channel_id, p_author_id)
+  can_mention_everyone := private.stored_channel_permissions(p_channel_id, p_author_id)
     & public.permission('MENTION_EVERYONE') <> 0;
 
   select coalesce(array_agg(distinct p.id), '{}') into profile_ids
     from regexp_matches(p_content, '<@!?' || uuid_pattern || '>', 'g') as m (ids)
     join public.profiles p on p.id = m.ids[1]::uuid
-   where private.channel_permissions(p_channel_id, p.id) & public.permission('VIEW_CHANNEL') <> 0;
+   where private.stored_channel_permissions(p_channel_id, p.id) & public.permission('VIEW_CHANNEL') <> 0;
 
   if channel_server is not null then
     select coalesce(array_agg(distinct r.id), '{}') into role_ids
@@ -3373,7 +3631,7 @@ begin
       hint = 'the earlier send succeeded; treat this one as already sent';
   end if;
 
-  perms := private.channel_permissions(new.channel_id, new.author_id);
+  perms := private.stored_channel_permissions(new.channel_id, new.author_id);
   select c.slowmode_seconds into slowmode from public.channels c where c.id = new.channel_id;
   if slowmode > 0 and new.type in ('default', 'reply')
      and perms & public.permission('SEND_MESSAGES') <> 0
@@ -3446,6 +3704,18 @@ AS $function$
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION public.my_dm_channel_ids()
+ RETURNS SETOF uuid
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  return query select r.channel_id from public.channel_recipients r where r.profile_id = public.get_current_profile_id();
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION public.my_group_dm_for_update(p_channel_id uuid)
  RETURNS public.channels
  LANGUAGE plpgsql
@@ -3499,12 +3769,13 @@ CREATE OR REPLACE FUNCTION public.notification_level_for(p_profile_id uuid, p_ch
  SET search_path TO ''
 AS $function$
   select case
-           when cns.muted_until > now() then 'nothing'::public.notification_level
-           else coalesce(cns.level, m.notification_level, s.default_notification_level, 'all')
+           when cns.muted_until > now() or sns.muted_until > now() then 'nothing'::public.notification_level
+           else coalesce(cns.level, sns.level, s.default_notification_level, 'all')
          end
     from public.channels c
     left join public.servers s on s.id = c.server_id
-    left join public.server_members m on m.server_id = c.server_id and m.profile_id = p_profile_id
+    left join public.server_notification_settings sns
+      on sns.server_id = c.server_id and sns.profile_id = p_profile_id
     left join public.channel_notification_settings cns
       on cns.channel_id = c.id and cns.profile_id = p_profile_id
    where c.id = p_channel_id
@@ -3799,7 +4070,7 @@ declare
 begin
   select m.* into found_message from public.messages m
    where m.id = p_message_id and m.deleted_at is null
-     and m.channel_id in (select public.readable_channel_ids())
+     and public.has_channel_permission(m.channel_id, public.permission('VIEW_CHANNEL') | public.permission('READ_MESSAGE_HISTORY'))
      -- Not a key lock: a concurrent reply's foreign-key check must not wait on it.
      for no key update;
   if not found then
@@ -3926,6 +4197,139 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION public.reorder_roles(p_server_id uuid, p_role_ids uuid[])
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.require_server_permission(p_server_id, 'MANAGE_ROLES');
+  top integer := public.member_top_position(p_server_id, me);
+  total integer;
+  locked uuid[];
+begin
+  if p_role_ids is null then
+    raise exception 'role ids are required' using errcode = '22004';
+  end if;
+  perform 1 from public.servers s where s.id = p_server_id for update;
+  if cardinality(p_role_ids) <> (select count(distinct r) from unnest(p_role_ids) r where r is not null)
+     or (select coalesce(array_agg(r order by r), '{}') from unnest(p_role_ids) r)
+        <> (select coalesce(array_agg(r.id order by r.id), '{}') from public.roles r
+             where r.server_id = p_server_id and r.id <> p_server_id) then
+    raise exception 'the order must list each role of the server except @everyone exactly once'
+      using errcode = '22023';
+  end if;
+  total := cardinality(p_role_ids);
+  select coalesce(array_agg(r.id order by r.position desc, r.id), '{}') into locked
+    from public.roles r
+   where r.server_id = p_server_id and r.id <> p_server_id and r.position >= top;
+  if p_role_ids[1:cardinality(locked)] is distinct from locked and cardinality(locked) > 0 then
+    raise exception 'you can only move roles below your highest role' using errcode = '42501';
+  end if;
+
+  perform private.announce_reorder(p_server_id, 'role_order_update', 'roles');
+  update public.roles r
+     set position = total - o.ord + 1
+    from unnest(p_role_ids) with ordinality as o (id, ord)
+   where r.id = o.id and r.position <> total - o.ord + 1;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.report_details(p_details text)
+ RETURNS text
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+begin
+  return nullif(btrim(public.check_length(p_details, 'details', 1000)), '');
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.report_member(p_server_id uuid, p_profile_id uuid, p_reason public.report_reason, p_details text DEFAULT NULL::text)
+ RETURNS bigint
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.require_server_member(p_server_id);
+  report_id bigint;
+begin
+  perform public.require_member(p_server_id, p_profile_id);
+  if p_profile_id = me then
+    raise exception 'you cannot report yourself' using errcode = '22023';
+  end if;
+  if p_reason is null then
+    raise exception 'choose a reason for the report' using errcode = '22023';
+  end if;
+  if exists (select 1 from public.reports r
+              where r.server_id = p_server_id and r.reporter_id = me and r.target_id = p_profile_id
+                and r.message_id is null and r.status = 'open') then
+    raise exception 'you already reported this member' using errcode = '23505';
+  end if;
+  insert into public.reports (server_id, reporter_id, target_id, reason, details)
+  values (p_server_id, me, p_profile_id, p_reason, public.report_details(p_details))
+  returning id into report_id;
+  return report_id;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.report_message(p_message_id uuid, p_reason public.report_reason, p_details text DEFAULT NULL::text)
+ RETURNS bigint
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.require_signed_in();
+  target record;
+  report_id bigint;
+begin
+  select m.id, m.channel_id, m.author_id, m.content, c.server_id into target
+    from public.messages m join public.channels c on c.id = m.channel_id
+   where m.id = p_message_id and m.deleted_at is null
+     and m.channel_id in (select public.readable_channel_ids());
+  if not found then
+    raise exception 'message not found' using errcode = 'PT404';
+  end if;
+  if target.server_id is null then
+    raise exception 'only messages in a server can be reported to its moderators' using errcode = '22023';
+  end if;
+  if target.author_id is null or target.author_id = me then
+    raise exception 'you cannot report your own message' using errcode = '22023';
+  end if;
+  if p_reason is null then
+    raise exception 'choose a reason for the report' using errcode = '22023';
+  end if;
+  if exists (select 1 from public.reports r
+              where r.reporter_id = me and r.message_id = target.id and r.status = 'open') then
+    raise exception 'you already reported this message' using errcode = '23505';
+  end if;
+  insert into public.reports (server_id, reporter_id, target_id, message_id, channel_id, message_content, reason, details)
+  values (target.server_id, me, target.author_id, target.id, target.channel_id, target.content, p_reason,
+          public.report_details(p_details))
+  returning id into report_id;
+  return report_id;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.report_reviewer_permissions()
+ RETURNS bigint
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+ SET search_path TO ''
+AS $function$
+  select public.permission('MANAGE_MESSAGES') | public.permission('KICK_MEMBERS')
+       | public.permission('BAN_MEMBERS') | public.permission('MODERATE_MEMBERS')
+$function$
+;
+
 CREATE OR REPLACE FUNCTION public.require_category(p_category_id uuid)
  RETURNS uuid
  LANGUAGE plpgsql
@@ -3957,7 +4361,7 @@ declare
   perms bigint;
 begin
   select c.server_id into channel_server from public.channels c where c.id = p_channel_id;
-  perms := private.channel_permissions(p_channel_id, me);
+  perms := private.stored_channel_permissions(p_channel_id, me);
   if channel_server is null or perms & public.permission('VIEW_CHANNEL') = 0 then
     raise exception 'channel not found' using errcode = 'PT404';
   end if;
@@ -4060,6 +4464,23 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION public.require_report_reviewer(p_server_id uuid)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.require_server_member(p_server_id);
+begin
+  if private.server_permissions(p_server_id, me) & public.report_reviewer_permissions() = 0 then
+    raise exception 'you need a moderation permission to review reports' using errcode = '42501';
+  end if;
+  return me;
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION public.require_role_change(p_server_id uuid, p_profile_id uuid, p_role_id uuid)
  RETURNS void
  LANGUAGE plpgsql
@@ -4135,6 +4556,80 @@ begin
     raise exception 'not signed in' using errcode = '42501';
   end if;
   return me;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.resolve_report(p_report_id bigint, p_action text, p_note text DEFAULT NULL::text, p_timeout_seconds integer DEFAULT NULL::integer, p_delete_message_seconds integer DEFAULT 0)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.require_signed_in();
+  report public.reports;
+  server_name text;
+  note text := nullif(btrim(public.check_length(p_note, 'note', 512)), '');
+begin
+  select r.* into report from public.reports r where r.id = p_report_id for update;
+  if not found
+     or not exists (select 1 from public.server_members m where m.server_id = report.server_id and m.profile_id = me) then
+    raise exception 'report not found' using errcode = 'PT404';
+  end if;
+  perform public.require_report_reviewer(report.server_id);
+  if report.channel_id is not null
+     and report.channel_id not in (select public.readable_channel_ids()) then
+    raise exception 'report not found' using errcode = 'PT404';
+  end if;
+  if report.status <> 'open' then
+    raise exception 'this report was already handled' using errcode = 'PT409';
+  end if;
+
+  case p_action
+    when 'dismiss' then
+      null;
+    when 'delete_message' then
+      if report.message_id is null then
+        raise exception 'this report is not about a message' using errcode = '22023';
+      end if;
+      perform public.delete_message(report.message_id);
+    when 'timeout' then
+      if p_timeout_seconds is null or p_timeout_seconds not between 60 and 2419200 then
+        raise exception 'a timeout lasts 60 seconds to 28 days' using errcode = '22023';
+      end if;
+      perform public.timeout_member(report.server_id, report.target_id,
+                                    now() + make_interval(secs => p_timeout_seconds), note);
+    when 'kick' then
+      perform public.kick_member(report.server_id, report.target_id, note);
+    when 'ban' then
+      perform public.ban_member(report.server_id, report.target_id, note, p_delete_message_seconds);
+    else
+      raise exception 'unknown action: choose dismiss, delete_message, timeout, kick or ban' using errcode = '22023';
+  end case;
+
+  update public.reports
+     set status = case when p_action = 'dismiss' then 'dismissed' else 'resolved' end::public.report_status,
+         resolution = p_action, resolution_note = note, resolved_by = me, resolved_at = now()
+   where id = report.id;
+
+  insert into public.audit_log (server_id, actor_id, action, target_id, changes, reason)
+  values (report.server_id, me, 'report_resolve', report.target_id,
+          jsonb_build_object('report_id', report.id, 'resolution', p_action, 'report_reason', report.reason,
+                             'message_id', report.message_id),
+          note);
+
+  if report.reporter_id is not null then
+    select s.name into server_name from public.servers s where s.id = report.server_id;
+    insert into public.notifications (recipient_id, type, server_id, data)
+    values (report.reporter_id, 'system', report.server_id,
+            jsonb_build_object('kind', 'report_resolved', 'report_id', report.id, 'outcome',
+              case when p_action = 'dismiss' then 'dismissed' else 'actioned' end,
+              'text', case when p_action = 'dismiss'
+                then format('The moderators of %s reviewed your report and took no action.', server_name)
+                else format('The moderators of %s reviewed your report and took action. Thank you.', server_name)
+              end));
+  end if;
 end;
 $function$
 ;
@@ -4344,6 +4839,99 @@ AS $function$
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION public.set_channel_layout(p_server_id uuid, p_category_ids uuid[], p_channels jsonb)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.require_server_permission(p_server_id, 'MANAGE_CHANNELS');
+  view_bit constant bigint := public.permission('VIEW_CHANNEL');
+  channel_ids uuid[];
+  category_of uuid[];
+  refused text;
+begin
+  if p_category_ids is null or p_channels is null then
+    raise exception 'the layout needs its categories and its channels' using errcode = '22004';
+  end if;
+  if jsonb_typeof(p_channels) <> 'array'
+     or exists (select 1 from jsonb_array_elements(p_channels) e
+                 where jsonb_typeof(e) <> 'object' or jsonb_typeof(e -> 'id') is distinct from 'string'
+                    or jsonb_typeof(coalesce(e -> 'category_id', 'null')) not in ('string', 'null')) then
+    raise exception 'channels must be a list of {id, category_id}' using errcode = '22023';
+  end if;
+  -- Concurrent layouts, and channels or categories created meanwhile, wait for this one.
+  perform 1 from public.servers s where s.id = p_server_id for update;
+
+  if cardinality(p_category_ids) <> (select count(distinct c) from unnest(p_category_ids) c where c is not null)
+     or (select coalesce(array_agg(c order by c), '{}') from unnest(p_category_ids) c)
+        <> (select coalesce(array_agg(k.id order by k.id), '{}') from public.channel_categories k
+             where k.server_id = p_server_id) then
+    raise exception 'the layout must list each category of the server exactly once' using errcode = '22023';
+  end if;
+
+  select coalesce(array_agg((e ->> 'id')::uuid order by o), '{}'),
+         coalesce(array_agg((e ->> 'category_id')::uuid order by o), '{}')
+    into channel_ids, category_of
+    from jsonb_array_elements(p_channels) with ordinality as x (e, o);
+  if cardinality(channel_ids) <> (select count(distinct c) from unnest(channel_ids) c)
+     or (select coalesce(array_agg(c order by c), '{}') from unnest(channel_ids) c)
+        <> (select coalesce(array_agg(c.id order by c.id), '{}') from public.channels c
+             where c.server_id = p_server_id and private.channel_permissions(c.id, me) & view_bit <> 0) then
+    raise exception 'the layout must list each channel you can see exactly once' using errcode = '22023';
+  end if;
+  if exists (select 1 from unnest(category_of) k where k is not null and k <> all (p_category_ids)) then
+    raise exception 'a channel''s category must be one of the server''s categories' using errcode = '22023';
+  end if;
+  select c.name into refused
+    from unnest(channel_ids, category_of) as w (id, category_id) join public.channels c on c.id = w.id
+   where c.category_id is distinct from w.category_id
+     and private.channel_permissions(c.id, me) & public.permission('MANAGE_CHANNELS') = 0
+   limit 1;
+  if refused is not null then
+    raise exception 'you need the MANAGE_CHANNELS permission in % to move it to another category', refused
+      using errcode = '42501';
+  end if;
+
+  perform private.announce_reorder(p_server_id, 'layout_update', 'channels');
+  update public.channel_categories k
+     set position = o.ord - 1
+    from unnest(p_category_ids) with ordinality as o (id, ord)
+   where k.id = o.id and k.position <> o.ord - 1;
+
+  -- The listed channels take, in their new order, the places visible channels held in the
+  -- server-wide order; hidden channels keep theirs. Positions then run 0, 1, 2, …
+  -- A category's rank comes first, so the stored order is the order the list shows.
+  with current_places as (
+    select c.id, c.category_id,
+           row_number() over (order by c.position, c.created_at, c.id) as place,
+           private.channel_permissions(c.id, me) & view_bit <> 0 as listed
+      from public.channels c where c.server_id = p_server_id
+  ), listed_places as (
+    select p.place, row_number() over (order by p.place) as n from current_places p where p.listed
+  ), wanted_order as (
+    select w.id, w.category_id,
+           row_number() over (order by coalesce(array_position(p_category_ids, w.category_id), 0), w.ord) as n
+      from unnest(channel_ids, category_of) with ordinality as w (id, category_id, ord)
+  ), placed as (
+    select w.id, w.category_id, l.place from wanted_order w join listed_places l on l.n = w.n
+    union all
+    select p.id, p.category_id, p.place from current_places p where not p.listed
+  ), final as (
+    select p.id, p.category_id,
+           row_number() over (order by coalesce(array_position(p_category_ids, p.category_id), 0), p.place) - 1
+             as position
+      from placed p
+  )
+  update public.channels c
+     set position = f.position, category_id = f.category_id
+    from final f
+   where c.id = f.id and (c.position, c.category_id) is distinct from (f.position::integer, f.category_id);
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION public.set_channel_overwrite(p_channel_id uuid, p_target_type public.overwrite_target, p_target_id uuid, p_allow bigint, p_deny bigint)
  RETURNS void
  LANGUAGE plpgsql
@@ -4416,7 +5004,7 @@ declare
   target public.messages := public.readable_message_for_update(p_message_id);
   channel_server uuid;
 begin
-  if private.channel_permissions(target.channel_id, me)
+  if private.stored_channel_permissions(target.channel_id, me)
      & (public.permission('PIN_MESSAGES') | public.permission('MANAGE_MESSAGES')) = 0 then
     raise exception 'you cannot pin messages in this channel' using errcode = '42501';
   end if;
@@ -4491,6 +5079,25 @@ begin
   update public.user_settings set preferred_status = p_status where profile_id = me;
   update public.profiles set status = shown, last_seen_at = now() where id = me;
   return shown;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.set_system_channel(p_server_id uuid, p_channel_id uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform public.require_server_permission(p_server_id, 'MANAGE_GUILD');
+  if p_channel_id is not null and not exists (
+    select 1 from public.channels c where c.id = p_channel_id and c.server_id = p_server_id and c.type = 'text'
+  ) then
+    raise exception 'the system messages channel must be a text channel of this server' using errcode = '22023';
+  end if;
+  update public.servers set system_channel_id = p_channel_id
+   where id = p_server_id and system_channel_id is distinct from p_channel_id;
 end;
 $function$
 ;
@@ -4765,6 +5372,8 @@ $function$
 
 -- Column defaults that call our functions
 
+alter table only public.collapsed_categories alter column profile_id set default public.get_current_profile_id();
+
 alter table only public.message_reactions alter column profile_id set default public.get_current_profile_id();
 
 -- Views
@@ -4828,6 +5437,10 @@ CREATE TRIGGER broadcast_category AFTER INSERT OR DELETE ON public.channel_categ
 
 CREATE TRIGGER broadcast_category_update AFTER UPDATE ON public.channel_categories FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION private.broadcast_server_row('category');
 
+CREATE TRIGGER channel_categories_audit AFTER INSERT OR DELETE OR UPDATE OF name, "position" ON public.channel_categories FOR EACH ROW EXECUTE FUNCTION public.audit_server_change();
+
+CREATE TRIGGER broadcast_channel_notification_settings AFTER INSERT OR DELETE OR UPDATE ON public.channel_notification_settings FOR EACH ROW EXECUTE FUNCTION private.broadcast_notification_settings();
+
 CREATE TRIGGER broadcast_overwrites_delete AFTER DELETE ON public.channel_overwrites REFERENCING OLD TABLE AS changed_overwrites FOR EACH STATEMENT EXECUTE FUNCTION private.broadcast_overwrites();
 
 CREATE TRIGGER broadcast_overwrites_insert AFTER INSERT ON public.channel_overwrites REFERENCING NEW TABLE AS changed_overwrites FOR EACH STATEMENT EXECUTE FUNCTION private.broadcast_overwrites();
@@ -4868,6 +5481,8 @@ CREATE TRIGGER invites_audit AFTER INSERT OR UPDATE OF revoked_at ON public.invi
 
 CREATE TRIGGER broadcast_member_role AFTER INSERT OR DELETE ON public.member_roles FOR EACH ROW EXECUTE FUNCTION private.broadcast_member_role();
 
+CREATE TRIGGER keep_member_with_role AFTER INSERT ON public.member_roles FOR EACH ROW EXECUTE FUNCTION private.keep_member_with_role();
+
 CREATE TRIGGER member_roles_audit AFTER INSERT OR DELETE ON public.member_roles FOR EACH ROW EXECUTE FUNCTION public.audit_server_change();
 
 CREATE TRIGGER member_roles_delete_channel_permissions AFTER DELETE ON public.member_roles REFERENCING OLD TABLE AS changed_member_roles FOR EACH STATEMENT EXECUTE FUNCTION private.member_roles_sync_channel_permissions();
@@ -4906,6 +5521,10 @@ CREATE TRIGGER broadcast_read_state AFTER INSERT ON public.read_states FOR EACH 
 
 CREATE TRIGGER broadcast_read_state_update AFTER UPDATE ON public.read_states FOR EACH ROW WHEN ((old.last_read_seq IS DISTINCT FROM new.last_read_seq)) EXECUTE FUNCTION private.broadcast_read_state();
 
+CREATE TRIGGER broadcast_report AFTER INSERT ON public.reports FOR EACH ROW EXECUTE FUNCTION private.broadcast_report();
+
+CREATE TRIGGER broadcast_report_update AFTER UPDATE ON public.reports FOR EACH ROW WHEN ((old.status IS DISTINCT FROM new.status)) EXECUTE FUNCTION private.broadcast_report();
+
 CREATE TRIGGER broadcast_role AFTER INSERT OR DELETE ON public.roles FOR EACH ROW EXECUTE FUNCTION private.broadcast_server_row('role');
 
 CREATE TRIGGER broadcast_role_update AFTER UPDATE ON public.roles FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION private.broadcast_server_row('role');
@@ -4924,13 +5543,15 @@ CREATE TRIGGER broadcast_member AFTER INSERT OR DELETE ON public.server_members 
 
 CREATE TRIGGER broadcast_member_update AFTER UPDATE ON public.server_members FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION private.broadcast_member();
 
-CREATE TRIGGER server_members_audit AFTER DELETE OR UPDATE OF timed_out_until ON public.server_members FOR EACH ROW EXECUTE FUNCTION public.audit_server_change();
+CREATE TRIGGER server_members_audit AFTER DELETE OR UPDATE OF timed_out_until, nickname ON public.server_members FOR EACH ROW EXECUTE FUNCTION public.audit_server_change();
 
 CREATE TRIGGER server_members_delete_channel_permissions AFTER DELETE ON public.server_members REFERENCING OLD TABLE AS changed_members FOR EACH STATEMENT EXECUTE FUNCTION private.server_members_sync_channel_permissions();
 
 CREATE TRIGGER server_members_insert_channel_permissions AFTER INSERT ON public.server_members REFERENCING NEW TABLE AS changed_members FOR EACH STATEMENT EXECUTE FUNCTION private.server_members_sync_channel_permissions();
 
 CREATE TRIGGER server_members_timeout_channel_permissions AFTER UPDATE OF timed_out_until ON public.server_members FOR EACH ROW WHEN ((old.timed_out_until IS DISTINCT FROM new.timed_out_until)) EXECUTE FUNCTION private.server_members_timeout_channel_permissions();
+
+CREATE TRIGGER broadcast_server_notification_settings AFTER INSERT OR DELETE OR UPDATE ON public.server_notification_settings FOR EACH ROW EXECUTE FUNCTION private.broadcast_notification_settings();
 
 CREATE TRIGGER broadcast_server_delete AFTER DELETE ON public.servers FOR EACH ROW EXECUTE FUNCTION private.broadcast_server();
 
@@ -4980,6 +5601,8 @@ alter table public.channel_slowmode enable row level security;
 
 alter table public.channels enable row level security;
 
+alter table public.collapsed_categories enable row level security;
+
 alter table public.custom_emojis enable row level security;
 
 alter table public.device_one_time_keys enable row level security;
@@ -5006,6 +5629,8 @@ alter table public.profiles enable row level security;
 
 alter table public.read_states enable row level security;
 
+alter table public.reports enable row level security;
+
 alter table public.roles enable row level security;
 
 alter table public.server_activity_daily enable row level security;
@@ -5013,6 +5638,8 @@ alter table public.server_activity_daily enable row level security;
 alter table public.server_bans enable row level security;
 
 alter table public.server_members enable row level security;
+
+alter table public.server_notification_settings enable row level security;
 
 alter table public.servers enable row level security;
 
@@ -5028,9 +5655,8 @@ create policy no_client_access on private.ap_actor_cache as restrictive for all 
   using (false)
   with check (false);
 
-create policy no_client_access on private.channel_member_permissions as restrictive for all to anon, authenticated
-  using (false)
-  with check (false);
+create policy channel_member_permissions_select_own on private.channel_member_permissions as permissive for select to authenticated
+  using ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
 
 create policy no_client_access on private.federation_jobs as restrictive for all to anon, authenticated
   using (false)
@@ -5085,13 +5711,30 @@ create policy channel_recipients_select_fellow on public.channel_recipients as p
   using ((channel_id IN ( SELECT public.visible_channel_ids() AS visible_channel_ids)));
 
 create policy channel_sequences_select_reader on public.channel_sequences as permissive for select to authenticated
-  using ((channel_id IN ( SELECT public.readable_channel_ids() AS readable_channel_ids)));
+  using ((COALESCE(( SELECT ((
+        CASE
+            WHEN (p.timed_out_until > now()) THEN p.timed_out_permissions
+            ELSE p.permissions
+        END & (public.permission('VIEW_CHANNEL'::text) | public.permission('READ_MESSAGE_HISTORY'::text))) = (public.permission('VIEW_CHANNEL'::text) | public.permission('READ_MESSAGE_HISTORY'::text)))
+   FROM private.channel_member_permissions p
+  WHERE ((p.profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)) AND (p.channel_id = channel_sequences.channel_id))), false) OR (channel_id IN ( SELECT public.my_dm_channel_ids() AS my_dm_channel_ids))));
 
 create policy channel_slowmode_select_own on public.channel_slowmode as permissive for select to authenticated
   using ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
 
 create policy channels_select_visible on public.channels as permissive for select to authenticated
   using ((id IN ( SELECT public.visible_channel_ids() AS visible_channel_ids)));
+
+create policy collapsed_categories_delete_own on public.collapsed_categories as permissive for delete to authenticated
+  using ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
+
+create policy collapsed_categories_insert_own on public.collapsed_categories as permissive for insert to authenticated
+  with check (((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)) AND (category_id IN ( SELECT c.id
+   FROM public.channel_categories c
+  WHERE (c.server_id IN ( SELECT public.my_server_ids() AS my_server_ids))))));
+
+create policy collapsed_categories_select_own on public.collapsed_categories as permissive for select to authenticated
+  using ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
 
 create policy custom_emojis_delete_manager on public.custom_emojis as permissive for delete to authenticated
   using ((server_id IN ( SELECT public.my_server_ids_with(public.permission('MANAGE_GUILD_EXPRESSIONS'::text)) AS my_server_ids_with)));
@@ -5158,7 +5801,13 @@ create policy messages_insert_sender on public.messages as permissive for insert
   with check (((author_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)) AND public.has_channel_permission(channel_id, public.permission('SEND_MESSAGES'::text)) AND ((attachments = '[]'::jsonb) OR public.has_channel_permission(channel_id, public.permission('ATTACH_FILES'::text))) AND ((reply_to_id IS NULL) OR public.can_reply_to(channel_id, reply_to_id))));
 
 create policy messages_select_reader on public.messages as permissive for select to authenticated
-  using ((channel_id IN ( SELECT public.readable_channel_ids() AS readable_channel_ids)));
+  using ((COALESCE(( SELECT ((
+        CASE
+            WHEN (p.timed_out_until > now()) THEN p.timed_out_permissions
+            ELSE p.permissions
+        END & (public.permission('VIEW_CHANNEL'::text) | public.permission('READ_MESSAGE_HISTORY'::text))) = (public.permission('VIEW_CHANNEL'::text) | public.permission('READ_MESSAGE_HISTORY'::text)))
+   FROM private.channel_member_permissions p
+  WHERE ((p.profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)) AND (p.channel_id = messages.channel_id))), false) OR (channel_id IN ( SELECT public.my_dm_channel_ids() AS my_dm_channel_ids))));
 
 create policy messages_update_author on public.messages as permissive for update to authenticated
   using (((author_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)) AND (deleted_at IS NULL)))
@@ -5184,6 +5833,9 @@ create policy profiles_update_own on public.profiles as permissive for update to
 create policy read_states_select_own on public.read_states as permissive for select to authenticated
   using ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
 
+create policy reports_select_reporter_or_reviewer on public.reports as permissive for select to authenticated
+  using (((reporter_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)) OR ((server_id IN ( SELECT public.my_server_ids_with(public.report_reviewer_permissions()) AS my_server_ids_with)) AND ((channel_id IS NULL) OR (channel_id IN ( SELECT public.readable_channel_ids() AS readable_channel_ids))))));
+
 create policy roles_select_member on public.roles as permissive for select to authenticated
   using ((server_id IN ( SELECT public.my_server_ids() AS my_server_ids)));
 
@@ -5199,6 +5851,19 @@ create policy server_members_select_member on public.server_members as permissiv
   using ((server_id IN ( SELECT public.my_server_ids() AS my_server_ids)));
 
 create policy server_members_update_own on public.server_members as permissive for update to authenticated
+  using ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)))
+  with check ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
+
+create policy server_notification_settings_delete_own on public.server_notification_settings as permissive for delete to authenticated
+  using ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
+
+create policy server_notification_settings_insert_own on public.server_notification_settings as permissive for insert to authenticated
+  with check (((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)) AND (server_id IN ( SELECT public.my_server_ids() AS my_server_ids))));
+
+create policy server_notification_settings_select_own on public.server_notification_settings as permissive for select to authenticated
+  using ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
+
+create policy server_notification_settings_update_own on public.server_notification_settings as permissive for update to authenticated
   using ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)))
   with check ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
 
@@ -5304,6 +5969,8 @@ alter default privileges for role postgres in schema public grant SELECT, UPDATE
 
 -- Privileges
 
+revoke all on function private.announce_reorder(uuid,text,text) from public, anon, authenticated, service_role;
+
 revoke all on function private.base64url(bytea) from public, anon, authenticated, service_role;
 
 revoke all on function private.broadcast(text,text,text,text,jsonb,jsonb) from public, anon, authenticated, service_role;
@@ -5326,6 +5993,8 @@ revoke all on function private.broadcast_message() from public, anon, authentica
 
 revoke all on function private.broadcast_notification() from public, anon, authenticated, service_role;
 
+revoke all on function private.broadcast_notification_settings() from public, anon, authenticated, service_role;
+
 revoke all on function private.broadcast_notifications_changed() from public, anon, authenticated, service_role;
 
 revoke all on function private.broadcast_overwrites() from public, anon, authenticated, service_role;
@@ -5335,6 +6004,8 @@ revoke all on function private.broadcast_reaction() from public, anon, authentic
 revoke all on function private.broadcast_read_state() from public, anon, authenticated, service_role;
 
 revoke all on function private.broadcast_recipient() from public, anon, authenticated, service_role;
+
+revoke all on function private.broadcast_report() from public, anon, authenticated, service_role;
 
 revoke all on function private.broadcast_server() from public, anon, authenticated, service_role;
 
@@ -5346,6 +6017,8 @@ revoke all on function private.channel_permissions(uuid,uuid) from public, anon,
 
 revoke all on function private.channels_sync_channel_permissions() from public, anon, authenticated, service_role;
 
+revoke all on function private.keep_member_with_role() from public, anon, authenticated, service_role;
+
 revoke all on function private.lock_channel_permissions(uuid) from public, anon, authenticated, service_role;
 
 revoke all on function private.member_roles_sync_channel_permissions() from public, anon, authenticated, service_role;
@@ -5353,6 +6026,8 @@ revoke all on function private.member_roles_sync_channel_permissions() from publ
 revoke all on function private.refresh_channel_permissions(uuid,uuid,uuid[]) from public, anon, authenticated, service_role;
 
 revoke all on function private.reject_view_write() from public, anon, authenticated, service_role;
+
+revoke all on function private.reordering(uuid) from public, anon, authenticated, service_role;
 
 revoke all on function private.require_permission_query(uuid,uuid,uuid,text[]) from public, anon, authenticated, service_role;
 
@@ -5474,9 +6149,9 @@ revoke all on function public.create_group_dm(uuid[],text) from public, anon, au
 
 grant EXECUTE on function public.create_group_dm(uuid[],text) to authenticated;
 
-revoke all on function public.create_invite(uuid,integer,integer,uuid) from public, anon, authenticated, service_role;
+revoke all on function public.create_invite(uuid,integer,integer,uuid,boolean) from public, anon, authenticated, service_role;
 
-grant EXECUTE on function public.create_invite(uuid,integer,integer,uuid) to authenticated;
+grant EXECUTE on function public.create_invite(uuid,integer,integer,uuid,boolean) to authenticated;
 
 revoke all on function public.create_role(uuid,text,bigint,integer) from public, anon, authenticated, service_role;
 
@@ -5521,6 +6196,10 @@ grant EXECUTE on function public.delete_server(uuid) to authenticated;
 revoke all on function public.device_can_read_channel(uuid,uuid) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.device_can_read_channel(uuid,uuid) to authenticated;
+
+revoke all on function public.end_temporary_memberships() from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.end_temporary_memberships() to authenticated;
 
 revoke all on function public.get_current_profile_id() from public, anon, authenticated, service_role;
 
@@ -5586,6 +6265,10 @@ revoke all on function public.leave_server(uuid) from public, anon, authenticate
 
 grant EXECUTE on function public.leave_server(uuid) to authenticated;
 
+revoke all on function public.list_reports(uuid,public.report_status,bigint,integer) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.list_reports(uuid,public.report_status,bigint,integer) to authenticated;
+
 revoke all on function public.make_friends(uuid,uuid) from public, anon, authenticated, service_role;
 
 revoke all on function public.mark_channel_read(uuid,bigint) from public, anon, authenticated, service_role;
@@ -5617,6 +6300,12 @@ grant EXECUTE on function public.my_bot_ids() to authenticated;
 revoke all on function public.my_device_ids() from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.my_device_ids() to authenticated;
+
+revoke all on function public.my_dm_channel_ids() from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.my_dm_channel_ids() to authenticated;
+
+grant EXECUTE on function public.my_dm_channel_ids() to service_role;
 
 revoke all on function public.my_group_dm_for_update(uuid) from public, anon, authenticated, service_role;
 
@@ -5688,6 +6377,24 @@ revoke all on function public.reorder_channels(uuid,uuid[]) from public, anon, a
 
 grant EXECUTE on function public.reorder_channels(uuid,uuid[]) to authenticated;
 
+revoke all on function public.reorder_roles(uuid,uuid[]) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.reorder_roles(uuid,uuid[]) to authenticated;
+
+revoke all on function public.report_details(text) from public, anon, authenticated, service_role;
+
+revoke all on function public.report_member(uuid,uuid,public.report_reason,text) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.report_member(uuid,uuid,public.report_reason,text) to authenticated;
+
+revoke all on function public.report_message(uuid,public.report_reason,text) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.report_message(uuid,public.report_reason,text) to authenticated;
+
+revoke all on function public.report_reviewer_permissions() from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.report_reviewer_permissions() to authenticated;
+
 revoke all on function public.require_category(uuid) from public, anon, authenticated, service_role;
 
 revoke all on function public.require_channel_permission(uuid,text) from public, anon, authenticated, service_role;
@@ -5702,6 +6409,8 @@ revoke all on function public.require_moderatable(uuid,uuid,uuid) from public, a
 
 revoke all on function public.require_overwrite_change(uuid,bigint) from public, anon, authenticated, service_role;
 
+revoke all on function public.require_report_reviewer(uuid) from public, anon, authenticated, service_role;
+
 revoke all on function public.require_role_change(uuid,uuid,uuid) from public, anon, authenticated, service_role;
 
 revoke all on function public.require_server_member(uuid) from public, anon, authenticated, service_role;
@@ -5709,6 +6418,10 @@ revoke all on function public.require_server_member(uuid) from public, anon, aut
 revoke all on function public.require_server_permission(uuid,text) from public, anon, authenticated, service_role;
 
 revoke all on function public.require_signed_in() from public, anon, authenticated, service_role;
+
+revoke all on function public.resolve_report(bigint,text,text,integer,integer) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.resolve_report(bigint,text,text,integer,integer) to authenticated;
 
 revoke all on function public.revoke_bot_token(uuid) from public, anon, authenticated, service_role;
 
@@ -5740,6 +6453,10 @@ grant EXECUTE on function public.server_permissions(uuid,uuid) to service_role;
 
 revoke all on function public.set_audit_reason(text) from public, anon, authenticated, service_role;
 
+revoke all on function public.set_channel_layout(uuid,uuid[],jsonb) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.set_channel_layout(uuid,uuid[],jsonb) to authenticated;
+
 revoke all on function public.set_channel_overwrite(uuid,public.overwrite_target,uuid,bigint,bigint) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.set_channel_overwrite(uuid,public.overwrite_target,uuid,bigint,bigint) to authenticated;
@@ -5757,6 +6474,10 @@ grant EXECUTE on function public.set_nickname(uuid,uuid,text) to authenticated;
 revoke all on function public.set_presence(public.presence_status) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.set_presence(public.presence_status) to authenticated;
+
+revoke all on function public.set_system_channel(uuid,uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.set_system_channel(uuid,uuid) to authenticated;
 
 revoke all on function public.shares_space_with(uuid) from public, anon, authenticated, service_role;
 
@@ -5832,9 +6553,15 @@ revoke all on sequence public.audit_log_id_seq from public, anon, authenticated,
 
 grant SELECT, UPDATE, USAGE on sequence public.audit_log_id_seq to service_role;
 
+revoke all on sequence public.reports_id_seq from public, anon, authenticated, service_role;
+
+grant SELECT, UPDATE, USAGE on sequence public.reports_id_seq to service_role;
+
 revoke all on table private.ap_actor_cache from public, anon, authenticated, service_role;
 
 revoke all on table private.channel_member_permissions from public, anon, authenticated, service_role;
+
+grant SELECT (profile_id, channel_id, permissions, timed_out_until, timed_out_permissions) on table private.channel_member_permissions to authenticated;
 
 revoke all on table private.channel_member_permissions_now from public, anon, authenticated, service_role;
 
@@ -5915,6 +6642,12 @@ revoke all on table public.channels from public, anon, authenticated, service_ro
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.channels to service_role;
 
 grant SELECT on table public.channels to authenticated;
+
+revoke all on table public.collapsed_categories from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.collapsed_categories to service_role;
+
+grant DELETE, INSERT, SELECT on table public.collapsed_categories to authenticated;
 
 revoke all on table public.custom_emojis from public, anon, authenticated, service_role;
 
@@ -6016,6 +6749,12 @@ grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on
 
 grant SELECT on table public.read_states to authenticated;
 
+revoke all on table public.reports from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.reports to service_role;
+
+grant SELECT on table public.reports to authenticated;
+
 revoke all on table public.roles from public, anon, authenticated, service_role;
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.roles to service_role;
@@ -6046,7 +6785,15 @@ grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on
 
 grant SELECT on table public.server_members to authenticated;
 
-grant UPDATE (notification_level) on table public.server_members to authenticated;
+revoke all on table public.server_notification_settings from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.server_notification_settings to service_role;
+
+grant DELETE, SELECT on table public.server_notification_settings to authenticated;
+
+grant INSERT (profile_id, server_id, level, muted_until) on table public.server_notification_settings to authenticated;
+
+grant UPDATE (level, muted_until) on table public.server_notification_settings to authenticated;
 
 revoke all on table public.servers from public, anon, authenticated, service_role;
 

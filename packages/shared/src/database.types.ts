@@ -551,6 +551,39 @@ export type Database = {
           },
         ]
       }
+      collapsed_categories: {
+        Row: {
+          category_id: string
+          created_at: string
+          profile_id: string
+        }
+        Insert: {
+          category_id: string
+          created_at?: string
+          profile_id?: string
+        }
+        Update: {
+          category_id?: string
+          created_at?: string
+          profile_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "collapsed_categories_category_id_fkey"
+            columns: ["category_id"]
+            isOneToOne: false
+            referencedRelation: "channel_categories"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "collapsed_categories_profile_id_fkey"
+            columns: ["profile_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       custom_emojis: {
         Row: {
           animated: boolean
@@ -774,6 +807,7 @@ export type Database = {
           max_uses: number | null
           revoked_at: string | null
           server_id: string
+          temporary: boolean
           uses: number
         }
         Insert: {
@@ -785,6 +819,7 @@ export type Database = {
           max_uses?: number | null
           revoked_at?: string | null
           server_id: string
+          temporary?: boolean
           uses?: number
         }
         Update: {
@@ -796,6 +831,7 @@ export type Database = {
           max_uses?: number | null
           revoked_at?: string | null
           server_id?: string
+          temporary?: boolean
           uses?: number
         }
         Relationships: [
@@ -1251,6 +1287,124 @@ export type Database = {
           },
         ]
       }
+      reports: {
+        Row: {
+          channel_id: string | null
+          created_at: string
+          details: string | null
+          id: number
+          message_content: string | null
+          message_id: string | null
+          reason: Database["public"]["Enums"]["report_reason"]
+          reporter_id: string | null
+          resolution: string | null
+          resolution_note: string | null
+          resolved_at: string | null
+          resolved_by: string | null
+          server_id: string
+          status: Database["public"]["Enums"]["report_status"]
+          target_id: string
+        }
+        Insert: {
+          channel_id?: string | null
+          created_at?: string
+          details?: string | null
+          id?: never
+          message_content?: string | null
+          message_id?: string | null
+          reason: Database["public"]["Enums"]["report_reason"]
+          reporter_id?: string | null
+          resolution?: string | null
+          resolution_note?: string | null
+          resolved_at?: string | null
+          resolved_by?: string | null
+          server_id: string
+          status?: Database["public"]["Enums"]["report_status"]
+          target_id: string
+        }
+        Update: {
+          channel_id?: string | null
+          created_at?: string
+          details?: string | null
+          id?: never
+          message_content?: string | null
+          message_id?: string | null
+          reason?: Database["public"]["Enums"]["report_reason"]
+          reporter_id?: string | null
+          resolution?: string | null
+          resolution_note?: string | null
+          resolved_at?: string | null
+          resolved_by?: string | null
+          server_id?: string
+          status?: Database["public"]["Enums"]["report_status"]
+          target_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "reports_channel_id_fkey"
+            columns: ["channel_id"]
+            isOneToOne: false
+            referencedRelation: "channels"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "reports_message_id_fkey"
+            columns: ["message_id"]
+            isOneToOne: false
+            referencedRelation: "messages"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "reports_reporter_id_fkey"
+            columns: ["reporter_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "reports_resolved_by_fkey"
+            columns: ["resolved_by"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "reports_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "public_server_directory"
+            referencedColumns: ["server_id"]
+          },
+          {
+            foreignKeyName: "reports_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "server_member_counts"
+            referencedColumns: ["server_id"]
+          },
+          {
+            foreignKeyName: "reports_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "servers"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "reports_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "trending_servers"
+            referencedColumns: ["server_id"]
+          },
+          {
+            foreignKeyName: "reports_target_id_fkey"
+            columns: ["target_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       roles: {
         Row: {
           color: number
@@ -1437,31 +1591,25 @@ export type Database = {
         Row: {
           joined_at: string
           nickname: string | null
-          notification_level:
-            | Database["public"]["Enums"]["notification_level"]
-            | null
           profile_id: string
           server_id: string
+          temporary: boolean
           timed_out_until: string | null
         }
         Insert: {
           joined_at?: string
           nickname?: string | null
-          notification_level?:
-            | Database["public"]["Enums"]["notification_level"]
-            | null
           profile_id: string
           server_id: string
+          temporary?: boolean
           timed_out_until?: string | null
         }
         Update: {
           joined_at?: string
           nickname?: string | null
-          notification_level?:
-            | Database["public"]["Enums"]["notification_level"]
-            | null
           profile_id?: string
           server_id?: string
+          temporary?: boolean
           timed_out_until?: string | null
         }
         Relationships: [
@@ -1502,6 +1650,35 @@ export type Database = {
           },
         ]
       }
+      server_notification_settings: {
+        Row: {
+          level: Database["public"]["Enums"]["notification_level"] | null
+          muted_until: string | null
+          profile_id: string
+          server_id: string
+        }
+        Insert: {
+          level?: Database["public"]["Enums"]["notification_level"] | null
+          muted_until?: string | null
+          profile_id: string
+          server_id: string
+        }
+        Update: {
+          level?: Database["public"]["Enums"]["notification_level"] | null
+          muted_until?: string | null
+          profile_id?: string
+          server_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "server_notification_settings_server_id_profile_id_fkey"
+            columns: ["server_id", "profile_id"]
+            isOneToOne: false
+            referencedRelation: "server_members"
+            referencedColumns: ["server_id", "profile_id"]
+          },
+        ]
+      }
       servers: {
         Row: {
           banner_url: string | null
@@ -1514,6 +1691,7 @@ export type Database = {
           is_public: boolean
           name: string
           owner_id: string
+          system_channel_id: string | null
           updated_at: string
         }
         Insert: {
@@ -1527,6 +1705,7 @@ export type Database = {
           is_public?: boolean
           name: string
           owner_id: string
+          system_channel_id?: string | null
           updated_at?: string
         }
         Update: {
@@ -1540,6 +1719,7 @@ export type Database = {
           is_public?: boolean
           name?: string
           owner_id?: string
+          system_channel_id?: string | null
           updated_at?: string
         }
         Relationships: [
@@ -1548,6 +1728,13 @@ export type Database = {
             columns: ["owner_id"]
             isOneToOne: false
             referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "servers_system_channel_id_fkey"
+            columns: ["system_channel_id"]
+            isOneToOne: false
+            referencedRelation: "channels"
             referencedColumns: ["id"]
           },
         ]
@@ -1885,6 +2072,7 @@ export type Database = {
           p_expires_in_seconds?: number
           p_max_uses?: number
           p_server_id: string
+          p_temporary?: boolean
         }
         Returns: string
       }
@@ -1921,6 +2109,10 @@ export type Database = {
       device_can_read_channel: {
         Args: { p_channel_id: string; p_device_id: string }
         Returns: boolean
+      }
+      end_temporary_memberships: {
+        Args: Record<PropertyKey, never>
+        Returns: string[]
       }
       get_current_profile_id: {
         Args: Record<PropertyKey, never>
@@ -2006,6 +2198,37 @@ export type Database = {
       }
       leave_group_dm: { Args: { p_channel_id: string }; Returns: undefined }
       leave_server: { Args: { p_server_id: string }; Returns: undefined }
+      list_reports: {
+        Args: {
+          p_before_id?: number
+          p_limit?: number
+          p_server_id: string
+          p_status?: Database["public"]["Enums"]["report_status"]
+        }
+        Returns: {
+          channel_id: string | null
+          created_at: string
+          details: string | null
+          id: number
+          message_content: string | null
+          message_id: string | null
+          reason: Database["public"]["Enums"]["report_reason"]
+          reporter_id: string | null
+          resolution: string | null
+          resolution_note: string | null
+          resolved_at: string | null
+          resolved_by: string | null
+          server_id: string
+          status: Database["public"]["Enums"]["report_status"]
+          target_id: string
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "reports"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
       make_friends: { Args: { p_a: string; p_b: string }; Returns: undefined }
       mark_channel_read: {
         Args: { p_channel_id: string; p_seq?: number }
@@ -2023,6 +2246,7 @@ export type Database = {
       messaging_caller: { Args: Record<PropertyKey, never>; Returns: string }
       my_bot_ids: { Args: Record<PropertyKey, never>; Returns: string[] }
       my_device_ids: { Args: Record<PropertyKey, never>; Returns: string[] }
+      my_dm_channel_ids: { Args: Record<PropertyKey, never>; Returns: string[] }
       my_group_dm_for_update: {
         Args: { p_channel_id: string }
         Returns: {
@@ -2129,6 +2353,32 @@ export type Database = {
         Args: { p_channel_ids: string[]; p_server_id: string }
         Returns: undefined
       }
+      reorder_roles: {
+        Args: { p_role_ids: string[]; p_server_id: string }
+        Returns: undefined
+      }
+      report_details: { Args: { p_details: string }; Returns: string }
+      report_member: {
+        Args: {
+          p_details?: string
+          p_profile_id: string
+          p_reason: Database["public"]["Enums"]["report_reason"]
+          p_server_id: string
+        }
+        Returns: number
+      }
+      report_message: {
+        Args: {
+          p_details?: string
+          p_message_id: string
+          p_reason: Database["public"]["Enums"]["report_reason"]
+        }
+        Returns: number
+      }
+      report_reviewer_permissions: {
+        Args: Record<PropertyKey, never>
+        Returns: number
+      }
       require_category: { Args: { p_category_id: string }; Returns: string }
       require_channel_permission: {
         Args: { p_channel_id: string; p_flag: string }
@@ -2170,6 +2420,10 @@ export type Database = {
         Args: { p_changed: number; p_channel_id: string }
         Returns: undefined
       }
+      require_report_reviewer: {
+        Args: { p_server_id: string }
+        Returns: string
+      }
       require_role_change: {
         Args: { p_profile_id: string; p_role_id: string; p_server_id: string }
         Returns: undefined
@@ -2180,6 +2434,16 @@ export type Database = {
         Returns: string
       }
       require_signed_in: { Args: Record<PropertyKey, never>; Returns: string }
+      resolve_report: {
+        Args: {
+          p_action: string
+          p_delete_message_seconds?: number
+          p_note?: string
+          p_report_id: number
+          p_timeout_seconds?: number
+        }
+        Returns: undefined
+      }
       revoke_bot_token: { Args: { p_token_id: string }; Returns: undefined }
       revoke_invite: { Args: { p_code: string }; Returns: undefined }
       search_messages: {
@@ -2242,6 +2506,14 @@ export type Database = {
         Returns: number
       }
       set_audit_reason: { Args: { p_reason: string }; Returns: undefined }
+      set_channel_layout: {
+        Args: {
+          p_category_ids: string[]
+          p_channels: Json
+          p_server_id: string
+        }
+        Returns: undefined
+      }
       set_channel_overwrite: {
         Args: {
           p_allow: number
@@ -2267,6 +2539,10 @@ export type Database = {
       set_presence: {
         Args: { p_status: Database["public"]["Enums"]["presence_status"] }
         Returns: Database["public"]["Enums"]["presence_status"]
+      }
+      set_system_channel: {
+        Args: { p_channel_id: string; p_server_id: string }
+        Returns: undefined
       }
       shares_space_with: { Args: { p_profile_id: string }; Returns: boolean }
       timeout_member: {
@@ -2358,6 +2634,11 @@ export type Database = {
         | "emoji_delete"
         | "bot_add"
         | "bot_remove"
+        | "category_create"
+        | "category_update"
+        | "category_delete"
+        | "member_update"
+        | "report_resolve"
       channel_type: "text" | "voice" | "dm" | "group_dm"
       encryption_mode: "disabled" | "optional" | "required"
       federation_job_status: "pending" | "processing" | "done" | "failed"
@@ -2379,6 +2660,16 @@ export type Database = {
         | "system"
       overwrite_target: "role" | "member"
       presence_status: "online" | "idle" | "dnd" | "invisible" | "offline"
+      report_reason:
+        | "spam"
+        | "harassment"
+        | "hate"
+        | "sexual_content"
+        | "violence"
+        | "self_harm"
+        | "impersonation"
+        | "other"
+      report_status: "open" | "resolved" | "dismissed"
     }
     CompositeTypes: {
       [_ in never]: never
@@ -2529,6 +2820,11 @@ export const Constants = {
         "emoji_delete",
         "bot_add",
         "bot_remove",
+        "category_create",
+        "category_update",
+        "category_delete",
+        "member_update",
+        "report_resolve",
       ],
       channel_type: ["text", "voice", "dm", "group_dm"],
       encryption_mode: ["disabled", "optional", "required"],
@@ -2547,6 +2843,17 @@ export const Constants = {
       ],
       overwrite_target: ["role", "member"],
       presence_status: ["online", "idle", "dnd", "invisible", "offline"],
+      report_reason: [
+        "spam",
+        "harassment",
+        "hate",
+        "sexual_content",
+        "violence",
+        "self_harm",
+        "impersonation",
+        "other",
+      ],
+      report_status: ["open", "resolved", "dismissed"],
     },
   },
 } as const
