@@ -289,6 +289,50 @@ const SECTIONS: Record<string, (c: Context) => Promise<void>> = {
       );
     }
   },
+
+  unread: async ({ db, api, wide }) => {
+    await db.query(previousDefinition('get_unread_state', ['init/12_functions_messages.sql']));
+    const { rows } = await db.query<{ channels: string; unread: string }>(
+      `select count(*)::text as channels, sum(s.last_seq)::text as unread from private.channel_member_permissions p
+         join public.channel_sequences s on s.channel_id = p.channel_id where p.profile_id = $1`,
+      [wide.id],
+    );
+    console.log(
+      `member of ${rows[0]?.channels} channels (5 of big's 10 readable), ${rows[0]?.unread} messages in them`,
+    );
+    console.log('| read position | before p50 / p99 ms | after p50 / p99 ms |\n| --- | ---: | ---: |');
+    const measure = async (label: string) => {
+      const cell = async (fn: string) => {
+        try {
+          const r = await timeAs(
+            api,
+            wide,
+            `set local statement_timeout = '8s'; select * from ${fn}()`,
+            [],
+            false,
+            10,
+          );
+          return `${fmt(r.p50)} / ${fmt(r.p99)}`;
+        } catch (error) {
+          return (error as { code?: string }).code === '57014' ? 'timeout (8 s)' : String(error);
+        }
+      };
+      console.log(
+        `| ${label} | ${await cell('bench_before.get_unread_state')} | ${await cell('public.get_unread_state')} |`,
+      );
+    };
+    await db.query('delete from public.read_states where profile_id = $1', [wide.id]);
+    await db.query('analyze public.read_states');
+    await measure('nothing read');
+    await db.query(
+      `insert into public.read_states (profile_id, channel_id, last_read_seq)
+       select $1, s.channel_id, s.last_seq from public.channel_sequences s
+         join private.channel_member_permissions p on p.channel_id = s.channel_id and p.profile_id = $1`,
+      [wide.id],
+    );
+    await db.query('analyze public.read_states');
+    await measure('everything read');
+  },
 };
 
 /** The statement the REST layer builds for the page URL (as bench/rest-page.ts does). */
