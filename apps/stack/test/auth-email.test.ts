@@ -28,6 +28,7 @@ async function stackWith(authEnv: Record<string, string>): Promise<TestStack> {
     GOTRUE_SMTP_MAX_FREQUENCY: '2s',
     GOTRUE_SECURITY_UPDATE_PASSWORD_REQUIRE_REAUTHENTICATION: 'true',
     HARMONY_AUTH_RATE_LIMIT_EMAIL_SENT: '1000',
+    HARMONY_AUTH_RATE_LIMIT_TOKEN_VERIFICATIONS: '1000',
     ...authEnv,
   });
   const stack = await startTestStack({ ENABLE_EMAIL_AUTOCONFIRM: 'false', SITE_URL: SITE });
@@ -455,7 +456,23 @@ describe('PKCE', () => {
   });
 });
 
-describe('rate limit per IP ([auth.rate_limit] email_sent)', () => {
+describe('rate limits per IP', () => {
+  it('stops guessing codes: [auth.rate_limit] token_verifications answers 429 over_request_rate_limit', async () => {
+    const limited = await stackWith({ HARMONY_AUTH_RATE_LIMIT_TOKEN_VERIFICATIONS: '3' });
+    const c = createClient(limited.url, limited.stack.keys.anon);
+    const email = newEmail();
+    const codes = [];
+    for (let i = 0; i < 4; i++) {
+      codes.push(await c.auth.verifyOtp({ email, token: String(100000 + i), type: 'email' }));
+    }
+    expect(codes.map((r) => r.error?.status)).toEqual([403, 403, 403, 429]);
+    expect(codes[3]?.error?.code).toBe('over_request_rate_limit');
+    const link = await fetch(`${limited.url}/auth/v1/verify?token=abc&type=magiclink`, {
+      redirect: 'manual',
+    });
+    expect(link.status).toBe(429);
+  });
+
   it('answers 429 over_email_send_rate_limit past the budget', async () => {
     const limited = await stackWith({ HARMONY_AUTH_RATE_LIMIT_EMAIL_SENT: '2' });
     const c = createClient(limited.url, limited.stack.keys.anon);

@@ -89,6 +89,8 @@ export interface AuthConfig {
     mfa: RateLimit;
     /** [auth.rate_limit] anonymous_users: anonymous sign-ins per IP (GoTrue: 30 an hour). */
     anonymousUsers: RateLimit;
+    /** [auth.rate_limit] token_verifications: /verify calls per IP (GoTrue: 30 per 5 minutes). */
+    tokenVerifications: RateLimit;
     /** [auth.rate_limit] email_sent: mails per IP per hour (GoTrue: 30); 0 refuses every mail. */
     emailSent: RateLimit;
   };
@@ -158,6 +160,7 @@ export function loadAuthConfig(stack: StackConfig, env: NodeJS.ProcessEnv = proc
       tokenRefresh: limit('TOKEN_REFRESH', 150, 300),
       mfa: limit('MFA', 15, 60),
       anonymousUsers: limit('ANONYMOUS_USERS', 30, 3600),
+      tokenVerifications: limit('TOKEN_VERIFICATIONS', 30, 300),
       emailSent: limit('EMAIL_SENT', 30, 3600),
     },
     oidcProviders: oidcProviders(env),

@@ -18,6 +18,8 @@ export interface AuthDeps {
     tokenRefresh: RateLimiter;
     mfa: RateLimiter;
     anonymousUsers: RateLimiter;
+    /** Link and code verifications per IP, so a 6-digit code cannot be guessed. */
+    tokenVerifications: RateLimiter;
     /** Mails sent per IP ([auth.rate_limit] email_sent). */
     emailSent: RateLimiter;
   };
@@ -28,13 +30,15 @@ export interface AuthDeps {
 export type AuthContext = Context<AuthEnv>;
 
 export function rateLimiters(config: AuthConfig): AuthDeps['limits'] {
-  const { signInSignUps, tokenRefresh, mfa, anonymousUsers, emailSent } = config.rateLimits;
+  const { signInSignUps, tokenRefresh, mfa, anonymousUsers, tokenVerifications, emailSent } =
+    config.rateLimits;
   return {
     signInByIp: new RateLimiter(signInSignUps),
     signInByEmail: new RateLimiter(signInSignUps),
     tokenRefresh: new RateLimiter(tokenRefresh),
     mfa: new RateLimiter(mfa),
     anonymousUsers: new RateLimiter(anonymousUsers),
+    tokenVerifications: new RateLimiter(tokenVerifications),
     emailSent: new RateLimiter(emailSent),
   };
 }

@@ -13,7 +13,7 @@ import { withParams } from './redirects.js';
 import { clientInfo, readBody, str, validateEmail } from './request.js';
 import { issueSession, type SessionResponse } from './tokens.js';
 import { makePermanent } from './user.js';
-import { audit, findUserByEmail, setEmailIdentityAddress, type UserRow, updateUser } from './users-repo.js';
+import { audit, setEmailIdentityAddress, type UserRow, updateUser } from './users-repo.js';
 
 /** Which token columns a link type checks, and the column holding when it was sent. */
 interface TokenSpec {
@@ -87,7 +87,12 @@ async function userByCode(d: AuthDeps, tx: Queryable, type: string, email: strin
             [email],
           )
         ).rows.find((u: UserRow) => u.email_change) as UserRow | undefined)
-      : await findUserByEmail(tx, email);
+      : ((
+          await tx.query(
+            'select * from auth.users where lower(email) = $1 and is_sso_user = false for update',
+            [email],
+          )
+        ).rows[0] as UserRow | undefined);
   if (!user) throw expired(CODE_EXPIRED);
   if (isBanned(user)) throw forbidden('user_banned', 'User is banned');
   const check = (key: string) => {
@@ -182,6 +187,7 @@ async function confirmEmailChange(d: AuthDeps, tx: Queryable, user: UserRow, has
 
 /** POST /verify {type, token + email | token_hash}: a session, or GoTrue's single-confirmation message. */
 export const verifyPost = (d: AuthDeps) => async (c: AuthContext) => {
+  d.limits.tokenVerifications.check(clientInfo(c, d.config).ip);
   const body = await readBody(c);
   const type = str(body, 'type');
   const token = str(body, 'token').replaceAll('-', '');
@@ -238,6 +244,7 @@ const OAUTH_ERRORS: Record<number, string> = {
  * redirect_to with the session in the fragment, ?code= for a PKCE link, or the error.
  */
 export const verifyGet = (d: AuthDeps) => async (c: AuthContext) => {
+  d.limits.tokenVerifications.check(clientInfo(c, d.config).ip);
   const type = c.req.query('type') ?? '';
   const token = (c.req.query('token') ?? '').replaceAll('-', '');
   const target = mailReferrer(d.config, c);

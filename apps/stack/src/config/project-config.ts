@@ -55,6 +55,7 @@ const SETTINGS: Record<string, [env: string, convert: (value: unknown, configDir
   'auth.rate_limit.sign_in_sign_ups': ['HARMONY_AUTH_RATE_LIMIT_SIGN_IN_SIGN_UPS', text],
   'auth.rate_limit.token_refresh': ['HARMONY_AUTH_RATE_LIMIT_TOKEN_REFRESH', text],
   'auth.rate_limit.anonymous_users': ['HARMONY_AUTH_RATE_LIMIT_ANONYMOUS_USERS', text],
+  'auth.rate_limit.token_verifications': ['HARMONY_AUTH_RATE_LIMIT_TOKEN_VERIFICATIONS', text],
   'auth.email.enable_confirmations': ['ENABLE_EMAIL_AUTOCONFIRM', not],
   'auth.enable_manual_linking': ['GOTRUE_SECURITY_MANUAL_LINKING_ENABLED', text],
   'auth.mfa.max_enrolled_factors': ['GOTRUE_MFA_MAX_ENROLLED_FACTORS', text],

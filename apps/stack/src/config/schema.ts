@@ -76,7 +76,13 @@ export const projectSchema = z
         publishable_key: z.string(),
         secret_key: z.string(),
         rate_limit: z
-          .object({ sign_in_sign_ups: int, token_refresh: int, anonymous_users: int, email_sent: int })
+          .object({
+            sign_in_sign_ups: int,
+            token_refresh: int,
+            anonymous_users: int,
+            token_verifications: int,
+            email_sent: int,
+          })
           .partial(),
         email: z
           .object({

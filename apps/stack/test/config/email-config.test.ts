@@ -31,6 +31,7 @@ port = 64324
 smtp_port = 64325
 [auth.rate_limit]
 email_sent = 5
+token_verifications = 7
 [auth.email]
 double_confirm_changes = false
 secure_password_change = true
@@ -56,6 +57,7 @@ content_path = "./templates/recovery.html"
       HARMONY_INBOX_PORT: '64324',
       HARMONY_INBOX_SMTP_PORT: '64325',
       HARMONY_AUTH_RATE_LIMIT_EMAIL_SENT: '5',
+      HARMONY_AUTH_RATE_LIMIT_TOKEN_VERIFICATIONS: '7',
       GOTRUE_MAILER_SECURE_EMAIL_CHANGE_ENABLED: 'false',
       GOTRUE_SECURITY_UPDATE_PASSWORD_REQUIRE_REAUTHENTICATION: 'true',
       GOTRUE_SMTP_MAX_FREQUENCY: '60s',
