@@ -50,6 +50,7 @@ describe('invites', () => {
     max_uses: null,
     uses: 0,
     revoked_at: null,
+    temporary: false,
   };
   it('are live until revoked, expired or used up', () => {
     const now = Date.parse('2026-01-02T00:00:00Z');
