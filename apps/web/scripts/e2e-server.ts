@@ -15,6 +15,18 @@ import { createServer } from 'vite';
 const webPort = Number(process.env.E2E_WEB_PORT ?? 5199);
 const stackPort = Number(process.env.E2E_STACK_PORT ?? 54399);
 const controlPort = Number(process.env.E2E_CONTROL_PORT ?? 5198);
+const CONTROL_BASE = `http://127.0.0.1:${controlPort}`;
+// Auth reads its settings from process.env: sign-ups need confirming by mail (as the issue's
+// flows do), password changes by an old session need the mailed code, and one machine may
+// send and verify as many mails as the whole suite needs.
+Object.assign(process.env, {
+  ENABLE_EMAIL_AUTOCONFIRM: 'false',
+  GOTRUE_SECURITY_UPDATE_PASSWORD_REQUIRE_REAUTHENTICATION: 'true',
+  HARMONY_AUTH_RATE_LIMIT_EMAIL_SENT: '100000',
+  HARMONY_AUTH_RATE_LIMIT_TOKEN_VERIFICATIONS: '100000',
+  HARMONY_AUTH_RATE_LIMIT_SIGN_IN_SIGN_UPS: '100000',
+  GOTRUE_SMTP_MAX_FREQUENCY: '0s',
+});
 const dataDir = mkdtempSync(join(tmpdir(), 'harmony-e2e-'));
 // PostgreSQL runs as the OS user postgres when we are root: it must be able to enter the directory.
 chmodSync(dataDir, 0o755);
@@ -25,6 +37,10 @@ const env: NodeJS.ProcessEnv = {
   HARMONY_PG_PORT: String(await freePort()),
   HARMONY_STACK_PORT: String(stackPort),
   HARMONY_STORAGE_DIR: join(dataDir, 'storage'),
+  // The inbox on free ports (the developer's own stack may hold 54324/54325), kept across restarts.
+  HARMONY_INBOX_DIR: join(dataDir, 'inbox'),
+  HARMONY_INBOX_PORT: String(await freePort()),
+  HARMONY_INBOX_SMTP_PORT: String(await freePort()),
   JWT_SECRET: 'e2e-only-jwt-secret-with-at-least-32-characters',
   SITE_URL: `http://127.0.0.1:${webPort}`,
   LOG_LEVEL: 'warn',
@@ -57,14 +73,25 @@ const control = createHttpServer(async (req, res) => {
         url: local.stack.url,
         anonKey: local.stack.keys.anon,
         serviceKey: local.stack.keys.serviceRole,
+        inboxUrl: local.inbox?.url,
       }),
     );
+  } else if (req.method === 'POST' && req.url?.startsWith('/age-sessions?email=')) {
+    // Sessions signed in more than a day ago, as secure_password_change sees them.
+    const email = new URL(req.url, CONTROL_BASE).searchParams.get('email');
+    await local.stack.ctx.db.auth.query(
+      `update auth.sessions set created_at = created_at - interval '25 hours'
+        where user_id = (select id from auth.users where email = $1)`,
+      [email],
+    );
+    res.end('aged');
   } else {
     res.statusCode = 404;
     res.end();
   }
 });
 control.listen(controlPort, '127.0.0.1');
+if (!local.inbox) throw new Error('e2e: the local inbox did not start');
 console.log(`e2e ready: web http://127.0.0.1:${webPort} stack ${local.stack.url}`);
 
 const shutdown = async () => {

@@ -51,4 +51,43 @@ describe('describeError', () => {
       'Cannot reach the server. Check your connection.',
     );
   });
+
+  it('turns Supabase Auth error codes into sentences', () => {
+    const auth = (status: number, code: string, message: string) => ({
+      name: 'AuthApiError',
+      status,
+      code,
+      message,
+    });
+    expect(describeError(auth(403, 'otp_expired', 'Token has expired or is invalid'))).toBe(
+      'This link or code has expired or was already used. Ask for a new one.',
+    );
+    expect(
+      describeError(
+        auth(
+          429,
+          'over_email_send_rate_limit',
+          'For security purposes, you can only request this after 42 seconds.',
+        ),
+      ),
+    ).toBe('Wait 42 seconds before asking for another email.');
+    expect(describeError(auth(429, 'over_email_send_rate_limit', 'email rate limit exceeded'))).toBe(
+      'Too many emails were sent. Wait a while and try again.',
+    );
+    expect(
+      describeError(auth(400, 'reauthentication_needed', 'Password update requires reauthentication')),
+    ).toBe('For your security, confirm it is you with the code we email you.');
+    expect(
+      describeError(auth(422, 'same_password', 'New password should be different from the old password.')),
+    ).toBe('Choose a password different from your current one.');
+    expect(describeError(auth(422, 'weak_password', 'Password should be at least 6 characters.'))).toBe(
+      'Password should be at least 6 characters.',
+    );
+    expect(
+      describeError(auth(422, 'email_exists', 'A user with this email address has already been registered')),
+    ).toBe('An account with this email address already exists.');
+    expect(describeError(auth(400, 'invalid_credentials', 'Invalid login credentials'))).toBe(
+      'The email or password is not correct.',
+    );
+  });
 });

@@ -19,6 +19,8 @@ export function describeError(error: unknown, action?: string): string {
   if (e.name === 'TypeError' && /fetch|network/i.test(message))
     return 'Cannot reach the server. Check your connection.';
   if (e.name === 'AbortError') return 'The request was cancelled.';
+  const byAuthCode = e.code ? AUTH_CODES[e.code] : undefined;
+  if (byAuthCode) return typeof byAuthCode === 'function' ? byAuthCode(message) : byAuthCode;
   if (e.code === '42501' || status === 403 || /row-level security|permission denied for/i.test(message)) {
     if (e.code === '42501' && isOwnSentence(message)) return sentence(message);
     return action ? `You do not have permission to ${action}.` : 'You do not have permission to do that.';
@@ -36,6 +38,39 @@ export function describeError(error: unknown, action?: string): string {
 }
 
 const GENERIC = 'Something went wrong. Try again in a moment.';
+
+/** Supabase Auth's error codes (the `code` of supabase-js's AuthApiError). */
+const AUTH_CODES: Record<string, string | ((message: string) => string)> = {
+  invalid_credentials: 'The email or password is not correct.',
+  email_not_confirmed: 'Confirm your email address first: open the link we sent you.',
+  otp_expired: 'This link or code has expired or was already used. Ask for a new one.',
+  over_email_send_rate_limit: (message) => {
+    const seconds = /after (\d+) seconds?/.exec(message)?.[1];
+    return seconds
+      ? `Wait ${seconds} seconds before asking for another email.`
+      : 'Too many emails were sent. Wait a while and try again.';
+  },
+  over_request_rate_limit: 'Too many attempts. Wait a few minutes and try again.',
+  over_sms_send_rate_limit: 'Too many messages were sent. Wait a while and try again.',
+  reauthentication_needed: 'For your security, confirm it is you with the code we email you.',
+  reauthentication_not_valid: 'That code is not valid or has expired. Ask for a new one.',
+  same_password: 'Choose a password different from your current one.',
+  weak_password: (message) =>
+    /characters/.test(message) && isOwnSentence(message) ? sentence(message) : 'Choose a stronger password.',
+  email_exists: 'An account with this email address already exists.',
+  user_already_exists: 'An account with this email address already exists.',
+  email_address_invalid: 'That email address is not valid.',
+  validation_failed: 'Check the details you entered.',
+  signup_disabled: 'New accounts cannot be created here.',
+  otp_disabled: 'Signing in with an email link is switched off.',
+  user_not_found: 'There is no account with this email address.',
+  insufficient_aal: 'Enter a code from your authenticator app first.',
+  mfa_verification_failed: 'That code is not correct. Try the current one from your app.',
+  mfa_challenge_expired: 'The code request expired. Try again.',
+  session_not_found: 'Your session has ended. Sign in again.',
+  flow_state_not_found: 'This link was opened in another browser. Open it where you asked for it.',
+  email_address_not_authorized: 'Email cannot be sent to this address.',
+};
 
 /** PostgreSQL's own constraint and input errors (our functions raise these codes with their own words). */
 const DATABASE_CODES: Record<string, string> = {
