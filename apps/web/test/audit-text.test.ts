@@ -14,7 +14,7 @@ const names: AuditNames = {
   category: () => undefined,
 };
 
-const entry = (action: string, fields: Partial<AuditEntry> = {}): AuditEntry => ({
+const entry = (action: AuditEntry['action'], fields: Partial<AuditEntry> = {}): AuditEntry => ({
   id: 1,
   server_id: 's',
   actor_id: ADA,

@@ -1,4 +1,3 @@
-import type { SupabaseClient } from '@supabase/supabase-js';
 import type { StoreApi } from 'zustand/vanilla';
 import { createStore } from 'zustand/vanilla';
 import type { HarmonyClient } from '../../lib/supabase.js';
@@ -32,9 +31,6 @@ export interface ChannelAdminState {
 }
 
 export function createChannelAdminStore(client: HarmonyClient, servers: StoreApi<ServersState>) {
-  // collapsed_categories, set_channel_layout and reorder_roles are newer than the generated
-  // database types; they are called untyped until packages/shared's types are regenerated.
-  const db = client as unknown as SupabaseClient;
   const reload = (serverId: string) => servers.getState().loadServer(serverId);
   const call = async (result: PromiseLike<{ error: unknown; data?: unknown }>) => {
     const { data, error } = await result;
@@ -62,13 +58,9 @@ export function createChannelAdminStore(client: HarmonyClient, servers: StoreApi
     collapsed: {},
 
     async loadCollapsed() {
-      const { data, error } = await db.from('collapsed_categories').select('category_id');
+      const { data, error } = await client.from('collapsed_categories').select('category_id');
       if (error) throw error;
-      set({
-        collapsed: Object.fromEntries(
-          ((data ?? []) as { category_id: string }[]).map((r) => [r.category_id, true as const]),
-        ),
-      });
+      set({ collapsed: Object.fromEntries((data ?? []).map((r) => [r.category_id, true as const])) });
     },
 
     async setCollapsed(categoryId, collapsed) {
@@ -77,8 +69,8 @@ export function createChannelAdminStore(client: HarmonyClient, servers: StoreApi
       set({ collapsed: collapsed ? { ...rest, [categoryId]: true } : rest });
       // The row's profile is the caller's own (the column's default); a row already there is fine.
       const request = collapsed
-        ? db.from('collapsed_categories').insert({ category_id: categoryId })
-        : db.from('collapsed_categories').delete().eq('category_id', categoryId);
+        ? client.from('collapsed_categories').insert({ category_id: categoryId })
+        : client.from('collapsed_categories').delete().eq('category_id', categoryId);
       const { error } = await request;
       if (error && error.code !== '23505') {
         set({ collapsed: before });
@@ -127,7 +119,7 @@ export function createChannelAdminStore(client: HarmonyClient, servers: StoreApi
       optimistic(
         serverId,
         (detail) => applyLayout(layout, detail.channels, detail.categories),
-        db.rpc('set_channel_layout', {
+        client.rpc('set_channel_layout', {
           p_server_id: serverId,
           p_category_ids: layout.categoryIds,
           p_channels: layout.channels,
@@ -143,7 +135,7 @@ export function createChannelAdminStore(client: HarmonyClient, servers: StoreApi
             return rank < 0 ? role : { ...role, position: roleIds.length - rank };
           }),
         }),
-        db.rpc('reorder_roles', { p_server_id: serverId, p_role_ids: roleIds }),
+        client.rpc('reorder_roles', { p_server_id: serverId, p_role_ids: roleIds }),
       ),
   }));
 }

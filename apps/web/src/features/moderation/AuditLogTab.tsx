@@ -5,7 +5,7 @@ import type { MemberWithProfile } from '../../stores/servers.js';
 import { profileName } from '../../stores/social.js';
 import { AUDIT_ACTIONS, type AuditNames, auditChanges, describeAudit } from './audit-text.js';
 import { memberName } from './MemberCard.js';
-import { type AuditEntry, moderation } from './moderation-api.js';
+import { type AuditAction, type AuditEntry, moderation } from './moderation-api.js';
 import './moderation.css';
 
 const PAGE = 25;
@@ -13,7 +13,7 @@ const NO_MEMBERS: MemberWithProfile[] = [];
 
 /** The server's audit log: newest first, filtered by action and by who acted, a page at a time. */
 export function AuditLogTab({ serverId }: { serverId: string }) {
-  const [action, setAction] = useState('');
+  const [action, setAction] = useState<AuditAction | ''>('');
   const [actorId, setActorId] = useState('');
   const [entries, setEntries] = useState<AuditEntry[] | null>(null);
   const [more, setMore] = useState(false);
@@ -50,7 +50,7 @@ export function AuditLogTab({ serverId }: { serverId: string }) {
       <div className="audit-filters">
         <label>
           Action
-          <select value={action} onChange={(e) => setAction(e.target.value)}>
+          <select value={action} onChange={(e) => setAction(e.target.value as AuditAction | '')}>
             <option value="">All actions</option>
             {AUDIT_ACTIONS.map((a) => (
               <option key={a.value} value={a.value}>

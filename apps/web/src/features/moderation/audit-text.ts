@@ -1,7 +1,7 @@
 import { Permissions, parsePermissions } from '@harmony/shared';
 import { permissionLabel } from '../../lib/permission-editor.js';
 import type { PermissionName } from '../access/use-permissions.js';
-import type { AuditEntry } from './moderation-api.js';
+import type { AuditAction, AuditEntry } from './moderation-api.js';
 
 /** Names of what an entry points at (ids never reach the screen). */
 export interface AuditNames {
@@ -12,7 +12,7 @@ export interface AuditNames {
 }
 
 /** The actions the filter offers, with their labels (audit_action in SQL). */
-export const AUDIT_ACTIONS: { value: string; label: string }[] = [
+export const AUDIT_ACTIONS: { value: AuditAction; label: string }[] = [
   { value: 'server_update', label: 'Server updated' },
   { value: 'channel_create', label: 'Channel created' },
   { value: 'channel_update', label: 'Channel updated' },

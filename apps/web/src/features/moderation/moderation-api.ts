@@ -1,4 +1,4 @@
-import type { SupabaseClient } from '@supabase/supabase-js';
+import type { Database } from '@harmony/shared';
 import { client } from '../../app/stores.js';
 import type { Row } from '../../lib/types.js';
 
@@ -8,41 +8,20 @@ import type { Row } from '../../lib/types.js';
  * refusal as is; callers show it through describeError.
  */
 
-/** Reports and the audit actions added with them are newer than the generated database types. */
-const db = client as unknown as SupabaseClient;
-
-export type ReportReason =
-  | 'spam'
-  | 'harassment'
-  | 'hate'
-  | 'sexual_content'
-  | 'violence'
-  | 'self_harm'
-  | 'impersonation'
-  | 'other';
-
-export type ReportStatus = 'open' | 'resolved' | 'dismissed';
+type Enums = Database['public']['Enums'];
+export type ReportReason = Enums['report_reason'];
+export type ReportStatus = Enums['report_status'];
 export type ReportAction = 'delete_message' | 'timeout' | 'kick' | 'ban' | 'dismiss';
-
-export interface Report {
-  id: number;
-  server_id: string;
-  reporter_id: string | null;
-  target_id: string;
-  message_id: string | null;
-  channel_id: string | null;
-  message_content: string | null;
-  reason: ReportReason;
-  details: string | null;
-  status: ReportStatus;
+/** resolution is text checked against the actions above in SQL (reports_resolution check). */
+export type Report = Omit<
+  Database['public']['Functions']['list_reports']['Returns'][number],
+  'resolution'
+> & {
   resolution: ReportAction | null;
-  resolution_note: string | null;
-  resolved_by: string | null;
-  resolved_at: string | null;
-  created_at: string;
-}
+};
 
-export type AuditEntry = Omit<Row<'audit_log'>, 'action'> & { action: string };
+export type AuditEntry = Row<'audit_log'>;
+export type AuditAction = AuditEntry['action'];
 
 const unwrap = async <T>(result: PromiseLike<{ data: T; error: unknown }>): Promise<T> => {
   const { data, error } = await result;
@@ -72,31 +51,33 @@ export const moderation = {
   /** `seconds` null lifts the timeout. */
   timeout: (serverId: string, profileId: string, seconds: number | null, reason?: string) =>
     unwrap(
-      db.rpc('timeout_member', {
+      client.rpc('timeout_member', {
         p_server_id: serverId,
         p_profile_id: profileId,
-        p_until: seconds === null ? null : new Date(Date.now() + seconds * 1000).toISOString(),
+        // null lifts it: the RPC takes an explicit null.
+        p_until: (seconds === null ? null : new Date(Date.now() + seconds * 1000).toISOString()) as string,
         p_reason: orNone(reason),
       }),
     ),
 
   setNickname: (serverId: string, profileId: string, nickname: string) =>
     unwrap(
-      db.rpc('set_nickname', {
+      client.rpc('set_nickname', {
         p_server_id: serverId,
         p_profile_id: profileId,
-        p_nickname: orNone(nickname),
+        // Blank clears it: set_nickname stores a blank nickname as none.
+        p_nickname: nickname,
       }),
     ),
 
   reportMessage: (messageId: string, reason: ReportReason, details?: string) =>
     unwrap(
-      db.rpc('report_message', { p_message_id: messageId, p_reason: reason, p_details: orNone(details) }),
+      client.rpc('report_message', { p_message_id: messageId, p_reason: reason, p_details: orNone(details) }),
     ),
 
   reportMember: (serverId: string, profileId: string, reason: ReportReason, details?: string) =>
     unwrap(
-      db.rpc('report_member', {
+      client.rpc('report_member', {
         p_server_id: serverId,
         p_profile_id: profileId,
         p_reason: reason,
@@ -106,14 +87,14 @@ export const moderation = {
 
   /** A page of the queue, newest first; `beforeId` is the last id of the previous page. */
   listReports: async (serverId: string, status: ReportStatus, beforeId: number | null, limit: number) =>
-    (await unwrap(
-      db.rpc('list_reports', {
+    ((await unwrap(
+      client.rpc('list_reports', {
         p_server_id: serverId,
         p_status: status,
-        p_before_id: beforeId,
+        p_before_id: beforeId ?? undefined,
         p_limit: limit,
       }),
-    )) as Report[],
+    )) ?? []) as Report[],
 
   resolveReport: (
     reportId: number,
@@ -121,11 +102,11 @@ export const moderation = {
     options: { note?: string; timeoutSeconds?: number; deleteMessageSeconds?: number } = {},
   ) =>
     unwrap(
-      db.rpc('resolve_report', {
+      client.rpc('resolve_report', {
         p_report_id: reportId,
         p_action: action,
         p_note: orNone(options.note),
-        p_timeout_seconds: options.timeoutSeconds ?? null,
+        p_timeout_seconds: options.timeoutSeconds,
         p_delete_message_seconds: options.deleteMessageSeconds ?? 0,
       }),
     ),
@@ -139,13 +120,13 @@ export const moderation = {
   /** A page of the audit log, newest first, keyset-paged on id. */
   auditLog: async (
     serverId: string,
-    filter: { action?: string; actorId?: string; beforeId?: number | null },
+    filter: { action?: AuditAction; actorId?: string; beforeId?: number | null },
     limit: number,
   ) => {
-    let query = db.from('audit_log').select('*').eq('server_id', serverId);
+    let query = client.from('audit_log').select('*').eq('server_id', serverId);
     if (filter.action) query = query.eq('action', filter.action);
     if (filter.actorId) query = query.eq('actor_id', filter.actorId);
     if (filter.beforeId) query = query.lt('id', filter.beforeId);
-    return (await unwrap(query.order('id', { ascending: false }).limit(limit))) as AuditEntry[];
+    return (await unwrap(query.order('id', { ascending: false }).limit(limit))) ?? [];
   },
 };
