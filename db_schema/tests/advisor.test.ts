@@ -174,8 +174,7 @@ const CLIENT_RPCS: Record<string, string> = {
   'public.set_nickname(uuid, uuid, text)': 'own with CHANGE_NICKNAME, others’ with MANAGE_NICKNAMES',
   'public.set_system_channel(uuid, uuid)': 'needs MANAGE_GUILD; a text channel of the server',
   'public.set_presence(presence_status)': 'the caller’s own presence',
-  'public.timeout_member(uuid, uuid, timestamp with time zone, text)':
-    'needs MODERATE_MEMBERS over a lower member',
+  'public.timeout_member(uuid, uuid, integer, text)': 'needs MODERATE_MEMBERS over a lower member',
   'public.transfer_server_ownership(uuid, uuid)': 'the owner only, to a member',
   'public.unban_member(uuid, uuid)': 'needs BAN_MEMBERS',
   'public.unpin_message(uuid)': 'needs PIN_MESSAGES or MANAGE_MESSAGES',

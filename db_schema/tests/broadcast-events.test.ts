@@ -573,8 +573,7 @@ describe('server topics', () => {
         muted_until: 'infinity',
       });
 
-      const until = new Date(Date.now() + 3600_000).toISOString();
-      await rpc(moderator.api, 'timeout_member', server.serverId, member.profileId, until, null);
+      await rpc(moderator.api, 'timeout_member', server.serverId, member.profileId, 3600, null);
       ({ events, rows } = await drain(tx));
       expect(events).toEqual([`member_update ${topic}`, `member_update user:${member.profileId}`]);
       expect(only(rows, 'member_update', topic).record?.timed_out_until).not.toBeNull();

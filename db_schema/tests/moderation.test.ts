@@ -224,21 +224,28 @@ describe('ban_member and unban_member', () => {
 });
 
 describe('timeout_member', () => {
-  const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
+  const HOUR = 3600;
+  const timedOutUntil = async (tx: Session, profileId: string) =>
+    (
+      await tx.query<{ until: string | null; expected: string }>(
+        `select timed_out_until as until, now() + make_interval(secs => $2) as expected
+           from public.server_members where profile_id = $1`,
+        [profileId, HOUR],
+      )
+    ).rows[0];
 
   it('leaves a member only view and history until lifted, audited with before/after', async () => {
     await db.rollback(async (tx) => {
       const c = await seedModeration(tx);
       const id = c.server.serverId;
-      const until = inHours(1);
-      await rpc(c.moderator.api, 'timeout_member', id, c.member.profileId, until, 'calm down');
+      await rpc(c.moderator.api, 'timeout_member', id, c.member.profileId, HOUR, 'calm down');
       const perms = await snapshot(
         tx,
         `select public.channel_permissions($1, $2) = public.permission('VIEW_CHANNEL') | public.permission('READ_MESSAGE_HISTORY') as limited`,
         [c.server.textChannelId, c.member.profileId],
       );
       expect(perms).toEqual([{ limited: true }]);
-      await rpc(c.moderator.api, 'timeout_member', id, c.member.profileId, inHours(27 * 24));
+      await rpc(c.moderator.api, 'timeout_member', id, c.member.profileId, 7 * 86400);
       await rpc(c.moderator.api, 'timeout_member', id, c.member.profileId, null);
       expect(
         await snapshot(tx, 'select timed_out_until from public.server_members where profile_id = $1', [
@@ -253,48 +260,68 @@ describe('timeout_member', () => {
         changes: { timed_out_until: { before: null } },
         reason: 'calm down',
       });
-      const first = (log[0] as { changes: { timed_out_until: { after: string } } }).changes.timed_out_until
-        .after;
-      expect(new Date(first).toISOString()).toBe(until);
       expect(log[2]).toMatchObject({ changes: { timed_out_until: { after: null } }, reason: null });
+    });
+  });
+
+  it('ends a timeout by the database clock, not the caller’s', async () => {
+    await db.rollback(async (tx) => {
+      const c = await seedModeration(tx);
+      // The caller sends a length; whatever its clock says, the end is the database's now() + length.
+      await rpc(c.moderator.api, 'timeout_member', c.server.serverId, c.member.profileId, HOUR);
+      const row = await timedOutUntil(tx, c.member.profileId);
+      expect(row?.until).not.toBeNull();
+      expect(new Date(row?.until as string).getTime()).toBe(new Date(row?.expected as string).getTime());
     });
   });
 
   it('stops a timed-out moderator from moderating', async () => {
     await db.rollback(async (tx) => {
       const c = await seedModeration(tx);
-      await rpc(c.owner.api, 'timeout_member', c.server.serverId, c.moderator.profileId, inHours(1));
+      await rpc(c.owner.api, 'timeout_member', c.server.serverId, c.moderator.profileId, HOUR);
       expect(
         await failure(rpc(c.moderator.api, 'kick_member', c.server.serverId, c.member.profileId)),
       ).toMatchObject(DENIED);
     });
   });
 
-  it('refuses past or far-future times, administrators, the owner, oneself and higher members', async () => {
+  it('refuses lengths not offered, administrators, the owner, oneself and higher members', async () => {
     await db.rollback(async (tx) => {
       const c = await seedModeration(tx);
       const id = c.server.serverId;
       await expectModerationRefusals(tx, c, (who, target) =>
-        rpc(who.api, 'timeout_member', id, target, inHours(1)),
+        rpc(who.api, 'timeout_member', id, target, HOUR),
       );
       const before = await members(tx, id);
-      expect(
-        await failure(rpc(c.moderator.api, 'timeout_member', id, c.member.profileId, inHours(-1))),
-      ).toMatchObject(INVALID);
-      expect(
-        await failure(rpc(c.moderator.api, 'timeout_member', id, c.member.profileId, inHours(29 * 24))),
-      ).toMatchObject(INVALID);
+      for (const seconds of [0, -60, 59, 120, 6, 28 * 86400]) {
+        expect(
+          await failure(rpc(c.moderator.api, 'timeout_member', id, c.member.profileId, seconds)),
+        ).toMatchObject({
+          ...INVALID,
+          message: 'a timeout lasts 60 seconds, 5 minutes, 10 minutes, 1 hour, 1 day or 1 week',
+        });
+      }
+      // An end time, as the old signature took, is no longer accepted.
       expect(
         await failure(
-          rpc(c.moderator.api, 'timeout_member', id, c.member.profileId, inHours(1), 'r'.repeat(513)),
+          rpc(
+            c.moderator.api,
+            'timeout_member',
+            id,
+            c.member.profileId,
+            new Date(Date.now() + 6000).toISOString(),
+          ),
         ),
+      ).toMatchObject({ code: '22P02' });
+      expect(
+        await failure(rpc(c.moderator.api, 'timeout_member', id, c.member.profileId, HOUR, 'r'.repeat(513))),
       ).toMatchObject(INVALID);
       await tx.query('update public.roles set permissions = public.permission($2) where id = $1', [
         c.helperRoleId,
         'ADMINISTRATOR',
       ]);
       expect(
-        await failure(rpc(c.moderator.api, 'timeout_member', id, c.helper.profileId, inHours(1))),
+        await failure(rpc(c.moderator.api, 'timeout_member', id, c.helper.profileId, HOUR)),
       ).toMatchObject(DENIED);
       expect(await members(tx, id)).toEqual(before);
     });
@@ -382,7 +409,7 @@ describe('audit log', () => {
       await rpc(mod, 'delete_channel', channel);
       const code = await rpc<string>(mod, 'create_invite', id);
       await rpc(mod, 'revoke_invite', code);
-      await rpc(mod, 'timeout_member', id, c.member.profileId, new Date(Date.now() + 60_000).toISOString());
+      await rpc(mod, 'timeout_member', id, c.member.profileId, 60);
       await rpc(mod, 'kick_member', id, c.member.profileId);
       await rpc(mod, 'ban_member', id, c.helper.profileId);
       await rpc(mod, 'unban_member', id, c.helper.profileId);

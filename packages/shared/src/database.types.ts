@@ -2549,8 +2549,8 @@ export type Database = {
         Args: {
           p_profile_id: string
           p_reason?: string
+          p_seconds: number
           p_server_id: string
-          p_until: string
         }
         Returns: undefined
       }

@@ -54,8 +54,8 @@ export const moderation = {
       client.rpc('timeout_member', {
         p_server_id: serverId,
         p_profile_id: profileId,
-        // null lifts it: the RPC takes an explicit null.
-        p_until: (seconds === null ? null : new Date(Date.now() + seconds * 1000).toISOString()) as string,
+        // The database ends it at its own now() + seconds; null lifts it (the RPC takes an explicit null).
+        p_seconds: seconds as number,
         p_reason: orNone(reason),
       }),
     ),
