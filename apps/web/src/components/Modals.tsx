@@ -1,9 +1,6 @@
 import { X } from 'lucide-react';
-import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
+import { type FormEvent, lazy, type ReactNode, Suspense, useEffect, useRef, useState } from 'react';
 import { stores, useUi } from '../app/stores.js';
-import { CategorySettings } from '../features/channels/CategorySettings.js';
-import { ChannelSettings } from '../features/channels/ChannelSettings.js';
-import { PinsDialog } from '../features/messages/PinsDialog.js';
 import {
   MemberSettingsBody,
   type MemberSettingsModal,
@@ -14,9 +11,6 @@ import { go, inviteUrl } from '../lib/route.js';
 import type { Message } from '../lib/types.js';
 import { IconButton } from '../ui/IconButton.js';
 import { CreateGroupDm } from './dms/CreateGroupDm.js';
-import { SearchDialog } from './SearchDialog.js';
-import { ServerSettings } from './settings/ServerSettings.js';
-import { UserSettings } from './settings/UserSettings.js';
 
 function Dialog({ title, children, wide }: { title: string; children: ReactNode; wide?: boolean }) {
   const close = () => stores.ui.getState().openModal(null);
@@ -235,6 +229,30 @@ function MemberSettings({ modal }: { modal: MemberSettingsModal }) {
   );
 }
 
+// Dialogs load on first open: together they are a large part of the code, and most visits open
+// few of them (the first screen stays within its JavaScript budget, bench/web-client.ts).
+const ChannelSettings = lazy(() =>
+  import('../features/channels/ChannelSettings.js').then((m) => ({ default: m.ChannelSettings })),
+);
+const CategorySettings = lazy(() =>
+  import('../features/channels/CategorySettings.js').then((m) => ({ default: m.CategorySettings })),
+);
+const SearchDialog = lazy(() => import('./SearchDialog.js').then((m) => ({ default: m.SearchDialog })));
+const PinsDialog = lazy(() =>
+  import('../features/messages/PinsDialog.js').then((m) => ({ default: m.PinsDialog })),
+);
+const ServerSettings = lazy(() =>
+  import('./settings/ServerSettings.js').then((m) => ({ default: m.ServerSettings })),
+);
+const UserSettings = lazy(() =>
+  import('./settings/UserSettings.js').then((m) => ({ default: m.UserSettings })),
+);
+const loading = (
+  <p className="hint" role="status">
+    Loading…
+  </p>
+);
+
 export function Modals() {
   const modal = useUi((s) => s.modal);
   if (!modal) return null;
@@ -250,13 +268,17 @@ export function Modals() {
     case 'channelSettings':
       return (
         <Dialog title="Edit channel">
-          <ChannelSettings serverId={modal.serverId} channelId={modal.channelId} />
+          <Suspense fallback={loading}>
+            <ChannelSettings serverId={modal.serverId} channelId={modal.channelId} />
+          </Suspense>
         </Dialog>
       );
     case 'category':
       return (
         <Dialog title={modal.categoryId ? 'Edit category' : 'Create a category'}>
-          <CategorySettings serverId={modal.serverId} categoryId={modal.categoryId} />
+          <Suspense fallback={loading}>
+            <CategorySettings serverId={modal.serverId} categoryId={modal.categoryId} />
+          </Suspense>
         </Dialog>
       );
     case 'memberSettings':
@@ -264,25 +286,33 @@ export function Modals() {
     case 'userSettings':
       return (
         <Dialog title="User settings" wide>
-          <UserSettings />
+          <Suspense fallback={loading}>
+            <UserSettings />
+          </Suspense>
         </Dialog>
       );
     case 'serverSettings':
       return (
         <Dialog title="Server settings" wide>
-          <ServerSettings serverId={modal.serverId} />
+          <Suspense fallback={loading}>
+            <ServerSettings serverId={modal.serverId} />
+          </Suspense>
         </Dialog>
       );
     case 'search':
       return (
         <Dialog title="Search" wide>
-          <SearchDialog serverId={modal.serverId} channelId={modal.channelId} />
+          <Suspense fallback={loading}>
+            <SearchDialog serverId={modal.serverId} channelId={modal.channelId} />
+          </Suspense>
         </Dialog>
       );
     case 'pins':
       return (
         <Dialog title="Pinned messages">
-          <PinsDialog channelId={modal.channelId} />
+          <Suspense fallback={loading}>
+            <PinsDialog channelId={modal.channelId} />
+          </Suspense>
         </Dialog>
       );
     case 'deleteMessage':

@@ -1,13 +1,11 @@
-import { closestCenter, DndContext, type DragEndEvent, MeasuringStrategy } from '@dnd-kit/core';
-import { SortableContext, verticalListSortingStrategy } from '@dnd-kit/sortable';
+import type { DragEndEvent } from '@dnd-kit/core';
 import { ChevronDown, ChevronRight, Plus, Settings } from 'lucide-react';
 import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import { stores, useAuth, useChannelAdmin, useServers, useUi } from '../../app/stores.js';
 import { describeError } from '../../lib/errors.js';
 import type { Category, Channel } from '../../lib/types.js';
 import { IconButton } from '../../ui/IconButton.js';
-import { SortableRow } from '../../ui/SortableRow.js';
-import { sortableAnnouncements, sortableInstructions, useSortableSensors } from '../../ui/sortable.js';
+import { useLazyModule } from '../../ui/use-lazy-module.js';
 import { useServerPermission } from '../access/use-permissions.js';
 import {
   entryKey,
@@ -20,6 +18,13 @@ import {
   parseEntryKey,
 } from './layout.js';
 import './channels.css';
+
+const loadSortable = () => import('./SortableChannels.js');
+
+/** A row of the list before (or without) drag and drop: same markup, no handle. */
+function StaticRow({ className, children }: { className: string; children: ReactNode }) {
+  return <li className={className}>{children}</li>;
+}
 
 /** A category of voice channels (or named so) offers a voice channel first. */
 function kindOf(channels: readonly Channel[], category: Category): 'text' | 'voice' {
@@ -45,7 +50,8 @@ export function ChannelTree({
   const activeChannelId = useUi((s) => s.activeChannelId);
   const collapsed = useChannelAdmin((s) => s.collapsed);
   const canManage = useServerPermission(serverId, 'MANAGE_CHANNELS');
-  const sensors = useSortableSensors();
+  const sortable = useLazyModule(loadSortable, canManage);
+  const Row = sortable && canManage ? sortable.SortableRow : StaticRow;
   const [draggingCategory, setDraggingCategory] = useState(false);
 
   useEffect(() => {
@@ -105,13 +111,7 @@ export function ChannelTree({
       const channel = channelById.get(entry.id);
       if (!channel) return null;
       return (
-        <SortableRow
-          key={key}
-          id={key}
-          label={`Move ${channel.name}`}
-          disabled={!canManage}
-          className="channel-row"
-        >
+        <Row key={key} id={key} label={`Move ${channel.name}`} disabled={!canManage} className="channel-row">
           {renderChannel(channel)}
           {canManage && (
             <IconButton
@@ -123,14 +123,14 @@ export function ChannelTree({
               onClick={() => openModal({ kind: 'channelSettings', serverId, channelId: channel.id })}
             />
           )}
-        </SortableRow>
+        </Row>
       );
     }
     const category = categoryById.get(entry.id);
     if (!category) return null;
     const isCollapsed = Boolean(collapsed[category.id]);
     return (
-      <SortableRow
+      <Row
         key={key}
         id={key}
         label={`Move category ${category.name}`}
@@ -182,7 +182,7 @@ export function ChannelTree({
             </>
           )}
         </h3>
-      </SortableRow>
+      </Row>
     );
   };
 
@@ -195,33 +195,27 @@ export function ChannelTree({
     else groups.push({ categoryId: null, entries: [entry] });
   }
 
+  const list = groups.map((group) =>
+    group.categoryId === null ? (
+      <ul key="uncategorised" className="channel-tree">
+        {group.entries.map(renderEntry)}
+      </ul>
+    ) : (
+      <section key={group.categoryId} aria-label={categoryById.get(group.categoryId)?.name}>
+        <ul className="channel-tree">{group.entries.map(renderEntry)}</ul>
+      </section>
+    ),
+  );
+  if (!sortable || !canManage) return list;
   return (
-    <DndContext
-      sensors={sensors}
-      collisionDetection={closestCenter}
-      // The list changes while a category is dragged (its channels fold away): measure as it goes.
-      measuring={{ droppable: { strategy: MeasuringStrategy.Always } }}
-      accessibility={{
-        announcements: sortableAnnouncements(nameOf),
-        screenReaderInstructions: sortableInstructions,
-      }}
-      onDragStart={({ active }) => setDraggingCategory(parseEntryKey(String(active.id))?.kind === 'category')}
+    <sortable.SortableChannels
+      keys={keys}
+      nameOf={nameOf}
+      onDragStart={(key) => setDraggingCategory(parseEntryKey(key)?.kind === 'category')}
       onDragEnd={onDragEnd}
       onDragCancel={() => setDraggingCategory(false)}
     >
-      <SortableContext items={keys} strategy={verticalListSortingStrategy} disabled={!canManage}>
-        {groups.map((group) =>
-          group.categoryId === null ? (
-            <ul key="uncategorised" className="channel-tree">
-              {group.entries.map(renderEntry)}
-            </ul>
-          ) : (
-            <section key={group.categoryId} aria-label={categoryById.get(group.categoryId)?.name}>
-              <ul className="channel-tree">{group.entries.map(renderEntry)}</ul>
-            </section>
-          ),
-        )}
-      </SortableContext>
-    </DndContext>
+      {list}
+    </sortable.SortableChannels>
   );
 }

@@ -8,7 +8,6 @@ import { IconButton } from '../../ui/IconButton.js';
 import { useChannelPermission, useSendBlockedReason } from '../access/use-permissions.js';
 import { customEmojiUrl, withCustomEmojiTokens } from '../emoji/custom-emoji.js';
 import { EmojiImage } from '../emoji/EmojiImage.js';
-import { EmojiPicker } from '../emoji/EmojiPicker.js';
 import {
   type Emoji,
   type EmojiData,
@@ -17,6 +16,7 @@ import {
   withSkin,
   withUnicodeShortcodes,
 } from '../emoji/emoji-data.js';
+import { EmojiPicker } from '../emoji/LazyEmojiPicker.js';
 import { rememberEmoji, skinTone } from '../emoji/preferences.js';
 import { useComposerDraft } from './composer-draft.js';
 import { complete, moveActive, type Trigger, triggerAt, withChannelTokens } from './suggestions.js';

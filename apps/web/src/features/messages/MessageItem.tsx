@@ -10,7 +10,7 @@ import { useChannelPermission } from '../access/use-permissions.js';
 import { useComposerDraft } from '../composer/composer-draft.js';
 import { customEmojiUrl, parseReaction, reactionValue } from '../emoji/custom-emoji.js';
 import { EmojiImage, onlyEmoji, withEmojiImages } from '../emoji/EmojiImage.js';
-import { EmojiPicker } from '../emoji/EmojiPicker.js';
+import { EmojiPicker } from '../emoji/LazyEmojiPicker.js';
 import { MemberTrigger } from '../moderation/MemberTrigger.js';
 import { moderationUi } from '../moderation/moderation-store.js';
 import { useMentionResolver } from './mentions.js';
