@@ -106,6 +106,35 @@ describe('search_messages', () => {
     });
   });
 
+  it('a common word (a page of recent matches) comes only from channels the caller reads, best match first', async () => {
+    await db.rollback(async (tx) => {
+      const w = await world(tx);
+      // Enough matches in each channel for the recent-window path (a page of 25).
+      for (let i = 0; i < 30; i++) {
+        await sendMessage(w.ada, w.general, `standup notes ${i}`);
+        await sendMessage(w.ada, w.hidden, `standup notes hidden ${i}`);
+        await sendMessage(w.eve, w.other.textChannelId, `standup notes other ${i}`);
+      }
+      await sendMessage(w.ada, w.general, 'standup');
+      const stranger = await createUser(tx, 'stranger');
+      const bobs = await search(w.bob, '$1', ['standup']);
+      expect(bobs).toHaveLength(25);
+      expect(bobs[0]).toBe('standup');
+      expect(bobs.filter((c) => c.includes('hidden'))).toEqual([]);
+      const inServer = await search(w.bob, '$1, p_server_id => $2', ['standu', w.server.serverId]);
+      expect(inServer).toHaveLength(25);
+      expect(inServer.every((c) => !c.includes('hidden') && !c.includes('other'))).toBe(true);
+      expect(await search(stranger, '$1', ['standup'])).toEqual([]);
+      await expect(search(stranger, '$1, p_server_id => $2', ['standup', w.server.serverId])).rejects.toThrow(
+        'server not found',
+      );
+      await expect(search(w.bob, '$1, p_channel_id => $2', ['standup', w.hidden])).rejects.toThrow(
+        'channel not found',
+      );
+      expect((await search(w.ada, '$1, p_channel_id => $2', ['standup', w.hidden])).length).toBe(25);
+    });
+  });
+
   it('refuses empty or long queries and scopes the caller cannot read', async () => {
     await db.rollback(async (tx) => {
       const w = await world(tx);
