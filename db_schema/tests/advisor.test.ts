@@ -142,6 +142,8 @@ const CLIENT_RPCS: Record<string, string> = {
   'public.get_invite_preview(text)': 'server name, icon and member count for an invite code the caller holds',
   'public.get_livekit_token(uuid)': 'signs a voice token after checking CONNECT/SPEAK/STREAM',
   'public.get_unread_state()': 'unread and mention counts of channels the caller reads',
+  'public.sync_mention_notifications()':
+    'creates the caller’s own notifications for @everyone/@here messages (none are written per member on send)',
   'public.install_bot(uuid, uuid, bigint)': 'needs MANAGE_GUILD; grants the bot no more than the caller has',
   'public.join_server_by_invite(text)': 'joins the caller through a valid invite',
   'public.kick_member(uuid, uuid, text)': 'needs KICK_MEMBERS over a lower member',

@@ -111,11 +111,39 @@ describe('mention notifications', () => {
         [w.ben.profileId, w.server.serverId],
       );
       const loud = await sendMessage(w.author, w.general, '@everyone look');
+      // The insert writes no row per member: each member's own sync creates theirs.
+      expect(await notified(tx, loud.id)).toEqual([]);
+      const members = [w.owner, w.author, w.ann, w.ben, w.cat, w.dan, w.eve];
+      const sync = (user: TestUser) =>
+        user.api.query<{ n: number }>('select public.sync_mention_notifications() as n');
+      const created = [];
+      for (const user of members) created.push((await sync(user)).rows[0]?.n);
+      expect(created).toEqual([1, 0, 1, 0, 0, 1, 1]);
       expect(await notified(tx, loud.id)).toEqual(['ann', 'dan', 'eve', 'owner_user']);
       const via = await tx.query('select distinct data from public.notifications where message_id = $1', [
         loud.id,
       ]);
       expect(via.rows).toEqual([{ data: { via: 'everyone' } }]);
+      // Once per message: a second sync, or a dismissal then a sync, creates nothing again.
+      await tx.query('delete from public.notifications where recipient_id = $1', [w.ann.profileId]);
+      for (const user of members) expect((await sync(user)).rows[0]?.n).toBe(0);
+      // A member who joins later is not notified of what was said before they came.
+      const late = await createUser(tx, 'late');
+      await addMember(tx, w.server.serverId, late);
+      // (One transaction has one now(): the join is dated after the message, as it would be.)
+      await tx.query(
+        `update public.server_members set joined_at = now() + interval '1 second' where profile_id = $1`,
+        [late.profileId],
+      );
+      expect((await sync(late)).rows[0]?.n).toBe(0);
+      expect(
+        (
+          await tx
+            .asAnon()
+            .query('select public.sync_mention_notifications()')
+            .catch((e) => e)
+        ).code,
+      ).toBe('42501');
     });
   });
 

@@ -2545,6 +2545,10 @@ export type Database = {
         Returns: undefined
       }
       shares_space_with: { Args: { p_profile_id: string }; Returns: boolean }
+      sync_mention_notifications: {
+        Args: Record<PropertyKey, never>
+        Returns: number
+      }
       timeout_member: {
         Args: {
           p_profile_id: string
@@ -2639,6 +2643,8 @@ export type Database = {
         | "category_delete"
         | "member_update"
         | "report_resolve"
+        | "channel_reorder"
+        | "role_reorder"
       channel_type: "text" | "voice" | "dm" | "group_dm"
       encryption_mode: "disabled" | "optional" | "required"
       federation_job_status: "pending" | "processing" | "done" | "failed"
@@ -2825,6 +2831,8 @@ export const Constants = {
         "category_delete",
         "member_update",
         "report_resolve",
+        "channel_reorder",
+        "role_reorder",
       ],
       channel_type: ["text", "voice", "dm", "group_dm"],
       encryption_mode: ["disabled", "optional", "required"],

@@ -37,8 +37,20 @@ const core = {
   profiles: createProfilesStore(client),
   notificationPrefs: createNotificationPrefsStore(client),
   ui: createUiStore(),
-  // Who is in which voice channel travels as presence on the server's realtime channel.
-  voice: createVoiceStore(client, (voiceChannelId) => void getRealtime()?.setPresence({ voiceChannelId })),
+  // Who is in which voice channel, muted or streaming, travels as presence on the server's realtime channel.
+  voice: createVoiceStore(
+    client,
+    (voice) =>
+      void getRealtime()?.setPresence({
+        voiceChannelId: voice?.channelId ?? null,
+        voiceFlags: voice && {
+          muted: voice.muted,
+          deafened: voice.deafened,
+          streaming: voice.streaming,
+          camera: voice.camera,
+        },
+      }),
+  ),
 };
 
 const ensureProfiles = (ids: string[]) => core.profiles.getState().ensure(ids);
@@ -168,7 +180,11 @@ export async function startSession(profileId: string): Promise<void> {
       if (m.author_id && stores.ui.getState().typing[m.channel_id]?.[m.author_id])
         stores.ui.getState().setTyping(m.channel_id, m.author_id, '', false);
     },
-    unreadMessage: (m) => countUnread(m, profileId),
+    unreadMessage: (m) => {
+      countUnread(m, profileId);
+      if (m.mention_everyone && m.author_id !== profileId)
+        inBackground(stores.notifications.getState().sync());
+    },
     readState: (channelId, lastReadSeq) => stores.unread.getState().readElsewhere(channelId, lastReadSeq),
     reaction: (r, removed) => stores.messages.getState().receiveReaction(r, removed),
     notification: (n) => {
@@ -192,7 +208,10 @@ export async function startSession(profileId: string): Promise<void> {
     typing: (channelId, who, name, typing) => ui.setTyping(channelId, who, name, typing),
     resync: (channelIds, everything) => {
       for (const id of channelIds) inBackground(stores.messages.getState().catchUp(id));
-      if (everything) inBackground(stores.unread.getState().load());
+      if (everything) {
+        inBackground(stores.unread.getState().load());
+        inBackground(stores.notifications.getState().sync());
+      }
     },
     state: (state) => stores.ui.getState().setConnection(state),
   });

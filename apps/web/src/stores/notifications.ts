@@ -5,6 +5,11 @@ import type { Notification } from '../lib/types.js';
 export interface NotificationsState {
   items: Notification[];
   load(): Promise<void>;
+  /**
+   * Creates the user's pending @everyone/@here notifications (the database writes none per member
+   * when such a message is sent); they arrive through receive() like any other.
+   */
+  sync(): Promise<void>;
   receive(notification: Notification): void;
   /** Notifications marked read (or unread, `readAt` null) on any device. */
   readElsewhere(ids: readonly string[], readAt: string | null): void;
@@ -15,9 +20,10 @@ export interface NotificationsState {
 }
 
 export function createNotificationsStore(client: HarmonyClient) {
-  return createStore<NotificationsState>()((set) => ({
+  return createStore<NotificationsState>()((set, get) => ({
     items: [],
     async load() {
+      await get().sync();
       const { data, error } = await client
         .from('notifications')
         .select('*')
@@ -25,6 +31,10 @@ export function createNotificationsStore(client: HarmonyClient) {
         .limit(50);
       if (error) throw error;
       set({ items: data ?? [] });
+    },
+    async sync() {
+      const { error } = await client.rpc('sync_mention_notifications');
+      if (error) throw error;
     },
     receive(notification) {
       set((s) =>
