@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+/** The HTTP port of /health and /ready; next to the local stack's ports (54321–54329). */
+export const DEFAULT_PORT = 54330;
+
+export interface VapidKeys {
+  publicKey: string;
+  privateKey: string;
+  /** `mailto:` or `https:` contact the push services may use (RFC 8292). */
+  subject: string;
+}
+
+export interface ServerConfig {
+  /** Connects as harmony_server (never a superuser). */
+  databaseUrl: string;
+  host: string;
+  port: number;
+  /** Jobs run at once by this replica. */
+  concurrency: number;
+  logLevel: string;
+  /** Without keys, send-push jobs fail (and retry) with a clear error. */
+  vapid: VapidKeys | null;
+  /** A device whose tab sent a heartbeat this recently gets no push. */
+  pushActiveWindowSeconds: number;
+  /** Let push endpoints be plain http and private addresses: local push servers in tests/dev only. */
+  pushAllowPrivateEndpoints: boolean;
+  /** How long a push waits for the push service. */
+  pushTimeoutMs: number;
+  /** Profiles with no heartbeat for this long are shown offline. */
+  presenceStaleMinutes: number;
+}
+
+const flag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((value) => value === 'true' || value === '1');
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const EnvSchema = z.object({
+  HARMONY_SERVER_DATABASE_URL: z.string().url(),
+  HARMONY_SERVER_HOST: z.string().default('127.0.0.1'),
+  HARMONY_SERVER_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_PORT),
+  HARMONY_SERVER_CONCURRENCY: positiveInt(10),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  VAPID_PUBLIC_KEY: z.string().optional(),
+  VAPID_PRIVATE_KEY: z.string().optional(),
+  VAPID_SUBJECT: z.string().default('mailto:admin@localhost'),
+  PUSH_ACTIVE_WINDOW_SECONDS: positiveInt(90),
+  PUSH_ALLOW_PRIVATE_ENDPOINTS: flag,
+  PUSH_TIMEOUT_MS: positiveInt(10_000),
+  PRESENCE_STALE_MINUTES: positiveInt(10),
+});
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`apps/server configuration: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  if (Boolean(e.VAPID_PUBLIC_KEY) !== Boolean(e.VAPID_PRIVATE_KEY)) {
+    throw new ConfigError('VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY are set together (pnpm keys makes both)');
+  }
+  return {
+    databaseUrl: e.HARMONY_SERVER_DATABASE_URL,
+    host: e.HARMONY_SERVER_HOST,
+    port: e.HARMONY_SERVER_PORT,
+    concurrency: e.HARMONY_SERVER_CONCURRENCY,
+    logLevel: e.LOG_LEVEL,
+    vapid:
+      e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY
+        ? { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY, subject: e.VAPID_SUBJECT }
+        : null,
+    pushActiveWindowSeconds: e.PUSH_ACTIVE_WINDOW_SECONDS,
+    pushAllowPrivateEndpoints: e.PUSH_ALLOW_PRIVATE_ENDPOINTS,
+    pushTimeoutMs: e.PUSH_TIMEOUT_MS,
+    presenceStaleMinutes: e.PRESENCE_STALE_MINUTES,
+  };
+}

@@ -1,0 +1,48 @@
+import type { TaskList } from 'graphile-worker';
+import type { JobContext, JobDefinition } from './job.js';
+import {
+  cleanRealtimeMessages,
+  expireInvites,
+  expirePresence,
+  expireTimeouts,
+  prunePushDeliveries,
+} from './scheduled.js';
+import { sendPushJob } from './send-push.js';
+
+export const JOBS: JobDefinition[] = [
+  sendPushJob,
+  expireTimeouts,
+  expireInvites,
+  expirePresence,
+  cleanRealtimeMessages,
+  prunePushDeliveries,
+];
+
+/**
+ * graphile-worker's crontab: one job per slot across all replicas (it records what ran in
+ * known_crontabs), `?max=5` attempts for each.
+ */
+export const CRONTAB = `
+* * * * * expire-timeouts ?max=5
+*/5 * * * * expire-presence ?max=5
+7 * * * * expire-invites ?max=5
+17 */4 * * * clean-realtime-messages ?max=5
+23 3 * * * prune-push-deliveries ?max=5
+`;
+
+/** graphile-worker tasks: the payload is checked (a malformed one fails the job with the reason). */
+export function taskList(context: JobContext, jobs: JobDefinition[] = JOBS): TaskList {
+  return Object.fromEntries(
+    jobs.map((job) => [
+      job.name,
+      async (raw: unknown, helpers: Parameters<JobDefinition['run']>[2]) => {
+        const payload = job.payload.parse(raw);
+        await job.run(
+          payload,
+          { ...context, log: context.log.child({ job: job.name, jobId: helpers.job.id }) },
+          helpers,
+        );
+      },
+    ]),
+  );
+}

@@ -1,0 +1,24 @@
+import type { JobHelpers } from 'graphile-worker';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { ServerConfig } from '../config.js';
+import type { Database } from '../db/client.js';
+
+export interface JobContext {
+  db: Database;
+  config: ServerConfig;
+  log: Logger;
+}
+
+/** One kind of job: its task name, the payload it accepts, and what it does (idempotently). */
+export interface JobDefinition<Schema extends z.ZodType = z.ZodType> {
+  name: string;
+  payload: Schema;
+  run(payload: z.output<Schema>, context: JobContext, helpers: JobHelpers): Promise<void>;
+}
+
+export function defineJob<Schema extends z.ZodType>(
+  definition: JobDefinition<Schema>,
+): JobDefinition<Schema> {
+  return definition;
+}
