@@ -53,6 +53,10 @@ export async function signUp(
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign up', exact: true }).click();
+  // Sign-ups are confirmed by mail: the code from the inbox, in the same tab (faster than the link).
+  await expect(page.getByRole('heading', { name: 'Check your inbox' })).toBeVisible({ timeout: 30_000 });
+  await page.getByLabel('Code from the email').fill(mailCode(await latestMail(email)));
+  await page.getByRole('button', { name: 'Continue' }).click();
   // Generous: the first page load of a run may wait for Vite to prepare the modules.
   await expect(page.getByRole('navigation', { name: 'Servers' })).toBeVisible({ timeout: 30_000 });
   return { page, username, email, failures };
@@ -96,10 +100,54 @@ export interface StackInfo {
   url: string;
   anonKey: string;
   serviceKey: string;
+  /** The local inbox (Inbucket's v1 JSON API). */
+  inboxUrl: string;
 }
 
+let info: Promise<StackInfo> | undefined;
 export async function stackInfo(): Promise<StackInfo> {
-  return (await fetch(`${CONTROL}/keys`)).json() as Promise<StackInfo>;
+  info ??= fetch(`${CONTROL}/keys`).then((r) => r.json() as Promise<StackInfo>);
+  return info;
+}
+
+export interface Mail {
+  id: string;
+  subject: string;
+  body: { text: string; html: string };
+}
+
+/**
+ * The newest mail to an address, read from the local inbox's JSON API; `after` (a mail id)
+ * waits for a newer one, `subject` for one with that subject.
+ */
+export async function latestMail(address: string, wait: { after?: string; subject?: RegExp } = {}) {
+  const { inboxUrl } = await stackInfo();
+  let mail: Mail | undefined;
+  await expect
+    .poll(
+      async () => {
+        const res = await fetch(`${inboxUrl}/api/v1/mailbox/${encodeURIComponent(address)}/latest`);
+        mail = res.ok ? ((await res.json()) as Mail) : undefined;
+        return Boolean(mail && mail.id !== wait.after && (!wait.subject || wait.subject.test(mail.subject)));
+      },
+      { timeout: 10_000, message: `a mail to ${address}` },
+    )
+    .toBe(true);
+  return mail as Mail;
+}
+
+/** The 6-digit code in a mail. */
+export function mailCode(mail: Mail): string {
+  const code = /\b(\d{6})\b/.exec(mail.body.text)?.[1];
+  if (!code) throw new Error(`no code in "${mail.subject}"`);
+  return code;
+}
+
+/** The link in a mail's HTML (its href, &#38; unescaped). */
+export function mailLink(mail: Mail): string {
+  const href = /href="([^"]+)"/.exec(mail.body.html)?.[1];
+  if (!href) throw new Error(`no link in "${mail.subject}"`);
+  return href.replaceAll('&#38;', '&').replaceAll('&amp;', '&');
 }
 
 /** Calls the REST API as a person (what supabase-js would send). */

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { client, endSession, startSession, stores, useAuth } from './app/stores.js';
+import { SetNewPasswordScreen } from './features/account/SetNewPasswordScreen.js';
 import { describeError } from './lib/errors.js';
 import { parseRoute } from './lib/route.js';
 import { AuthScreen } from './screens/AuthScreen.js';
@@ -37,6 +38,7 @@ async function prefetchOpenChannel(): Promise<void> {
 export function App() {
   const status = useAuth((s) => s.status);
   const profileId = useAuth((s) => s.profile?.id);
+  const recovering = useAuth((s) => s.recovering);
   useHashRoute();
 
   useEffect(() => {
@@ -47,6 +49,12 @@ export function App() {
   useEffect(() => {
     if (status !== 'signedIn' || !profileId) return;
     startSession(profileId).catch((error: unknown) => stores.ui.getState().toast(describeError(error)));
+    // What an auth mail's link landed with (a confirmed address, half an email change).
+    const { notice } = stores.auth.getState();
+    if (notice) {
+      stores.ui.getState().toast(notice);
+      stores.auth.getState().clearError();
+    }
     return () => void endSession();
   }, [status, profileId]);
 
@@ -59,5 +67,6 @@ export function App() {
   }
   if (status === 'signedOut') return <AuthScreen />;
   if (status === 'mfaRequired') return <MfaScreen />;
+  if (recovering) return <SetNewPasswordScreen />;
   return <Workspace />;
 }

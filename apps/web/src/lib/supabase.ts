@@ -1,5 +1,7 @@
 import type { Database } from '@harmony/shared';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+// Evaluated first: reads what an auth mail's link landed with before supabase-js clears it.
+import '../features/account/landing.js';
 
 export type HarmonyClient = SupabaseClient<Database>;
 

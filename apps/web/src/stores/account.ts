@@ -35,6 +35,7 @@ export interface AccountState {
   /** Uploads to avatars/<auth user id>/avatar-<timestamp>.<ext> and sets the profile's avatar_url. */
   uploadAvatar(file: File): Promise<string>;
   loadFactors(): Promise<void>;
+  /** Enrols a TOTP factor, named after the ones already there ("Backup authenticator app"). */
   startEnrollment(): Promise<void>;
   verifyEnrollment(code: string): Promise<void>;
   cancelEnrollment(): Promise<void>;
@@ -51,6 +52,13 @@ export interface AccountDeps {
 export function cleanTotpCode(input: string): string | null {
   const code = input.replace(/[\s-]/g, '');
   return /^\d{6}$/.test(code) ? code : null;
+}
+
+/** A name no enrolled factor has: the first app, then the backup, then numbered ones. */
+export function factorName(taken: string[]): string {
+  const candidates = ['Authenticator app', 'Backup authenticator app'];
+  for (let n = 3; candidates.length < taken.length + 2; n += 1) candidates.push(`Authenticator app ${n}`);
+  return candidates.find((name) => !taken.includes(name)) ?? `Authenticator app ${Date.now()}`;
 }
 
 export function createAccountStore(client: HarmonyClient, deps: AccountDeps) {
@@ -112,7 +120,13 @@ export function createAccountStore(client: HarmonyClient, deps: AccountDeps) {
       for (const f of get().factors.filter((x) => x.status === 'unverified')) {
         await client.auth.mfa.unenroll({ factorId: f.id });
       }
-      const { data, error } = await client.auth.mfa.enroll({ factorType: 'totp' });
+      const names = get()
+        .factors.filter((f) => f.status === 'verified')
+        .map((f) => f.friendlyName ?? '');
+      const { data, error } = await client.auth.mfa.enroll({
+        factorType: 'totp',
+        friendlyName: factorName(names),
+      });
       if (error) throw error;
       if (data.type !== 'totp') throw new Error('Unexpected factor type');
       set({

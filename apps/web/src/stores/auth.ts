@@ -1,5 +1,7 @@
 import type { Session } from '@supabase/supabase-js';
 import { createStore } from 'zustand/vanilla';
+import { initialLanding } from '../features/account/landing.js';
+import { describeError } from '../lib/errors.js';
 import type { HarmonyClient } from '../lib/supabase.js';
 import type { Profile } from '../lib/types.js';
 
@@ -10,8 +12,20 @@ export interface AuthState {
   session: Session | null;
   profile: Profile | null;
   error: string | null;
+  /** A sentence for the auth screens, e.g. what an auth mail's link landed with. */
+  notice: string | null;
+  /** Signed in through a recovery link: asked for a new password before anything else. */
+  recovering: boolean;
   init(): Promise<void>;
-  signUp(input: { email: string; password: string; username: string }): Promise<boolean>;
+  /** 'confirm' when the address must be confirmed by mail before signing in. */
+  signUp(input: {
+    email: string;
+    password: string;
+    username: string;
+  }): Promise<'signedIn' | 'confirm' | 'failed'>;
+  /** Settles the client's current session (after a code or link signed in). */
+  refresh(): Promise<void>;
+  finishRecovery(): void;
   signIn(email: string, password: string): Promise<void>;
   /** Completes sign-in with a TOTP code when the account has MFA. */
   verifyMfa(code: string): Promise<void>;
@@ -49,19 +63,31 @@ export function createAuthStore(client: HarmonyClient) {
       set({ status: 'signedIn', session, profile: await loadProfile(session) });
     };
 
-    const fail = (error: unknown) => set({ error: (error as Error).message ?? String(error) });
+    const fail = (error: unknown) => set({ error: describeError(error) });
 
     return {
       status: 'loading',
       session: null,
       profile: null,
       error: null,
+      notice: null,
+      recovering: false,
 
       async init() {
         client.auth.onAuthStateChange((event, session) => {
           if (event === 'TOKEN_REFRESHED' && session) set({ session });
+          if (event === 'PASSWORD_RECOVERY') set({ recovering: true });
           if (event === 'SIGNED_OUT') set({ status: 'signedOut', session: null, profile: null });
         });
+        const landing = initialLanding;
+        if (landing?.kind === 'error')
+          set({ error: describeError({ code: landing.code, message: landing.description }) });
+        if (landing?.kind === 'message') set({ notice: landingNotice(landing.message) });
+        if (landing?.kind === 'signedIn') {
+          if (landing.type === 'recovery') set({ recovering: true });
+          const notice = LANDED[landing.type];
+          if (notice) set({ notice });
+        }
         const { data } = await client.auth.getSession();
         await settle(data.session).catch(fail);
       },
@@ -71,14 +97,25 @@ export function createAuthStore(client: HarmonyClient) {
         const { data, error } = await client.auth.signUp({
           email,
           password,
-          options: { data: { username } },
+          options: { data: { username }, emailRedirectTo: window.location.origin },
         });
         if (error) {
           fail(error);
-          return false;
+          return 'failed';
         }
+        if (!data.session) return 'confirm';
         await settle(data.session).catch(fail);
-        return true;
+        return 'signedIn';
+      },
+
+      async refresh() {
+        set({ error: null, notice: null });
+        const { data } = await client.auth.getSession();
+        await settle(data.session).catch(fail);
+      },
+
+      finishRecovery() {
+        set({ recovering: false });
       },
 
       async signIn(email, password) {
@@ -91,10 +128,17 @@ export function createAuthStore(client: HarmonyClient) {
       async verifyMfa(code) {
         set({ error: null });
         const { data: factors, error: listError } = await client.auth.mfa.listFactors();
-        const factor = factors?.totp[0];
-        if (listError || !factor) return fail(listError ?? new Error('No authenticator app is enrolled'));
-        const { error } = await client.auth.mfa.challengeAndVerify({ factorId: factor.id, code });
-        if (error) return fail(error);
+        const enrolled = factors?.totp ?? [];
+        if (listError || !enrolled.length)
+          return fail(listError ?? new Error('No authenticator app is enrolled'));
+        // Any enrolled app's code will do (the main one or a backup).
+        let failure: unknown;
+        for (const factor of enrolled) {
+          const { error } = await client.auth.mfa.challengeAndVerify({ factorId: factor.id, code });
+          failure = error;
+          if (!error) break;
+        }
+        if (failure) return fail(failure);
         const { data } = await client.auth.getSession();
         await settle(data.session).catch(fail);
       },
@@ -130,8 +174,22 @@ export function createAuthStore(client: HarmonyClient) {
       },
 
       clearError() {
-        set({ error: null });
+        set({ error: null, notice: null });
       },
     };
   });
+}
+
+/** What a link that signed the browser in did, by its type. */
+const LANDED: Record<string, string> = {
+  signup: 'Your email address is confirmed. Welcome to Harmony!',
+  email_change: 'Your email address is changed.',
+  invite: 'Welcome to Harmony! Set a password in your account settings.',
+};
+
+/** The first of two email-change confirmations lands with GoTrue's sentence; ours says what is next. */
+function landingNotice(message: string): string {
+  return /other email/i.test(message)
+    ? 'Confirmed. Now open the link we sent to your other email address to finish the change.'
+    : describeError(message);
 }

@@ -19,7 +19,10 @@ export function MfaSection() {
   const verify = (event: FormEvent) => {
     event.preventDefault();
     void action
-      .run(() => account.verifyEnrollment(code), 'Two-factor authentication is on.')
+      .run(
+        () => account.verifyEnrollment(code),
+        verified.length ? 'Backup authenticator app added.' : 'Two-factor authentication is on.',
+      )
       .then((ok) => ok && setCode(''));
   };
 
@@ -39,8 +42,15 @@ export function MfaSection() {
                 className="danger"
                 disabled={action.busy}
                 onClick={() => {
-                  if (window.confirm('Turn off two-factor authentication for this account?'))
-                    void action.run(() => account.unenroll(f.id), 'Two-factor authentication is off.');
+                  const last = verified.length === 1;
+                  const question = last
+                    ? 'Turn off two-factor authentication for this account?'
+                    : `Remove ${f.friendlyName || 'this authenticator app'}?`;
+                  if (window.confirm(question))
+                    void action.run(
+                      () => account.unenroll(f.id),
+                      last ? 'Two-factor authentication is off.' : 'Authenticator app removed.',
+                    );
                 }}
               >
                 Remove
@@ -48,19 +58,30 @@ export function MfaSection() {
             </li>
           ))}
         </ul>
-      ) : (
-        !enrollment && (
-          <>
-            <p className="hint">Ask for a code from an authenticator app each time you sign in.</p>
-            <button
-              type="button"
-              disabled={action.busy}
-              onClick={() => void action.run(() => account.startEnrollment())}
-            >
-              Set up authenticator app
-            </button>
-          </>
-        )
+      ) : null}
+      {verified.length > 0 && !enrollment && (
+        <>
+          <p className="hint">A backup app (on another device) signs you in if you lose the first one.</p>
+          <button
+            type="button"
+            disabled={action.busy}
+            onClick={() => void action.run(() => account.startEnrollment())}
+          >
+            Add a backup authenticator app
+          </button>
+        </>
+      )}
+      {verified.length === 0 && !enrollment && (
+        <>
+          <p className="hint">Ask for a code from an authenticator app each time you sign in.</p>
+          <button
+            type="button"
+            disabled={action.busy}
+            onClick={() => void action.run(() => account.startEnrollment())}
+          >
+            Set up authenticator app
+          </button>
+        </>
       )}
       {enrollment && (
         <form onSubmit={verify} className="mfa-enroll" aria-label="Set up authenticator app">

@@ -1,5 +1,7 @@
 import { type FormEvent, useId, useState } from 'react';
 import { client, stores, useAccount, useAuth } from '../../app/stores.js';
+import { DeleteAccountSection, ExportSection } from '../../features/account/AccountDataSections.js';
+import { AccountSection } from '../../features/account/AccountSection.js';
 import { PRESENCE_OPTIONS, type PresenceChoice } from '../../stores/account.js';
 import { ActionMessage, useAction } from './action.js';
 import { ImagePickButton } from './FileButton.js';
@@ -10,8 +12,11 @@ export function UserSettings() {
     <div className="user-settings settings">
       <ProfileSection />
       <PresenceSection />
+      <AccountSection />
       <MfaSection />
       <SessionsSection />
+      <ExportSection />
+      <DeleteAccountSection />
       <AboutSection />
     </div>
   );

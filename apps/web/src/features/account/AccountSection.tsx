@@ -1,0 +1,155 @@
+import { type FormEvent, useEffect, useId, useState } from 'react';
+import { useAuth } from '../../app/stores.js';
+import { ActionMessage, useAction } from '../../components/settings/action.js';
+import { accountApi } from './api.js';
+import './account.css';
+
+/** Sign-in details: the email address (changed by confirming from both inboxes) and the password. */
+export function AccountSection() {
+  const headingId = useId();
+  return (
+    <section aria-labelledby={headingId} className="settings-section">
+      <h3 id={headingId}>Email and password</h3>
+      <EmailForm />
+      <PasswordForm />
+    </section>
+  );
+}
+
+function EmailForm() {
+  const email = useAuth((s) => s.session?.user.email ?? '');
+  const [pending, setPending] = useState<string | null>(null);
+  const [next, setNext] = useState('');
+  const action = useAction();
+
+  useEffect(() => {
+    accountApi.pendingEmail().then(setPending, () => undefined);
+  }, []);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void action
+      .run(async () => setPending((await accountApi.changeEmail(next.trim())) ?? next.trim()))
+      .then((ok) => ok && setNext(''));
+  };
+  return (
+    <form onSubmit={submit} aria-label="Change email">
+      <p>
+        Email: <strong>{email}</strong>
+      </p>
+      {pending && (
+        <p className="account-pending" role="status">
+          Waiting to change to <strong>{pending}</strong>: open the links we sent to both addresses.
+        </p>
+      )}
+      <label>
+        New email
+        <input
+          type="email"
+          required
+          autoComplete="email"
+          value={next}
+          onChange={(e) => setNext(e.target.value)}
+        />
+      </label>
+      <ActionMessage error={action.error} />
+      <button type="submit" disabled={action.busy}>
+        Change email
+      </button>
+    </form>
+  );
+}
+
+function PasswordForm() {
+  const email = useAuth((s) => s.session?.user.email ?? '');
+  // 'code': proving it is them with the code mailed by reauthentication instead of the password.
+  const [proof, setProof] = useState<'password' | 'code'>('password');
+  const [current, setCurrent] = useState('');
+  const [code, setCode] = useState('');
+  const [next, setNext] = useState('');
+  const action = useAction();
+
+  const askForCode = async () => {
+    await accountApi.sendReauthenticationCode();
+    setProof('code');
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void action
+      .run(async () => {
+        if (proof === 'password' && !(await accountApi.checkPassword(email, current)))
+          throw new Error('Your current password is not correct.');
+        try {
+          await accountApi.setPassword(next, proof === 'code' ? code.trim() : undefined);
+        } catch (error) {
+          // An old session must prove itself with a mailed code (secure password change).
+          if ((error as { code?: string }).code !== 'reauthentication_needed' || proof === 'code')
+            throw error;
+          await askForCode();
+          throw new Error(`For your security, enter the code we just emailed to ${email}.`);
+        }
+      }, 'Your password is changed.')
+      .then((ok) => {
+        if (!ok) return;
+        setCurrent('');
+        setCode('');
+        setNext('');
+        setProof('password');
+      });
+  };
+  return (
+    <form onSubmit={submit} aria-label="Change password">
+      {proof === 'password' ? (
+        <label>
+          Current password
+          <input
+            type="password"
+            required
+            autoComplete="current-password"
+            value={current}
+            onChange={(e) => setCurrent(e.target.value)}
+          />
+        </label>
+      ) : (
+        <label>
+          Code from the email
+          <input
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            required
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+          />
+        </label>
+      )}
+      <label>
+        New password
+        <input
+          type="password"
+          required
+          minLength={6}
+          autoComplete="new-password"
+          value={next}
+          onChange={(e) => setNext(e.target.value)}
+        />
+      </label>
+      <ActionMessage error={action.error} notice={action.notice} />
+      <div className="form-actions">
+        <button type="submit" className="primary" disabled={action.busy}>
+          Change password
+        </button>
+        {proof === 'password' && (
+          <button
+            type="button"
+            className="link"
+            disabled={action.busy}
+            onClick={() => void action.run(askForCode, `We emailed a code to ${email}.`)}
+          >
+            Use a code sent by email instead
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}
