@@ -29,8 +29,9 @@ begin
   if not exists (select 1 from pg_roles where rolname = 'harmony_server') then
     create role harmony_server nologin noinherit nosuperuser nocreatedb nocreaterole nobypassrls;
   end if;
-  -- On Supabase Cloud migrations run as postgres (not a superuser), which needs membership to
-  -- hand objects to the role below.
+  -- On Supabase Cloud migrations run as postgres (not a superuser): membership lets it create
+  -- the queue's schema for harmony_server and, in enqueue_job, use the queue's tables that
+  -- harmony_server's graphile-worker creates.
   if not (select rolsuper from pg_roles where rolname = current_user) then
     execute format('grant harmony_server to %I', current_user);
   end if;
@@ -61,10 +62,11 @@ create table if not exists private.job_outbox (
   job_key text,
   created_at timestamptz not null default now()
 );
-alter table private.job_outbox owner to harmony_server;
+revoke all on private.job_outbox from public, anon, authenticated, service_role;
+grant select, delete on private.job_outbox to harmony_server;
 
--- Owned by harmony_server, so it reaches the queue's tables (which that role owns) whoever
--- the caller is. Callers: the trigger functions below.
+-- Callers: the trigger functions below. Its owner (the migrating role, a member of
+-- harmony_server) reaches the queue's tables, which harmony_server owns.
 create or replace function private.enqueue_job(p_task text, p_payload jsonb, p_job_key text default null)
 returns void
 language plpgsql
@@ -79,7 +81,6 @@ begin
   end if;
 end;
 $$;
-alter function private.enqueue_job(text, jsonb, text) owner to harmony_server;
 revoke execute on function private.enqueue_job(text, jsonb, text) from public, anon, authenticated, service_role;
 
 -- == 4. push subscriptions ==
@@ -89,9 +90,10 @@ create table if not exists public.push_subscriptions (
   profile_id uuid not null references public.profiles (id) on delete cascade,
   -- The push service's URL for this browser: a capability, unique to one device.
   endpoint text not null unique check (endpoint ~ '^https?://' and length(endpoint) <= 2048),
-  -- The browser's P-256 public key and auth secret (base64url), for RFC 8291 encryption.
-  p256dh text not null check (p256dh ~ '^[A-Za-z0-9_-]{80,100}$'),
-  auth text not null check (auth ~ '^[A-Za-z0-9_-]{16,32}$'),
+  -- The browser's P-256 public key (keys.p256dh) and auth secret (keys.auth), base64url: what
+  -- RFC 8291 encrypts each push to.
+  public_key text not null check (public_key ~ '^[A-Za-z0-9_-]{80,100}$'),
+  auth_secret text not null check (auth_secret ~ '^[A-Za-z0-9_-]{16,32}$'),
   -- How the device is listed in settings ("Firefox on Linux").
   device_name text check (length(device_name) <= 200),
   created_at timestamptz not null default now(),
@@ -146,10 +148,10 @@ begin
   if coalesce(p_p256dh, '') !~ '^[A-Za-z0-9_-]{80,100}$' or coalesce(p_auth, '') !~ '^[A-Za-z0-9_-]{16,32}$' then
     raise exception 'keys.p256dh and keys.auth must be the subscription''s base64url keys' using errcode = '22023';
   end if;
-  insert into public.push_subscriptions (profile_id, endpoint, p256dh, auth, device_name, last_active_at)
+  insert into public.push_subscriptions (profile_id, endpoint, public_key, auth_secret, device_name, last_active_at)
   values (me, p_endpoint, p_p256dh, p_auth, left(p_device_name, 200), now())
   on conflict (endpoint) do update
-    set profile_id = excluded.profile_id, p256dh = excluded.p256dh, auth = excluded.auth,
+    set profile_id = excluded.profile_id, public_key = excluded.public_key, auth_secret = excluded.auth_secret,
         device_name = excluded.device_name, last_active_at = excluded.last_active_at
   returning id into saved;
   return saved;
@@ -220,8 +222,7 @@ create policy messages_server on public.messages for select to harmony_server us
 
 grant execute on function public.notification_level_for(uuid, uuid) to harmony_server;
 
--- Owned by harmony_server like enqueue_job; only for recipients with a subscription, so users
--- without push cost no job.
+-- Only for recipients with a subscription, so users without push cost no job.
 create or replace function private.enqueue_notification_push()
 returns trigger
 language plpgsql
@@ -235,7 +236,6 @@ begin
   return null;
 end;
 $$;
-alter function private.enqueue_notification_push() owner to harmony_server;
 revoke execute on function private.enqueue_notification_push() from public, anon, authenticated, service_role;
 
 drop trigger if exists notifications_enqueue_push on public.notifications;

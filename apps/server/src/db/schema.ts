@@ -132,27 +132,6 @@ export const channels = pgTable('channels', {
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).defaultNow().notNull(),
 });
 
-export const messages = pgTable('messages', {
-  id: uuid().defaultRandom().primaryKey().notNull(),
-  channelId: uuid('channel_id').notNull(),
-  seq: bigint({ mode: 'number' }).default(0).notNull(),
-  authorId: uuid('author_id'),
-  type: messageType().default('default').notNull(),
-  content: text().default('').notNull(),
-  replyToId: uuid('reply_to_id'),
-  attachments: jsonb().default([]).notNull(),
-  embeds: jsonb().default([]).notNull(),
-  mentionProfileIds: uuid('mention_profile_ids').array().default([]).notNull(),
-  mentionRoleIds: uuid('mention_role_ids').array().default([]).notNull(),
-  mentionEveryone: boolean('mention_everyone').default(false).notNull(),
-  nonce: text(),
-  editedAt: timestamp('edited_at', { withTimezone: true, mode: 'string' }),
-  deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'string' }),
-  pinnedAt: timestamp('pinned_at', { withTimezone: true, mode: 'string' }),
-  pinnedBy: uuid('pinned_by'),
-  createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).defaultNow().notNull(),
-});
-
 export const notifications = pgTable('notifications', {
   id: uuid().defaultRandom().primaryKey().notNull(),
   recipientId: uuid('recipient_id').notNull(),
@@ -185,11 +164,32 @@ export const pushSubscriptions = pgTable('push_subscriptions', {
   id: uuid().defaultRandom().primaryKey().notNull(),
   profileId: uuid('profile_id').notNull(),
   endpoint: text().notNull(),
-  p256Dh: text().notNull(),
-  auth: text().notNull(),
+  publicKey: text('public_key').notNull(),
+  authSecret: text('auth_secret').notNull(),
   deviceName: text('device_name'),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).defaultNow().notNull(),
   lastActiveAt: timestamp('last_active_at', { withTimezone: true, mode: 'string' }),
+});
+
+export const messages = pgTable('messages', {
+  id: uuid().defaultRandom().primaryKey().notNull(),
+  channelId: uuid('channel_id').notNull(),
+  seq: bigint({ mode: 'number' }).default(0).notNull(),
+  authorId: uuid('author_id'),
+  type: messageType().default('default').notNull(),
+  content: text().default('').notNull(),
+  replyToId: uuid('reply_to_id'),
+  attachments: jsonb().default([]).notNull(),
+  embeds: jsonb().default([]).notNull(),
+  mentionProfileIds: uuid('mention_profile_ids').array().default([]).notNull(),
+  mentionRoleIds: uuid('mention_role_ids').array().default([]).notNull(),
+  mentionEveryone: boolean('mention_everyone').default(false).notNull(),
+  nonce: text(),
+  editedAt: timestamp('edited_at', { withTimezone: true, mode: 'string' }),
+  deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'string' }),
+  pinnedAt: timestamp('pinned_at', { withTimezone: true, mode: 'string' }),
+  pinnedBy: uuid('pinned_by'),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).defaultNow().notNull(),
 });
 
 export const pushDeliveriesInPrivate = privateSchema.table('push_deliveries', {

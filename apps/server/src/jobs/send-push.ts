@@ -118,8 +118,8 @@ function pendingDevices(context: JobContext, n: LoadedNotification) {
     .select({
       id: pushSubscriptions.id,
       endpoint: pushSubscriptions.endpoint,
-      p256dh: pushSubscriptions.p256Dh,
-      auth: pushSubscriptions.auth,
+      p256dh: pushSubscriptions.publicKey,
+      auth: pushSubscriptions.authSecret,
     })
     .from(pushSubscriptions)
     .leftJoin(

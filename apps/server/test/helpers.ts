@@ -1,0 +1,57 @@
+import { createTestDatabase, type TestDatabase } from '@harmony/db/testing';
+import pino from 'pino';
+import webpush from 'web-push';
+import type { ServerConfig } from '../src/config.js';
+import { type RunningService, type ServiceOptions, startService } from '../src/service.js';
+
+export const VAPID = { ...webpush.generateVAPIDKeys(), subject: 'mailto:test@example.test' };
+
+/** A test database whose harmony_server role can log in (the role is cluster-wide). */
+export async function createServerDatabase(): Promise<TestDatabase> {
+  const db = await createTestDatabase();
+  await db.query(`alter role harmony_server with login password 'postgres'`);
+  return db;
+}
+
+export function serverConfig(db: TestDatabase, overrides: Partial<ServerConfig> = {}): ServerConfig {
+  return {
+    databaseUrl: db.url('harmony_server'),
+    host: '127.0.0.1',
+    port: 0,
+    concurrency: 4,
+    logLevel: 'silent',
+    vapid: VAPID,
+    pushActiveWindowSeconds: 90,
+    pushAllowPrivateEndpoints: true,
+    pushTimeoutMs: 5_000,
+    presenceStaleMinutes: 10,
+    ...overrides,
+  };
+}
+
+export function startTestService(
+  db: TestDatabase,
+  options: Partial<ServiceOptions> = {},
+): Promise<RunningService> {
+  return startService({
+    config: serverConfig(db),
+    log: pino({ level: process.env.SERVER_TEST_LOG ?? 'silent' }),
+    crontab: '',
+    sweepIntervalMs: 300,
+    abandonedAfterSeconds: 1,
+    ...options,
+  });
+}
+
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | null | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
