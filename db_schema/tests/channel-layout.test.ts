@@ -62,6 +62,10 @@ const categoriesOf = (tx: Session, serverId: string) =>
     [serverId],
   );
 
+/** The audit log, oldest first. */
+const auditRows = (tx: Session) =>
+  snapshot(tx, 'select actor_id, action::text, target_id, changes from public.audit_log order by id');
+
 /** Broadcasts written since the last call ("<event> <topic>"), the deferred ones fired first. */
 async function drain(tx: Session): Promise<string[]> {
   await tx.query('set constraints all immediate');
@@ -158,6 +162,52 @@ describe('set_channel_layout', () => {
     });
   });
 
+  it('audits a layout once (channel_reorder, before → after), not once per moved row', async () => {
+    await db.rollback(async (tx) => {
+      const w = await seedLayout(tx);
+      const before = { categories: [w.info, w.voiceCategory], channels: [w.text, w.voice, w.rules] };
+      // Channels without a category come first, then each category's, as the list shows them.
+      await tx.query('update public.channels set category_id = $2 where id = $1', [w.voice, w.voiceCategory]);
+      before.channels = [w.text, w.rules, w.voice];
+      await tx.query('delete from public.audit_log');
+      await rpc(
+        w.moderator.api,
+        'set_channel_layout',
+        w.id,
+        [w.voiceCategory, w.info],
+        JSON.stringify([
+          { id: w.voice, category_id: w.voiceCategory },
+          { id: w.text, category_id: null },
+          { id: w.rules, category_id: w.info },
+        ]),
+      );
+      expect(await auditRows(tx)).toEqual([
+        {
+          actor_id: w.moderator.profileId,
+          action: 'channel_reorder',
+          target_id: w.id,
+          changes: {
+            categories: { before: before.categories, after: [w.voiceCategory, w.info] },
+            channels: { before: before.channels, after: [w.text, w.voice, w.rules] },
+          },
+        },
+      ]);
+      // The same order again changes nothing and logs nothing.
+      await rpc(
+        w.moderator.api,
+        'set_channel_layout',
+        w.id,
+        [w.voiceCategory, w.info],
+        JSON.stringify([
+          { id: w.voice, category_id: w.voiceCategory },
+          { id: w.text, category_id: null },
+          { id: w.rules, category_id: w.info },
+        ]),
+      );
+      expect(await auditRows(tx)).toHaveLength(1);
+    });
+  });
+
   it('keeps the places of channels hidden from the caller, and needs MANAGE_CHANNELS in a channel to move it', async () => {
     await db.rollback(async (tx) => {
       const w = await seedLayout(tx);
@@ -246,6 +296,27 @@ describe('reorder_roles', () => {
       expect(await reorder([w.senior, w.modRoleId, w.junior, w.junior])).toMatchObject(INVALID);
       expect(await failure(rpc(w.moderator.api, 'reorder_roles', w.id, null))).toMatchObject(MISSING);
       expect(await hierarchy(tx, w.id)).toEqual(['Senior', 'Moderator', 'Helper', 'Junior']);
+    });
+  });
+
+  it('audits a reorder once (role_reorder, before → after)', async () => {
+    await db.rollback(async (tx) => {
+      const w = await seedRoles(tx);
+      await tx.query('delete from public.audit_log');
+      await rpc(w.moderator.api, 'reorder_roles', w.id, [w.senior, w.modRoleId, w.junior, w.helper]);
+      expect(await auditRows(tx)).toEqual([
+        {
+          actor_id: w.moderator.profileId,
+          action: 'role_reorder',
+          target_id: w.id,
+          changes: {
+            roles: {
+              before: [w.senior, w.modRoleId, w.helper, w.junior],
+              after: [w.senior, w.modRoleId, w.junior, w.helper],
+            },
+          },
+        },
+      ]);
     });
   });
 

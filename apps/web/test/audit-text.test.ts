@@ -76,4 +76,15 @@ describe('audit log lines', () => {
       auditChanges(entry('role_update', { changes: { permissions: { before: '2', after: '4' } } }), names),
     ).toEqual([{ field: 'Permissions', summary: '−Kick members, +Ban members' }]);
   });
+
+  it('show a reorder as one line with the order before → after, by name', () => {
+    const reorder = entry('channel_reorder', {
+      target_id: 's',
+      changes: { channels: { before: [NEWS, GONE], after: [GONE, NEWS] } },
+    });
+    expect(describeAudit(reorder, names)).toBe('Ada reordered the channel list');
+    expect(auditChanges(reorder, names)).toEqual([
+      { field: 'Channels', before: '#news, a deleted item', after: 'a deleted item, #news' },
+    ]);
+  });
 });

@@ -2643,6 +2643,8 @@ export type Database = {
         | "category_delete"
         | "member_update"
         | "report_resolve"
+        | "channel_reorder"
+        | "role_reorder"
       channel_type: "text" | "voice" | "dm" | "group_dm"
       encryption_mode: "disabled" | "optional" | "required"
       federation_job_status: "pending" | "processing" | "done" | "failed"
@@ -2829,6 +2831,8 @@ export const Constants = {
         "category_delete",
         "member_update",
         "report_resolve",
+        "channel_reorder",
+        "role_reorder",
       ],
       channel_type: ["text", "voice", "dm", "group_dm"],
       encryption_mode: ["disabled", "optional", "required"],

@@ -20,9 +20,11 @@ export const AUDIT_ACTIONS: { value: AuditAction; label: string }[] = [
   { value: 'category_create', label: 'Category created' },
   { value: 'category_update', label: 'Category updated' },
   { value: 'category_delete', label: 'Category deleted' },
+  { value: 'channel_reorder', label: 'Channels reordered' },
   { value: 'role_create', label: 'Role created' },
   { value: 'role_update', label: 'Role updated' },
   { value: 'role_delete', label: 'Role deleted' },
+  { value: 'role_reorder', label: 'Roles reordered' },
   { value: 'member_role_update', label: 'Member roles changed' },
   { value: 'overwrite_update', label: 'Channel permissions changed' },
   { value: 'member_update', label: 'Nickname changed' },
@@ -88,12 +90,16 @@ export function describeAudit(entry: AuditEntry, names: AuditNames): string {
       return `${actor} updated category ${category}`;
     case 'category_delete':
       return `${actor} deleted category ${category}`;
+    case 'channel_reorder':
+      return `${actor} reordered the channel list`;
     case 'role_create':
       return `${actor} created role ${role}`;
     case 'role_update':
       return `${actor} updated role ${role}`;
     case 'role_delete':
       return `${actor} deleted role ${role}`;
+    case 'role_reorder':
+      return `${actor} reordered the roles`;
     case 'member_role_update': {
       const link = changes.role_id;
       const roleName = isChange(link)
@@ -154,6 +160,12 @@ const ID_FIELDS: Record<string, keyof AuditNames> = {
   system_channel_id: 'channel',
   channel_id: 'channel',
 };
+/** Orders a reorder logs (lists of ids, first on top), and what their ids name. */
+const ORDER_FIELDS: Record<string, keyof AuditNames> = {
+  channels: 'channel',
+  categories: 'category',
+  roles: 'role',
+};
 const PERMISSION_FIELDS = new Set(['permissions', 'allow', 'deny']);
 /** Keys that only identify the row (shown in the sentence already). */
 const HIDDEN_FIELDS = new Set([
@@ -174,6 +186,14 @@ function formatValue(key: string, value: unknown, names: AuditNames): string {
   if (value === null || value === undefined || value === '') return 'none';
   const kind = ID_FIELDS[key];
   if (kind) return names[kind](String(value)) ?? 'a deleted item';
+  const listed = ORDER_FIELDS[key];
+  if (listed && Array.isArray(value))
+    return value
+      .map((id) => {
+        const name = names[listed](String(id));
+        return name === undefined ? 'a deleted item' : listed === 'channel' ? `#${name}` : name;
+      })
+      .join(', ');
   if (key === 'color') return `#${Number(value).toString(16).padStart(6, '0')}`;
   if (typeof value === 'boolean') return value ? 'on' : 'off';
   if (key.endsWith('_until') || key.endsWith('_at')) return new Date(String(value)).toLocaleString();
