@@ -173,7 +173,11 @@ export const sendPushJob = defineJob({
     const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
     log.debug({ devices: devices.length, failed: failures.length }, 'push sent');
     if (failures.length > 0) {
-      throw new AggregateError(failures, `push failed for ${failures.length} of ${devices.length} devices`);
+      const first = failures[0] instanceof Error ? failures[0].message : String(failures[0]);
+      throw new AggregateError(
+        failures,
+        `push failed for ${failures.length} of ${devices.length} devices: ${first}`,
+      );
     }
   },
 });

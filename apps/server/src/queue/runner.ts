@@ -51,6 +51,8 @@ function graphileLogger(log: Logger): GraphileLogger {
 /** Log lines for what happens to jobs; a job out of attempts is the dead letter. */
 function logJobEvents(events: WorkerEvents, log: Logger): void {
   events.on('job:error', ({ job, error }) => {
+    // The last attempt is reported by job:failed.
+    if (job.attempts >= job.max_attempts) return;
     log.warn(
       {
         job: job.task_identifier,
