@@ -9,9 +9,15 @@ describe('voiceErrorMessage', () => {
     expect(voiceErrorMessage({ code: 'P0001' })).toBe('Voice is not set up on this Harmony server yet.');
   });
 
-  it('explains microphone problems', () => {
-    expect(voiceErrorMessage({ name: 'NotAllowedError' })).toMatch(/Microphone access was denied/);
-    expect(voiceErrorMessage({ name: 'NotFoundError' })).toBe('No microphone was found.');
+  it('explains microphone and camera problems with how to fix them', () => {
+    expect(voiceErrorMessage({ name: 'NotAllowedError' })).toMatch(
+      /^Microphone access is blocked\. Click the icon at the left of the address bar, allow the microphone/,
+    );
+    expect(voiceErrorMessage({ name: 'NotAllowedError' }, 'camera')).toMatch(/^Camera access is blocked/);
+    expect(voiceErrorMessage({ name: 'NotFoundError' })).toBe(
+      'No microphone was found. Plug one in or pick another in the device menu.',
+    );
+    expect(voiceErrorMessage({ name: 'NotReadableError' }, 'camera')).toMatch(/camera is in use/);
   });
 
   it('treats everything else as an unreachable server', () => {

@@ -37,8 +37,20 @@ const core = {
   profiles: createProfilesStore(client),
   notificationPrefs: createNotificationPrefsStore(client),
   ui: createUiStore(),
-  // Who is in which voice channel travels as presence on the server's realtime channel.
-  voice: createVoiceStore(client, (voiceChannelId) => void getRealtime()?.setPresence({ voiceChannelId })),
+  // Who is in which voice channel, muted or streaming, travels as presence on the server's realtime channel.
+  voice: createVoiceStore(
+    client,
+    (voice) =>
+      void getRealtime()?.setPresence({
+        voiceChannelId: voice?.channelId ?? null,
+        voiceFlags: voice && {
+          muted: voice.muted,
+          deafened: voice.deafened,
+          streaming: voice.streaming,
+          camera: voice.camera,
+        },
+      }),
+  ),
 };
 
 const ensureProfiles = (ids: string[]) => core.profiles.getState().ensure(ids);

@@ -1,42 +1,15 @@
 import { HeadphoneOff, Headphones, Mic, MicOff, MonitorUp, PhoneOff, Video, VideoOff, X } from 'lucide-react';
-import { useEffect, useState } from 'react';
 import { stores, useServers, useVoice } from '../app/stores.js';
+import { DevicePickers } from '../features/voice/DevicePickers.js';
 import { IconButton } from '../ui/IconButton.js';
 
 const STATUS_TEXT = {
   idle: '',
-  connecting: 'Connecting…',
+  connecting: 'Joining voice…',
   connected: 'Voice connected',
   reconnecting: 'Reconnecting…',
   error: 'Voice disconnected',
 } as const;
-
-/** Microphones the browser offers (names appear once microphone access is granted). */
-function MicrophoneSelect() {
-  const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
-  useEffect(() => {
-    const media = navigator.mediaDevices;
-    if (!media) return;
-    const refresh = () =>
-      void media.enumerateDevices().then((all) => setDevices(all.filter((d) => d.kind === 'audioinput')));
-    refresh();
-    media.addEventListener('devicechange', refresh);
-    return () => media.removeEventListener('devicechange', refresh);
-  }, []);
-  if (devices.length < 2) return null;
-  return (
-    <label className="voice-device">
-      Microphone
-      <select onChange={(e) => void stores.voice.getState().setInputDevice(e.target.value)}>
-        {devices.map((d, i) => (
-          <option key={d.deviceId || `device-${i + 1}`} value={d.deviceId}>
-            {d.label || `Microphone ${i + 1}`}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-}
 
 /** The bottom-left voice controls, shown while in (or failing to join) a voice channel. */
 export function VoicePanel() {
@@ -92,7 +65,7 @@ export function VoicePanel() {
             icon={deafened ? HeadphoneOff : Headphones}
             tooltip="top"
             aria-pressed={deafened}
-            onClick={() => voice.toggleDeafen()}
+            onClick={() => void voice.toggleDeafen()}
           />
           <IconButton
             label="Camera"
@@ -117,7 +90,7 @@ export function VoicePanel() {
           />
         </div>
       )}
-      {status === 'connected' && <MicrophoneSelect />}
+      {(status === 'connected' || status === 'reconnecting') && <DevicePickers />}
     </section>
   );
 }

@@ -43,6 +43,15 @@ export interface PresenceInfo {
   /** `invisible` is never sent: an invisible user stops tracking instead. */
   status: 'online' | 'idle' | 'dnd' | 'invisible';
   voiceChannelId?: string | null;
+  /** How they are in voice: shown next to their name under the voice channel. */
+  voiceFlags?: VoiceFlags | null;
+}
+
+export interface VoiceFlags {
+  muted: boolean;
+  deafened: boolean;
+  streaming: boolean;
+  camera: boolean;
 }
 
 /**

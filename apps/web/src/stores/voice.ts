@@ -1,8 +1,12 @@
-import type { Participant, Room, TrackPublication } from 'livekit-client';
+import type { LocalTrack, Participant, RemoteTrack, Room, TrackPublication } from 'livekit-client';
 import { createStore } from 'zustand/vanilla';
+import { type DeviceKind, rememberDevice, usableDevice, watchDevices } from '../features/voice/devices.js';
+import { type CaptureDevice, captureErrorMessage } from '../features/voice/media-errors.js';
+import { bindRoomMedia, RoomMedia, type VideoFeed } from '../features/voice/room-media.js';
 import type { HarmonyClient } from '../lib/supabase.js';
 
 export type VoiceStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'error';
+export type ConnectionQuality = 'excellent' | 'good' | 'poor' | 'lost' | 'unknown';
 
 export interface VoiceParticipant {
   identity: string;
@@ -12,6 +16,28 @@ export interface VoiceParticipant {
   camera: boolean;
   screenShare: boolean;
   isLocal: boolean;
+  quality: ConnectionQuality;
+  /** This listener's volume for them (0–1) and whether they silenced them. */
+  volume: number;
+  locallyMuted: boolean;
+}
+
+/** A video in the grid: remote feeds from RoomMedia, plus the user's own camera and screen. */
+export interface VoiceVideo {
+  key: string;
+  identity: string;
+  source: 'camera' | 'screen_share';
+  track: RemoteTrack | LocalTrack;
+  isLocal: boolean;
+}
+
+/** What other members see of the user in the channel list (shared as presence). */
+export interface VoicePresence {
+  channelId: string;
+  muted: boolean;
+  deafened: boolean;
+  streaming: boolean;
+  camera: boolean;
 }
 
 export interface VoiceState {
@@ -19,19 +45,28 @@ export interface VoiceState {
   status: VoiceStatus;
   error: string | null;
   participants: VoiceParticipant[];
+  videos: VoiceVideo[];
+  /** The video shown large; null shows the grid. */
+  focused: string | null;
   muted: boolean;
   deafened: boolean;
   camera: boolean;
   screenShare: boolean;
+  /** Autoplay rules held the room's sound back until the user clicks. */
+  playbackBlocked: boolean;
+  /** The active device per kind ('' is the system default). */
+  devices: Record<DeviceKind, string>;
   join(channelId: string): Promise<void>;
   leave(): Promise<void>;
   toggleMute(): Promise<void>;
-  toggleDeafen(): void;
+  toggleDeafen(): Promise<void>;
   toggleCamera(): Promise<void>;
   toggleScreenShare(): Promise<void>;
-  setInputDevice(deviceId: string): Promise<void>;
-  /** The LiveKit room, for components that attach video tracks. */
-  room(): Room | null;
+  setDevice(kind: DeviceKind, deviceId: string): Promise<void>;
+  setVolume(identity: string, volume: number): void;
+  setLocallyMuted(identity: string, muted: boolean): void;
+  focus(key: string | null): void;
+  resumePlayback(): Promise<void>;
 }
 
 interface TokenResponse {
@@ -42,52 +77,128 @@ interface TokenResponse {
 const CONNECT_TIMEOUT_MS = 10_000;
 
 /** Turns LiveKit, browser and database failures into sentences a person can act on. */
-export function voiceErrorMessage(error: unknown): string {
+export function voiceErrorMessage(error: unknown, device: CaptureDevice = 'microphone'): string {
   const e = error as { code?: string; name?: string; message?: string };
   // Not found (PT404, answered 404) or refused (42501).
   if (e.code === 'PT404' || e.code === '42501')
     return 'You do not have permission to join this voice channel.';
   if (e.code === 'P0001') return 'Voice is not set up on this Harmony server yet.';
-  if (e.name === 'NotAllowedError' || e.name === 'SecurityError') {
-    return 'Microphone access was denied. Allow it in your browser settings to talk.';
-  }
-  if (e.name === 'NotFoundError') return 'No microphone was found.';
-  return 'The voice server is unreachable. Try again in a moment.';
+  return captureErrorMessage(error, device) ?? 'The voice server is unreachable. Try again in a moment.';
 }
 
 /** livekit-client is large and only needed once someone joins voice: load it then. */
 const loadLiveKit = () => import('livekit-client');
 
+const NO_DEVICES: Record<DeviceKind, string> = { audioinput: '', audiooutput: '', videoinput: '' };
+
 /** Voice channels through LiveKit: a token from get_livekit_token, then a LiveKit room. */
-export function createVoiceStore(client: HarmonyClient, onPresence: (channelId: string | null) => void) {
+export function createVoiceStore(client: HarmonyClient, onPresence: (voice: VoicePresence | null) => void) {
   let room: Room | null = null;
+  let media: RoomMedia | null = null;
+  let unbind: (() => void) | null = null;
+  /** Deafening mutes; undeafening restores what the microphone was before. */
+  let mutedBeforeDeafen = false;
 
   return createStore<VoiceState>()((set, get) => {
-    let Track: typeof import('livekit-client').Track | null = null;
+    const publishPresence = () => {
+      const { channelId, muted, deafened, screenShare, camera, status } = get();
+      onPresence(
+        channelId && (status === 'connected' || status === 'reconnecting')
+          ? { channelId, muted, deafened, streaming: screenShare, camera }
+          : null,
+      );
+    };
+
     const snapshot = () => {
-      if (!room || !Track) return set({ participants: [] });
-      const { Microphone, Camera, ScreenShare } = Track.Source;
+      if (!room) return set({ participants: [], videos: [] });
       const all: Participant[] = [room.localParticipant, ...room.remoteParticipants.values()];
-      const has = (p: Participant, source: import('livekit-client').Track.Source) =>
+      const has = (p: Participant, source: string) =>
         [...p.trackPublications.values()].some((t: TrackPublication) => t.source === source && !t.isMuted);
+      const local: VoiceVideo[] = [...room.localParticipant.trackPublications.values()].flatMap((t) =>
+        t.track && (t.source === 'camera' || t.source === 'screen_share') && !t.isMuted
+          ? [
+              {
+                key: `${room?.localParticipant.identity}:${t.source}`,
+                identity: room?.localParticipant.identity ?? '',
+                source: t.source,
+                track: t.track as LocalTrack,
+                isLocal: true,
+              },
+            ]
+          : [],
+      );
+      const remote: VoiceVideo[] = (media?.videoFeeds() ?? []).map((f: VideoFeed) => ({
+        ...f,
+        isLocal: false,
+      }));
+      const videos = [...remote, ...local];
       set({
+        videos,
+        focused: videos.some((v) => v.key === get().focused) ? get().focused : null,
         participants: all.map((p) => ({
           identity: p.identity,
           name: p.name || p.identity,
           speaking: p.isSpeaking,
-          micMuted: !has(p, Microphone),
-          camera: has(p, Camera),
-          screenShare: has(p, ScreenShare),
+          micMuted: !has(p, 'microphone'),
+          camera: has(p, 'camera'),
+          screenShare: has(p, 'screen_share'),
           isLocal: p === room?.localParticipant,
+          quality: (p.connectionQuality as ConnectionQuality) ?? 'unknown',
+          volume: media?.volume(p.identity) ?? 1,
+          locallyMuted: get().participants.find((x) => x.identity === p.identity)?.locallyMuted ?? false,
         })),
       });
     };
 
-    const fail = async (error: unknown) => {
-      await room?.disconnect().catch(() => undefined);
+    let stopWatchingDevices: (() => void) | null = null;
+    /** A plugged or unplugged device: return to the remembered one when it is back, else the default. */
+    const followDevices = (devices: MediaDeviceInfo[]) => {
+      const current = room;
+      if (!current) return;
+      for (const kind of ['audioinput', 'audiooutput', 'videoinput'] as const) {
+        const wanted = usableDevice(kind, devices);
+        if ((current.getActiveDevice(kind) ?? '') === wanted || (kind === 'videoinput' && !get().camera))
+          continue;
+        void current.switchActiveDevice(kind, wanted || 'default').catch(() => undefined);
+        if (kind === 'audiooutput') void media?.setOutputDevice(wanted);
+      }
+      set({ devices: { ...get().devices, ...deviceSnapshot(devices) } });
+    };
+
+    const teardown = async () => {
+      const current = room;
       room = null;
-      onPresence(null);
-      set({ status: 'error', error: voiceErrorMessage(error), participants: [], channelId: null });
+      unbind?.();
+      unbind = null;
+      stopWatchingDevices?.();
+      stopWatchingDevices = null;
+      media?.clear();
+      media = null;
+      await current?.disconnect().catch(() => undefined);
+    };
+
+    const fail = async (error: unknown) => {
+      await teardown();
+      set({
+        status: 'error',
+        error: voiceErrorMessage(error),
+        participants: [],
+        videos: [],
+        channelId: null,
+      });
+      publishPresence();
+    };
+
+    /** A camera or screen share switch: the error says how to allow it, the toggle stays off. */
+    const capture = async (device: CaptureDevice, run: () => Promise<unknown>): Promise<boolean> => {
+      try {
+        await run();
+        set({ error: null });
+        return true;
+      } catch (e) {
+        set({ error: captureErrorMessage(e, device) });
+        return false;
+      }
     };
 
     return {
@@ -95,10 +206,14 @@ export function createVoiceStore(client: HarmonyClient, onPresence: (channelId: 
       status: 'idle',
       error: null,
       participants: [],
+      videos: [],
+      focused: null,
       muted: false,
       deafened: false,
       camera: false,
       screenShare: false,
+      playbackBlocked: false,
+      devices: NO_DEVICES,
 
       async join(channelId) {
         if (get().channelId === channelId && get().status === 'connected') return;
@@ -114,13 +229,28 @@ export function createVoiceStore(client: HarmonyClient, onPresence: (channelId: 
           return fail(loadError);
         }
         const { ConnectionState, Room, RoomEvent } = livekit;
-        Track = livekit.Track;
-        const next = new Room({ adaptiveStream: true, dynacast: true });
+        const plugged = (await navigator.mediaDevices?.enumerateDevices().catch(() => [])) ?? [];
+        const devices = deviceSnapshot(plugged);
+        set({ devices });
+        const next = new Room({
+          adaptiveStream: true,
+          dynacast: true,
+          audioCaptureDefaults: { deviceId: devices.audioinput || undefined },
+          audioOutput: { deviceId: devices.audiooutput || undefined },
+        });
         room = next;
+        media = new RoomMedia({
+          onVideos: snapshot,
+          onPlaybackBlocked: (playbackBlocked) => set({ playbackBlocked }),
+        });
+        media.setDeafened(get().deafened);
+        if (devices.audiooutput) void media.setOutputDevice(devices.audiooutput);
+        unbind = bindRoomMedia(next, media);
         next
           .on(RoomEvent.ParticipantConnected, snapshot)
           .on(RoomEvent.ParticipantDisconnected, snapshot)
           .on(RoomEvent.ActiveSpeakersChanged, snapshot)
+          .on(RoomEvent.ConnectionQualityChanged, snapshot)
           .on(RoomEvent.TrackMuted, snapshot)
           .on(RoomEvent.TrackUnmuted, snapshot)
           .on(RoomEvent.TrackPublished, snapshot)
@@ -128,7 +258,9 @@ export function createVoiceStore(client: HarmonyClient, onPresence: (channelId: 
           .on(RoomEvent.LocalTrackPublished, snapshot)
           .on(RoomEvent.LocalTrackUnpublished, snapshot)
           .on(RoomEvent.ConnectionStateChanged, (state) => {
-            if (state === ConnectionState.Reconnecting) set({ status: 'reconnecting' });
+            // LiveKit resumes or rejoins by itself after network loss: the panel says so meanwhile.
+            if (state === ConnectionState.Reconnecting || state === ConnectionState.SignalReconnecting)
+              set({ status: 'reconnecting' });
             if (state === ConnectionState.Connected) set({ status: 'connected' });
           })
           .on(RoomEvent.Disconnected, () => {
@@ -143,67 +275,127 @@ export function createVoiceStore(client: HarmonyClient, onPresence: (channelId: 
           return fail(connectError);
         }
         set({ status: 'connected' });
-        onPresence(channelId);
+        stopWatchingDevices = watchDevices(followDevices);
         try {
           await next.localParticipant.setMicrophoneEnabled(!get().muted);
         } catch (micError) {
           // Still in the room, listening only: say why the microphone is off.
           set({ muted: true, error: voiceErrorMessage(micError) });
         }
+        publishPresence();
         snapshot();
       },
 
       async leave() {
-        const current = room;
-        room = null;
-        if (current) await current.disconnect();
-        if (get().channelId) onPresence(null);
+        const wasIn = get().channelId !== null;
+        await teardown();
         // Leaving also dismisses a failed attempt's error: nothing about voice stays on screen.
         set({
           channelId: null,
           status: 'idle',
           error: null,
           participants: [],
+          videos: [],
+          focused: null,
           camera: false,
           screenShare: false,
+          playbackBlocked: false,
         });
+        if (wasIn) publishPresence();
       },
 
       async toggleMute() {
+        // Unmuting while deafened undeafens too, as Discord does.
         const muted = !get().muted;
+        if (!muted && get().deafened) {
+          set({ deafened: false });
+          media?.setDeafened(false);
+        }
         set({ muted });
         await room?.localParticipant
           .setMicrophoneEnabled(!muted)
           .catch((e: unknown) => set({ muted: true, error: voiceErrorMessage(e) }));
+        publishPresence();
         snapshot();
       },
 
-      toggleDeafen() {
+      async toggleDeafen() {
         const deafened = !get().deafened;
+        if (deafened) mutedBeforeDeafen = get().muted;
         set({ deafened });
-        for (const participant of room?.remoteParticipants.values() ?? [])
-          participant.setVolume(deafened ? 0 : 1);
+        media?.setDeafened(deafened);
+        const muted = deafened || mutedBeforeDeafen;
+        if (muted !== get().muted) {
+          set({ muted });
+          await room?.localParticipant.setMicrophoneEnabled(!muted).catch(() => set({ muted: true }));
+        }
+        publishPresence();
+        snapshot();
       },
 
       async toggleCamera() {
         const camera = !get().camera;
-        await room?.localParticipant.setCameraEnabled(camera);
-        set({ camera });
+        const current = room;
+        if (!current) return;
+        const ok = await capture('camera', () =>
+          current.localParticipant.setCameraEnabled(camera, {
+            deviceId: get().devices.videoinput || undefined,
+          }),
+        );
+        if (ok) set({ camera });
+        publishPresence();
         snapshot();
       },
 
       async toggleScreenShare() {
         const screenShare = !get().screenShare;
-        await room?.localParticipant.setScreenShareEnabled(screenShare);
-        set({ screenShare });
+        const current = room;
+        if (!current) return;
+        const ok = await capture('screen', () =>
+          current.localParticipant.setScreenShareEnabled(screenShare, { audio: true }),
+        );
+        if (ok) set({ screenShare });
+        publishPresence();
         snapshot();
       },
 
-      async setInputDevice(deviceId) {
-        await room?.switchActiveDevice('audioinput', deviceId);
+      async setDevice(kind, deviceId) {
+        rememberDevice(kind, deviceId);
+        set({ devices: { ...get().devices, [kind]: deviceId } });
+        if (kind === 'audiooutput') await media?.setOutputDevice(deviceId);
+        await room?.switchActiveDevice(kind, deviceId || 'default').catch(() => undefined);
       },
 
-      room: () => room,
+      setVolume(identity, volume) {
+        media?.setVolume(identity, volume);
+        snapshot();
+      },
+
+      setLocallyMuted(identity, muted) {
+        media?.setLocallyMuted(identity, muted);
+        set({
+          participants: get().participants.map((p) =>
+            p.identity === identity ? { ...p, locallyMuted: muted } : p,
+          ),
+        });
+      },
+
+      focus(key) {
+        set({ focused: key });
+      },
+
+      async resumePlayback() {
+        await media?.resumePlayback().catch(() => undefined);
+      },
     };
   });
+}
+
+/** The active device per kind from the remembered choices among those plugged in. */
+function deviceSnapshot(devices: MediaDeviceInfo[]): Record<DeviceKind, string> {
+  return {
+    audioinput: usableDevice('audioinput', devices),
+    audiooutput: usableDevice('audiooutput', devices),
+    videoinput: usableDevice('videoinput', devices),
+  };
 }

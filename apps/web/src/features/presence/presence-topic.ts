@@ -13,7 +13,12 @@ export function onPresenceSync(
     )) {
       const meta = metas.at(-1);
       if (meta)
-        present[profileId] = { profileId, status: meta.status, voiceChannelId: meta.voiceChannelId ?? null };
+        present[profileId] = {
+          profileId,
+          status: meta.status,
+          voiceChannelId: meta.voiceChannelId ?? null,
+          voiceFlags: meta.voiceFlags ?? null,
+        };
     }
     online(present);
   });
