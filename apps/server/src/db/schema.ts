@@ -43,6 +43,8 @@ export const auditAction = pgEnum('audit_action', [
   'category_delete',
   'member_update',
   'report_resolve',
+  'channel_reorder',
+  'role_reorder',
 ]);
 export const channelType = pgEnum('channel_type', ['text', 'voice', 'dm', 'group_dm']);
 export const encryptionMode = pgEnum('encryption_mode', ['disabled', 'optional', 'required']);
@@ -102,6 +104,7 @@ export const profiles = pgTable('profiles', {
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).defaultNow().notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).defaultNow().notNull(),
   pronouns: text(),
+  deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'string' }),
 });
 
 export const userSettings = pgTable('user_settings', {
@@ -132,19 +135,6 @@ export const channels = pgTable('channels', {
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).defaultNow().notNull(),
 });
 
-export const notifications = pgTable('notifications', {
-  id: uuid().defaultRandom().primaryKey().notNull(),
-  recipientId: uuid('recipient_id').notNull(),
-  type: notificationType().notNull(),
-  actorId: uuid('actor_id'),
-  serverId: uuid('server_id'),
-  channelId: uuid('channel_id'),
-  messageId: uuid('message_id'),
-  data: jsonb().default({}).notNull(),
-  readAt: timestamp('read_at', { withTimezone: true, mode: 'string' }),
-  createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).defaultNow().notNull(),
-});
-
 export const servers = pgTable('servers', {
   id: uuid().defaultRandom().primaryKey().notNull(),
   name: text().notNull(),
@@ -158,17 +148,6 @@ export const servers = pgTable('servers', {
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).defaultNow().notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).defaultNow().notNull(),
   systemChannelId: uuid('system_channel_id'),
-});
-
-export const pushSubscriptions = pgTable('push_subscriptions', {
-  id: uuid().defaultRandom().primaryKey().notNull(),
-  profileId: uuid('profile_id').notNull(),
-  endpoint: text().notNull(),
-  publicKey: text('public_key').notNull(),
-  authSecret: text('auth_secret').notNull(),
-  deviceName: text('device_name'),
-  createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).defaultNow().notNull(),
-  lastActiveAt: timestamp('last_active_at', { withTimezone: true, mode: 'string' }),
 });
 
 export const messages = pgTable('messages', {
@@ -190,6 +169,30 @@ export const messages = pgTable('messages', {
   pinnedAt: timestamp('pinned_at', { withTimezone: true, mode: 'string' }),
   pinnedBy: uuid('pinned_by'),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).defaultNow().notNull(),
+});
+
+export const notifications = pgTable('notifications', {
+  id: uuid().defaultRandom().primaryKey().notNull(),
+  recipientId: uuid('recipient_id').notNull(),
+  type: notificationType().notNull(),
+  actorId: uuid('actor_id'),
+  serverId: uuid('server_id'),
+  channelId: uuid('channel_id'),
+  messageId: uuid('message_id'),
+  data: jsonb().default({}).notNull(),
+  readAt: timestamp('read_at', { withTimezone: true, mode: 'string' }),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).defaultNow().notNull(),
+});
+
+export const pushSubscriptions = pgTable('push_subscriptions', {
+  id: uuid().defaultRandom().primaryKey().notNull(),
+  profileId: uuid('profile_id').notNull(),
+  endpoint: text().notNull(),
+  publicKey: text('public_key').notNull(),
+  authSecret: text('auth_secret').notNull(),
+  deviceName: text('device_name'),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).defaultNow().notNull(),
+  lastActiveAt: timestamp('last_active_at', { withTimezone: true, mode: 'string' }),
 });
 
 export const pushDeliveriesInPrivate = privateSchema.table('push_deliveries', {
