@@ -163,6 +163,8 @@ const CLIENT_RPCS: Record<string, string> = {
   'public.report_message(uuid, report_reason, text)': 'reports a server message the caller can read',
   'public.resolve_report(bigint, text, text, integer, integer)':
     'needs a report reviewer permission; each action needs its own moderation permission and rank',
+  'public.register_push_subscription(text, text, text, text)':
+    'saves the caller’s own device subscription; checks the endpoint and key formats',
   'public.revoke_bot_token(uuid)': 'a token of one of the caller’s bots',
   'public.revoke_invite(text)': 'the inviter, or MANAGE_GUILD',
   'public.search_messages(text, uuid, uuid, integer)': 'searches only channels the caller reads',
@@ -177,6 +179,7 @@ const CLIENT_RPCS: Record<string, string> = {
   'public.set_system_channel(uuid, uuid)': 'needs MANAGE_GUILD; a text channel of the server',
   'public.set_presence(presence_status)': 'the caller’s own presence',
   'public.timeout_member(uuid, uuid, integer, text)': 'needs MODERATE_MEMBERS over a lower member',
+  'public.touch_presence(text)': 'the caller’s own heartbeat: presence and their own device’s activity',
   'public.transfer_server_ownership(uuid, uuid)': 'the owner only, to a member',
   'public.unban_member(uuid, uuid)': 'needs BAN_MEMBERS',
   'public.unpin_message(uuid)': 'needs PIN_MESSAGES or MANAGE_MESSAGES',
