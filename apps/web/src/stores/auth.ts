@@ -1,6 +1,6 @@
 import type { Session } from '@supabase/supabase-js';
 import { createStore } from 'zustand/vanilla';
-import { initialLanding } from '../features/account/landing.js';
+import { clearLandingFromUrl, initialLanding } from '../features/account/landing.js';
 import { describeError } from '../lib/errors.js';
 import type { HarmonyClient } from '../lib/supabase.js';
 import type { Profile } from '../lib/types.js';
@@ -83,6 +83,7 @@ export function createAuthStore(client: HarmonyClient) {
         if (landing?.kind === 'error')
           set({ error: describeError({ code: landing.code, message: landing.description }) });
         if (landing?.kind === 'message') set({ notice: landingNotice(landing.message) });
+        clearLandingFromUrl();
         if (landing?.kind === 'signedIn') {
           if (landing.type === 'recovery') set({ recovering: true });
           const notice = LANDED[landing.type];

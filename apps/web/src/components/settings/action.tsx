@@ -24,7 +24,7 @@ export function useAction() {
       setBusy(false);
     }
   }, []);
-  return { run, error, notice, busy, setError };
+  return { run, error, notice, busy, setError, setNotice };
 }
 
 export function ActionMessage({ error, notice }: { error: string | null; notice?: string | null }) {

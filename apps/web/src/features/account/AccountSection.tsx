@@ -76,6 +76,7 @@ function PasswordForm() {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    let needsCode = false;
     void action
       .run(async () => {
         if (proof === 'password' && !(await accountApi.checkPassword(email, current)))
@@ -87,11 +88,16 @@ function PasswordForm() {
           if ((error as { code?: string }).code !== 'reauthentication_needed' || proof === 'code')
             throw error;
           await askForCode();
-          throw new Error(`For your security, enter the code we just emailed to ${email}.`);
+          needsCode = true;
         }
-      }, 'Your password is changed.')
+      })
       .then((ok) => {
         if (!ok) return;
+        if (needsCode) {
+          action.setError(`For your security, enter the code we just emailed to ${email}.`);
+          return;
+        }
+        action.setNotice('Your password is changed.');
         setCurrent('');
         setCode('');
         setNext('');

@@ -60,7 +60,7 @@ export function CheckInbox({
       <p>
         {TEXT[purpose].lead} <strong>{email}</strong>, or enter the 6-digit code from the email.
       </p>
-      <form onSubmit={verify} aria-label="Enter the code from the email">
+      <form onSubmit={verify} aria-label="Confirm with a code">
         <label>
           Code from the email
           <input
