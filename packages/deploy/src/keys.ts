@@ -10,7 +10,7 @@
  *
  *   pnpm keys [--force] [--yes] [--env-path path]
  */
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
@@ -50,13 +50,29 @@ export const RANDOM_SECRETS: Record<string, () => string> = {
   LIVEKIT_API_KEY: () => `API${alphanumeric(12)}`,
   // LiveKit wants 32+ characters.
   LIVEKIT_API_SECRET: () => base64url(32),
+  // apps/server logs in as the database role harmony_server with it (hex: it goes in a URL).
+  HARMONY_SERVER_DB_PASSWORD: () => hex(24),
 };
 /** JWTs signed with JWT_SECRET, by the role they carry. */
 export const API_KEYS: Record<string, 'anon' | 'service_role'> = {
   ANON_KEY: 'anon',
   SERVICE_ROLE_KEY: 'service_role',
 };
-export const GENERATED_NAMES = [...Object.keys(RANDOM_SECRETS), ...Object.keys(API_KEYS)];
+/** Web Push's VAPID key pair (RFC 8292), made together: apps/server signs with it, browsers subscribe to it. */
+export const VAPID_KEYS = ['VAPID_PUBLIC_KEY', 'VAPID_PRIVATE_KEY'] as const;
+export const GENERATED_NAMES = [...Object.keys(RANDOM_SECRETS), ...Object.keys(API_KEYS), ...VAPID_KEYS];
+
+/** A P-256 key pair as web-push and PushManager.subscribe take it: base64url public point and private scalar. */
+export function generateVapidKeys(): { publicKey: string; privateKey: string } {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const jwk = privateKey.export({ format: 'jwk' });
+  const point = Buffer.concat([
+    Buffer.from([4]),
+    Buffer.from(jwk.x as string, 'base64url'),
+    Buffer.from(jwk.y as string, 'base64url'),
+  ]);
+  return { publicKey: point.toString('base64url'), privateKey: jwk.d as string };
+}
 
 export function isPlaceholder(value: string | undefined): boolean {
   return value === undefined || value.trim() === '' || /^replace-with-/i.test(value.trim());
@@ -196,6 +212,13 @@ export async function generateKeys(options: KeysOptions): Promise<KeysResult> {
   const updates = new Map<string, string>();
   for (const [name, make] of Object.entries(RANDOM_SECRETS)) {
     if (regenerate(name)) updates.set(name, make());
+  }
+
+  // One half of the VAPID pair is useless without the other.
+  if (VAPID_KEYS.some(regenerate)) {
+    const vapid = generateVapidKeys();
+    updates.set('VAPID_PUBLIC_KEY', vapid.publicKey);
+    updates.set('VAPID_PRIVATE_KEY', vapid.privateKey);
   }
 
   // The API keys are only valid together with the secret they are signed with.

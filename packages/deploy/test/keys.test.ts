@@ -1,3 +1,4 @@
+import { createECDH } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,6 +76,16 @@ describe('pnpm keys', () => {
     expect(env.get('SUPABASE_PUBLIC_URL')).toBe('http://localhost:8000');
   });
 
+  it('makes the VAPID keys as one P-256 pair: the public key is the private key’s point', async () => {
+    const { envPath, examplePath } = workspace();
+    await generateKeys({ envPath, examplePath });
+    const env = readEnv(envPath);
+    const ecdh = createECDH('prime256v1');
+    ecdh.setPrivateKey(Buffer.from(env.get('VAPID_PRIVATE_KEY') as string, 'base64url'));
+    expect(ecdh.getPublicKey().toString('base64url')).toBe(env.get('VAPID_PUBLIC_KEY'));
+    expect(Buffer.from(env.get('VAPID_PUBLIC_KEY') as string, 'base64url')).toHaveLength(65);
+  });
+
   it('keeps every real secret on a second run and says so', async () => {
     const { envPath, examplePath } = workspace();
     await generateKeys({ envPath, examplePath });
@@ -146,7 +157,9 @@ describe('pnpm keys', () => {
       },
     });
     expect(declined.written).toBe(false);
-    expect(questions[0]).toMatch(/^Replace 10 existing secret\(s\) in .*\[y\/N\] $/);
+    expect(questions[0]).toMatch(
+      new RegExp(`^Replace ${GENERATED_NAMES.length} existing secret\\(s\\) in .*\\[y/N\\] $`),
+    );
     expect(readFileSync(envPath, 'utf8')).toBe(original);
 
     const accepted = await generateKeys({
