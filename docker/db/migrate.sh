@@ -2,7 +2,8 @@
 # Applies Harmony's schema to the self-hosted stack: every supabase/migrations/*.sql not yet
 # recorded in supabase_migrations.schema_migrations, in version order, connected as the
 # non-superuser postgres role and recorded exactly as `supabase db push` records them (so
-# the CLI and this job agree on what is applied). Then stores the LiveKit key pair.
+# the CLI and this job agree on what is applied). Then gives harmony_server its password and
+# stores the LiveKit key pair.
 #
 # It runs as a one-shot compose service, not from /docker-entrypoint-initdb.d: our schema
 # needs what Auth, Storage and Realtime create when THEY start (auth tables, storage.buckets
@@ -75,6 +76,14 @@ for file in "$MIGRATIONS_DIR"/*.sql; do
   applied=$((applied + 1))
 done
 echo "migrate: $applied migration(s) applied"
+
+# apps/server logs in as harmony_server (created NOLOGIN by the migrations) with this password.
+if [ -n "${HARMONY_SERVER_DB_PASSWORD:-}" ]; then
+  psql_q -v pw="$HARMONY_SERVER_DB_PASSWORD" <<'SQL'
+alter role harmony_server with login password :'pw';
+SQL
+  echo "migrate: harmony_server can log in"
+fi
 
 # Voice: the key pair LiveKit verifies tokens with, signed by get_livekit_token().
 if [ -n "${LIVEKIT_API_KEY:-}" ] && [ -n "${LIVEKIT_API_SECRET:-}" ] && [ -n "${LIVEKIT_PUBLIC_URL:-}" ]; then
