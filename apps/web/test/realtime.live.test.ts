@@ -48,6 +48,7 @@ function recorder() {
     },
     dmsChanged: () => undefined,
     reportsChanged: () => undefined,
+    call: () => undefined,
     serverDeleted: (id) => events.serverChanges.push(`deleted:${id}`),
     notificationSettingsChanged: () => undefined,
     presence: (_server, online) => events.presence.push(Object.keys(online)),

@@ -1,6 +1,7 @@
 import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
 import { createAccessRefresher } from '../features/access/refresh-access.js';
+import { type CallState, createCallStore } from '../features/calls/call-store.js';
 import { type ChannelAdminState, createChannelAdminStore } from '../features/channels/channel-admin.js';
 import { reportSignal } from '../features/moderation/report-signal.js';
 import {
@@ -58,6 +59,7 @@ export const stores = {
   ...core,
   social: createSocialStore(client, { ensureProfiles }),
   search: createSearchStore(client),
+  calls: createCallStore(client, () => core.auth.getState().profile?.id ?? null),
   channelAdmin: createChannelAdminStore(client, core.servers),
   serverSettings: createServerSettingsStore(client, {
     ensureProfiles,
@@ -92,6 +94,7 @@ export const useSearch = bind<SearchState>(stores.search);
 export const useServerSettings = bind<ServerSettingsState>(stores.serverSettings);
 export const useAccount = bind<AccountState>(stores.account);
 export const useVoice = bind<VoiceState>(stores.voice);
+export const useCalls = bind<CallState>(stores.calls);
 export const useNotificationPrefs = bind<NotificationPrefsState>(stores.notificationPrefs);
 export const useChannelAdmin = bind<ChannelAdminState>(stores.channelAdmin);
 
@@ -203,6 +206,7 @@ export async function startSession(profileId: string): Promise<void> {
     serverDeleted: (serverId) => access.serverDeleted(serverId),
     notificationSettingsChanged: () => inBackground(stores.notificationPrefs.getState().load()),
     reportsChanged: (serverId) => reportSignal.getState().changed(serverId),
+    call: (call) => stores.calls.getState().receive(call),
     membershipChanged: (removal) => access.membershipChanged(removal),
     presence: (serverId, online) => ui.setPresence(serverId, online),
     typing: (channelId, who, name, typing) => ui.setTyping(channelId, who, name, typing),
@@ -234,7 +238,7 @@ export async function startSession(profileId: string): Promise<void> {
 }
 
 export async function endSession(): Promise<void> {
-  await stores.voice.getState().leave();
+  await Promise.all([stores.voice.getState().leave(), stores.calls.getState().hangUp()]);
   await realtime?.stop();
   realtime = null;
 }

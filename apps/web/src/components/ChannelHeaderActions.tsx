@@ -1,5 +1,6 @@
 import { Pin, Search } from 'lucide-react';
 import { useServers, useUi } from '../app/stores.js';
+import { CallButton } from '../features/calls/CallButton.js';
 import { ChannelNotificationButton } from '../features/notification-settings/ChannelNotificationButton.js';
 import { IconButton } from '../ui/IconButton.js';
 import { useDm, useDmName } from './dms/use-dm-name.js';
@@ -25,8 +26,10 @@ export function useChannelTitle(channelId: string): { prefix: string; name: stri
 export function ChannelHeaderActions({ channelId }: { channelId: string }) {
   const serverId = useUi((s) => s.activeServerId);
   const openModal = useUi((s) => s.openModal);
+  const dm = useDm(channelId);
   return (
     <div className="header-actions">
+      {dm?.type === 'dm' && <CallButton channelId={channelId} />}
       <IconButton
         label={serverId ? 'Search this server' : 'Search this conversation'}
         icon={Search}

@@ -8,6 +8,7 @@ import { MemberList } from '../components/MemberList.js';
 import { Modals } from '../components/Modals.js';
 import { ServerRail } from '../components/ServerRail.js';
 import { Toasts } from '../components/Toasts.js';
+import { CallOverlay } from '../features/calls/CallOverlay.js';
 import { ModerationLayer } from '../features/moderation/ModerationLayer.js';
 import { describeError } from '../lib/errors.js';
 import { go } from '../lib/route.js';
@@ -58,6 +59,7 @@ export function Workspace() {
       {serverId && memberListOpen && <MemberList serverId={serverId} />}
       <Modals />
       <ModerationLayer />
+      <CallOverlay />
       <Toasts />
     </div>
   );

@@ -7,6 +7,7 @@ import type { Attachment, Message, PendingMessage } from '../../lib/types.js';
 import { Avatar } from '../../ui/Avatar.js';
 import { IconButton } from '../../ui/IconButton.js';
 import { useChannelPermission } from '../access/use-permissions.js';
+import { CallNotice, isCallNotice } from '../calls/CallNotice.js';
 import { useComposerDraft } from '../composer/composer-draft.js';
 import { customEmojiUrl, parseReaction, reactionValue } from '../emoji/custom-emoji.js';
 import { EmojiImage, onlyEmoji, withEmojiImages } from '../emoji/EmojiImage.js';
@@ -265,6 +266,7 @@ export const MessageItem = memo(function MessageItem({
 
   if (message.type === 'member_join' || message.type === 'pin_notice')
     return <SystemLine message={message} />;
+  if (isCallNotice(message)) return <CallNotice message={message} author={author.name} />;
 
   const mentionsMe = Boolean(me && (message.mention_profile_ids.includes(me) || message.mention_everyone));
   const attachments = (message.attachments as unknown as Attachment[]) ?? [];

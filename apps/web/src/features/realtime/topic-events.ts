@@ -1,5 +1,6 @@
 import type { RealtimeChannel } from '@supabase/supabase-js';
 import type { Message, Notification, Reaction } from '../../lib/types.js';
+import type { DmCall } from '../calls/call-api.js';
 import { onDatabaseEvents } from './broadcast.js';
 
 /** The events of the user's personal topic that are not about access (access-events.ts has those). */
@@ -19,6 +20,8 @@ export interface UserTopicHandlers {
   notificationSettingsChanged(): void;
   /** A report the user reviews arrived or was handled (moderators only). */
   reportsChanged(serverId: string): void;
+  /** A DM call of the user rang, was answered or ended (features/calls). */
+  call(call: DmCall): void;
 }
 
 export function onUserTopicEvents(channel: RealtimeChannel, handlers: UserTopicHandlers): void {
@@ -55,6 +58,9 @@ export function onUserTopicEvents(channel: RealtimeChannel, handlers: UserTopicH
   onDatabaseEvents(channel, ['notification_settings_update'], () => handlers.notificationSettingsChanged());
   onDatabaseEvents<{ server_id: string }>(channel, ['report_create', 'report_update'], ({ record }) => {
     if (record) handlers.reportsChanged(record.server_id);
+  });
+  onDatabaseEvents<DmCall>(channel, ['call_update'], ({ record }) => {
+    if (record) handlers.call(record);
   });
 }
 

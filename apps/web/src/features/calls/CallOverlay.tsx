@@ -1,0 +1,89 @@
+import { Mic, MicOff, Phone, PhoneOff, X } from 'lucide-react';
+import { useEffect } from 'react';
+import { stores, useCalls, useProfiles } from '../../app/stores.js';
+import { profileName } from '../../stores/social.js';
+import { Avatar } from '../../ui/Avatar.js';
+import { IconButton } from '../../ui/IconButton.js';
+import type { CallPhase, CallState } from './call-store.js';
+import './calls.css';
+
+const PHASE_TEXT: Record<Exclude<CallPhase, 'idle' | 'incoming'>, (name: string) => string> = {
+  outgoing: (name) => `Calling ${name}…`,
+  connecting: (name) => `Connecting to ${name}…`,
+  connected: (name) => `In a call with ${name}`,
+  reconnecting: () => 'Connection lost. Reconnecting…',
+};
+
+const OUTCOME_TEXT: Record<NonNullable<CallState['outcome']>, string> = {
+  declined: 'Call declined.',
+  missed: 'No answer.',
+  ended: 'Call ended.',
+};
+
+/** The ringing, calling and in-call bar of 1:1 DM calls, over whatever screen is open. */
+export function CallOverlay() {
+  const phase = useCalls((s) => s.phase);
+  const peerId = useCalls((s) => s.peerId);
+  const muted = useCalls((s) => s.muted);
+  const error = useCalls((s) => s.error);
+  const outcome = useCalls((s) => s.outcome);
+  const playbackBlocked = useCalls((s) => s.playbackBlocked);
+  const peer = useProfiles((s) => (peerId ? s.byId[peerId] : undefined));
+  useEffect(() => {
+    if (peerId) void stores.profiles.getState().ensure([peerId]);
+  }, [peerId]);
+  const calls = stores.calls.getState();
+  const name = (peer && profileName(peer)) || 'someone';
+
+  if (phase === 'idle')
+    return error || outcome ? (
+      <div className="call-bar ended" role={error ? 'alert' : 'status'}>
+        <span>{error ?? (outcome && OUTCOME_TEXT[outcome])}</span>
+        <IconButton label="Dismiss" icon={X} size={16} onClick={() => calls.dismiss()} />
+      </div>
+    ) : null;
+
+  if (phase === 'incoming')
+    return (
+      <section className="call-bar incoming" role="alertdialog" aria-label="Incoming call">
+        {peerId && <Avatar id={peerId} name={name} url={peer?.avatar_url} size={40} />}
+        <p className="call-text">{name} is calling you</p>
+        {error && (
+          <p className="call-error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="button" className="call-accept" onClick={() => void calls.accept()}>
+          <Phone aria-hidden="true" size={16} /> Accept
+        </button>
+        <button type="button" className="call-decline" onClick={() => void calls.decline()}>
+          <PhoneOff aria-hidden="true" size={16} /> Decline
+        </button>
+      </section>
+    );
+
+  return (
+    <section className={`call-bar ${phase}`} aria-label="Call">
+      {peerId && <Avatar id={peerId} name={name} url={peer?.avatar_url} size={32} />}
+      <p className="call-text" role="status">
+        {PHASE_TEXT[phase](name)}
+      </p>
+      {playbackBlocked && (
+        <button type="button" onClick={() => void calls.resumePlayback()}>
+          Play sound
+        </button>
+      )}
+      {phase !== 'outgoing' && (
+        <IconButton
+          label={muted ? 'Unmute' : 'Mute'}
+          icon={muted ? MicOff : Mic}
+          aria-pressed={muted}
+          onClick={() => calls.toggleMute()}
+        />
+      )}
+      <button type="button" className="call-decline" onClick={() => void calls.hangUp()}>
+        <PhoneOff aria-hidden="true" size={16} /> {phase === 'outgoing' ? 'Cancel' : 'Hang up'}
+      </button>
+    </section>
+  );
+}
