@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { CONTROL, rest, shot, signUp } from './helpers.js';
+import { CONTROL, openServerMenuItem, rest, shot, signUp } from './helpers.js';
 
 test('two people chat in real time, from sign-up to reconnect', async ({ browser }) => {
   const ada = await signUp(browser, 'ada');
@@ -11,7 +11,7 @@ test('two people chat in real time, from sign-up to reconnect', async ({ browser
   await ada.page.getByLabel('Server name').fill('E2E Guild');
   await ada.page.getByRole('button', { name: 'Create', exact: true }).click();
   await expect(ada.page.getByRole('heading', { name: 'general', exact: true })).toBeVisible();
-  await ada.page.getByRole('button', { name: 'Invite' }).click();
+  await openServerMenuItem(ada.page, 'Invite people');
   const link = await ada.page.getByLabel('Invite link').inputValue();
   await ada.page.getByRole('button', { name: 'Close' }).click();
   expect(link).toMatch(/#\/invite\/[A-Za-z0-9]{6,16}$/);

@@ -273,3 +273,13 @@ export async function removeOverride(owner: Person, channel: string, target: str
   await expect(dialog.getByRole('status')).toHaveText('Override removed');
   await dialog.getByRole('button', { name: 'Close' }).click();
 }
+
+/** Opens the server menu (the server's name atop the channel list) and picks one of its items. */
+export async function openServerMenuItem(page: Page, item: string): Promise<void> {
+  await page
+    .getByRole('complementary', { name: 'Channels' })
+    .getByRole('heading', { level: 2 })
+    .getByRole('button')
+    .click();
+  await page.getByRole('menu', { name: 'Server menu' }).getByRole('menuitem', { name: item }).click();
+}

@@ -1,6 +1,15 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
-import { createGuild, openChannel, type Person, post, rest, shot, signUp } from './helpers.js';
+import {
+  createGuild,
+  openChannel,
+  openServerMenuItem,
+  type Person,
+  post,
+  rest,
+  shot,
+  signUp,
+} from './helpers.js';
 
 /** Live means within a second; the margin is for this shared 2-core machine. */
 const LIVE = { timeout: 4000 };
@@ -31,10 +40,7 @@ async function closeDialog(page: Page) {
   await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
 }
 
-async function serverMenu(person: Person, item: string) {
-  await person.page.getByRole('button', { name: 'Server options' }).click();
-  await person.page.getByRole('menuitem', { name: item }).click();
-}
+const serverMenu = (person: Person, item: string) => openServerMenuItem(person.page, item);
 
 const profileOf = async (person: Person) =>
   ((await rest(person, `profiles?select=id&username=eq.${person.username}`)) as { id: string }[])[0]?.id;

@@ -1,93 +1,107 @@
-import { BellRing, ChevronDown, LogOut, type LucideIcon, Pencil } from 'lucide-react';
-import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import {
+  BellRing,
+  ChevronDown,
+  FolderPlus,
+  LogOut,
+  Pencil,
+  PlusCircle,
+  Settings,
+  UserPlus,
+  X,
+} from 'lucide-react';
 import { stores } from '../../app/stores.js';
+import { MenuButton, type MenuItem } from '../../ui/MenuButton.js';
 import { useServerPermission } from '../access/use-permissions.js';
-import type { MemberSettingsDialog } from './member-dialogs.js';
+import { useModerationSettings } from '../moderation/member-access.js';
 import './server-admin.css';
 
-interface Item {
-  dialog: MemberSettingsDialog;
-  label: string;
-  icon: LucideIcon;
-  danger?: boolean;
+/** Server settings hold the server's own settings, roles, overwrites, bans and moderation tabs. */
+export function useCanOpenServerSettings(serverId: string | null): boolean {
+  const canManageServer = useServerPermission(serverId, 'MANAGE_GUILD');
+  const canManageRoles = useServerPermission(serverId, 'MANAGE_ROLES');
+  const canBan = useServerPermission(serverId, 'BAN_MEMBERS');
+  const canModerate = useModerationSettings(serverId);
+  return canManageServer || canManageRoles || canBan || canModerate;
 }
 
 /**
- * What every member can do about a server from its header: notification settings and mutes,
- * their own nickname (with CHANGE_NICKNAME), leaving it. A WAI-ARIA menu button.
+ * The server's name as a menu button, as Discord has it: what the member may do about the
+ * server (settings, new channels and categories, invites with the permissions for them;
+ * notification settings, their nickname and leaving for everyone). A WAI-ARIA menu button.
  */
-export function ServerMenu({ serverId }: { serverId: string }) {
-  const [open, setOpen] = useState(false);
-  const root = useRef<HTMLDivElement>(null);
-  const button = useRef<HTMLButtonElement>(null);
+export function ServerMenu({ serverId, name }: { serverId: string; name: string }) {
+  const canSettings = useCanOpenServerSettings(serverId);
+  const canManageChannels = useServerPermission(serverId, 'MANAGE_CHANNELS');
+  const canInvite = useServerPermission(serverId, 'CREATE_INSTANT_INVITE');
   const canNickname = useServerPermission(serverId, 'CHANGE_NICKNAME');
-  const items: Item[] = [
-    { dialog: 'notifications', label: 'Notification settings', icon: BellRing },
-    ...(canNickname ? [{ dialog: 'nickname' as const, label: 'Change nickname', icon: Pencil }] : []),
+  const { openModal } = stores.ui.getState();
+  const memberDialog = (dialog: 'notifications' | 'nickname' | 'leave') => () =>
+    openModal({ kind: 'memberSettings', dialog, serverId });
+  const items: MenuItem[] = [
+    ...(canSettings
+      ? [
+          {
+            key: 'settings',
+            label: 'Server settings',
+            icon: Settings,
+            onSelect: () => openModal({ kind: 'serverSettings', serverId }),
+          },
+        ]
+      : []),
+    ...(canManageChannels
+      ? [
+          {
+            key: 'channel',
+            label: 'Create channel',
+            icon: PlusCircle,
+            onSelect: () => openModal({ kind: 'createChannel', serverId, type: 'text' }),
+          },
+          {
+            key: 'category',
+            label: 'Create category',
+            icon: FolderPlus,
+            onSelect: () => openModal({ kind: 'category', serverId }),
+          },
+        ]
+      : []),
+    ...(canInvite
+      ? [
+          {
+            key: 'invite',
+            label: 'Invite people',
+            icon: UserPlus,
+            onSelect: () => openModal({ kind: 'invite', serverId }),
+          },
+        ]
+      : []),
+    {
+      key: 'notifications',
+      label: 'Notification settings',
+      icon: BellRing,
+      onSelect: memberDialog('notifications'),
+    },
+    ...(canNickname
+      ? [{ key: 'nickname', label: 'Change nickname', icon: Pencil, onSelect: memberDialog('nickname') }]
+      : []),
     // The owner too: the dialog says to transfer ownership first.
-    { dialog: 'leave', label: 'Leave server', icon: LogOut, danger: true },
+    { key: 'leave', label: 'Leave server', icon: LogOut, onSelect: memberDialog('leave'), danger: true },
   ];
 
-  useEffect(() => {
-    if (!open) return;
-    root.current?.querySelector<HTMLButtonElement>('[role="menuitem"]')?.focus();
-    const outside = (event: PointerEvent) => {
-      if (!root.current?.contains(event.target as Node)) setOpen(false);
-    };
-    document.addEventListener('pointerdown', outside, true);
-    return () => document.removeEventListener('pointerdown', outside, true);
-  }, [open]);
-
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const entries = [...(root.current?.querySelectorAll<HTMLButtonElement>('[role="menuitem"]') ?? [])];
-    const index = entries.indexOf(document.activeElement as HTMLButtonElement);
-    const move = (to: number) => entries[(to + entries.length) % entries.length]?.focus();
-    if (event.key === 'ArrowDown') move(index + 1);
-    else if (event.key === 'ArrowUp') move(index - 1);
-    else if (event.key === 'Home') move(0);
-    else if (event.key === 'End') move(entries.length - 1);
-    else if (event.key === 'Escape' || event.key === 'Tab') {
-      setOpen(false);
-      if (event.key === 'Escape') button.current?.focus();
-      return;
-    } else return;
-    event.preventDefault();
-  };
-
   return (
-    <div className="server-menu" ref={root}>
-      <button
-        ref={button}
-        type="button"
-        className="icon-button"
-        aria-label="Server options"
-        data-tooltip="Server options"
-        data-tooltip-side="bottom"
-        aria-haspopup="menu"
-        aria-expanded={open}
-        onClick={() => setOpen((v) => !v)}
-      >
-        <ChevronDown aria-hidden="true" size={18} />
-      </button>
-      {open && (
-        <div role="menu" aria-label="Server options" className="server-menu-list" onKeyDown={onKeyDown}>
-          {items.map(({ dialog, label, icon: Icon, danger }) => (
-            <button
-              key={dialog}
-              type="button"
-              role="menuitem"
-              className={danger ? 'danger' : undefined}
-              onClick={() => {
-                setOpen(false);
-                stores.ui.getState().openModal({ kind: 'memberSettings', dialog, serverId });
-              }}
-            >
-              <Icon aria-hidden="true" size={16} />
-              {label}
-            </button>
-          ))}
-        </div>
-      )}
-    </div>
+    <MenuButton
+      className="server-menu"
+      buttonClassName="server-menu-button"
+      menuLabel="Server menu"
+      items={items}
+      trigger={(open) => {
+        const Toggle = open ? X : ChevronDown;
+        return (
+          <>
+            <span className="server-menu-name">{name}</span>
+            <Toggle aria-hidden="true" size={18} />
+          </>
+        );
+      }}
+    />
   );
 }
