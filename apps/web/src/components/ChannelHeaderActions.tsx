@@ -1,8 +1,10 @@
-import { Pin, Search } from 'lucide-react';
+import { Pin, Search, Users } from 'lucide-react';
 import { useServers, useUi } from '../app/stores.js';
 import { CallButton } from '../features/calls/CallButton.js';
 import { ChannelNotificationButton } from '../features/notification-settings/ChannelNotificationButton.js';
 import { IconButton } from '../ui/IconButton.js';
+import { ChannelMoreMenu } from './ChannelMoreMenu.js';
+import './channel-header.css';
 import { useDm, useDmName } from './dms/use-dm-name.js';
 import { NotificationsBell } from './NotificationsPanel.js';
 
@@ -22,8 +24,18 @@ export function useChannelTitle(channelId: string): { prefix: string; name: stri
   return { prefix: '', name: '' };
 }
 
-/** Search, pinned messages and notifications for the channel header. */
-export function ChannelHeaderActions({ channelId }: { channelId: string }) {
+/**
+ * Search, pinned messages, notifications and the member list toggle for the channel header; on
+ * narrow screens the less used ones are in a "…" menu (channel-header.css).
+ */
+export function ChannelHeaderActions({
+  channelId,
+  onToggleMembers,
+}: {
+  channelId: string;
+  /** Shows the member list toggle (channels that have a member list). */
+  onToggleMembers?: () => void;
+}) {
   const serverId = useUi((s) => s.activeServerId);
   const openModal = useUi((s) => s.openModal);
   const dm = useDm(channelId);
@@ -35,9 +47,24 @@ export function ChannelHeaderActions({ channelId }: { channelId: string }) {
         icon={Search}
         onClick={() => openModal({ kind: 'search', serverId, channelId })}
       />
-      <IconButton label="Pinned messages" icon={Pin} onClick={() => openModal({ kind: 'pins', channelId })} />
-      <ChannelNotificationButton channelId={channelId} />
+      <span className="header-wide">
+        <IconButton
+          label="Pinned messages"
+          icon={Pin}
+          onClick={() => openModal({ kind: 'pins', channelId })}
+        />
+        <ChannelNotificationButton channelId={channelId} />
+      </span>
       <NotificationsBell />
+      {onToggleMembers && (
+        <IconButton
+          className="header-wide"
+          label="Toggle member list"
+          icon={Users}
+          onClick={onToggleMembers}
+        />
+      )}
+      <ChannelMoreMenu channelId={channelId} memberList={Boolean(onToggleMembers)} />
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { Hash, Lock, Menu, Users } from 'lucide-react';
+import { Hash, Lock, Menu } from 'lucide-react';
 import { useEffect, useRef } from 'react';
 import { stores, useMessages, useServers, useUi, watchChannel } from '../app/stores.js';
 import { useChannelAccess } from '../features/access/use-permissions.js';
@@ -107,11 +107,10 @@ function TextChannelView({ channelId }: { channelId: string }) {
           ) : (
             <span aria-hidden="true">{title.prefix}</span>
           )}
-          {title.name}
+          <span className="channel-title">{title.name}</span>
         </h2>
         {channel?.topic && <p className="topic">{channel.topic}</p>}
-        <ChannelHeaderActions channelId={channelId} />
-        {channel && <IconButton label="Toggle member list" icon={Users} onClick={toggleMembers} />}
+        <ChannelHeaderActions channelId={channelId} onToggleMembers={channel ? toggleMembers : undefined} />
       </header>
       {error ? (
         <div className="empty-state" role="alert">
