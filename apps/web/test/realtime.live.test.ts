@@ -3,6 +3,7 @@ import { createUnreadTopicsSync } from '../src/features/realtime/unread-topics.j
 import { createUnreadStore } from '../src/features/unread/unread-store.js';
 import {
   type ConnectionState,
+  type PresenceInfo,
   RealtimeConnectionManager,
   type RealtimeHandlers,
 } from '../src/lib/realtime.js';
@@ -101,6 +102,43 @@ describe('RealtimeConnectionManager (real stack)', () => {
       await Promise.all([bobManager.stop(), adaManager.stop()]);
     }
     expect(bobManager.connectionState()).toBe('idle');
+  });
+
+  it('shares who is in which voice channel, muted, deafened or streaming, with members not in voice', async () => {
+    const { data: voice } = await ada
+      .from('channels')
+      .select('id')
+      .eq('server_id', serverId)
+      .eq('type', 'voice')
+      .limit(1)
+      .single();
+    const voiceChannelId = voice?.id as string;
+    const adaId = await profileIdOf(ada);
+    const seen: Record<string, PresenceInfo>[] = [];
+    const bobManager = new RealtimeConnectionManager(bob, await profileIdOf(bob), {
+      ...recorder().handlers,
+      presence: (_server, online) => seen.push(online),
+    });
+    const adaManager = new RealtimeConnectionManager(ada, adaId, recorder().handlers);
+    try {
+      bobManager.start();
+      adaManager.start();
+      bobManager.watchServer(serverId);
+      adaManager.watchServer(serverId);
+      const flags = { muted: true, deafened: false, streaming: true, camera: false };
+      await until(() => seen.some((online) => online[adaId]));
+      await adaManager.setPresence({ voiceChannelId, voiceFlags: flags });
+      const inVoice = await until(() =>
+        seen.map((online) => online[adaId]).find((p) => p?.voiceChannelId === voiceChannelId),
+      );
+      expect(inVoice?.voiceFlags).toEqual(flags);
+      // Leaving voice: still online, in no channel.
+      await adaManager.setPresence({ voiceChannelId: null, voiceFlags: null });
+      await until(() => seen.at(-1)?.[adaId]?.voiceChannelId === null);
+      expect(seen.at(-1)?.[adaId]).toMatchObject({ status: 'online', voiceFlags: null });
+    } finally {
+      await Promise.all([bobManager.stop(), adaManager.stop()]);
+    }
   });
 
   it('never delivers a message from a channel the user cannot see', async () => {

@@ -1,9 +1,12 @@
-import { Hash, Settings, Volume2 } from 'lucide-react';
+import { FolderPlus, Hash, Plus, Settings, UserPlus, Volume2 } from 'lucide-react';
 import { useId } from 'react';
 import { stores, useAuth, useServers, useUi } from '../app/stores.js';
+import { useServerPermission } from '../features/access/use-permissions.js';
 import { ChannelTree } from '../features/channels/ChannelTree.js';
+import { useModerationSettings } from '../features/moderation/member-access.js';
 import { useChannelMarks } from '../features/notification-settings/use-marks.js';
-import { ServerMenu, useCanOpenServerSettings } from '../features/server-admin/ServerMenu.js';
+import { ServerMenu } from '../features/server-admin/ServerMenu.js';
+import { VoiceOccupants } from '../features/voice/VoiceOccupants.js';
 import { go } from '../lib/route.js';
 import type { Channel } from '../lib/types.js';
 import { Avatar } from '../ui/Avatar.js';
@@ -17,17 +20,6 @@ function ChannelLink({ channel, serverId }: { channel: Channel; serverId: string
   // Unread and mentions after the member's notification levels and mutes.
   const marks = useChannelMarks(channel.id);
   const marksId = useId();
-  const presence = useUi((s) => s.presence[serverId]);
-  const members = useServers((s) => s.details[serverId]?.members);
-  const inVoice =
-    channel.type === 'voice'
-      ? Object.values(presence ?? {}).filter((p) => p.voiceChannelId === channel.id)
-      : [];
-  const member = (id: string) => members?.find((x) => x.profile_id === id);
-  const name = (id: string) => {
-    const m = member(id);
-    return m?.nickname ?? m?.profile.display_name ?? m?.profile.username ?? 'someone';
-  };
   const Icon = channel.type === 'voice' ? Volume2 : Hash;
   return (
     <>
@@ -46,21 +38,7 @@ function ChannelLink({ channel, serverId }: { channel: Channel; serverId: string
         <span className="channel-name">{channel.name}</span>
         <UnreadMarks id={marksId} unread={marks.unread} mentions={marks.mentions} />
       </button>
-      {inVoice.length > 0 && (
-        <ul className="voice-occupants" aria-label={`In ${channel.name}`}>
-          {inVoice.map((p) => (
-            <li key={p.profileId}>
-              <Avatar
-                id={p.profileId}
-                name={name(p.profileId)}
-                url={member(p.profileId)?.profile.avatar_url}
-                size={20}
-              />
-              {name(p.profileId)}
-            </li>
-          ))}
-        </ul>
-      )}
+      <VoiceOccupants channel={channel} serverId={serverId} />
     </>
   );
 }
@@ -71,20 +49,50 @@ export function ChannelSidebar() {
   const detail = useServers((s) => (serverId ? s.details[serverId] : undefined));
   const profile = useAuth((s) => s.profile);
   const openModal = useUi((s) => s.openModal);
-  const canOpenSettings = useCanOpenServerSettings(serverId);
+  const canManageChannels = useServerPermission(serverId, 'MANAGE_CHANNELS');
+  const canInvite = useServerPermission(serverId, 'CREATE_INSTANT_INVITE');
+  const canManageServer = useServerPermission(serverId, 'MANAGE_GUILD');
+  // Server settings also hold roles, overwrites and bans.
+  const canManageRoles = useServerPermission(serverId, 'MANAGE_ROLES');
+  const canBan = useServerPermission(serverId, 'BAN_MEMBERS');
+  const canModerate = useModerationSettings(serverId);
 
   return (
     <aside className="channel-sidebar" aria-label="Channels">
       <header className="sidebar-header">
-        <h2 className={serverId ? 'server-heading' : undefined}>
-          {serverId ? <ServerMenu serverId={serverId} name={server?.name ?? ''} /> : 'Direct messages'}
-        </h2>
-        {serverId && canOpenSettings && (
-          <IconButton
-            label="Server settings"
-            icon={Settings}
-            onClick={() => openModal({ kind: 'serverSettings', serverId })}
-          />
+        <h2>{server?.name ?? 'Direct messages'}</h2>
+        {serverId && (
+          <div className="sidebar-actions">
+            {canManageChannels && (
+              <>
+                <IconButton
+                  label="Create channel"
+                  icon={Plus}
+                  onClick={() => openModal({ kind: 'createChannel', serverId, type: 'text' })}
+                />
+                <IconButton
+                  label="Create category"
+                  icon={FolderPlus}
+                  onClick={() => openModal({ kind: 'category', serverId })}
+                />
+              </>
+            )}
+            {canInvite && (
+              <IconButton
+                label="Invite"
+                icon={UserPlus}
+                onClick={() => openModal({ kind: 'invite', serverId })}
+              />
+            )}
+            {(canManageServer || canManageRoles || canBan || canModerate) && (
+              <IconButton
+                label="Server settings"
+                icon={Settings}
+                onClick={() => openModal({ kind: 'serverSettings', serverId })}
+              />
+            )}
+            <ServerMenu serverId={serverId} />
+          </div>
         )}
       </header>
       {serverId && detail && (
