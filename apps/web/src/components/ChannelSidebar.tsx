@@ -1,11 +1,9 @@
-import { FolderPlus, Hash, Plus, Settings, UserPlus, Volume2 } from 'lucide-react';
+import { Hash, Settings, Volume2 } from 'lucide-react';
 import { useId } from 'react';
 import { stores, useAuth, useServers, useUi } from '../app/stores.js';
-import { useServerPermission } from '../features/access/use-permissions.js';
 import { ChannelTree } from '../features/channels/ChannelTree.js';
-import { useModerationSettings } from '../features/moderation/member-access.js';
 import { useChannelMarks } from '../features/notification-settings/use-marks.js';
-import { ServerMenu } from '../features/server-admin/ServerMenu.js';
+import { ServerMenu, useCanOpenServerSettings } from '../features/server-admin/ServerMenu.js';
 import { VoiceOccupants } from '../features/voice/VoiceOccupants.js';
 import { go } from '../lib/route.js';
 import type { Channel } from '../lib/types.js';
@@ -49,50 +47,20 @@ export function ChannelSidebar() {
   const detail = useServers((s) => (serverId ? s.details[serverId] : undefined));
   const profile = useAuth((s) => s.profile);
   const openModal = useUi((s) => s.openModal);
-  const canManageChannels = useServerPermission(serverId, 'MANAGE_CHANNELS');
-  const canInvite = useServerPermission(serverId, 'CREATE_INSTANT_INVITE');
-  const canManageServer = useServerPermission(serverId, 'MANAGE_GUILD');
-  // Server settings also hold roles, overwrites and bans.
-  const canManageRoles = useServerPermission(serverId, 'MANAGE_ROLES');
-  const canBan = useServerPermission(serverId, 'BAN_MEMBERS');
-  const canModerate = useModerationSettings(serverId);
+  const canOpenSettings = useCanOpenServerSettings(serverId);
 
   return (
     <aside className="channel-sidebar" aria-label="Channels">
       <header className="sidebar-header">
-        <h2>{server?.name ?? 'Direct messages'}</h2>
-        {serverId && (
-          <div className="sidebar-actions">
-            {canManageChannels && (
-              <>
-                <IconButton
-                  label="Create channel"
-                  icon={Plus}
-                  onClick={() => openModal({ kind: 'createChannel', serverId, type: 'text' })}
-                />
-                <IconButton
-                  label="Create category"
-                  icon={FolderPlus}
-                  onClick={() => openModal({ kind: 'category', serverId })}
-                />
-              </>
-            )}
-            {canInvite && (
-              <IconButton
-                label="Invite"
-                icon={UserPlus}
-                onClick={() => openModal({ kind: 'invite', serverId })}
-              />
-            )}
-            {(canManageServer || canManageRoles || canBan || canModerate) && (
-              <IconButton
-                label="Server settings"
-                icon={Settings}
-                onClick={() => openModal({ kind: 'serverSettings', serverId })}
-              />
-            )}
-            <ServerMenu serverId={serverId} />
-          </div>
+        <h2 className={serverId ? 'server-heading' : undefined}>
+          {serverId ? <ServerMenu serverId={serverId} name={server?.name ?? ''} /> : 'Direct messages'}
+        </h2>
+        {serverId && canOpenSettings && (
+          <IconButton
+            label="Server settings"
+            icon={Settings}
+            onClick={() => openModal({ kind: 'serverSettings', serverId })}
+          />
         )}
       </header>
       {serverId && detail && (
