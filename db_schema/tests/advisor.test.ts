@@ -136,9 +136,12 @@ const CLIENT_RPCS: Record<string, string> = {
   'public.delete_channel(uuid)': 'needs MANAGE_CHANNELS in the channel',
   'public.delete_channel_overwrite(uuid, overwrite_target, uuid)': 'needs MANAGE_ROLES in the channel',
   'public.delete_message(uuid)': 'the author, or MANAGE_MESSAGES in the channel',
+  'public.delete_my_account(text, text, boolean)':
+    'the caller’s own account, after their password or reauthentication code; refused while they own servers',
   'public.delete_role(uuid)': 'needs MANAGE_ROLES over a lower role',
   'public.delete_server(uuid)': 'the owner only',
   'public.end_temporary_memberships()': 'the caller leaves the servers they joined as a temporary member',
+  'public.export_my_data()': 'the caller’s own data only (others appear by username)',
   'public.get_invite_preview(text)': 'server name, icon and member count for an invite code the caller holds',
   'public.get_livekit_token(uuid)': 'signs a voice token after checking CONNECT/SPEAK/STREAM',
   'public.get_unread_state()': 'unread and mention counts of channels the caller reads',

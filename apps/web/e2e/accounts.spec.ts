@@ -237,6 +237,7 @@ test('data export, then account deletion leaves "Deleted user" on the messages',
   await danger.getByLabel('Password').fill(PASSWORD);
   await danger.getByRole('button', { name: 'Delete account' }).click();
   await expect(leaver.page.getByRole('heading', { name: 'Welcome back' })).toBeVisible();
+  await expect(leaver.page.getByRole('status')).toHaveText('Your account is deleted.');
 
   // The other member still reads the message, from "Deleted user".
   await openChannel(owner, guild, 'general');

@@ -52,7 +52,7 @@ export function App() {
     // What an auth mail's link landed with (a confirmed address, half an email change).
     const { notice } = stores.auth.getState();
     if (notice) {
-      stores.ui.getState().toast(notice);
+      stores.ui.getState().toast(notice, 'info');
       stores.auth.getState().clearError();
     }
     return () => void endSession();

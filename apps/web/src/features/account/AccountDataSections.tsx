@@ -69,10 +69,14 @@ export function DeleteAccountSection() {
         code: proof === 'code' ? secret : undefined,
         deleteMessages,
       });
-      stores.ui.getState().toast('Your account is deleted.');
       // The auth user is gone; forget this device's session.
       await client.auth.signOut({ scope: 'local' }).catch(() => undefined);
-      stores.auth.setState({ status: 'signedOut', session: null, profile: null });
+      stores.auth.setState({
+        status: 'signedOut',
+        session: null,
+        profile: null,
+        notice: 'Your account is deleted.',
+      });
     });
   };
 

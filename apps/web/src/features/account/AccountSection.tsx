@@ -8,7 +8,7 @@ import './account.css';
 export function AccountSection() {
   const headingId = useId();
   return (
-    <section aria-labelledby={headingId} className="settings-section">
+    <section aria-labelledby={headingId} className="settings-section account-section">
       <h3 id={headingId}>Email and password</h3>
       <EmailForm />
       <PasswordForm />

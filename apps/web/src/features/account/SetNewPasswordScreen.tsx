@@ -16,7 +16,7 @@ export function SetNewPasswordScreen() {
     try {
       await accountApi.setPassword(password);
       stores.auth.getState().finishRecovery();
-      stores.ui.getState().toast('Your password is changed.');
+      stores.ui.getState().toast('Your password is changed.', 'info');
     } catch (e) {
       setError(describeError(e));
     } finally {
