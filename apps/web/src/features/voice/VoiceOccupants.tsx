@@ -1,8 +1,12 @@
 import { HeadphoneOff, MicOff, Video } from 'lucide-react';
 import { useServers, useUi, useVoice } from '../../app/stores.js';
 import type { Channel } from '../../lib/types.js';
+import type { VoiceParticipant } from '../../stores/voice.js';
 import { Avatar } from '../../ui/Avatar.js';
 import './voice.css';
+
+/** One empty list, so the selector's answer stays the same while nobody is connected here. */
+const NOBODY: VoiceParticipant[] = [];
 
 /**
  * Who is in a voice channel, under it in the channel list, for every member of the server: from
@@ -12,9 +16,8 @@ import './voice.css';
 export function VoiceOccupants({ channel, serverId }: { channel: Channel; serverId: string }) {
   const presence = useUi((s) => s.presence[serverId]);
   const members = useServers((s) => s.details[serverId]?.members);
-  const speaking = useVoice((s) =>
-    s.channelId === channel.id ? s.participants.filter((p) => p.speaking).map((p) => p.identity) : [],
-  );
+  const participants = useVoice((s) => (s.channelId === channel.id ? s.participants : NOBODY));
+  const speaking = participants.filter((p) => p.speaking).map((p) => p.identity);
   const inVoice = Object.values(presence ?? {}).filter((p) => p.voiceChannelId === channel.id);
   if (channel.type !== 'voice' || inVoice.length === 0) return null;
   const member = (id: string) => members?.find((x) => x.profile_id === id);
