@@ -1,9 +1,10 @@
+import { startLocalServer } from '@harmony/server';
 import { describeStack, startLocalStack, stopOnSignals } from '@harmony/stack';
 import { createServer } from 'vite';
 
 /**
- * `pnpm dev`: embedded PostgreSQL + the Supabase-compatible stack + the Vite dev server,
- * with the web app pointed at the stack. A VITE_SUPABASE_URL already set (a cloud project)
+ * `pnpm dev`: embedded PostgreSQL + the Supabase-compatible stack + apps/server (jobs: Web Push,
+ * scheduled cleanups) + the Vite dev server, with the web app pointed at the stack. A VITE_SUPABASE_URL already set (a cloud project)
  * wins and no local backend starts. The web port is `--port N`, else HARMONY_WEB_PORT, else 5173.
  */
 function webPort(): number | undefined {
@@ -33,6 +34,17 @@ if (local) {
   process.env.VITE_SUPABASE_URL = local.stack.url;
   process.env.VITE_SUPABASE_ANON_KEY = local.stack.keys.anon;
 }
+// After the stack is up and migrated: the job worker, as the role harmony_server.
+const worker = local
+  ? await startLocalServer(local.databaseUrl).catch(async (error: unknown) => {
+      await local.stop();
+      return fail(error);
+    })
+  : null;
+if (worker) {
+  console.log(`\n⚙ Jobs (apps/server)\n  Ready: ${worker.service.url}/ready`);
+  process.env.VITE_VAPID_PUBLIC_KEY = worker.vapidPublicKey;
+}
 const vite = await createServer({
   root: import.meta.dirname.replace(/\/scripts$/, ''),
   configFile: undefined,
@@ -47,11 +59,13 @@ try {
       ? `error: ${message}: stop what uses it, or choose another web port with \`pnpm dev --port N\` or HARMONY_WEB_PORT`
       : `error: ${message}`,
   );
+  await worker?.service.stop();
   await local?.stop();
   process.exit(1);
 }
 vite.printUrls();
 stopOnSignals(async () => {
   await vite.close();
+  await worker?.service.stop();
   await local?.stop();
 });

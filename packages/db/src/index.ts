@@ -8,6 +8,7 @@ export {
   connectionUrl,
   freePort,
   handleSignalsYourself,
+  LOCAL_PASSWORD,
   POSTGRES_MAJOR,
   PostgresLaunchError,
   type RunningPostgres,

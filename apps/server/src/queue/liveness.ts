@@ -29,12 +29,22 @@ export class PoolLock {
   async ensure(): Promise<void> {
     if (this.client || !this.poolId) return;
     const client = await this.pool.connect();
+    let lost = false;
     client.on('error', (error) => {
+      if (lost) return;
+      lost = true;
       this.log.warn({ err: error }, 'worker pool lock connection lost; taking it again');
-      if (this.client === client) this.client = null;
-      client.release(true);
+      if (this.client === client) {
+        this.client = null;
+        client.release(true);
+      }
     });
-    await client.query(`select pg_advisory_lock(${LOCK_NAMESPACE_SQL}, hashtext($1))`, [this.poolId]);
+    try {
+      await client.query(`select pg_advisory_lock(${LOCK_NAMESPACE_SQL}, hashtext($1))`, [this.poolId]);
+    } catch (error) {
+      client.release(true);
+      throw error;
+    }
     this.client = client;
   }
 
