@@ -267,6 +267,38 @@ test('a member reports a message; a moderator resolves it from the queue; the re
   await expect(again).toContainText(`${mia.username} deleted a message by ${eve.username} in #general`);
   await shot(mia.page, 'moderation-audit-report');
 
+  // Kick, timeout and ban from the queue ask first, in the member menu's dialogs, the reason
+  // prefilled from the report; closing the dialog leaves the report open.
+  await rest(bob, 'rpc/report_member', {
+    method: 'POST',
+    body: { p_server_id: guild.serverId, p_profile_id: await profileId(eve), p_reason: 'harassment' },
+  });
+  await again.getByRole('tab', { name: 'Reports' }).click();
+  await again.getByLabel('Show').selectOption({ label: 'Open' });
+  const aboutEve = again.getByRole('listitem', { name: `Report about ${eve.username}` });
+  await aboutEve.getByRole('button', { name: 'Kick' }).click();
+  const kick = mia.page.getByRole('dialog', { name: `Kick ${eve.username} from the server` });
+  await expect(kick.getByLabel('Reason (shown in the audit log)')).toHaveValue(
+    'Report: Harassment or bullying',
+  );
+  await kick.getByRole('button', { name: 'Close' }).click();
+  await expect(kick).toBeHidden();
+  await aboutEve.getByRole('button', { name: 'Time out' }).click();
+  const timeout = mia.page.getByRole('dialog', { name: `Time out ${eve.username}` });
+  await expect(timeout.getByLabel('Reason (shown in the audit log)')).toHaveValue(
+    'Report: Harassment or bullying',
+  );
+  await timeout.getByLabel('1 hour').check();
+  await shot(mia.page, 'moderation-report-timeout-confirm');
+  await timeout.getByRole('button', { name: 'Time out' }).click();
+  await expect(toast(mia.page, `${eve.username} was timed out for 1 hour.`)).toBeVisible();
+  await expect(again).toContainText('No open reports. All clear.', LIVE);
+  await again.getByRole('tab', { name: 'Audit log' }).click();
+  await expect(again).toContainText(
+    `${mia.username} resolved a report about ${eve.username}: timed the member out`,
+  );
+  await expect(again).toContainText('Report: Harassment or bullying');
+
   // Bob, a plain member, has no queue: the database answers his direct call with a clean 403.
   const denied = await rest(bob, 'rpc/list_reports', {
     method: 'POST',

@@ -5,7 +5,12 @@ import { describeError } from '../../lib/errors.js';
 import { IconButton } from '../../ui/IconButton.js';
 import { memberName } from './MemberCard.js';
 import { moderation, type ReportReason } from './moderation-api.js';
-import { type ModerationDialog, moderationUi, useModerationUi } from './moderation-store.js';
+import {
+  type ModerationDialog,
+  moderationUi,
+  type ResolvingReport,
+  useModerationUi,
+} from './moderation-store.js';
 import { REPORT_REASONS } from './report-reasons.js';
 import { BAN_DELETE_CHOICES, TIMEOUT_CHOICES } from './timeout.js';
 
@@ -27,21 +32,23 @@ function DialogFor({ dialog }: { dialog: ModerationDialog }) {
   const { serverId, profileId } = dialog;
   switch (dialog.kind) {
     case 'timeout':
-      return <TimeoutDialog serverId={serverId} profileId={profileId} name={name} />;
+      return <TimeoutDialog serverId={serverId} profileId={profileId} name={name} report={dialog.report} />;
     case 'kick':
       return (
         <ReasonDialog
           title={`Kick ${name} from the server`}
           hint={`${name} can come back with a new invite.`}
           submit="Kick"
+          initialReason={dialog.report?.reason}
           act={async (reason) => {
-            await moderation.kick(serverId, profileId, reason);
+            if (dialog.report) await moderation.resolveReport(dialog.report.id, 'kick', { note: reason });
+            else await moderation.kick(serverId, profileId, reason);
             notify(`${name} was kicked.`);
           }}
         />
       );
     case 'ban':
-      return <BanDialog serverId={serverId} profileId={profileId} name={name} />;
+      return <BanDialog serverId={serverId} profileId={profileId} name={name} report={dialog.report} />;
     case 'nickname':
       return (
         <NicknameDialog serverId={serverId} profileId={profileId} name={name} current={member?.nickname} />
@@ -120,14 +127,16 @@ function ReasonDialog({
   title,
   hint,
   submit: label,
+  initialReason = '',
   act,
 }: {
   title: string;
   hint: string;
   submit: string;
+  initialReason?: string;
   act(reason: string): Promise<void>;
 }) {
-  const [reason, setReason] = useState('');
+  const [reason, setReason] = useState(initialReason);
   const { submit, error, busy } = useSubmit(() => act(reason));
   return (
     <Dialog title={title}>
@@ -143,11 +152,21 @@ function ReasonDialog({
   );
 }
 
-function TimeoutDialog({ serverId, profileId, name }: { serverId: string; profileId: string; name: string }) {
+/** Kick, timeout and ban from the reports queue resolve the report, with the same dialog. */
+interface ActionDialogProps {
+  serverId: string;
+  profileId: string;
+  name: string;
+  report?: ResolvingReport;
+}
+
+function TimeoutDialog({ serverId, profileId, name, report }: ActionDialogProps) {
   const [seconds, setSeconds] = useState<number>(TIMEOUT_CHOICES[0].seconds);
-  const [reason, setReason] = useState('');
+  const [reason, setReason] = useState(report?.reason ?? '');
   const { submit, error, busy } = useSubmit(async () => {
-    await moderation.timeout(serverId, profileId, seconds, reason);
+    if (report)
+      await moderation.resolveReport(report.id, 'timeout', { note: reason, timeoutSeconds: seconds });
+    else await moderation.timeout(serverId, profileId, seconds, reason);
     const label = TIMEOUT_CHOICES.find((c) => c.seconds === seconds)?.label ?? '';
     notify(`${name} was timed out for ${label}.`);
     await stores.servers.getState().loadServer(serverId);
@@ -180,11 +199,13 @@ function TimeoutDialog({ serverId, profileId, name }: { serverId: string; profil
   );
 }
 
-function BanDialog({ serverId, profileId, name }: { serverId: string; profileId: string; name: string }) {
-  const [reason, setReason] = useState('');
+function BanDialog({ serverId, profileId, name, report }: ActionDialogProps) {
+  const [reason, setReason] = useState(report?.reason ?? '');
   const [deleteSeconds, setDeleteSeconds] = useState(0);
   const { submit, error, busy } = useSubmit(async () => {
-    await moderation.ban(serverId, profileId, reason, deleteSeconds);
+    if (report)
+      await moderation.resolveReport(report.id, 'ban', { note: reason, deleteMessageSeconds: deleteSeconds });
+    else await moderation.ban(serverId, profileId, reason, deleteSeconds);
     notify(`${name} was banned.`);
   });
   return (

@@ -7,9 +7,9 @@ import { profileName } from '../../stores/social.js';
 import { memberName } from './MemberCard.js';
 import { useMemberActions } from './member-access.js';
 import { moderation, type Report, type ReportAction, type ReportStatus } from './moderation-api.js';
+import { moderationUi } from './moderation-store.js';
 import { reasonLabel } from './report-reasons.js';
 import { useReportChanges } from './report-signal.js';
-import { TIMEOUT_CHOICES } from './timeout.js';
 import './moderation.css';
 
 const PAGE = 25;
@@ -119,23 +119,26 @@ function ReportItem({ report, onHandled }: { report: Report; onHandled: () => vo
   );
   const actions = useMemberActions(serverId, report.target_id);
   const [note, setNote] = useState('');
-  const [timeoutSeconds, setTimeoutSeconds] = useState<number>(TIMEOUT_CHOICES[3].seconds);
   const action = useAction();
   const open = report.status === 'open';
 
-  const resolve = (kind: ReportAction) =>
+  const resolve = (kind: 'delete_message' | 'dismiss') =>
     void action
-      .run(() =>
-        moderation.resolveReport(report.id, kind, {
-          note,
-          timeoutSeconds: kind === 'timeout' ? timeoutSeconds : undefined,
-        }),
-      )
+      .run(() => moderation.resolveReport(report.id, kind, { note }))
       .then((ok) => {
         if (!ok) return;
         stores.ui.getState().toast(`Report handled: ${OUTCOMES[kind]}.`, 'info');
         onHandled();
       });
+
+  // Kick, timeout and ban ask first, in the member menu's dialogs; confirming resolves the report.
+  const confirm = (kind: 'timeout' | 'kick' | 'ban') =>
+    moderationUi.getState().openDialog({
+      kind,
+      serverId,
+      profileId: report.target_id,
+      report: { id: report.id, reason: `Report: ${reasonLabel(report.reason)}` },
+    });
 
   const jump = () => {
     if (!report.channel_id || !report.message_id) return;
@@ -188,35 +191,17 @@ function ReportItem({ report, onHandled }: { report: Report; onHandled: () => vo
               </button>
             )}
             {actions.timeout && (
-              <>
-                <select
-                  aria-label="Timeout length"
-                  value={timeoutSeconds}
-                  onChange={(e) => setTimeoutSeconds(Number(e.target.value))}
-                >
-                  {TIMEOUT_CHOICES.map((c) => (
-                    <option key={c.seconds} value={c.seconds}>
-                      {c.label}
-                    </option>
-                  ))}
-                </select>
-                <button
-                  type="button"
-                  className="danger"
-                  disabled={action.busy}
-                  onClick={() => resolve('timeout')}
-                >
-                  Time out
-                </button>
-              </>
+              <button type="button" className="danger" onClick={() => confirm('timeout')}>
+                Time out
+              </button>
             )}
             {actions.kick && (
-              <button type="button" className="danger" disabled={action.busy} onClick={() => resolve('kick')}>
+              <button type="button" className="danger" onClick={() => confirm('kick')}>
                 Kick
               </button>
             )}
             {actions.ban && (
-              <button type="button" className="danger" disabled={action.busy} onClick={() => resolve('ban')}>
+              <button type="button" className="danger" onClick={() => confirm('ban')}>
                 Ban
               </button>
             )}

@@ -17,8 +17,15 @@ export interface MemberCardState {
   opener?: HTMLElement;
 }
 
+/** A report the action resolves (from the reports queue), and the reason the dialog starts with. */
+export interface ResolvingReport {
+  id: number;
+  reason: string;
+}
+
 export type ModerationDialog =
-  | { kind: 'timeout' | 'kick' | 'ban' | 'nickname' | 'reportMember'; serverId: string; profileId: string }
+  | { kind: 'timeout' | 'kick' | 'ban'; serverId: string; profileId: string; report?: ResolvingReport }
+  | { kind: 'nickname' | 'reportMember'; serverId: string; profileId: string }
   | { kind: 'reportMessage'; serverId: string; profileId: string; messageId: string };
 
 interface ModerationUiState {
