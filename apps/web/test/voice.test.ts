@@ -15,7 +15,7 @@ describe('voiceErrorMessage', () => {
     );
     expect(voiceErrorMessage({ name: 'NotAllowedError' }, 'camera')).toMatch(/^Camera access is blocked/);
     expect(voiceErrorMessage({ name: 'NotFoundError' })).toBe(
-      'No microphone was found. Plug one in or pick another in the device menu.',
+      'No microphone was found. Plug one in, or choose another in your browser or system settings, then try again.',
     );
     expect(voiceErrorMessage({ name: 'NotReadableError' }, 'camera')).toMatch(/camera is in use/);
   });

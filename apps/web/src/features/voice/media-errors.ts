@@ -17,7 +17,7 @@ export function captureErrorMessage(error: unknown, device: CaptureDevice): stri
   if (name === 'NotAllowedError' || name === 'SecurityError')
     return `${what} access is blocked. Click the icon at the left of the address bar, allow the ${device === 'screen' ? 'screen' : device} for this site, then try again.`;
   if (name === 'NotFoundError' || name === 'OverconstrainedError')
-    return `No ${device} was found. Plug one in or pick another in the device menu.`;
+    return `No ${device} was found. Plug one in, or choose another in your browser or system settings, then try again.`;
   if (name === 'NotReadableError' || name === 'AbortError')
     return `The ${device} is in use by another application or could not start. Close the other app and try again.`;
   return null;
