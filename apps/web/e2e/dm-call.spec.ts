@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
 import { type Person, rest, shot, signUp } from './helpers.js';
 import { mediaLaunchOptions } from './media-browser.js';
@@ -48,6 +49,12 @@ const remoteAudio = (page: Page) =>
 const openPeers = (page: Page) =>
   page.evaluate(() => window.peerConnections.filter((c) => c.connectionState !== 'closed').length);
 
+/** Serious or critical accessibility problems in the call bar (axe-core). */
+async function auditCallBar(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).include('.call-bar').analyze();
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
+}
+
 async function expectAudioFlowing(page: Page): Promise<void> {
   const before = await inboundAudioBytes(page);
   await expect.poll(() => inboundAudioBytes(page), { timeout: 10_000 }).toBeGreaterThan(before + 2_000);
@@ -86,6 +93,7 @@ test('a DM call rings, connects peer to peer with sound both ways and hangs up; 
   const ringing = bob.page.getByRole('alertdialog', { name: 'Incoming call' });
   await expect(ringing).toContainText(`${ada.username} is calling you`);
   await shot(bob.page, 'dm-call-ringing');
+  expect(await auditCallBar(bob.page)).toEqual([]);
   await ringing.getByRole('button', { name: 'Accept' }).click();
 
   // Connected: each side receives the other's microphone and plays it.
@@ -98,6 +106,7 @@ test('a DM call rings, connects peer to peer with sound both ways and hangs up; 
   await expectAudioFlowing(ada.page);
   await expectAudioFlowing(bob.page);
   await shot(ada.page, 'dm-call-connected');
+  expect(await auditCallBar(ada.page)).toEqual([]);
 
   // Muting stops Bob's microphone track for Ada (the bytes keep flowing as silence).
   await bob.page

@@ -2,6 +2,7 @@ import type { LocalTrack, Participant, RemoteTrack, Room, TrackPublication } fro
 import { createStore } from 'zustand/vanilla';
 import { type DeviceKind, rememberDevice, usableDevice, watchDevices } from '../features/voice/devices.js';
 import { type CaptureDevice, captureErrorMessage } from '../features/voice/media-errors.js';
+import { bindPushToTalk, DEFAULT_PUSH_TO_TALK_KEY } from '../features/voice/push-to-talk.js';
 import { bindRoomMedia, RoomMedia, type VideoFeed } from '../features/voice/room-media.js';
 import type { HarmonyClient } from '../lib/supabase.js';
 
@@ -54,6 +55,10 @@ export interface VoiceState {
   screenShare: boolean;
   /** Autoplay rules held the room's sound back until the user clicks. */
   playbackBlocked: boolean;
+  /** Push to talk: the microphone sends only while `key` (a KeyboardEvent.code) is held. */
+  pushToTalk: { enabled: boolean; key: string };
+  /** The push-to-talk key is held now. */
+  talking: boolean;
   /** The active device per kind ('' is the system default). */
   devices: Record<DeviceKind, string>;
   join(channelId: string): Promise<void>;
@@ -67,6 +72,7 @@ export interface VoiceState {
   setLocallyMuted(identity: string, muted: boolean): void;
   focus(key: string | null): void;
   resumePlayback(): Promise<void>;
+  setPushToTalk(settings: { enabled: boolean; key: string }): Promise<void>;
 }
 
 interface TokenResponse {
@@ -165,9 +171,37 @@ export function createVoiceStore(client: HarmonyClient, onPresence: (voice: Voic
       set({ devices: { ...get().devices, ...deviceSnapshot(devices) } });
     };
 
+    let stopPushToTalk: (() => void) | null = null;
+    /** The microphone sends unless muted, and with push to talk only while the key is held. */
+    const applyMicrophone = async () => {
+      const { muted, pushToTalk, talking } = get();
+      await room?.localParticipant
+        .setMicrophoneEnabled(!muted && (!pushToTalk.enabled || talking))
+        .catch((e: unknown) => set({ muted: true, error: voiceErrorMessage(e) }));
+      snapshot();
+    };
+    const listenForPushToTalk = () => {
+      stopPushToTalk?.();
+      stopPushToTalk = null;
+      const { enabled, key } = get().pushToTalk;
+      if (!enabled || !room || typeof window === 'undefined') return;
+      stopPushToTalk = bindPushToTalk(window, key, {
+        press: () => {
+          set({ talking: true });
+          void applyMicrophone();
+        },
+        release: () => {
+          set({ talking: false });
+          void applyMicrophone();
+        },
+      });
+    };
+
     const teardown = async () => {
       const current = room;
       room = null;
+      stopPushToTalk?.();
+      stopPushToTalk = null;
       unbind?.();
       unbind = null;
       stopWatchingDevices?.();
@@ -214,6 +248,8 @@ export function createVoiceStore(client: HarmonyClient, onPresence: (voice: Voic
       screenShare: false,
       playbackBlocked: false,
       devices: NO_DEVICES,
+      pushToTalk: storedPushToTalk(),
+      talking: false,
 
       async join(channelId) {
         if (get().channelId === channelId && get().status === 'connected') return;
@@ -277,11 +313,14 @@ export function createVoiceStore(client: HarmonyClient, onPresence: (voice: Voic
         set({ status: 'connected' });
         stopWatchingDevices = watchDevices(followDevices);
         try {
+          // Opened at once even with push to talk, so a refusal shows now rather than at the first press.
           await next.localParticipant.setMicrophoneEnabled(!get().muted);
+          if (get().pushToTalk.enabled) await applyMicrophone();
         } catch (micError) {
           // Still in the room, listening only: say why the microphone is off.
           set({ muted: true, error: voiceErrorMessage(micError) });
         }
+        listenForPushToTalk();
         publishPresence();
         snapshot();
       },
@@ -312,11 +351,8 @@ export function createVoiceStore(client: HarmonyClient, onPresence: (voice: Voic
           media?.setDeafened(false);
         }
         set({ muted });
-        await room?.localParticipant
-          .setMicrophoneEnabled(!muted)
-          .catch((e: unknown) => set({ muted: true, error: voiceErrorMessage(e) }));
+        await applyMicrophone();
         publishPresence();
-        snapshot();
       },
 
       async toggleDeafen() {
@@ -327,7 +363,7 @@ export function createVoiceStore(client: HarmonyClient, onPresence: (voice: Voic
         const muted = deafened || mutedBeforeDeafen;
         if (muted !== get().muted) {
           set({ muted });
-          await room?.localParticipant.setMicrophoneEnabled(!muted).catch(() => set({ muted: true }));
+          await applyMicrophone();
         }
         publishPresence();
         snapshot();
@@ -380,6 +416,17 @@ export function createVoiceStore(client: HarmonyClient, onPresence: (voice: Voic
         });
       },
 
+      async setPushToTalk(pushToTalk) {
+        try {
+          localStorage.setItem(PUSH_TO_TALK_STORAGE, JSON.stringify(pushToTalk));
+        } catch {
+          // Not remembered: it still applies now.
+        }
+        set({ pushToTalk, talking: false });
+        listenForPushToTalk();
+        await applyMicrophone();
+      },
+
       focus(key) {
         set({ focused: key });
       },
@@ -398,4 +445,18 @@ function deviceSnapshot(devices: MediaDeviceInfo[]): Record<DeviceKind, string> 
     audiooutput: usableDevice('audiooutput', devices),
     videoinput: usableDevice('videoinput', devices),
   };
+}
+
+const PUSH_TO_TALK_STORAGE = 'harmony.voice.pushToTalk';
+
+function storedPushToTalk(): VoiceState['pushToTalk'] {
+  try {
+    const stored = JSON.parse(localStorage.getItem(PUSH_TO_TALK_STORAGE) ?? 'null') as
+      | VoiceState['pushToTalk']
+      | null;
+    if (stored && typeof stored.enabled === 'boolean' && typeof stored.key === 'string') return stored;
+  } catch {
+    // Unreadable: the default.
+  }
+  return { enabled: false, key: DEFAULT_PUSH_TO_TALK_KEY };
 }

@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import { stores, useVoice } from '../../app/stores.js';
 import { type DeviceKind, useDevices } from './devices.js';
+import { PushToTalkSetting } from './PushToTalkSetting.js';
 
 const LABELS: Record<DeviceKind, string> = {
   audioinput: 'Microphone',
@@ -35,7 +36,7 @@ function DevicePicker({ kind }: { kind: DeviceKind }) {
   );
 }
 
-/** Input, output and camera: output only where the browser can route sound (setSinkId). */
+/** Input, output and camera (output only where the browser can route sound: setSinkId), push to talk. */
 export function DevicePickers() {
   const canRoute = typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
   return (
@@ -43,6 +44,7 @@ export function DevicePickers() {
       <DevicePicker kind="audioinput" />
       {canRoute && <DevicePicker kind="audiooutput" />}
       <DevicePicker kind="videoinput" />
+      <PushToTalkSetting />
     </div>
   );
 }
