@@ -34,8 +34,8 @@ async function listed(page: Page): Promise<string[]> {
     );
 }
 
-async function axe(page: Page, what: string) {
-  const { violations } = await new AxeBuilder({ page }).include('dialog').analyze();
+async function axe(page: Page, what: string, include = 'dialog') {
+  const { violations } = await new AxeBuilder({ page }).include(include).analyze();
   const serious = violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${what}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
@@ -75,6 +75,8 @@ test('an owner manages channels and categories; a member sees each change live',
   await sidebar(bob.page).getByRole('heading', { level: 2 }).getByRole('button').click();
   await expect(bob.page.getByRole('menu', { name: 'Server menu' })).toBeVisible();
   await expect(bob.page.getByRole('menuitem', { name: /^Create / })).toHaveCount(0);
+  await axe(bob.page, 'server menu', '.sidebar-header');
+  await shot(bob.page, 'server-menu-member');
   await bob.page.keyboard.press('Escape');
   await expect(sidebar(bob.page).getByRole('button', { name: /^Move / })).toHaveCount(0);
 
