@@ -106,6 +106,8 @@ const POLICY_HELPERS: Record<string, string> = {
     'the user_devices policy shows devices of people sharing a space with the caller',
   'public.server_member_stats(uuid)':
     'the security_invoker views public_server_directory and server_member_counts call it as the caller',
+  'public.my_open_dm_call_ids()':
+    'the realtime.messages policies of call:<id> topics list the caller’s ringing or running calls',
 };
 
 /**
@@ -182,6 +184,11 @@ const CLIENT_RPCS: Record<string, string> = {
   'public.set_system_channel(uuid, uuid)': 'needs MANAGE_GUILD; a text channel of the server',
   'public.set_presence(presence_status)': 'the caller’s own presence',
   'public.timeout_member(uuid, uuid, integer, text)': 'needs MODERATE_MEMBERS over a lower member',
+  'public.start_dm_call(uuid)': 'a recipient of the 1:1 DM rings the other, unless either blocked the other',
+  'public.answer_dm_call(uuid, boolean)': 'the person called, while it rings',
+  'public.end_dm_call(uuid)': 'either person of the call',
+  'public.moderate_voice(uuid, uuid, text, uuid)':
+    'needs MUTE_MEMBERS, DEAFEN_MEMBERS or MOVE_MEMBERS in the voice channel over a lower member',
   'public.touch_presence(text)': 'the caller’s own heartbeat: presence and their own device’s activity',
   'public.transfer_server_ownership(uuid, uuid)': 'the owner only, to a member',
   'public.unban_member(uuid, uuid)': 'needs BAN_MEMBERS',

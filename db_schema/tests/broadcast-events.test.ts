@@ -545,6 +545,8 @@ describe('server topics', () => {
         'server_id',
         'temporary',
         'timed_out_until',
+        'voice_deafened',
+        'voice_muted',
       ]);
       expect(only(rows, 'member_create', `user:${stranger.profileId}`).record).toMatchObject({
         server_id: server.serverId,
