@@ -1,5 +1,6 @@
 import type { TaskList } from 'graphile-worker';
 import type { JobContext, JobDefinition } from './job.js';
+import { liveKitModerateJob } from './livekit-moderate.js';
 import {
   cleanRealtimeMessages,
   expireInvites,
@@ -11,6 +12,7 @@ import { sendPushJob } from './send-push.js';
 
 export const JOBS: JobDefinition[] = [
   sendPushJob,
+  liveKitModerateJob,
   expireTimeouts,
   expireInvites,
   expirePresence,
