@@ -1,5 +1,4 @@
-import { X } from 'lucide-react';
-import { type FormEvent, lazy, type ReactNode, Suspense, useEffect, useRef, useState } from 'react';
+import { lazy, type ReactNode, Suspense, useEffect, useState } from 'react';
 import { stores, useUi } from '../app/stores.js';
 import {
   MemberSettingsBody,
@@ -9,54 +8,25 @@ import {
 import { describeError } from '../lib/errors.js';
 import { go, inviteUrl } from '../lib/route.js';
 import type { Message } from '../lib/types.js';
-import { IconButton } from '../ui/IconButton.js';
+import { Dialog as SharedDialog } from '../ui/Dialog.js';
 import { CreateGroupDm } from './dms/CreateGroupDm.js';
+import { ActionMessage, useFormSubmit } from './settings/action.js';
+
+const closeModal = () => stores.ui.getState().openModal(null);
 
 function Dialog({ title, children, wide }: { title: string; children: ReactNode; wide?: boolean }) {
-  const close = () => stores.ui.getState().openModal(null);
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-  }, []);
   return (
-    <dialog
-      ref={ref}
-      className={wide ? 'modal wide' : 'modal'}
-      aria-label={title}
-      onClose={close}
-      onCancel={close}
-    >
-      <h2>{title}</h2>
+    <SharedDialog title={title} onClose={closeModal} className={wide ? 'wide' : undefined}>
       {children}
-      <IconButton label="Close" icon={X} className="modal-close" onClick={close} />
-    </dialog>
+    </SharedDialog>
   );
-}
-
-function useSubmit(action: () => Promise<void>) {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (e) {
-      setError(describeError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { submit, error, busy };
 }
 
 function CreateServer() {
   const [name, setName] = useState('');
-  const { submit, error, busy } = useSubmit(async () => {
+  const { submit, error, busy } = useFormSubmit(async () => {
     const serverId = await stores.servers.getState().createServer(name.trim());
-    stores.ui.getState().openModal(null);
+    closeModal();
     go({ kind: 'channel', serverId, channelId: null });
   });
   return (
@@ -66,11 +36,7 @@ function CreateServer() {
           Server name
           <input required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
         </label>
-        {error && (
-          <p role="alert" className="form-error">
-            {error}
-          </p>
-        )}
+        <ActionMessage error={error} />
         <button type="submit" className="primary" disabled={busy}>
           Create
         </button>
@@ -86,9 +52,9 @@ function inviteCode(input: string): string {
 
 function JoinServer({ code: initial }: { code?: string }) {
   const [code, setCode] = useState(initial ?? '');
-  const { submit, error, busy } = useSubmit(async () => {
+  const { submit, error, busy } = useFormSubmit(async () => {
     const serverId = await stores.servers.getState().joinByInvite(inviteCode(code));
-    stores.ui.getState().openModal(null);
+    closeModal();
     go({ kind: 'channel', serverId, channelId: null });
   });
   return (
@@ -98,11 +64,7 @@ function JoinServer({ code: initial }: { code?: string }) {
           Invite link or code
           <input required value={code} onChange={(e) => setCode(e.target.value)} />
         </label>
-        {error && (
-          <p role="alert" className="form-error">
-            {error}
-          </p>
-        )}
+        <ActionMessage error={error} />
         <button type="submit" className="primary" disabled={busy}>
           Join
         </button>
@@ -129,11 +91,7 @@ function Invite({ serverId }: { serverId: string }) {
   };
   return (
     <Dialog title="Invite people">
-      {error && (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      )}
+      <ActionMessage error={error} />
       {link && (
         <div className="invite-link">
           <input readOnly aria-label="Invite link" value={link} onFocus={(e) => e.target.select()} />
@@ -158,9 +116,9 @@ function CreateChannel({
 }) {
   const [name, setName] = useState('');
   const [type, setType] = useState(initialType);
-  const { submit, error, busy } = useSubmit(async () => {
+  const { submit, error, busy } = useFormSubmit(async () => {
     const channelId = await stores.servers.getState().createChannel(serverId, name.trim(), type, categoryId);
-    stores.ui.getState().openModal(null);
+    closeModal();
     if (type === 'text') go({ kind: 'channel', serverId, channelId });
   });
   return (
@@ -179,11 +137,7 @@ function CreateChannel({
           Channel name
           <input required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
         </label>
-        {error && (
-          <p role="alert" className="form-error">
-            {error}
-          </p>
-        )}
+        <ActionMessage error={error} />
         <button type="submit" className="primary" disabled={busy}>
           Create
         </button>
@@ -193,9 +147,9 @@ function CreateChannel({
 }
 
 function DeleteMessage({ message }: { message: Message }) {
-  const { submit, error, busy } = useSubmit(async () => {
+  const { submit, error, busy } = useFormSubmit(async () => {
     await stores.messages.getState().remove(message.id);
-    stores.ui.getState().openModal(null);
+    closeModal();
   });
   return (
     <Dialog title="Delete message">
@@ -203,13 +157,9 @@ function DeleteMessage({ message }: { message: Message }) {
         <p>Are you sure you want to delete this message? This cannot be undone.</p>
         <blockquote className="delete-preview">{message.content || 'Attachment'}</blockquote>
         <p className="hint">Tip: hold Shift while clicking Delete to skip this.</p>
-        {error && (
-          <p role="alert" className="form-error">
-            {error}
-          </p>
-        )}
+        <ActionMessage error={error} />
         <div className="form-actions">
-          <button type="button" onClick={() => stores.ui.getState().openModal(null)}>
+          <button type="button" onClick={closeModal}>
             Cancel
           </button>
           <button type="submit" className="danger-solid" disabled={busy}>

@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { type FormEvent, useCallback, useState } from 'react';
 import { describeError } from '../../lib/errors.js';
 
 /**
@@ -25,6 +25,16 @@ export function useAction() {
     }
   }, []);
   return { run, error, notice, busy, setError, setNotice };
+}
+
+/** useAction for a form: submitting runs the action (the form's own validation has passed). */
+export function useFormSubmit(action: () => Promise<unknown>) {
+  const { run, error, busy } = useAction();
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void run(action);
+  };
+  return { submit, error, busy };
 }
 
 export function ActionMessage({ error, notice }: { error: string | null; notice?: string | null }) {

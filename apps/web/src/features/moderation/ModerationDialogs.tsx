@@ -1,8 +1,7 @@
-import { X } from 'lucide-react';
-import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { stores, useServers } from '../../app/stores.js';
-import { describeError } from '../../lib/errors.js';
-import { IconButton } from '../../ui/IconButton.js';
+import { ActionMessage, useFormSubmit } from '../../components/settings/action.js';
+import { Dialog as SharedDialog } from '../../ui/Dialog.js';
 import { memberName } from './MemberCard.js';
 import { moderation, type ReportReason } from './moderation-api.js';
 import {
@@ -70,48 +69,21 @@ function DialogFor({ dialog }: { dialog: ModerationDialog }) {
   }
 }
 
-/** A modal <dialog> that closes this layer's state when dismissed. */
+/** A moderation dialog: dismissing it closes this layer's state. */
 function Dialog({ title, children }: { title: string; children: ReactNode }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const el = ref.current;
-    if (el && !el.open) el.showModal();
-  }, []);
   return (
-    <dialog ref={ref} className="modal moderation-dialog" aria-label={title} onClose={close} onCancel={close}>
-      <h2>{title}</h2>
+    <SharedDialog title={title} onClose={close} className="moderation-dialog">
       {children}
-      <IconButton label="Close" icon={X} className="modal-close" onClick={close} />
-    </dialog>
+    </SharedDialog>
   );
 }
 
 /** Submits, shows the refusal as a sentence, closes on success. */
 function useSubmit(action: () => Promise<void>) {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-      close();
-    } catch (e) {
-      setError(describeError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { submit, error, busy };
-}
-
-function FormError({ error }: { error: string | null }) {
-  return error ? (
-    <p role="alert" className="form-error">
-      {error}
-    </p>
-  ) : null;
+  return useFormSubmit(async () => {
+    await action();
+    close();
+  });
 }
 
 function ReasonField({ value, onChange }: { value: string; onChange(value: string): void }) {
@@ -143,7 +115,7 @@ function ReasonDialog({
       <form onSubmit={submit}>
         <p className="hint">{hint}</p>
         <ReasonField value={reason} onChange={setReason} />
-        <FormError error={error} />
+        <ActionMessage error={error} />
         <button type="submit" className="primary danger" disabled={busy}>
           {label}
         </button>
@@ -190,7 +162,7 @@ function TimeoutDialog({ serverId, profileId, name, report }: ActionDialogProps)
           ))}
         </fieldset>
         <ReasonField value={reason} onChange={setReason} />
-        <FormError error={error} />
+        <ActionMessage error={error} />
         <button type="submit" className="primary danger" disabled={busy}>
           Time out
         </button>
@@ -223,7 +195,7 @@ function BanDialog({ serverId, profileId, name, report }: ActionDialogProps) {
           </select>
         </label>
         <ReasonField value={reason} onChange={setReason} />
-        <FormError error={error} />
+        <ActionMessage error={error} />
         <button type="submit" className="primary danger" disabled={busy}>
           Ban
         </button>
@@ -255,7 +227,7 @@ function NicknameDialog({
           Nickname (leave empty to reset)
           <input maxLength={32} value={nickname} onChange={(e) => setNickname(e.target.value)} />
         </label>
-        <FormError error={error} />
+        <ActionMessage error={error} />
         <button type="submit" className="primary" disabled={busy}>
           Save
         </button>
@@ -300,7 +272,7 @@ function ReportDialog({
           Anything else moderators should know (optional)
           <textarea maxLength={1000} rows={3} value={details} onChange={(e) => setDetails(e.target.value)} />
         </label>
-        <FormError error={error} />
+        <ActionMessage error={error} />
         <button type="submit" className="primary" disabled={busy || !reason}>
           Send report
         </button>
