@@ -20,6 +20,8 @@ export function VoicePanel() {
   const deafened = useVoice((s) => s.deafened);
   const camera = useVoice((s) => s.camera);
   const screenShare = useVoice((s) => s.screenShare);
+  const serverMuted = useVoice((s) => s.serverMuted);
+  const serverDeafened = useVoice((s) => s.serverDeafened);
   const channelName = useServers((s) => {
     for (const detail of Object.values(s.details)) {
       const found = detail.channels.find((c) => c.id === channelId);
@@ -36,6 +38,15 @@ export function VoicePanel() {
         {STATUS_TEXT[status]}
         {channelName && status !== 'error' ? ` — ${channelName}` : ''}
       </p>
+      {(serverMuted || serverDeafened) && (
+        <p className="voice-error" role="status">
+          {serverMuted && serverDeafened
+            ? 'A moderator muted and deafened you in this server.'
+            : serverMuted
+              ? 'A moderator muted you in this server.'
+              : 'A moderator deafened you in this server.'}
+        </p>
+      )}
       {error && (
         <div className="voice-error-row">
           <p className="voice-error" role="alert">

@@ -40,7 +40,7 @@ export function VoiceView({ channel }: { channel: Channel }) {
               {error}
             </p>
           )}
-          <VoiceStage />
+          <VoiceStage channel={channel} />
         </>
       ) : (
         <div className="empty-state">

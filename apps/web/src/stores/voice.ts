@@ -59,6 +59,9 @@ export interface VoiceState {
   pushToTalk: { enabled: boolean; key: string };
   /** The push-to-talk key is held now. */
   talking: boolean;
+  /** A moderator server-muted or server-deafened the user (LiveKit took the permission away). */
+  serverMuted: boolean;
+  serverDeafened: boolean;
   /** The active device per kind ('' is the system default). */
   devices: Record<DeviceKind, string>;
   join(channelId: string): Promise<void>;
@@ -250,6 +253,8 @@ export function createVoiceStore(client: HarmonyClient, onPresence: (voice: Voic
       devices: NO_DEVICES,
       pushToTalk: storedPushToTalk(),
       talking: false,
+      serverMuted: false,
+      serverDeafened: false,
 
       async join(channelId) {
         if (get().channelId === channelId && get().status === 'connected') return;
@@ -287,6 +292,16 @@ export function createVoiceStore(client: HarmonyClient, onPresence: (voice: Voic
           .on(RoomEvent.ParticipantDisconnected, snapshot)
           .on(RoomEvent.ActiveSpeakersChanged, snapshot)
           .on(RoomEvent.ConnectionQualityChanged, snapshot)
+          .on(RoomEvent.ParticipantPermissionsChanged, (_before, participant) => {
+            const permission = participant.permissions;
+            if (participant === next.localParticipant && permission)
+              set({
+                // LiveKit's TrackSource.MICROPHONE is 2 (protocol enum).
+                serverMuted: !permission.canPublishSources.some((source) => Number(source) === 2),
+                serverDeafened: !permission.canSubscribe,
+              });
+            snapshot();
+          })
           .on(RoomEvent.TrackMuted, snapshot)
           .on(RoomEvent.TrackUnmuted, snapshot)
           .on(RoomEvent.TrackPublished, snapshot)
@@ -339,6 +354,8 @@ export function createVoiceStore(client: HarmonyClient, onPresence: (voice: Voic
           camera: false,
           screenShare: false,
           playbackBlocked: false,
+          serverMuted: false,
+          serverDeafened: false,
         });
         if (wasIn) publishPresence();
       },

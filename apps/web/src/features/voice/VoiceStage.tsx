@@ -11,10 +11,12 @@ import {
   VolumeX,
 } from 'lucide-react';
 import { stores, useVoice } from '../../app/stores.js';
+import type { Channel } from '../../lib/types.js';
 import type { ConnectionQuality, VoiceParticipant, VoiceVideo } from '../../stores/voice.js';
 import { Avatar } from '../../ui/Avatar.js';
 import { IconButton } from '../../ui/IconButton.js';
 import { VideoTile } from './VideoTile.js';
+import { VoiceModeration } from './VoiceModeration.js';
 import './voice.css';
 
 const QUALITY: Record<ConnectionQuality, { icon: typeof SignalHigh; text: string } | null> = {
@@ -57,7 +59,15 @@ function ListenerControls({ person }: { person: VoiceParticipant }) {
   );
 }
 
-function Tile({ person, video }: { person: VoiceParticipant; video?: VoiceVideo }) {
+function Tile({
+  person,
+  video,
+  channel,
+}: {
+  person: VoiceParticipant;
+  video?: VoiceVideo;
+  channel: Channel;
+}) {
   const focused = useVoice((s) => s.focused);
   const isFocused = video !== undefined && focused === video.key;
   const screen = video?.source === 'screen_share';
@@ -91,6 +101,9 @@ function Tile({ person, video }: { person: VoiceParticipant; video?: VoiceVideo 
         )}
       </span>
       {!person.isLocal && !screen && <ListenerControls person={person} />}
+      {!person.isLocal && !screen && channel.server_id && (
+        <VoiceModeration channel={channel} identity={person.identity} name={person.name} />
+      )}
     </li>
   );
 }
@@ -99,7 +112,7 @@ function Tile({ person, video }: { person: VoiceParticipant; video?: VoiceVideo 
  * Who is in the call: a tile per person (their camera when it is on, else their avatar, ringed
  * while they speak) and one per screen share; a focused video takes the stage, the rest a strip.
  */
-export function VoiceStage() {
+export function VoiceStage({ channel }: { channel: Channel }) {
   const participants = useVoice((s) => s.participants);
   const videos = useVoice((s) => s.videos);
   const focused = useVoice((s) => s.focused);
@@ -117,14 +130,14 @@ export function VoiceStage() {
     <div className={`voice-stage${stage ? ' focus' : ''}`}>
       {stage && (
         <ul className="voice-focus" aria-label="Focused">
-          <Tile person={stage.person} video={stage.video} />
+          <Tile person={stage.person} video={stage.video} channel={channel} />
         </ul>
       )}
       <ul className="voice-grid" aria-label="Participants">
         {tiles
           .filter((t) => t !== stage)
           .map((t) => (
-            <Tile key={t.key} person={t.person} video={t.video} />
+            <Tile key={t.key} person={t.person} video={t.video} channel={channel} />
           ))}
       </ul>
     </div>
