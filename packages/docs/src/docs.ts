@@ -26,6 +26,7 @@ export const GUIDE_ORDER = [
   'permissions.md',
   'realtime.md',
   'voice.md',
+  'server.md',
   'troubleshooting.md',
 ];
 
