@@ -58,12 +58,19 @@ function chargeEmailRate(r: MailRequest) {
   if (!r.d.limits.emailSent.take(clientIp(r.c, config))) throw rateLimited('email rate limit exceeded');
 }
 
-async function deliver(r: MailRequest, to: string, kind: MailKind, data: TemplateData, what: string) {
+/** Both limits a mail passes before it is sent: its kind's max_frequency, then the IP's email_sent. */
+function checkLimits(r: MailRequest, sentAt: Date | null | undefined) {
+  checkFrequency(r.d.config, sentAt);
+  chargeEmailRate(r);
+}
+
+async function deliver(r: MailRequest, to: string, kind: MailKind, data: TemplateData) {
   try {
     await r.d.mailer.send(to, kind, data);
   } catch (error) {
     r.d.ctx.log.error({ err: error, kind }, 'auth: mail not sent');
-    throw new AuthApiError(500, 'unexpected_failure', `Error sending ${what} email`);
+    // GoTrue's "Error sending magic link email" and the like.
+    throw new AuthApiError(500, 'unexpected_failure', `Error sending ${kind.replace('_', ' ')} email`);
   }
 }
 
@@ -74,86 +81,61 @@ const common = (r: MailRequest, user: UserRow): TemplateData => ({
   RedirectTo: r.referrer,
 });
 
+/** A mail whose link goes to /verify with `type`, and whose code is `otp`. */
+const linkData = (r: MailRequest, user: UserRow, type: string, otp: string, hash: string): TemplateData => ({
+  ...common(r, user),
+  ConfirmationURL: verifyUrl(r.d.config, hash, type, r.referrer),
+  Token: otp,
+  TokenHash: hash,
+});
+
+/** The column a link token's mail stamps (and max_frequency reads). */
+const SENT_AT = {
+  confirmation_token: 'confirmation_sent_at',
+  recovery_token: 'recovery_sent_at',
+} as const satisfies Partial<Record<OneTimeTokenType, keyof UserRow>>;
+
 interface LinkMail {
   kind: MailKind;
   /** The link's `type` for /verify. */
   type: string;
-  token: OneTimeTokenType;
-  sentAt: 'confirmation_sent_at' | 'recovery_sent_at';
-  what: string;
+  token: keyof typeof SENT_AT;
   /** Invites: no PKCE and no frequency limit, as in GoTrue. */
   invite?: boolean;
 }
 
 async function sendLinkMail(r: MailRequest, tx: Queryable, user: UserRow, mail: LinkMail): Promise<UserRow> {
   const email = user.email ?? '';
-  if (!mail.invite) checkFrequency(r.d.config, user[mail.sentAt]);
-  chargeEmailRate(r);
+  const sentAt = SENT_AT[mail.token];
+  checkLimits(r, mail.invite ? null : user[sentAt]);
   const otp = generateOtp(r.d.config.email.otpLength);
   const hash = `${r.pkce && !mail.invite ? PKCE_PREFIX : ''}${tokenHash(email, otp)}`;
-  await deliver(
-    r,
-    email,
-    mail.kind,
-    {
-      ...common(r, user),
-      ConfirmationURL: verifyUrl(r.d.config, hash, mail.type, r.referrer),
-      Token: otp,
-      TokenHash: hash,
-    },
-    mail.what,
-  );
+  await deliver(r, email, mail.kind, linkData(r, user, mail.type, otp, hash));
   const now = new Date();
-  const extra = mail.invite ? { confirmation_sent_at: now, invited_at: now } : { [mail.sentAt]: now };
+  const extra = mail.invite ? { confirmation_sent_at: now, invited_at: now } : { [sentAt]: now };
   return saveToken(tx, user, mail.token, hash, email, extra);
 }
 
 export const sendConfirmation = (r: MailRequest, tx: Queryable, user: UserRow) =>
-  sendLinkMail(r, tx, user, {
-    kind: 'confirmation',
-    type: 'signup',
-    token: 'confirmation_token',
-    sentAt: 'confirmation_sent_at',
-    what: 'confirmation',
-  });
+  sendLinkMail(r, tx, user, { kind: 'confirmation', type: 'signup', token: 'confirmation_token' });
 
 export const sendInvite = (r: MailRequest, tx: Queryable, user: UserRow) =>
-  sendLinkMail(r, tx, user, {
-    kind: 'invite',
-    type: 'invite',
-    token: 'confirmation_token',
-    sentAt: 'confirmation_sent_at',
-    what: 'invite',
-    invite: true,
-  });
+  sendLinkMail(r, tx, user, { kind: 'invite', type: 'invite', token: 'confirmation_token', invite: true });
 
 export const sendRecovery = (r: MailRequest, tx: Queryable, user: UserRow) =>
-  sendLinkMail(r, tx, user, {
-    kind: 'recovery',
-    type: 'recovery',
-    token: 'recovery_token',
-    sentAt: 'recovery_sent_at',
-    what: 'recovery',
-  });
+  sendLinkMail(r, tx, user, { kind: 'recovery', type: 'recovery', token: 'recovery_token' });
 
 /** A magic link is a recovery token with its own template (and the recovery frequency timer). */
 export const sendMagicLink = (r: MailRequest, tx: Queryable, user: UserRow) =>
-  sendLinkMail(r, tx, user, {
-    kind: 'magic_link',
-    type: 'magiclink',
-    token: 'recovery_token',
-    sentAt: 'recovery_sent_at',
-    what: 'magic link',
-  });
+  sendLinkMail(r, tx, user, { kind: 'magic_link', type: 'magiclink', token: 'recovery_token' });
 
 /** A code only (no link): the `nonce` for PUT /user. */
 export async function sendReauthentication(r: MailRequest, tx: Queryable, user: UserRow): Promise<UserRow> {
   const email = user.email ?? '';
-  checkFrequency(r.d.config, user.reauthentication_sent_at);
-  chargeEmailRate(r);
+  checkLimits(r, user.reauthentication_sent_at);
   const otp = generateOtp(r.d.config.email.otpLength);
+  await deliver(r, email, 'reauthentication', { ...common(r, user), Token: otp });
   const hash = tokenHash(email, otp);
-  await deliver(r, email, 'reauthentication', { ...common(r, user), Token: otp }, 'reauthentication');
   return saveToken(tx, user, 'reauthentication_token', hash, email, { reauthentication_sent_at: new Date() });
 }
 
@@ -169,8 +151,7 @@ export async function sendEmailChange(
 ): Promise<UserRow> {
   const { config } = r.d;
   const current = user.email ?? '';
-  checkFrequency(config, user.email_change_sent_at);
-  chargeEmailRate(r);
+  checkLimits(r, user.email_change_sent_at);
   const prefix = r.pkce ? PKCE_PREFIX : '';
   const otpNew = generateOtp(config.email.otpLength);
   const hashNew = `${prefix}${tokenHash(newEmail, otpNew)}`;
@@ -178,20 +159,11 @@ export async function sendEmailChange(
   const otpCurrent = both ? generateOtp(config.email.otpLength) : '';
   const hashCurrent = both ? `${prefix}${tokenHash(current, otpCurrent)}` : '';
   const mail = (to: string, otp: string, hash: string) =>
-    deliver(
-      r,
-      to,
-      'email_change',
-      {
-        ...common(r, user),
-        ConfirmationURL: verifyUrl(config, hash, 'email_change', r.referrer),
-        NewEmail: newEmail,
-        Token: otp,
-        TokenHash: hash,
-        SendingTo: to,
-      },
-      'email change',
-    );
+    deliver(r, to, 'email_change', {
+      ...linkData(r, user, 'email_change', otp, hash),
+      NewEmail: newEmail,
+      SendingTo: to,
+    });
   await Promise.all([
     mail(newEmail, otpNew, hashNew),
     ...(both ? [mail(current, otpCurrent, hashCurrent)] : []),
