@@ -114,13 +114,16 @@ export const COMING_LATER: ReadonlySet<PermissionName> = new Set<PermissionName>
   'SET_VOICE_CHANNEL_STATUS',
 ]);
 
-/** The groups of permissions whose features exist (COMING_LATER left out, empty groups dropped). */
-export function availableGroups() {
+/** The groups with the given permissions left out and the groups this empties dropped. */
+function groupsWithout(excluded: ReadonlySet<PermissionName>) {
   return PERMISSION_GROUPS.map((g) => ({
     ...g,
-    names: g.names.filter((n: PermissionName) => !COMING_LATER.has(n)),
+    names: g.names.filter((n: PermissionName) => !excluded.has(n)),
   })).filter((g) => g.names.length > 0);
 }
+
+/** The groups of permissions whose features exist (COMING_LATER left out). */
+export const availableGroups = () => groupsWithout(COMING_LATER);
 
 /** Server-wide permissions that mean nothing on a single channel, so overwrites leave them out. */
 const SERVER_ONLY = new Set<PermissionName>([
@@ -138,13 +141,8 @@ const SERVER_ONLY = new Set<PermissionName>([
   'CREATE_GUILD_EXPRESSIONS',
 ]);
 
-/** The groups for a channel overwrite: server-only permissions removed, empty groups dropped. */
-export function overwriteGroups() {
-  return PERMISSION_GROUPS.map((g) => ({
-    ...g,
-    names: g.names.filter((n: PermissionName) => !SERVER_ONLY.has(n)),
-  })).filter((g) => g.names.length > 0);
-}
+/** The groups for a channel overwrite: server-only permissions removed. */
+export const overwriteGroups = () => groupsWithout(SERVER_ONLY);
 
 const LABELS: Partial<Record<PermissionName, string>> = {
   VIEW_CHANNEL: 'View channels',
