@@ -121,6 +121,37 @@ describe('send-push', () => {
     expect(Object.values(devices).map((d) => push.received.get(d.clientHash) ?? 0)).toEqual([0, 0, 0, 0]);
   });
 
+  it('@everyone reaches members with a device (their notification made for the push), not others', async () => {
+    const pushed = await member('pushed');
+    const silent = await member('silent');
+    const muted = await member('everyone_muted');
+    const device = await subscribe(pushed);
+    const mutedDevice = await subscribe(muted);
+    await muted.api.query(
+      `insert into public.server_notification_settings (profile_id, server_id, level) values ($1, $2, 'nothing')`,
+      [muted.profileId, server.serverId],
+    );
+    const message = await sendMessage(author, server.textChannelId, '@everyone standup in 5');
+    const [got] = await waitFor(async () => {
+      const messages = await push.messages(device);
+      return messages.length > 0 && messages;
+    });
+    expect(got).toMatchObject({ type: 'mention', messageId: message.id, body: '@everyone standup in 5' });
+    await settled();
+    const { rows } = await db.query<{ recipient_id: string }>(
+      'select recipient_id from public.notifications where message_id = $1',
+      [message.id],
+    );
+    const notified = rows.map((r) => r.recipient_id);
+    expect(notified).toContain(pushed.profileId);
+    expect(notified).not.toContain(silent.profileId);
+    expect(notified).not.toContain(muted.profileId);
+    expect(await push.messages(mutedDevice)).toEqual([]);
+    // The member's own sync later finds it there: no second notification.
+    const synced = await pushed.api.query<{ n: number }>('select public.sync_mention_notifications() as n');
+    expect(synced.rows[0]?.n).toBe(0);
+  });
+
   it('a subscription the push service reports gone (404 or 410) is removed; others stay', async () => {
     const user = await member('wanderer');
     const expired = await subscribe(user);

@@ -1,6 +1,7 @@
 import type { TaskList } from 'graphile-worker';
 import type { JobContext, JobDefinition } from './job.js';
 import { liveKitModerateJob } from './livekit-moderate.js';
+import { pushEveryoneMention } from './push-everyone-mention.js';
 import {
   cleanRealtimeMessages,
   expireInvites,
@@ -12,6 +13,7 @@ import { sendPushJob } from './send-push.js';
 
 export const JOBS: JobDefinition[] = [
   sendPushJob,
+  pushEveryoneMention,
   liveKitModerateJob,
   expireTimeouts,
   expireInvites,
