@@ -28,16 +28,23 @@ async function watchPeerConnections(person: Person): Promise<void> {
   await expect(person.page.getByRole('navigation', { name: 'Servers' })).toBeVisible();
 }
 
-/** Audio bytes received so far on the page's open peer connections (inbound-rtp). */
-const inboundAudioBytes = (page: Page) =>
-  page.evaluate(async () => {
+/** Bytes of one kind received so far on the page's open peer connections (inbound-rtp). */
+const inboundBytes = (page: Page, kind: 'audio' | 'video') =>
+  page.evaluate(async (kind) => {
     let bytes = 0;
     for (const connection of window.peerConnections) {
       if (connection.connectionState === 'closed') continue;
       for (const report of (await connection.getStats()).values())
-        if (report.type === 'inbound-rtp' && report.kind === 'audio') bytes += report.bytesReceived ?? 0;
+        if (report.type === 'inbound-rtp' && report.kind === kind) bytes += report.bytesReceived ?? 0;
     }
     return bytes;
+  }, kind);
+const inboundAudioBytes = (page: Page) => inboundBytes(page, 'audio');
+
+const remoteVideo = (page: Page) =>
+  page.evaluate(() => {
+    const video = document.querySelector<HTMLVideoElement>('video[data-call-remote-video]');
+    return video ? { paused: video.paused, time: video.currentTime, width: video.videoWidth } : null;
   });
 
 const remoteAudio = (page: Page) =>
@@ -107,6 +114,29 @@ test('a DM call rings, connects peer to peer with sound both ways and hangs up; 
   await expectAudioFlowing(bob.page);
   await shot(ada.page, 'dm-call-connected');
   expect(await auditCallBar(ada.page)).toEqual([]);
+
+  // Ada turns her camera on: Bob receives video and his page plays it; off again, it goes.
+  const videoBefore = await inboundBytes(bob.page, 'video');
+  await ada.page
+    .getByRole('region', { name: 'Call', exact: true })
+    .getByRole('button', { name: 'Turn on camera' })
+    .click();
+  await expect
+    .poll(() => inboundBytes(bob.page, 'video'), { timeout: 10_000 })
+    .toBeGreaterThan(videoBefore + 20_000);
+  console.log(`inbound video bytes: ${videoBefore} → ${await inboundBytes(bob.page, 'video')}`);
+  await expect.poll(async () => (await remoteVideo(bob.page))?.width ?? 0).toBeGreaterThan(0);
+  const frame = await remoteVideo(bob.page);
+  expect(frame?.paused).toBe(false);
+  await expect
+    .poll(async () => (await remoteVideo(bob.page))?.time ?? 0)
+    .toBeGreaterThan((frame?.time ?? 0) + 0.5);
+  await shot(bob.page, 'dm-call-video');
+  await ada.page
+    .getByRole('region', { name: 'Call', exact: true })
+    .getByRole('button', { name: 'Turn off camera' })
+    .click();
+  await expect.poll(() => remoteVideo(bob.page), { timeout: 15_000 }).toBeNull();
 
   // Muting stops Bob's microphone track for Ada (the bytes keep flowing as silence).
   await bob.page

@@ -1,5 +1,5 @@
-import { Mic, MicOff, Phone, PhoneOff, X } from 'lucide-react';
-import { useEffect } from 'react';
+import { Mic, MicOff, Phone, PhoneOff, Video, VideoOff, X } from 'lucide-react';
+import { useEffect, useRef } from 'react';
 import { stores, useCalls, useProfiles } from '../../app/stores.js';
 import { profileName } from '../../stores/social.js';
 import { Avatar } from '../../ui/Avatar.js';
@@ -20,6 +20,38 @@ const OUTCOME_TEXT: Record<NonNullable<CallState['outcome']>, string> = {
   ended: 'Call ended.',
 };
 
+/** A camera track in a <video>, for as long as it is shown. */
+function TrackVideo({
+  track,
+  label,
+  mirrored,
+}: {
+  track: MediaStreamTrack;
+  label: string;
+  mirrored?: boolean;
+}) {
+  const ref = useRef<HTMLVideoElement>(null);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    element.srcObject = new MediaStream([track]);
+    return () => {
+      element.srcObject = null;
+    };
+  }, [track]);
+  return (
+    <video
+      ref={ref}
+      className={`call-video${mirrored ? ' mirrored' : ''}`}
+      aria-label={label}
+      data-call-remote-video={mirrored ? undefined : 'true'}
+      autoPlay
+      playsInline
+      muted
+    />
+  );
+}
+
 /** The ringing, calling and in-call bar of 1:1 DM calls, over whatever screen is open. */
 export function CallOverlay() {
   const phase = useCalls((s) => s.phase);
@@ -28,6 +60,9 @@ export function CallOverlay() {
   const error = useCalls((s) => s.error);
   const outcome = useCalls((s) => s.outcome);
   const playbackBlocked = useCalls((s) => s.playbackBlocked);
+  const camera = useCalls((s) => s.camera);
+  const remoteVideo = useCalls((s) => s.remoteVideo);
+  const remoteVideoOn = useCalls((s) => s.remoteVideoOn);
   const peer = useProfiles((s) => (peerId ? s.byId[peerId] : undefined));
   useEffect(() => {
     if (peerId) void stores.profiles.getState().ensure([peerId]);
@@ -63,7 +98,13 @@ export function CallOverlay() {
     );
 
   return (
-    <section className={`call-bar ${phase}`} aria-label="Call">
+    <section className={`call-bar ${phase}${remoteVideoOn || camera ? ' with-video' : ''}`} aria-label="Call">
+      {(remoteVideoOn || camera) && (
+        <div className="call-videos">
+          {remoteVideo && remoteVideoOn && <TrackVideo track={remoteVideo} label={`${name}'s camera`} />}
+          {camera && <TrackVideo track={camera} label="Your camera" mirrored />}
+        </div>
+      )}
       {peerId && <Avatar id={peerId} name={name} url={peer?.avatar_url} size={32} />}
       <p className="call-text" role="status">
         {PHASE_TEXT[phase](name)}
@@ -74,12 +115,20 @@ export function CallOverlay() {
         </button>
       )}
       {phase !== 'outgoing' && (
-        <IconButton
-          label={muted ? 'Unmute' : 'Mute'}
-          icon={muted ? MicOff : Mic}
-          aria-pressed={muted}
-          onClick={() => calls.toggleMute()}
-        />
+        <>
+          <IconButton
+            label={muted ? 'Unmute' : 'Mute'}
+            icon={muted ? MicOff : Mic}
+            aria-pressed={muted}
+            onClick={() => calls.toggleMute()}
+          />
+          <IconButton
+            label={camera ? 'Turn off camera' : 'Turn on camera'}
+            icon={camera ? Video : VideoOff}
+            aria-pressed={Boolean(camera)}
+            onClick={() => void calls.toggleCamera()}
+          />
+        </>
       )}
       <button type="button" className="call-decline" onClick={() => void calls.hangUp()}>
         <PhoneOff aria-hidden="true" size={16} /> {phase === 'outgoing' ? 'Cancel' : 'Hang up'}

@@ -19,11 +19,17 @@ export interface CallState {
   /** How the last call ended, shown for a few seconds. */
   outcome: Exclude<CallStatus, 'ringing' | 'active'> | null;
   playbackBlocked: boolean;
+  /** This side's camera, sent while on. */
+  camera: MediaStreamTrack | null;
+  /** The other side's video line, and whether their camera is on (they say so on the call topic). */
+  remoteVideo: MediaStreamTrack | null;
+  remoteVideoOn: boolean;
   startCall(channelId: string): Promise<void>;
   accept(): Promise<void>;
   decline(): Promise<void>;
   hangUp(): Promise<void>;
   toggleMute(): void;
+  toggleCamera(): Promise<void>;
   resumePlayback(): Promise<void>;
   /** A call_update from the user's topic (any device, either person). */
   receive(call: DmCall): void;
@@ -85,6 +91,7 @@ export function createCallStore(
       stopRinging();
       for (const track of local?.getTracks() ?? []) track.stop();
       local = null;
+      get().camera?.stop();
       const closing = link;
       link = null;
       remoteAudio?.remove();
@@ -95,12 +102,23 @@ export function createCallStore(
 
     const finish = (outcome: CallState['outcome']) => {
       void release();
-      set({ call: null, phase: 'idle', peerId: null, muted: false, outcome, playbackBlocked: false });
+      set({
+        call: null,
+        phase: 'idle',
+        peerId: null,
+        muted: false,
+        outcome,
+        playbackBlocked: false,
+        camera: null,
+        remoteVideo: null,
+        remoteVideoOn: false,
+      });
       if (outcomeTimer) clearTimeout(outcomeTimer);
       outcomeTimer = setTimeout(() => set({ outcome: null }), OUTCOME_SHOWN_MS);
     };
 
-    const playRemote = (stream: MediaStream) => {
+    const playRemote = (track: MediaStreamTrack) => {
+      if (track.kind === 'video') return set({ remoteVideo: track });
       if (!remoteAudio) {
         remoteAudio = document.createElement('audio') as SinkableAudio;
         remoteAudio.dataset.callRemote = 'true';
@@ -109,7 +127,7 @@ export function createCallStore(
         const output = preferredDevice('audiooutput');
         if (output) void remoteAudio.setSinkId?.(output).catch(() => undefined);
       }
-      remoteAudio.srcObject = stream;
+      remoteAudio.srcObject = new MediaStream([track]);
       remoteAudio.play().then(
         () => set({ playbackBlocked: false }),
         () => set({ playbackBlocked: true }),
@@ -126,7 +144,8 @@ export function createCallStore(
         role,
         local: stream,
         iceServers: iceServers(),
-        onRemoteStream: playRemote,
+        onRemoteTrack: playRemote,
+        onRemoteCamera: (remoteVideoOn) => set({ remoteVideoOn }),
         onState: (state) => {
           const { phase } = get();
           if (get().call?.id !== call.id || phase === 'idle' || phase === 'incoming') return;
@@ -148,6 +167,9 @@ export function createCallStore(
       error: null,
       outcome: null,
       playbackBlocked: false,
+      camera: null,
+      remoteVideo: null,
+      remoteVideoOn: false,
 
       async startCall(channelId) {
         if (get().phase !== 'idle') return set({ error: 'You are already in a call.' });
@@ -218,6 +240,25 @@ export function createCallStore(
         const muted = !get().muted;
         for (const track of local?.getAudioTracks() ?? []) track.enabled = !muted;
         set({ muted });
+      },
+
+      async toggleCamera() {
+        const current = get().camera;
+        if (current) {
+          current.stop();
+          set({ camera: null });
+          await link?.setCamera(null);
+          return;
+        }
+        try {
+          const deviceId = preferredDevice('videoinput');
+          const stream = await navigator.mediaDevices.getUserMedia({ video: deviceId ? { deviceId } : true });
+          const track = stream.getVideoTracks()[0] ?? null;
+          set({ camera: track, error: null });
+          await link?.setCamera(track);
+        } catch (e) {
+          set({ error: captureErrorMessage(e, 'camera') ?? describeError(e) });
+        }
       },
 
       async resumePlayback() {

@@ -9,6 +9,8 @@ interface Signal {
   description?: RTCSessionDescriptionInit;
   candidate?: RTCIceCandidateInit;
   hangup?: boolean;
+  /** The sender's camera went on or off (a replaced track sends no event of its own). */
+  camera?: boolean;
 }
 
 export type LinkState = 'connecting' | 'connected' | 'reconnecting';
@@ -21,7 +23,10 @@ export interface PeerLinkOptions {
   role: 'caller' | 'callee';
   local: MediaStream;
   iceServers: RTCIceServer[];
-  onRemoteStream(stream: MediaStream): void;
+  /** A remote track arrived: their microphone, or the video line their camera uses when on. */
+  onRemoteTrack(track: MediaStreamTrack): void;
+  /** The other side turned their camera on or off. */
+  onRemoteCamera(on: boolean): void;
   onState(state: LinkState): void;
   /** The other side hung up (their broadcast arrives before the database's call_update). */
   onHangup(): void;
@@ -42,14 +47,22 @@ export class PeerLink {
   private readonly pending: RTCIceCandidateInit[] = [];
   private readyTimer: ReturnType<typeof setInterval> | null = null;
   private closed = false;
+  /**
+   * The video line, negotiated from the start (sendrecv, empty until a camera is on), so turning
+   * a camera on or off is replaceTrack on it, never a new offer that could cross the other's.
+   */
+  private video: RTCRtpTransceiver | null = null;
+  private camera: MediaStreamTrack | null = null;
 
   constructor(private readonly options: PeerLinkOptions) {
     this.connection = new RTCPeerConnection({ iceServers: options.iceServers });
     for (const track of options.local.getTracks()) this.connection.addTrack(track, options.local);
+    if (options.role === 'caller')
+      this.video = this.connection.addTransceiver('video', { direction: 'sendrecv' });
     this.connection.onicecandidate = (e) => {
       if (e.candidate) void this.send({ candidate: e.candidate.toJSON() });
     };
-    this.connection.ontrack = (e) => options.onRemoteStream(e.streams[0] ?? new MediaStream([e.track]));
+    this.connection.ontrack = (e) => options.onRemoteTrack(e.track);
     this.connection.onconnectionstatechange = () => this.onConnectionState();
     this.topic = options.client.channel(`call:${options.callId}`, {
       config: { private: true, broadcast: { self: false } },
@@ -78,6 +91,13 @@ export class PeerLink {
     }
   }
 
+  /** Sends this camera track (or nothing, with null) on the video line. */
+  async setCamera(track: MediaStreamTrack | null): Promise<void> {
+    this.camera = track;
+    await this.video?.sender.replaceTrack(track);
+    await this.send({ camera: track !== null });
+  }
+
   async hangUp(): Promise<void> {
     if (!this.closed) await this.send({ hangup: true }).catch(() => undefined);
     await this.close();
@@ -94,6 +114,7 @@ export class PeerLink {
   private async receive(signal: Signal): Promise<void> {
     if (this.closed || signal.from === this.options.me) return;
     if (signal.hangup) return this.options.onHangup();
+    if (signal.camera !== undefined) return this.options.onRemoteCamera(signal.camera);
     if (signal.ready && this.options.role === 'caller' && !this.connection.remoteDescription)
       return this.offer(false);
     if (signal.description) return this.describe(signal.description);
@@ -114,6 +135,12 @@ export class PeerLink {
     if (description.type === 'offer') {
       this.stopReady();
       await this.connection.setRemoteDescription(description);
+      // The caller's video line: answered sendrecv so this side's camera can use it later.
+      this.video ??= this.connection.getTransceivers().find((t) => t.receiver.track.kind === 'video') ?? null;
+      if (this.video) {
+        this.video.direction = 'sendrecv';
+        await this.video.sender.replaceTrack(this.camera);
+      }
       await this.connection.setLocalDescription(await this.connection.createAnswer());
       await this.send({ description: this.connection.localDescription?.toJSON() });
     } else if (this.connection.signalingState === 'have-local-offer') {
