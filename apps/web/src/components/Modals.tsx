@@ -10,7 +10,7 @@ import { go, inviteUrl } from '../lib/route.js';
 import type { Message } from '../lib/types.js';
 import { Dialog as SharedDialog } from '../ui/Dialog.js';
 import { CreateGroupDm } from './dms/CreateGroupDm.js';
-import { ActionMessage, useFormSubmit } from './settings/action.js';
+import { ActionMessage, SubmitRow, useFormSubmit } from './settings/action.js';
 
 const closeModal = () => stores.ui.getState().openModal(null);
 
@@ -36,10 +36,7 @@ function CreateServer() {
           Server name
           <input required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
         </label>
-        <ActionMessage error={error} />
-        <button type="submit" className="primary" disabled={busy}>
-          Create
-        </button>
+        <SubmitRow label="Create" disabled={busy} error={error} />
       </form>
     </Dialog>
   );
@@ -64,10 +61,7 @@ function JoinServer({ code: initial }: { code?: string }) {
           Invite link or code
           <input required value={code} onChange={(e) => setCode(e.target.value)} />
         </label>
-        <ActionMessage error={error} />
-        <button type="submit" className="primary" disabled={busy}>
-          Join
-        </button>
+        <SubmitRow label="Join" disabled={busy} error={error} />
       </form>
     </Dialog>
   );
@@ -137,10 +131,7 @@ function CreateChannel({
           Channel name
           <input required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
         </label>
-        <ActionMessage error={error} />
-        <button type="submit" className="primary" disabled={busy}>
-          Create
-        </button>
+        <SubmitRow label="Create" disabled={busy} error={error} />
       </form>
     </Dialog>
   );

@@ -1,8 +1,10 @@
 import { type FormEvent, useState } from 'react';
 import { useAuth } from '../app/stores.js';
+import { SubmitRow } from '../components/settings/action.js';
 import { accountApi } from '../features/account/api.js';
 import { CheckInbox, type InboxPurpose } from '../features/account/CheckInbox.js';
 import { EmailRequestForm } from '../features/account/EmailRequestForm.js';
+import { EmailField, Field, PasswordField } from '../ui/fields.js';
 
 const providers = (import.meta.env.VITE_ENABLED_OAUTH_PROVIDERS ?? '')
   .split(',')
@@ -82,50 +84,23 @@ export function AuthScreen() {
         </p>
       )}
       <form onSubmit={submit} aria-label={signingIn ? 'Sign in' : 'Sign up'}>
-        <label>
-          Email
-          <input
-            type="email"
-            autoComplete="email"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </label>
+        <EmailField value={email} onChange={setEmail} />
         {!signingIn && (
-          <label>
-            Username
-            <input
-              required
-              minLength={2}
-              maxLength={32}
-              pattern="[A-Za-z0-9_.]{2,32}"
-              title="2 to 32 letters, digits, _ or ."
-              autoComplete="username"
-              value={username}
-              onChange={(e) => setUsername(e.target.value)}
-            />
-          </label>
-        )}
-        <label>
-          Password
-          <input
-            type="password"
+          <Field
+            label="Username"
             required
-            minLength={6}
-            autoComplete={signingIn ? 'current-password' : 'new-password'}
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
+            minLength={2}
+            maxLength={32}
+            pattern="[A-Za-z0-9_.]{2,32}"
+            title="2 to 32 letters, digits, _ or ."
+            autoComplete="username"
+            value={username}
+            onChange={setUsername}
           />
-        </label>
-        {error && (
-          <p role="alert" className="form-error">
-            {error}
-          </p>
         )}
-        <button type="submit" className="primary" disabled={busy}>
-          {signingIn ? 'Sign in' : 'Sign up'}
-        </button>
+        {/* Signing in checks the same 6-character minimum sign-up asks for. */}
+        <PasswordField isNew={!signingIn} minLength={6} value={password} onChange={setPassword} />
+        <SubmitRow label={signingIn ? 'Sign in' : 'Sign up'} disabled={busy} error={error} />
       </form>
       {signingIn && (
         <div className="auth-alternatives">

@@ -1,5 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { useAuth } from '../app/stores.js';
+import { SubmitRow } from '../components/settings/action.js';
+import { CodeField } from '../ui/fields.js';
 
 export function MfaScreen() {
   const [code, setCode] = useState('');
@@ -17,25 +19,8 @@ export function MfaScreen() {
       <h1>Two-factor authentication</h1>
       <p>Enter the 6-digit code from your authenticator app.</p>
       <form onSubmit={submit} aria-label="Verify code">
-        <label>
-          Code
-          <input
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            pattern="[0-9 ]{6,7}"
-            required
-            value={code}
-            onChange={(e) => setCode(e.target.value)}
-          />
-        </label>
-        {error && (
-          <p role="alert" className="form-error">
-            {error}
-          </p>
-        )}
-        <button type="submit" className="primary">
-          Verify
-        </button>
+        <CodeField label="Code" pattern="[0-9 ]{6,7}" value={code} onChange={setCode} />
+        <SubmitRow label="Verify" error={error} />
       </form>
       <button type="button" className="link" onClick={() => void signOut()}>
         Use another account

@@ -1,4 +1,4 @@
-import { type FormEvent, useCallback, useState } from 'react';
+import { type FormEvent, type ReactNode, useCallback, useState } from 'react';
 import { describeError } from '../../lib/errors.js';
 
 /**
@@ -53,4 +53,28 @@ export function ActionMessage({ error, notice }: { error: string | null; notice?
     );
   }
   return null;
+}
+
+/** A form's end: the refusal (or confirmation), then the submit button. */
+export function SubmitRow({
+  label,
+  disabled,
+  error,
+  notice,
+  className = 'primary',
+}: {
+  label: ReactNode;
+  disabled?: boolean;
+  error: string | null;
+  notice?: string | null;
+  className?: string;
+}) {
+  return (
+    <>
+      <ActionMessage error={error} notice={notice} />
+      <button type="submit" className={className} disabled={disabled}>
+        {label}
+      </button>
+    </>
+  );
 }

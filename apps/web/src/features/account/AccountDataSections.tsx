@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { client, stores, useAuth } from '../../app/stores.js';
 import { ActionMessage, useAction } from '../../components/settings/action.js';
+import { CodeField, PasswordField } from '../../ui/fields.js';
 import { attachmentPaths, downloadJson, removeAccountFiles, withDownloadUrls } from './account-files.js';
 import { accountApi } from './api.js';
 import './account.css';
@@ -100,27 +101,9 @@ export function DeleteAccountSection() {
       ) : (
         <form onSubmit={submit} aria-label="Delete account">
           {proof === 'password' ? (
-            <label>
-              Password
-              <input
-                type="password"
-                required
-                autoComplete="current-password"
-                value={secret}
-                onChange={(e) => setSecret(e.target.value)}
-              />
-            </label>
+            <PasswordField value={secret} onChange={setSecret} />
           ) : (
-            <label>
-              Code from the email
-              <input
-                inputMode="numeric"
-                autoComplete="one-time-code"
-                required
-                value={secret}
-                onChange={(e) => setSecret(e.target.value)}
-              />
-            </label>
+            <CodeField value={secret} onChange={setSecret} />
           )}
           <label className="account-checkbox">
             <input

@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useAuth } from '../../app/stores.js';
 import { ActionMessage, useAction } from '../../components/settings/action.js';
+import { CodeField, EmailField, PasswordField } from '../../ui/fields.js';
 import { accountApi } from './api.js';
 import './account.css';
 
@@ -42,16 +43,7 @@ function EmailForm() {
           Waiting to change to <strong>{pending}</strong>: open the links we sent to both addresses.
         </p>
       )}
-      <label>
-        New email
-        <input
-          type="email"
-          required
-          autoComplete="email"
-          value={next}
-          onChange={(e) => setNext(e.target.value)}
-        />
-      </label>
+      <EmailField label="New email" value={next} onChange={setNext} />
       <ActionMessage error={action.error} />
       <button type="submit" disabled={action.busy}>
         Change email
@@ -107,39 +99,11 @@ function PasswordForm() {
   return (
     <form onSubmit={submit} aria-label="Change password">
       {proof === 'password' ? (
-        <label>
-          Current password
-          <input
-            type="password"
-            required
-            autoComplete="current-password"
-            value={current}
-            onChange={(e) => setCurrent(e.target.value)}
-          />
-        </label>
+        <PasswordField label="Current password" value={current} onChange={setCurrent} />
       ) : (
-        <label>
-          Code from the email
-          <input
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            required
-            value={code}
-            onChange={(e) => setCode(e.target.value)}
-          />
-        </label>
+        <CodeField value={code} onChange={setCode} />
       )}
-      <label>
-        New password
-        <input
-          type="password"
-          required
-          minLength={6}
-          autoComplete="new-password"
-          value={next}
-          onChange={(e) => setNext(e.target.value)}
-        />
-      </label>
+      <PasswordField label="New password" isNew value={next} onChange={setNext} />
       <ActionMessage error={action.error} notice={action.notice} />
       <div className="form-actions">
         <button type="submit" className="primary" disabled={action.busy}>

@@ -1,7 +1,8 @@
 import type { EmailOtpType } from '@supabase/supabase-js';
 import { type FormEvent, useState } from 'react';
 import { stores } from '../../app/stores.js';
-import { describeError } from '../../lib/errors.js';
+import { SubmitRow, useAction } from '../../components/settings/action.js';
+import { CodeField } from '../../ui/fields.js';
 import { accountApi } from './api.js';
 import './account.css';
 
@@ -24,21 +25,7 @@ export function CheckInbox({
   onBack(): void;
 }) {
   const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    setNotice(null);
-    try {
-      await action();
-    } catch (e) {
-      setError(describeError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { run, busy, error, notice } = useAction();
   const verify = (event: FormEvent) => {
     event.preventDefault();
     void run(async () => {
@@ -52,8 +39,7 @@ export function CheckInbox({
       if (purpose === 'signUp') await accountApi.resendConfirmation(email);
       else if (purpose === 'recovery') await accountApi.sendPasswordReset(email);
       else await accountApi.sendSignInEmail(email);
-      setNotice('We sent a new email.');
-    });
+    }, 'We sent a new email.');
   return (
     <main className="centered-card auth">
       <h1>Check your inbox</h1>
@@ -61,30 +47,8 @@ export function CheckInbox({
         {TEXT[purpose].lead} <strong>{email}</strong>, or enter the 6-digit code from the email.
       </p>
       <form onSubmit={verify} aria-label="Confirm with a code">
-        <label>
-          Code from the email
-          <input
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            pattern="[0-9 \-]{6,12}"
-            required
-            value={code}
-            onChange={(e) => setCode(e.target.value)}
-          />
-        </label>
-        {error && (
-          <p role="alert" className="form-error">
-            {error}
-          </p>
-        )}
-        {notice && (
-          <p role="status" className="form-notice">
-            {notice}
-          </p>
-        )}
-        <button type="submit" className="primary" disabled={busy}>
-          Continue
-        </button>
+        <CodeField pattern="[0-9 \-]{6,12}" value={code} onChange={setCode} />
+        <SubmitRow label="Continue" disabled={busy} error={error} notice={notice} />
       </form>
       <div className="auth-alternatives">
         <button type="button" className="link" disabled={busy} onClick={resend}>

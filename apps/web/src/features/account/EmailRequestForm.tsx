@@ -1,5 +1,6 @@
-import { type FormEvent, useState } from 'react';
-import { describeError } from '../../lib/errors.js';
+import { useState } from 'react';
+import { SubmitRow, useFormSubmit } from '../../components/settings/action.js';
+import { EmailField } from '../../ui/fields.js';
 import './account.css';
 
 /** One address in, one mail out: password reset and sign-in by email. */
@@ -13,44 +14,17 @@ export function EmailRequestForm(props: {
   onBack(): void;
 }) {
   const [email, setEmail] = useState(props.initialEmail);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await props.send(email.trim());
-      props.onSent(email.trim());
-    } catch (e) {
-      setError(describeError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { submit, busy, error } = useFormSubmit(async () => {
+    await props.send(email.trim());
+    props.onSent(email.trim());
+  });
   return (
     <main className="centered-card auth">
       <h1>{props.title}</h1>
       <p className="hint">{props.hint}</p>
       <form onSubmit={submit} aria-label={props.title}>
-        <label>
-          Email
-          <input
-            type="email"
-            autoComplete="email"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </label>
-        {error && (
-          <p role="alert" className="form-error">
-            {error}
-          </p>
-        )}
-        <button type="submit" className="primary" disabled={busy}>
-          {props.submitLabel}
-        </button>
+        <EmailField value={email} onChange={setEmail} />
+        <SubmitRow label={props.submitLabel} disabled={busy} error={error} />
       </form>
       <button type="button" className="link" onClick={props.onBack}>
         Back to sign in

@@ -1,6 +1,6 @@
 import { type ReactNode, useState } from 'react';
 import { stores, useServers } from '../../app/stores.js';
-import { ActionMessage, useFormSubmit } from '../../components/settings/action.js';
+import { SubmitRow, useFormSubmit } from '../../components/settings/action.js';
 import { Dialog as SharedDialog } from '../../ui/Dialog.js';
 import { memberName } from './MemberCard.js';
 import { moderation, type ReportReason } from './moderation-api.js';
@@ -115,10 +115,7 @@ function ReasonDialog({
       <form onSubmit={submit}>
         <p className="hint">{hint}</p>
         <ReasonField value={reason} onChange={setReason} />
-        <ActionMessage error={error} />
-        <button type="submit" className="primary danger" disabled={busy}>
-          {label}
-        </button>
+        <SubmitRow label={label} className="primary danger" disabled={busy} error={error} />
       </form>
     </Dialog>
   );
@@ -162,10 +159,7 @@ function TimeoutDialog({ serverId, profileId, name, report }: ActionDialogProps)
           ))}
         </fieldset>
         <ReasonField value={reason} onChange={setReason} />
-        <ActionMessage error={error} />
-        <button type="submit" className="primary danger" disabled={busy}>
-          Time out
-        </button>
+        <SubmitRow label="Time out" className="primary danger" disabled={busy} error={error} />
       </form>
     </Dialog>
   );
@@ -195,10 +189,7 @@ function BanDialog({ serverId, profileId, name, report }: ActionDialogProps) {
           </select>
         </label>
         <ReasonField value={reason} onChange={setReason} />
-        <ActionMessage error={error} />
-        <button type="submit" className="primary danger" disabled={busy}>
-          Ban
-        </button>
+        <SubmitRow label="Ban" className="primary danger" disabled={busy} error={error} />
       </form>
     </Dialog>
   );
@@ -227,10 +218,7 @@ function NicknameDialog({
           Nickname (leave empty to reset)
           <input maxLength={32} value={nickname} onChange={(e) => setNickname(e.target.value)} />
         </label>
-        <ActionMessage error={error} />
-        <button type="submit" className="primary" disabled={busy}>
-          Save
-        </button>
+        <SubmitRow label="Save" disabled={busy} error={error} />
       </form>
     </Dialog>
   );
@@ -272,10 +260,7 @@ function ReportDialog({
           Anything else moderators should know (optional)
           <textarea maxLength={1000} rows={3} value={details} onChange={(e) => setDetails(e.target.value)} />
         </label>
-        <ActionMessage error={error} />
-        <button type="submit" className="primary" disabled={busy || !reason}>
-          Send report
-        </button>
+        <SubmitRow label="Send report" disabled={busy || !reason} error={error} />
       </form>
     </Dialog>
   );
