@@ -63,6 +63,7 @@ export function CallOverlay() {
   const camera = useCalls((s) => s.camera);
   const remoteVideo = useCalls((s) => s.remoteVideo);
   const remoteVideoOn = useCalls((s) => s.remoteVideoOn);
+  const slowConnect = useCalls((s) => s.slowConnect);
   const peer = useProfiles((s) => (peerId ? s.byId[peerId] : undefined));
   useEffect(() => {
     if (peerId) void stores.profiles.getState().ensure([peerId]);
@@ -109,6 +110,12 @@ export function CallOverlay() {
       <p className="call-text" role="status">
         {PHASE_TEXT[phase](name)}
       </p>
+      {slowConnect && phase === 'connecting' && (
+        <p className="call-error">
+          Still connecting. Your networks may block direct calls; a TURN server fixes that (ask this Harmony
+          server's admin).
+        </p>
+      )}
       {playbackBlocked && (
         <button type="button" onClick={() => void calls.resumePlayback()}>
           Play sound

@@ -24,6 +24,8 @@ export interface CallState {
   /** The other side's video line, and whether their camera is on (they say so on the call topic). */
   remoteVideo: MediaStreamTrack | null;
   remoteVideoOn: boolean;
+  /** Answered, but no media path after a while: likely networks that need TURN. */
+  slowConnect: boolean;
   startCall(channelId: string): Promise<void>;
   accept(): Promise<void>;
   decline(): Promise<void>;
@@ -37,6 +39,7 @@ export interface CallState {
 }
 
 const OUTCOME_SHOWN_MS = 5_000;
+const SLOW_CONNECT_MS = 15_000;
 
 type SinkableAudio = HTMLAudioElement & { setSinkId?: (id: string) => Promise<void> };
 
@@ -54,6 +57,7 @@ export function createCallStore(
   let remoteAudio: SinkableAudio | null = null;
   let ringTimer: ReturnType<typeof setTimeout> | null = null;
   let outcomeTimer: ReturnType<typeof setTimeout> | null = null;
+  let connectTimer: ReturnType<typeof setTimeout> | null = null;
 
   return createStore<CallState>()((set, get) => {
     const microphone = async (): Promise<MediaStream | null> => {
@@ -87,8 +91,19 @@ export function createCallStore(
       );
     };
 
+    /** Answered: media should flow within seconds, else the bar says why it may not. */
+    const enterConnecting = () => {
+      set({ phase: 'connecting', slowConnect: false });
+      if (connectTimer) clearTimeout(connectTimer);
+      connectTimer = setTimeout(() => {
+        if (get().phase === 'connecting') set({ slowConnect: true });
+      }, SLOW_CONNECT_MS);
+    };
+
     const release = async () => {
       stopRinging();
+      if (connectTimer) clearTimeout(connectTimer);
+      connectTimer = null;
       for (const track of local?.getTracks() ?? []) track.stop();
       local = null;
       get().camera?.stop();
@@ -112,6 +127,7 @@ export function createCallStore(
         camera: null,
         remoteVideo: null,
         remoteVideoOn: false,
+        slowConnect: false,
       });
       if (outcomeTimer) clearTimeout(outcomeTimer);
       outcomeTimer = setTimeout(() => set({ outcome: null }), OUTCOME_SHOWN_MS);
@@ -150,7 +166,7 @@ export function createCallStore(
           const { phase } = get();
           if (get().call?.id !== call.id || phase === 'idle' || phase === 'incoming') return;
           stopRinging();
-          set({ phase: state });
+          set({ phase: state, slowConnect: false });
         },
         onHangup: () => {
           if (get().call?.id === call.id) finish('ended');
@@ -170,6 +186,7 @@ export function createCallStore(
       camera: null,
       remoteVideo: null,
       remoteVideoOn: false,
+      slowConnect: false,
 
       async startCall(channelId) {
         if (get().phase !== 'idle') return set({ error: 'You are already in a call.' });
@@ -209,7 +226,7 @@ export function createCallStore(
         if (!stream) return;
         local = stream;
         stopRinging();
-        set({ phase: 'connecting' });
+        enterConnecting();
         try {
           await connect(call, 'callee', stream);
           set({ call: await api.answer(call.id, true) });
@@ -283,7 +300,8 @@ export function createCallStore(
           // Picked up on another of the callee's devices: this one stops ringing.
           if (get().phase === 'incoming') return finish(null);
           stopRinging();
-          set({ call, phase: get().phase === 'outgoing' ? 'connecting' : get().phase });
+          set({ call });
+          if (get().phase === 'outgoing') enterConnecting();
           return;
         }
         finish(call.status);
