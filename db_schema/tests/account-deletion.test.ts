@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addMember,
   createUser,
+  DENIED,
   failure,
   makeFriends,
   rpc,
@@ -18,7 +19,6 @@ beforeAll(async () => {
 afterAll(() => db.close());
 
 const PASSWORD = 'correct horse battery';
-const DENIED = { code: '42501' };
 
 /** A password as GoTrue stores it (bcrypt); `b` stores it with the $2b$ prefix bcryptjs writes. */
 async function setPassword(tx: Session, user: TestUser, prefix: '$2a$' | '$2b$' = '$2a$') {

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, type Requester, type Session, type TestDatabase } from '@harmony/db/testing';
+import { createTestDatabase, type Session, type TestDatabase } from '@harmony/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bit,
   createRole,
   createUser,
   makeFriends,
+  receives,
   rpc,
   seedCommunity,
   sendMessage,
@@ -825,23 +826,6 @@ describe('user topics', () => {
 });
 
 describe('who receives a topic (realtime.messages SELECT policies, checked as Realtime does at join)', () => {
-  /**
-   * Realtime's read check: a probe row on the topic, then as the user with realtime.topic set,
-   * whether the row is visible. Topics are built from uuids, so they are safe to inline.
-   */
-  async function receives(tx: Session, who: Requester, topic: string): Promise<boolean> {
-    const probe = randomUUID();
-    await tx.query(
-      `insert into realtime.messages (id, topic, extension, private) values ($1, $2, 'broadcast', true)`,
-      [probe, topic],
-    );
-    const results = (await who.query(
-      `select set_config('realtime.topic', '${topic}', true);
-       select count(*)::int as n from realtime.messages where id = '${probe}'`,
-    )) as unknown as Array<{ rows: { n: number }[] }>;
-    return results[1]?.rows[0]?.n === 1;
-  }
-
   it('channel topics: members who see the channel; not those it is hidden from, outsiders, anon, the kicked or the banned', async () => {
     await db.rollback(async (tx) => {
       const { owner, moderator, member, stranger, modRoleId, server } = await seedCommunity(tx);

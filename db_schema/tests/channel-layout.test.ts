@@ -1,7 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type Session, type TestDatabase } from '@harmony/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bits, createRole, failure, rpc, seedCommunity, setOverwrite, snapshot } from './fixtures.js';
+import {
+  bits,
+  createRole,
+  DENIED,
+  failure,
+  INVALID,
+  MISSING,
+  NOT_FOUND,
+  rpc,
+  seedCommunity,
+  setOverwrite,
+  snapshot,
+} from './fixtures.js';
 
 // Migration 20261206100000_channel_layout: the whole channel list order and the whole role
 // hierarchy in one call each, from the attacker's side first, and collapsed categories per user.
@@ -11,11 +23,6 @@ beforeAll(async () => {
   db = await createTestDatabase();
 });
 afterAll(() => db.close());
-
-const DENIED = { code: '42501' };
-const INVALID = { code: '22023' };
-const MISSING = { code: '22004' };
-const NOT_FOUND = { code: 'PT404' };
 
 /** seedCommunity plus two categories (Info, Voice) and a third channel (#rules, uncategorised). */
 async function seedLayout(tx: Session) {

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type Requester, type Session, type TestDatabase } from '@harmony/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, failure, makeFriends, rpc, type TestUser } from './fixtures.js';
+import { createUser, failure, makeFriends, receives, rpc, sends, type TestUser } from './fixtures.js';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -32,33 +31,6 @@ async function world(tx: Session) {
   await makeFriends(tx, ada, bob);
   const dm = await rpc<string>(ada.api, 'open_dm', bob.profileId);
   return { ada, bob, cy, dm };
-}
-
-/** Realtime's join check for a private topic, as the user: can they read a row of it? */
-async function receives(tx: Session, who: Requester, topic: string): Promise<boolean> {
-  const probe = randomUUID();
-  await tx.query(
-    `insert into realtime.messages (id, topic, extension, private) values ($1, $2, 'broadcast', true)`,
-    [probe, topic],
-  );
-  const results = (await who.query(
-    `select set_config('realtime.topic', '${topic}', true);
-     select count(*)::int as n from realtime.messages where id = '${probe}'`,
-  )) as unknown as Array<{ rows: { n: number }[] }>;
-  return results[1]?.rows[0]?.n === 1;
-}
-
-/** Realtime's send check: may the user insert a broadcast row on the topic? */
-async function sends(who: Requester, topic: string): Promise<boolean> {
-  try {
-    await who.query(
-      `select set_config('realtime.topic', '${topic}', true);
-       insert into realtime.messages (topic, extension, payload, private) values ('${topic}', 'broadcast', '{}', true);`,
-    );
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const lastLine = async (tx: Session, channelId: string) =>

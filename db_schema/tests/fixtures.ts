@@ -232,6 +232,12 @@ export async function setOverwrite(
   );
 }
 
+/** The SQLSTATEs the RPCs refuse with, to compare with `failure()`. */
+export const DENIED = { code: '42501' };
+export const INVALID = { code: '22023' };
+export const MISSING = { code: '22004' };
+export const NOT_FOUND = { code: 'PT404' };
+
 /** Calls public.<fn>(args…) as `who` and returns its result. */
 export async function rpc<T = unknown>(who: Requester, fn: string, ...args: unknown[]): Promise<T> {
   const params = args.map((_, i) => `$${i + 1}`).join(', ');
@@ -242,4 +248,34 @@ export async function rpc<T = unknown>(who: Requester, fn: string, ...args: unkn
 /** Rows of a query as the superuser, to compare the state before and after a refused call. */
 export async function snapshot(db: Session, sql: string, params: unknown[] = []): Promise<unknown[]> {
   return (await db.query(sql, params)).rows;
+}
+
+/**
+ * Realtime's join check for a private topic: a probe row on the topic, then, as the user with
+ * realtime.topic set, whether the row is visible. Topics are built from uuids, so safe to inline.
+ */
+export async function receives(db: Session, who: Requester, topic: string): Promise<boolean> {
+  const probe = randomUUID();
+  await db.query(
+    `insert into realtime.messages (id, topic, extension, private) values ($1, $2, 'broadcast', true)`,
+    [probe, topic],
+  );
+  const results = (await who.query(
+    `select set_config('realtime.topic', '${topic}', true);
+     select count(*)::int as n from realtime.messages where id = '${probe}'`,
+  )) as unknown as Array<{ rows: { n: number }[] }>;
+  return results[1]?.rows[0]?.n === 1;
+}
+
+/** Realtime's send check: may the user insert a broadcast row on the topic? */
+export async function sends(who: Requester, topic: string): Promise<boolean> {
+  try {
+    await who.query(
+      `select set_config('realtime.topic', '${topic}', true);
+       insert into realtime.messages (topic, extension, payload, private) values ('${topic}', 'broadcast', '{}', true);`,
+    );
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -6,7 +6,10 @@ import {
   bits,
   createRole,
   createUser,
+  DENIED,
   failure,
+  INVALID,
+  NOT_FOUND,
   rpc,
   seedCommunity,
   seedServer,
@@ -22,10 +25,6 @@ afterAll(() => db.close());
 
 const count = async (tx: Session, sql: string, params: unknown[] = []) =>
   Number((await tx.query<{ n: string }>(`select count(*) as n from (${sql}) q`, params)).rows[0]?.n);
-
-const NOT_FOUND = { code: 'PT404' };
-const DENIED = { code: '42501' };
-const INVALID = { code: '22023' };
 
 const auditOf = (tx: Session, action: string) =>
   snapshot(

@@ -6,7 +6,10 @@ import {
   bits,
   createRole,
   createUser,
+  DENIED,
   failure,
+  INVALID,
+  NOT_FOUND,
   rpc,
   seedCommunity,
   sendMessage,
@@ -24,9 +27,6 @@ beforeAll(async () => {
 });
 afterAll(() => db.close());
 
-const DENIED = { code: '42501' };
-const NOT_FOUND = { code: 'PT404' };
-const INVALID = { code: '22023' };
 const DUPLICATE = { code: '23505' };
 const HANDLED = { code: 'PT409' };
 
