@@ -175,6 +175,7 @@ async function queuedRun(
     host: '127.0.0.1',
     port: 0,
     concurrency,
+    scheduledJobs: false,
     logLevel: 'silent',
     vapid: VAPID,
     pushActiveWindowSeconds: 90,
@@ -184,7 +185,7 @@ async function queuedRun(
   };
   const services: RunningService[] = [];
   for (let i = 0; i < replicas; i++) {
-    services.push(await startService({ config, crontab: '' }));
+    services.push(await startService({ config }));
   }
   const author = await admin.connect();
   const started = performance.now();

@@ -17,6 +17,8 @@ export interface ServerConfig {
   port: number;
   /** Jobs run at once by this replica. */
   concurrency: number;
+  /** Whether this replica also schedules the crontab's jobs (any replica may; each runs once). */
+  scheduledJobs: boolean;
   logLevel: string;
   /** Without keys, send-push jobs fail (and retry) with a clear error. */
   vapid: VapidKeys | null;
@@ -41,6 +43,7 @@ const EnvSchema = z.object({
   HARMONY_SERVER_HOST: z.string().default('127.0.0.1'),
   HARMONY_SERVER_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_PORT),
   HARMONY_SERVER_CONCURRENCY: positiveInt(10),
+  HARMONY_SERVER_SCHEDULED_JOBS: z.enum(['true', 'false']).default('true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   VAPID_PUBLIC_KEY: z.string().optional(),
   VAPID_PRIVATE_KEY: z.string().optional(),
@@ -70,6 +73,7 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     host: e.HARMONY_SERVER_HOST,
     port: e.HARMONY_SERVER_PORT,
     concurrency: e.HARMONY_SERVER_CONCURRENCY,
+    scheduledJobs: e.HARMONY_SERVER_SCHEDULED_JOBS === 'true',
     logLevel: e.LOG_LEVEL,
     vapid:
       e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY

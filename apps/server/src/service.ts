@@ -45,7 +45,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       pool,
       log,
       tasks: taskList({ db: createDatabase(pool), config, log }, options.jobs),
-      crontab: options.crontab ?? CRONTAB,
+      crontab: options.crontab ?? (config.scheduledJobs ? CRONTAB : ''),
       concurrency: config.concurrency,
       sweepIntervalMs: options.sweepIntervalMs ?? 15_000,
       abandonedAfterSeconds: options.abandonedAfterSeconds ?? 30,

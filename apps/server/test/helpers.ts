@@ -19,6 +19,7 @@ export function serverConfig(db: TestDatabase, overrides: Partial<ServerConfig> 
     host: '127.0.0.1',
     port: 0,
     concurrency: 4,
+    scheduledJobs: false,
     logLevel: 'silent',
     vapid: VAPID,
     pushActiveWindowSeconds: 90,

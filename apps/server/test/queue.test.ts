@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import type { TestDatabase } from '@harmony/db/testing';
 import { parseCrontab } from 'graphile-worker';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   addMember,
@@ -56,6 +56,7 @@ function spawnWorker(extraEnv: Record<string, string> = {}): ChildProcess {
         VAPID_PUBLIC_KEY: VAPID.publicKey,
         VAPID_PRIVATE_KEY: VAPID.privateKey,
         PUSH_ALLOW_PRIVATE_ENDPOINTS: 'true',
+        HARMONY_SERVER_SCHEDULED_JOBS: 'false',
         LOG_LEVEL: process.env.SERVER_TEST_LOG ?? 'silent',
         ...extraEnv,
       },
@@ -93,6 +94,16 @@ const exited = (child: ChildProcess) =>
     child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code)),
   );
 
+// Each test starts from an empty queue and no devices, whatever the previous one left.
+beforeEach(async () => {
+  await db.query(`do $$ begin
+                    if to_regclass('graphile_worker._private_jobs') is not null then
+                      delete from graphile_worker._private_jobs;
+                    end if;
+                  end $$`);
+  await db.query('delete from public.push_subscriptions');
+});
+
 describe('the job queue', () => {
   it('keeps jobs enqueued before the service ever ran (outbox) and runs them once it starts', async () => {
     const phone = await subscribe(reader);
@@ -105,7 +116,6 @@ describe('the job queue', () => {
     expect((await db.query('select 1 from private.job_outbox')).rows).toEqual([]);
     worker.kill('SIGTERM');
     expect(await exited(worker)).toBe(0);
-    await db.query('delete from public.push_subscriptions');
   });
 
   it('a worker killed mid-job: the job is retried by another replica, not lost, and not sent twice', async () => {
@@ -133,7 +143,6 @@ describe('the job queue', () => {
     expect(push.received.get(done.clientHash)).toBe(1);
     expect((await db.query('select 1 from private.push_deliveries')).rows).toHaveLength(2);
     await services.pop()?.stop();
-    await db.query('delete from public.push_subscriptions');
   });
 
   it('SIGTERM: the worker takes no new jobs, ends its running one (here: the push times out) and releases it', async () => {
@@ -147,8 +156,6 @@ describe('the job queue', () => {
     const [released] = await jobs();
     expect(released).toMatchObject({ task_identifier: 'send-push', attempts: 1, locked_by: null });
     expect(released?.last_error).toMatch(/no answer/);
-    await db.query('delete from graphile_worker._private_jobs');
-    await db.query('delete from public.push_subscriptions');
   });
 
   it('a job that keeps failing ends as a dead letter: logged, kept with attempts = max_attempts', async () => {
@@ -174,7 +181,6 @@ describe('the job queue', () => {
     expect(lines.filter((line) => line.msg === 'job failed; will retry')).toHaveLength(1);
     expect(await jobs()).toMatchObject([{ task_identifier: 'always-fails', attempts: 2 }]);
     await services.pop()?.stop();
-    await db.query('delete from graphile_worker._private_jobs');
   });
 
   it('/health and /ready answer; /ready says 503 once stopping', async () => {
