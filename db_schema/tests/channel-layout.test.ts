@@ -83,6 +83,22 @@ async function drain(tx: Session): Promise<string[]> {
   return rows.map((r) => `${r.event} ${r.topic}`).sort();
 }
 
+type Layout = Awaited<ReturnType<typeof seedLayout>>;
+
+/** The moderator's reorder: Voice before Info, Lounge into Voice, #general uncategorised, #rules into Info. */
+const applyNewLayout = (w: Layout) =>
+  rpc(
+    w.moderator.api,
+    'set_channel_layout',
+    w.id,
+    [w.voiceCategory, w.info],
+    JSON.stringify([
+      { id: w.voice, category_id: w.voiceCategory },
+      { id: w.text, category_id: null },
+      { id: w.rules, category_id: w.info },
+    ]),
+  );
+
 describe('set_channel_layout', () => {
   it('refuses members without MANAGE_CHANNELS (42501), strangers (not found) and anon, changing nothing', async () => {
     await db.rollback(async (tx) => {
@@ -144,17 +160,7 @@ describe('set_channel_layout', () => {
     await db.rollback(async (tx) => {
       const w = await seedLayout(tx);
       await drain(tx);
-      await rpc(
-        w.moderator.api,
-        'set_channel_layout',
-        w.id,
-        [w.voiceCategory, w.info],
-        JSON.stringify([
-          { id: w.voice, category_id: w.voiceCategory },
-          { id: w.text, category_id: null },
-          { id: w.rules, category_id: w.info },
-        ]),
-      );
+      await applyNewLayout(w);
       expect(await categoriesOf(tx, w.id)).toEqual([
         { name: 'Voice', position: 0 },
         { name: 'Info', position: 1 },
@@ -177,17 +183,7 @@ describe('set_channel_layout', () => {
       await tx.query('update public.channels set category_id = $2 where id = $1', [w.voice, w.voiceCategory]);
       before.channels = [w.text, w.rules, w.voice];
       await tx.query('delete from public.audit_log');
-      await rpc(
-        w.moderator.api,
-        'set_channel_layout',
-        w.id,
-        [w.voiceCategory, w.info],
-        JSON.stringify([
-          { id: w.voice, category_id: w.voiceCategory },
-          { id: w.text, category_id: null },
-          { id: w.rules, category_id: w.info },
-        ]),
-      );
+      await applyNewLayout(w);
       expect(await auditRows(tx)).toEqual([
         {
           actor_id: w.moderator.profileId,
@@ -200,17 +196,7 @@ describe('set_channel_layout', () => {
         },
       ]);
       // The same order again changes nothing and logs nothing.
-      await rpc(
-        w.moderator.api,
-        'set_channel_layout',
-        w.id,
-        [w.voiceCategory, w.info],
-        JSON.stringify([
-          { id: w.voice, category_id: w.voiceCategory },
-          { id: w.text, category_id: null },
-          { id: w.rules, category_id: w.info },
-        ]),
-      );
+      await applyNewLayout(w);
       expect(await auditRows(tx)).toHaveLength(1);
     });
   });
