@@ -10,11 +10,8 @@ import { freePort } from '@harmony/db';
 import { signJwt, startLocalStack } from '@harmony/stack';
 import pg from 'pg';
 import { execute } from '../apps/stack/src/rest/execute.js';
-import { parseRequest } from '../apps/stack/src/rest/parse/request.js';
-import { planRequest } from '../apps/stack/src/rest/plan/index.js';
-import { loadSchema } from '../apps/stack/src/rest/schema-cache.js';
-import { buildStatement } from '../apps/stack/src/rest/sql/statements.js';
 import { cpuBetween, type TreeCpu, treeSnapshot } from './cpu-meter.js';
+import { messagesStatement, PAGE_QUERY } from './rest-statement.js';
 
 /**
  * REST page read: a 50-message page of a channel with each message's author embedded, fetched
@@ -29,12 +26,6 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const MESSAGES_PER_CHANNEL = 4000;
 const SECRET = 'bench-only-jwt-secret-with-at-least-32-characters';
-
-// Harmony's messages have two foreign keys to profiles (author_id, pinned_by) and a
-// many-to-many through message_reactions, so `author:profiles(...)` is ambiguous (300 PGRST201
-// on PostgREST as here); the hint names the relationship.
-const PAGE_QUERY = (channel: string) =>
-  `select=*,author:profiles!author_id(username,display_name)&channel_id=eq.${channel}&order=seq.desc&limit=50`;
 
 if (process.argv[2] === 'serve') {
   // Child: PostgreSQL + the stack, until stdin closes.
@@ -258,40 +249,8 @@ async function main(): Promise<void> {
 
     // The SQL the REST layer runs for this URL, and a hand-written equivalent.
     const schemaClient = await admin.connect();
-    const snapshot = await loadSchema(
-      schemaClient,
-      {
-        base: {
-          schemas: ['public', 'graphql_public'],
-          maxRows: 1000,
-          aggregatesEnabled: false,
-          planEnabled: false,
-          txEnd: 'commit',
-          extraSearchPath: ['public', 'extensions'],
-        },
-        authenticator: 'authenticator',
-        onInvalidSetting: () => undefined,
-      },
-      1,
-      0,
-    );
+    const statement = await messagesStatement(schemaClient, PAGE_QUERY(channel));
     schemaClient.release();
-    const request = parseRequest(
-      {
-        method: 'GET',
-        resource: { kind: 'relation', name: 'messages' },
-        path: '/messages',
-        query: PAGE_QUERY(channel),
-        headers: {},
-        body: null,
-      },
-      { schemas: ['public', 'graphql_public'] },
-    );
-    const statement = buildStatement(
-      planRequest(snapshot, request, { maxRows: 1000, aggregatesEnabled: false, planEnabled: false }),
-      request.preferences,
-      1000,
-    );
     const handWritten = {
       text: `select coalesce(json_agg(t), '[]')::text from (
                select m.*, (select json_build_object('username', p.username, 'display_name', p.display_name)

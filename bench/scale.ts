@@ -3,10 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectionUrl, freePort, loadConfig, migrate, repoRoot, startPostgres } from '@harmony/db';
 import pg from 'pg';
-import { parseRequest } from '../apps/stack/src/rest/parse/request.js';
-import { planRequest } from '../apps/stack/src/rest/plan/index.js';
-import { loadSchema } from '../apps/stack/src/rest/schema-cache.js';
-import { buildStatement } from '../apps/stack/src/rest/sql/statements.js';
+import { messagesStatement, PAGE_QUERY } from './rest-statement.js';
 
 /**
  * Costs that must not grow with the data (issue 17), on one seeded database:
@@ -264,7 +261,7 @@ const SECTIONS: Record<string, (c: Context) => Promise<void>> = {
       [[wide.id, narrow.id]],
     );
     console.log(rows.map((r) => `${r.who}: ${r.channels} channels`).join(', '));
-    const statement = await restStatement(db, pair);
+    const statement = await messagesStatement(db as unknown as pg.PoolClient, PAGE_QUERY(pair));
     const { rows: policy } = await db.query<{ qual: string }>(
       `select pg_get_expr(polqual, polrelid) as qual from pg_policy
         where polrelid = 'public.messages'::regclass and polname = 'messages_select_reader'`,
@@ -502,43 +499,5 @@ const SECTIONS: Record<string, (c: Context) => Promise<void>> = {
     for (const r of rows) console.log(`| ${r.name} | ${perMillion(Number(r.bytes))} | ${r.scans} |`);
   },
 };
-
-/** The statement the REST layer builds for the page URL (as bench/rest-page.ts does). */
-async function restStatement(db: pg.Client, channelId: string): Promise<{ text: string; values: unknown[] }> {
-  const snapshot = await loadSchema(
-    db as unknown as pg.PoolClient,
-    {
-      base: {
-        schemas: ['public', 'graphql_public'],
-        maxRows: 1000,
-        aggregatesEnabled: false,
-        planEnabled: false,
-        txEnd: 'commit',
-        extraSearchPath: ['public', 'extensions'],
-      },
-      authenticator: 'authenticator',
-      onInvalidSetting: () => undefined,
-    },
-    1,
-    0,
-  );
-  const request = parseRequest(
-    {
-      method: 'GET',
-      resource: { kind: 'relation', name: 'messages' },
-      path: '/messages',
-      query: `select=*,author:profiles!author_id(username,display_name)&channel_id=eq.${channelId}&order=seq.desc&limit=50`,
-      headers: {},
-      body: null,
-    },
-    { schemas: ['public', 'graphql_public'] },
-  );
-  const built = buildStatement(
-    planRequest(snapshot, request, { maxRows: 1000, aggregatesEnabled: false, planEnabled: false }),
-    request.preferences,
-    1000,
-  );
-  return { text: built.text, values: built.values };
-}
 
 await main();
