@@ -4,6 +4,7 @@ import { ActionMessage, useAction } from '../../components/settings/action.js';
 import { CodeField, PasswordField } from '../../ui/fields.js';
 import { attachmentPaths, downloadJson, removeAccountFiles, withDownloadUrls } from './account-files.js';
 import { accountApi } from './api.js';
+import { CodeInsteadButton } from './CodeInsteadButton.js';
 import './account.css';
 
 /** "Download my data": a JSON of everything the account owns, attachments with download links. */
@@ -119,20 +120,14 @@ export function DeleteAccountSection() {
               Delete account
             </button>
             {proof === 'password' && (
-              <button
-                type="button"
-                className="link"
-                disabled={action.busy}
-                onClick={() =>
-                  void action.run(async () => {
-                    await accountApi.sendReauthenticationCode();
-                    setSecret('');
-                    setProof('code');
-                  }, `We emailed a code to ${email}.`)
-                }
-              >
-                Use a code sent by email instead
-              </button>
+              <CodeInsteadButton
+                action={action}
+                email={email}
+                onSent={() => {
+                  setSecret('');
+                  setProof('code');
+                }}
+              />
             )}
           </div>
         </form>

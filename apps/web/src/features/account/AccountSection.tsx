@@ -3,6 +3,7 @@ import { useAuth } from '../../app/stores.js';
 import { ActionMessage, useAction } from '../../components/settings/action.js';
 import { CodeField, EmailField, PasswordField } from '../../ui/fields.js';
 import { accountApi } from './api.js';
+import { CodeInsteadButton } from './CodeInsteadButton.js';
 import './account.css';
 
 /** Sign-in details: the email address (changed by confirming from both inboxes) and the password. */
@@ -110,14 +111,7 @@ function PasswordForm() {
           Change password
         </button>
         {proof === 'password' && (
-          <button
-            type="button"
-            className="link"
-            disabled={action.busy}
-            onClick={() => void action.run(askForCode, `We emailed a code to ${email}.`)}
-          >
-            Use a code sent by email instead
-          </button>
+          <CodeInsteadButton action={action} email={email} onSent={() => setProof('code')} />
         )}
       </div>
     </form>
