@@ -138,7 +138,8 @@ function pendingDevices(context: JobContext, n: LoadedNotification) {
 /**
  * Sends one notification to each of its recipient's devices. Idempotent: each device that
  * accepted it is recorded, so a retry (after a push service error or a crash) sends only to
- * the rest. Devices the push service reports gone (404/410) are removed.
+ * the rest. Devices the push service reports gone (404/410), and endpoints the outbound guard
+ * refuses (not public https), are removed.
  */
 export const sendPushJob = defineJob({
   name: 'send-push',
@@ -193,6 +194,13 @@ async function record(
   } else if (outcome.kind === 'gone') {
     await context.db.delete(pushSubscriptions).where(eq(pushSubscriptions.id, subscriptionId));
     context.log.info({ subscriptionId, status: outcome.status }, 'push subscription gone; removed');
+  } else if (outcome.kind === 'refused') {
+    // A loopback, private or plain-http endpoint: never a push service, maybe an SSRF attempt.
+    await context.db.delete(pushSubscriptions).where(eq(pushSubscriptions.id, subscriptionId));
+    context.log.warn(
+      { subscriptionId, reason: outcome.reason },
+      'push endpoint refused; subscription removed',
+    );
   } else {
     context.log.warn({ subscriptionId, status: outcome.status, reason: outcome.reason }, 'push rejected');
   }

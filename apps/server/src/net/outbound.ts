@@ -25,8 +25,8 @@ for (const [network, prefix] of [
   SPECIAL_PURPOSE.addSubnet(network, prefix, 'ipv4');
 }
 for (const [network, prefix] of [
+  // (IPv4-mapped ::ffff:a.b.c.d is checked against the IPv4 ranges by BlockList itself.)
   ['::', 127],
-  ['::ffff:0:0', 96],
   ['64:ff9b::', 96],
   ['fc00::', 7],
   ['fe80::', 10],

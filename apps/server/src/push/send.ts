@@ -1,6 +1,6 @@
 import webpush from 'web-push';
 import type { VapidKeys } from '../config.js';
-import { sendOutbound } from '../net/outbound.js';
+import { OutboundRefused, type OutboundResponse, sendOutbound } from '../net/outbound.js';
 
 export interface PushTarget {
   endpoint: string;
@@ -19,10 +19,14 @@ export interface PushOptions {
   allowPrivateEndpoints: boolean;
 }
 
-/** sent: accepted; gone: the subscription no longer exists (404/410); rejected: refused for good. */
+/**
+ * sent: accepted; gone: the subscription no longer exists (404/410); refused: its endpoint is not
+ * a public https URL, so it can never be sent to; rejected: the push service refused this message.
+ */
 export type PushOutcome =
   | { kind: 'sent' }
   | { kind: 'gone'; status: number }
+  | { kind: 'refused'; reason: string }
   | { kind: 'rejected'; status: number; reason: string };
 
 export class PushServiceError extends Error {
@@ -49,14 +53,20 @@ export async function sendPush(
       ...(options.topic ? { topic: options.topic } : {}),
     },
   );
-  const response = await sendOutbound({
-    url: details.endpoint,
-    method: details.method,
-    headers: details.headers as Record<string, string | number>,
-    body: details.body,
-    timeoutMs: options.timeoutMs,
-    allowPrivate: options.allowPrivateEndpoints,
-  });
+  let response: OutboundResponse;
+  try {
+    response = await sendOutbound({
+      url: details.endpoint,
+      method: details.method,
+      headers: details.headers as Record<string, string | number>,
+      body: details.body,
+      timeoutMs: options.timeoutMs,
+      allowPrivate: options.allowPrivateEndpoints,
+    });
+  } catch (error) {
+    if (error instanceof OutboundRefused) return { kind: 'refused', reason: error.message };
+    throw error;
+  }
   const { status } = response;
   if (status >= 200 && status < 300) return { kind: 'sent' };
   if (status === 404 || status === 410) return { kind: 'gone', status };
