@@ -17,7 +17,7 @@ create schema if not exists private;
 
 -- Types
 
-create type public.audit_action as enum ('server_update', 'channel_create', 'channel_update', 'channel_delete', 'role_create', 'role_update', 'role_delete', 'member_role_update', 'overwrite_update', 'member_kick', 'member_ban', 'member_unban', 'member_timeout', 'invite_create', 'invite_revoke', 'message_delete', 'message_pin', 'message_unpin', 'emoji_create', 'emoji_delete', 'bot_add', 'bot_remove', 'category_create', 'category_update', 'category_delete', 'member_update', 'report_resolve');
+create type public.audit_action as enum ('server_update', 'channel_create', 'channel_update', 'channel_delete', 'role_create', 'role_update', 'role_delete', 'member_role_update', 'overwrite_update', 'member_kick', 'member_ban', 'member_unban', 'member_timeout', 'invite_create', 'invite_revoke', 'message_delete', 'message_pin', 'message_unpin', 'emoji_create', 'emoji_delete', 'bot_add', 'bot_remove', 'category_create', 'category_update', 'category_delete', 'member_update', 'report_resolve', 'channel_reorder', 'role_reorder');
 
 create type public.channel_type as enum ('text', 'voice', 'dm', 'group_dm');
 
@@ -61,6 +61,12 @@ create table private.channel_member_permissions (
   timed_out_permissions bigint
 );
 
+create table private.everyone_mention_cursors (
+  profile_id uuid not null,
+  channel_id uuid not null,
+  seq bigint not null
+);
+
 create table private.federation_jobs (
   id bigint generated always as identity not null,
   kind text not null,
@@ -76,12 +82,38 @@ create table private.federation_jobs (
   locked_by text
 );
 
+create table private.job_outbox (
+  id bigint generated always as identity not null,
+  task text not null,
+  payload jsonb default '{}'::jsonb not null,
+  job_key text,
+  created_at timestamp with time zone default now() not null
+);
+
 create table private.livekit_config (
   id boolean default true not null,
   api_key text not null,
   api_secret text not null,
   server_url text not null,
   updated_at timestamp with time zone default now() not null
+);
+
+create table private.message_gaps (
+  channel_id uuid not null,
+  seq bigint not null
+);
+
+create table private.message_mention_targets (
+  target_id uuid not null,
+  channel_id uuid not null,
+  seq bigint not null,
+  author_id uuid
+);
+
+create table private.push_deliveries (
+  notification_id uuid not null,
+  subscription_id uuid not null,
+  sent_at timestamp with time zone default now() not null
 );
 
 create table private.server_federation (
@@ -216,6 +248,17 @@ create table public.device_one_time_keys (
   claimed_by uuid
 );
 
+create table public.dm_calls (
+  id uuid default gen_random_uuid() not null,
+  channel_id uuid not null,
+  caller_id uuid not null,
+  callee_id uuid not null,
+  status text default 'ringing'::text not null,
+  created_at timestamp with time zone default now() not null,
+  answered_at timestamp with time zone,
+  ended_at timestamp with time zone
+);
+
 create table public.federated_instances (
   id uuid default gen_random_uuid() not null,
   domain text not null,
@@ -329,7 +372,19 @@ create table public.profiles (
   is_bot boolean default false not null,
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
-  pronouns text
+  pronouns text,
+  deleted_at timestamp with time zone
+);
+
+create table public.push_subscriptions (
+  id uuid default gen_random_uuid() not null,
+  profile_id uuid not null,
+  endpoint text not null,
+  public_key text not null,
+  auth_secret text not null,
+  device_name text,
+  created_at timestamp with time zone default now() not null,
+  last_active_at timestamp with time zone
 );
 
 create table public.read_states (
@@ -390,7 +445,9 @@ create table public.server_members (
   nickname text,
   joined_at timestamp with time zone default now() not null,
   timed_out_until timestamp with time zone,
-  temporary boolean default false not null
+  temporary boolean default false not null,
+  voice_muted boolean default false not null,
+  voice_deafened boolean default false not null
 );
 
 create table public.server_notification_settings (
@@ -462,6 +519,8 @@ alter table only private.channel_member_permissions add constraint channel_membe
 
 alter table only private.channel_member_permissions add constraint channel_member_permissions_timeout CHECK (((timed_out_until IS NULL) = (timed_out_permissions IS NULL)));
 
+alter table only private.everyone_mention_cursors add constraint everyone_mention_cursors_pkey PRIMARY KEY (profile_id, channel_id);
+
 alter table only private.federation_jobs add constraint federation_jobs_attempts_check CHECK ((attempts >= 0));
 
 alter table only private.federation_jobs add constraint federation_jobs_kind_check CHECK ((kind ~ '^[a-z][a-z0-9_.]{0,63}$'::text));
@@ -474,6 +533,8 @@ alter table only private.federation_jobs add constraint federation_jobs_payload_
 
 alter table only private.federation_jobs add constraint federation_jobs_pkey PRIMARY KEY (id);
 
+alter table only private.job_outbox add constraint job_outbox_pkey PRIMARY KEY (id);
+
 alter table only private.livekit_config add constraint livekit_config_api_key_check CHECK (((char_length(api_key) >= 1) AND (char_length(api_key) <= 256)));
 
 alter table only private.livekit_config add constraint livekit_config_api_secret_check CHECK (((char_length(api_secret) >= 1) AND (char_length(api_secret) <= 1024)));
@@ -483,6 +544,12 @@ alter table only private.livekit_config add constraint livekit_config_id_check C
 alter table only private.livekit_config add constraint livekit_config_pkey PRIMARY KEY (id);
 
 alter table only private.livekit_config add constraint livekit_config_server_url_check CHECK ((server_url ~ '^(wss?|https?)://'::text));
+
+alter table only private.message_gaps add constraint message_gaps_pkey PRIMARY KEY (channel_id, seq);
+
+alter table only private.message_mention_targets add constraint message_mention_targets_pkey PRIMARY KEY (target_id, channel_id, seq);
+
+alter table only private.push_deliveries add constraint push_deliveries_pkey PRIMARY KEY (notification_id, subscription_id);
 
 alter table only private.server_federation add constraint server_federation_ap_group_uri_check CHECK ((ap_group_uri ~ '^https?://'::text));
 
@@ -564,6 +631,10 @@ alter table only public.device_one_time_keys add constraint device_one_time_keys
 
 alter table only public.device_one_time_keys add constraint device_one_time_keys_public_key_check CHECK (((char_length(public_key) >= 16) AND (char_length(public_key) <= 256)));
 
+alter table only public.dm_calls add constraint dm_calls_pkey PRIMARY KEY (id);
+
+alter table only public.dm_calls add constraint dm_calls_status_check CHECK ((status = ANY (ARRAY['ringing'::text, 'active'::text, 'declined'::text, 'missed'::text, 'ended'::text])));
+
 alter table only public.federated_instances add constraint federated_instances_blocked_untrusted CHECK (((status = 'active'::text) OR (NOT trusted)));
 
 alter table only public.federated_instances add constraint federated_instances_domain_check CHECK (((domain ~ '^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?$'::text) AND (char_length(domain) <= 253)));
@@ -638,7 +709,7 @@ alter table only public.profiles add constraint profiles_custom_status_length CH
 
 alter table only public.profiles add constraint profiles_display_name_length CHECK (((char_length(display_name) >= 1) AND (char_length(display_name) <= 64)));
 
-alter table only public.profiles add constraint profiles_local_or_remote CHECK ((((user_id IS NULL) = (domain IS NOT NULL)) OR is_bot));
+alter table only public.profiles add constraint profiles_local_or_remote CHECK ((((user_id IS NULL) = (domain IS NOT NULL)) OR is_bot OR (deleted_at IS NOT NULL)));
 
 alter table only public.profiles add constraint profiles_pkey PRIMARY KEY (id);
 
@@ -647,6 +718,18 @@ alter table only public.profiles add constraint profiles_pronouns_length CHECK (
 alter table only public.profiles add constraint profiles_user_id_key UNIQUE (user_id);
 
 alter table only public.profiles add constraint profiles_username_format CHECK ((username ~ '^[a-z0-9_.]{2,32}$'::text));
+
+alter table only public.push_subscriptions add constraint push_subscriptions_auth_secret_check CHECK ((auth_secret ~ '^[A-Za-z0-9_-]{16,32}$'::text));
+
+alter table only public.push_subscriptions add constraint push_subscriptions_device_name_check CHECK ((length(device_name) <= 200));
+
+alter table only public.push_subscriptions add constraint push_subscriptions_endpoint_check CHECK (((endpoint ~ '^https?://'::text) AND (length(endpoint) <= 2048)));
+
+alter table only public.push_subscriptions add constraint push_subscriptions_endpoint_key UNIQUE (endpoint);
+
+alter table only public.push_subscriptions add constraint push_subscriptions_pkey PRIMARY KEY (id);
+
+alter table only public.push_subscriptions add constraint push_subscriptions_public_key_check CHECK ((public_key ~ '^[A-Za-z0-9_-]{80,100}$'::text));
 
 alter table only public.read_states add constraint read_states_last_read_seq_check CHECK ((last_read_seq >= 0));
 
@@ -722,6 +805,18 @@ alter table only public.user_settings add constraint user_settings_theme_check C
 
 alter table only private.ap_actor_cache add constraint ap_actor_cache_profile_id_fkey FOREIGN KEY (profile_id) REFERENCES public.profiles(id) ON DELETE SET NULL;
 
+alter table only private.everyone_mention_cursors add constraint everyone_mention_cursors_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES public.channels(id) ON DELETE CASCADE;
+
+alter table only private.everyone_mention_cursors add constraint everyone_mention_cursors_profile_id_fkey FOREIGN KEY (profile_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
+
+alter table only private.message_gaps add constraint message_gaps_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES public.channels(id) ON DELETE CASCADE;
+
+alter table only private.message_mention_targets add constraint message_mention_targets_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES public.channels(id) ON DELETE CASCADE;
+
+alter table only private.push_deliveries add constraint push_deliveries_notification_id_fkey FOREIGN KEY (notification_id) REFERENCES public.notifications(id) ON DELETE CASCADE;
+
+alter table only private.push_deliveries add constraint push_deliveries_subscription_id_fkey FOREIGN KEY (subscription_id) REFERENCES public.push_subscriptions(id) ON DELETE CASCADE;
+
 alter table only private.server_federation add constraint server_federation_server_id_fkey FOREIGN KEY (server_id) REFERENCES public.servers(id) ON DELETE CASCADE;
 
 alter table only public.audit_log add constraint audit_log_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES public.profiles(id) ON DELETE SET NULL;
@@ -778,6 +873,12 @@ alter table only public.device_one_time_keys add constraint device_one_time_keys
 
 alter table only public.device_one_time_keys add constraint device_one_time_keys_device_id_fkey FOREIGN KEY (device_id) REFERENCES public.user_devices(id) ON DELETE CASCADE;
 
+alter table only public.dm_calls add constraint dm_calls_callee_id_fkey FOREIGN KEY (callee_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
+
+alter table only public.dm_calls add constraint dm_calls_caller_id_fkey FOREIGN KEY (caller_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
+
+alter table only public.dm_calls add constraint dm_calls_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES public.channels(id) ON DELETE CASCADE;
+
 alter table only public.friend_requests add constraint friend_requests_recipient_id_fkey FOREIGN KEY (recipient_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
 
 alter table only public.friend_requests add constraint friend_requests_sender_id_fkey FOREIGN KEY (sender_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
@@ -825,6 +926,8 @@ alter table only public.notifications add constraint notifications_recipient_id_
 alter table only public.notifications add constraint notifications_server_id_fkey FOREIGN KEY (server_id) REFERENCES public.servers(id) ON DELETE CASCADE;
 
 alter table only public.profiles add constraint profiles_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+alter table only public.push_subscriptions add constraint push_subscriptions_profile_id_fkey FOREIGN KEY (profile_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
 
 alter table only public.read_states add constraint read_states_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES public.channels(id) ON DELETE CASCADE;
 
@@ -920,6 +1023,14 @@ CREATE INDEX device_one_time_keys_claimed_by_idx ON public.device_one_time_keys 
 
 CREATE INDEX device_one_time_keys_unclaimed_idx ON public.device_one_time_keys USING btree (device_id, created_at) WHERE (claimed_at IS NULL);
 
+CREATE INDEX dm_calls_callee_idx ON public.dm_calls USING btree (callee_id);
+
+CREATE INDEX dm_calls_caller_idx ON public.dm_calls USING btree (caller_id);
+
+CREATE UNIQUE INDEX dm_calls_one_open_per_channel ON public.dm_calls USING btree (channel_id) WHERE (status = ANY (ARRAY['ringing'::text, 'active'::text]));
+
+CREATE INDEX everyone_mention_cursors_channel_idx ON private.everyone_mention_cursors USING btree (channel_id);
+
 CREATE INDEX federation_jobs_due_idx ON private.federation_jobs USING btree (next_attempt_at, id) WHERE (status = 'pending'::public.federation_job_status);
 
 CREATE INDEX federation_jobs_locked_idx ON private.federation_jobs USING btree (locked_at) WHERE (status = 'processing'::public.federation_job_status);
@@ -940,9 +1051,11 @@ CREATE INDEX megolm_session_shares_sender_idx ON public.megolm_session_shares US
 
 CREATE INDEX member_roles_role_idx ON public.member_roles USING btree (role_id);
 
+CREATE INDEX message_mention_targets_message_idx ON private.message_mention_targets USING btree (channel_id, seq);
+
 CREATE INDEX message_reactions_profile_idx ON public.message_reactions USING btree (profile_id);
 
-CREATE INDEX messages_author_idx ON public.messages USING btree (author_id, created_at DESC);
+CREATE INDEX messages_author_channel_seq_idx ON public.messages USING btree (author_id, channel_id, seq);
 
 CREATE UNIQUE INDEX messages_author_nonce_key ON public.messages USING btree (channel_id, author_id, nonce) WHERE (nonce IS NOT NULL);
 
@@ -977,6 +1090,12 @@ CREATE UNIQUE INDEX profiles_username_local_key ON public.profiles USING btree (
 CREATE UNIQUE INDEX profiles_username_remote_key ON public.profiles USING btree (username, domain) WHERE (domain IS NOT NULL);
 
 CREATE INDEX profiles_username_trgm ON public.profiles USING gin (username extensions.gin_trgm_ops);
+
+CREATE INDEX push_deliveries_sent_at_idx ON private.push_deliveries USING btree (sent_at);
+
+CREATE INDEX push_deliveries_subscription_idx ON private.push_deliveries USING btree (subscription_id);
+
+CREATE INDEX push_subscriptions_profile_idx ON public.push_subscriptions USING btree (profile_id);
 
 CREATE INDEX read_states_channel_idx ON public.read_states USING btree (channel_id);
 
@@ -1030,6 +1149,23 @@ begin
   perform set_config('harmony.reordering_server', p_server_id::text, true);
   perform private.broadcast('server:' || p_server_id, p_event, 'UPDATE', p_table,
     jsonb_build_object('server_id', p_server_id));
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.audit_reorder(p_server_id uuid, p_action text, p_before jsonb, p_after jsonb)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  changes jsonb := public.audit_changes(p_before, p_after, '{}');
+begin
+  if changes <> '{}' then
+    insert into public.audit_log (server_id, actor_id, action, target_id, changes)
+    values (p_server_id, public.get_current_profile_id(), p_action::public.audit_action, p_server_id, changes);
+  end if;
 end;
 $function$
 ;
@@ -1640,6 +1776,242 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION private.check_reauthentication(p_user_id uuid, p_password text, p_code text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  account auth.users;
+  stored text;
+begin
+  select * into account from auth.users u where u.id = p_user_id for update;
+  if coalesce(p_password, '') <> '' then
+    -- bcrypt's $2b$ and $2a$ hash the same; pgcrypto reads $2a$.
+    stored := regexp_replace(coalesce(account.encrypted_password, ''), '^\$2b\$', '$2a$');
+    if stored !~ '^\$2[axy]\$' or extensions.crypt(p_password, stored) <> stored then
+      raise exception 'the password is not correct' using errcode = '42501';
+    end if;
+  elsif coalesce(p_code, '') <> '' then
+    if coalesce(account.reauthentication_token, '') = ''
+       or account.reauthentication_sent_at is null
+       or account.reauthentication_sent_at < now() - interval '1 hour'
+       or encode(extensions.digest(coalesce(account.email, '') || btrim(p_code), 'sha224'), 'hex')
+          <> account.reauthentication_token then
+      raise exception 'the code is not valid or has expired' using errcode = '42501';
+    end if;
+  else
+    raise exception 'enter your password or the code we emailed you' using errcode = '22023';
+  end if;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.clean_realtime_messages(p_retention interval DEFAULT '72:00:00'::interval, p_batch integer DEFAULT 5000)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  removed integer;
+begin
+  if to_regclass('realtime.messages') is null
+     or (select c.relkind from pg_class c where c.oid = 'realtime.messages'::regclass) = 'p' then
+    return 0;
+  end if;
+  with old as (
+    select ctid from realtime.messages
+     where inserted_at < date_trunc('day', localtimestamp - p_retention)
+     limit p_batch
+  )
+  delete from realtime.messages m using old where m.ctid = old.ctid;
+  get diagnostics removed = row_count;
+  return removed;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.create_everyone_push_notifications(p_message_id uuid)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  view_bit constant bigint := public.permission('VIEW_CHANNEL');
+  message public.messages;
+  channel_server uuid;
+  recipient record;
+  created integer := 0;
+begin
+  select * into message from public.messages m where m.id = p_message_id;
+  if message.id is null or not message.mention_everyone or message.deleted_at is not null then
+    return 0;
+  end if;
+  select c.server_id into channel_server from public.channels c where c.id = message.channel_id;
+  if channel_server is null then
+    return 0;
+  end if;
+  for recipient in
+    select sm.profile_id
+      from public.server_members sm
+     where sm.server_id = channel_server
+       and sm.profile_id is distinct from message.author_id
+       and sm.joined_at <= message.created_at
+       and exists (select 1 from public.push_subscriptions s where s.profile_id = sm.profile_id)
+  loop
+    if private.stored_channel_permissions(message.channel_id, recipient.profile_id) & view_bit <> 0
+       and public.notification_level_for(recipient.profile_id, message.channel_id) <> 'nothing'
+       and public.send_notification(recipient.profile_id, 'mention', message.author_id, channel_server,
+                                    message.channel_id, message.id, jsonb_build_object('via', 'everyone'))
+           is not null then
+      created := created + 1;
+    end if;
+  end loop;
+  return created;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.dm_call_broadcast()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  who uuid;
+begin
+  foreach who in array array[new.caller_id, new.callee_id] loop
+    perform private.broadcast('user:' || who, 'call_update', tg_op, 'dm_calls', to_jsonb(new),
+                              case when tg_op = 'UPDATE' then to_jsonb(old) end);
+  end loop;
+  return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.dm_call_ring_seconds()
+ RETURNS integer
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$ select 30 $function$
+;
+
+CREATE OR REPLACE FUNCTION private.enqueue_everyone_push()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform private.enqueue_job('push-everyone-mention', jsonb_build_object('messageId', new.id),
+                              'push-everyone-mention:' || new.id);
+  return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.enqueue_job(p_task text, p_payload jsonb, p_job_key text DEFAULT NULL::text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if to_regprocedure('graphile_worker.add_job(text, json, text, timestamptz, integer, text, integer, text[], text)') is not null then
+    perform graphile_worker.add_job(p_task, p_payload::json, job_key => p_job_key);
+  else
+    insert into private.job_outbox (task, payload, job_key) values (p_task, p_payload, p_job_key);
+  end if;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.enqueue_notification_push()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if exists (select 1 from public.push_subscriptions s where s.profile_id = new.recipient_id) then
+    perform private.enqueue_job('send-push', jsonb_build_object('notificationId', new.id), 'send-push:' || new.id);
+  end if;
+  return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.expire_invites()
+ RETURNS integer
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  with gone as (
+    delete from public.invites
+     where expires_at < now() - interval '1 day'
+        or revoked_at < now() - interval '1 day'
+        or (uses >= max_uses and created_at < now() - interval '1 day')
+    returning 1
+  )
+  select count(*)::integer from gone
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.expire_presence(p_stale_after interval DEFAULT '00:10:00'::interval)
+ RETURNS integer
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  with stale as (
+    update public.profiles set status = 'offline'
+     where status <> 'offline' and not is_bot
+       and (last_seen_at is null or last_seen_at < now() - p_stale_after)
+    returning 1
+  )
+  select count(*)::integer from stale
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.expire_timeouts()
+ RETURNS integer
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  with ended as (
+    update public.server_members set timed_out_until = null
+     where timed_out_until <= now()
+    returning 1
+  )
+  select count(*)::integer from ended
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.finish_dm_call(p_call public.dm_calls, p_status text)
+ RETURNS public.dm_calls
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  done public.dm_calls;
+begin
+  update public.dm_calls set status = p_status, ended_at = now() where id = p_call.id returning * into done;
+  insert into public.messages (channel_id, author_id, type, content)
+  values (p_call.channel_id, p_call.caller_id, 'system',
+          case p_status when 'ended' then 'call_ended' when 'declined' then 'call_declined' else 'call_missed' end);
+  return done;
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION private.keep_member_with_role()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -1650,6 +2022,61 @@ begin
   update public.server_members set temporary = false
    where server_id = new.server_id and profile_id = new.profile_id and temporary;
   return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.layout_order(p_server_id uuid)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select jsonb_build_object(
+    'categories', coalesce((select jsonb_agg(k.id order by k.position, k.id)
+                              from public.channel_categories k where k.server_id = p_server_id), '[]'),
+    'channels', coalesce((select jsonb_agg(c.id order by k.position nulls first, c.position, c.id)
+                            from public.channels c
+                            left join public.channel_categories k on k.id = c.category_id
+                           where c.server_id = p_server_id), '[]'))
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.livekit_admin_config()
+ RETURNS TABLE(api_key text, api_secret text, server_url text)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select c.api_key, c.api_secret, c.server_url from private.livekit_config c where c.id
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.livekit_participant_permission(p_room uuid, p_identity uuid)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  perms bigint := public.channel_permissions(p_room, p_identity);
+  membership public.server_members;
+  can_speak boolean;
+  can_stream boolean;
+begin
+  select m.* into membership from public.server_members m
+    join public.channels c on c.server_id = m.server_id
+   where c.id = p_room and m.profile_id = p_identity;
+  can_speak := perms & public.permission('SPEAK') <> 0 and not coalesce(membership.voice_muted, false);
+  can_stream := perms & public.permission('STREAM') <> 0;
+  return jsonb_build_object(
+    'canPublish', can_speak or can_stream,
+    'canPublishSources',
+      (case when can_speak then '["microphone"]'::jsonb else '[]'::jsonb end)
+      || (case when can_stream then '["camera", "screen_share", "screen_share_audio"]'::jsonb else '[]'::jsonb end),
+    'canSubscribe', not coalesce(membership.voice_deafened, false),
+    'canPublishData', true
+  );
 end;
 $function$
 ;
@@ -1686,6 +2113,43 @@ begin
   end if;
   return null;
 end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.messages_unread_bookkeeping()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if tg_op in ('UPDATE', 'DELETE') then
+    delete from private.message_mention_targets t where t.channel_id = old.channel_id and t.seq = old.seq;
+  end if;
+  if tg_op in ('INSERT', 'UPDATE') and new.deleted_at is null then
+    perform private.write_mention_targets(new);
+  end if;
+  -- A message stops counting when deleted; a hard delete of a whole channel leaves nothing.
+  if (tg_op = 'UPDATE' and new.deleted_at is not null and old.deleted_at is null)
+     or (tg_op = 'DELETE' and old.deleted_at is null
+         and exists (select 1 from public.channels c where c.id = old.channel_id)) then
+    insert into private.message_gaps (channel_id, seq) values (old.channel_id, old.seq) on conflict do nothing;
+  end if;
+  return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.prune_push_deliveries(p_older_than interval DEFAULT '7 days'::interval)
+ RETURNS integer
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  with old as (
+    delete from private.push_deliveries where sent_at < now() - p_older_than returning 1
+  )
+  select count(*)::integer from old
 $function$
 ;
 
@@ -1813,6 +2277,18 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION private.role_order(p_server_id uuid)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select jsonb_build_object(
+    'roles', coalesce((select jsonb_agg(r.id order by r.position desc, r.id)
+                         from public.roles r where r.server_id = p_server_id and r.id <> p_server_id), '[]'))
+$function$
+;
+
 CREATE OR REPLACE FUNCTION private.roles_sync_channel_permissions()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -1926,6 +2402,22 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION private.settle_stale_dm_call(p_call public.dm_calls)
+ RETURNS public.dm_calls
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if p_call.status = 'ringing'
+     and p_call.created_at <= now() - make_interval(secs => private.dm_call_ring_seconds()) then
+    return private.finish_dm_call(p_call, 'missed');
+  end if;
+  return p_call;
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION private.stored_channel_permissions(p_channel_id uuid, p_profile_id uuid)
  RETURNS bigint
  LANGUAGE plpgsql
@@ -1940,6 +2432,20 @@ begin
       where c.id = p_channel_id and c.server_id is null),
     0);
 end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.write_mention_targets(p_message public.messages)
+ RETURNS void
+ LANGUAGE sql
+ SET search_path TO ''
+AS $function$
+  insert into private.message_mention_targets (target_id, channel_id, seq, author_id)
+  select t.id, p_message.channel_id, p_message.seq, p_message.author_id
+    from (select unnest(p_message.mention_profile_ids) as id
+          union select unnest(p_message.mention_role_ids)
+          union select p_message.channel_id where p_message.mention_everyone) t
+  on conflict do nothing
 $function$
 ;
 
@@ -2003,6 +2509,36 @@ CREATE OR REPLACE FUNCTION public.all_permissions()
 AS $function$ select ((1::bigint << 53) - 1) & ~(1::bigint << 47) $function$
 ;
 
+CREATE OR REPLACE FUNCTION public.answer_dm_call(p_call_id uuid, p_accept boolean)
+ RETURNS public.dm_calls
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.messaging_caller();
+  call public.dm_calls;
+begin
+  select * into call from public.dm_calls d where d.id = p_call_id and me in (d.caller_id, d.callee_id) for update;
+  if not found then
+    raise exception 'call not found' using errcode = 'PT404';
+  end if;
+  if call.callee_id <> me then
+    raise exception 'only the person called can answer' using errcode = '42501';
+  end if;
+  call := private.settle_stale_dm_call(call);
+  if call.status <> 'ringing' then
+    raise exception 'this call is over' using errcode = 'PT409';
+  end if;
+  if not p_accept then
+    return private.finish_dm_call(call, 'declined');
+  end if;
+  update public.dm_calls set status = 'active', answered_at = now() where id = call.id returning * into call;
+  return call;
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION public.are_friends(p_a uuid, p_b uuid)
  RETURNS boolean
  LANGUAGE sql
@@ -2061,6 +2597,12 @@ declare
   changes jsonb;
   noise constant text[] := array['id', 'server_id', 'created_at', 'updated_at'];
 begin
+  -- A reorder (set_channel_layout, reorder_roles) writes one channel_reorder / role_reorder row
+  -- itself instead of one row per moved channel, category or role.
+  if tg_op = 'UPDATE' and tg_table_name in ('channels', 'channel_categories', 'roles')
+     and private.reordering(server) then
+    return null;
+  end if;
   case tg_table_name
     when 'servers' then
       server := target;
@@ -2891,6 +3433,74 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION public.delete_my_account(p_password text DEFAULT NULL::text, p_code text DEFAULT NULL::text, p_delete_messages boolean DEFAULT false)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.require_signed_in();
+  owned text;
+begin
+  select string_agg(s.name, ', ' order by s.name) into owned from public.servers s where s.owner_id = me;
+  if owned is not null then
+    raise exception 'transfer or delete the servers you own first: %', owned using errcode = 'PT409';
+  end if;
+  perform private.check_reauthentication((select auth.uid()), p_password, p_code);
+
+  if p_delete_messages then
+    delete from public.message_reactions r using public.messages m
+     where m.id = r.message_id and m.author_id = me;
+    delete from public.notifications n using public.messages m
+     where m.id = n.message_id and m.author_id = me;
+    update public.messages
+       set deleted_at = now(), content = '', attachments = '[]', embeds = '[]',
+           mention_profile_ids = '{}', mention_role_ids = '{}', mention_everyone = false,
+           pinned_at = null, pinned_by = null
+     where author_id = me and deleted_at is null;
+  end if;
+
+  -- Group DMs go on without them (ownership passes to the longest-standing other recipient).
+  update public.channels c
+     set owner_id = (select r.profile_id from public.channel_recipients r
+                      where r.channel_id = c.id and r.profile_id <> me
+                      order by r.added_at limit 1)
+   where c.type = 'group_dm' and c.owner_id = me;
+  delete from public.channel_recipients r using public.channels c
+   where c.id = r.channel_id and c.type = 'group_dm' and r.profile_id = me;
+
+  delete from public.server_members where profile_id = me;
+  delete from public.server_bans where profile_id = me;
+  delete from public.friend_requests where sender_id = me or recipient_id = me;
+  delete from public.friendships where profile_a = me or profile_b = me;
+  delete from public.user_blocks where blocker_id = me or blocked_id = me;
+  delete from public.notifications where recipient_id = me;
+  delete from public.channel_notification_settings where profile_id = me;
+  delete from public.server_notification_settings where profile_id = me;
+  delete from public.collapsed_categories where profile_id = me;
+  delete from public.read_states where profile_id = me;
+  delete from public.channel_slowmode where profile_id = me;
+  -- Revoked devices keep their rows (key shares refer to them).
+  update public.user_devices set revoked_at = coalesce(revoked_at, now()) where profile_id = me;
+  delete from public.user_settings where profile_id = me;
+
+  update public.profiles
+     set user_id = null,
+         deleted_at = now(),
+         username = 'deleted_' || substr(replace(id::text, '-', ''), 1, 12),
+         display_name = 'Deleted user',
+         avatar_url = null, banner_url = null, bio = '', pronouns = null,
+         status = 'offline', custom_status = null, custom_status_emoji = null,
+         custom_status_expires_at = null, last_seen_at = null
+   where id = me;
+
+  -- Sessions, identities and factors go with the user (auth's own foreign keys).
+  delete from auth.users where id = (select auth.uid());
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION public.delete_role(p_role_id uuid)
  RETURNS void
  LANGUAGE plpgsql
@@ -2945,6 +3555,33 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION public.end_dm_call(p_call_id uuid)
+ RETURNS public.dm_calls
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.messaging_caller();
+  call public.dm_calls;
+begin
+  select * into call from public.dm_calls d where d.id = p_call_id and me in (d.caller_id, d.callee_id) for update;
+  if not found then
+    raise exception 'call not found' using errcode = 'PT404';
+  end if;
+  if call.status = 'active' then
+    return private.finish_dm_call(call, 'ended');
+  end if;
+  call := private.settle_stale_dm_call(call);
+  if call.status = 'ringing' then
+    -- The callee ending a ringing call declines it; the caller giving up makes it missed.
+    return private.finish_dm_call(call, case when me = call.callee_id then 'declined' else 'missed' end);
+  end if;
+  return call;
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION public.end_temporary_memberships()
  RETURNS SETOF uuid
  LANGUAGE plpgsql
@@ -2959,6 +3596,98 @@ begin
      where m.profile_id = me and m.temporary
        and not exists (select 1 from public.servers s where s.id = m.server_id and s.owner_id = me)
     returning m.server_id;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.export_my_data()
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.require_signed_in();
+  uid uuid := (select auth.uid());
+begin
+  return jsonb_build_object(
+    'format', 'harmony-export-1',
+    'exported_at', now(),
+    'account', (
+      select jsonb_build_object('email', u.email, 'created_at', u.created_at,
+                                'last_sign_in_at', u.last_sign_in_at)
+        from auth.users u where u.id = uid),
+    'profile', (
+      select to_jsonb(p) - 'user_id' - 'domain' - 'deleted_at' from public.profiles p where p.id = me),
+    'settings', (
+      select to_jsonb(s) - 'profile_id' from public.user_settings s where s.profile_id = me),
+    'memberships', coalesce((
+      select jsonb_agg(jsonb_build_object(
+               'server_id', s.id, 'server', s.name, 'owner', s.owner_id = me,
+               'nickname', m.nickname, 'joined_at', m.joined_at,
+               'roles', coalesce((select jsonb_agg(r.name order by r.position desc)
+                                    from public.member_roles mr join public.roles r on r.id = mr.role_id
+                                   where mr.server_id = m.server_id and mr.profile_id = me), '[]'))
+             order by s.name)
+        from public.server_members m join public.servers s on s.id = m.server_id
+       where m.profile_id = me), '[]'),
+    'messages', coalesce((
+      select jsonb_agg(jsonb_build_object(
+               'id', msg.id, 'server', s.name, 'channel', c.name, 'channel_id', c.id,
+               'channel_type', c.type, 'content', msg.content, 'attachments', msg.attachments,
+               'reply_to_id', msg.reply_to_id, 'created_at', msg.created_at,
+               'edited_at', msg.edited_at)
+             order by msg.created_at)
+        from public.messages msg
+        join public.channels c on c.id = msg.channel_id
+        left join public.servers s on s.id = c.server_id
+       where msg.author_id = me and msg.deleted_at is null), '[]'),
+    'reactions', coalesce((
+      select jsonb_agg(jsonb_build_object('message_id', r.message_id, 'emoji', r.emoji,
+                                          'created_at', r.created_at) order by r.created_at)
+        from public.message_reactions r where r.profile_id = me), '[]'),
+    'direct_messages', coalesce((
+      select jsonb_agg(jsonb_build_object(
+               'channel_id', c.id, 'type', c.type, 'name', c.name,
+               'recipients', (select jsonb_agg(p.username order by p.username)
+                                from public.channel_recipients o join public.profiles p on p.id = o.profile_id
+                               where o.channel_id = c.id and o.profile_id <> me)))
+        from public.channel_recipients r join public.channels c on c.id = r.channel_id
+       where r.profile_id = me), '[]'),
+    'friends', coalesce((
+      select jsonb_agg(jsonb_build_object('username', p.username, 'since', f.created_at) order by p.username)
+        from public.friendships f
+        join public.profiles p on p.id = case when f.profile_a = me then f.profile_b else f.profile_a end
+       where me in (f.profile_a, f.profile_b)), '[]'),
+    'friend_requests', coalesce((
+      select jsonb_agg(jsonb_build_object(
+               'direction', case when fr.sender_id = me then 'sent' else 'received' end,
+               'username', p.username, 'created_at', fr.created_at))
+        from public.friend_requests fr
+        join public.profiles p on p.id = case when fr.sender_id = me then fr.recipient_id else fr.sender_id end
+       where me in (fr.sender_id, fr.recipient_id)), '[]'),
+    'blocked', coalesce((
+      select jsonb_agg(jsonb_build_object('username', p.username, 'since', b.created_at))
+        from public.user_blocks b join public.profiles p on p.id = b.blocked_id
+       where b.blocker_id = me), '[]'),
+    'notification_settings', jsonb_build_object(
+      'servers', coalesce((
+        select jsonb_agg(jsonb_build_object('server_id', n.server_id, 'server', s.name,
+                                            'level', n.level, 'muted_until', n.muted_until))
+          from public.server_notification_settings n join public.servers s on s.id = n.server_id
+         where n.profile_id = me), '[]'),
+      'channels', coalesce((
+        select jsonb_agg(jsonb_build_object('channel_id', n.channel_id, 'channel', c.name,
+                                            'level', n.level, 'muted_until', n.muted_until))
+          from public.channel_notification_settings n join public.channels c on c.id = n.channel_id
+         where n.profile_id = me), '[]')),
+    -- Files in the attachments bucket; the client adds download URLs (signed, the bucket is private).
+    'attachments', coalesce((
+      select jsonb_agg(a.file || jsonb_build_object('message_id', msg.id, 'bucket', 'attachments')
+                       order by msg.created_at)
+        from public.messages msg, jsonb_array_elements(msg.attachments) as a(file)
+       where msg.author_id = me and msg.deleted_at is null), '[]')
+  );
 end;
 $function$
 ;
@@ -3006,6 +3735,7 @@ declare
   me uuid := public.get_current_profile_id();
   config private.livekit_config;
   channel public.channels;
+  membership public.server_members;
   perms bigint;
   can_speak boolean;
   can_stream boolean;
@@ -3028,7 +3758,9 @@ begin
      or perms & public.permission('CONNECT') = 0 then
     raise exception 'voice channel not found' using errcode = 'PT404';
   end if;
-  can_speak := perms & public.permission('SPEAK') <> 0;
+  select * into membership from public.server_members m
+   where m.server_id = channel.server_id and m.profile_id = me;
+  can_speak := perms & public.permission('SPEAK') <> 0 and not coalesce(membership.voice_muted, false);
   can_stream := perms & public.permission('STREAM') <> 0;
   -- Moderators mute others through LiveKit's room API, which needs roomAdmin in this room.
   can_moderate := perms & public.permission('MUTE_MEMBERS') <> 0;
@@ -3053,7 +3785,7 @@ begin
         (case when can_speak then '["microphone"]'::jsonb else '[]'::jsonb end)
         || (case when can_stream then '["camera", "screen_share", "screen_share_audio"]'::jsonb
                  else '[]'::jsonb end),
-      'canSubscribe', true,
+      'canSubscribe', not coalesce(membership.voice_deafened, false),
       'canPublishData', true,
       'roomAdmin', can_moderate
     ),
@@ -3080,6 +3812,10 @@ CREATE OR REPLACE FUNCTION public.get_messages(p_channel_id uuid, p_before_seq b
 AS $function$
 declare
   page_size integer := least(greatest(coalesce(p_limit, 50), 1), 100);
+  last_seq bigint;
+  low bigint;
+  high bigint;
+  span bigint := page_size;
 begin
   if p_channel_id is null or not public.has_channel_permission(
     p_channel_id, public.permission('VIEW_CHANNEL') | public.permission('READ_MESSAGE_HISTORY')) then
@@ -3088,18 +3824,37 @@ begin
   if p_before_seq < 1 or p_after_seq < 0 then
     raise exception 'sequence numbers start at 1' using errcode = '22023';
   end if;
+  select coalesce((select s.last_seq from public.channel_sequences s where s.channel_id = p_channel_id), 0)
+    into last_seq;
   if p_after_seq is not null then
+    -- (p_after_seq, high], high below p_before_seq when both are given.
+    high := least(coalesce(p_before_seq - 1, last_seq), last_seq);
+    loop
+      exit when (select count(*) from public.messages m
+                  where m.channel_id = p_channel_id and m.seq > p_after_seq
+                    and m.seq <= least(p_after_seq + span, high)) >= page_size
+             or p_after_seq + span >= high;
+      span := span * 4;
+    end loop;
     return query
       select m.* from public.messages m
-       where m.channel_id = p_channel_id and m.seq > p_after_seq
-         and (p_before_seq is null or m.seq < p_before_seq)
+       where m.channel_id = p_channel_id and m.seq > p_after_seq and m.seq <= least(p_after_seq + span, high)
        order by m.seq
        limit page_size;
   else
+    -- [low, p_before_seq), or the newest page.
+    high := least(coalesce(p_before_seq - 1, last_seq), last_seq);
+    loop
+      low := greatest(high - span + 1, 1);
+      exit when low = 1
+             or (select count(*) from public.messages m
+                  where m.channel_id = p_channel_id and m.seq between low and high) >= page_size;
+      span := span * 4;
+    end loop;
     return query
       select page.* from (
         select m.* from public.messages m
-         where m.channel_id = p_channel_id and (p_before_seq is null or m.seq < p_before_seq)
+         where m.channel_id = p_channel_id and m.seq between low and high
          order by m.seq desc
          limit page_size
       ) page
@@ -3111,33 +3866,48 @@ $function$
 
 CREATE OR REPLACE FUNCTION public.get_unread_state()
  RETURNS TABLE(channel_id uuid, server_id uuid, last_read_seq bigint, last_message_seq bigint, unread_count integer, mention_count integer)
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE SECURITY DEFINER
  SET search_path TO ''
 AS $function$
-  with me as (select public.get_current_profile_id() as id),
-  readable as (
-    select c.id, c.server_id, coalesce(seqs.last_seq, 0) as last_message_seq,
-           coalesce(rs.last_read_seq, 0) as read_seq, me.id as me,
-           coalesce((select array_agg(mr.role_id) from public.member_roles mr
-                      where mr.server_id = c.server_id and mr.profile_id = me.id), '{}') as role_ids
-      from public.channels c
-     cross join me
-      left join public.read_states rs on rs.channel_id = c.id and rs.profile_id = me.id
-      left join public.channel_sequences seqs on seqs.channel_id = c.id
-     where c.id in (select public.readable_channel_ids())
-  )
-  select r.id, r.server_id, r.read_seq, r.last_message_seq, counts.unread::integer, counts.mentions::integer
-    from readable r
-   cross join lateral (
-     select count(*) as unread,
-            count(*) filter (where r.me = any(m.mention_profile_ids) or m.mention_everyone
-                                   or m.mention_role_ids && r.role_ids) as mentions
-       from public.messages m
-      where m.channel_id = r.id and m.seq > r.read_seq and m.deleted_at is null
-        and m.author_id is distinct from r.me
-   ) counts
-   order by r.server_id nulls first, r.id
+declare
+  me uuid := public.get_current_profile_id();
+  read_bits constant bigint := public.permission('VIEW_CHANNEL') | public.permission('READ_MESSAGE_HISTORY');
+begin
+  return query
+    with readable as (
+      select p.channel_id, p.server_id from private.channel_member_permissions p
+       where p.profile_id = me
+         and (case when p.timed_out_until > now() then p.timed_out_permissions else p.permissions end)
+             & read_bits = read_bits
+      union all
+      select r.channel_id, null::uuid from public.channel_recipients r where r.profile_id = me
+    ),
+    positions as (
+      select r.channel_id, r.server_id, coalesce(rs.last_read_seq, 0) as read_seq,
+             coalesce(s.last_seq, 0) as last_seq
+        from readable r
+        left join public.read_states rs on rs.profile_id = me and rs.channel_id = r.channel_id
+        left join public.channel_sequences s on s.channel_id = r.channel_id
+    )
+    select p.channel_id, p.server_id, p.read_seq, p.last_seq,
+           case when p.last_seq <= p.read_seq then 0 else (
+             p.last_seq - p.read_seq
+             - (select count(*) from private.message_gaps g
+                 where g.channel_id = p.channel_id and g.seq > p.read_seq)
+             - (select count(*) from public.messages m
+                 where m.author_id = me and m.channel_id = p.channel_id and m.seq > p.read_seq
+                   and m.deleted_at is null))::integer end,
+           case when p.last_seq <= p.read_seq then 0 else (
+             select count(distinct t.seq) from private.message_mention_targets t
+              where t.target_id = any(array[me, p.channel_id] || array(
+                      select mr.role_id from public.member_roles mr
+                       where mr.server_id = p.server_id and mr.profile_id = me))
+                and t.channel_id = p.channel_id and t.seq > p.read_seq
+                and t.author_id is distinct from me)::integer end
+      from positions p
+     order by p.server_id nulls first, p.channel_id;
+end;
 $function$
 ;
 
@@ -3684,6 +4454,62 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION public.moderate_voice(p_channel_id uuid, p_profile_id uuid, p_action text, p_to_channel_id uuid DEFAULT NULL::uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.messaging_caller();
+  channel public.channels;
+  destination public.channels;
+  needed text := case p_action
+    when 'mute' then 'MUTE_MEMBERS' when 'unmute' then 'MUTE_MEMBERS'
+    when 'deafen' then 'DEAFEN_MEMBERS' when 'undeafen' then 'DEAFEN_MEMBERS'
+    when 'disconnect' then 'MOVE_MEMBERS' when 'move' then 'MOVE_MEMBERS' end;
+begin
+  if needed is null then
+    raise exception 'unknown voice action' using errcode = '22023',
+      hint = 'p_action is mute, unmute, deafen, undeafen, disconnect or move';
+  end if;
+  select * into channel from public.channels c where c.id = p_channel_id and c.type = 'voice';
+  if channel.id is null
+     or private.channel_permissions(p_channel_id, me) & public.permission('VIEW_CHANNEL') = 0 then
+    raise exception 'voice channel not found' using errcode = 'PT404';
+  end if;
+  if private.channel_permissions(p_channel_id, me) & public.permission(needed) = 0 then
+    raise exception 'you do not have the % permission in this channel', needed using errcode = '42501';
+  end if;
+  perform public.require_member(channel.server_id, p_profile_id);
+  perform public.require_moderatable(channel.server_id, me, p_profile_id);
+  if p_action = 'move' then
+    select * into destination from public.channels c
+     where c.id = p_to_channel_id and c.server_id = channel.server_id and c.type = 'voice'
+       and private.channel_permissions(c.id, me) & public.permission('VIEW_CHANNEL') <> 0;
+    if destination.id is null or destination.id = channel.id then
+      raise exception 'destination voice channel not found' using errcode = 'PT404';
+    end if;
+    if private.channel_permissions(destination.id, me) & public.permission('MOVE_MEMBERS') = 0 then
+      raise exception 'you do not have the MOVE_MEMBERS permission in the destination' using errcode = '42501';
+    end if;
+    if private.channel_permissions(destination.id, p_profile_id) & public.permission('CONNECT') = 0 then
+      raise exception 'this member cannot connect to the destination' using errcode = '42501';
+    end if;
+  end if;
+  if p_action in ('mute', 'unmute') then
+    update public.server_members set voice_muted = (p_action = 'mute')
+     where server_id = channel.server_id and profile_id = p_profile_id;
+  elsif p_action in ('deafen', 'undeafen') then
+    update public.server_members set voice_deafened = (p_action = 'deafen')
+     where server_id = channel.server_id and profile_id = p_profile_id;
+  end if;
+  perform private.enqueue_job('livekit-moderate', jsonb_build_object(
+    'room', p_channel_id, 'identity', p_profile_id, 'action', p_action, 'destination', destination.id));
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION public.my_bot_ids()
  RETURNS SETOF uuid
  LANGUAGE sql
@@ -3735,6 +4561,18 @@ begin
   end if;
   return found_channel;
 end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.my_open_dm_call_ids()
+ RETURNS SETOF uuid
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select d.id from public.dm_calls d
+   where d.status in ('ringing', 'active')
+     and (select public.get_current_profile_id()) in (d.caller_id, d.callee_id)
 $function$
 ;
 
@@ -3812,20 +4650,17 @@ begin
   end if;
 
   for recipient in
-    select t.profile_id, (array['user', 'role', 'everyone'])[min(t.reason)] as reason
+    select t.profile_id, (array['user', 'role'])[min(t.reason)] as reason
       from (
         select unnest(p_profile_ids) as profile_id, 1 as reason
         union all
         select mr.profile_id, 2 from public.member_roles mr
          where mr.server_id = channel_server and mr.role_id = any(p_role_ids)
-        union all
-        select m.profile_id, 3 from public.server_members m
-         where p_everyone and m.server_id = channel_server
       ) t
      group by t.profile_id
   loop
     if recipient.profile_id is distinct from p_message.author_id
-       and private.channel_permissions(p_message.channel_id, recipient.profile_id) & view_bit <> 0
+       and private.stored_channel_permissions(p_message.channel_id, recipient.profile_id) & view_bit <> 0
        and public.notification_level_for(recipient.profile_id, p_message.channel_id) <> 'nothing' then
       perform public.send_notification(recipient.profile_id, 'mention', p_message.author_id, channel_server,
         p_message.channel_id, p_message.id, jsonb_build_object('via', recipient.reason));
@@ -3836,7 +4671,7 @@ begin
     select m.author_id into parent_author from public.messages m where m.id = p_message.reply_to_id;
     if parent_author is not null
        and not parent_author = any(p_profile_ids)
-       and private.channel_permissions(p_message.channel_id, parent_author) & view_bit <> 0
+       and private.stored_channel_permissions(p_message.channel_id, parent_author) & view_bit <> 0
        and public.notification_level_for(parent_author, p_message.channel_id) <> 'nothing' then
       perform public.send_notification(parent_author, 'reply', p_message.author_id, channel_server,
         p_message.channel_id, p_message.id);
@@ -4127,6 +4962,33 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION public.register_push_subscription(p_endpoint text, p_p256dh text, p_auth text, p_device_name text DEFAULT NULL::text)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.require_signed_in();
+  saved uuid;
+begin
+  if p_endpoint is null or p_endpoint !~ '^https?://' or length(p_endpoint) > 2048 then
+    raise exception 'endpoint must be an http(s) URL of at most 2048 characters' using errcode = '22023';
+  end if;
+  if coalesce(p_p256dh, '') !~ '^[A-Za-z0-9_-]{80,100}$' or coalesce(p_auth, '') !~ '^[A-Za-z0-9_-]{16,32}$' then
+    raise exception 'keys.p256dh and keys.auth must be the subscription''s base64url keys' using errcode = '22023';
+  end if;
+  insert into public.push_subscriptions (profile_id, endpoint, public_key, auth_secret, device_name, last_active_at)
+  values (me, p_endpoint, p_p256dh, p_auth, left(p_device_name, 200), now())
+  on conflict (endpoint) do update
+    set profile_id = excluded.profile_id, public_key = excluded.public_key, auth_secret = excluded.auth_secret,
+        device_name = excluded.device_name, last_active_at = excluded.last_active_at
+  returning id into saved;
+  return saved;
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION public.remove_reaction(p_message_id uuid, p_emoji text, p_profile_id uuid)
  RETURNS void
  LANGUAGE plpgsql
@@ -4208,6 +5070,7 @@ declare
   top integer := public.member_top_position(p_server_id, me);
   total integer;
   locked uuid[];
+  before_order jsonb;
 begin
   if p_role_ids is null then
     raise exception 'role ids are required' using errcode = '22004';
@@ -4228,11 +5091,13 @@ begin
     raise exception 'you can only move roles below your highest role' using errcode = '42501';
   end if;
 
+  before_order := private.role_order(p_server_id);
   perform private.announce_reorder(p_server_id, 'role_order_update', 'roles');
   update public.roles r
      set position = total - o.ord + 1
     from unnest(p_role_ids) with ordinality as o (id, ord)
    where r.id = o.id and r.position <> total - o.ord + 1;
+  perform private.audit_reorder(p_server_id, 'role_reorder', before_order, private.role_order(p_server_id));
 end;
 $function$
 ;
@@ -4595,11 +5460,10 @@ begin
       end if;
       perform public.delete_message(report.message_id);
     when 'timeout' then
-      if p_timeout_seconds is null or p_timeout_seconds not between 60 and 2419200 then
-        raise exception 'a timeout lasts 60 seconds to 28 days' using errcode = '22023';
+      if p_timeout_seconds is null then
+        raise exception 'choose how long the timeout lasts' using errcode = '22023';
       end if;
-      perform public.timeout_member(report.server_id, report.target_id,
-                                    now() + make_interval(secs => p_timeout_seconds), note);
+      perform public.timeout_member(report.server_id, report.target_id, p_timeout_seconds, note);
     when 'kick' then
       perform public.kick_member(report.server_id, report.target_id, note);
     when 'ban' then
@@ -4685,8 +5549,12 @@ declare
   me uuid := public.messaging_caller();
   term text := btrim(p_query);
   page_size integer := least(greatest(coalesce(p_limit, 25), 1), 100);
+  read_bits constant bigint := public.permission('VIEW_CHANNEL') | public.permission('READ_MESSAGE_HISTORY');
+  recent_window constant integer := 500;
   tsq tsquery;
   pattern text;
+  channels uuid[];
+  recent uuid[];
 begin
   if term is null or term = '' then
     raise exception 'a search query is required' using errcode = '22023';
@@ -4697,23 +5565,54 @@ begin
   if p_server_id is not null and not public.is_server_member(p_server_id) then
     raise exception 'server not found' using errcode = 'PT404';
   end if;
-  if p_channel_id is not null and not exists (
-    select 1 from public.readable_channel_ids() r (id) where r.id = p_channel_id
-  ) then
+  if p_channel_id is not null and not public.has_channel_permission(p_channel_id, read_bits) then
     raise exception 'channel not found' using errcode = 'PT404';
   end if;
   tsq := websearch_to_tsquery('simple', term);
   pattern := '%' || replace(replace(replace(term, '\', '\\'), '%', '\%'), '_', '\_') || '%';
+
+  channels := array(
+    select p.channel_id from private.channel_member_permissions p
+     where p.profile_id = me
+       and (case when p.timed_out_until > now() then p.timed_out_permissions else p.permissions end)
+           & read_bits = read_bits
+       and (p_server_id is null or p.server_id = p_server_id)
+       and (p_channel_id is null or p.channel_id = p_channel_id)
+    union all
+    select r.channel_id from public.channel_recipients r
+     where r.profile_id = me and p_server_id is null and (p_channel_id is null or r.channel_id = p_channel_id));
+
+  recent := array(
+    select m.id
+      from unnest(channels) c (id)
+      join public.channel_sequences s on s.channel_id = c.id and s.last_seq > 0
+     -- A seq range rather than ORDER BY seq DESC LIMIT: the planner cannot misjudge it
+     -- (with a limit it may fetch and sort a whole big channel when channels look small).
+     cross join lateral (
+       select m.id, m.content, m.search_vector, m.deleted_at, m.created_at from public.messages m
+        where m.channel_id = c.id and m.seq > s.last_seq - recent_window
+        offset 0 -- kept a per-channel index range, never flattened into a scan of the table
+     ) m
+     where m.deleted_at is null and (m.search_vector @@ tsq or m.content ilike pattern)
+     order by m.created_at desc
+     limit page_size * 4);
+
+  if cardinality(recent) < page_size then
+    -- Through the text indexes, at most 4 pages of matches: all of them for a rare word; for a
+    -- typo of a common word (which trigram similarity matches in most rows) the first found.
+    recent := array(
+      select m.id from public.messages m
+       where m.channel_id = any(channels)
+         and m.deleted_at is null
+         and (m.search_vector @@ tsq
+              or m.content ilike pattern
+              or term operator(extensions.<%) m.content)
+       limit page_size * 4);
+  end if;
+
   return query
     select m.* from public.messages m
-     where m.channel_id in (select public.readable_channel_ids())
-       and (p_channel_id is null or m.channel_id = p_channel_id)
-       and (p_server_id is null
-            or m.channel_id in (select c.id from public.channels c where c.server_id = p_server_id))
-       and m.deleted_at is null
-       and (m.search_vector @@ tsq
-            or m.content ilike pattern
-            or term operator(extensions.<%) m.content)
+     where m.id = any(recent)
      -- Word matches first (rank normalised by length), then how closely the whole text matches.
      order by ts_rank(m.search_vector, tsq, 1) + extensions.word_similarity(term, m.content) desc,
               extensions.similarity(term, m.content) desc, m.created_at desc, m.id
@@ -4851,6 +5750,7 @@ declare
   channel_ids uuid[];
   category_of uuid[];
   refused text;
+  before_order jsonb;
 begin
   if p_category_ids is null or p_channels is null then
     raise exception 'the layout needs its categories and its channels' using errcode = '22004';
@@ -4894,6 +5794,7 @@ begin
       using errcode = '42501';
   end if;
 
+  before_order := private.layout_order(p_server_id);
   perform private.announce_reorder(p_server_id, 'layout_update', 'channels');
   update public.channel_categories k
      set position = o.ord - 1
@@ -4928,6 +5829,7 @@ begin
      set position = f.position, category_id = f.category_id
     from final f
    where c.id = f.id and (c.position, c.category_id) is distinct from (f.position::integer, f.category_id);
+  perform private.audit_reorder(p_server_id, 'channel_reorder', before_order, private.layout_order(p_server_id));
 end;
 $function$
 ;
@@ -5121,7 +6023,91 @@ AS $function$
 $function$
 ;
 
-CREATE OR REPLACE FUNCTION public.timeout_member(p_server_id uuid, p_profile_id uuid, p_until timestamp with time zone, p_reason text DEFAULT NULL::text)
+CREATE OR REPLACE FUNCTION public.start_dm_call(p_channel_id uuid)
+ RETURNS public.dm_calls
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.messaging_caller();
+  other uuid;
+  open_call public.dm_calls;
+  call public.dm_calls;
+begin
+  -- The DM's row lock serialises two people calling each other at once.
+  perform 1 from public.channels c
+   where c.id = p_channel_id and c.type = 'dm'
+     and exists (select 1 from public.channel_recipients r where r.channel_id = c.id and r.profile_id = me)
+     for update;
+  if not found then
+    raise exception 'DM not found' using errcode = 'PT404';
+  end if;
+  select r.profile_id into other from public.channel_recipients r
+   where r.channel_id = p_channel_id and r.profile_id <> me;
+  if other is null
+     or exists (select 1 from public.user_blocks b
+                 where (b.blocker_id, b.blocked_id) in ((me, other), (other, me))) then
+    raise exception 'you cannot call this person' using errcode = '42501';
+  end if;
+  select * into open_call from public.dm_calls d
+   where d.channel_id = p_channel_id and d.status in ('ringing', 'active') for update;
+  if found then
+    open_call := private.settle_stale_dm_call(open_call);
+    if open_call.status in ('ringing', 'active') then
+      return open_call;
+    end if;
+  end if;
+  insert into public.dm_calls (channel_id, caller_id, callee_id)
+  values (p_channel_id, me, other)
+  returning * into call;
+  return call;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.sync_mention_notifications()
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.get_current_profile_id();
+  view_bit constant bigint := public.permission('VIEW_CHANNEL');
+  pending record;
+  created integer := 0;
+begin
+  if me is null then
+    raise exception 'not signed in' using errcode = '42501';
+  end if;
+  for pending in
+    select t.channel_id, t.seq, m.id as message_id, m.author_id, p.server_id
+      from private.channel_member_permissions_now p
+      join public.server_members sm on sm.server_id = p.server_id and sm.profile_id = me
+      left join private.everyone_mention_cursors cur on cur.profile_id = me and cur.channel_id = p.channel_id
+      join private.message_mention_targets t
+        on t.target_id = p.channel_id and t.channel_id = p.channel_id and t.seq > coalesce(cur.seq, 0)
+      join public.messages m on m.channel_id = t.channel_id and m.seq = t.seq
+     where p.profile_id = me and p.permissions & view_bit <> 0
+       and m.mention_everyone and m.deleted_at is null and m.created_at >= sm.joined_at
+     order by t.channel_id, t.seq
+  loop
+    if public.notification_level_for(me, pending.channel_id) <> 'nothing'
+       and public.send_notification(me, 'mention', pending.author_id, pending.server_id, pending.channel_id,
+                                    pending.message_id, jsonb_build_object('via', 'everyone')) is not null then
+      created := created + 1;
+    end if;
+    insert into private.everyone_mention_cursors as c (profile_id, channel_id, seq)
+    values (me, pending.channel_id, pending.seq)
+    on conflict (profile_id, channel_id) do update set seq = greatest(c.seq, excluded.seq);
+  end loop;
+  return created;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.timeout_member(p_server_id uuid, p_profile_id uuid, p_seconds integer, p_reason text DEFAULT NULL::text)
  RETURNS void
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -5131,19 +6117,47 @@ declare
   me uuid := public.require_server_permission(p_server_id, 'MODERATE_MEMBERS');
 begin
   perform public.check_length(p_reason, 'reason', 512);
-  if p_until <= now() or p_until > now() + interval '28 days' then
-    raise exception 'a timeout ends in the future, at most 28 days ahead' using errcode = '22023';
+  if p_seconds is not null and p_seconds not in (60, 300, 600, 3600, 86400, 604800) then
+    raise exception 'a timeout lasts 60 seconds, 5 minutes, 10 minutes, 1 hour, 1 day or 1 week'
+      using errcode = '22023',
+            hint = 'p_seconds is one of 60, 300, 600, 3600, 86400, 604800 (null lifts the timeout)';
   end if;
   perform public.require_member(p_server_id, p_profile_id);
   perform public.require_moderatable(p_server_id, me, p_profile_id);
-  if p_until is not null
+  if p_seconds is not null
      and private.server_permissions(p_server_id, p_profile_id) = public.all_permissions() then
     raise exception 'administrators cannot be timed out' using errcode = '42501';
   end if;
   perform public.set_audit_reason(p_reason);
-  update public.server_members set timed_out_until = p_until
+  update public.server_members
+     set timed_out_until = now() + make_interval(secs => p_seconds)
    where server_id = p_server_id and profile_id = p_profile_id;
   perform public.set_audit_reason(null);
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.touch_presence(p_push_endpoint text DEFAULT NULL::text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.require_signed_in();
+begin
+  update public.profiles p
+     set last_seen_at = now(),
+         status = case when p.status = 'offline'
+                       then coalesce((select case when s.preferred_status = 'invisible' then 'offline'
+                                                  else s.preferred_status end
+                                        from public.user_settings s where s.profile_id = me), 'online')
+                       else p.status end
+   where p.id = me;
+  if p_push_endpoint is not null then
+    update public.push_subscriptions set last_active_at = now()
+     where endpoint = p_push_endpoint and profile_id = me;
+  end if;
 end;
 $function$
 ;
@@ -5473,6 +6487,8 @@ CREATE TRIGGER channels_touch BEFORE UPDATE ON public.channels FOR EACH ROW EXEC
 
 CREATE TRIGGER custom_emojis_audit AFTER INSERT OR DELETE ON public.custom_emojis FOR EACH ROW EXECUTE FUNCTION public.audit_server_change();
 
+CREATE TRIGGER dm_calls_broadcast AFTER INSERT OR UPDATE ON public.dm_calls FOR EACH ROW EXECUTE FUNCTION private.dm_call_broadcast();
+
 CREATE TRIGGER broadcast_friend_request AFTER INSERT OR DELETE ON public.friend_requests FOR EACH ROW EXECUTE FUNCTION private.broadcast_between_two('friend_request', 'sender_id', 'recipient_id');
 
 CREATE TRIGGER broadcast_friendship AFTER INSERT OR DELETE ON public.friendships FOR EACH ROW EXECUTE FUNCTION private.broadcast_between_two('friendship', 'profile_a', 'profile_b');
@@ -5507,11 +6523,21 @@ CREATE TRIGGER messages_before_edit BEFORE UPDATE OF content ON public.messages 
 
 CREATE TRIGGER messages_before_insert BEFORE INSERT ON public.messages FOR EACH ROW EXECUTE FUNCTION public.messages_before_insert();
 
+CREATE TRIGGER messages_enqueue_everyone_push AFTER INSERT ON public.messages FOR EACH ROW WHEN (new.mention_everyone) EXECUTE FUNCTION private.enqueue_everyone_push();
+
+CREATE TRIGGER messages_unread_delete AFTER DELETE ON public.messages FOR EACH ROW EXECUTE FUNCTION private.messages_unread_bookkeeping();
+
+CREATE TRIGGER messages_unread_insert AFTER INSERT ON public.messages FOR EACH ROW WHEN ((new.mention_everyone OR (new.mention_profile_ids <> '{}'::uuid[]) OR (new.mention_role_ids <> '{}'::uuid[]))) EXECUTE FUNCTION private.messages_unread_bookkeeping();
+
+CREATE TRIGGER messages_unread_update AFTER UPDATE ON public.messages FOR EACH ROW WHEN (((old.deleted_at IS DISTINCT FROM new.deleted_at) OR (old.mention_profile_ids IS DISTINCT FROM new.mention_profile_ids) OR (old.mention_role_ids IS DISTINCT FROM new.mention_role_ids) OR (old.mention_everyone IS DISTINCT FROM new.mention_everyone))) EXECUTE FUNCTION private.messages_unread_bookkeeping();
+
 CREATE TRIGGER broadcast_notification AFTER INSERT ON public.notifications FOR EACH ROW EXECUTE FUNCTION private.broadcast_notification();
 
 CREATE TRIGGER broadcast_notifications_delete AFTER DELETE ON public.notifications REFERENCING OLD TABLE AS notifications_before FOR EACH STATEMENT EXECUTE FUNCTION private.broadcast_notifications_changed();
 
 CREATE TRIGGER broadcast_notifications_update AFTER UPDATE ON public.notifications REFERENCING OLD TABLE AS notifications_before NEW TABLE AS notifications_after FOR EACH STATEMENT EXECUTE FUNCTION private.broadcast_notifications_changed();
+
+CREATE TRIGGER notifications_enqueue_push AFTER INSERT ON public.notifications FOR EACH ROW WHEN ((new.type = ANY (ARRAY['mention'::public.notification_type, 'reply'::public.notification_type, 'direct_message'::public.notification_type]))) EXECUTE FUNCTION private.enqueue_notification_push();
 
 CREATE TRIGGER profiles_touch BEFORE UPDATE ON public.profiles FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
 
@@ -5573,9 +6599,15 @@ alter table private.ap_actor_cache enable row level security;
 
 alter table private.channel_member_permissions enable row level security;
 
+alter table private.everyone_mention_cursors enable row level security;
+
 alter table private.federation_jobs enable row level security;
 
 alter table private.livekit_config enable row level security;
+
+alter table private.message_gaps enable row level security;
+
+alter table private.message_mention_targets enable row level security;
 
 alter table private.server_federation enable row level security;
 
@@ -5607,6 +6639,8 @@ alter table public.custom_emojis enable row level security;
 
 alter table public.device_one_time_keys enable row level security;
 
+alter table public.dm_calls enable row level security;
+
 alter table public.federated_instances enable row level security;
 
 alter table public.friend_requests enable row level security;
@@ -5626,6 +6660,8 @@ alter table public.messages enable row level security;
 alter table public.notifications enable row level security;
 
 alter table public.profiles enable row level security;
+
+alter table public.push_subscriptions enable row level security;
 
 alter table public.read_states enable row level security;
 
@@ -5658,11 +6694,23 @@ create policy no_client_access on private.ap_actor_cache as restrictive for all 
 create policy channel_member_permissions_select_own on private.channel_member_permissions as permissive for select to authenticated
   using ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
 
+create policy no_client_access on private.everyone_mention_cursors as restrictive for all to anon, authenticated
+  using (false)
+  with check (false);
+
 create policy no_client_access on private.federation_jobs as restrictive for all to anon, authenticated
   using (false)
   with check (false);
 
 create policy no_client_access on private.livekit_config as restrictive for all to anon, authenticated
+  using (false)
+  with check (false);
+
+create policy no_client_access on private.message_gaps as restrictive for all to anon, authenticated
+  using (false)
+  with check (false);
+
+create policy no_client_access on private.message_mention_targets as restrictive for all to anon, authenticated
   using (false)
   with check (false);
 
@@ -5725,6 +6773,9 @@ create policy channel_slowmode_select_own on public.channel_slowmode as permissi
 create policy channels_select_visible on public.channels as permissive for select to authenticated
   using ((id IN ( SELECT public.visible_channel_ids() AS visible_channel_ids)));
 
+create policy channels_server on public.channels as permissive for select to harmony_server
+  using (true);
+
 create policy collapsed_categories_delete_own on public.collapsed_categories as permissive for delete to authenticated
   using ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
 
@@ -5755,6 +6806,9 @@ create policy device_one_time_keys_insert_own on public.device_one_time_keys as 
 
 create policy device_one_time_keys_select_own on public.device_one_time_keys as permissive for select to authenticated
   using ((device_id IN ( SELECT public.my_device_ids() AS my_device_ids)));
+
+create policy dm_calls_select_participant on public.dm_calls as permissive for select to authenticated
+  using (((( SELECT public.get_current_profile_id() AS get_current_profile_id) = caller_id) OR (( SELECT public.get_current_profile_id() AS get_current_profile_id) = callee_id)));
 
 create policy federated_instances_select_signed_in on public.federated_instances as permissive for select to authenticated
   using (true);
@@ -5809,6 +6863,9 @@ create policy messages_select_reader on public.messages as permissive for select
    FROM private.channel_member_permissions p
   WHERE ((p.profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)) AND (p.channel_id = messages.channel_id))), false) OR (channel_id IN ( SELECT public.my_dm_channel_ids() AS my_dm_channel_ids))));
 
+create policy messages_server on public.messages as permissive for select to harmony_server
+  using (true);
+
 create policy messages_update_author on public.messages as permissive for update to authenticated
   using (((author_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)) AND (deleted_at IS NULL)))
   with check (((author_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)) AND (deleted_at IS NULL) AND (type = ANY (ARRAY['default'::public.message_type, 'reply'::public.message_type])) AND public.has_channel_permission(channel_id, public.permission('SEND_MESSAGES'::text))));
@@ -5819,6 +6876,9 @@ create policy notifications_delete_own on public.notifications as permissive for
 create policy notifications_select_own on public.notifications as permissive for select to authenticated
   using ((recipient_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
 
+create policy notifications_server on public.notifications as permissive for select to harmony_server
+  using (true);
+
 create policy notifications_update_own on public.notifications as permissive for update to authenticated
   using ((recipient_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)))
   with check ((recipient_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
@@ -5826,9 +6886,21 @@ create policy notifications_update_own on public.notifications as permissive for
 create policy profiles_select_signed_in on public.profiles as permissive for select to authenticated
   using (true);
 
+create policy profiles_server on public.profiles as permissive for select to harmony_server
+  using (true);
+
 create policy profiles_update_own on public.profiles as permissive for update to authenticated
   using ((user_id = ( SELECT auth.uid() AS uid)))
   with check ((user_id = ( SELECT auth.uid() AS uid)));
+
+create policy push_subscriptions_delete_own on public.push_subscriptions as permissive for delete to authenticated
+  using ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
+
+create policy push_subscriptions_select_own on public.push_subscriptions as permissive for select to authenticated
+  using ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
+
+create policy push_subscriptions_server on public.push_subscriptions as permissive for all to harmony_server
+  using (true);
 
 create policy read_states_select_own on public.read_states as permissive for select to authenticated
   using ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
@@ -5870,6 +6942,9 @@ create policy server_notification_settings_update_own on public.server_notificat
 create policy servers_select_member_or_public on public.servers as permissive for select to authenticated
   using ((is_public OR (id IN ( SELECT public.my_server_ids() AS my_server_ids))));
 
+create policy servers_server on public.servers as permissive for select to harmony_server
+  using (true);
+
 create policy user_blocks_delete_own on public.user_blocks as permissive for delete to authenticated
   using ((blocker_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
 
@@ -5892,12 +6967,21 @@ create policy user_devices_update_own on public.user_devices as permissive for u
 create policy user_settings_select_own on public.user_settings as permissive for select to authenticated
   using ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
 
+create policy user_settings_server on public.user_settings as permissive for select to harmony_server
+  using (true);
+
 create policy user_settings_update_own on public.user_settings as permissive for update to authenticated
   using ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)))
   with check ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
 
+create policy realtime_messages_insert_dm_call on realtime.messages as permissive for insert to authenticated
+  with check (((extension = 'broadcast'::text) AND (( SELECT public.realtime_topic_id('call'::text) AS realtime_topic_id) IN ( SELECT public.my_open_dm_call_ids() AS my_open_dm_call_ids))));
+
 create policy realtime_messages_insert_harmony_topics on realtime.messages as permissive for insert to authenticated
   with check (((extension = ANY (ARRAY['broadcast'::text, 'presence'::text])) AND ((( SELECT public.realtime_topic_id('channel'::text) AS realtime_topic_id) IN ( SELECT public.visible_channel_ids() AS visible_channel_ids)) OR (( SELECT public.realtime_topic_id('server'::text) AS realtime_topic_id) IN ( SELECT public.my_server_ids() AS my_server_ids)) OR (( SELECT public.realtime_topic_id('user'::text) AS realtime_topic_id) = ( SELECT public.get_current_profile_id() AS get_current_profile_id)))));
+
+create policy realtime_messages_select_dm_call on realtime.messages as permissive for select to authenticated
+  using (((extension = 'broadcast'::text) AND (( SELECT public.realtime_topic_id('call'::text) AS realtime_topic_id) IN ( SELECT public.my_open_dm_call_ids() AS my_open_dm_call_ids))));
 
 create policy realtime_messages_select_harmony_topics on realtime.messages as permissive for select to authenticated
   using (((extension = ANY (ARRAY['broadcast'::text, 'presence'::text])) AND ((( SELECT public.realtime_topic_id('channel'::text) AS realtime_topic_id) IN ( SELECT public.visible_channel_ids() AS visible_channel_ids)) OR (( SELECT public.realtime_topic_id('server'::text) AS realtime_topic_id) IN ( SELECT public.my_server_ids() AS my_server_ids)) OR (( SELECT public.realtime_topic_id('user'::text) AS realtime_topic_id) = ( SELECT public.get_current_profile_id() AS get_current_profile_id)))));
@@ -5971,6 +7055,8 @@ alter default privileges for role postgres in schema public grant SELECT, UPDATE
 
 revoke all on function private.announce_reorder(uuid,text,text) from public, anon, authenticated, service_role;
 
+revoke all on function private.audit_reorder(uuid,text,jsonb,jsonb) from public, anon, authenticated, service_role;
+
 revoke all on function private.base64url(bytea) from public, anon, authenticated, service_role;
 
 revoke all on function private.broadcast(text,text,text,text,jsonb,jsonb) from public, anon, authenticated, service_role;
@@ -6017,11 +7103,61 @@ revoke all on function private.channel_permissions(uuid,uuid) from public, anon,
 
 revoke all on function private.channels_sync_channel_permissions() from public, anon, authenticated, service_role;
 
+revoke all on function private.check_reauthentication(uuid,text,text) from public, anon, authenticated, service_role;
+
+revoke all on function private.clean_realtime_messages(interval,integer) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.clean_realtime_messages(interval,integer) to harmony_server;
+
+revoke all on function private.create_everyone_push_notifications(uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.create_everyone_push_notifications(uuid) to harmony_server;
+
+revoke all on function private.dm_call_broadcast() from public, anon, authenticated, service_role;
+
+revoke all on function private.dm_call_ring_seconds() from public, anon, authenticated, service_role;
+
+revoke all on function private.enqueue_everyone_push() from public, anon, authenticated, service_role;
+
+revoke all on function private.enqueue_job(text,jsonb,text) from public, anon, authenticated, service_role;
+
+revoke all on function private.enqueue_notification_push() from public, anon, authenticated, service_role;
+
+revoke all on function private.expire_invites() from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.expire_invites() to harmony_server;
+
+revoke all on function private.expire_presence(interval) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.expire_presence(interval) to harmony_server;
+
+revoke all on function private.expire_timeouts() from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.expire_timeouts() to harmony_server;
+
+revoke all on function private.finish_dm_call(public.dm_calls,text) from public, anon, authenticated, service_role;
+
 revoke all on function private.keep_member_with_role() from public, anon, authenticated, service_role;
+
+revoke all on function private.layout_order(uuid) from public, anon, authenticated, service_role;
+
+revoke all on function private.livekit_admin_config() from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.livekit_admin_config() to harmony_server;
+
+revoke all on function private.livekit_participant_permission(uuid,uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.livekit_participant_permission(uuid,uuid) to harmony_server;
 
 revoke all on function private.lock_channel_permissions(uuid) from public, anon, authenticated, service_role;
 
 revoke all on function private.member_roles_sync_channel_permissions() from public, anon, authenticated, service_role;
+
+revoke all on function private.messages_unread_bookkeeping() from public, anon, authenticated, service_role;
+
+revoke all on function private.prune_push_deliveries(interval) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.prune_push_deliveries(interval) to harmony_server;
 
 revoke all on function private.refresh_channel_permissions(uuid,uuid,uuid[]) from public, anon, authenticated, service_role;
 
@@ -6030,6 +7166,8 @@ revoke all on function private.reject_view_write() from public, anon, authentica
 revoke all on function private.reordering(uuid) from public, anon, authenticated, service_role;
 
 revoke all on function private.require_permission_query(uuid,uuid,uuid,text[]) from public, anon, authenticated, service_role;
+
+revoke all on function private.role_order(uuid) from public, anon, authenticated, service_role;
 
 revoke all on function private.roles_sync_channel_permissions() from public, anon, authenticated, service_role;
 
@@ -6041,7 +7179,11 @@ revoke all on function private.server_permissions(uuid,uuid) from public, anon, 
 
 revoke all on function private.servers_sync_channel_permissions() from public, anon, authenticated, service_role;
 
+revoke all on function private.settle_stale_dm_call(public.dm_calls) from public, anon, authenticated, service_role;
+
 revoke all on function private.stored_channel_permissions(uuid,uuid) from public, anon, authenticated, service_role;
+
+revoke all on function private.write_mention_targets(public.messages) from public, anon, authenticated, service_role;
 
 revoke all on function public.accept_friend_request(uuid) from public, anon, authenticated, service_role;
 
@@ -6058,6 +7200,10 @@ grant EXECUTE on function public.all_permissions() to anon;
 grant EXECUTE on function public.all_permissions() to authenticated;
 
 grant EXECUTE on function public.all_permissions() to service_role;
+
+revoke all on function public.answer_dm_call(uuid,boolean) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.answer_dm_call(uuid,boolean) to authenticated;
 
 revoke all on function public.are_friends(uuid,uuid) from public, anon, authenticated, service_role;
 
@@ -6185,6 +7331,10 @@ revoke all on function public.delete_message(uuid) from public, anon, authentica
 
 grant EXECUTE on function public.delete_message(uuid) to authenticated;
 
+revoke all on function public.delete_my_account(text,text,boolean) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.delete_my_account(text,text,boolean) to authenticated;
+
 revoke all on function public.delete_role(uuid) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.delete_role(uuid) to authenticated;
@@ -6197,9 +7347,17 @@ revoke all on function public.device_can_read_channel(uuid,uuid) from public, an
 
 grant EXECUTE on function public.device_can_read_channel(uuid,uuid) to authenticated;
 
+revoke all on function public.end_dm_call(uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.end_dm_call(uuid) to authenticated;
+
 revoke all on function public.end_temporary_memberships() from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.end_temporary_memberships() to authenticated;
+
+revoke all on function public.export_my_data() from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.export_my_data() to authenticated;
 
 revoke all on function public.get_current_profile_id() from public, anon, authenticated, service_role;
 
@@ -6293,6 +7451,10 @@ revoke all on function public.messages_before_insert() from public, anon, authen
 
 revoke all on function public.messaging_caller() from public, anon, authenticated, service_role;
 
+revoke all on function public.moderate_voice(uuid,uuid,text,uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.moderate_voice(uuid,uuid,text,uuid) to authenticated;
+
 revoke all on function public.my_bot_ids() from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.my_bot_ids() to authenticated;
@@ -6309,6 +7471,10 @@ grant EXECUTE on function public.my_dm_channel_ids() to service_role;
 
 revoke all on function public.my_group_dm_for_update(uuid) from public, anon, authenticated, service_role;
 
+revoke all on function public.my_open_dm_call_ids() from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.my_open_dm_call_ids() to authenticated;
+
 revoke all on function public.my_server_ids() from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.my_server_ids() to authenticated;
@@ -6320,6 +7486,8 @@ revoke all on function public.my_server_ids_with(bigint) from public, anon, auth
 grant EXECUTE on function public.my_server_ids_with(bigint) to authenticated;
 
 revoke all on function public.notification_level_for(uuid,uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.notification_level_for(uuid,uuid) to harmony_server;
 
 revoke all on function public.notify_message(public.messages,uuid[],uuid[],boolean,boolean) from public, anon, authenticated, service_role;
 
@@ -6364,6 +7532,10 @@ grant EXECUTE on function public.realtime_topic_id(text) to authenticated;
 revoke all on function public.refresh_server_activity(date) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.refresh_server_activity(date) to service_role;
+
+revoke all on function public.register_push_subscription(text,text,text,text) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.register_push_subscription(text,text,text,text) to authenticated;
 
 revoke all on function public.remove_reaction(uuid,text,uuid) from public, anon, authenticated, service_role;
 
@@ -6483,9 +7655,23 @@ revoke all on function public.shares_space_with(uuid) from public, anon, authent
 
 grant EXECUTE on function public.shares_space_with(uuid) to authenticated;
 
-revoke all on function public.timeout_member(uuid,uuid,timestamp with time zone,text) from public, anon, authenticated, service_role;
+revoke all on function public.start_dm_call(uuid) from public, anon, authenticated, service_role;
 
-grant EXECUTE on function public.timeout_member(uuid,uuid,timestamp with time zone,text) to authenticated;
+grant EXECUTE on function public.start_dm_call(uuid) to authenticated;
+
+revoke all on function public.sync_mention_notifications() from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.sync_mention_notifications() to authenticated;
+
+grant EXECUTE on function public.sync_mention_notifications() to service_role;
+
+revoke all on function public.timeout_member(uuid,uuid,integer,text) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.timeout_member(uuid,uuid,integer,text) to authenticated;
+
+revoke all on function public.touch_presence(text) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.touch_presence(text) to authenticated;
 
 revoke all on function public.touch_updated_at() from public, anon, authenticated, service_role;
 
@@ -6535,11 +7721,15 @@ grant EXECUTE on function public.visible_channel_ids() to authenticated;
 
 grant EXECUTE on function public.visible_channel_ids() to service_role;
 
+grant USAGE on schema private to harmony_server;
+
 grant CREATE, USAGE on schema public to supabase_realtime_admin;
 
 grant USAGE on schema public to anon;
 
 grant USAGE on schema public to authenticated;
+
+grant USAGE on schema public to harmony_server;
 
 grant USAGE on schema public to postgres;
 
@@ -6548,6 +7738,8 @@ grant USAGE on schema public to public;
 grant USAGE on schema public to service_role;
 
 revoke all on sequence private.federation_jobs_id_seq from public, anon, authenticated, service_role;
+
+revoke all on sequence private.job_outbox_id_seq from public, anon, authenticated, service_role;
 
 revoke all on sequence public.audit_log_id_seq from public, anon, authenticated, service_role;
 
@@ -6565,9 +7757,23 @@ grant SELECT (profile_id, channel_id, permissions, timed_out_until, timed_out_pe
 
 revoke all on table private.channel_member_permissions_now from public, anon, authenticated, service_role;
 
+revoke all on table private.everyone_mention_cursors from public, anon, authenticated, service_role;
+
 revoke all on table private.federation_jobs from public, anon, authenticated, service_role;
 
+revoke all on table private.job_outbox from public, anon, authenticated, service_role;
+
+grant DELETE, SELECT on table private.job_outbox to harmony_server;
+
 revoke all on table private.livekit_config from public, anon, authenticated, service_role;
+
+revoke all on table private.message_gaps from public, anon, authenticated, service_role;
+
+revoke all on table private.message_mention_targets from public, anon, authenticated, service_role;
+
+revoke all on table private.push_deliveries from public, anon, authenticated, service_role;
+
+grant INSERT, SELECT on table private.push_deliveries to harmony_server;
 
 revoke all on table private.server_federation from public, anon, authenticated, service_role;
 
@@ -6643,6 +7849,8 @@ grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on
 
 grant SELECT on table public.channels to authenticated;
 
+grant SELECT on table public.channels to harmony_server;
+
 revoke all on table public.collapsed_categories from public, anon, authenticated, service_role;
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.collapsed_categories to service_role;
@@ -6664,6 +7872,12 @@ grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on
 grant DELETE, SELECT on table public.device_one_time_keys to authenticated;
 
 grant INSERT (device_id, key_id, public_key) on table public.device_one_time_keys to authenticated;
+
+revoke all on table public.dm_calls from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.dm_calls to service_role;
+
+grant SELECT on table public.dm_calls to authenticated;
 
 revoke all on table public.federated_instances from public, anon, authenticated, service_role;
 
@@ -6717,6 +7931,8 @@ grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on
 
 grant SELECT on table public.messages to authenticated;
 
+grant SELECT on table public.messages to harmony_server;
+
 grant INSERT (channel_id, content, reply_to_id, attachments, nonce) on table public.messages to authenticated;
 
 grant UPDATE (content) on table public.messages to authenticated;
@@ -6727,6 +7943,8 @@ grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on
 
 grant DELETE, SELECT on table public.notifications to authenticated;
 
+grant SELECT on table public.notifications to harmony_server;
+
 grant UPDATE (read_at) on table public.notifications to authenticated;
 
 revoke all on table public.profiles from public, anon, authenticated, service_role;
@@ -6735,6 +7953,8 @@ grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on
 
 grant SELECT on table public.profiles to authenticated;
 
+grant SELECT on table public.profiles to harmony_server;
+
 grant UPDATE (username, display_name, avatar_url, banner_url, bio, custom_status, custom_status_emoji, custom_status_expires_at, pronouns) on table public.profiles to authenticated;
 
 revoke all on table public.public_server_directory from public, anon, authenticated, service_role;
@@ -6742,6 +7962,14 @@ revoke all on table public.public_server_directory from public, anon, authentica
 grant MAINTAIN, SELECT on table public.public_server_directory to service_role;
 
 grant SELECT on table public.public_server_directory to authenticated;
+
+revoke all on table public.push_subscriptions from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.push_subscriptions to service_role;
+
+grant DELETE, SELECT on table public.push_subscriptions to authenticated;
+
+grant DELETE, SELECT on table public.push_subscriptions to harmony_server;
 
 revoke all on table public.read_states from public, anon, authenticated, service_role;
 
@@ -6801,6 +8029,8 @@ grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on
 
 grant SELECT on table public.servers to authenticated;
 
+grant SELECT on table public.servers to harmony_server;
+
 revoke all on table public.trending_servers from public, anon, authenticated, service_role;
 
 grant MAINTAIN, SELECT on table public.trending_servers to service_role;
@@ -6828,6 +8058,8 @@ revoke all on table public.user_settings from public, anon, authenticated, servi
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.user_settings to service_role;
 
 grant SELECT on table public.user_settings to authenticated;
+
+grant SELECT on table public.user_settings to harmony_server;
 
 grant UPDATE (friend_requests_from, allow_dms_from_server_members, theme, locale) on table public.user_settings to authenticated;
 

@@ -38,7 +38,10 @@ describe('auth store', () => {
     await auth.getState().init();
     expect(auth.getState().status).toBe('signedOut');
     await auth.getState().signIn('ada_live@example.test', 'wrong password');
-    expect(auth.getState()).toMatchObject({ status: 'signedOut', error: 'The email or password is not correct.' });
+    expect(auth.getState()).toMatchObject({
+      status: 'signedOut',
+      error: 'The email or password is not correct.',
+    });
     await auth.getState().signIn('ada_live@example.test', 'a-long-enough-password');
     expect(auth.getState().status).toBe('signedIn');
     expect(auth.getState().profile?.username).toBe('ada_live');

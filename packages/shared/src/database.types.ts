@@ -692,6 +692,61 @@ export type Database = {
           },
         ]
       }
+      dm_calls: {
+        Row: {
+          answered_at: string | null
+          callee_id: string
+          caller_id: string
+          channel_id: string
+          created_at: string
+          ended_at: string | null
+          id: string
+          status: string
+        }
+        Insert: {
+          answered_at?: string | null
+          callee_id: string
+          caller_id: string
+          channel_id: string
+          created_at?: string
+          ended_at?: string | null
+          id?: string
+          status?: string
+        }
+        Update: {
+          answered_at?: string | null
+          callee_id?: string
+          caller_id?: string
+          channel_id?: string
+          created_at?: string
+          ended_at?: string | null
+          id?: string
+          status?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "dm_calls_callee_id_fkey"
+            columns: ["callee_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "dm_calls_caller_id_fkey"
+            columns: ["caller_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "dm_calls_channel_id_fkey"
+            columns: ["channel_id"]
+            isOneToOne: false
+            referencedRelation: "channels"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       federated_instances: {
         Row: {
           created_at: string
@@ -1200,6 +1255,7 @@ export type Database = {
           custom_status: string | null
           custom_status_emoji: string | null
           custom_status_expires_at: string | null
+          deleted_at: string | null
           display_name: string | null
           domain: string | null
           id: string
@@ -1219,6 +1275,7 @@ export type Database = {
           custom_status?: string | null
           custom_status_emoji?: string | null
           custom_status_expires_at?: string | null
+          deleted_at?: string | null
           display_name?: string | null
           domain?: string | null
           id?: string
@@ -1238,6 +1295,7 @@ export type Database = {
           custom_status?: string | null
           custom_status_emoji?: string | null
           custom_status_expires_at?: string | null
+          deleted_at?: string | null
           display_name?: string | null
           domain?: string | null
           id?: string
@@ -1250,6 +1308,47 @@ export type Database = {
           username?: string
         }
         Relationships: []
+      }
+      push_subscriptions: {
+        Row: {
+          auth_secret: string
+          created_at: string
+          device_name: string | null
+          endpoint: string
+          id: string
+          last_active_at: string | null
+          profile_id: string
+          public_key: string
+        }
+        Insert: {
+          auth_secret: string
+          created_at?: string
+          device_name?: string | null
+          endpoint: string
+          id?: string
+          last_active_at?: string | null
+          profile_id: string
+          public_key: string
+        }
+        Update: {
+          auth_secret?: string
+          created_at?: string
+          device_name?: string | null
+          endpoint?: string
+          id?: string
+          last_active_at?: string | null
+          profile_id?: string
+          public_key?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "push_subscriptions_profile_id_fkey"
+            columns: ["profile_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
       }
       read_states: {
         Row: {
@@ -1595,6 +1694,8 @@ export type Database = {
           server_id: string
           temporary: boolean
           timed_out_until: string | null
+          voice_deafened: boolean
+          voice_muted: boolean
         }
         Insert: {
           joined_at?: string
@@ -1603,6 +1704,8 @@ export type Database = {
           server_id: string
           temporary?: boolean
           timed_out_until?: string | null
+          voice_deafened?: boolean
+          voice_muted?: boolean
         }
         Update: {
           joined_at?: string
@@ -1611,6 +1714,8 @@ export type Database = {
           server_id?: string
           temporary?: boolean
           timed_out_until?: string | null
+          voice_deafened?: boolean
+          voice_muted?: boolean
         }
         Relationships: [
           {
@@ -1948,6 +2053,25 @@ export type Database = {
         Returns: undefined
       }
       all_permissions: { Args: Record<PropertyKey, never>; Returns: number }
+      answer_dm_call: {
+        Args: { p_accept: boolean; p_call_id: string }
+        Returns: {
+          answered_at: string | null
+          callee_id: string
+          caller_id: string
+          channel_id: string
+          created_at: string
+          ended_at: string | null
+          id: string
+          status: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "dm_calls"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       are_friends: { Args: { p_a: string; p_b: string }; Returns: boolean }
       assign_role: {
         Args: { p_profile_id: string; p_role_id: string; p_server_id: string }
@@ -2104,16 +2228,44 @@ export type Database = {
         Returns: undefined
       }
       delete_message: { Args: { p_message_id: string }; Returns: undefined }
+      delete_my_account: {
+        Args: {
+          p_code?: string
+          p_delete_messages?: boolean
+          p_password?: string
+        }
+        Returns: undefined
+      }
       delete_role: { Args: { p_role_id: string }; Returns: undefined }
       delete_server: { Args: { p_server_id: string }; Returns: undefined }
       device_can_read_channel: {
         Args: { p_channel_id: string; p_device_id: string }
         Returns: boolean
       }
+      end_dm_call: {
+        Args: { p_call_id: string }
+        Returns: {
+          answered_at: string | null
+          callee_id: string
+          caller_id: string
+          channel_id: string
+          created_at: string
+          ended_at: string | null
+          id: string
+          status: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "dm_calls"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       end_temporary_memberships: {
         Args: Record<PropertyKey, never>
         Returns: string[]
       }
+      export_my_data: { Args: Record<PropertyKey, never>; Returns: Json }
       get_current_profile_id: {
         Args: Record<PropertyKey, never>
         Returns: string
@@ -2244,6 +2396,15 @@ export type Database = {
         Returns: Record<string, unknown>
       }
       messaging_caller: { Args: Record<PropertyKey, never>; Returns: string }
+      moderate_voice: {
+        Args: {
+          p_action: string
+          p_channel_id: string
+          p_profile_id: string
+          p_to_channel_id?: string
+        }
+        Returns: undefined
+      }
       my_bot_ids: { Args: Record<PropertyKey, never>; Returns: string[] }
       my_device_ids: { Args: Record<PropertyKey, never>; Returns: string[] }
       my_dm_channel_ids: { Args: Record<PropertyKey, never>; Returns: string[] }
@@ -2272,6 +2433,10 @@ export type Database = {
           isOneToOne: true
           isSetofReturn: false
         }
+      }
+      my_open_dm_call_ids: {
+        Args: Record<PropertyKey, never>
+        Returns: string[]
       }
       my_server_ids: { Args: Record<PropertyKey, never>; Returns: string[] }
       my_server_ids_with: { Args: { p_any_of: number }; Returns: string[] }
@@ -2341,6 +2506,15 @@ export type Database = {
       }
       realtime_topic_id: { Args: { p_kind: string }; Returns: string }
       refresh_server_activity: { Args: { p_day: string }; Returns: number }
+      register_push_subscription: {
+        Args: {
+          p_auth: string
+          p_device_name?: string
+          p_endpoint: string
+          p_p256dh: string
+        }
+        Returns: string
+      }
       remove_reaction: {
         Args: { p_emoji: string; p_message_id: string; p_profile_id: string }
         Returns: undefined
@@ -2545,6 +2719,25 @@ export type Database = {
         Returns: undefined
       }
       shares_space_with: { Args: { p_profile_id: string }; Returns: boolean }
+      start_dm_call: {
+        Args: { p_channel_id: string }
+        Returns: {
+          answered_at: string | null
+          callee_id: string
+          caller_id: string
+          channel_id: string
+          created_at: string
+          ended_at: string | null
+          id: string
+          status: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "dm_calls"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       sync_mention_notifications: {
         Args: Record<PropertyKey, never>
         Returns: number
@@ -2558,6 +2751,7 @@ export type Database = {
         }
         Returns: undefined
       }
+      touch_presence: { Args: { p_push_endpoint?: string }; Returns: undefined }
       transfer_server_ownership: {
         Args: { p_new_owner: string; p_server_id: string }
         Returns: undefined

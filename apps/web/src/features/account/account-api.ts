@@ -93,19 +93,16 @@ export function createAccountApi(client: HarmonyClient) {
 
     async deleteAccount(input: { password?: string; code?: string; deleteMessages: boolean }) {
       check(
-        await client.rpc(
-          'delete_my_account' as never,
-          {
-            p_password: input.password || undefined,
-            p_code: input.code || undefined,
-            p_delete_messages: input.deleteMessages,
-          } as never,
-        ),
+        await client.rpc('delete_my_account', {
+          ...(input.password ? { p_password: input.password } : {}),
+          ...(input.code ? { p_code: input.code } : {}),
+          p_delete_messages: input.deleteMessages,
+        }),
       );
     },
 
     async exportData(): Promise<Record<string, unknown>> {
-      const { data } = check(await client.rpc('export_my_data' as never));
+      const { data } = check(await client.rpc('export_my_data'));
       return data as unknown as Record<string, unknown>;
     },
   };

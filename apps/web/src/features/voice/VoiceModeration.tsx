@@ -9,10 +9,12 @@ type VoiceAction = 'mute' | 'unmute' | 'deafen' | 'undeafen' | 'disconnect' | 'm
 
 /** moderate_voice: stored, then applied in the room by apps/server (docs-source/voice.md, "Moderation"). */
 async function moderate(channelId: string, profileId: string, action: VoiceAction, to: string | null = null) {
-  const { error } = await client.rpc(
-    'moderate_voice' as never,
-    { p_channel_id: channelId, p_profile_id: profileId, p_action: action, p_to_channel_id: to } as never,
-  );
+  const { error } = await client.rpc('moderate_voice', {
+    p_channel_id: channelId,
+    p_profile_id: profileId,
+    p_action: action,
+    ...(to ? { p_to_channel_id: to } : {}),
+  });
   if (error) stores.ui.getState().toast(describeError(error, 'moderate voice'));
 }
 
