@@ -14,6 +14,7 @@ import {
   rest,
   shot,
   signUp,
+  stackInfo,
   uniqueName,
 } from './helpers.js';
 
@@ -124,6 +125,49 @@ test('sign-up confirmation link, password recovery, magic link and code sign-in'
   await password.getByLabel('Password').fill(newPassword);
   await password.getByRole('button', { name: 'Sign in', exact: true }).click();
   await signedIn(password);
+});
+
+test('an invited person lands signed in, chooses a username and password, then signs in with it', async ({
+  browser,
+}) => {
+  const email = `${uniqueName('invitee')}@example.test`;
+  const username = uniqueName('chosen');
+
+  // The service role invites by mail (what an admin's backend does with supabase-js's inviteUserByEmail).
+  const { url, serviceKey } = await stackInfo();
+  const invited = await fetch(`${url}/auth/v1/invite`, {
+    method: 'POST',
+    headers: {
+      apikey: serviceKey,
+      authorization: `Bearer ${serviceKey}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ email }),
+  });
+  expect(invited.status).toBe(200);
+  const { id: userId } = (await invited.json()) as { id: string };
+
+  // The mail's link lands signed in, on the account set-up step (no password yet, a made-up username).
+  const page = await freshPage(browser);
+  await page.goto(mailLink(await latestMail(email, { subject: /invited/i })));
+  await expect(page.getByRole('heading', { name: 'Welcome to Harmony' })).toBeVisible({ timeout: 20_000 });
+  await shot(page, 'accounts-invite-welcome');
+  await expectAccessible(page, 'invite welcome');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await signedIn(page);
+
+  // A new device: the chosen password signs in, as the chosen username.
+  const again = await freshPage(browser);
+  await again.getByLabel('Email').fill(email);
+  await again.getByLabel('Password').fill(PASSWORD);
+  await again.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await signedIn(again);
+  const profiles = await fetch(`${url}/rest/v1/profiles?select=username&user_id=eq.${userId}`, {
+    headers: { apikey: serviceKey, authorization: `Bearer ${serviceKey}` },
+  });
+  expect(await profiles.json()).toEqual([{ username }]);
 });
 
 test('email change confirmed from both inboxes, reauthenticated password change, backup authenticator', async ({

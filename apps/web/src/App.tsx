@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { client, endSession, startSession, stores, useAuth } from './app/stores.js';
 import { SetNewPasswordScreen } from './features/account/SetNewPasswordScreen.js';
+import { WelcomeScreen } from './features/account/WelcomeScreen.js';
 import { describeError } from './lib/errors.js';
 import { parseRoute } from './lib/route.js';
 import { AuthScreen } from './screens/AuthScreen.js';
@@ -39,6 +40,7 @@ export function App() {
   const status = useAuth((s) => s.status);
   const profileId = useAuth((s) => s.profile?.id);
   const recovering = useAuth((s) => s.recovering);
+  const welcoming = useAuth((s) => s.welcoming);
   useHashRoute();
 
   useEffect(() => {
@@ -68,5 +70,6 @@ export function App() {
   if (status === 'signedOut') return <AuthScreen />;
   if (status === 'mfaRequired') return <MfaScreen />;
   if (recovering) return <SetNewPasswordScreen />;
+  if (welcoming) return <WelcomeScreen />;
   return <Workspace />;
 }

@@ -16,6 +16,8 @@ export interface AuthState {
   notice: string | null;
   /** Signed in through a recovery link: asked for a new password before anything else. */
   recovering: boolean;
+  /** Signed in through an invite link: asked to choose a username and a password first. */
+  welcoming: boolean;
   init(): Promise<void>;
   /** 'confirm' when the address must be confirmed by mail before signing in. */
   signUp(input: {
@@ -26,13 +28,14 @@ export interface AuthState {
   /** Settles the client's current session (after a code or link signed in). */
   refresh(): Promise<void>;
   finishRecovery(): void;
+  finishWelcome(): void;
   signIn(email: string, password: string): Promise<void>;
   /** Completes sign-in with a TOTP code when the account has MFA. */
   verifyMfa(code: string): Promise<void>;
   signOut(scope?: 'local' | 'global' | 'others'): Promise<void>;
   signInWithProvider(provider: string): Promise<void>;
   updateProfile(
-    fields: Partial<Pick<Profile, 'display_name' | 'bio' | 'avatar_url' | 'custom_status'>>,
+    fields: Partial<Pick<Profile, 'username' | 'display_name' | 'bio' | 'avatar_url' | 'custom_status'>>,
   ): Promise<void>;
   clearError(): void;
 }
@@ -72,6 +75,7 @@ export function createAuthStore(client: HarmonyClient) {
       error: null,
       notice: null,
       recovering: false,
+      welcoming: false,
 
       async init() {
         client.auth.onAuthStateChange((event, session) => {
@@ -86,6 +90,7 @@ export function createAuthStore(client: HarmonyClient) {
         clearLandingFromUrl();
         if (landing?.kind === 'signedIn') {
           if (landing.type === 'recovery') set({ recovering: true });
+          if (landing.type === 'invite') set({ welcoming: true });
           const notice = LANDED[landing.type];
           if (notice) set({ notice });
         }
@@ -117,6 +122,10 @@ export function createAuthStore(client: HarmonyClient) {
 
       finishRecovery() {
         set({ recovering: false });
+      },
+
+      finishWelcome() {
+        set({ welcoming: false });
       },
 
       async signIn(email, password) {
@@ -185,7 +194,6 @@ export function createAuthStore(client: HarmonyClient) {
 const LANDED: Record<string, string> = {
   signup: 'Your email address is confirmed. Welcome to Harmony!',
   email_change: 'Your email address is changed.',
-  invite: 'Welcome to Harmony! Set a password in your account settings.',
 };
 
 /** The first of two email-change confirmations lands with GoTrue's sentence; ours says what is next. */
