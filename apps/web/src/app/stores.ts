@@ -8,6 +8,9 @@ import {
   createNotificationPrefsStore,
   type NotificationPrefsState,
 } from '../features/notification-settings/prefs-store.js';
+import { type Attention, startAttention } from '../features/notifications/attention.js';
+import { createDevicePushStore, type DevicePushState } from '../features/notifications/device-push.js';
+import { startHeartbeat } from '../features/notifications/heartbeat.js';
 import { createUnreadTopicsSync } from '../features/realtime/unread-topics.js';
 import { createServerAdmin } from '../features/server-admin/admin-api.js';
 import { createUnreadStore, type UnreadStoreState } from '../features/unread/unread-store.js';
@@ -70,6 +73,7 @@ export const stores = {
       ]);
     },
   }),
+  devicePush: createDevicePushStore(client),
   account: createAccountStore(client, {
     updateProfile: (fields) => core.auth.getState().updateProfile(fields),
     // Invisible stops tracking presence altogether, so live viewers see the user go offline.
@@ -97,8 +101,12 @@ export const useVoice = bind<VoiceState>(stores.voice);
 export const useCalls = bind<CallState>(stores.calls);
 export const useNotificationPrefs = bind<NotificationPrefsState>(stores.notificationPrefs);
 export const useChannelAdmin = bind<ChannelAdminState>(stores.channelAdmin);
+export const useDevicePush = bind<DevicePushState>(stores.devicePush);
 
 let realtime: RealtimeConnectionManager | null = null;
+/** The tab title, icon badge, chime and desktop notifications; the presence heartbeat. */
+let attention: Attention | null = null;
+let stopHeartbeat: (() => void) | null = null;
 
 export function getRealtime(): RealtimeConnectionManager | null {
   return realtime;
@@ -192,6 +200,7 @@ export async function startSession(profileId: string): Promise<void> {
     reaction: (r, removed) => stores.messages.getState().receiveReaction(r, removed),
     notification: (n) => {
       stores.notifications.getState().receive(n);
+      attention?.notify(n);
       // DMs are not watched while off screen: their notifications are the signal to refresh.
       if (n.type === 'direct_message') {
         inBackground(stores.unread.getState().load());
@@ -221,6 +230,11 @@ export async function startSession(profileId: string): Promise<void> {
   });
   realtime.start();
   for (const channelId of watchedChannels.keys()) realtime.watchChannel(channelId);
+  stopHeartbeat?.();
+  stopHeartbeat = startHeartbeat(client, () => stores.devicePush.getState().endpoint);
+  attention?.stop();
+  attention = startAttention({ client, ...stores });
+  inBackground(stores.devicePush.getState().refresh());
   await Promise.all([
     stores.servers.getState().loadServers(),
     stores.unread.getState().load(),
@@ -241,6 +255,10 @@ export async function endSession(): Promise<void> {
   await Promise.all([stores.voice.getState().leave(), stores.calls.getState().hangUp()]);
   await realtime?.stop();
   realtime = null;
+  stopHeartbeat?.();
+  stopHeartbeat = null;
+  attention?.stop();
+  attention = null;
 }
 
 // The browser's own view of the network, for the offline banner.

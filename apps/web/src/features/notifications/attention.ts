@@ -1,0 +1,123 @@
+import type { StoreApi } from 'zustand/vanilla';
+import { describeNotification } from '../../lib/notification-view.js';
+import type { HarmonyClient } from '../../lib/supabase.js';
+import type { Notification } from '../../lib/types.js';
+import type { AccountState } from '../../stores/account.js';
+import type { ProfilesState } from '../../stores/profiles.js';
+import type { ServersState } from '../../stores/servers.js';
+import { profileName } from '../../stores/social.js';
+import type { UiState } from '../../stores/ui.js';
+import type { UnreadState } from '../unread/count.js';
+import type { UnreadStoreState } from '../unread/unread-store.js';
+import { serviceWorker } from './device-push.js';
+import { setFaviconBadge } from './favicon.js';
+import { playChime, soundEnabled } from './sound.js';
+
+const APP_TITLE = 'Harmony';
+const BODY_LIMIT = 180;
+/** What asks for attention: someone wrote to or about the user (as apps/server pushes). */
+const ALERTING: ReadonlySet<Notification['type']> = new Set(['mention', 'reply', 'direct_message']);
+
+/** What the tab title and icon count: mentions in servers, every unread message in DMs. */
+export function attentionCount(byChannel: Record<string, UnreadState>): number {
+  let count = 0;
+  for (const state of Object.values(byChannel))
+    count += state.serverId === null ? state.unread : state.mentions;
+  return count;
+}
+
+export function attentionTitle(count: number): string {
+  return count > 0 ? `(${count}) ${APP_TITLE}` : APP_TITLE;
+}
+
+export interface Attention {
+  /** A notification that just arrived live. */
+  notify(notification: Notification): void;
+  stop(): void;
+}
+
+export interface AttentionDeps {
+  client: HarmonyClient;
+  unread: StoreApi<UnreadStoreState>;
+  servers: StoreApi<ServersState>;
+  profiles: StoreApi<ProfilesState>;
+  ui: StoreApi<UiState>;
+  account: StoreApi<AccountState>;
+}
+
+/**
+ * Draws attention to what happens while the user looks elsewhere: the unread count in the tab
+ * title and icon, a chime for mentions and DMs (unless turned off, or in do-not-disturb), and a
+ * desktop notification when the tab is hidden and the permission is granted.
+ */
+export function startAttention(deps: AttentionDeps): Attention {
+  let shown = -1;
+  const showCount = () => {
+    const count = attentionCount(deps.unread.getState().byChannel);
+    if (count === shown) return;
+    shown = count;
+    document.title = attentionTitle(count);
+    void setFaviconBadge(count);
+  };
+
+  const where = (n: Notification): string => {
+    if (!n.server_id || !n.channel_id) return '';
+    const channel = deps.servers.getState().details[n.server_id]?.channels.find((c) => c.id === n.channel_id);
+    return channel ? ` in #${channel.name}` : '';
+  };
+
+  const messageText = async (n: Notification): Promise<string> => {
+    if (!n.message_id) return '';
+    const { data } = await deps.client
+      .from('messages')
+      .select('content')
+      .eq('id', n.message_id)
+      .maybeSingle();
+    const text = (data?.content ?? '').trim();
+    return text.length > BODY_LIMIT ? `${text.slice(0, BODY_LIMIT - 1)}…` : text;
+  };
+
+  const showDesktop = async (n: Notification) => {
+    if (n.actor_id) await deps.profiles.getState().ensure([n.actor_id]);
+    const actor =
+      profileName(n.actor_id ? deps.profiles.getState().byId[n.actor_id] : undefined) ?? 'Someone';
+    const title = describeNotification(n, actor) + where(n);
+    const route = n.channel_id ? `#/channels/${n.server_id ?? '@me'}/${n.channel_id}` : '#/';
+    const options: NotificationOptions = {
+      body: await messageText(n),
+      // One per channel, as apps/server's pushes: a push for the same channel replaces it.
+      tag: n.channel_id ?? n.id,
+      data: { url: `/${route}`, notificationId: n.id },
+    };
+    // Through the service worker where there is one: its click handler opens the message.
+    const registration = await serviceWorker(1_000);
+    if (registration) return registration.showNotification(title, options);
+    const notification = new window.Notification(title, options);
+    notification.onclick = () => {
+      window.focus();
+      window.location.hash = route;
+      notification.close();
+    };
+  };
+
+  showCount();
+  const unsubscribe = deps.unread.subscribe((state, previous) => {
+    if (state.byChannel !== previous.byChannel) showCount();
+  });
+
+  return {
+    notify(n) {
+      if (!ALERTING.has(n.type) || n.read_at || deps.account.getState().presence === 'dnd') return;
+      const hidden = document.visibilityState === 'hidden';
+      const looking = !hidden && deps.ui.getState().activeChannelId === n.channel_id;
+      if (!looking && soundEnabled()) playChime();
+      if (hidden && 'Notification' in window && Notification.permission === 'granted')
+        void showDesktop(n).catch(() => undefined);
+    },
+    stop() {
+      unsubscribe();
+      document.title = APP_TITLE;
+      void setFaviconBadge(0);
+    },
+  };
+}
