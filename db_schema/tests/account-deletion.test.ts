@@ -43,6 +43,18 @@ async function mailCode(tx: Session, user: TestUser, code: string, sentAgo = '1 
 const deleteAccount = (user: TestUser, input: { password?: string; code?: string; messages?: boolean }) =>
   rpc(user.api, 'delete_my_account', input.password ?? null, input.code ?? null, input.messages ?? false);
 
+/**
+ * A refused proof answers as PostgREST lets a function answer an error and still commit (so the
+ * failure it counts is kept): the error body as the result, the status in response.status.
+ */
+async function attempt(user: TestUser, input: { password?: string; code?: string }) {
+  const { rows } = await user.api.query<{ body: unknown; status: string | null }>(
+    `select public.delete_my_account($1, $2, false) as body, current_setting('response.status', true) as status`,
+    [input.password ?? null, input.code ?? null],
+  );
+  return rows[0] ?? { body: undefined, status: null };
+}
+
 const authUserExists = async (tx: Session, user: TestUser) =>
   (await tx.query('select 1 from auth.users where id = $1', [user.userId])).rowCount === 1;
 
@@ -131,12 +143,12 @@ describe('delete_my_account', () => {
       const { bob, cy } = await world(tx);
       await setPassword(tx, cy, '$2b$');
       await mailCode(tx, bob, '123456', '2 hours');
-      expect(await failure(deleteAccount(bob, { code: '123456' }))).toMatchObject({
-        ...DENIED,
-        message: 'the code is not valid or has expired',
+      expect(await attempt(bob, { code: '123456' })).toMatchObject({
+        status: '403',
+        body: { ...DENIED, message: 'the code is not valid or has expired' },
       });
       await mailCode(tx, bob, '123456');
-      expect(await failure(deleteAccount(bob, { code: '654321' }))).toMatchObject(DENIED);
+      expect((await attempt(bob, { code: '654321' })).body).toMatchObject(DENIED);
       await deleteAccount(bob, { code: '123456' });
       expect(await authUserExists(tx, bob)).toBe(false);
       await deleteAccount(cy, { password: PASSWORD });
@@ -147,12 +159,63 @@ describe('delete_my_account', () => {
   it('refuses a wrong or missing password, changing nothing', async () => {
     await db.rollback(async (tx) => {
       const { bob } = await world(tx);
-      expect(await failure(deleteAccount(bob, { password: 'guess' }))).toMatchObject({
-        ...DENIED,
-        message: 'the password is not correct',
+      expect(await attempt(bob, { password: 'guess' })).toEqual({
+        status: '403',
+        body: { ...DENIED, message: 'the password is not correct', details: null, hint: null },
       });
       expect(await failure(deleteAccount(bob, {}))).toMatchObject({ code: '22023' });
       expect(await authUserExists(tx, bob)).toBe(true);
+    });
+  });
+
+  it('stops password guessing: 5 wrong attempts in 15 minutes, then 429 even for the right one', async () => {
+    await db.rollback(async (tx) => {
+      const { bob, cy } = await world(tx);
+      await mailCode(tx, bob, '123456');
+      // A stolen session guesses; each guess is its own request (a savepoint here, rolled back on error).
+      for (const guess of ['123456789', 'password', 'qwerty', 'letmein'])
+        expect((await attempt(bob, { password: guess })).status).toBe('403');
+      expect((await attempt(bob, { code: '000000' })).body).toMatchObject({
+        ...DENIED,
+        message: 'the code is not valid or has expired',
+      });
+      const refused = {
+        status: '429',
+        body: {
+          code: 'PT429',
+          message: 'too many wrong attempts: try again in 15 minutes',
+          details: null,
+          hint: 'retry after 900 seconds',
+        },
+      };
+      expect(await attempt(bob, { password: PASSWORD })).toEqual(refused);
+      expect(await attempt(bob, { code: '123456' })).toEqual(refused);
+      const headers = await bob.api.query<{ h: string }>(
+        `select current_setting('response.headers', true) as h`,
+      );
+      expect(JSON.parse(headers.rows[0]?.h ?? 'null')).toEqual([{ 'Retry-After': '900' }]);
+      expect(await authUserExists(tx, bob)).toBe(true);
+
+      // The count is per user, and the attacker can neither read nor clear it.
+      expect(await deleteAccount(cy, { password: PASSWORD })).toBeNull();
+      expect(await authUserExists(tx, cy)).toBe(false);
+      for (const sql of [
+        'select * from private.reauthentication_failures',
+        'delete from private.reauthentication_failures',
+      ])
+        expect(await failure(bob.api.query(sql))).toMatchObject(DENIED);
+
+      // Once the oldest failure is 15 minutes old, the right password works again.
+      await tx.query(
+        `update private.reauthentication_failures set failed_at = now() - interval '15 minutes' where user_id = $1`,
+        [bob.userId],
+      );
+      expect(await attempt(bob, { password: PASSWORD })).toMatchObject({ body: null });
+      expect(await authUserExists(tx, bob)).toBe(false);
+      const left = await tx.query('select 1 from private.reauthentication_failures where user_id = $1', [
+        bob.userId,
+      ]);
+      expect(left.rowCount).toBe(0);
     });
   });
 
@@ -182,10 +245,10 @@ describe('delete_my_account', () => {
         DENIED,
       );
       // The password checked is always the caller's own.
-      expect(await failure(deleteAccount(mallory, { password: 'bob only' }))).toMatchObject(DENIED);
+      expect((await attempt(mallory, { password: 'bob only' })).body).toMatchObject(DENIED);
       expect(
         await failure(
-          mallory.api.query(`select private.check_reauthentication($1, null, null)`, [bob.userId]),
+          mallory.api.query(`select private.reauthentication_refusal($1, 'x', null)`, [bob.userId]),
         ),
       ).toMatchObject(DENIED);
       expect(

@@ -31,6 +31,22 @@ describe('describeError', () => {
     );
   });
 
+  it('says how long to wait when an attempt limit is reached', () => {
+    const limited = (message: string) => ({ code: 'PT429', message, details: null, hint: null });
+    expect(describeError(limited('too many wrong attempts: try again in 15 minutes'))).toBe(
+      'Too many wrong attempts. Try again in 15 minutes.',
+    );
+    expect(describeError(limited('too many wrong attempts: try again in 1 minute'))).toBe(
+      'Too many wrong attempts. Try again in 1 minute.',
+    );
+    expect(describeError(limited('slow down'))).toBe(
+      'Too many wrong attempts. Wait a few minutes and try again.',
+    );
+    expect(describeError({ code: '42501', message: 'the password is not correct' })).toBe(
+      'The password is not correct.',
+    );
+  });
+
   it('turns constraint, input and server errors into plain words', () => {
     expect(
       describeError({ code: '23505', message: 'duplicate key value violates unique constraint "x"' }),

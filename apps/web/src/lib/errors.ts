@@ -26,6 +26,13 @@ export function describeError(error: unknown, action?: string): string {
     return action ? `You do not have permission to ${action}.` : 'You do not have permission to do that.';
   }
   if (status === 401 || /\bjwt\b/i.test(message)) return 'Your session has expired. Sign in again.';
+  // Our functions answer PT429 (HTTP 429) when an attempt limit is reached, saying how long to wait.
+  if (e.code === 'PT429') {
+    const wait = /try again in (\d+ minutes?)/.exec(message)?.[1];
+    return wait
+      ? `Too many wrong attempts. Try again in ${wait}.`
+      : 'Too many wrong attempts. Wait a few minutes and try again.';
+  }
   if (status === 429) return 'Too many requests. Wait a moment and try again.';
   // Our functions raise PT404 (PostgREST answers 404) for what does not exist or is hidden.
   if (e.code === 'PT404' && /^channel not found$/i.test(message))
