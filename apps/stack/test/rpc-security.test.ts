@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from './harness.js';
-import { rest } from './rest-fixtures.js';
+import { createRestUser, rest } from './rest-fixtures.js';
 import { buildRpcWorld, type RpcWorld } from './rpc-world.js';
 
 /**
@@ -267,6 +267,39 @@ describe('RPC error statuses (issue 11, item 4a)', () => {
       body: { code: '42501' },
     });
     expect((await rpcCall('delete_server', { p_server_id: w.serverId })).status).toBe(401);
+  });
+});
+
+describe('delete_my_account password guessing (issue 16)', () => {
+  it('counts wrong passwords across requests: 403 five times, then 429 with Retry-After, right or not', async () => {
+    const victim = await createRestUser(t, 'rpc_guessed');
+    await t.db.query(
+      `update auth.users set encrypted_password = extensions.crypt('the real one', extensions.gen_salt('bf', 4))
+        where id = $1`,
+      [victim.userId],
+    );
+    // A stolen session guesses through supabase-js: each refusal is an ordinary PostgREST error.
+    for (let i = 0; i < 5; i += 1) {
+      const { error, status } = await victim.client.rpc('delete_my_account', { p_password: `guess ${i}` });
+      expect({ status, error }).toEqual({
+        status: 403,
+        error: { code: '42501', message: 'the password is not correct', details: null, hint: null },
+      });
+    }
+    const res = await rest(t, '/rpc/delete_my_account', {
+      method: 'POST',
+      token: victim.token,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ p_password: 'the real one' }),
+    });
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toMatch(/^(89\d|900)$/);
+    expect(await res.json()).toMatchObject({
+      code: 'PT429',
+      message: 'too many wrong attempts: try again in 15 minutes',
+    });
+    const { rowCount } = await t.db.query('select 1 from auth.users where id = $1', [victim.userId]);
+    expect(rowCount).toBe(1);
   });
 });
 
