@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 
 /**
  * Twemoji's SVGs (CC-BY 4.0, @twemoji/svg) served at /emoji/<codepoints>.svg: emoji look the
@@ -29,8 +30,42 @@ function twemoji(): Plugin {
   };
 }
 
+/**
+ * Installable app and service worker (src/sw.ts: offline shell, Web Push, notification clicks).
+ * The page registers the worker itself (features/notifications/service-worker.ts), after load.
+ * Precached: the shell's scripts, styles and icons (not the emoji SVGs, fetched as used).
+ */
+const pwa = VitePWA({
+  strategies: 'injectManifest',
+  srcDir: 'src',
+  filename: 'sw.ts',
+  injectRegister: false,
+  manifest: {
+    name: 'Harmony',
+    short_name: 'Harmony',
+    description: 'Chat with your communities and friends',
+    start_url: '/',
+    scope: '/',
+    display: 'standalone',
+    theme_color: '#1e1f22',
+    background_color: '#313338',
+    icons: [
+      { src: '/pwa-192.png', sizes: '192x192', type: 'image/png' },
+      { src: '/pwa-512.png', sizes: '512x512', type: 'image/png' },
+      { src: '/pwa-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+    ],
+  },
+  injectManifest: { globPatterns: ['**/*.{js,css,html,png,svg,webmanifest}'], globIgnores: ['emoji/**'] },
+  devOptions: {
+    enabled: true,
+    type: 'module',
+    // Its scratch files stay out of the work tree.
+    resolveTempFolder: () => join(import.meta.dirname, 'node_modules/.vite-pwa-dev'),
+  },
+});
+
 export default defineConfig({
-  plugins: [react(), twemoji()],
+  plugins: [react(), twemoji(), pwa],
   server: { host: '127.0.0.1', port: 5173, strictPort: true },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
   build: { target: 'es2022', sourcemap: true },

@@ -3,6 +3,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@harmony/db';
+import { localVapidKeys } from '@harmony/server';
 import { type LocalStack, startLocalStack } from '@harmony/stack';
 import { createServer } from 'vite';
 
@@ -53,6 +54,8 @@ const env: NodeJS.ProcessEnv = {
 let local: LocalStack = await startLocalStack(env);
 process.env.VITE_SUPABASE_URL = local.stack.url;
 process.env.VITE_SUPABASE_ANON_KEY = local.stack.keys.anon;
+// As `pnpm dev`: the web app subscribes to pushes with the development VAPID key.
+process.env.VITE_VAPID_PUBLIC_KEY ??= localVapidKeys().publicKey;
 const vite = await createServer({
   root: join(import.meta.dirname, '..'),
   server: { port: webPort, strictPort: true, host: '127.0.0.1' },

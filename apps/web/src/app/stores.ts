@@ -8,9 +8,7 @@ import {
   createNotificationPrefsStore,
   type NotificationPrefsState,
 } from '../features/notification-settings/prefs-store.js';
-import { type Attention, startAttention } from '../features/notifications/attention.js';
-import { createDevicePushStore, type DevicePushState } from '../features/notifications/device-push.js';
-import { startHeartbeat } from '../features/notifications/heartbeat.js';
+import type { NotificationsSession } from '../features/notifications/session.js';
 import { createUnreadTopicsSync } from '../features/realtime/unread-topics.js';
 import { createServerAdmin } from '../features/server-admin/admin-api.js';
 import { createUnreadStore, type UnreadStoreState } from '../features/unread/unread-store.js';
@@ -73,7 +71,6 @@ export const stores = {
       ]);
     },
   }),
-  devicePush: createDevicePushStore(client),
   account: createAccountStore(client, {
     updateProfile: (fields) => core.auth.getState().updateProfile(fields),
     // Invisible stops tracking presence altogether, so live viewers see the user go offline.
@@ -101,12 +98,10 @@ export const useVoice = bind<VoiceState>(stores.voice);
 export const useCalls = bind<CallState>(stores.calls);
 export const useNotificationPrefs = bind<NotificationPrefsState>(stores.notificationPrefs);
 export const useChannelAdmin = bind<ChannelAdminState>(stores.channelAdmin);
-export const useDevicePush = bind<DevicePushState>(stores.devicePush);
 
 let realtime: RealtimeConnectionManager | null = null;
-/** The tab title, icon badge, chime and desktop notifications; the presence heartbeat. */
-let attention: Attention | null = null;
-let stopHeartbeat: (() => void) | null = null;
+/** Heartbeat, tab badge, chime, desktop notifications, push: loaded after sign-in (initial JS). */
+let notifications: Promise<NotificationsSession | null> | null = null;
 
 export function getRealtime(): RealtimeConnectionManager | null {
   return realtime;
@@ -200,7 +195,7 @@ export async function startSession(profileId: string): Promise<void> {
     reaction: (r, removed) => stores.messages.getState().receiveReaction(r, removed),
     notification: (n) => {
       stores.notifications.getState().receive(n);
-      attention?.notify(n);
+      void notifications?.then((session) => session?.notify(n));
       // DMs are not watched while off screen: their notifications are the signal to refresh.
       if (n.type === 'direct_message') {
         inBackground(stores.unread.getState().load());
@@ -230,11 +225,12 @@ export async function startSession(profileId: string): Promise<void> {
   });
   realtime.start();
   for (const channelId of watchedChannels.keys()) realtime.watchChannel(channelId);
-  stopHeartbeat?.();
-  stopHeartbeat = startHeartbeat(client, () => stores.devicePush.getState().endpoint);
-  attention?.stop();
-  attention = startAttention({ client, ...stores });
-  inBackground(stores.devicePush.getState().refresh());
+  const previous = notifications;
+  notifications = (async () => {
+    (await previous)?.stop();
+    const { startNotifications } = await import('../features/notifications/session.js');
+    return startNotifications({ client, ...stores });
+  })().catch(() => null);
   await Promise.all([
     stores.servers.getState().loadServers(),
     stores.unread.getState().load(),
@@ -255,10 +251,8 @@ export async function endSession(): Promise<void> {
   await Promise.all([stores.voice.getState().leave(), stores.calls.getState().hangUp()]);
   await realtime?.stop();
   realtime = null;
-  stopHeartbeat?.();
-  stopHeartbeat = null;
-  attention?.stop();
-  attention = null;
+  (await notifications)?.stop();
+  notifications = null;
 }
 
 // The browser's own view of the network, for the offline banner.

@@ -1,11 +1,9 @@
 import type { StoreApi } from 'zustand/vanilla';
-import { describeNotification } from '../../lib/notification-view.js';
 import type { HarmonyClient } from '../../lib/supabase.js';
 import type { Notification } from '../../lib/types.js';
 import type { AccountState } from '../../stores/account.js';
 import type { ProfilesState } from '../../stores/profiles.js';
 import type { ServersState } from '../../stores/servers.js';
-import { profileName } from '../../stores/social.js';
 import type { UiState } from '../../stores/ui.js';
 import type { UnreadState } from '../unread/count.js';
 import type { UnreadStoreState } from '../unread/unread-store.js';
@@ -24,6 +22,13 @@ export function attentionCount(byChannel: Record<string, UnreadState>): number {
   for (const state of Object.values(byChannel))
     count += state.serverId === null ? state.unread : state.mentions;
   return count;
+}
+
+/** As apps/server titles its pushes (this module stays out of the first screen's chunks). */
+function alertTitle(type: Notification['type'], actor: string): string {
+  if (type === 'reply') return `${actor} replied to your message`;
+  if (type === 'direct_message') return `${actor} sent you a message`;
+  return `${actor} mentioned you`;
 }
 
 export function attentionTitle(count: number): string {
@@ -79,9 +84,8 @@ export function startAttention(deps: AttentionDeps): Attention {
 
   const showDesktop = async (n: Notification) => {
     if (n.actor_id) await deps.profiles.getState().ensure([n.actor_id]);
-    const actor =
-      profileName(n.actor_id ? deps.profiles.getState().byId[n.actor_id] : undefined) ?? 'Someone';
-    const title = describeNotification(n, actor) + where(n);
+    const profile = n.actor_id ? deps.profiles.getState().byId[n.actor_id] : undefined;
+    const title = alertTitle(n.type, profile?.display_name || profile?.username || 'Someone') + where(n);
     const route = n.channel_id ? `#/channels/${n.server_id ?? '@me'}/${n.channel_id}` : '#/';
     const options: NotificationOptions = {
       body: await messageText(n),

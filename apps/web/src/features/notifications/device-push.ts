@@ -1,4 +1,5 @@
 import { createStore } from 'zustand/vanilla';
+import { client } from '../../app/stores.js';
 import type { HarmonyClient } from '../../lib/supabase.js';
 import type { Row } from '../../lib/types.js';
 
@@ -182,3 +183,6 @@ export function createDevicePushStore(client: HarmonyClient) {
     };
   });
 }
+
+/** This browser's push state (loaded with the signed-in session, not with the first screen). */
+export const devicePush = createDevicePushStore(client);

@@ -1,5 +1,3 @@
-import { badgeText } from '../../lib/notification-view.js';
-
 const SIZE = 64;
 let original: string | null = null;
 /** Counts draws, so a slow earlier draw never replaces a newer badge. */
@@ -46,7 +44,7 @@ export async function setFaviconBadge(count: number): Promise<void> {
   } catch {
     // No drawable icon: the badge alone still says there is something to read.
   }
-  const text = badgeText(count);
+  const text = count > 99 ? '99+' : String(count);
   const radius = text.length > 2 ? 22 : 18;
   const centre = SIZE - radius;
   draw.fillStyle = '#f23f43';

@@ -1,0 +1,22 @@
+/**
+ * Registers the service worker (built by vite-plugin-pwa from src/sw.ts; in development served
+ * by Vite as a module) after the page has loaded, so it never competes with the first screen,
+ * and follows the worker's "open this message" requests from notification clicks.
+ */
+export function registerServiceWorker(): void {
+  if (!('serviceWorker' in navigator)) return;
+  navigator.serviceWorker.addEventListener('message', (event: MessageEvent) => {
+    const message = event.data as { type?: string; hash?: unknown } | null;
+    if (message?.type === 'harmony:open' && typeof message.hash === 'string' && message.hash.startsWith('#/'))
+      window.location.hash = message.hash;
+  });
+  const register = () =>
+    void navigator.serviceWorker
+      .register(import.meta.env.DEV ? '/dev-sw.js?dev-sw' : '/sw.js', {
+        scope: '/',
+        type: import.meta.env.DEV ? 'module' : 'classic',
+      })
+      .catch((error: unknown) => console.warn('service worker not registered', error));
+  if (document.readyState === 'complete') register();
+  else window.addEventListener('load', register, { once: true });
+}
