@@ -116,6 +116,11 @@ create table private.push_deliveries (
   sent_at timestamp with time zone default now() not null
 );
 
+create table private.reauthentication_failures (
+  user_id uuid not null,
+  failed_at timestamp with time zone default now() not null
+);
+
 create table private.server_federation (
   server_id uuid not null,
   federated boolean default false not null,
@@ -817,6 +822,8 @@ alter table only private.push_deliveries add constraint push_deliveries_notifica
 
 alter table only private.push_deliveries add constraint push_deliveries_subscription_id_fkey FOREIGN KEY (subscription_id) REFERENCES public.push_subscriptions(id) ON DELETE CASCADE;
 
+alter table only private.reauthentication_failures add constraint reauthentication_failures_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
 alter table only private.server_federation add constraint server_federation_server_id_fkey FOREIGN KEY (server_id) REFERENCES public.servers(id) ON DELETE CASCADE;
 
 alter table only public.audit_log add constraint audit_log_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES public.profiles(id) ON DELETE SET NULL;
@@ -1098,6 +1105,8 @@ CREATE INDEX push_deliveries_subscription_idx ON private.push_deliveries USING b
 CREATE INDEX push_subscriptions_profile_idx ON public.push_subscriptions USING btree (profile_id);
 
 CREATE INDEX read_states_channel_idx ON public.read_states USING btree (channel_id);
+
+CREATE INDEX reauthentication_failures_user_time ON private.reauthentication_failures USING btree (user_id, failed_at);
 
 CREATE INDEX reports_channel_idx ON public.reports USING btree (channel_id);
 
@@ -1776,38 +1785,6 @@ end;
 $function$
 ;
 
-CREATE OR REPLACE FUNCTION private.check_reauthentication(p_user_id uuid, p_password text, p_code text)
- RETURNS void
- LANGUAGE plpgsql
- SECURITY DEFINER
- SET search_path TO ''
-AS $function$
-declare
-  account auth.users;
-  stored text;
-begin
-  select * into account from auth.users u where u.id = p_user_id for update;
-  if coalesce(p_password, '') <> '' then
-    -- bcrypt's $2b$ and $2a$ hash the same; pgcrypto reads $2a$.
-    stored := regexp_replace(coalesce(account.encrypted_password, ''), '^\$2b\$', '$2a$');
-    if stored !~ '^\$2[axy]\$' or extensions.crypt(p_password, stored) <> stored then
-      raise exception 'the password is not correct' using errcode = '42501';
-    end if;
-  elsif coalesce(p_code, '') <> '' then
-    if coalesce(account.reauthentication_token, '') = ''
-       or account.reauthentication_sent_at is null
-       or account.reauthentication_sent_at < now() - interval '1 hour'
-       or encode(extensions.digest(coalesce(account.email, '') || btrim(p_code), 'sha224'), 'hex')
-          <> account.reauthentication_token then
-      raise exception 'the code is not valid or has expired' using errcode = '42501';
-    end if;
-  else
-    raise exception 'enter your password or the code we emailed you' using errcode = '22023';
-  end if;
-end;
-$function$
-;
-
 CREATE OR REPLACE FUNCTION private.clean_realtime_messages(p_retention interval DEFAULT '72:00:00'::interval, p_batch integer DEFAULT 5000)
  RETURNS integer
  LANGUAGE plpgsql
@@ -2150,6 +2127,69 @@ AS $function$
     delete from private.push_deliveries where sent_at < now() - p_older_than returning 1
   )
   select count(*)::integer from old
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.reauthentication_refusal(p_user_id uuid, p_password text, p_code text)
+ RETURNS json
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  max_failures constant int := 5;
+  failure_window constant interval := interval '15 minutes';
+  account auth.users;
+  stored text;
+  oldest timestamptz;
+  failures int;
+  wait_seconds int;
+  proven boolean;
+begin
+  if coalesce(p_password, '') = '' and coalesce(p_code, '') = '' then
+    raise exception 'enter your password or the code we emailed you' using errcode = '22023';
+  end if;
+  -- The row lock serialises one user's attempts, so parallel guesses cannot pass the count.
+  select * into account from auth.users u where u.id = p_user_id for update;
+  delete from private.reauthentication_failures f
+   where f.user_id = p_user_id and f.failed_at <= now() - failure_window;
+  select count(*), min(f.failed_at) into failures, oldest
+    from private.reauthentication_failures f where f.user_id = p_user_id;
+  if failures >= max_failures then
+    wait_seconds := greatest(1, ceil(extract(epoch from oldest + failure_window - now())))::int;
+    perform set_config('response.status', '429', true);
+    perform set_config('response.headers', json_build_array(json_build_object('Retry-After', wait_seconds::text))::text, true);
+    return json_build_object(
+      'code', 'PT429',
+      'message', format('too many wrong attempts: try again in %s minute%s',
+                        ceil(wait_seconds / 60.0)::int, case when wait_seconds > 60 then 's' else '' end),
+      'details', null,
+      'hint', format('retry after %s seconds', wait_seconds));
+  end if;
+
+  if coalesce(p_password, '') <> '' then
+    -- bcrypt's $2b$ and $2a$ hash the same; pgcrypto reads $2a$.
+    stored := regexp_replace(coalesce(account.encrypted_password, ''), '^\$2b\$', '$2a$');
+    proven := stored ~ '^\$2[axy]\$' and extensions.crypt(p_password, stored) = stored;
+  else
+    -- GoTrue's /reauthenticate code: hex SHA-224 of address and code, valid for an hour.
+    proven := coalesce(account.reauthentication_token, '') <> ''
+      and account.reauthentication_sent_at >= now() - interval '1 hour'
+      and encode(extensions.digest(coalesce(account.email, '') || btrim(p_code), 'sha224'), 'hex')
+          = account.reauthentication_token;
+  end if;
+  if proven then
+    return null;
+  end if;
+  insert into private.reauthentication_failures (user_id) values (p_user_id);
+  perform set_config('response.status', '403', true);
+  return json_build_object(
+    'code', '42501',
+    'message', case when coalesce(p_password, '') <> '' then 'the password is not correct'
+                    else 'the code is not valid or has expired' end,
+    'details', null,
+    'hint', null);
+end;
 $function$
 ;
 
@@ -3434,7 +3474,7 @@ $function$
 ;
 
 CREATE OR REPLACE FUNCTION public.delete_my_account(p_password text DEFAULT NULL::text, p_code text DEFAULT NULL::text, p_delete_messages boolean DEFAULT false)
- RETURNS void
+ RETURNS json
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO ''
@@ -3442,12 +3482,16 @@ AS $function$
 declare
   me uuid := public.require_signed_in();
   owned text;
+  refusal json;
 begin
   select string_agg(s.name, ', ' order by s.name) into owned from public.servers s where s.owner_id = me;
   if owned is not null then
     raise exception 'transfer or delete the servers you own first: %', owned using errcode = 'PT409';
   end if;
-  perform private.check_reauthentication((select auth.uid()), p_password, p_code);
+  refusal := private.reauthentication_refusal((select auth.uid()), p_password, p_code);
+  if refusal is not null then
+    return refusal;
+  end if;
 
   if p_delete_messages then
     delete from public.message_reactions r using public.messages m
@@ -3495,8 +3539,9 @@ begin
          custom_status_expires_at = null, last_seen_at = null
    where id = me;
 
-  -- Sessions, identities and factors go with the user (auth's own foreign keys).
+  -- Sessions, identities, factors and counted failures go with the user (foreign keys).
   delete from auth.users where id = (select auth.uid());
+  return null;
 end;
 $function$
 ;
@@ -7103,8 +7148,6 @@ revoke all on function private.channel_permissions(uuid,uuid) from public, anon,
 
 revoke all on function private.channels_sync_channel_permissions() from public, anon, authenticated, service_role;
 
-revoke all on function private.check_reauthentication(uuid,text,text) from public, anon, authenticated, service_role;
-
 revoke all on function private.clean_realtime_messages(interval,integer) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function private.clean_realtime_messages(interval,integer) to harmony_server;
@@ -7158,6 +7201,8 @@ revoke all on function private.messages_unread_bookkeeping() from public, anon, 
 revoke all on function private.prune_push_deliveries(interval) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function private.prune_push_deliveries(interval) to harmony_server;
+
+revoke all on function private.reauthentication_refusal(uuid,text,text) from public, anon, authenticated, service_role;
 
 revoke all on function private.refresh_channel_permissions(uuid,uuid,uuid[]) from public, anon, authenticated, service_role;
 
@@ -7774,6 +7819,8 @@ revoke all on table private.message_mention_targets from public, anon, authentic
 revoke all on table private.push_deliveries from public, anon, authenticated, service_role;
 
 grant INSERT, SELECT on table private.push_deliveries to harmony_server;
+
+revoke all on table private.reauthentication_failures from public, anon, authenticated, service_role;
 
 revoke all on table private.server_federation from public, anon, authenticated, service_role;
 

@@ -2234,7 +2234,7 @@ export type Database = {
           p_delete_messages?: boolean
           p_password?: string
         }
-        Returns: undefined
+        Returns: Json
       }
       delete_role: { Args: { p_role_id: string }; Returns: undefined }
       delete_server: { Args: { p_server_id: string }; Returns: undefined }
