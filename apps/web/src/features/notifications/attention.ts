@@ -1,4 +1,5 @@
 import type { StoreApi } from 'zustand/vanilla';
+import { toPlainText } from '../../lib/markdown.js';
 import type { HarmonyClient } from '../../lib/supabase.js';
 import type { Notification } from '../../lib/types.js';
 import type { AccountState } from '../../stores/account.js';
@@ -71,24 +72,58 @@ export function startAttention(deps: AttentionDeps): Attention {
     return channel ? ` in #${channel.name}` : '';
   };
 
-  const messageText = async (n: Notification): Promise<string> => {
-    if (!n.message_id) return '';
-    const { data } = await deps.client
-      .from('messages')
-      .select('content')
-      .eq('id', n.message_id)
-      .maybeSingle();
-    const text = (data?.content ?? '').trim();
-    return text.length > BODY_LIMIT ? `${text.slice(0, BODY_LIMIT - 1)}…` : text;
+  /**
+   * Display names of these people: known profiles and the server's members, the rest fetched
+   * (the profiles store may have them in flight for the message list, not loaded yet).
+   */
+  const namesOf = async (ids: string[], serverId: string | null): Promise<Map<string, string>> => {
+    const names = new Map<string, string>();
+    const members = serverId ? (deps.servers.getState().details[serverId]?.members ?? []) : [];
+    for (const id of ids) {
+      const member = members.find((m) => m.profile_id === id);
+      const profile = deps.profiles.getState().byId[id] ?? member?.profile;
+      const name = member?.nickname || profile?.display_name || profile?.username;
+      if (name) names.set(id, name);
+    }
+    const missing = ids.filter((id) => !names.has(id));
+    if (missing.length > 0) {
+      const { data } = await deps.client.from('profiles').select('*').in('id', missing);
+      deps.profiles.getState().put(data ?? []);
+      for (const p of data ?? []) names.set(p.id, p.display_name || p.username);
+    }
+    return names;
+  };
+
+  /** Title and body as people read them: names and channels, never ids. */
+  const describeAlert = async (n: Notification): Promise<{ title: string; body: string }> => {
+    const { data } = n.message_id
+      ? await deps.client
+          .from('messages')
+          .select('content, mention_profile_ids')
+          .eq('id', n.message_id)
+          .maybeSingle()
+      : { data: null };
+    const names = await namesOf(
+      [...(n.actor_id ? [n.actor_id] : []), ...(data?.mention_profile_ids ?? [])],
+      n.server_id,
+    );
+    const detail = n.server_id ? deps.servers.getState().details[n.server_id] : undefined;
+    const text = toPlainText(data?.content ?? '', {
+      user: (id) => names.get(id),
+      role: (id) => detail?.roles.find((r) => r.id === id)?.name,
+      channel: (id) => detail?.channels.find((c) => c.id === id)?.name ?? undefined,
+    }).trim();
+    return {
+      title: alertTitle(n.type, (n.actor_id && names.get(n.actor_id)) || 'Someone') + where(n),
+      body: text.length > BODY_LIMIT ? `${text.slice(0, BODY_LIMIT - 1)}…` : text,
+    };
   };
 
   const showDesktop = async (n: Notification) => {
-    if (n.actor_id) await deps.profiles.getState().ensure([n.actor_id]);
-    const profile = n.actor_id ? deps.profiles.getState().byId[n.actor_id] : undefined;
-    const title = alertTitle(n.type, profile?.display_name || profile?.username || 'Someone') + where(n);
+    const { title, body } = await describeAlert(n);
     const route = n.channel_id ? `#/channels/${n.server_id ?? '@me'}/${n.channel_id}` : '#/';
     const options: NotificationOptions = {
-      body: await messageText(n),
+      body,
       // One per channel, as apps/server's pushes: a push for the same channel replaces it.
       tag: n.channel_id ?? n.id,
       data: { url: `/${route}`, notificationId: n.id },
