@@ -37,6 +37,10 @@ export class TestDatabase implements Session {
     this.admin = new pg.Pool({ connectionString: connectionUrl(port, name), max: 4 });
     // Room for 8+ truly concurrent requests (the concurrency tests need them).
     this.api = new pg.Pool({ connectionString: this.url('authenticator'), max: 10 });
+    // An idle client ended by the server (a stack under test stopping, a forced drop) is not a
+    // test failure; a query on a dead client still rejects where the test awaits it.
+    this.admin.on('error', () => undefined);
+    this.api.on('error', () => undefined);
   }
 
   static async create(cluster: TestCluster = inject('harmonyPostgres')): Promise<TestDatabase> {
