@@ -59,6 +59,36 @@ test('a mention in a hidden tab: desktop notification, title and icon badge; pus
   const icon = bob.page.locator('link[rel="icon"]');
   await expect(icon).toHaveAttribute('href', /^data:image\/png;base64,/);
 
+  // A Web Push from apps/server (delivered to the worker as DevTools does): shown with its title,
+  // body and tag; the payload is send-push's PushPayload.
+  const cdp = await bob.page.context().newCDPSession(bob.page);
+  const registrationId = new Promise<string>((resolve) =>
+    cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+      const live = registrations.find((r) => !r.isDeleted);
+      if (live) resolve(live.registrationId);
+    }),
+  );
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.deliverPushMessage', {
+    origin: new URL(baseURL ?? '').origin,
+    registrationId: await registrationId,
+    data: JSON.stringify({
+      notificationId: '00000000-0000-4000-8000-000000000001',
+      type: 'direct_message',
+      title: ada.username,
+      body: 'are you there?',
+      url: '/#/channels/@me/00000000-0000-4000-8000-000000000002',
+      tag: '00000000-0000-4000-8000-000000000002',
+      icon: null,
+      timestamp: Date.now(),
+      serverId: null,
+      channelId: '00000000-0000-4000-8000-000000000002',
+      messageId: null,
+    }),
+  });
+  await expect.poll(() => shownNotifications(bob.page), LIVE).toContain(`${ada.username} | are you there?`);
+  await cdp.detach();
+
   // A reload (on the DM home, so #general stays unread): the count comes from the server, and
   // the heartbeat tells the database Bob is here.
   await bob.page.goto('/#/channels/@me');

@@ -8,8 +8,8 @@ import type { ServersState } from '../../stores/servers.js';
 import type { UiState } from '../../stores/ui.js';
 import type { UnreadState } from '../unread/count.js';
 import type { UnreadStoreState } from '../unread/unread-store.js';
-import { serviceWorker } from './device-push.js';
 import { setFaviconBadge } from './favicon.js';
+import { serviceWorker } from './service-worker.js';
 import { playChime, soundEnabled } from './sound.js';
 
 const APP_TITLE = 'Harmony';

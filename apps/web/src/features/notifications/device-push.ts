@@ -2,6 +2,8 @@ import { createStore } from 'zustand/vanilla';
 import { client } from '../../app/stores.js';
 import type { HarmonyClient } from '../../lib/supabase.js';
 import type { Row } from '../../lib/types.js';
+import { deviceName } from './device-name.js';
+import { serviceWorker } from './service-worker.js';
 
 export type PushDevice = Pick<
   Row<'push_subscriptions'>,
@@ -40,13 +42,6 @@ function pushSupported(): boolean {
   return 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window;
 }
 
-/** The service worker's registration, or null when none is (or gets) registered soon. */
-export async function serviceWorker(waitMs = 5_000): Promise<ServiceWorkerRegistration | null> {
-  if (!('serviceWorker' in navigator)) return null;
-  const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), waitMs));
-  return Promise.race([navigator.serviceWorker.ready, timeout]);
-}
-
 function base64UrlBytes(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text.replaceAll('-', '+').replaceAll('_', '/'));
   return Uint8Array.from(binary, (c) => c.charCodeAt(0));
@@ -58,27 +53,6 @@ function sameKey(subscription: PushSubscription, key: string): boolean {
   const expected = base64UrlBytes(key);
   const bytes = new Uint8Array(current);
   return bytes.length === expected.length && bytes.every((b, i) => b === expected[i]);
-}
-
-/** "Chrome on Linux": enough to tell one's devices apart in the list. */
-export function deviceName(userAgent: string): string {
-  const browser =
-    [
-      ['Edg/', 'Edge'],
-      ['Firefox/', 'Firefox'],
-      ['Chrome/', 'Chrome'],
-      ['Safari/', 'Safari'],
-    ].find(([token]) => userAgent.includes(token as string))?.[1] ?? 'Browser';
-  const system =
-    [
-      ['Android', 'Android'],
-      ['iPhone', 'iOS'],
-      ['iPad', 'iPadOS'],
-      ['Windows', 'Windows'],
-      ['Mac OS', 'macOS'],
-      ['Linux', 'Linux'],
-    ].find(([token]) => userAgent.includes(token as string))?.[1] ?? null;
-  return system ? `${browser} on ${system}` : browser;
 }
 
 async function subscribe(registration: ServiceWorkerRegistration, key: string): Promise<PushSubscription> {

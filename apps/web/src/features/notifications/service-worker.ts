@@ -20,3 +20,10 @@ export function registerServiceWorker(): void {
   if (document.readyState === 'complete') register();
   else window.addEventListener('load', register, { once: true });
 }
+
+/** The service worker's registration, or null when none is (or gets) registered soon. */
+export async function serviceWorker(waitMs = 5_000): Promise<ServiceWorkerRegistration | null> {
+  if (!('serviceWorker' in navigator)) return null;
+  const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), waitMs));
+  return Promise.race([navigator.serviceWorker.ready, timeout]);
+}
