@@ -3,8 +3,11 @@
  * by Vite as a module) after the page has loaded, so it never competes with the first screen,
  * and follows the worker's "open this message" requests from notification clicks.
  */
+let registered = false;
+
 export function registerServiceWorker(): void {
-  if (!('serviceWorker' in navigator)) return;
+  if (registered || !('serviceWorker' in navigator)) return;
+  registered = true;
   navigator.serviceWorker.addEventListener('message', (event: MessageEvent) => {
     const message = event.data as { type?: string; hash?: unknown } | null;
     if (message?.type === 'harmony:open' && typeof message.hash === 'string' && message.hash.startsWith('#/'))
