@@ -1,10 +1,10 @@
+let registered = false;
+
 /**
  * Registers the service worker (built by vite-plugin-pwa from src/sw.ts; in development served
  * by Vite as a module) after the page has loaded, so it never competes with the first screen,
  * and follows the worker's "open this message" requests from notification clicks.
  */
-let registered = false;
-
 export function registerServiceWorker(): void {
   if (registered || !('serviceWorker' in navigator)) return;
   registered = true;
