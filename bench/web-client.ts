@@ -100,7 +100,7 @@ await page.getByLabel('Email').waitFor();
 const initialGzip = [...fetchedJs].reduce((sum, file) => sum + gzip(file), 0);
 await page.getByLabel('Email').fill(email);
 await page.getByLabel('Password').fill(password);
-await page.getByRole('button', { name: 'Sign in' }).click();
+await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 await page.getByRole('navigation', { name: 'Servers' }).waitFor();
 
 // Where a reload's time goes, from Chromium's own counters (renderer CPU time, so a busy

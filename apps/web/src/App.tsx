@@ -1,12 +1,18 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { client, endSession, startSession, stores, useAuth } from './app/stores.js';
-import { SetNewPasswordScreen } from './features/account/SetNewPasswordScreen.js';
-import { WelcomeScreen } from './features/account/WelcomeScreen.js';
 import { describeError } from './lib/errors.js';
 import { parseRoute } from './lib/route.js';
 import { AuthScreen } from './screens/AuthScreen.js';
 import { MfaScreen } from './screens/MfaScreen.js';
 import { Workspace } from './screens/Workspace.js';
+
+// Screens for the moments after a mail link (recovery, invite): not part of the first load.
+const SetNewPasswordScreen = lazy(() =>
+  import('./features/account/SetNewPasswordScreen.js').then((m) => ({ default: m.SetNewPasswordScreen })),
+);
+const WelcomeScreen = lazy(() =>
+  import('./features/account/WelcomeScreen.js').then((m) => ({ default: m.WelcomeScreen })),
+);
 
 /** Keeps the UI store in step with the URL hash. */
 function useHashRoute() {
@@ -69,7 +75,7 @@ export function App() {
   }
   if (status === 'signedOut') return <AuthScreen />;
   if (status === 'mfaRequired') return <MfaScreen />;
-  if (recovering) return <SetNewPasswordScreen />;
-  if (welcoming) return <WelcomeScreen />;
+  if (recovering || welcoming)
+    return <Suspense fallback={null}>{recovering ? <SetNewPasswordScreen /> : <WelcomeScreen />}</Suspense>;
   return <Workspace />;
 }

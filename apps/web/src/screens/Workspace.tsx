@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { getRealtime, stores, useServers, useUi } from '../app/stores.js';
 import { ChannelSidebar } from '../components/ChannelSidebar.js';
 import { ChannelView } from '../components/ChannelView.js';
@@ -9,9 +9,13 @@ import { Modals } from '../components/Modals.js';
 import { ServerRail } from '../components/ServerRail.js';
 import { Toasts } from '../components/Toasts.js';
 import { CallOverlay } from '../features/calls/CallOverlay.js';
-import { ModerationLayer } from '../features/moderation/ModerationLayer.js';
 import { describeError } from '../lib/errors.js';
 import { go } from '../lib/route.js';
+
+// Member cards and moderation dialogs load after the first screen: nothing shows them until a click.
+const ModerationLayer = lazy(() =>
+  import('../features/moderation/ModerationLayer.js').then((m) => ({ default: m.ModerationLayer })),
+);
 
 export function Workspace() {
   const serverId = useUi((s) => s.activeServerId);
@@ -58,7 +62,9 @@ export function Workspace() {
       </main>
       {serverId && memberListOpen && <MemberList serverId={serverId} />}
       <Modals />
-      <ModerationLayer />
+      <Suspense fallback={null}>
+        <ModerationLayer />
+      </Suspense>
       <CallOverlay />
       <Toasts />
     </div>
