@@ -67,8 +67,8 @@ export function Composer({ channelId, channelLabel }: { channelId: string; chann
   }, [trigger, emojiData]);
 
   const suggestions = useMemo(
-    () => suggestionsFor(trigger, { members, channels, emojis, emojiData }),
-    [trigger, members, channels, emojis, emojiData],
+    () => suggestionsFor(trigger, { members, channels, emojis, emojiData, selfId: profile?.id }),
+    [trigger, members, channels, emojis, emojiData, profile?.id],
   );
 
   if (blocked) {
@@ -326,25 +326,35 @@ function suggestionsFor(
     channels: { id: string; name: string | null; type: string }[] | undefined;
     emojis: CustomEmoji[] | undefined;
     emojiData: EmojiData | null;
+    /** The writer: offered last, since people rarely mention themselves. */
+    selfId: string | undefined;
   },
 ): Suggestion[] {
   if (!trigger) return [];
   const q = trigger.query.toLowerCase();
   if (trigger.kind === '@') {
-    return (sources.members ?? [])
-      .filter(
-        (m) =>
-          m.profile.username.startsWith(q) ||
-          (m.profile.display_name ?? '').toLowerCase().startsWith(q) ||
-          (m.nickname ?? '').toLowerCase().startsWith(q),
-      )
-      .slice(0, MAX_SUGGESTIONS)
-      .map((m) => ({
-        key: m.profile_id,
-        insert: `@${m.profile.username}`,
-        label: m.nickname ?? m.profile.display_name ?? m.profile.username,
-        detail: `@${m.profile.username}`,
-      }));
+    return (
+      (sources.members ?? [])
+        .filter(
+          (m) =>
+            m.profile.username.startsWith(q) ||
+            (m.profile.display_name ?? '').toLowerCase().startsWith(q) ||
+            (m.nickname ?? '').toLowerCase().startsWith(q),
+        )
+        .map((m) => ({
+          key: m.profile_id,
+          insert: `@${m.profile.username}`,
+          label: m.nickname ?? m.profile.display_name ?? m.profile.username,
+          detail: `@${m.profile.username}`,
+        }))
+        // A stable order whatever order member events arrived in: others by name, then oneself.
+        .sort(
+          (a, b) =>
+            Number(a.key === sources.selfId) - Number(b.key === sources.selfId) ||
+            a.label.localeCompare(b.label),
+        )
+        .slice(0, MAX_SUGGESTIONS)
+    );
   }
   if (trigger.kind === '#') {
     return (sources.channels ?? [])
