@@ -45,16 +45,36 @@ const ALLOW_METHODS = 'GET,HEAD,POST,PUT,PATCH,DELETE,OPTIONS';
 const ALLOW_HEADERS = ALLOWED_HEADERS.join(',');
 const EXPOSE_HEADERS = EXPOSED_HEADERS.join(',');
 
+/** Node's IncomingMessage when the app runs under @hono/node-server (absent in in-process tests). */
+const incomingOf = (c: Context<StackEnv>) => (c.env as Partial<HttpBindings> | undefined)?.incoming;
+
+const joined = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(', ') : value);
+
 /**
- * A request header, read from Node's IncomingMessage when the app runs under @hono/node-server:
- * `c.req.header()` would materialise a WHATWG Request and Headers on every request, which
- * costs more CPU than the rest of a cached REST read (bench/rest-page.ts).
+ * A request header, read from Node's IncomingMessage when there is one: `c.req.header()` would
+ * materialise a WHATWG Request and Headers on every request, which costs more CPU than the rest
+ * of a cached REST read (bench/rest-page.ts).
  */
 export function requestHeader(c: Context<StackEnv>, name: string): string | undefined {
-  const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
-  if (!incoming) return c.req.header(name);
-  const value = incoming.headers[name];
-  return Array.isArray(value) ? value.join(', ') : value;
+  const incoming = incomingOf(c);
+  return incoming ? joined(incoming.headers[name]) : c.req.header(name);
+}
+
+/** Every request header by lower-case name, read the same way. */
+export function requestHeaders(c: Context<StackEnv>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const incoming = incomingOf(c);
+  if (!incoming) {
+    c.req.raw.headers.forEach((value, key) => {
+      headers[key] = value;
+    });
+    return headers;
+  }
+  for (const [key, value] of Object.entries(incoming.headers)) {
+    const text = joined(value);
+    if (text !== undefined) headers[key] = text;
+  }
+  return headers;
 }
 
 /**

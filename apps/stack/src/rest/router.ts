@@ -1,6 +1,6 @@
-import type { HttpBindings } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
 import type { StackContext, StackEnv } from '../context.js';
+import { requestHeaders } from '../gateway.js';
 import { ApiError } from './errors.js';
 import type { RawRequest, Resource } from './parse/request.js';
 import { errorResponse } from './respond.js';
@@ -57,20 +57,4 @@ export function createRestRouter(ctx: StackContext): Hono<StackEnv> {
     return errorResponse(new ApiError(404, 'PGRST125', 'Invalid path specified in request URL'));
   });
   return app;
-}
-
-/** Every request header by lower-case name (Node's parsed headers when served by node-server). */
-function requestHeaders(c: Context<StackEnv>): Record<string, string> {
-  const headers: Record<string, string> = {};
-  const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
-  if (!incoming) {
-    c.req.raw.headers.forEach((value, key) => {
-      headers[key] = value;
-    });
-    return headers;
-  }
-  for (const [key, value] of Object.entries(incoming.headers)) {
-    if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return headers;
 }
