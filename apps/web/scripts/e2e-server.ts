@@ -3,13 +3,13 @@ import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@harmony/db';
-import { localVapidKeys } from '@harmony/server';
+import { startLocalServer } from '@harmony/server';
 import { type LocalStack, startLocalStack } from '@harmony/stack';
 import { createServer } from 'vite';
 
 /**
  * What the end-to-end tests run against: the same pieces as `pnpm dev` (embedded
- * PostgreSQL, the stack, Vite) on a throwaway data directory, plus a control endpoint the
+ * PostgreSQL, the stack, apps/server, Vite) on a throwaway data directory, plus a control endpoint the
  * tests use to restart the stack (reconnect scenarios). Ports come from the environment
  * so Playwright knows them.
  */
@@ -52,10 +52,14 @@ const env: NodeJS.ProcessEnv = {
 };
 
 let local: LocalStack = await startLocalStack(env);
+// apps/server on a free port (jobs, and its HTTP routes): restarted with the stack.
+env.HARMONY_SERVER_PORT = String(await freePort());
+const startWorker = () => startLocalServer(local.databaseUrl, env);
+let worker = await startWorker();
 process.env.VITE_SUPABASE_URL = local.stack.url;
 process.env.VITE_SUPABASE_ANON_KEY = local.stack.keys.anon;
 // As `pnpm dev`: the web app subscribes to pushes with the development VAPID key.
-process.env.VITE_VAPID_PUBLIC_KEY ??= localVapidKeys().publicKey;
+process.env.VITE_VAPID_PUBLIC_KEY ??= worker.vapidPublicKey;
 const vite = await createServer({
   root: join(import.meta.dirname, '..'),
   server: { port: webPort, strictPort: true, host: '127.0.0.1' },
@@ -66,8 +70,10 @@ await vite.listen();
 // POST /restart: stop the API (and PostgreSQL), then start them again on the same ports.
 const control = createHttpServer(async (req, res) => {
   if (req.method === 'POST' && req.url === '/restart') {
+    await worker.service.stop();
     await local.stop();
     local = await startLocalStack(env);
+    worker = await startWorker();
     res.end('restarted');
   } else if (req.url === '/keys') {
     res.setHeader('content-type', 'application/json');
@@ -77,6 +83,7 @@ const control = createHttpServer(async (req, res) => {
         anonKey: local.stack.keys.anon,
         serviceKey: local.stack.keys.serviceRole,
         inboxUrl: local.inbox?.url,
+        serverUrl: worker.service.url,
       }),
     );
   } else if (req.method === 'POST' && req.url?.startsWith('/age-sessions?email=')) {
@@ -100,6 +107,7 @@ console.log(`e2e ready: web http://127.0.0.1:${webPort} stack ${local.stack.url}
 const shutdown = async () => {
   control.close();
   await vite.close();
+  await worker.service.stop();
   await local.stop();
   rmSync(dataDir, { recursive: true, force: true });
   process.exit(0);
