@@ -64,9 +64,12 @@ const pwa = VitePWA({
   },
 });
 
+/** apps/server's public routes under /api, as nginx proxies them in the compose files. */
+const serverProxy = { '/api': process.env.HARMONY_SERVER_URL ?? 'http://127.0.0.1:54330' };
+
 export default defineConfig({
   plugins: [react(), twemoji(), pwa],
-  server: { host: '127.0.0.1', port: 5173, strictPort: true },
+  server: { host: '127.0.0.1', port: 5173, strictPort: true, proxy: serverProxy },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
   build: { target: 'es2022', sourcemap: true },
 });

@@ -44,6 +44,7 @@ const worker = local
 if (worker) {
   console.log(`\n⚙ Jobs (apps/server)\n  Ready: ${worker.service.url}/ready`);
   process.env.VITE_VAPID_PUBLIC_KEY = worker.vapidPublicKey;
+  process.env.HARMONY_SERVER_URL = worker.service.url;
 }
 const vite = await createServer({
   root: import.meta.dirname.replace(/\/scripts$/, ''),

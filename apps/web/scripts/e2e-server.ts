@@ -60,6 +60,8 @@ process.env.VITE_SUPABASE_URL = local.stack.url;
 process.env.VITE_SUPABASE_ANON_KEY = local.stack.keys.anon;
 // As `pnpm dev`: the web app subscribes to pushes with the development VAPID key.
 process.env.VITE_VAPID_PUBLIC_KEY ??= worker.vapidPublicKey;
+// /api on the web origin reaches this apps/server (vite.config.ts's proxy).
+process.env.HARMONY_SERVER_URL = worker.service.url;
 const vite = await createServer({
   root: join(import.meta.dirname, '..'),
   server: { port: webPort, strictPort: true, host: '127.0.0.1' },
