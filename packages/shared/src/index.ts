@@ -1,4 +1,6 @@
 export type { Database, Json } from './database.types.js';
+export { type MentionNames, mentionsToPlainText } from './notifications/mentions.js';
+export { isQuietTime, type QuietHours } from './notifications/quiet-hours.js';
 export {
   ALL_PERMISSIONS,
   DEFAULT_EVERYONE_PERMISSIONS,

@@ -1,3 +1,4 @@
+import { mentionsToPlainText } from '@harmony/shared';
 import type { ReactNode } from 'react';
 
 export interface MentionResolver {
@@ -109,9 +110,5 @@ function renderInline(
 
 /** The text with mention, channel and emoji tokens as people read them (`@name`, `#channel`, `:emoji:`). */
 export function toPlainText(text: string, mentions: MentionResolver): string {
-  return text
-    .replace(/<@&([0-9a-f-]{36})>/g, (_, id: string) => `@${mentions.role(id) ?? 'deleted-role'}`)
-    .replace(/<@([0-9a-f-]{36})>/g, (_, id: string) => `@${mentions.user(id) ?? 'unknown-user'}`)
-    .replace(/<#([0-9a-f-]{36})>/g, (_, id: string) => `#${mentions.channel?.(id) ?? 'unknown-channel'}`)
-    .replace(/<a?:([A-Za-z0-9_]{2,32}):[0-9a-f-]{36}>/g, (_, name: string) => `:${name}:`);
+  return mentionsToPlainText(text, mentions);
 }
