@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type Session, type TestDatabase } from '@harmony/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -273,7 +274,7 @@ describe('export_my_data', () => {
       await sendMessage(bob, server.textChannelId, 'with a file', {
         attachments: [
           {
-            path: `${bob.userId}/x/report.pdf`,
+            path: `${server.textChannelId}/${randomUUID()}/report.pdf`,
             name: 'report.pdf',
             size: 3,
             content_type: 'application/pdf',

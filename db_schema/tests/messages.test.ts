@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type Requester, type Session, type TestDatabase } from '@harmony/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -329,7 +330,9 @@ describe('messages RLS', () => {
   it('needs ATTACH_FILES for attachments and a live message of the same channel to reply to', async () => {
     await db.rollback(async (tx) => {
       const w = await world(tx);
-      const file = [{ path: 'a/b.png', name: 'b.png', size: 3, content_type: 'image/png' }];
+      const file = [
+        { path: `${w.general}/${randomUUID()}/b.png`, name: 'b.png', size: 3, content_type: 'image/png' },
+      ];
       expect((await sendMessage(w.member, w.general, '', { attachments: file })).type).toBe('default');
       await setOverwrite(tx, w.general, { member: w.member.profileId }, { deny: b('ATTACH_FILES') });
       await expect(sendMessage(w.member, w.general, 'pic', { attachments: file })).rejects.toMatchObject({

@@ -23,6 +23,14 @@ beforeAll(async () => {
 });
 afterAll(() => db.close());
 
+/** A well-formed attachment in the channel's folder (the database checks attachment metadata). */
+const file = (channelId: string) => ({
+  path: `${channelId}/00000000-0000-4000-8000-000000000000/a.png`,
+  name: 'a.png',
+  size: 1,
+  content_type: 'image/png',
+});
+
 const count = async (tx: Session, sql: string, params: unknown[] = []) =>
   Number((await tx.query<{ n: string }>(`select count(*) as n from (${sql}) q`, params)).rows[0]?.n);
 
@@ -129,8 +137,8 @@ describe('ban_member and unban_member', () => {
         (
           await tx.query<{ id: string }>(
             `insert into public.messages (channel_id, author_id, content, attachments, created_at)
-             values ($1, $2, $3, '[{"path":"a"}]', now() - $4::interval) returning id`,
-            [channel, c.helper.profileId, content, age],
+             values ($1, $2, $3, $4, now() - $5::interval) returning id`,
+            [channel, c.helper.profileId, content, JSON.stringify([file(channel)]), age],
           )
         ).rows[0]?.id as string;
       const recent = await post(c.server.textChannelId, 'spam');
@@ -154,8 +162,8 @@ describe('ban_member and unban_member', () => {
       expect(messages).toEqual(
         expect.arrayContaining([
           { id: recent, content: '', attachments: [], deleted: true },
-          { id: old, content: 'hello', attachments: [{ path: 'a' }], deleted: false },
-          { id: elsewhere, content: 'spam', attachments: [{ path: 'a' }], deleted: false },
+          { id: old, content: 'hello', attachments: [file(c.server.textChannelId)], deleted: false },
+          { id: elsewhere, content: 'spam', attachments: [file(other.textChannelId)], deleted: false },
         ]),
       );
       expect(await auditOf(tx, 'member_ban')).toEqual([
