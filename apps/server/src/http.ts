@@ -7,9 +7,13 @@ export interface Probes {
   ready(): Promise<{ ok: boolean; reason?: string }>;
 }
 
-/** The service's few routes: GET /health (liveness) and GET /ready (readiness), 200 or 503. */
-export function createHttpApp(probes: Probes): Hono {
+/**
+ * The service's routes: GET /health (liveness) and GET /ready (readiness), 200 or 503, and
+ * the public ones under /api/.
+ */
+export function createHttpApp(probes: Probes, api?: Hono): Hono {
   const app = new Hono();
+  if (api) app.route('/api', api);
   app.get('/health', (c) =>
     probes.alive() ? c.json({ status: 'ok' }) : c.json({ status: 'stopping' }, 503),
   );

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type pg from 'pg';
 import pino, { type Logger } from 'pino';
+import { apiRoutes } from './api/index.js';
 import type { ServerConfig } from './config.js';
 import { createDatabase, createPool } from './db/client.js';
 import { createHttpApp } from './http.js';
@@ -38,13 +39,14 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   pool.on('connect', (client) => {
     client.on('error', (error) => log.warn({ err: error }, 'database connection failed'));
   });
+  const db = createDatabase(pool);
   let stopping = false;
   let queue: Queue;
   try {
     queue = await startQueue({
       pool,
       log,
-      tasks: taskList({ db: createDatabase(pool), config, log }, options.jobs),
+      tasks: taskList({ db, config, log }, options.jobs),
       crontab: options.crontab ?? (config.scheduledJobs ? CRONTAB : ''),
       concurrency: config.concurrency,
       sweepIntervalMs: options.sweepIntervalMs ?? 15_000,
@@ -54,23 +56,26 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     await pool.end();
     throw error;
   }
-  const app = createHttpApp({
-    alive: () => !stopping,
-    ready: async () => {
-      if (stopping) return { ok: false, reason: 'shutting down' };
-      try {
-        await Promise.race([
-          pool.query('select 1'),
-          new Promise((_, reject) =>
-            setTimeout(() => reject(new Error('database timeout')), READY_TIMEOUT_MS).unref(),
-          ),
-        ]);
-        return { ok: true };
-      } catch (error) {
-        return { ok: false, reason: error instanceof Error ? error.message : String(error) };
-      }
+  const app = createHttpApp(
+    {
+      alive: () => !stopping,
+      ready: async () => {
+        if (stopping) return { ok: false, reason: 'shutting down' };
+        try {
+          await Promise.race([
+            pool.query('select 1'),
+            new Promise((_, reject) =>
+              setTimeout(() => reject(new Error('database timeout')), READY_TIMEOUT_MS).unref(),
+            ),
+          ]);
+          return { ok: true };
+        } catch (error) {
+          return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+        }
+      },
     },
-  });
+    apiRoutes({ db, config, log }),
+  );
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
