@@ -184,9 +184,11 @@ const CLIENT_RPCS: Record<string, string> = {
   'public.set_system_channel(uuid, uuid)': 'needs MANAGE_GUILD; a text channel of the server',
   'public.set_presence(presence_status)': 'the caller’s own presence',
   'public.timeout_member(uuid, uuid, integer, text)': 'needs MODERATE_MEMBERS over a lower member',
-  'public.start_dm_call(uuid)': 'a recipient of the 1:1 DM rings the other, unless either blocked the other',
-  'public.answer_dm_call(uuid, boolean)': 'the person called, while it rings',
-  'public.end_dm_call(uuid)': 'either person of the call',
+  'public.start_dm_call(uuid)':
+    'a recipient of the 1:1 DM rings the other, unless either blocked the other; a group DM member rings or joins',
+  'public.answer_dm_call(uuid, boolean)': 'the person called, while it rings; a current group DM member',
+  'public.end_dm_call(uuid)': 'either person of the call; a group DM member leaves it',
+  'public.get_dm_call_token(uuid)': 'signs a LiveKit token for the call’s room, only for someone in the call',
   'public.moderate_voice(uuid, uuid, text, uuid)':
     'needs MUTE_MEMBERS, DEAFEN_MEMBERS or MOVE_MEMBERS in the voice channel over a lower member',
   'public.touch_presence(text)': 'the caller’s own heartbeat: presence and their own device’s activity',
