@@ -10,6 +10,7 @@ export const SERVER_TABLES = [
   'push_deliveries',
   'profiles',
   'user_settings',
+  'server_notification_settings',
   'channels',
   'servers',
   'messages',

@@ -2,9 +2,12 @@ import type { TestDatabase } from '@harmony/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addMember,
+  bit,
+  createRole,
   createUser,
   seedServer,
   sendMessage,
+  setOverwrite,
   type TestServer,
   type TestUser,
 } from '../../../db_schema/tests/fixtures.js';
@@ -73,7 +76,7 @@ describe('send-push', () => {
     expect(onPhone).toMatchObject({
       type: 'mention',
       title: 'author mentioned you in #general (Pushers)',
-      body: `hey ${mention(reader)} look at this`,
+      body: 'hey @reader look at this',
       url: `/#/channels/${server.serverId}/${server.textChannelId}`,
       tag: server.textChannelId,
       serverId: server.serverId,
@@ -150,6 +153,110 @@ describe('send-push', () => {
     // The member's own sync later finds it there: no second notification.
     const synced = await pushed.api.query<{ n: number }>('select public.sync_mention_notifications() as n');
     expect(synced.rows[0]?.n).toBe(0);
+  });
+
+  it('the body names mentioned people, roles and channels as the recipient sees them, never ids', async () => {
+    const reader = await member('namer');
+    const device = await subscribe(reader);
+    const friend = await member('friend');
+    await db.query('update public.server_members set nickname = $1 where profile_id = $2', [
+      'Buddy',
+      friend.profileId,
+    ]);
+    const roleId = await createRole(db, server.serverId, {
+      name: 'Night Owls',
+      permissions: 0n,
+      position: 2,
+    });
+    const hidden = await db.query<{ id: string }>(
+      `insert into public.channels (server_id, name, type) values ($1, 'secret-plans', 'text') returning id`,
+      [server.serverId],
+    );
+    const secretId = hidden.rows[0]?.id as string;
+    await setOverwrite(db, secretId, { role: server.serverId }, { deny: await bit(db, 'VIEW_CHANNEL') });
+    const stranger = '99999999-9999-4999-8999-999999999999';
+    await sendMessage(
+      author,
+      server.textChannelId,
+      `${mention(reader)} ask <@${friend.profileId}> and <@&${roleId}> in <#${server.textChannelId}>, not <#${secretId}> or <@${stranger}>`,
+    );
+    const [got] = await waitFor(async () => {
+      const messages = await push.messages(device);
+      return messages.length > 0 && messages;
+    });
+    expect(got).toMatchObject({
+      body: '@namer ask @Buddy and @Night Owls in #general, not #unknown-channel or @unknown-user',
+    });
+    await settled();
+  });
+
+  it('no push during the recipient’s quiet hours (in their time zone); the notification is still made', async () => {
+    const sleeper = await member('sleeper');
+    const device = await subscribe(sleeper);
+    // A window around now, written in a zone far from UTC.
+    await sleeper.api.query(
+      `update public.user_settings
+          set quiet_hours_enabled = true, quiet_hours_time_zone = 'Asia/Kathmandu',
+              quiet_hours_start = ((now() at time zone 'Asia/Kathmandu') - interval '1 hour')::time,
+              quiet_hours_end = ((now() at time zone 'Asia/Kathmandu') + interval '1 hour')::time
+        where profile_id = $1`,
+      [sleeper.profileId],
+    );
+    const asleep = await sendMessage(author, server.textChannelId, `shh ${mention(sleeper)}`);
+    await settled();
+    expect(await push.messages(device)).toEqual([]);
+    const made = await db.query('select 1 from public.notifications where message_id = $1', [asleep.id]);
+    expect(made.rowCount).toBe(1);
+    // The window over (moved to later today), pushes come again.
+    await sleeper.api.query(
+      `update public.user_settings
+          set quiet_hours_start = ((now() at time zone 'Asia/Kathmandu') + interval '1 hour')::time,
+              quiet_hours_end = ((now() at time zone 'Asia/Kathmandu') + interval '2 hours')::time
+        where profile_id = $1`,
+      [sleeper.profileId],
+    );
+    await sendMessage(author, server.textChannelId, `awake ${mention(sleeper)}`);
+    await waitFor(async () => (await push.messages(device)).length === 1);
+    await settled();
+  });
+
+  it('@everyone and @here make no notification or push for a member who suppresses them in the server', async () => {
+    const focused = await member('focused');
+    const device = await subscribe(focused);
+    await focused.api.query(
+      `insert into public.server_notification_settings (profile_id, server_id, suppress_everyone) values ($1, $2, true)`,
+      [focused.profileId, server.serverId],
+    );
+    const here = await sendMessage(author, server.textChannelId, '@here lunch?');
+    await settled();
+    const made = await db.query(
+      'select 1 from public.notifications where message_id = $1 and recipient_id = $2',
+      [here.id, focused.profileId],
+    );
+    expect(made.rowCount).toBe(0);
+    // Suppressed after the notification was made, before its push: the job rechecks.
+    await focused.api.query(
+      'update public.server_notification_settings set suppress_everyone = false where profile_id = $1',
+      [focused.profileId],
+    );
+    await db.query(`alter table public.notifications disable trigger notifications_enqueue_push`);
+    await db.query(`alter table public.messages disable trigger messages_enqueue_everyone_push`);
+    const everyone = await sendMessage(author, server.textChannelId, '@everyone release');
+    await focused.api.query('select public.sync_mention_notifications()');
+    await db.query(`alter table public.notifications enable trigger notifications_enqueue_push`);
+    await db.query(`alter table public.messages enable trigger messages_enqueue_everyone_push`);
+    await focused.api.query(
+      'update public.server_notification_settings set suppress_everyone = true where profile_id = $1',
+      [focused.profileId],
+    );
+    await db.query(
+      `select private.enqueue_job('send-push', jsonb_build_object('notificationId', id), null)
+         from public.notifications where message_id = $1 and recipient_id = $2`,
+      [everyone.id, focused.profileId],
+    );
+    await settled();
+    expect(await push.messages(device)).toEqual([]);
+    expect(push.received.get(device.clientHash) ?? 0).toBe(0);
   });
 
   it('a subscription the push service reports gone (404 or 410) is removed; others stay', async () => {

@@ -10,6 +10,7 @@ import {
   pgSchema,
   pgTable,
   text,
+  time,
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
@@ -115,6 +116,10 @@ export const userSettings = pgTable('user_settings', {
   theme: text().default('dark').notNull(),
   locale: text().default('en').notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).defaultNow().notNull(),
+  quietHoursEnabled: boolean('quiet_hours_enabled').default(false).notNull(),
+  quietHoursStart: time('quiet_hours_start').default('22:00:00').notNull(),
+  quietHoursEnd: time('quiet_hours_end').default('08:00:00').notNull(),
+  quietHoursTimeZone: text('quiet_hours_time_zone').default('UTC').notNull(),
 });
 
 export const channels = pgTable('channels', {
@@ -199,4 +204,12 @@ export const pushDeliveriesInPrivate = privateSchema.table('push_deliveries', {
   notificationId: uuid('notification_id').notNull(),
   subscriptionId: uuid('subscription_id').notNull(),
   sentAt: timestamp('sent_at', { withTimezone: true, mode: 'string' }).defaultNow().notNull(),
+});
+
+export const serverNotificationSettings = pgTable('server_notification_settings', {
+  profileId: uuid('profile_id').notNull(),
+  serverId: uuid('server_id').notNull(),
+  level: notificationLevel(),
+  mutedUntil: timestamp('muted_until', { withTimezone: true, mode: 'string' }),
+  suppressEveryone: boolean('suppress_everyone').default(false).notNull(),
 });

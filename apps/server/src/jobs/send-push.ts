@@ -1,3 +1,4 @@
+import { isQuietTime, mentionsToPlainText } from '@harmony/shared';
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
@@ -5,7 +6,16 @@ import { schema } from '../db/client.js';
 import { type PushOutcome, sendPush } from '../push/send.js';
 import { defineJob, type JobContext } from './job.js';
 
-const { notifications, profiles, userSettings, channels, servers, messages, pushSubscriptions } = schema;
+const {
+  notifications,
+  profiles,
+  userSettings,
+  serverNotificationSettings,
+  channels,
+  servers,
+  messages,
+  pushSubscriptions,
+} = schema;
 const pushDeliveries = schema.pushDeliveriesInPrivate;
 
 /** Seconds a push service keeps a message for an offline device: after a day it is stale news. */
@@ -52,6 +62,14 @@ async function loadNotification(context: JobContext, notificationId: string) {
       attachments: sql<number>`jsonb_array_length(${messages.attachments})`,
       messageDeleted: sql<boolean>`${messages.deletedAt} is not null`,
       preferredStatus: userSettings.preferredStatus,
+      quietHours: {
+        enabled: sql<boolean>`coalesce(${userSettings.quietHoursEnabled}, false)`,
+        start: sql<string>`coalesce(${userSettings.quietHoursStart}, '00:00')`,
+        end: sql<string>`coalesce(${userSettings.quietHoursEnd}, '00:00')`,
+        timeZone: sql<string>`coalesce(${userSettings.quietHoursTimeZone}, 'UTC')`,
+      },
+      viaEveryone: sql<boolean>`${notifications.data} ->> 'via' = 'everyone'`,
+      suppressEveryone: sql<boolean>`coalesce(${serverNotificationSettings.suppressEveryone}, false)`,
     })
     .from(notifications)
     .leftJoin(actor, eq(actor.id, notifications.actorId))
@@ -59,6 +77,13 @@ async function loadNotification(context: JobContext, notificationId: string) {
     .leftJoin(servers, eq(servers.id, notifications.serverId))
     .leftJoin(messages, eq(messages.id, notifications.messageId))
     .leftJoin(userSettings, eq(userSettings.profileId, notifications.recipientId))
+    .leftJoin(
+      serverNotificationSettings,
+      and(
+        eq(serverNotificationSettings.profileId, notifications.recipientId),
+        eq(serverNotificationSettings.serverId, notifications.serverId),
+      ),
+    )
     .where(eq(notifications.id, notificationId));
   return row;
 }
@@ -70,6 +95,8 @@ async function suppression(context: JobContext, n: LoadedNotification): Promise<
   if (n.readAt) return 'already read';
   if (n.messageDeleted) return 'message deleted';
   if (n.preferredStatus === 'dnd') return 'do not disturb';
+  if (isQuietTime(n.quietHours)) return 'quiet hours';
+  if (n.viaEveryone && n.suppressEveryone) return '@everyone suppressed';
   if (n.channelId) {
     // Levels and mutes can change between the notification and its push.
     const result = await context.db.execute<{ level: string | null }>(
@@ -80,7 +107,24 @@ async function suppression(context: JobContext, n: LoadedNotification): Promise<
   return null;
 }
 
-export function buildPayload(n: LoadedNotification): PushPayload {
+/** Names for the mention tokens of the message, as its recipient would see them. */
+async function mentionNames(context: JobContext, n: LoadedNotification): Promise<MentionNameMaps> {
+  const empty = { users: {}, roles: {}, channels: {} };
+  if (!n.content?.includes('<')) return empty;
+  const result = await context.db.execute<{ names: MentionNameMaps }>(
+    sql`select private.push_mention_names(${n.id}::uuid) as names`,
+  );
+  return result.rows[0]?.names ?? empty;
+}
+
+/** By id: what private.push_mention_names() returns. */
+export interface MentionNameMaps {
+  users: Record<string, string>;
+  roles: Record<string, string>;
+  channels: Record<string, string>;
+}
+
+export function buildPayload(n: LoadedNotification, names: MentionNameMaps): PushPayload {
   const who = n.actorName ?? 'Someone';
   const where =
     n.channelType === 'dm'
@@ -90,7 +134,11 @@ export function buildPayload(n: LoadedNotification): PushPayload {
         : `#${n.channelName ?? 'channel'}${n.serverName ? ` (${n.serverName})` : ''}`;
   const verb = n.type === 'reply' ? 'replied' : n.type === 'mention' ? 'mentioned you' : null;
   const title = [who, verb, where ? `in ${where}` : null].filter(Boolean).join(' ');
-  const text = (n.content ?? '').trim();
+  const text = mentionsToPlainText(n.content ?? '', {
+    user: (id) => names.users[id],
+    role: (id) => names.roles[id],
+    channel: (id) => names.channels[id],
+  }).trim();
   const body =
     text.length > BODY_LIMIT
       ? `${text.slice(0, BODY_LIMIT - 1)}…`
@@ -155,7 +203,7 @@ export const sendPushJob = defineJob({
     if (reason) return log.debug({ reason }, 'push suppressed');
     const devices = await pendingDevices(context, notification);
     if (devices.length === 0) return;
-    const payload = buildPayload(notification);
+    const payload = buildPayload(notification, await mentionNames(context, notification));
     const options = {
       vapid,
       ttl: PUSH_TTL_SECONDS,
