@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseAllowedHosts, type Resolver } from './net/outbound.js';
 
 /** The HTTP port of /health and /ready; next to the local stack's ports (54321–54329). */
 export const DEFAULT_PORT = 54330;
@@ -30,6 +31,17 @@ export interface ServerConfig {
   pushTimeoutMs: number;
   /** Profiles with no heartbeat for this long are shown offline. */
   presenceStaleMinutes: number;
+  /**
+   * Non-public "address:port" pairs outbound requests may reach anyway (a local test site for
+   * link previews; OUTBOUND_ALLOWED_HOSTS). Empty by default: never set it in production.
+   */
+  outboundAllowedHosts: ReadonlySet<string>;
+  /** How names become addresses for outbound requests: the system's, unless a test injects one. */
+  outboundResolver?: Resolver;
+  /** The whole fetch of one link preview's page (and of its image). */
+  previewTimeoutMs: number;
+  /** Pages fetched from one host per minute, across replicas. */
+  previewFetchesPerHostPerMinute: number;
 }
 
 const flag = z
@@ -52,6 +64,9 @@ const EnvSchema = z.object({
   PUSH_ALLOW_PRIVATE_ENDPOINTS: flag,
   PUSH_TIMEOUT_MS: positiveInt(10_000),
   PRESENCE_STALE_MINUTES: positiveInt(10),
+  OUTBOUND_ALLOWED_HOSTS: z.string().optional(),
+  PREVIEW_TIMEOUT_MS: positiveInt(8_000),
+  PREVIEW_FETCHES_PER_HOST_PER_MINUTE: positiveInt(30),
 });
 
 export class ConfigError extends Error {
@@ -83,5 +98,8 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     pushAllowPrivateEndpoints: e.PUSH_ALLOW_PRIVATE_ENDPOINTS,
     pushTimeoutMs: e.PUSH_TIMEOUT_MS,
     presenceStaleMinutes: e.PRESENCE_STALE_MINUTES,
+    outboundAllowedHosts: parseAllowedHosts(e.OUTBOUND_ALLOWED_HOSTS),
+    previewTimeoutMs: e.PREVIEW_TIMEOUT_MS,
+    previewFetchesPerHostPerMinute: e.PREVIEW_FETCHES_PER_HOST_PER_MINUTE,
   };
 }

@@ -26,6 +26,9 @@ export function serverConfig(db: TestDatabase, overrides: Partial<ServerConfig> 
     pushAllowPrivateEndpoints: true,
     pushTimeoutMs: 5_000,
     presenceStaleMinutes: 10,
+    outboundAllowedHosts: new Set(),
+    previewTimeoutMs: 5_000,
+    previewFetchesPerHostPerMinute: 30,
     ...overrides,
   };
 }
