@@ -145,10 +145,13 @@ export interface OutboundRequest {
   timeoutMs: number;
   /** Local servers in tests and development: http and private addresses allowed. */
   allowPrivate: boolean;
+  /** Refuse answers larger than this (federation reads whole documents); unset: keep the first 16 KB. */
+  maxResponseBytes?: number;
 }
 
 export interface OutboundResponse {
   status: number;
+  headers: http.IncomingHttpHeaders;
   body: string;
 }
 
@@ -173,14 +176,23 @@ export function sendOutbound(request: OutboundRequest): Promise<OutboundResponse
       },
       (res) => {
         const chunks: Buffer[] = [];
+        const limit = request.maxResponseBytes;
         let size = 0;
         res.on('data', (chunk: Buffer) => {
-          // Only the start of an answer matters (error text for the logs).
-          if (size < 16_384) chunks.push(chunk);
           size += chunk.length;
+          if (limit !== undefined && size > limit) {
+            req.destroy(new OutboundFailed(`the answer from ${url.host} is over the ${limit}-byte limit`));
+            return;
+          }
+          // Without a limit only the start of an answer matters (error text for the logs).
+          if (limit !== undefined || size - chunk.length < 16_384) chunks.push(chunk);
         });
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
         );
         res.on('error', reject);
       },
