@@ -191,6 +191,15 @@ const CLIENT_RPCS: Record<string, string> = {
   'public.get_dm_call_token(uuid)': 'signs a LiveKit token for the call’s room, only for someone in the call',
   'public.moderate_voice(uuid, uuid, text, uuid)':
     'needs MUTE_MEMBERS, DEAFEN_MEMBERS or MOVE_MEMBERS in the voice channel over a lower member',
+  'public.create_thread(uuid, text, uuid, integer)':
+    'needs VIEW_CHANNEL and CREATE_PUBLIC_THREADS in a text channel; the starter message must be readable there',
+  'public.update_thread(uuid, text, boolean, boolean, integer)':
+    'the creator while allowed to post there, or MANAGE_THREADS; locking needs MANAGE_THREADS',
+  'public.join_thread(uuid)': 'the caller follows a thread they may read',
+  'public.leave_thread(uuid)': 'the caller stops following a thread',
+  'public.list_threads(uuid, uuid, boolean, integer)':
+    'threads of a channel, or followed ones, the caller may read',
+  'public.thread_participants(uuid)': 'participants of a thread the caller sees',
   'public.touch_presence(text)': 'the caller’s own heartbeat: presence and their own device’s activity',
   'public.transfer_server_ownership(uuid, uuid)': 'the owner only, to a member',
   'public.unban_member(uuid, uuid)': 'needs BAN_MEMBERS',

@@ -925,7 +925,8 @@ describe('the trigger functions', () => {
         where p.pronamespace = 'private'::regnamespace and p.proname like 'broadcast%'
         order by 1`,
     );
-    expect(rows.filter((r) => r.trigger).length).toBe(16);
+    // 16 + broadcast_thread and broadcast_thread_rename (20261206185000_threads.sql).
+    expect(rows.filter((r) => r.trigger).length).toBe(18);
     for (const row of rows) {
       expect(row.config, row.fn).toEqual(['search_path=""']);
       expect(row.callers, row.fn).toEqual([]);
