@@ -17,4 +17,5 @@ export {
   computeChannelPermissions,
   type Overwrite,
   permissionsService,
+  threadPermissions,
 } from './permissions/compute.js';

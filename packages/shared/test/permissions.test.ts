@@ -12,6 +12,7 @@ import {
   permissionNames,
   permissionsService,
   serializePermissions,
+  threadPermissions,
 } from '../src/index.js';
 
 interface RawOverwrite {
@@ -150,5 +151,16 @@ describe('permission bits', () => {
     expect(permissionsService.has).toBe(hasPermission);
     expect(permissionsService.names).toBe(permissionNames);
     expect(permissionsService.parse).toBe(parsePermissions);
+  });
+});
+
+describe('threadPermissions', () => {
+  it('posting in a thread follows SEND_MESSAGES_IN_THREADS, not the parent’s SEND_MESSAGES', () => {
+    const read = Permissions.VIEW_CHANNEL | Permissions.READ_MESSAGE_HISTORY;
+    expect(threadPermissions(read | Permissions.SEND_MESSAGES)).toBe(read);
+    expect(threadPermissions(read | Permissions.SEND_MESSAGES_IN_THREADS)).toBe(
+      read | Permissions.SEND_MESSAGES_IN_THREADS | Permissions.SEND_MESSAGES,
+    );
+    expect(threadPermissions(0n)).toBe(0n);
   });
 });

@@ -102,6 +102,15 @@ export function computeChannelPermissions(input: ChannelPermissionInput): bigint
   return p;
 }
 
+/**
+ * A thread's permissions from its parent channel's (SQL: private.thread_permissions): posting in
+ * a thread takes SEND_MESSAGES_IN_THREADS, not SEND_MESSAGES; everything else is the parent's.
+ */
+export function threadPermissions(parent: bigint): bigint {
+  const send = hasPermission(parent, P.SEND_MESSAGES_IN_THREADS) ? P.SEND_MESSAGES : 0n;
+  return (parent & ~P.SEND_MESSAGES) | send;
+}
+
 /** The client's import point (the name the Harmony issue asks for). */
 export const permissionsService = Object.freeze({
   compute: computeChannelPermissions,
