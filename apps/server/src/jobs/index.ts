@@ -1,4 +1,5 @@
 import type { TaskList } from 'graphile-worker';
+import { fetchPreviewJob, pruneLinkPreviews } from './fetch-preview.js';
 import type { JobContext, JobDefinition } from './job.js';
 import { liveKitModerateJob } from './livekit-moderate.js';
 import { pushEveryoneMention } from './push-everyone-mention.js';
@@ -20,6 +21,8 @@ export const JOBS: JobDefinition[] = [
   expirePresence,
   cleanRealtimeMessages,
   prunePushDeliveries,
+  fetchPreviewJob,
+  pruneLinkPreviews,
 ];
 
 /**
@@ -32,6 +35,7 @@ export const CRONTAB = `
 7 * * * * expire-invites ?max=5
 17 */4 * * * clean-realtime-messages ?max=5
 23 3 * * * prune-push-deliveries ?max=5
+37 3 * * * prune-link-previews ?max=5
 `;
 
 /** graphile-worker tasks: the payload is checked (a malformed one fails the job with the reason). */

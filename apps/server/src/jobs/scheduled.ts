@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defineJob, type JobContext } from './job.js';
 
 /** What graphile-worker's crontab puts in a scheduled job's payload. */
-const CronPayload = z
+export const CronPayload = z
   .object({ _cron: z.object({ ts: z.string(), backfilled: z.boolean().optional() }) })
   .partial();
 

@@ -117,7 +117,8 @@ function guardedLookup(policy: AddressPolicy, port: number): LookupFunction {
         }
         const first = addresses[0];
         if (!first) return callback(new OutboundRefused(`${hostname} has no address`), '', 4);
-        if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+        if (options.all)
+          return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
         callback(null, first.address, first.family);
       },
       (error: NodeJS.ErrnoException) => callback(error, '', 4),
@@ -246,7 +247,8 @@ export async function fetchOutbound(request: FetchRequest): Promise<FetchedResou
     const location = response.headers.location;
     if (REDIRECTS.has(status) && location) {
       response.destroy();
-      if (hop >= request.maxRedirects) throw new OutboundFailed(`more than ${request.maxRedirects} redirects`);
+      if (hop >= request.maxRedirects)
+        throw new OutboundFailed(`more than ${request.maxRedirects} redirects`);
       url = new URL(location, url);
       continue;
     }
@@ -312,7 +314,9 @@ async function readBody(
   let decoder: ReturnType<typeof decoderFor>;
   try {
     if (!request.contentTypes.includes(contentType)) {
-      throw new OutboundFailed(`${contentType || 'no content type'} is not one of ${request.contentTypes.join(', ')}`);
+      throw new OutboundFailed(
+        `${contentType || 'no content type'} is not one of ${request.contentTypes.join(', ')}`,
+      );
     }
     if (request.overflow === 'refuse' && declared > request.maxBytes) {
       throw new OutboundFailed(`${declared} bytes is over the ${request.maxBytes}-byte limit`);
