@@ -1761,18 +1761,21 @@ export type Database = {
           muted_until: string | null
           profile_id: string
           server_id: string
+          suppress_everyone: boolean
         }
         Insert: {
           level?: Database["public"]["Enums"]["notification_level"] | null
           muted_until?: string | null
           profile_id: string
           server_id: string
+          suppress_everyone?: boolean
         }
         Update: {
           level?: Database["public"]["Enums"]["notification_level"] | null
           muted_until?: string | null
           profile_id?: string
           server_id?: string
+          suppress_everyone?: boolean
         }
         Relationships: [
           {
@@ -1925,6 +1928,10 @@ export type Database = {
           locale: string
           preferred_status: Database["public"]["Enums"]["presence_status"]
           profile_id: string
+          quiet_hours_enabled: boolean
+          quiet_hours_end: string
+          quiet_hours_start: string
+          quiet_hours_time_zone: string
           theme: string
           updated_at: string
         }
@@ -1934,6 +1941,10 @@ export type Database = {
           locale?: string
           preferred_status?: Database["public"]["Enums"]["presence_status"]
           profile_id: string
+          quiet_hours_enabled?: boolean
+          quiet_hours_end?: string
+          quiet_hours_start?: string
+          quiet_hours_time_zone?: string
           theme?: string
           updated_at?: string
         }
@@ -1943,6 +1954,10 @@ export type Database = {
           locale?: string
           preferred_status?: Database["public"]["Enums"]["presence_status"]
           profile_id?: string
+          quiet_hours_enabled?: boolean
+          quiet_hours_end?: string
+          quiet_hours_start?: string
+          quiet_hours_time_zone?: string
           theme?: string
           updated_at?: string
         }

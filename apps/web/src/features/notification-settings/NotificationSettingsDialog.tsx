@@ -97,6 +97,20 @@ export function NotificationSettingsDialog({
           </label>
         ))}
       </fieldset>
+      {!channelId && (
+        <section aria-label="@everyone and @here">
+          <label className="toggle">
+            <input
+              type="checkbox"
+              checked={pref.suppressEveryone ?? false}
+              disabled={action.busy}
+              onChange={(event) => save({ ...pref, suppressEveryone: event.target.checked })}
+            />
+            Suppress @everyone and @here
+          </label>
+          <p className="hint">Messages that mention everyone in this server do not notify you.</p>
+        </section>
+      )}
       <ActionMessage error={action.error} />
     </div>
   );

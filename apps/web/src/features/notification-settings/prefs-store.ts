@@ -1,3 +1,4 @@
+import type { QuietHours } from '@harmony/shared';
 import { createStore } from 'zustand/vanilla';
 import { coalesced } from '../../lib/coalesce.js';
 import type { HarmonyClient } from '../../lib/supabase.js';
@@ -10,15 +11,20 @@ export interface NotificationPref {
   level: NotificationLevel | null;
   /** ISO time, 'infinity' (until turned off), or null. */
   mutedUntil: string | null;
+  /** Servers only: @everyone and @here do not notify. */
+  suppressEveryone?: boolean;
 }
 
 export interface NotificationPrefsState {
   /** By server id (server_notification_settings) and by channel id (channel_notification_settings). */
   servers: Record<string, NotificationPref>;
   channels: Record<string, NotificationPref>;
+  /** The user's daily do-not-disturb window (user_settings); null until loaded. */
+  quietHours: QuietHours | null;
   /** Bumped when a mute runs out, so what reads mutes is computed again. */
   clock: number;
   load(): Promise<void>;
+  setQuietHours(profileId: string, quietHours: QuietHours): Promise<void>;
   setServer(profileId: string, serverId: string, pref: NotificationPref): Promise<void>;
   setChannel(profileId: string, channelId: string, pref: NotificationPref): Promise<void>;
 }
@@ -29,10 +35,17 @@ export function isMuted(pref: NotificationPref | undefined, now = Date.now()): b
   return pref.mutedUntil === 'infinity' || Date.parse(pref.mutedUntil) > now;
 }
 
-const toPref = (row: { level: NotificationLevel | null; muted_until: string | null }): NotificationPref => ({
+const toPref = (row: {
+  level: NotificationLevel | null;
+  muted_until: string | null;
+  suppress_everyone?: boolean;
+}): NotificationPref => ({
   level: row.level,
   mutedUntil: row.muted_until,
+  ...(row.suppress_everyone ? { suppressEveryone: true } : {}),
 });
+
+const QUIET_COLUMNS = 'quiet_hours_enabled, quiet_hours_start, quiet_hours_end, quiet_hours_time_zone';
 
 /**
  * The signed-in member's notification levels and mutes. Rows are their own (RLS); a setting
@@ -59,15 +72,25 @@ export function createNotificationPrefsStore(client: HarmonyClient) {
     };
 
     const load = coalesced(async () => {
-      const [servers, channels] = await Promise.all([
-        client.from('server_notification_settings').select('server_id, level, muted_until'),
+      const [servers, channels, quiet] = await Promise.all([
+        client
+          .from('server_notification_settings')
+          .select('server_id, level, muted_until, suppress_everyone'),
         client.from('channel_notification_settings').select('channel_id, level, muted_until'),
+        client.from('user_settings').select(QUIET_COLUMNS).maybeSingle(),
       ]);
       if (servers.error) throw servers.error;
       if (channels.error) throw channels.error;
+      if (quiet.error) throw quiet.error;
       set({
         servers: Object.fromEntries((servers.data ?? []).map((r) => [r.server_id, toPref(r)])),
         channels: Object.fromEntries((channels.data ?? []).map((r) => [r.channel_id, toPref(r)])),
+        quietHours: quiet.data && {
+          enabled: quiet.data.quiet_hours_enabled,
+          start: quiet.data.quiet_hours_start.slice(0, 5),
+          end: quiet.data.quiet_hours_end.slice(0, 5),
+          timeZone: quiet.data.quiet_hours_time_zone,
+        },
       });
       scheduleExpiry();
     });
@@ -85,12 +108,19 @@ export function createNotificationPrefsStore(client: HarmonyClient) {
     ) => {
       const rows = client.from(table as 'channel_notification_settings');
       const column = target.column as 'channel_id';
-      if (pref.level === null && pref.mutedUntil === null) {
+      if (pref.level === null && pref.mutedUntil === null && !pref.suppressEveryone) {
         const { error } = await rows.delete().eq('profile_id', profileId).eq(column, target.id);
         if (error) throw error;
         return;
       }
-      const values = { level: pref.level, muted_until: pref.mutedUntil };
+      // Typed as the channel table's (rows is): the server table also has suppress_everyone.
+      const values = {
+        level: pref.level,
+        muted_until: pref.mutedUntil,
+        ...(table === 'server_notification_settings'
+          ? { suppress_everyone: pref.suppressEveryone ?? false }
+          : {}),
+      } as { level: NotificationLevel | null; muted_until: string | null };
       const updated = await rows
         .update(values)
         .eq('profile_id', profileId)
@@ -108,8 +138,23 @@ export function createNotificationPrefsStore(client: HarmonyClient) {
     return {
       servers: {},
       channels: {},
+      quietHours: null,
       clock: 0,
       load: () => load(null),
+
+      async setQuietHours(profileId, quiet) {
+        const { error } = await client
+          .from('user_settings')
+          .update({
+            quiet_hours_enabled: quiet.enabled,
+            quiet_hours_start: quiet.start,
+            quiet_hours_end: quiet.end,
+            quiet_hours_time_zone: quiet.timeZone,
+          })
+          .eq('profile_id', profileId);
+        if (error) throw error;
+        set({ quietHours: quiet });
+      },
 
       async setServer(profileId, serverId, pref) {
         await save('server_notification_settings', profileId, { column: 'server_id', id: serverId }, pref);

@@ -1,5 +1,6 @@
 import { useEffect, useId, useState, useSyncExternalStore } from 'react';
 import { ActionMessage, useAction } from '../../components/settings/action.js';
+import { QuietHoursSettings } from '../notification-settings/QuietHoursSettings.js';
 import { type DevicePushState, devicePush, PUSH_UNAVAILABLE, type PushDevice } from './device-push.js';
 import { setSoundEnabled, soundEnabled } from './sound.js';
 import './notifications.css';
@@ -78,6 +79,7 @@ export function NotificationsSection() {
         />
         Play a sound for mentions and direct messages
       </label>
+      <QuietHoursSettings />
       <PushDevices />
     </section>
   );

@@ -1,3 +1,4 @@
+import { isQuietTime } from '@harmony/shared';
 import type { StoreApi } from 'zustand/vanilla';
 import { toPlainText } from '../../lib/markdown.js';
 import type { HarmonyClient } from '../../lib/supabase.js';
@@ -6,6 +7,7 @@ import type { AccountState } from '../../stores/account.js';
 import type { ProfilesState } from '../../stores/profiles.js';
 import type { ServersState } from '../../stores/servers.js';
 import type { UiState } from '../../stores/ui.js';
+import type { NotificationPrefsState } from '../notification-settings/prefs-store.js';
 import type { UnreadState } from '../unread/count.js';
 import type { UnreadStoreState } from '../unread/unread-store.js';
 import { setFaviconBadge } from './favicon.js';
@@ -49,12 +51,13 @@ export interface AttentionDeps {
   profiles: StoreApi<ProfilesState>;
   ui: StoreApi<UiState>;
   account: StoreApi<AccountState>;
+  notificationPrefs: StoreApi<NotificationPrefsState>;
 }
 
 /**
  * Draws attention to what happens while the user looks elsewhere: the unread count in the tab
- * title and icon, a chime for mentions and DMs (unless turned off, or in do-not-disturb), and a
- * desktop notification when the tab is hidden and the permission is granted.
+ * title and icon, a chime for mentions and DMs (unless turned off, or in do-not-disturb or quiet
+ * hours), and a desktop notification when the tab is hidden and the permission is granted.
  */
 export function startAttention(deps: AttentionDeps): Attention {
   let shown = -1;
@@ -147,6 +150,7 @@ export function startAttention(deps: AttentionDeps): Attention {
   return {
     notify(n) {
       if (!ALERTING.has(n.type) || n.read_at || deps.account.getState().presence === 'dnd') return;
+      if (isQuietTime(deps.notificationPrefs.getState().quietHours)) return;
       const hidden = document.visibilityState === 'hidden';
       const looking = !hidden && deps.ui.getState().activeChannelId === n.channel_id;
       if (!looking && soundEnabled()) playChime();
