@@ -23,6 +23,29 @@ grant update (show_link_previews) on public.user_settings to authenticated;
 
 -- == 2. a job for each message with links ==
 
+-- Link previews are the embeds whose type says so (Discord's link, article, video and image
+-- embeds); other embeds (a webhook's or bot's own, which have no type) are never touched here.
+create or replace function private.is_link_preview(p_embed jsonb)
+returns boolean
+language sql
+immutable
+set search_path = ''
+as $$
+  select coalesce(p_embed ->> 'type' in ('link', 'article', 'video', 'image'), false)
+$$;
+
+-- The message's embeds without its link previews, in their order.
+create or replace function private.without_link_previews(p_embeds jsonb)
+returns jsonb
+language sql
+immutable
+set search_path = ''
+as $$
+  select coalesce(jsonb_agg(e.value order by e.ordinality), '[]'::jsonb)
+    from jsonb_array_elements(p_embeds) with ordinality e
+   where not private.is_link_preview(e.value)
+$$;
+
 create or replace function private.enqueue_link_previews()
 returns trigger
 language plpgsql
@@ -31,7 +54,7 @@ set search_path = ''
 as $$
 begin
   if new.deleted_at is null and not new.suppress_embeds and new.type in ('default', 'reply')
-     and (new.content ~* 'https?://' or new.embeds <> '[]') then
+     and (new.content ~* 'https?://' or new.embeds <> private.without_link_previews(new.embeds)) then
     -- One pending job per message: a quick second edit replaces the first's (same key).
     perform private.enqueue_job('fetch-preview', jsonb_build_object('messageId', new.id),
                                 'fetch-preview:' || new.id);
@@ -39,7 +62,8 @@ begin
   return null;
 end;
 $$;
-revoke execute on function private.enqueue_link_previews() from public, anon, authenticated, service_role;
+revoke execute on function private.enqueue_link_previews(), private.is_link_preview(jsonb),
+  private.without_link_previews(jsonb) from public, anon, authenticated, service_role;
 
 drop trigger if exists messages_enqueue_link_previews on public.messages;
 create trigger messages_enqueue_link_previews after insert on public.messages
@@ -67,8 +91,9 @@ as $$
    where m.id = p_message_id and m.deleted_at is null and not m.suppress_embeds
 $$;
 
--- Writes the previews made from p_content, unless the message was edited, deleted or
--- suppressed meanwhile (a newer job makes that version's). True when the row changed.
+-- Writes the previews made from p_content (after the message's other embeds), unless the
+-- message was edited, deleted or suppressed meanwhile (a newer job makes that version's).
+-- True when the row changed.
 create or replace function private.store_message_embeds(p_message_id uuid, p_content text, p_embeds jsonb)
 returns boolean
 language plpgsql
@@ -76,12 +101,13 @@ security definer
 set search_path = ''
 as $$
 begin
-  if jsonb_typeof(p_embeds) is distinct from 'array' or jsonb_array_length(p_embeds) > 10 then
-    raise exception 'embeds must be an array of at most 10 previews' using errcode = '22023';
+  if jsonb_typeof(p_embeds) is distinct from 'array' or jsonb_array_length(p_embeds) > 10
+     or exists (select 1 from jsonb_array_elements(p_embeds) e where not private.is_link_preview(e.value)) then
+    raise exception 'embeds must be an array of at most 10 link previews' using errcode = '22023';
   end if;
-  update public.messages m set embeds = p_embeds
+  update public.messages m set embeds = private.without_link_previews(m.embeds) || p_embeds
    where m.id = p_message_id and m.content = p_content and m.deleted_at is null and not m.suppress_embeds
-     and m.embeds is distinct from p_embeds;
+     and m.embeds is distinct from private.without_link_previews(m.embeds) || p_embeds;
   return found;
 end;
 $$;
@@ -184,7 +210,8 @@ begin
   end if;
   update public.messages m
      set suppress_embeds = coalesce(p_suppress, true),
-         embeds = case when coalesce(p_suppress, true) then '[]'::jsonb else m.embeds end
+         embeds = case when coalesce(p_suppress, true) then private.without_link_previews(m.embeds)
+                       else m.embeds end
    where m.id = p_message_id;
   if not coalesce(p_suppress, true) then
     perform private.enqueue_job('fetch-preview', jsonb_build_object('messageId', p_message_id),

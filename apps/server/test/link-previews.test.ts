@@ -215,3 +215,23 @@ it('the per-host limit holds: over it the job waits for a retry, keeping what it
   expect(site.hits('/article?limit=1') + site.hits('/article?limit=2')).toBe(1);
   expect(await embedsOf(message.id)).toHaveLength(1);
 });
+
+it("previews sit beside a message's other embeds (a webhook's), which stay when previews come, change or go", async () => {
+  const webhookEmbed = { title: 'Build passed', color: 0x00ff00 };
+  const message = await sendMessage(ada, server.textChannelId, 'no link yet');
+  await db.query('update public.messages set embeds = $2 where id = $1', [
+    message.id,
+    JSON.stringify([webhookEmbed]),
+  ]);
+  await ada.api.query('update public.messages set content = $2 where id = $1', [
+    message.id,
+    `now ${site.origin}/article`,
+  ]);
+  await waitFor(async () => (await embedsOf(message.id)).length === 2);
+  expect((await embedsOf(message.id)).map((embed) => embed.title)).toEqual([
+    'Build passed',
+    'Harmony ships link previews',
+  ]);
+  await rpc(ada.api, 'suppress_message_embeds', message.id, true);
+  expect(await embedsOf(message.id)).toEqual([webhookEmbed]);
+});

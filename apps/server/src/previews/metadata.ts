@@ -3,7 +3,8 @@ import ogs from 'open-graph-scraper';
 
 /** What a page says about itself, by Open Graph, Twitter card, oEmbed discovery and plain HTML. */
 export interface PageMetadata {
-  type: 'link' | 'article' | 'video' | 'image' | 'rich';
+  /** Discord's link-embed types (the database tells previews from other embeds by them). */
+  type: 'link' | 'article' | 'video' | 'image';
   title: string | null;
   description: string | null;
   siteName: string | null;
@@ -54,10 +55,9 @@ export function applyOembed(page: PageMetadata, answer: unknown): PageMetadata {
   if (!answer || typeof answer !== 'object') return page;
   const o = answer as Record<string, unknown>;
   const thumbnail = typeof o.thumbnail_url === 'string' ? o.thumbnail_url : null;
-  const type = o.type === 'video' || o.type === 'rich' || o.type === 'photo' ? o.type : null;
   return {
     ...page,
-    type: type === 'photo' ? 'image' : (type ?? page.type),
+    type: o.type === 'video' ? 'video' : o.type === 'photo' ? 'image' : page.type,
     title: page.title ?? text(o.title, LIMITS.title),
     siteName: page.siteName ?? text(o.provider_name, LIMITS.siteName),
     image:
