@@ -64,8 +64,18 @@ const pwa = VitePWA({
   },
 });
 
-/** apps/server's public routes under /api, as nginx proxies them in the compose files. */
-const serverProxy = { '/api': process.env.HARMONY_SERVER_URL ?? 'http://127.0.0.1:54330' };
+/**
+ * apps/server's public routes under /api and federation's (WebFinger, NodeInfo, actors and
+ * inboxes), as nginx proxies them in the compose files. The Host header is kept: HTTP
+ * signatures cover it.
+ */
+const serverUrl = process.env.HARMONY_SERVER_URL ?? 'http://127.0.0.1:54330';
+const serverProxy = Object.fromEntries(
+  ['/api', '/.well-known/webfinger', '/.well-known/nodeinfo', '/nodeinfo/', '/ap/'].map((path) => [
+    path,
+    serverUrl,
+  ]),
+);
 
 export default defineConfig({
   plugins: [react(), twemoji(), pwa],

@@ -42,6 +42,22 @@ export interface ServerConfig {
   previewTimeoutMs: number;
   /** Pages fetched from one host per minute, across replicas. */
   previewFetchesPerHostPerMinute: number;
+  /** ActivityPub federation; off (null) unless FEDERATION_ORIGIN is set. */
+  federation?: FederationConfig | null;
+}
+
+export interface FederationConfig {
+  /** The instance's public web origin (`https://chat.example.org`): actor ids and WebFinger use it. */
+  origin: string;
+  /**
+   * Reach other instances over plain http on loopback/private addresses: two local instances in
+   * tests and development only. Never in production (it turns off the private-address guard).
+   */
+  allowPrivateAddresses: boolean;
+  /** Inbox posts larger than this are refused (413). */
+  maxInboxBytes: number;
+  /** How long an outgoing fetch or delivery waits. */
+  timeoutMs: number;
 }
 
 const flag = z
@@ -67,6 +83,11 @@ const EnvSchema = z.object({
   OUTBOUND_ALLOWED_HOSTS: z.string().optional(),
   PREVIEW_TIMEOUT_MS: positiveInt(8_000),
   PREVIEW_FETCHES_PER_HOST_PER_MINUTE: positiveInt(30),
+  // Empty (as compose passes an unset variable) leaves federation off.
+  FEDERATION_ORIGIN: z.union([z.literal(''), z.string().url()]).optional(),
+  FEDERATION_ALLOW_PRIVATE_ADDRESSES: flag,
+  FEDERATION_MAX_INBOX_BYTES: positiveInt(256 * 1024),
+  FEDERATION_TIMEOUT_MS: positiveInt(10_000),
 });
 
 export class ConfigError extends Error {
@@ -101,5 +122,13 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     outboundAllowedHosts: parseAllowedHosts(e.OUTBOUND_ALLOWED_HOSTS),
     previewTimeoutMs: e.PREVIEW_TIMEOUT_MS,
     previewFetchesPerHostPerMinute: e.PREVIEW_FETCHES_PER_HOST_PER_MINUTE,
+    federation: e.FEDERATION_ORIGIN
+      ? {
+          origin: new URL(e.FEDERATION_ORIGIN).origin,
+          allowPrivateAddresses: e.FEDERATION_ALLOW_PRIVATE_ADDRESSES,
+          maxInboxBytes: e.FEDERATION_MAX_INBOX_BYTES,
+          timeoutMs: e.FEDERATION_TIMEOUT_MS,
+        }
+      : null,
   };
 }

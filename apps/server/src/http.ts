@@ -8,12 +8,14 @@ export interface Probes {
 }
 
 /**
- * The service's routes: GET /health (liveness) and GET /ready (readiness), 200 or 503, and
- * the public ones under /api/.
+ * The service's routes: GET /health (liveness) and GET /ready (readiness), 200 or 503, the
+ * public ones under /api/, and federation's (/.well-known/webfinger, /.well-known/nodeinfo,
+ * /nodeinfo/, /ap/) when it is on.
  */
-export function createHttpApp(probes: Probes, api?: Hono): Hono {
+export function createHttpApp(probes: Probes, api?: Hono, federation?: Hono): Hono {
   const app = new Hono();
   if (api) app.route('/api', api);
+  if (federation) app.route('/', federation);
   app.get('/health', (c) =>
     probes.alive() ? c.json({ status: 'ok' }) : c.json({ status: 'stopping' }, 503),
   );

@@ -5,6 +5,7 @@ import pino, { type Logger } from 'pino';
 import { apiRoutes } from './api/index.js';
 import type { ServerConfig } from './config.js';
 import { createDatabase, createPool } from './db/client.js';
+import { createHarmonyFederation, type HarmonyFederation } from './federation/index.js';
 import { createHttpApp } from './http.js';
 import { CRONTAB, JOBS, taskList } from './jobs/index.js';
 import type { JobDefinition } from './jobs/job.js';
@@ -24,6 +25,8 @@ export interface RunningService {
   pool: pg.Pool;
   queue: Queue;
   log: Logger;
+  /** ActivityPub federation, when configured (FEDERATION_ORIGIN). */
+  federation: HarmonyFederation | null;
   stop(): Promise<void>;
 }
 
@@ -40,13 +43,16 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     client.on('error', (error) => log.warn({ err: error }, 'database connection failed'));
   });
   const db = createDatabase(pool);
+  const federation = config.federation
+    ? createHarmonyFederation({ db, config: config.federation, log: log.child({ part: 'federation' }) })
+    : null;
   let stopping = false;
   let queue: Queue;
   try {
     queue = await startQueue({
       pool,
       log,
-      tasks: taskList({ db, config, log }, options.jobs),
+      tasks: taskList({ db, config, log, federation }, options.jobs),
       crontab: options.crontab ?? (config.scheduledJobs ? CRONTAB : ''),
       concurrency: config.concurrency,
       sweepIntervalMs: options.sweepIntervalMs ?? 15_000,
@@ -75,6 +81,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       },
     },
     apiRoutes({ db, config, log }),
+    federation?.routes,
   );
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port });
   await new Promise<void>((resolve, reject) => {
@@ -89,6 +96,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     pool,
     queue,
     log,
+    federation,
     async stop() {
       if (stopping) return;
       stopping = true;
