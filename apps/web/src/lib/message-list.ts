@@ -1,3 +1,4 @@
+import { senderKey } from '../features/bots/webhook-message.js';
 import type { Message } from './types.js';
 
 /**
@@ -43,7 +44,7 @@ export function contiguousNewestSeq(messages: readonly Message[]): number {
 
 /** Consecutive messages by one author within 7 minutes render as one group. */
 export function startsGroup(previous: Message | undefined, message: Message): boolean {
-  if (!previous || previous.author_id !== message.author_id) return true;
+  if (!previous || senderKey(previous) !== senderKey(message)) return true;
   // System lines stand alone; a plain message after a reply by the same author still groups.
   const kind = (m: Message) => (m.type === 'default' || m.type === 'reply' ? 'text' : m.type);
   if (kind(previous) !== kind(message)) return true;

@@ -3,6 +3,8 @@ import { stores, useServers, useUi } from '../../app/stores.js';
 import { ActionMessage, useAction } from '../../components/settings/action.js';
 import { go } from '../../lib/route.js';
 import type { Channel } from '../../lib/types.js';
+import { useChannelPermission } from '../access/use-permissions.js';
+import { WebhooksSection } from '../bots/WebhooksSection.js';
 import './channels.css';
 
 /** Discord's slowmode choices (the database allows 0 to 6 hours). */
@@ -32,6 +34,7 @@ export function ChannelSettings({ serverId, channelId }: { serverId: string; cha
 
 function ChannelForm({ serverId, channel }: { serverId: string; channel: Channel }) {
   const isText = channel.type === 'text';
+  const mayManageWebhooks = useChannelPermission(channel.id, 'MANAGE_WEBHOOKS');
   const [name, setName] = useState(channel.name ?? '');
   const [topic, setTopic] = useState(channel.topic ?? '');
   const [slowmode, setSlowmode] = useState(channel.slowmode_seconds);
@@ -97,6 +100,7 @@ function ChannelForm({ serverId, channel }: { serverId: string; channel: Channel
           </button>
         </div>
       </form>
+      {isText && mayManageWebhooks && <WebhooksSection channelId={channel.id} />}
       <DeleteChannel serverId={serverId} channel={channel} />
     </div>
   );

@@ -7,6 +7,8 @@ import type { Attachment, Message, PendingMessage } from '../../lib/types.js';
 import { Avatar } from '../../ui/Avatar.js';
 import { IconButton } from '../../ui/IconButton.js';
 import { useChannelPermission } from '../access/use-permissions.js';
+import { AuthorTag, Embeds } from '../bots/BotMessageParts.js';
+import { webhookSender } from '../bots/webhook-message.js';
 import { CallNotice, isCallNotice } from '../calls/CallNotice.js';
 import { useComposerDraft } from '../composer/composer-draft.js';
 import { customEmojiUrl, parseReaction, reactionValue } from '../emoji/custom-emoji.js';
@@ -19,7 +21,11 @@ import { useMentionResolver } from './mentions.js';
 const QUICK_REACTIONS = ['👍', '❤️', '😂'];
 
 /** How a message's author is shown: nickname in this server, else their name; their picture. */
-export function useAuthor(profileId: string | null): { name: string; avatarUrl: string | null } {
+export function useAuthor(profileId: string | null): {
+  name: string;
+  avatarUrl: string | null;
+  isBot?: boolean;
+} {
   const serverId = useUi((s) => s.activeServerId);
   const nickname = useServers((s) =>
     serverId ? s.details[serverId]?.members.find((m) => m.profile_id === profileId)?.nickname : undefined,
@@ -29,7 +35,7 @@ export function useAuthor(profileId: string | null): { name: string; avatarUrl: 
     if (profileId && !profile) void stores.profiles.getState().ensure([profileId]);
   }, [profileId, profile]);
   const name = nickname ?? profile?.display_name ?? profile?.username ?? (profileId ? '…' : 'Deleted user');
-  return { name, avatarUrl: profile?.avatar_url ?? null };
+  return { name, avatarUrl: profile?.avatar_url ?? null, isBot: profile?.is_bot };
 }
 
 function AttachmentView({ attachment }: { attachment: Attachment }) {
@@ -246,7 +252,9 @@ export const MessageItem = memo(function MessageItem({
   message: Message;
   grouped: boolean;
 }) {
-  const author = useAuthor(message.author_id);
+  const profileAuthor = useAuthor(message.author_id);
+  const sentAs = webhookSender(message);
+  const author = sentAs ?? profileAuthor;
   const me = useAuth((s) => s.profile?.id);
   const serverId = useUi((s) => s.activeServerId);
   const toolbarOpen = useUi((s) => s.toolbarMessageId === message.id);
@@ -316,8 +324,8 @@ export const MessageItem = memo(function MessageItem({
           >
             <Avatar id={message.author_id} name={author.name} url={author.avatarUrl} />
           </MemberTrigger>
-        ) : message.author_id ? (
-          <Avatar id={message.author_id} name={author.name} url={author.avatarUrl} />
+        ) : message.author_id || sentAs ? (
+          <Avatar id={message.author_id ?? author.name} name={author.name} url={author.avatarUrl} />
         ) : (
           <Avatar id="deleted" name="?" />
         )}
@@ -337,6 +345,7 @@ export const MessageItem = memo(function MessageItem({
             ) : (
               <span className="author">{author.name}</span>
             )}
+            {(sentAs || profileAuthor.isBot) && <AuthorTag kind={sentAs ? 'webhook' : 'bot'} />}
             <time dateTime={message.created_at} title={time.toLocaleString()}>
               {time.toLocaleTimeString([], { timeStyle: 'short' })}
             </time>
@@ -377,6 +386,7 @@ export const MessageItem = memo(function MessageItem({
         {attachments.map((a) => (
           <AttachmentView key={a.path} attachment={a} />
         ))}
+        {(sentAs || profileAuthor.isBot) && <Embeds embeds={message.embeds} />}
         <Reactions message={message} />
       </div>
       {pickingReaction && me && (
