@@ -34,6 +34,9 @@ export function describeError(error: unknown, action?: string): string {
       : 'Too many wrong attempts. Wait a few minutes and try again.';
   }
   if (status === 429) return 'Too many requests. Wait a moment and try again.';
+  // Storage: a file over the bucket's size limit, or of a type the bucket does not take.
+  if (status === 413) return 'That file is too large to upload here.';
+  if (status === 415) return 'That type of file cannot be uploaded here.';
   // Our functions raise PT404 (PostgREST answers 404) for what does not exist or is hidden.
   if (e.code === 'PT404' && /^channel not found$/i.test(message))
     return 'This channel does not exist or you do not have access to it.';

@@ -33,4 +33,10 @@ export interface Attachment {
   content_type: string;
   width?: number;
   height?: number;
+  /** Seconds, for audio, video and voice messages. */
+  duration?: number;
+  /** A voice message's amplitudes, 0–255 each (at most 256). */
+  waveform?: number[];
+  /** Blurred until clicked. */
+  spoiler?: boolean;
 }

@@ -1,11 +1,16 @@
 import { Paperclip, SendHorizontal, Smile, X } from 'lucide-react';
-import { type KeyboardEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { type KeyboardEvent, lazy, Suspense, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { client, getRealtime, stores, useAuth, useServers, useUi } from '../../app/stores.js';
 import { describeError } from '../../lib/errors.js';
-import type { Attachment, CustomEmoji } from '../../lib/types.js';
-import { uploadAttachment } from '../../lib/upload.js';
+import type { CustomEmoji } from '../../lib/types.js';
 import { IconButton } from '../../ui/IconButton.js';
 import { useChannelPermission, useSendBlockedReason } from '../access/use-permissions.js';
+import {
+  addUploads,
+  hasUploadsInFlight,
+  takeAttachments,
+  useChannelUploads,
+} from '../attachments/upload-store.js';
 import { customEmojiUrl, withCustomEmojiTokens } from '../emoji/custom-emoji.js';
 import { EmojiImage } from '../emoji/EmojiImage.js';
 import {
@@ -18,19 +23,15 @@ import {
 } from '../emoji/emoji-data.js';
 import { EmojiPicker } from '../emoji/LazyEmojiPicker.js';
 import { rememberEmoji, skinTone } from '../emoji/preferences.js';
+import { VoiceMessageButton } from '../voice-messages/VoiceMessageButton.js';
 import { useComposerDraft } from './composer-draft.js';
 import { complete, moveActive, type Trigger, triggerAt, withChannelTokens } from './suggestions.js';
 
 const TYPING_EVERY_MS = 3000;
 const MAX_SUGGESTIONS = 8;
 
-interface Upload {
-  id: string;
-  name: string;
-  progress: number;
-  done?: Attachment;
-  error?: string;
-}
+// Progress bars, cancel and retry load with the first file picked.
+const UploadTray = lazy(() => import('../attachments/UploadTray.js'));
 
 interface Suggestion {
   key: string;
@@ -44,7 +45,7 @@ interface Suggestion {
 
 export function Composer({ channelId, channelLabel }: { channelId: string; channelLabel: string }) {
   const [text, setText] = useState('');
-  const [uploads, setUploads] = useState<Upload[]>([]);
+  const uploads = useChannelUploads(channelId);
   const [trigger, setTrigger] = useState<Trigger | null>(null);
   const [active, setActive] = useState(0);
   const [emojiData, setEmojiData] = useState<EmojiData | null>(null);
@@ -93,10 +94,9 @@ export function Composer({ channelId, channelLabel }: { channelId: string; chann
 
   const send = async () => {
     const content = text.trim();
-    const attachments = uploads.flatMap((u) => (u.done ? [u.done] : []));
-    if ((!content && attachments.length === 0) || uploads.some((u) => !u.done && !u.error)) return;
+    if ((!content && !uploads.some((u) => u.status === 'ready')) || hasUploadsInFlight(channelId)) return;
+    const attachments = takeAttachments(channelId);
     setText('');
-    setUploads([]);
     setReply(undefined);
     setTrigger(null);
     lastTyping.current = 0;
@@ -170,18 +170,6 @@ export function Composer({ channelId, channelLabel }: { channelId: string; chann
     }
   };
 
-  const attach = (files: FileList | null) => {
-    for (const file of Array.from(files ?? [])) {
-      const id = crypto.randomUUID();
-      setUploads((u) => [...u, { id, name: file.name, progress: 0 }]);
-      const update = (patch: Partial<Upload>) =>
-        setUploads((u) => u.map((x) => (x.id === id ? { ...x, ...patch } : x)));
-      uploadAttachment(client, channelId, file, (progress) => update({ progress }))
-        .then((done) => update({ done, progress: 1 }))
-        .catch((e: unknown) => update({ error: describeError(e, 'attach files here') }));
-    }
-  };
-
   const open = suggestions.length > 0;
   const optionId = (i: number) => `${listId}-${i}`;
 
@@ -194,26 +182,9 @@ export function Composer({ channelId, channelLabel }: { channelId: string; chann
         </div>
       )}
       {uploads.length > 0 && (
-        <ul className="uploads" aria-label="Attachments">
-          {uploads.map((u) => (
-            <li key={u.id} className={u.error ? 'failed' : ''}>
-              <span className="upload-name">{u.name}</span>{' '}
-              {u.error ? (
-                `— ${u.error}`
-              ) : u.done ? (
-                <span className="upload-done">Ready</span>
-              ) : (
-                <progress value={u.progress} max={1} aria-label={`Uploading ${u.name}`} />
-              )}
-              <IconButton
-                label={`Remove ${u.name}`}
-                icon={X}
-                size={14}
-                onClick={() => setUploads((x) => x.filter((y) => y.id !== u.id))}
-              />
-            </li>
-          ))}
-        </ul>
+        <Suspense fallback={null}>
+          <UploadTray channelId={channelId} />
+        </Suspense>
       )}
       {open && (
         <div className="suggestions">
@@ -258,7 +229,10 @@ export function Composer({ channelId, channelLabel }: { channelId: string; chann
               multiple
               className="file-input"
               aria-label="Attach files"
-              onChange={(e) => attach(e.target.files)}
+              onChange={(e) => {
+                addUploads(channelId, Array.from(e.target.files ?? []));
+                e.target.value = ''; // the same file can be picked again
+              }}
             />
           </label>
         )}
@@ -279,6 +253,7 @@ export function Composer({ channelId, channelLabel }: { channelId: string; chann
           onBlur={() => setTrigger(null)}
         />
         <div className="composer-actions">
+          {canAttach && <VoiceMessageButton channelId={channelId} />}
           <IconButton
             label="Emoji"
             icon={Smile}
