@@ -115,6 +115,16 @@ describe('suppress @everyone and @here', () => {
         c.member.profileId,
       ]);
       expect(mine).toEqual([{ message_id: direct.id }]);
+      // Nor a mention badge: only the direct mention counts for them.
+      const badge = async (who: typeof c.member) =>
+        (
+          await who.api.query<{ mention_count: number }>(
+            'select mention_count from public.get_unread_state() where channel_id = $1',
+            [textChannelId],
+          )
+        ).rows[0]?.mention_count;
+      expect(await badge(c.member)).toBe(1);
+      expect(await badge(c.moderator)).toBe(2);
       // Turned off again: later @everyone notifies; the suppressed ones stay skipped.
       await c.member.api.query(
         `update public.server_notification_settings set suppress_everyone = false where profile_id = $1`,

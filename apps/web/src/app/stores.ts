@@ -172,7 +172,9 @@ function countUnread(message: Message, profileId: string): void {
   const member = serverId
     ? stores.servers.getState().details[serverId]?.members.find((m) => m.profile_id === profileId)
     : undefined;
-  stores.unread.getState().count(message, { profileId, roleIds: member?.roleIds ?? [] });
+  const suppressEveryone =
+    !!serverId && !!stores.notificationPrefs.getState().servers[serverId]?.suppressEveryone;
+  stores.unread.getState().count(message, { profileId, roleIds: member?.roleIds ?? [], suppressEveryone });
 }
 
 /** Connects the realtime manager for the signed-in profile and routes its events to the stores. */
@@ -208,7 +210,11 @@ export async function startSession(profileId: string): Promise<void> {
     dmsChanged: () => inBackground(stores.social.getState().loadDms()),
     serverChanged: (serverId) => inBackground(access.serverChanged(serverId)),
     serverDeleted: (serverId) => access.serverDeleted(serverId),
-    notificationSettingsChanged: () => inBackground(stores.notificationPrefs.getState().load()),
+    // Suppressing @everyone changes the mention badges too.
+    notificationSettingsChanged: () =>
+      inBackground(
+        Promise.all([stores.notificationPrefs.getState().load(), stores.unread.getState().load()]),
+      ),
     reportsChanged: (serverId) => reportSignal.getState().changed(serverId),
     call: (call) => stores.calls.getState().receive(call),
     membershipChanged: (removal) => access.membershipChanged(removal),

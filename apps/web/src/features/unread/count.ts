@@ -13,12 +13,14 @@ export interface Reader {
   profileId: string;
   /** The reader's roles in the message's server (role mentions count for them). */
   roleIds: readonly string[];
+  /** The reader suppresses @everyone and @here in the message's server. */
+  suppressEveryone?: boolean;
 }
 
 /** Whether a message mentions the reader, as get_unread_state counts it. */
 export function mentions(message: Message, reader: Reader): boolean {
   return (
-    message.mention_everyone ||
+    (message.mention_everyone && !reader.suppressEveryone) ||
     message.mention_profile_ids.includes(reader.profileId) ||
     message.mention_role_ids.some((id) => reader.roleIds.includes(id))
   );
