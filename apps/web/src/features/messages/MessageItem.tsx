@@ -2,7 +2,6 @@ import { Flag, LogIn, Pencil, Pin, PinOff, Reply, SmilePlus, Trash2 } from 'luci
 import { type MouseEvent, memo, useEffect, useState } from 'react';
 import { client, stores, useAuth, useMessages, useProfiles, useServers, useUi } from '../../app/stores.js';
 import { describeError } from '../../lib/errors.js';
-import { renderMarkdown } from '../../lib/markdown.js';
 import type { Attachment, Message, PendingMessage } from '../../lib/types.js';
 import { Avatar } from '../../ui/Avatar.js';
 import { IconButton } from '../../ui/IconButton.js';
@@ -15,6 +14,7 @@ import { useComposerDraft } from '../composer/composer-draft.js';
 import { customEmojiUrl, parseReaction, reactionValue } from '../emoji/custom-emoji.js';
 import { EmojiImage, onlyEmoji, withEmojiImages } from '../emoji/EmojiImage.js';
 import { EmojiPicker } from '../emoji/LazyEmojiPicker.js';
+import { FormattedText } from '../formatting/FormattedText.js';
 import { MemberTrigger } from '../moderation/MemberTrigger.js';
 import { moderationUi } from '../moderation/moderation-store.js';
 import { useMentionResolver } from './mentions.js';
@@ -336,9 +336,11 @@ export const MessageItem = memo(function MessageItem({
         ) : (
           message.content && (
             <div className="content">
-              {renderMarkdown(message.content, mentions, (run, key) =>
-                withEmojiImages(run, key, onlyEmoji(message.content)),
-              )}
+              <FormattedText
+                text={message.content}
+                mentions={mentions}
+                plain={(run, key) => withEmojiImages(run, key, onlyEmoji(message.content))}
+              />
               {message.edited_at && <span className="edited"> (edited)</span>}
             </div>
           )

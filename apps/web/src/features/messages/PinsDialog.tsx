@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react';
 import { client, stores, useProfiles } from '../../app/stores.js';
 import { describeError } from '../../lib/errors.js';
-import { renderMarkdown } from '../../lib/markdown.js';
 import type { Message } from '../../lib/types.js';
 import { profileName } from '../../stores/social.js';
 import { withEmojiImages } from '../emoji/EmojiImage.js';
+import { FormattedText } from '../formatting/FormattedText.js';
 import { useMentionResolver } from './mentions.js';
 
 /** The channel's pinned messages, newest pin first (read directly: RLS limits them to readers). */
@@ -68,7 +68,9 @@ function Pin({ message }: { message: Message }) {
         <strong>{author}</strong>{' '}
         <time dateTime={message.created_at}>{new Date(message.created_at).toLocaleString()}</time>
       </span>
-      <span className="search-snippet">{renderMarkdown(text, mentions, withEmojiImages)}</span>
+      <span className="search-snippet">
+        <FormattedText text={text} mentions={mentions} plain={withEmojiImages} />
+      </span>
     </li>
   );
 }
