@@ -39,6 +39,7 @@ function recorder() {
     readState: () => undefined,
     friendsChanged: () => undefined,
     reaction: (r, removed) => events.reactions.push(`${removed ? '-' : '+'}${r.emoji}`),
+    thread: () => undefined,
     notification: (n) => events.notifications.push(n.id),
     notificationsRead: (ids, readAt) =>
       events.notificationsRead.push(...ids.map((id) => `${id}:${Boolean(readAt)}`)),

@@ -11,6 +11,7 @@ import {
 import type { NotificationsSession } from '../features/notifications/session.js';
 import { createUnreadTopicsSync } from '../features/realtime/unread-topics.js';
 import { createServerAdmin } from '../features/server-admin/admin-api.js';
+import { threadsStore } from '../features/threads/threads-store.js';
 import { createUnreadStore, type UnreadStoreState } from '../features/unread/unread-store.js';
 import { inBackground } from '../lib/coalesce.js';
 import { RealtimeConnectionManager } from '../lib/realtime.js';
@@ -32,7 +33,7 @@ const client = requireClient();
 
 const core = {
   auth: createAuthStore(client),
-  servers: createServersStore(client),
+  servers: createServersStore(client, (channelId) => threadsStore.getState().parentOf(channelId)),
   unread: createUnreadStore(client),
   messages: createMessagesStore(client),
   notifications: createNotificationsStore(client),
@@ -195,6 +196,7 @@ export async function startSession(profileId: string): Promise<void> {
     },
     readState: (channelId, lastReadSeq) => stores.unread.getState().readElsewhere(channelId, lastReadSeq),
     reaction: (r, removed) => stores.messages.getState().receiveReaction(r, removed),
+    thread: (change) => threadsStore.getState().receiveEvent(change as never, profileId),
     notification: (n) => {
       stores.notifications.getState().receive(n);
       void notifications?.then((session) => session?.notify(n));

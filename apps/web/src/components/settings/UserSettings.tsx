@@ -2,6 +2,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { client, stores, useAccount, useAuth } from '../../app/stores.js';
 import { DeleteAccountSection, ExportSection } from '../../features/account/AccountDataSections.js';
 import { AccountSection } from '../../features/account/AccountSection.js';
+import { LinkPreviewsSection } from '../../features/embeds/LinkPreviewsSection.js';
 import { NotificationsSection } from '../../features/notifications/NotificationsSection.js';
 import { PRESENCE_OPTIONS, type PresenceChoice } from '../../stores/account.js';
 import { ActionMessage, useAction } from './action.js';
@@ -14,6 +15,7 @@ export function UserSettings() {
       <ProfileSection />
       <PresenceSection />
       <NotificationsSection />
+      <LinkPreviewsSection />
       <AccountSection />
       <MfaSection />
       <SessionsSection />

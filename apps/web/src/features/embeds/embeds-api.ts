@@ -1,0 +1,30 @@
+import { client } from '../../app/stores.js';
+
+// suppress_message_embeds and user_settings.show_link_previews are newer than the generated
+// database types (regenerated at release): typed here, at their one place of use.
+type Result = PromiseLike<{ data: unknown; error: unknown }>;
+
+/** Removes the message's link previews for good (its author only; the database checks). */
+export async function suppressEmbeds(messageId: string): Promise<void> {
+  const rpc = client.rpc as unknown as (fn: string, args: Record<string, unknown>) => Result;
+  const { error } = await rpc('suppress_message_embeds', { p_message_id: messageId });
+  if (error) throw error;
+}
+
+export async function loadShowPreviews(profileId: string): Promise<boolean> {
+  const { data, error } = await client
+    .from('user_settings')
+    .select('*')
+    .eq('profile_id', profileId)
+    .maybeSingle();
+  if (error) throw error;
+  return (data as { show_link_previews?: boolean } | null)?.show_link_previews ?? true;
+}
+
+export async function saveShowPreviews(profileId: string, show: boolean): Promise<void> {
+  const update = client.from('user_settings').update as unknown as (values: object) => {
+    eq(column: string, value: string): Result;
+  };
+  const { error } = await update({ show_link_previews: show }).eq('profile_id', profileId);
+  if (error) throw error;
+}

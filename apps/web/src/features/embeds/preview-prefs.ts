@@ -1,0 +1,26 @@
+import { create } from 'zustand';
+import { loadShowPreviews, saveShowPreviews } from './embeds-api.js';
+
+interface LinkPreviewPrefs {
+  /** user_settings.show_link_previews of the signed-in user (shown until known otherwise). */
+  show: boolean;
+  loadedFor: string | null;
+  load(profileId: string): Promise<void>;
+  setShow(profileId: string, show: boolean): Promise<void>;
+}
+
+/** Whether the signed-in user sees link previews (User settings → Link previews). */
+export const useLinkPreviewPrefs = create<LinkPreviewPrefs>()((set, get) => ({
+  show: true,
+  loadedFor: null,
+  async load(profileId) {
+    if (get().loadedFor === profileId) return;
+    set({ loadedFor: profileId });
+    const show = await loadShowPreviews(profileId).catch(() => true);
+    if (get().loadedFor === profileId) set({ show });
+  },
+  async setShow(profileId, show) {
+    await saveShowPreviews(profileId, show);
+    set({ show, loadedFor: profileId });
+  },
+}));
