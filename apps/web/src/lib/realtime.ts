@@ -6,7 +6,7 @@ import {
   onServerAccessChange,
 } from '../features/access/access-events.js';
 import { onPresenceSync } from '../features/presence/presence-topic.js';
-import { onDatabaseEvents } from '../features/realtime/broadcast.js';
+import { type BroadcastChange, onDatabaseEvents } from '../features/realtime/broadcast.js';
 import {
   onChannelTopicEvents,
   onUserTopicEvents,
@@ -27,6 +27,8 @@ export interface RealtimeHandlers extends OwnAccessHandlers, UserTopicHandlers {
   /** A new message in any readable channel of a watched server (unread counts). */
   unreadMessage(message: Message): void;
   reaction(reaction: Reaction, removed: boolean): void;
+  /** A thread of a channel whose topic is joined was created, changed or deleted (features/threads). */
+  thread(change: BroadcastChange): void;
   presence(serverId: string, online: Record<string, PresenceInfo>): void;
   /** Someone started (or, with `typing` false, stopped) typing in a channel on screen. */
   typing(channelId: string, profileId: string, displayName: string, typing: boolean): void;
@@ -188,6 +190,9 @@ export class RealtimeConnectionManager {
       },
     });
     onRestrictedChannelChange(channel, (serverId) => this.handlers.serverChanged(serverId));
+    onDatabaseEvents(channel, ['thread_create', 'thread_update', 'thread_delete'], (change) =>
+      this.handlers.thread(change),
+    );
     channel.on('broadcast', { event: 'typing' }, ({ payload }) => {
       const { profileId, displayName, typing } = payload as {
         profileId: string;

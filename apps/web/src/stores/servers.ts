@@ -5,6 +5,7 @@ import {
   type Overwrite,
   Permissions,
   parsePermissions,
+  threadPermissions,
 } from '@harmony/shared';
 import { createStore } from 'zustand/vanilla';
 import { coalesced } from '../lib/coalesce.js';
@@ -54,7 +55,13 @@ export interface ServersState {
 const overwriteOf = (row: OverwriteRow | undefined): Overwrite | null =>
   row ? { allow: parsePermissions(row.allow), deny: parsePermissions(row.deny) } : null;
 
-export function createServersStore(client: HarmonyClient) {
+/** A thread's parent channel, when a channel id names a thread (threads are not in `channels`). */
+export type ThreadParentLookup = (channelId: string) => string | undefined;
+
+export function createServersStore(
+  client: HarmonyClient,
+  threadParent: ThreadParentLookup = () => undefined,
+) {
   return createStore<ServersState>()((set, get) => {
     const findChannel = (channelId: string) => {
       for (const [serverId, detail] of Object.entries(get().details)) {
@@ -97,7 +104,8 @@ export function createServersStore(client: HarmonyClient) {
 
     const loadServer = coalesced(async (serverId: string) => {
       const [channels, categories, roles, members, memberRoles, overwrites, emojis] = await Promise.all([
-        client.from('channels').select('*').eq('server_id', serverId).order('position'),
+        // Threads are channels too (with a parent): they live in their own store, not the sidebar list.
+        client.from('channels').select('*').eq('server_id', serverId).is('parent_id', null).order('position'),
         client.from('channel_categories').select('*').eq('server_id', serverId).order('position'),
         client.from('roles').select('*').eq('server_id', serverId).order('position', { ascending: false }),
         client.from('server_members').select('*, profile:profiles(*)').eq('server_id', serverId),
@@ -189,7 +197,10 @@ export function createServersStore(client: HarmonyClient) {
 
       channelPermissions(channelId, profileId) {
         const found = findChannel(channelId);
-        if (!found) return 0n;
+        if (!found) {
+          const parent = threadParent(channelId);
+          return parent ? threadPermissions(get().channelPermissions(parent, profileId)) : 0n;
+        }
         const input = memberInput(found.serverId, found.detail, profileId);
         if (!input) return 0n;
         const forChannel = found.detail.overwrites.filter((o) => o.channel_id === channelId);
