@@ -1,12 +1,12 @@
-import { FileText, Flag, LogIn, Pencil, Pin, PinOff, Reply, SmilePlus, Trash2 } from 'lucide-react';
+import { Flag, LogIn, Pencil, Pin, PinOff, Reply, SmilePlus, Trash2 } from 'lucide-react';
 import { type MouseEvent, memo, useEffect, useState } from 'react';
 import { client, stores, useAuth, useMessages, useProfiles, useServers, useUi } from '../../app/stores.js';
 import { describeError } from '../../lib/errors.js';
-import { renderMarkdown } from '../../lib/markdown.js';
 import type { Attachment, Message, PendingMessage } from '../../lib/types.js';
 import { Avatar } from '../../ui/Avatar.js';
 import { IconButton } from '../../ui/IconButton.js';
 import { useChannelPermission } from '../access/use-permissions.js';
+import { Attachments } from '../attachments/Attachments.js';
 import { AuthorTag, Embeds } from '../bots/BotMessageParts.js';
 import { webhookSender } from '../bots/webhook-message.js';
 import { CallNotice, isCallNotice } from '../calls/CallNotice.js';
@@ -16,6 +16,7 @@ import { withoutLinkPreviews } from '../embeds/link-previews.js';
 import { customEmojiUrl, parseReaction, reactionValue } from '../emoji/custom-emoji.js';
 import { EmojiImage, onlyEmoji, withEmojiImages } from '../emoji/EmojiImage.js';
 import { EmojiPicker } from '../emoji/LazyEmojiPicker.js';
+import { FormattedText } from '../formatting/FormattedText.js';
 import { MemberTrigger } from '../moderation/MemberTrigger.js';
 import { moderationUi } from '../moderation/moderation-store.js';
 import { useMentionResolver } from './mentions.js';
@@ -38,47 +39,6 @@ export function useAuthor(profileId: string | null): {
   }, [profileId, profile]);
   const name = nickname ?? profile?.display_name ?? profile?.username ?? (profileId ? '…' : 'Deleted user');
   return { name, avatarUrl: profile?.avatar_url ?? null, isBot: profile?.is_bot };
-}
-
-function AttachmentView({ attachment }: { attachment: Attachment }) {
-  const [url, setUrl] = useState<string | null>(null);
-  useEffect(() => {
-    let cancelled = false;
-    void client.storage
-      .from('attachments')
-      .createSignedUrl(attachment.path, 3600)
-      .then(({ data }) => {
-        if (!cancelled && data) setUrl(data.signedUrl);
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [attachment.path]);
-  const isImage = attachment.content_type.startsWith('image/');
-  // Stored dimensions reserve the image's space before it loads, so nothing below it moves.
-  const box =
-    isImage && attachment.width && attachment.height
-      ? {
-          aspectRatio: `${attachment.width} / ${attachment.height}`,
-          width: `min(${attachment.width}px, 100%)`,
-        }
-      : undefined;
-  if (isImage) {
-    return (
-      <a href={url ?? undefined} target="_blank" rel="noreferrer" className="attachment image" style={box}>
-        {url ? (
-          <img src={url} alt={attachment.name} width={attachment.width} height={attachment.height} />
-        ) : (
-          <span className="attachment-placeholder" role="img" aria-label={attachment.name} />
-        )}
-      </a>
-    );
-  }
-  return (
-    <a href={url ?? undefined} className="attachment file" download={attachment.name}>
-      <FileText aria-hidden="true" size={20} /> {attachment.name} ({Math.ceil(attachment.size / 1024)} KB)
-    </a>
-  );
 }
 
 /** A unicode emoji as text; a custom one (`name:id`) as its image when this server has it. */
@@ -378,16 +338,16 @@ export const MessageItem = memo(function MessageItem({
         ) : (
           message.content && (
             <div className="content">
-              {renderMarkdown(message.content, mentions, (run, key) =>
-                withEmojiImages(run, key, onlyEmoji(message.content)),
-              )}
+              <FormattedText
+                text={message.content}
+                mentions={mentions}
+                plain={(run, key) => withEmojiImages(run, key, onlyEmoji(message.content))}
+              />
               {message.edited_at && <span className="edited"> (edited)</span>}
             </div>
           )
         )}
-        {attachments.map((a) => (
-          <AttachmentView key={a.path} attachment={a} />
-        ))}
+        <Attachments channelId={message.channel_id} attachments={attachments} />
         {(sentAs || profileAuthor.isBot) && <Embeds embeds={withoutLinkPreviews(message.embeds)} />}
         <LinkEmbeds message={message} />
         <Reactions message={message} />
