@@ -76,7 +76,7 @@ declare
 begin
   select * into found_webhook from public.webhooks w where w.id = p_webhook_id;
   if not found or not public.has_channel_permission(found_webhook.channel_id, public.permission('MANAGE_WEBHOOKS')) then
-    raise exception 'webhook not found' using errcode = 'P0002';
+    raise exception 'webhook not found' using errcode = 'PT404';
   end if;
   return found_webhook;
 end;
@@ -100,7 +100,7 @@ begin
   end if;
   select * into channel from public.channels c where c.id = p_channel_id;
   if not found or not public.has_channel_permission(p_channel_id, public.permission('VIEW_CHANNEL')) then
-    raise exception 'channel not found' using errcode = 'P0002';
+    raise exception 'channel not found' using errcode = 'PT404';
   end if;
   if not public.has_channel_permission(p_channel_id, public.permission('MANAGE_WEBHOOKS')) then
     raise exception 'you need Manage Webhooks in this channel' using errcode = '42501';
@@ -119,7 +119,7 @@ begin
   -- The row lock on the channel serialises concurrent creations, so the cap holds.
   perform 1 from public.channels c where c.id = p_channel_id for update;
   if (select count(*) from public.webhooks w where w.channel_id = p_channel_id) >= 15 then
-    raise exception 'a channel has at most 15 webhooks' using errcode = '54000';
+    raise exception 'a channel has at most 15 webhooks' using errcode = 'P0001';
   end if;
   fresh := private.new_webhook_token();
   insert into public.webhooks (server_id, channel_id, name, token_hash, mention_everyone, created_by)
@@ -161,7 +161,7 @@ end;
 $$;
 
 /**
- * For apps/server (harmony_server): posts a webhook message. Unknown webhook: P0002; wrong
+ * For apps/server (harmony_server): posts a webhook message. Unknown webhook: PT404; wrong
  * token: 28000; @everyone from a webhook not allowed to: 42501; bad fields: 22023. Over the
  * rate limit, no message and retry_after_ms > 0 (not raised, so the counted window commits).
  */
@@ -187,7 +187,7 @@ declare
 begin
   select * into hook from public.webhooks w where w.id = p_webhook_id;
   if not found then
-    raise exception 'Unknown Webhook' using errcode = 'P0002';
+    raise exception 'Unknown Webhook' using errcode = 'PT404';
   end if;
   if p_token is null or encode(extensions.digest(p_token, 'sha256'), 'hex') <> hook.token_hash then
     raise exception 'Invalid Webhook Token' using errcode = '28000';

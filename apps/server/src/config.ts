@@ -44,6 +44,13 @@ export interface ServerConfig {
   previewFetchesPerHostPerMinute: number;
   /** ActivityPub federation; off (null) unless FEDERATION_ORIGIN is set. */
   federation?: FederationConfig | null;
+  /** Supabase's API and service role key (SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY): bot sign-in needs them. */
+  supabase?: SupabaseAdmin | null;
+}
+
+export interface SupabaseAdmin {
+  url: string;
+  serviceRoleKey: string;
 }
 
 export interface FederationConfig {
@@ -88,6 +95,8 @@ const EnvSchema = z.object({
   FEDERATION_ALLOW_PRIVATE_ADDRESSES: flag,
   FEDERATION_MAX_INBOX_BYTES: positiveInt(256 * 1024),
   FEDERATION_TIMEOUT_MS: positiveInt(10_000),
+  SUPABASE_URL: z.union([z.literal(''), z.string().url()]).optional(),
+  SUPABASE_SERVICE_ROLE_KEY: z.string().optional(),
 });
 
 export class ConfigError extends Error {
@@ -101,10 +110,17 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     throw new ConfigError(`apps/server configuration: ${problems.join('; ')}`);
   }
   const e = parsed.data;
+  if (Boolean(e.SUPABASE_URL) !== Boolean(e.SUPABASE_SERVICE_ROLE_KEY)) {
+    throw new ConfigError('SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY are set together');
+  }
   if (Boolean(e.VAPID_PUBLIC_KEY) !== Boolean(e.VAPID_PRIVATE_KEY)) {
     throw new ConfigError('VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY are set together (pnpm keys makes both)');
   }
   return {
+    supabase:
+      e.SUPABASE_URL && e.SUPABASE_SERVICE_ROLE_KEY
+        ? { url: e.SUPABASE_URL.replace(/\/+$/, ''), serviceRoleKey: e.SUPABASE_SERVICE_ROLE_KEY }
+        : null,
     databaseUrl: e.HARMONY_SERVER_DATABASE_URL,
     host: e.HARMONY_SERVER_HOST,
     port: e.HARMONY_SERVER_PORT,

@@ -201,11 +201,11 @@ describe('managing webhooks', () => {
     expect((await member.api.query('select id from public.webhooks')).rows).toEqual([]);
     expect(
       await failure(member.api.query('select public.regenerate_webhook_token($1)', [hook.webhook_id])),
-    ).toMatchObject({ code: 'P0002' });
+    ).toMatchObject({ code: 'PT404' });
     expect(
       await failure(member.api.query('select public.delete_webhook($1)', [hook.webhook_id])),
     ).toMatchObject({
-      code: 'P0002',
+      code: 'PT404',
     });
     // Not even a manager reads the stored hash.
     expect(await failure(owner.api.query('select token_hash from public.webhooks'))).toMatchObject({

@@ -36,7 +36,12 @@ if (local) {
 }
 // After the stack is up and migrated: the job worker, as the role harmony_server.
 const worker = local
-  ? await startLocalServer(local.databaseUrl).catch(async (error: unknown) => {
+  ? await startLocalServer(local.databaseUrl, {
+      ...process.env,
+      // Bot sign-in (POST /api/bots/token) goes through the stack's auth admin API.
+      SUPABASE_URL: local.stack.url,
+      SUPABASE_SERVICE_ROLE_KEY: local.stack.keys.serviceRole,
+    }).catch(async (error: unknown) => {
       await local.stop();
       return fail(error);
     })

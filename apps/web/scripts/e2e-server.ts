@@ -54,7 +54,13 @@ const env: NodeJS.ProcessEnv = {
 let local: LocalStack = await startLocalStack(env);
 // apps/server on a free port (jobs, and its HTTP routes): restarted with the stack.
 env.HARMONY_SERVER_PORT = String(await freePort());
-const startWorker = () => startLocalServer(local.databaseUrl, env);
+// It signs bots in through the stack's auth admin API (POST /api/bots/token).
+const startWorker = () =>
+  startLocalServer(local.databaseUrl, {
+    ...env,
+    SUPABASE_URL: local.stack.url,
+    SUPABASE_SERVICE_ROLE_KEY: local.stack.keys.serviceRole,
+  });
 let worker = await startWorker();
 process.env.VITE_SUPABASE_URL = local.stack.url;
 process.env.VITE_SUPABASE_ANON_KEY = local.stack.keys.anon;

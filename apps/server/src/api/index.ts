@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { botTokenRoutes } from './bot-token.js';
 import type { ApiContext } from './context.js';
 import { previewImageRoutes } from './preview-images.js';
 import { webhookRoutes } from './webhooks.js';
@@ -7,6 +8,7 @@ import { webhookRoutes } from './webhooks.js';
 export function apiRoutes(context: ApiContext): Hono {
   const api = new Hono();
   api.route('/webhooks', webhookRoutes(context));
+  api.route('/bots', botTokenRoutes(context));
   api.route('/media/previews', previewImageRoutes(context));
   return api;
 }

@@ -10,7 +10,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What execute_webhook's refusals mean in Discord's terms. */
 const REFUSALS: Record<string, DiscordError> = {
-  P0002: DISCORD.unknownWebhook,
+  PT404: DISCORD.unknownWebhook,
   '28000': DISCORD.invalidWebhookToken,
   '42501': DISCORD.missingPermissions,
   '22023': DISCORD.emptyMessage,
