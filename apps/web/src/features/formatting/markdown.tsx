@@ -27,7 +27,7 @@ export function renderMarkdown(
   return blocks(text, { mentions, plain, quoted: false, next: 0 });
 }
 
-const FENCE = /```(?:([\w+#.-]+)\n)?([\s\S]+?)```/y;
+const FENCE = /```(?:([\w+#.-]*)\n)?([\s\S]+?)```/y;
 const LIST_LINE = /( *)(?:[-*]|(\d{1,9})\.) +([^\n]*\S)[^\n]*/;
 
 function blocks(text: string, ctx: Context): ReactNode[] {
@@ -70,7 +70,9 @@ function firstRule(rules: Rule[], text: string, at: number, ctx: Context) {
   return undefined;
 }
 
-const FENCES: Rule[] = [[FENCE, (m, _, key) => <CodeBlock key={key} language={m[1]} code={m[2] ?? ''} />]];
+const FENCES: Rule[] = [
+  [FENCE, (m, _, key) => <CodeBlock key={key} language={m[1] || undefined} code={m[2] ?? ''} />],
+];
 
 const quote = (inner: string, ctx: Context, key: number) =>
   ctx.quoted ? undefined : (
@@ -165,7 +167,7 @@ const link = (key: number, href: string, text: ReactNode, title?: string) => (
 const INLINE: Rule[] = [
   // An escaped marker is plain text.
   [/\\([^\w\s])/y, (m) => m[1]],
-  [/(``?)([^`][\s\S]*?)\1(?!`)/y, (m, _, key) => <code key={key}>{m[2]}</code>],
+  [/(``?)([^`](?:[\s\S]*?[^`])?)\1(?!`)/y, (m, _, key) => <code key={key}>{m[2]}</code>],
   [/\*\*([\s\S]+?)\*\*(?!\*)/y, (m, ctx, key) => <strong key={key}>{inline(m[1] ?? '', ctx)}</strong>],
   [/__([\s\S]+?)__(?!_)/y, (m, ctx, key) => <u key={key}>{inline(m[1] ?? '', ctx)}</u>],
   [
