@@ -5,7 +5,7 @@ import { formatTimestamp, timestampDate } from '../src/features/formatting/time-
 import { renderMarkdown } from '../src/lib/markdown.js';
 
 const mentions = { user: () => 'ada', role: () => undefined };
-const html = (text: string) => renderToStaticMarkup(<>{renderMarkdown(text, mentions)}</>);
+const html = (text: string) => renderToStaticMarkup(renderMarkdown(text, mentions));
 /** 2021-04-20 12:00:00 UTC: the same calendar day in every time zone from UTC−11 to UTC+11. */
 const NOON = 1618920000;
 
