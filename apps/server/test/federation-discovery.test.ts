@@ -10,7 +10,9 @@ let b: Instance;
 let alice: TestUser;
 
 beforeAll(async () => {
-  [a, b] = await Promise.all([startInstance(), startInstance()]);
+  // One after the other: both set the cluster-wide harmony_server password.
+  a = await startInstance();
+  b = await startInstance();
   alice = await createUser(a.db, 'alice');
 }, 60_000);
 afterAll(async () => {

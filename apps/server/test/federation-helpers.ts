@@ -30,7 +30,7 @@ export async function startInstance(federation: Partial<FederationConfig> = {}):
         // Both instances listen on loopback: the test-only switch (off by default).
         allowPrivateAddresses: true,
         maxInboxBytes: 64 * 1024,
-        timeoutMs: 5_000,
+        timeoutMs: 15_000,
         ...federation,
       },
     }),

@@ -9,6 +9,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const ACTOR_PATH = '/ap/actors/{identifier}';
 export const INBOX_PATH = '/ap/actors/{identifier}/inbox';
 export const SHARED_INBOX_PATH = '/ap/inbox';
+/** Our Follow activities' ids: FOLLOWS_PATH + the remote_follows row id. */
+export const FOLLOWS_PATH = '/ap/follows/';
 
 type LocalActor = {
   kind: 'user' | 'server';

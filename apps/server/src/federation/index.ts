@@ -6,8 +6,9 @@ import type { Logger } from 'pino';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { FederationConfig } from '../config.js';
 import type { Database } from '../db/client.js';
-import { INBOX_PATH, registerActors, SHARED_INBOX_PATH } from './actors.js';
+import { registerActors } from './actors.js';
 import { createGuardedFetch, type GuardedFetch } from './guarded-fetch.js';
+import { registerInbox } from './inbox.js';
 import { ActorKeys } from './keys.js';
 import { PgKvStore } from './kv.js';
 import { documentLoaders } from './loaders.js';
@@ -26,6 +27,9 @@ export interface FederationDeps {
 
 export interface HarmonyFederation {
   federation: Federation<void>;
+  /** The public origin actor ids are made from. */
+  origin: string;
+  userAgent: string;
   keys: ActorKeys;
   fetch: GuardedFetch;
   remote: RemoteActors;
@@ -53,10 +57,9 @@ export function createHarmonyFederation(deps: FederationDeps): HarmonyFederation
     kv: new PgKvStore(db),
     origin: config.origin,
     ...documentLoaders(fetch, userAgent),
-    // Clock skew allowed between a signature's creation and its arrival.
+    // Clock skew allowed between a signature's creation and its arrival: older requests
+    // (replays among them) are refused.
     signatureTimeWindow: { minutes: 5 },
-    // Sign with RFC 9421 first; instances that do not know it are asked again with draft-cavage.
-    firstKnock: 'rfc9421',
   });
   registerActors(federation, db, keys);
   federation.setNodeInfoDispatcher('/nodeinfo/2.1', async () => {
@@ -71,8 +74,8 @@ export function createHarmonyFederation(deps: FederationDeps): HarmonyFederation
       usage: { users: { total: users.rows[0]?.total ?? 0 }, localPosts: 0, localComments: 0 },
     };
   });
-  federation.setInboxListeners(INBOX_PATH, SHARED_INBOX_PATH);
   const remote = new RemoteActors({ ...deps, federation, fetch });
+  registerInbox(federation, { db, log: deps.log, remote });
 
   const routes = new Hono();
   routes.use('*', async (c, next) => {
@@ -90,6 +93,11 @@ export function createHarmonyFederation(deps: FederationDeps): HarmonyFederation
       onError: (c) => c.json({ error: `activities are limited to ${config.maxInboxBytes} bytes` }, 413),
     }),
   );
+  routes.post('/ap/*', async (c, next) => {
+    const domain = await blockedSender(db, c.req.raw.clone());
+    if (domain) return c.json({ error: `${domain} is blocked on this instance` }, 403);
+    return next();
+  });
   routes.use('*', async (c, next) => {
     const url = new URL(c.req.url);
     if (!FEDERATION_PATHS.some((prefix) => url.pathname.startsWith(prefix))) return next();
@@ -106,5 +114,27 @@ export function createHarmonyFederation(deps: FederationDeps): HarmonyFederation
     });
     return federation.fetch(request, { contextData: undefined });
   });
-  return { federation, keys, fetch, remote, routes };
+  return { federation, origin: config.origin, userAgent, keys, fetch, remote, routes };
+}
+
+/** The blocked instance an inbox post comes from (by its actor or its signing key), if any. */
+async function blockedSender(db: Database, request: Request): Promise<string | null> {
+  const hosts = new Set<string>();
+  const body = (await request.json().catch(() => null)) as { actor?: unknown } | null;
+  const actor =
+    typeof body?.actor === 'string' ? body.actor : (body?.actor as { id?: unknown } | undefined)?.id;
+  if (typeof actor === 'string' && URL.canParse(actor)) hosts.add(new URL(actor).host);
+  const keyId = /keyid="([^"]+)"/i.exec(
+    `${request.headers.get('signature') ?? ''} ${request.headers.get('signature-input') ?? ''}`,
+  )?.[1];
+  if (keyId && URL.canParse(keyId)) hosts.add(new URL(keyId).host);
+  if (hosts.size === 0) return null;
+  const result = await db.execute<{ domain: string }>(
+    sql`select domain from public.federated_instances
+         where status = 'blocked' and domain in (${sql.join(
+           [...hosts].map((host) => sql`${host}`),
+           sql`, `,
+         )})`,
+  );
+  return result.rows[0]?.domain ?? null;
 }

@@ -1,4 +1,7 @@
 import type { TaskList } from 'graphile-worker';
+import { federationDeliverJob } from './federation-deliver.js';
+import { federationFollowJob, federationUnfollowJob } from './federation-follow.js';
+import { federationLookupJob } from './federation-lookup.js';
 import { fetchPreviewJob, pruneLinkPreviews } from './fetch-preview.js';
 import type { JobContext, JobDefinition } from './job.js';
 import { liveKitModerateJob } from './livekit-moderate.js';
@@ -23,6 +26,10 @@ export const JOBS: JobDefinition[] = [
   prunePushDeliveries,
   fetchPreviewJob,
   pruneLinkPreviews,
+  federationDeliverJob,
+  federationFollowJob,
+  federationUnfollowJob,
+  federationLookupJob,
 ];
 
 /**
