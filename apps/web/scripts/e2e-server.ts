@@ -49,6 +49,9 @@ const env: NodeJS.ProcessEnv = {
   LIVEKIT_URL: process.env.LIVEKIT_URL ?? 'ws://127.0.0.1:7881',
   LIVEKIT_API_KEY: process.env.LIVEKIT_API_KEY ?? 'e2e-key',
   LIVEKIT_API_SECRET: process.env.LIVEKIT_API_SECRET ?? 'e2e-secret-e2e-secret-e2e-secret',
+  // The local site link-previews.spec.ts serves pages from: the only non-public address
+  // apps/server's outbound guard lets link previews reach.
+  OUTBOUND_ALLOWED_HOSTS: `127.0.0.1:${process.env.E2E_PREVIEW_SITE_PORT ?? 5197}`,
 };
 
 let local: LocalStack = await startLocalStack(env);

@@ -24,9 +24,9 @@ export interface LinkEmbed {
 /** Where apps/server serves re-hosted preview images (the web origin proxies /api/). */
 export const PREVIEW_IMAGE_PATH = '/api/media/previews/';
 
-/** A page's preview is fetched again after a day; a page that gave none, after an hour. */
+/** A page's preview is fetched again after a day; a page that gave none (or failed), after ten minutes. */
 const PREVIEW_TTL = '24 hours';
-const FAILURE_TTL = '1 hour';
+const FAILURE_TTL = '10 minutes';
 
 /** The database or the transaction of one URL's preview. */
 type Executor = Pick<Database, 'execute'>;

@@ -3,11 +3,16 @@ import { client } from '../../app/stores.js';
 // suppress_message_embeds and user_settings.show_link_previews are newer than the generated
 // database types (regenerated at release): typed here, at their one place of use.
 type Result = PromiseLike<{ data: unknown; error: unknown }>;
+type UntypedRpc = (fn: string, args: Record<string, unknown>) => Result;
+interface UntypedUpdate {
+  update(values: object): { eq(column: string, value: string): Result };
+}
 
 /** Removes the message's link previews for good (its author only; the database checks). */
 export async function suppressEmbeds(messageId: string): Promise<void> {
-  const rpc = client.rpc as unknown as (fn: string, args: Record<string, unknown>) => Result;
-  const { error } = await rpc('suppress_message_embeds', { p_message_id: messageId });
+  const { error } = await (client.rpc as unknown as UntypedRpc)('suppress_message_embeds', {
+    p_message_id: messageId,
+  });
   if (error) throw error;
 }
 
@@ -22,9 +27,7 @@ export async function loadShowPreviews(profileId: string): Promise<boolean> {
 }
 
 export async function saveShowPreviews(profileId: string, show: boolean): Promise<void> {
-  const update = client.from('user_settings').update as unknown as (values: object) => {
-    eq(column: string, value: string): Result;
-  };
-  const { error } = await update({ show_link_previews: show }).eq('profile_id', profileId);
+  const settings = client.from('user_settings') as unknown as UntypedUpdate;
+  const { error } = await settings.update({ show_link_previews: show }).eq('profile_id', profileId);
   if (error) throw error;
 }
