@@ -2,6 +2,7 @@ import { Pin, Search, Users } from 'lucide-react';
 import { useServers, useUi } from '../app/stores.js';
 import { CallButton } from '../features/calls/CallButton.js';
 import { ChannelNotificationButton } from '../features/notification-settings/ChannelNotificationButton.js';
+import { ThreadsHeaderButton } from '../features/threads/ThreadActions.js';
 import { IconButton } from '../ui/IconButton.js';
 import { ChannelMoreMenu } from './ChannelMoreMenu.js';
 import './channel-header.css';
@@ -55,6 +56,7 @@ export function ChannelHeaderActions({
         />
         <ChannelNotificationButton channelId={channelId} />
       </span>
+      <ThreadsHeaderButton channelId={channelId} />
       <NotificationsBell />
       {onToggleMembers && (
         <IconButton

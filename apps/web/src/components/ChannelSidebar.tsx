@@ -4,6 +4,7 @@ import { stores, useAuth, useServers, useUi } from '../app/stores.js';
 import { ChannelTree } from '../features/channels/ChannelTree.js';
 import { useChannelMarks } from '../features/notification-settings/use-marks.js';
 import { ServerMenu, useCanOpenServerSettings } from '../features/server-admin/ServerMenu.js';
+import { SidebarThreads } from '../features/threads/SidebarThreads.js';
 import { VoiceOccupants } from '../features/voice/VoiceOccupants.js';
 import { go } from '../lib/route.js';
 import type { Channel } from '../lib/types.js';
@@ -37,6 +38,7 @@ function ChannelLink({ channel, serverId }: { channel: Channel; serverId: string
         <UnreadMarks id={marksId} unread={marks.unread} mentions={marks.mentions} />
       </button>
       <VoiceOccupants channel={channel} serverId={serverId} />
+      {channel.type === 'text' && <SidebarThreads serverId={serverId} parentId={channel.id} />}
     </>
   );
 }

@@ -9,6 +9,7 @@ import { Modals } from '../components/Modals.js';
 import { ServerRail } from '../components/ServerRail.js';
 import { Toasts } from '../components/Toasts.js';
 import { CallOverlay } from '../features/calls/CallOverlay.js';
+import { ThreadPanelHost } from '../features/threads/ThreadPanelHost.js';
 import { describeError } from '../lib/errors.js';
 import { go } from '../lib/route.js';
 
@@ -60,6 +61,7 @@ export function Workspace() {
           </div>
         )}
       </main>
+      <ThreadPanelHost />
       {serverId && memberListOpen && <MemberList serverId={serverId} />}
       <Modals />
       <Suspense fallback={null}>

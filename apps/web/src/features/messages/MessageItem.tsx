@@ -19,6 +19,8 @@ import { EmojiPicker } from '../emoji/LazyEmojiPicker.js';
 import { FormattedText } from '../formatting/FormattedText.js';
 import { MemberTrigger } from '../moderation/MemberTrigger.js';
 import { moderationUi } from '../moderation/moderation-store.js';
+import { CreateThreadButton } from '../threads/ThreadActions.js';
+import { ThreadSummary } from '../threads/ThreadSummary.js';
 import { useMentionResolver } from './mentions.js';
 
 const QUICK_REACTIONS = ['👍', '❤️', '😂'];
@@ -172,6 +174,7 @@ function MessageToolbar({
         />
       )}
       <IconButton label="Reply" icon={Reply} tooltip="top" onClick={() => setReply(message)} />
+      <CreateThreadButton message={message} />
       {mine && canSend && <IconButton label="Edit" icon={Pencil} tooltip="top" onClick={onEdit} />}
       {canPin && (
         <IconButton
@@ -351,6 +354,7 @@ export const MessageItem = memo(function MessageItem({
         {(sentAs || profileAuthor.isBot) && <Embeds embeds={withoutLinkPreviews(message.embeds)} />}
         <LinkEmbeds message={message} />
         <Reactions message={message} />
+        <ThreadSummary messageId={message.id} />
       </div>
       {pickingReaction && me && (
         <EmojiPicker

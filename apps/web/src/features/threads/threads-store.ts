@@ -8,6 +8,7 @@ import { type Thread, threadApi } from './thread-api.js';
 export type ThreadPanel =
   | { kind: 'thread'; threadId: string }
   | { kind: 'list'; parentId: string }
+  /** `name`: what the name field starts from (the starter message's text). */
   | { kind: 'create'; parentId: string; messageId: string | null; name: string };
 
 export interface ThreadsState {
