@@ -34,6 +34,9 @@ describe('Discord formatting: blocks', () => {
       '<ol class="md-list" start="3"><li>three</li><li><em>four</em><ul class="md-list"><li>nested</li></ul></li></ol>',
     );
     expect(html('1. one')).toBe('<ol class="md-list"><li>one</li></ol>');
+    expect(html('- bullet\n1. number\n   - under the number')).toBe(
+      '<ul class="md-list"><li>bullet</li></ul><ol class="md-list"><li>number<ul class="md-list"><li>under the number</li></ul></li></ol>',
+    );
     expect(html('-not a list\n2*3')).toBe('-not a list\n2*3');
   });
 

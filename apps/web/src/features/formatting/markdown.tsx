@@ -107,7 +107,7 @@ const LINE_BLOCKS: Rule[] = [
   [
     /(?: *(?:[-*]|\d{1,9}\.) +[^\n]*\S[^\n]*(?:\n|$))+/y,
     (m, ctx) =>
-      list(
+      lists(
         m[0]
           .split('\n')
           .map((line) => LIST_LINE.exec(line))
@@ -129,24 +129,29 @@ interface ListItem {
   text: string;
 }
 
-/** A list of the first item's kind; items indented deeper than it nest under the item before them. */
-function list(items: ListItem[], ctx: Context): ReactNode {
+/**
+ * Lists: items indented deeper than an item nest under it; at the same depth, a change between
+ * bullets and numbers starts a new list.
+ */
+function lists(items: ListItem[], ctx: Context): ReactNode[] {
   const [first] = items as [ListItem, ...ListItem[]];
+  const ordered = (item: ListItem) => item.start !== undefined;
   const entries: ReactNode[] = [];
-  for (let i = 0; i < items.length; ) {
+  let i = 0;
+  while (i < items.length && ordered(items[i] as ListItem) === ordered(first)) {
     let j = i + 1;
-    while (j < items.length && (items[j]?.indent ?? 0) > first.indent) j++;
+    while (j < items.length && (items[j] as ListItem).indent > first.indent) j++;
     const nested = items.slice(i + 1, j);
     entries.push(
       <li key={ctx.next++}>
         {inline(items[i]?.text ?? '', ctx)}
-        {nested.length > 0 && list(nested, ctx)}
+        {nested.length > 0 && lists(nested, ctx)}
       </li>,
     );
     i = j;
   }
   const key = ctx.next++;
-  return typeof first.start === 'number' ? (
+  const list = ordered(first) ? (
     <ol key={key} className="md-list" start={first.start === 1 ? undefined : first.start}>
       {entries}
     </ol>
@@ -155,6 +160,7 @@ function list(items: ListItem[], ctx: Context): ReactNode {
       {entries}
     </ul>
   );
+  return i < items.length ? [list, ...lists(items.slice(i), ctx)] : [list];
 }
 
 const link = (key: number, href: string, text: ReactNode, title?: string) => (
