@@ -2,12 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { generateCryptoKeyPair, signRequest } from '@fedify/fedify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, type TestUser } from '../../../db_schema/tests/fixtures.js';
-import { type Instance, startInstance } from './federation-helpers.js';
+import { type Instance, startInstance, waitAcross } from './federation-helpers.js';
 
 /** The key type Fedify signs with (Node's lib has no global CryptoKey type). */
 type SigningKey = Parameters<typeof signRequest>[1];
-
-import { waitFor } from './helpers.js';
 
 let a: Instance;
 let b: Instance;
@@ -36,7 +34,7 @@ async function findAs(user: TestUser, handle: string): Promise<string> {
   const { rows } = await user.api.query<{ id: string }>('select public.request_remote_lookup($1) as id', [
     handle,
   ]);
-  return waitFor(async () => {
+  return waitAcross(async () => {
     const result = await user.api.query<{ status: string; profile_id: string | null; error: string | null }>(
       'select * from public.remote_lookup_result($1)',
       [rows[0]?.id],
@@ -99,14 +97,14 @@ describe('follow a remote user', () => {
     expect(rows[0]?.state).toBe('pending');
 
     // B: a remote follower, accepted; A: the Accept came back, signed by bob.
-    await waitFor(async () => (await followsOnB()) === 1);
+    await waitAcross(async () => (await followsOnB()) === 1);
     const onB = await b.db.query(
       `select f.state, p.username, p.domain from public.remote_follows f join public.profiles p on p.id = f.follower_id
         where f.followee_id = $1`,
       [bob.profileId],
     );
     expect(onB.rows[0]).toMatchObject({ state: 'accepted', username: 'alice', domain: a.host });
-    await waitFor(async () => {
+    await waitAcross(async () => {
       const mine = await alice.api.query<{ state: string }>('select state from public.remote_follows');
       return mine.rows[0]?.state === 'accepted';
     });
@@ -115,7 +113,7 @@ describe('follow a remote user', () => {
     expect((await mallory.api.query('select * from public.remote_follows')).rows).toHaveLength(0);
 
     await alice.api.query('select public.unfollow_remote($1)', [bobOnA]);
-    await waitFor(async () => (await followsOnB()) === 0);
+    await waitAcross(async () => (await followsOnB()) === 0);
   });
 
   it('an unknown handle fails the lookup with a reason', async () => {

@@ -4,7 +4,7 @@ import pino from 'pino';
 import type { FederationConfig } from '../src/config.js';
 import type { HarmonyFederation } from '../src/federation/index.js';
 import { type RunningService, startService } from '../src/service.js';
-import { createServerDatabase, serverConfig } from './helpers.js';
+import { createServerDatabase, serverConfig, waitFor } from './helpers.js';
 
 /** One complete Harmony apps/server with federation on, on its own database and port. */
 export interface Instance {
@@ -51,4 +51,9 @@ export async function startInstance(federation: Partial<FederationConfig> = {}):
       await db.close();
     },
   };
+}
+
+/** Waits for what crosses instances: several jobs and signed requests, on a loaded test machine. */
+export function waitAcross<T>(probe: () => Promise<T | undefined | null | false>): Promise<T> {
+  return waitFor(probe, 45_000);
 }

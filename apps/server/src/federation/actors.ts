@@ -11,6 +11,8 @@ export const INBOX_PATH = '/ap/actors/{identifier}/inbox';
 export const SHARED_INBOX_PATH = '/ap/inbox';
 /** Our Follow activities' ids: FOLLOWS_PATH + the remote_follows row id. */
 export const FOLLOWS_PATH = '/ap/follows/';
+/** Our Notes' ids (DMs): NOTES_PATH + the message id. */
+export const NOTES_PATH = '/ap/notes/';
 
 type LocalActor = {
   kind: 'user' | 'server';

@@ -1,9 +1,21 @@
 import type { Federation, InboxContext } from '@fedify/fedify';
-import { Accept, type Activity, Follow, Reject, Undo } from '@fedify/vocab';
+import {
+  Accept,
+  type Activity,
+  Create,
+  Delete,
+  Follow,
+  Note,
+  PUBLIC_COLLECTION,
+  Reject,
+  Undo,
+  Update,
+} from '@fedify/vocab';
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.js';
 import { FOLLOWS_PATH, INBOX_PATH, SHARED_INBOX_PATH } from './actors.js';
+import { noteHtmlToText } from './content.js';
 import { queueDelivery } from './delivery.js';
 import type { CachedActor, RemoteActors } from './remote.js';
 
@@ -53,6 +65,33 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): vo
         sql`select private.receive_unfollow(${sender.profileId}::uuid, ${followee}::uuid)`,
       );
     })
+    .on(Create, async (ctx, create) => {
+      const dm = await privateNoteOf(ctx, deps, create);
+      if (!dm) return;
+      for (const recipient of dm.recipients) {
+        await deps.db.execute(
+          sql`select private.receive_remote_note(${dm.note.id?.href}, ${dm.sender.profileId}::uuid,
+                ${recipient}::uuid, ${dm.text})`,
+        );
+      }
+    })
+    .on(Update, async (ctx, update) => {
+      const dm = await privateNoteOf(ctx, deps, update);
+      if (!dm) return;
+      await deps.db.execute(
+        sql`select private.receive_remote_note_update(${dm.note.id?.href}, ${dm.sender.profileId}::uuid, ${dm.text})`,
+      );
+    })
+    .on(Delete, async (_ctx, del) => {
+      const sender = await senderOf(deps, del);
+      const objectId = del.objectId;
+      // Only what the sender's own instance holds can be deleted by them (the database also
+      // checks the author).
+      if (!sender || !objectId || objectId.origin !== new URL(sender.actorUri).origin) return;
+      await deps.db.execute(
+        sql`select private.receive_remote_note_delete(${objectId.href}, ${sender.profileId}::uuid)`,
+      );
+    })
     .onError((_ctx, error) => deps.log.warn({ err: error }, 'inbound activity failed'));
 }
 
@@ -89,4 +128,24 @@ async function answerToFollow(
   await deps.db.execute(
     sql`select private.receive_follow_answer(${followId.href}, ${sender.profileId}::uuid, ${accepted})`,
   );
+}
+
+/**
+ * A Create/Update of a private Note written by the sender, and the local users it is for.
+ * Public Notes are not DMs; a Note attributed to someone else, or living on another
+ * instance than its author, is refused.
+ */
+async function privateNoteOf(ctx: InboxContext<void>, deps: InboxDeps, activity: Create | Update) {
+  const sender = await senderOf(deps, activity);
+  const note = await activity.getObject({ crossOrigin: 'ignore' }).catch(() => null);
+  if (!sender || !(note instanceof Note) || !note.id) return null;
+  if (note.attributionId?.href !== sender.actorUri || note.id.origin !== new URL(sender.actorUri).origin)
+    return null;
+  const audience = [...note.toIds, ...note.ccIds];
+  if (audience.some((uri) => uri.href === PUBLIC_COLLECTION.href)) return null;
+  const recipients = [
+    ...new Set(audience.map((uri) => localUserOf(ctx, uri)).filter((id): id is string => !!id)),
+  ];
+  if (recipients.length === 0) return null;
+  return { sender, note, recipients, text: noteHtmlToText(note.content?.toString() ?? '') };
 }

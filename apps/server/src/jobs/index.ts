@@ -2,6 +2,7 @@ import type { TaskList } from 'graphile-worker';
 import { federationDeliverJob } from './federation-deliver.js';
 import { federationFollowJob, federationUnfollowJob } from './federation-follow.js';
 import { federationLookupJob } from './federation-lookup.js';
+import { federationNoteJob } from './federation-note.js';
 import { fetchPreviewJob, pruneLinkPreviews } from './fetch-preview.js';
 import type { JobContext, JobDefinition } from './job.js';
 import { liveKitModerateJob } from './livekit-moderate.js';
@@ -30,6 +31,7 @@ export const JOBS: JobDefinition[] = [
   federationFollowJob,
   federationUnfollowJob,
   federationLookupJob,
+  federationNoteJob,
 ];
 
 /**
