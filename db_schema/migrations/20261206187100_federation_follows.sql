@@ -181,6 +181,7 @@ create table if not exists private.remote_lookups (
   created_at timestamptz not null default now()
 );
 create index if not exists remote_lookups_requester_idx on private.remote_lookups (requester_id, created_at);
+create index if not exists remote_lookups_profile_idx on private.remote_lookups (profile_id);
 alter table private.remote_lookups enable row level security;
 revoke all on private.remote_lookups from public, anon, authenticated, service_role;
 drop policy if exists no_client_access on private.remote_lookups;

@@ -16,6 +16,7 @@ create table if not exists private.ap_objects (
   author_id uuid not null references public.profiles (id) on delete cascade,
   created_at timestamptz not null default now()
 );
+create index if not exists ap_objects_author_idx on private.ap_objects (author_id);
 alter table private.ap_objects enable row level security;
 revoke all on private.ap_objects from public, anon, authenticated, service_role;
 drop policy if exists no_client_access on private.ap_objects;

@@ -159,6 +159,12 @@ const CLIENT_RPCS: Record<string, string> = {
   'public.mark_channel_read(uuid, bigint)': 'moves the caller’s own read marker in a channel they read',
   'public.mark_notifications_read(uuid[])': 'marks the caller’s own notifications',
   'public.open_dm(uuid)': 'the caller’s DM with a friend or someone sharing a server, unless blocked',
+  'public.open_remote_dm(uuid)':
+    'the caller’s DM with a remote user when one follows the other (accepted), unless blocked',
+  'public.follow_remote(uuid)': 'the caller follows a cached remote user of an unblocked instance',
+  'public.unfollow_remote(uuid)': 'the caller stops following a remote user',
+  'public.request_remote_lookup(text)': 'queues the caller’s own @name@host search (30 a minute)',
+  'public.remote_lookup_result(uuid)': 'the result of the caller’s own search only',
   'public.pin_message(uuid)': 'needs PIN_MESSAGES or MANAGE_MESSAGES',
   'public.remove_reaction(uuid, text, uuid)': 'one’s own reaction, or anyone’s with MANAGE_MESSAGES',
   'public.remove_role(uuid, uuid, uuid)': 'needs MANAGE_ROLES and a role below the caller’s top role',
