@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
-import { createGuild, openChannel, shot, signUp } from './helpers.js';
+import { createGuild, openChannel, shot, signUp, stackInfo } from './helpers.js';
 
 const LIVE = { timeout: 10_000 };
 const sidebar = (page: Page) => page.getByRole('complementary', { name: 'Channels' });
@@ -76,6 +76,74 @@ test('a webhook made in channel settings posts live to both members; its old URL
   // After a reload the message is still there, under the webhook's name.
   await bob.page.reload();
   await expect(bob.page.getByRole('article', { name: 'CI: build 42 passed' })).toBeVisible();
+  expect(ada.failures).toEqual([]);
+  expect(bob.failures).toEqual([]);
+});
+
+test('an application made in settings is added to a server by its invite link and posts as a bot', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const ada = await signUp(browser, 'botdev');
+  const bob = await signUp(browser, 'botbob');
+  const guild = await createGuild(ada, 'Bot Guild', [bob]);
+  await openChannel(bob, guild, 'general');
+  await openChannel(ada, guild, 'general');
+
+  await ada.page.getByRole('button', { name: 'User settings' }).click();
+  const settings = ada.page.getByRole('dialog', { name: 'User settings' });
+  const form = settings.getByRole('form', { name: 'New application' });
+  await form.getByLabel('Application name').fill('Helper');
+  await form.getByLabel('Description').fill('Says hello');
+  await form.getByRole('button', { name: 'Create application' }).click();
+  const card = settings.getByRole('article', { name: 'Application Helper' });
+  const tokenField = card.getByLabel(/Bot token/);
+  await expect(tokenField).toHaveValue(/^hbot_[0-9a-f]{64}$/);
+  const token = await tokenField.inputValue();
+  await card.getByRole('checkbox', { name: 'Manage messages' }).check();
+  const invite = await card.getByLabel('Invite link for Helper').inputValue();
+  expect(invite).toMatch(/#\/bot\/[0-9a-f-]{36}\?permissions=\d+$/);
+  await card.scrollIntoViewIfNeeded();
+  await axe(ada.page, 'applications', '.applications');
+  await shot(ada.page, 'bots-application');
+  await ada.page.keyboard.press('Escape');
+
+  // The invite link shows what the bot asks for; adding it gives it a role of its own.
+  await ada.page.goto(invite.slice(invite.indexOf('#') - 1));
+  const add = ada.page.getByRole('dialog', { name: 'Add a bot' });
+  await expect(add).toContainText('Helper');
+  await expect(add.getByRole('listitem')).toContainText([
+    'View channels',
+    'Send messages',
+    'Manage messages',
+  ]);
+  await add.getByLabel('Add to server').selectOption({ label: 'Bot Guild' });
+  await axe(ada.page, 'add bot');
+  await shot(ada.page, 'bots-add-bot');
+  await add.getByRole('button', { name: 'Add bot' }).click();
+  await expect(add).toBeHidden();
+
+  // The bot signs in with its token and posts through REST like any member.
+  const { url, anonKey } = await stackInfo();
+  const origin = new URL(ada.page.url()).origin;
+  const exchanged = await fetch(`${origin}/api/bots/token`, {
+    method: 'POST',
+    headers: { authorization: `Bot ${token}` },
+  });
+  expect(exchanged.status).toBe(200);
+  const { access_token } = (await exchanged.json()) as { access_token: string };
+  const posted = await fetch(`${url}/rest/v1/messages`, {
+    method: 'POST',
+    headers: { apikey: anonKey, authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ channel_id: guild.channels.general, content: 'hello, I am a bot' }),
+  });
+  expect(posted.status).toBe(201);
+  for (const person of [ada, bob]) {
+    const message = person.page.getByRole('article', { name: 'Helper: hello, I am a bot' });
+    await expect(message).toBeVisible(LIVE);
+    await expect(message.locator('.bot-tag')).toHaveText('BOT');
+  }
+  await shot(bob.page, 'bots-bot-message');
   expect(ada.failures).toEqual([]);
   expect(bob.failures).toEqual([]);
 });

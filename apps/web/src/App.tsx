@@ -24,6 +24,8 @@ function useHashRoute() {
       else if (route.kind === 'dm' || route.kind === 'home')
         ui.navigate(null, route.kind === 'dm' ? route.channelId : null);
       else if (route.kind === 'invite') ui.openModal({ kind: 'joinServer', code: route.code });
+      else if (route.kind === 'addBot')
+        ui.openModal({ kind: 'addBot', botId: route.botId, permissions: route.permissions });
     };
     apply();
     window.addEventListener('hashchange', apply);

@@ -188,6 +188,9 @@ const ServerSettings = lazy(() =>
 const UserSettings = lazy(() =>
   import('./settings/UserSettings.js').then((m) => ({ default: m.UserSettings })),
 );
+const AddBotDialog = lazy(() =>
+  import('../features/bots/AddBotDialog.js').then((m) => ({ default: m.AddBotDialog })),
+);
 const loading = (
   <p className="hint" role="status">
     Loading…
@@ -206,6 +209,14 @@ export function Modals() {
       return <Invite serverId={modal.serverId} />;
     case 'createChannel':
       return <CreateChannel serverId={modal.serverId} categoryId={modal.categoryId} type={modal.type} />;
+    case 'addBot':
+      return (
+        <Dialog title="Add a bot">
+          <Suspense fallback={loading}>
+            <AddBotDialog botId={modal.botId} permissions={modal.permissions} />
+          </Suspense>
+        </Dialog>
+      );
     case 'channelSettings':
       return (
         <Dialog title="Edit channel">

@@ -83,13 +83,12 @@ export const PERMISSION_GROUPS = [
 export type PermissionGroupId = (typeof PERMISSION_GROUPS)[number]['id'];
 
 /**
- * Permissions of features Harmony does not have yet (threads, stickers, polls, events, webhooks,
+ * Permissions of features Harmony does not have yet (threads, stickers, polls, events,
  * stage and soundboard, …). Roles may hold them, but they do nothing, so the roles editor shows
  * them apart as coming later.
  */
 export const COMING_LATER: ReadonlySet<PermissionName> = new Set<PermissionName>([
   'CREATE_GUILD_EXPRESSIONS',
-  'MANAGE_WEBHOOKS',
   'VIEW_GUILD_INSIGHTS',
   'VIEW_CREATOR_MONETIZATION_ANALYTICS',
   'MANAGE_EVENTS',

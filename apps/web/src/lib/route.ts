@@ -3,11 +3,18 @@ export type Route =
   | { kind: 'home' }
   | { kind: 'channel'; serverId: string; channelId: string | null }
   | { kind: 'dm'; channelId: string | null }
-  | { kind: 'invite'; code: string };
+  | { kind: 'invite'; code: string }
+  /** A bot's invite link: add it to a server with these permissions. */
+  | { kind: 'addBot'; botId: string; permissions: bigint };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);
   if (parts[0] === 'invite' && parts[1]) return { kind: 'invite', code: parts[1] };
+  if (parts[0] === 'bot' && parts[1]) {
+    const [botId = '', query = ''] = parts[1].split('?');
+    const asked = new URLSearchParams(query).get('permissions') ?? '0';
+    return { kind: 'addBot', botId, permissions: /^\d{1,20}$/.test(asked) ? BigInt(asked) : 0n };
+  }
   if (parts[0] === 'channels' && parts[1] === '@me') return { kind: 'dm', channelId: parts[2] ?? null };
   if (parts[0] === 'channels' && parts[1])
     return { kind: 'channel', serverId: parts[1], channelId: parts[2] ?? null };
@@ -20,6 +27,8 @@ export function routeHash(route: Route): string {
       return '#/';
     case 'invite':
       return `#/invite/${route.code}`;
+    case 'addBot':
+      return `#/bot/${route.botId}?permissions=${route.permissions}`;
     case 'dm':
       return `#/channels/@me${route.channelId ? `/${route.channelId}` : ''}`;
     case 'channel':

@@ -6,6 +6,7 @@ import type { Message } from '../lib/types.js';
 export type Modal =
   | { kind: 'createServer' }
   | { kind: 'joinServer'; code?: string }
+  | { kind: 'addBot'; botId: string; permissions: bigint }
   | { kind: 'invite'; serverId: string }
   /** `type` is what the dialog starts with: the category's kind (Voice Channels offers voice). */
   | { kind: 'createChannel'; serverId: string; categoryId?: string; type: 'text' | 'voice' }

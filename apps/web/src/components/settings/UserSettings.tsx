@@ -2,6 +2,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { client, stores, useAccount, useAuth } from '../../app/stores.js';
 import { DeleteAccountSection, ExportSection } from '../../features/account/AccountDataSections.js';
 import { AccountSection } from '../../features/account/AccountSection.js';
+import { ApplicationsSection } from '../../features/bots/ApplicationsSection.js';
 import { LinkPreviewsSection } from '../../features/embeds/LinkPreviewsSection.js';
 import { NotificationsSection } from '../../features/notifications/NotificationsSection.js';
 import { PRESENCE_OPTIONS, type PresenceChoice } from '../../stores/account.js';
@@ -16,6 +17,7 @@ export function UserSettings() {
       <PresenceSection />
       <NotificationsSection />
       <LinkPreviewsSection />
+      <ApplicationsSection />
       <AccountSection />
       <MfaSection />
       <SessionsSection />
