@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
@@ -30,11 +30,40 @@ function twemoji(): Plugin {
   };
 }
 
+/** An entry of the service worker's precache manifest (workbox-build's). */
+interface ManifestEntry {
+  url: string;
+  revision: string | null;
+  size: number;
+}
+
+/**
+ * The service worker precaches only the app shell: index.html, the scripts and styles it loads
+ * itself (entry and modulepreloads), icons and the manifest. Lazy chunks are cached by the worker
+ * as they are first used (src/sw.ts), so installing it does not download every screen.
+ */
+function pwaShell() {
+  let outDir = 'dist';
+  const plugin: Plugin = {
+    name: 'harmony-pwa-shell',
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
+  };
+  const manifestTransform = async (entries: ManifestEntry[]) => {
+    const html = readFileSync(join(outDir, 'index.html'), 'utf8');
+    const shell = new Set([...html.matchAll(/(?:src|href)="\/(assets\/[^"]+)"/g)].map((match) => match[1]));
+    return { manifest: entries.filter((entry) => !entry.url.startsWith('assets/') || shell.has(entry.url)) };
+  };
+  return { plugin, manifestTransform };
+}
+
 /**
  * Installable app and service worker (src/sw.ts: offline shell, Web Push, notification clicks).
  * The page registers the worker itself (features/notifications/service-worker.ts), after load.
- * Precached: the shell's scripts, styles and icons (not the emoji SVGs, fetched as used).
+ * Precached: the shell (pwaShell above); lazy chunks and emoji SVGs are fetched as used.
  */
+const shell = pwaShell();
 const pwa = VitePWA({
   strategies: 'injectManifest',
   srcDir: 'src',
@@ -55,7 +84,11 @@ const pwa = VitePWA({
       { src: '/pwa-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
     ],
   },
-  injectManifest: { globPatterns: ['**/*.{js,css,html,png,svg,webmanifest}'], globIgnores: ['emoji/**'] },
+  injectManifest: {
+    globPatterns: ['**/*.{js,css,html,png,svg,webmanifest}'],
+    globIgnores: ['emoji/**'],
+    manifestTransforms: [shell.manifestTransform],
+  },
   devOptions: {
     enabled: true,
     type: 'module',
@@ -78,7 +111,7 @@ const serverProxy = Object.fromEntries(
 );
 
 export default defineConfig({
-  plugins: [react(), twemoji(), pwa],
+  plugins: [react(), twemoji(), shell.plugin, pwa],
   server: { host: '127.0.0.1', port: 5173, strictPort: true, proxy: serverProxy },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
   build: { target: 'es2022', sourcemap: true },

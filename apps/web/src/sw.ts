@@ -1,10 +1,10 @@
 /// <reference lib="webworker" />
-import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
+import { cleanupOutdatedCaches, getCacheKeyForURL, precacheAndRoute } from 'workbox-precaching';
 
 /**
  * Harmony's service worker: the app shell offline (precached by vite-plugin-pwa; the app routes
- * in the URL hash, so every navigation is to index.html), Web Push from apps/server, and
- * opening the message when a notification is clicked.
+ * in the URL hash, so every navigation is to index.html), the lazy chunks cached as first used,
+ * Web Push from apps/server, and opening the message when a notification is clicked.
  */
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Parameters<typeof precacheAndRoute>[0] };
 
@@ -28,9 +28,57 @@ interface NotificationData {
 cleanupOutdatedCaches();
 precacheAndRoute(self.__WB_MANIFEST);
 
+/** Built files outside the precached shell (lazy chunks, their styles), kept as first fetched. */
+const ASSETS_CACHE = 'harmony-assets';
+
+/** A same-origin built file the precache does not answer. */
+function isLazyAsset(url: URL): boolean {
+  return (
+    url.origin === self.location.origin && url.pathname.startsWith('/assets/') && !getCacheKeyForURL(url.href)
+  );
+}
+
 // A new version takes over at once: the shell and the push handling stay in step with the page.
+// Its chunks have new names: the old ones are dropped (the page sends the ones it uses again).
 self.addEventListener('install', () => void self.skipWaiting());
-self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+self.addEventListener('activate', (event) =>
+  event.waitUntil(Promise.all([self.clients.claim(), caches.delete(ASSETS_CACHE)])),
+);
+
+/** Cache first: a built file's name changes with its content, so a cached one is never stale. */
+async function cachedAsset(request: Request): Promise<Response> {
+  const cache = await caches.open(ASSETS_CACHE);
+  // Module scripts are requested with an Origin header, the handed-over copies without one.
+  const hit = await cache.match(request, { ignoreVary: true });
+  if (hit) return hit;
+  const response = await fetch(request);
+  if (response.ok) void cache.put(request, response.clone());
+  return response;
+}
+
+self.addEventListener('fetch', (event) => {
+  if (event.request.method === 'GET' && isLazyAsset(new URL(event.request.url)))
+    event.respondWith(cachedAsset(event.request));
+});
+
+// The page lists the chunks it loaded before this worker controlled it, so they work offline too.
+self.addEventListener('message', (event) => {
+  const message = event.data as { type?: string; urls?: unknown } | null;
+  if (message?.type !== 'harmony:cache-assets' || !Array.isArray(message.urls)) return;
+  const urls = message.urls.filter((u): u is string => typeof u === 'string' && isLazyAsset(new URL(u)));
+  event.waitUntil(
+    caches
+      .open(ASSETS_CACHE)
+      .then((cache) =>
+        Promise.all(
+          urls.map(
+            async (url) =>
+              (await cache.match(url, { ignoreVary: true })) ?? cache.add(url).catch(() => undefined),
+          ),
+        ),
+      ),
+  );
+});
 
 function readPayload(event: PushEvent): PushPayload | null {
   try {

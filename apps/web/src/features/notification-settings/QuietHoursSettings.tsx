@@ -12,6 +12,12 @@ function draftOf(saved: QuietHours | null): QuietHours {
   return !quiet.enabled && quiet.timeZone === 'UTC' ? { ...quiet, timeZone: browserTimeZone() } : quiet;
 }
 
+/** "7:00 AM", in the user's clock format, with the zone when it is not this browser's. */
+function untilText({ end, timeZone }: QuietHours): string {
+  const time = new Date(`1970-01-01T${end}`).toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' });
+  return timeZone === browserTimeZone() ? time : `${time} (${timeZone.replaceAll('_', ' ')})`;
+}
+
 /**
  * User settings → Notifications → Quiet hours: a daily window with no desktop notifications,
  * sounds or pushes (on every device; counts and badges still update).
@@ -85,7 +91,7 @@ export function QuietHoursSettings() {
       </div>
       {quietNow && saved && (
         <p role="status" className="quiet-now">
-          Quiet hours are on now, until {saved.end}.
+          Quiet hours are on now, until {untilText(saved)}.
         </p>
       )}
       <div className="form-actions">

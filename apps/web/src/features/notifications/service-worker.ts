@@ -19,9 +19,23 @@ export function registerServiceWorker(): void {
         scope: '/',
         type: import.meta.env.DEV ? 'module' : 'classic',
       })
+      .then(() => navigator.serviceWorker.ready)
+      .then(cacheLoadedAssets)
       .catch((error: unknown) => console.warn('service worker not registered', error));
   if (document.readyState === 'complete') register();
   else window.addEventListener('load', register, { once: true });
+}
+
+/**
+ * The worker precaches only the shell and caches lazy chunks as they are fetched through it; the
+ * ones this page loaded before it took control are handed over, so the app starts offline.
+ */
+function cacheLoadedAssets(registration: ServiceWorkerRegistration): void {
+  const urls = performance
+    .getEntriesByType('resource')
+    .map((entry) => entry.name)
+    .filter((url) => new URL(url).pathname.startsWith('/assets/'));
+  if (urls.length > 0) registration.active?.postMessage({ type: 'harmony:cache-assets', urls });
 }
 
 /** The service worker's registration, or null when none is (or gets) registered soon. */
