@@ -4,7 +4,7 @@ import { describeError } from '../../lib/errors.js';
 import type { Message } from '../../lib/types.js';
 import { profileName } from '../../stores/social.js';
 import { withEmojiImages } from '../emoji/EmojiImage.js';
-import { FormattedText } from '../formatting/FormattedText.js';
+import { renderMarkdown } from '../formatting/formatted.js';
 import { useMentionResolver } from './mentions.js';
 
 /** The channel's pinned messages, newest pin first (read directly: RLS limits them to readers). */
@@ -68,9 +68,7 @@ function Pin({ message }: { message: Message }) {
         <strong>{author}</strong>{' '}
         <time dateTime={message.created_at}>{new Date(message.created_at).toLocaleString()}</time>
       </span>
-      <span className="search-snippet">
-        <FormattedText text={text} mentions={mentions} plain={withEmojiImages} />
-      </span>
+      <span className="search-snippet">{renderMarkdown(text, mentions, withEmojiImages)}</span>
     </li>
   );
 }
