@@ -46,6 +46,14 @@ describe('mergeMessages', () => {
     expect(mergeMessages([deleted], [lateEdit])[0]?.deleted_at).not.toBeNull();
   });
 
+  it("a write's late answer does not undo a live change of the same version (link previews)", () => {
+    const previewed = msg(1, { embeds: [{ type: 'link', url: 'https://example.org/' }] });
+    // The insert's answer (no previews yet) arrives after the previews' message_update.
+    expect(mergeMessages([previewed], [msg(1)], { keepOnTie: true })[0]?.embeds).toEqual(previewed.embeds);
+    // A live event of the same version still replaces (previews, pins).
+    expect(mergeMessages([msg(1)], [previewed])[0]?.embeds).toEqual(previewed.embeds);
+  });
+
   it('returns the same array when nothing arrives', () => {
     const list = [msg(1)];
     expect(mergeMessages(list, [])).toBe(list);

@@ -6,12 +6,21 @@ import type { Message } from './types.js';
  * arrive from a page load, a realtime event and a catch-up: it appears once, and the most
  * recent version (edits, deletion) wins.
  */
-export function mergeMessages(existing: readonly Message[], incoming: readonly Message[]): Message[] {
+export function mergeMessages(
+  existing: readonly Message[],
+  incoming: readonly Message[],
+  /**
+   * For the answer to this client's own write: a copy of the same version already here came
+   * live and is as new, or newer in what versions do not count (link previews, pins).
+   */
+  { keepOnTie = false } = {},
+): Message[] {
   if (incoming.length === 0) return existing as Message[];
   const byId = new Map(existing.map((m) => [m.id, m]));
   for (const message of incoming) {
     const current = byId.get(message.id);
-    byId.set(message.id, current && isNewer(current, message) ? current : message);
+    const keep = current && (isNewer(current, message) || (keepOnTie && !isNewer(message, current)));
+    byId.set(message.id, keep ? current : message);
   }
   return [...byId.values()].sort((a, b) => a.seq - b.seq);
 }

@@ -45,8 +45,8 @@ export interface MessagesState {
   edit(messageId: string, content: string): Promise<void>;
   remove(messageId: string): Promise<void>;
   toggleReaction(messageId: string, emoji: string, profileId: string): Promise<void>;
-  /** Realtime: a message row was inserted or updated. */
-  receive(message: Message): void;
+  /** Realtime: a message row was inserted or updated (ownWrite: the answer to this client's insert or edit). */
+  receive(message: Message, ownWrite?: boolean): void;
   receiveReaction(reaction: Reaction, removed: boolean): void;
 }
 
@@ -115,7 +115,7 @@ export function createMessagesStore(client: HarmonyClient) {
         }));
         return;
       }
-      if (data) get().receive(data as Message);
+      if (data) get().receive(data as Message, true);
       else await get().catchUp(pending.channelId);
     };
 
@@ -231,7 +231,7 @@ export function createMessagesStore(client: HarmonyClient) {
           .select()
           .single();
         if (error) throw error;
-        get().receive(data as Message);
+        get().receive(data as Message, true);
       },
 
       async remove(messageId) {
@@ -255,12 +255,12 @@ export function createMessagesStore(client: HarmonyClient) {
         );
       },
 
-      receive(message) {
+      receive(message, ownWrite = false) {
         const known = channel(message.channel_id).items;
         // A gap before a live message (events lost while reconnecting): fetch what is missing.
         const gap = known.length > 0 && message.seq > (known.at(-1)?.seq ?? 0) + 1;
         patch(message.channel_id, (c) => ({
-          items: mergeMessages(c.items, [message]),
+          items: mergeMessages(c.items, [message], { keepOnTie: ownWrite }),
           pending: message.nonce ? c.pending.filter((p) => p.nonce !== message.nonce) : c.pending,
         }));
         if (gap) inBackground(get().catchUp(message.channel_id));

@@ -20,7 +20,14 @@ export const useLinkPreviewPrefs = create<LinkPreviewPrefs>()((set, get) => ({
     if (get().loadedFor === profileId) set({ show });
   },
   async setShow(profileId, show) {
-    await saveShowPreviews(profileId, show);
+    // Shown at once; put back if the database refuses.
+    const before = get().show;
     set({ show, loadedFor: profileId });
+    try {
+      await saveShowPreviews(profileId, show);
+    } catch (error) {
+      set({ show: before });
+      throw error;
+    }
   },
 }));
