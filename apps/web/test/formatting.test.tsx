@@ -1,7 +1,11 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { highlight } from '../src/features/formatting/Highlighted.js';
-import { formatTimestamp, timestampDate } from '../src/features/formatting/time-format.js';
+import {
+  formatTimestamp,
+  timestampDate,
+  withTimestampsAsText,
+} from '../src/features/formatting/time-format.js';
 import { renderMarkdown } from '../src/lib/markdown.js';
 
 const mentions = { user: () => 'ada', role: () => undefined };
@@ -96,6 +100,10 @@ describe('Discord formatting: inline', () => {
     expect(formatTimestamp(date, 'R', ms + 5_000, 'en-US')).toBe('5 seconds ago');
     expect(html(`<t:${NOON}>`)).toContain('<time'); // no style: f
     expect(html('<t:99999999999999999:R> <t:12:Q>')).toBe('&lt;t:99999999999999999:R&gt; &lt;t:12:Q&gt;');
+    // Plain-text places (search snippets) read them as dates too.
+    expect(withTimestampsAsText(`due <t:${NOON}:D> or <t:bad>`, 'en-US')).toBe(
+      'due April 20, 2021 or <t:bad>',
+    );
   });
 });
 

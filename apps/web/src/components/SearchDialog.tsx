@@ -1,5 +1,6 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { stores, useProfiles, useSearch, useServers, useSocial } from '../app/stores.js';
+import { withTimestampsAsText } from '../features/formatting/time-format.js';
 import { useMentionResolver } from '../features/messages/mentions.js';
 import { toPlainText } from '../lib/markdown.js';
 import { go } from '../lib/route.js';
@@ -119,7 +120,7 @@ function SearchResult({ message, query }: { message: Message; query: string }) {
   const dmName = useDmName(dm);
   const where = serverChannel ? `#${serverChannel.name}` : dm ? dmName : 'a channel';
   const mentions = useMentionResolver();
-  const part = snippet(toPlainText(message.content, mentions), query);
+  const part = snippet(withTimestampsAsText(toPlainText(message.content, mentions)), query);
 
   const open = () => {
     stores.ui.getState().openModal(null);

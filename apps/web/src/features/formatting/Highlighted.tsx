@@ -10,7 +10,7 @@ type Node = Root['children'][number];
 /** The code's syntax tree in a named language, or undefined for a language we do not highlight. */
 export async function highlight(code: string, language: string): Promise<Root | undefined> {
   const name = language.toLowerCase();
-  const grammar = ALIASES[name] ?? name;
+  const grammar = (Object.hasOwn(ALIASES, name) ? ALIASES[name] : undefined) ?? name;
   const load = Object.hasOwn(GRAMMARS, grammar) ? GRAMMARS[grammar] : undefined;
   if (!load) return undefined;
   if (!lowlight.registered(grammar)) lowlight.register(grammar, (await load()).default);

@@ -31,7 +31,18 @@ export function formatTimestamp(date: Date, style: string, now = Date.now(), loc
   if (style !== 'R') return date.toLocaleString(locale, STYLES[style] ?? STYLES.f);
   const seconds = (date.getTime() - now) / 1000;
   const [unit, size] = UNITS.find(([, size]) => Math.abs(seconds) >= size) ?? ['second', 1];
-  return new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(Math.round(seconds / size), unit);
+  return relativeFormat(locale).format(Math.round(seconds / size), unit);
+}
+
+/** One formatter per locale: relative times are formatted every second while shown. */
+const relativeFormats = new Map<string | undefined, Intl.RelativeTimeFormat>();
+function relativeFormat(locale: string | undefined): Intl.RelativeTimeFormat {
+  let format = relativeFormats.get(locale);
+  if (!format) {
+    format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+    relativeFormats.set(locale, format);
+  }
+  return format;
 }
 
 /** `<t:…>` tokens as people read them, for plain-text places (search snippets, notifications). */
