@@ -53,8 +53,13 @@ const remoteAudio = (page: Page) =>
     return audio ? { paused: audio.paused, time: audio.currentTime, muted: audio.muted } : null;
   });
 
+/** Connections in use (a failed LiveKit attempt, as on the e2e stack, leaves one that never started). */
 const openPeers = (page: Page) =>
-  page.evaluate(() => window.peerConnections.filter((c) => c.connectionState !== 'closed').length);
+  page.evaluate(
+    () =>
+      window.peerConnections.filter((c) => c.connectionState !== 'closed' && c.connectionState !== 'new')
+        .length,
+  );
 
 /** Serious or critical accessibility problems in the call bar (axe-core). */
 async function auditCallBar(page: Page): Promise<string[]> {

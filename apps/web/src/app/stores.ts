@@ -61,7 +61,10 @@ export const stores = {
   ...core,
   social: createSocialStore(client, { ensureProfiles }),
   search: createSearchStore(client),
-  calls: createCallStore(client, () => core.auth.getState().profile?.id ?? null),
+  calls: createCallStore(client, {
+    me: () => core.auth.getState().profile?.id ?? null,
+    quiet: (): boolean => stores.account.getState().presence === 'dnd',
+  }),
   channelAdmin: createChannelAdminStore(client, core.servers),
   serverSettings: createServerSettingsStore(client, {
     ensureProfiles,

@@ -42,7 +42,7 @@ export function ChannelHeaderActions({
   const dm = useDm(channelId);
   return (
     <div className="header-actions">
-      {dm?.type === 'dm' && <CallButton channelId={channelId} />}
+      {dm && <CallButton channelId={channelId} />}
       <IconButton
         label={serverId ? 'Search this server' : 'Search this conversation'}
         icon={Search}

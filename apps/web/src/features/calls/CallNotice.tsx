@@ -1,5 +1,6 @@
 import { PhoneIncoming, PhoneMissed } from 'lucide-react';
 import type { Message } from '../../lib/types.js';
+import './call-notice.css';
 
 const CALL_LINES = new Set(['call_missed', 'call_declined', 'call_ended']);
 

@@ -1,148 +1,149 @@
-import type { RealtimeChannel } from '@supabase/supabase-js';
-import type { HarmonyClient } from '../../lib/supabase.js';
+/** This side's media state, said to the others with every hello. */
+export interface PeerState {
+  muted: boolean;
+  camera: boolean;
+  screen: boolean;
+}
 
-/** What the two browsers say to each other on the call's topic. */
-interface Signal {
+/** What the browsers of a call say to each other on its topic `call:<id>`. */
+export interface Signal {
   from: string;
-  /** The callee is subscribed and has its microphone: the caller may offer. */
-  ready?: boolean;
+  /** Descriptions and candidates are for one peer; hello and bye for everyone. */
+  to?: string;
+  /** In the call (repeated as a heartbeat), with this side's media state. */
+  hello?: PeerState;
+  bye?: boolean;
   description?: RTCSessionDescriptionInit;
   candidate?: RTCIceCandidateInit;
-  hangup?: boolean;
-  /** The sender's camera went on or off (a replaced track sends no event of its own). */
-  camera?: boolean;
 }
 
-export type LinkState = 'connecting' | 'connected' | 'reconnecting';
+/** What this side sends: the microphone always, camera and screen while on. */
+export interface OutgoingMedia {
+  microphone: MediaStream;
+  camera: MediaStreamTrack | null;
+  screen: MediaStreamTrack | null;
+}
 
 export interface PeerLinkOptions {
-  client: HarmonyClient;
-  callId: string;
-  me: string;
-  /** The caller offers; the callee answers. */
-  role: 'caller' | 'callee';
-  local: MediaStream;
+  /** The one of the two with the smaller id offers (both know it without asking). */
+  offerer: boolean;
+  media: OutgoingMedia;
   iceServers: RTCIceServer[];
-  /** A remote track arrived: their microphone, or the video line their camera uses when on. */
-  onRemoteTrack(track: MediaStreamTrack): void;
-  /** The other side turned their camera on or off. */
-  onRemoteCamera(on: boolean): void;
-  onState(state: LinkState): void;
-  /** The other side hung up (their broadcast arrives before the database's call_update). */
-  onHangup(): void;
+  send(signal: Omit<Signal, 'from'>): void;
+  /** Their microphone arrived. */
+  onAudio(track: MediaStreamTrack): void;
+  onState(state: RTCPeerConnectionState): void;
 }
 
-const SUBSCRIBE_TIMEOUT_MS = 10_000;
-const READY_INTERVAL_MS = 1_000;
-
 /**
- * One peer-to-peer WebRTC connection for a 1:1 call, signalled over the private broadcast
- * topic `call:<id>` that only the call's two people may join (realtime.messages policies). The
- * caller offers once the callee says it is ready; candidates trickle both ways and wait for the
- * remote description; a failed connection is restarted (ICE restart) by the caller.
+ * One peer-to-peer WebRTC connection to another person of a call. The offerer negotiates three
+ * lines once: audio, camera and screen (both video lines sendrecv, empty until used), so turning
+ * a camera or a screen share on or off is replaceTrack, never a new offer that could cross the
+ * other's. Candidates wait for the remote description; a failed connection is restarted (ICE
+ * restart) by the offerer.
  */
 export class PeerLink {
   readonly connection: RTCPeerConnection;
-  private readonly topic: RealtimeChannel;
   private readonly pending: RTCIceCandidateInit[] = [];
-  private readyTimer: ReturnType<typeof setInterval> | null = null;
-  private closed = false;
-  /**
-   * The video line, negotiated from the start (sendrecv, empty until a camera is on), so turning
-   * a camera on or off is replaceTrack on it, never a new offer that could cross the other's.
-   */
-  private video: RTCRtpTransceiver | null = null;
-  private camera: MediaStreamTrack | null = null;
+  private camera: RTCRtpTransceiver | null = null;
+  private screen: RTCRtpTransceiver | null = null;
+  /** Signals are handled one at a time: two offers or answers must never interleave. */
+  private work: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: PeerLinkOptions) {
+    const { media } = options;
     this.connection = new RTCPeerConnection({ iceServers: options.iceServers });
-    for (const track of options.local.getTracks()) this.connection.addTrack(track, options.local);
-    if (options.role === 'caller')
-      this.video = this.connection.addTransceiver('video', { direction: 'sendrecv' });
+    for (const track of media.microphone.getTracks()) this.connection.addTrack(track, media.microphone);
+    if (options.offerer) {
+      this.camera = this.connection.addTransceiver(media.camera ?? 'video', { direction: 'sendrecv' });
+      this.screen = this.connection.addTransceiver(media.screen ?? 'video', { direction: 'sendrecv' });
+    }
     this.connection.onicecandidate = (e) => {
-      if (e.candidate) void this.send({ candidate: e.candidate.toJSON() });
+      if (e.candidate) options.send({ candidate: e.candidate.toJSON() });
     };
-    this.connection.ontrack = (e) => options.onRemoteTrack(e.track);
-    this.connection.onconnectionstatechange = () => this.onConnectionState();
-    this.topic = options.client.channel(`call:${options.callId}`, {
-      config: { private: true, broadcast: { self: false } },
-    });
-    this.topic.on('broadcast', { event: 'signal' }, ({ payload }) => void this.receive(payload as Signal));
+    this.connection.ontrack = (e) => {
+      if (e.track.kind === 'audio') options.onAudio(e.track);
+    };
+    this.connection.onconnectionstatechange = () => {
+      const state = this.connection.connectionState;
+      options.onState(state);
+      if (state === 'failed' && options.offerer) void this.serially(() => this.offer(true));
+    };
   }
 
-  /** Joins the call's topic; the callee then says it is ready until the offer arrives. */
-  async open(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('timeout')), SUBSCRIBE_TIMEOUT_MS);
-      this.topic.subscribe((status) => {
-        if (status === 'SUBSCRIBED') {
-          clearTimeout(timer);
-          resolve();
-        } else if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT') {
-          clearTimeout(timer);
-          reject(new Error(`call signalling ${status}`));
-        }
-      });
-    });
-    if (this.options.role === 'callee') {
-      const ready = () => void this.send({ ready: true });
-      ready();
-      this.readyTimer = setInterval(ready, READY_INTERVAL_MS);
-    }
+  /** Their camera and screen lines: frames flow while they send (their hello says when). */
+  get remoteCamera(): MediaStreamTrack | null {
+    return this.camera?.receiver.track ?? null;
   }
 
-  /** Sends this camera track (or nothing, with null) on the video line. */
+  get remoteScreen(): MediaStreamTrack | null {
+    return this.screen?.receiver.track ?? null;
+  }
+
+  get negotiated(): boolean {
+    return this.connection.remoteDescription !== null;
+  }
+
+  /** The offerer's first offer (repeated hellos ask again: one at a time). */
+  start(): Promise<void> {
+    return this.serially(async () => {
+      if (this.options.offerer && !this.negotiated) await this.offer(false);
+    });
+  }
+
+  receive(signal: Signal): Promise<void> {
+    return this.serially(async () => {
+      if (signal.description) await this.describe(signal.description);
+      else if (signal.candidate) {
+        if (this.negotiated) await this.addCandidate(signal.candidate);
+        else this.pending.push(signal.candidate);
+      }
+    });
+  }
+
   async setCamera(track: MediaStreamTrack | null): Promise<void> {
-    this.camera = track;
-    await this.video?.sender.replaceTrack(track);
-    await this.send({ camera: track !== null });
+    await this.camera?.sender.replaceTrack(track);
   }
 
-  async hangUp(): Promise<void> {
-    if (!this.closed) await this.send({ hangup: true }).catch(() => undefined);
-    await this.close();
+  async setScreen(track: MediaStreamTrack | null): Promise<void> {
+    await this.screen?.sender.replaceTrack(track);
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.stopReady();
+  close(): void {
     this.connection.close();
-    await this.options.client.removeChannel(this.topic);
   }
 
-  private async receive(signal: Signal): Promise<void> {
-    if (this.closed || signal.from === this.options.me) return;
-    if (signal.hangup) return this.options.onHangup();
-    if (signal.camera !== undefined) return this.options.onRemoteCamera(signal.camera);
-    if (signal.ready && this.options.role === 'caller' && !this.connection.remoteDescription)
-      return this.offer(false);
-    if (signal.description) return this.describe(signal.description);
-    if (signal.candidate) {
-      if (this.connection.remoteDescription) await this.addCandidate(signal.candidate);
-      else this.pending.push(signal.candidate);
-    }
+  private serially(task: () => Promise<void>): Promise<void> {
+    const run = this.work.then(task);
+    this.work = run.catch(() => undefined);
+    return run;
   }
 
   private async offer(iceRestart: boolean): Promise<void> {
-    // Ready is repeated: one offer at a time.
     if (this.connection.signalingState !== 'stable') return;
     await this.connection.setLocalDescription(await this.connection.createOffer({ iceRestart }));
-    await this.send({ description: this.connection.localDescription?.toJSON() });
+    this.options.send({ description: this.connection.localDescription?.toJSON() });
   }
 
   private async describe(description: RTCSessionDescriptionInit): Promise<void> {
     if (description.type === 'offer') {
-      this.stopReady();
       await this.connection.setRemoteDescription(description);
-      // The caller's video line: answered sendrecv so this side's camera can use it later.
-      this.video ??= this.connection.getTransceivers().find((t) => t.receiver.track.kind === 'video') ?? null;
-      if (this.video) {
-        this.video.direction = 'sendrecv';
-        await this.video.sender.replaceTrack(this.camera);
+      // The offerer's camera and screen lines, in its order: answered sendrecv for ours.
+      const [camera = null, screen = null] = this.connection
+        .getTransceivers()
+        .filter((t) => t.receiver.track.kind === 'video');
+      this.camera = camera;
+      this.screen = screen;
+      for (const [line, track] of [
+        [camera, this.options.media.camera],
+        [screen, this.options.media.screen],
+      ] as const) {
+        if (!line) continue;
+        line.direction = 'sendrecv';
+        await line.sender.replaceTrack(track);
       }
       await this.connection.setLocalDescription(await this.connection.createAnswer());
-      await this.send({ description: this.connection.localDescription?.toJSON() });
+      this.options.send({ description: this.connection.localDescription?.toJSON() });
     } else if (this.connection.signalingState === 'have-local-offer') {
       await this.connection.setRemoteDescription(description);
     }
@@ -152,28 +153,5 @@ export class PeerLink {
   private async addCandidate(candidate: RTCIceCandidateInit): Promise<void> {
     // A candidate of an older negotiation may no longer apply: the others still do.
     await this.connection.addIceCandidate(candidate).catch(() => undefined);
-  }
-
-  private onConnectionState(): void {
-    const state = this.connection.connectionState;
-    if (state === 'connected') this.options.onState('connected');
-    else if (state === 'disconnected') this.options.onState('reconnecting');
-    else if (state === 'failed') {
-      this.options.onState('reconnecting');
-      if (this.options.role === 'caller') void this.offer(true);
-    }
-  }
-
-  private stopReady(): void {
-    if (this.readyTimer) clearInterval(this.readyTimer);
-    this.readyTimer = null;
-  }
-
-  private async send(signal: Omit<Signal, 'from'>): Promise<void> {
-    await this.topic.send({
-      type: 'broadcast',
-      event: 'signal',
-      payload: { ...signal, from: this.options.me },
-    });
   }
 }
