@@ -167,6 +167,19 @@ it('the author removes the previews for good; nobody else can; an edit without l
   );
   expect(await embedsOf(message.id)).toHaveLength(1);
 
+  // Previews are written only by apps/server: not even the author writes embeds or the flag.
+  const forged = JSON.stringify([{ type: 'link', url: 'https://evil.test/', title: 'Forged' }]);
+  expect(
+    await failure(
+      ada.api.query('update public.messages set embeds = $2 where id = $1', [message.id, forged]),
+    ),
+  ).toMatchObject(DENIED);
+  expect(
+    await failure(
+      ada.api.query('update public.messages set suppress_embeds = true where id = $1', [message.id]),
+    ),
+  ).toMatchObject(DENIED);
+
   await rpc(ada.api, 'suppress_message_embeds', message.id, true);
   expect(await embedsOf(message.id)).toEqual([]);
   await ada.api.query('update public.messages set content = $2 where id = $1', [
