@@ -1,7 +1,14 @@
-import type { webcrypto } from 'node:crypto';
 import { exportJwk, generateCryptoKeyPair, importJwk } from '@fedify/fedify';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
+
+/** Keys as Fedify types them (the same under Node's and the DOM's typings). */
+type Key = Awaited<ReturnType<typeof importJwk>>;
+type Jwk = Parameters<typeof importJwk>[0];
+export interface KeyPair {
+  privateKey: Key;
+  publicKey: Key;
+}
 
 /**
  * Local actors' signing key pairs (RSASSA-PKCS1-v1_5, what HTTP Signatures use across the
@@ -9,11 +16,11 @@ import type { Database } from '../db/client.js';
  * reads. Imported keys are kept in memory: every signature needs them.
  */
 export class ActorKeys {
-  private readonly cache = new Map<string, Promise<webcrypto.CryptoKeyPair>>();
+  private readonly cache = new Map<string, Promise<KeyPair>>();
 
   constructor(private readonly db: Database) {}
 
-  get(actorId: string): Promise<webcrypto.CryptoKeyPair> {
+  get(actorId: string): Promise<KeyPair> {
     let pair = this.cache.get(actorId);
     if (!pair) {
       pair = this.load(actorId);
@@ -23,7 +30,7 @@ export class ActorKeys {
     return pair;
   }
 
-  private async load(actorId: string): Promise<webcrypto.CryptoKeyPair> {
+  private async load(actorId: string): Promise<KeyPair> {
     let row = await this.read(actorId);
     if (!row) {
       const made = await generateCryptoKeyPair('RSASSA-PKCS1-v1_5');
@@ -45,8 +52,8 @@ export class ActorKeys {
 
   private async read(actorId: string) {
     const result = await this.db.execute<{
-      private_jwk: webcrypto.JsonWebKey;
-      public_jwk: webcrypto.JsonWebKey;
+      private_jwk: Jwk;
+      public_jwk: Jwk;
     }>(sql`select private_jwk, public_jwk from private.ap_key_pairs where actor_id = ${actorId}::uuid`);
     return result.rows[0];
   }

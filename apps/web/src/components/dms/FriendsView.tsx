@@ -1,6 +1,7 @@
 import { ArrowLeft } from 'lucide-react';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { stores, useProfiles, useSocial, useUi } from '../../app/stores.js';
+import { RemotePeopleEntry } from '../../features/federation/RemotePeopleEntry.js';
 import { liveStatus, STATUS_TEXT, useLiveStatus } from '../../features/presence/live-presence.js';
 import { describeError } from '../../lib/errors.js';
 import { go } from '../../lib/route.js';
@@ -34,6 +35,7 @@ export function FriendsView() {
       </header>
       <div className="friends-body">
         <AddFriend />
+        <RemotePeopleEntry />
         {error && (
           <p role="alert" className="form-error">
             {error}
