@@ -387,6 +387,7 @@ export const MessageItem = memo(function MessageItem({
 export function PendingItem({ pending }: { pending: PendingMessage }) {
   const retry = () => void stores.messages.getState().retry(pending.channelId, pending.nonce);
   const discard = () => stores.messages.getState().discard(pending.channelId, pending.nonce);
+  const mentions = useMentionResolver();
   return (
     <article
       className={`message grouped pending ${pending.status}`}
@@ -394,7 +395,14 @@ export function PendingItem({ pending }: { pending: PendingMessage }) {
     >
       <div className="message-gutter" />
       <div className="message-body">
-        <div className="content">{pending.content}</div>
+        <div className="content">
+          {/* Formatted as it will be once sent, so the message does not change shape then. */}
+          <FormattedText
+            text={pending.content}
+            mentions={mentions}
+            plain={(run, key) => withEmojiImages(run, key)}
+          />
+        </div>
         {pending.status === 'failed' && (
           <div className="send-failed" role="alert">
             Not sent{pending.error ? `: ${pending.error}` : ''}{' '}
