@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
-import { createGuild, openChannel, rest, shot, signUp } from './helpers.js';
+import { createGuild, openChannel, openServerMenuItem, post, rest, shot, signUp } from './helpers.js';
 
 const LIVE = { timeout: 5000 };
 
@@ -138,5 +138,121 @@ test('a mention in a hidden tab: desktop notification, title and icon badge; pus
   // The sound setting is kept on this device.
   await section.getByRole('checkbox', { name: 'Play a sound for mentions and direct messages' }).uncheck();
   expect(await bob.page.evaluate(() => localStorage.getItem('harmony.notification-sound'))).toBe('off');
+  expect([...ada.failures, ...bob.failures]).toEqual([]);
+});
+
+/** Clicks a shown notification as the browser would: the service worker's notificationclick. */
+async function clickNotification(page: Page) {
+  const worker = page.context().serviceWorkers()[0] ?? (await page.context().waitForEvent('serviceworker'));
+  await worker.evaluate(async () => {
+    const sw = self as unknown as ServiceWorkerGlobalScope;
+    const [notification] = await sw.registration.getNotifications();
+    if (!notification) throw new Error('no notification to click');
+    sw.dispatchEvent(new NotificationEvent('notificationclick', { notification }));
+  });
+}
+
+/** 'HH:MM' in the page's time zone, `hours` from now. */
+const clockIn = (page: Page, hours: number) =>
+  page.evaluate((h) => {
+    const at = new Date(Date.now() + h * 3_600_000);
+    return `${String(at.getHours()).padStart(2, '0')}:${String(at.getMinutes()).padStart(2, '0')}`;
+  }, hours);
+
+test('clicking a notification opens its channel; suppressed @everyone and quiet hours show none, counts still update', async ({
+  browser,
+  baseURL,
+}) => {
+  // Two sign-ups take most of a minute on a loaded machine.
+  test.slow();
+  const ada = await signUp(browser, 'clkada');
+  const bob = await signUp(browser, 'clkbob');
+  const guild = await createGuild(ada, 'Click Guild', [bob]);
+  guild.channels.random = (await rest(ada, 'rpc/create_channel', {
+    method: 'POST',
+    body: { p_server_id: guild.serverId, p_name: 'random', p_type: 'text' },
+  })) as string;
+  await bob.page.context().grantPermissions(['notifications'], { origin: baseURL });
+  await openChannel(bob, guild, 'general');
+  await expect
+    .poll(
+      () => bob.page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.active?.state),
+      LIVE,
+    )
+    .toBe('activated');
+
+  // Bob suppresses @everyone and @here in this server.
+  await openServerMenuItem(bob.page, 'Notification settings');
+  const serverSettings = bob.page.getByRole('dialog', { name: 'Notifications for Click Guild' });
+  // Saved first, then shown checked (click, not check(): the box follows the saved setting).
+  await serverSettings.getByRole('checkbox', { name: 'Suppress @everyone and @here' }).click();
+  await expect(serverSettings.getByRole('checkbox', { name: 'Suppress @everyone and @here' })).toBeChecked();
+  await bob.page.keyboard.press('Escape');
+  await expect(serverSettings).toBeHidden();
+
+  // Away from the tab: an @everyone in #random shows nothing and adds no mention; a mention does.
+  await setHidden(bob.page, true);
+  const bobId = (await rest(bob, `profiles?select=id&username=eq.${bob.username}`))[0].id as string;
+  await post(ada, guild, 'random', '@everyone release at five');
+  const random = bob.page
+    .getByRole('complementary', { name: 'Channels' })
+    .getByRole('button', { name: 'random', exact: true });
+  await expect(random).toHaveAccessibleDescription('Unread messages', LIVE);
+  await post(ada, guild, 'random', `notes for you, <@${bobId}>`);
+  await expect
+    .poll(() => shownNotifications(bob.page), LIVE)
+    .toEqual([`${ada.username} mentioned you in #random | notes for you, @${bob.username}`]);
+  await expect(bob.page).toHaveTitle('(1) Harmony', LIVE);
+
+  // Clicking it brings Bob's open tab to #random (no new tab, no reload) and clears it.
+  const tabs = bob.page.context().pages().length;
+  await setHidden(bob.page, false);
+  await clickNotification(bob.page);
+  await expect(bob.page.getByRole('heading', { name: 'random', exact: true })).toBeVisible(LIVE);
+  expect(new URL(bob.page.url()).hash).toBe(`#/channels/${guild.serverId}/${guild.channels.random}`);
+  expect(bob.page.context().pages()).toHaveLength(tabs);
+  await expect.poll(() => shownNotifications(bob.page), LIVE).toEqual([]);
+  await expect(bob.page).toHaveTitle('Harmony', LIVE);
+
+  // Quiet hours around now, set in one tab: Bob's other tab follows without a reload.
+  const other = await bob.page.context().newPage();
+  await other.goto('/#/channels/@me');
+  await other.getByRole('button', { name: 'User settings' }).click();
+  const otherForm = other.getByRole('form', { name: 'Quiet hours' });
+  await expect(otherForm.getByRole('checkbox', { name: 'Turn on quiet hours' })).not.toBeChecked();
+
+  await bob.page.getByRole('button', { name: 'User settings' }).click();
+  const form = bob.page.getByRole('form', { name: 'Quiet hours' });
+  await form.getByRole('checkbox', { name: 'Turn on quiet hours' }).check();
+  await form.getByLabel('From', { exact: true }).fill(await clockIn(bob.page, -1));
+  await form.getByLabel('To', { exact: true }).fill(await clockIn(bob.page, 1));
+  await form.getByRole('button', { name: 'Save quiet hours' }).click();
+  await expect(form.getByText('Quiet hours saved.')).toBeVisible();
+  await expect(form.getByText(/^Quiet hours are on now, until/)).toBeVisible();
+  await expect(otherForm.getByRole('checkbox', { name: 'Turn on quiet hours' })).toBeChecked(LIVE);
+  await expect(otherForm.getByText(/^Quiet hours are on now, until/)).toBeVisible();
+  await form.scrollIntoViewIfNeeded();
+  await shot(bob.page, 'notifications-quiet-hours');
+  const { violations } = await new AxeBuilder({ page: bob.page }).include('.quiet-hours').analyze();
+  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+  await other.close();
+  await bob.page.keyboard.press('Escape');
+
+  // In quiet hours a mention still counts, but shows no desktop notification.
+  await openChannel(bob, guild, 'random');
+  await setHidden(bob.page, true);
+  await post(ada, guild, 'general', `late one, <@${bobId}>`);
+  await expect(bob.page).toHaveTitle('(1) Harmony', LIVE);
+  await bob.page.waitForTimeout(1000);
+  expect(await shownNotifications(bob.page)).toEqual([]);
+
+  // After a reload both settings are still there.
+  await setHidden(bob.page, false);
+  await bob.page.reload();
+  await bob.page.getByRole('button', { name: 'User settings' }).click();
+  await expect(form.getByRole('checkbox', { name: 'Turn on quiet hours' })).toBeChecked();
+  await bob.page.keyboard.press('Escape');
+  await openServerMenuItem(bob.page, 'Notification settings');
+  await expect(serverSettings.getByRole('checkbox', { name: 'Suppress @everyone and @here' })).toBeChecked();
   expect([...ada.failures, ...bob.failures]).toEqual([]);
 });
