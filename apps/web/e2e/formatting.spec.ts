@@ -105,5 +105,6 @@ test('Bob sees each of Ada’s formatting constructs rendered live and after a r
   // After a reload: the same rendering, spoilers hidden again.
   await bob.page.reload();
   await expectFormatted(bob.page);
+  await shot(bob.page, 'formatting-spoilers-hidden');
   expect([...ada.failures, ...bob.failures]).toEqual([]);
 });
