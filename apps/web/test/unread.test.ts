@@ -36,6 +36,13 @@ describe('countMessage', () => {
     expect(s).toMatchObject({ unread: 4, mentions: 3, lastMessageSeq: 9 });
   });
 
+  it('@everyone and @here count as unread but not as a mention where the reader suppresses them', () => {
+    const quiet = { ...reader, suppressEveryone: true };
+    let s = countMessage(state(), message(6, { mention_everyone: true }), quiet);
+    s = countMessage(s, message(7, { mention_everyone: true, mention_profile_ids: [ME] }), quiet);
+    expect(s).toMatchObject({ unread: 2, mentions: 1 });
+  });
+
   it('ignores a message seen before, the reader’s own, and deleted ones', () => {
     const start = state();
     expect(countMessage(start, message(5), reader)).toBe(start);
