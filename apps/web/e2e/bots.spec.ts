@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
-import { createGuild, openChannel, shot, signUp, stackInfo } from './helpers.js';
+import { startBot } from '../../../examples/bot/src/bot.js';
+import { createGuild, openChannel, rest, shot, signUp, stackInfo } from './helpers.js';
 
 const LIVE = { timeout: 10_000 };
 const sidebar = (page: Page) => page.getByRole('complementary', { name: 'Channels' });
@@ -144,6 +145,94 @@ test('an application made in settings is added to a server by its invite link an
     await expect(message.locator('.bot-tag')).toHaveText('BOT');
   }
   await shot(bob.page, 'bots-bot-message');
+  expect(ada.failures).toEqual([]);
+  expect(bob.failures).toEqual([]);
+});
+
+test('slash commands answered by the example bot: public reply live for both, ephemeral only for the invoker, then "did not respond"', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const ada = await signUp(browser, 'cmdada');
+  const bob = await signUp(browser, 'cmdbob');
+  const guild = await createGuild(ada, 'Command Guild', [bob]);
+  const [created] = (await rest(ada, 'rpc/create_bot', {
+    method: 'POST',
+    body: { p_name: 'Example Bot' },
+  })) as {
+    bot_id: string;
+    token: string;
+  }[];
+  await rest(ada, 'rpc/install_bot', {
+    method: 'POST',
+    body: {
+      p_bot_id: created?.bot_id,
+      p_server_id: guild.serverId,
+      p_permissions: (1 << 10) | (1 << 11) | (1 << 13) | (1 << 16),
+    },
+  });
+  const { url, anonKey } = await stackInfo();
+  await openChannel(ada, guild, 'general');
+  await openChannel(bob, guild, 'general');
+  // The example bot runs in this process, as a bot author would run it.
+  const bot = await startBot({
+    supabaseUrl: url,
+    anonKey,
+    harmonyUrl: new URL(ada.page.url()).origin,
+    token: created?.token as string,
+  });
+  try {
+    const composer = bob.page.getByRole('combobox', { name: 'Message #general' });
+    await composer.fill('/');
+    const menu = bob.page.getByRole('listbox', { name: 'Commands' });
+    // Moderators' /purge is not offered to bob.
+    await expect(menu.getByRole('option')).toHaveText([/\/echo/, /\/ping/, /\/roll/]);
+    await composer.press('ArrowDown');
+    await expect(menu.getByRole('option', { name: /\/ping/ })).toHaveAttribute('aria-selected', 'true');
+    await axe(bob.page, 'slash commands', '.composer');
+    await shot(bob.page, 'bots-slash-menu');
+    await composer.press('Enter');
+    for (const person of [bob, ada]) {
+      await expect(person.page.getByRole('article', { name: 'Example Bot: Pong!' })).toBeVisible(LIVE);
+    }
+
+    // Typed options; the private answer reaches bob only.
+    await composer.fill('/ec');
+    await composer.press('Enter');
+    const form = bob.page.getByRole('form', { name: 'Options of /echo' });
+    await form.getByLabel('text', { exact: true }).fill('a secret for bob');
+    await form.getByLabel('private (optional)').selectOption('Yes');
+    await axe(bob.page, 'command options', '.composer');
+    await form.getByRole('button', { name: 'Send /echo' }).click();
+    await expect(
+      bob.page.getByRole('article', { name: /only you can see this.*a secret for bob/ }),
+    ).toBeVisible(LIVE);
+    await shot(bob.page, 'bots-ephemeral');
+    await composer.fill('/roll');
+    await composer.press('Enter');
+    await bob.page
+      .getByRole('form', { name: 'Options of /roll' })
+      .getByRole('button', { name: 'Send /roll' })
+      .click();
+    await expect(ada.page.getByRole('article', { name: /Example Bot: 🎲 d6: \d/ })).toBeVisible(LIVE);
+    await expect(ada.page.getByText('a secret for bob')).toHaveCount(0);
+    await shot(ada.page, 'bots-ada-sees-public-only');
+  } finally {
+    await bot.stop();
+  }
+
+  // Nobody answers now: after 3 seconds bob is told.
+  const composer = bob.page.getByRole('combobox', { name: 'Message #general' });
+  await composer.fill('/pi');
+  await composer.press('Enter');
+  await expect(bob.page.getByRole('status').filter({ hasText: 'Example Bot did not respond.' })).toBeVisible(
+    LIVE,
+  );
+  await shot(bob.page, 'bots-did-not-respond');
+
+  await bob.page.reload();
+  await expect(bob.page.getByRole('article', { name: 'Example Bot: Pong!' })).toBeVisible();
+  await expect(bob.page.getByText('a secret for bob')).toHaveCount(0);
   expect(ada.failures).toEqual([]);
   expect(bob.failures).toEqual([]);
 });

@@ -40,6 +40,7 @@ function recorder() {
     friendsChanged: () => undefined,
     reaction: (r, removed) => events.reactions.push(`${removed ? '-' : '+'}${r.emoji}`),
     thread: () => undefined,
+    interaction: () => undefined,
     notification: (n) => events.notifications.push(n.id),
     notificationsRead: (ids, readAt) =>
       events.notificationsRead.push(...ids.map((id) => `${id}:${Boolean(readAt)}`)),

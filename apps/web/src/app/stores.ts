@@ -1,6 +1,7 @@
 import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
 import { createAccessRefresher } from '../features/access/refresh-access.js';
+import { interactions } from '../features/bots/interactions-store.js';
 import { type CallState, createCallStore } from '../features/calls/call-store.js';
 import { type ChannelAdminState, createChannelAdminStore } from '../features/channels/channel-admin.js';
 import { reportSignal } from '../features/moderation/report-signal.js';
@@ -222,6 +223,7 @@ export async function startSession(profileId: string): Promise<void> {
       ),
     reportsChanged: (serverId) => reportSignal.getState().changed(serverId),
     call: (call) => stores.calls.getState().receive(call),
+    interaction: (event, record) => interactions.getState().receive(event, record),
     membershipChanged: (removal) => access.membershipChanged(removal),
     presence: (serverId, online) => ui.setPresence(serverId, online),
     typing: (channelId, who, name, typing) => ui.setTyping(channelId, who, name, typing),

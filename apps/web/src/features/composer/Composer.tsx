@@ -11,6 +11,7 @@ import {
   takeAttachments,
   useChannelUploads,
 } from '../attachments/upload-store.js';
+import { InteractionFeed } from '../bots/InteractionFeed.js';
 import { customEmojiUrl, withCustomEmojiTokens } from '../emoji/custom-emoji.js';
 import { EmojiImage } from '../emoji/EmojiImage.js';
 import {
@@ -32,6 +33,7 @@ const MAX_SUGGESTIONS = 8;
 
 // Progress bars, cancel and retry load with the first file picked.
 const UploadTray = lazy(() => import('../attachments/UploadTray.js'));
+const SlashCommands = lazy(() => import('../bots/SlashCommands.js'));
 
 interface Suggestion {
   key: string;
@@ -184,6 +186,18 @@ export function Composer({ channelId, channelLabel }: { channelId: string; chann
       {uploads.length > 0 && (
         <Suspense fallback={null}>
           <UploadTray channelId={channelId} />
+        </Suspense>
+      )}
+      <InteractionFeed channelId={channelId} />
+      {serverId && text.startsWith('/') && (
+        <Suspense fallback={null}>
+          <SlashCommands
+            channelId={channelId}
+            serverId={serverId}
+            text={text}
+            input={input}
+            onDone={() => setText('')}
+          />
         </Suspense>
       )}
       {open && (

@@ -22,6 +22,8 @@ export interface UserTopicHandlers {
   reportsChanged(serverId: string): void;
   /** A DM call of the user rang, was answered or ended (features/calls). */
   call(call: DmCall): void;
+  /** The user's slash command moved on, or a reply only they see arrived (features/bots). */
+  interaction(event: string, record: Record<string, unknown>): void;
 }
 
 export function onUserTopicEvents(channel: RealtimeChannel, handlers: UserTopicHandlers): void {
@@ -61,6 +63,9 @@ export function onUserTopicEvents(channel: RealtimeChannel, handlers: UserTopicH
   });
   onDatabaseEvents<DmCall>(channel, ['call_update'], ({ record }) => {
     if (record) handlers.call(record);
+  });
+  onDatabaseEvents(channel, ['interaction_update', 'ephemeral_message'], ({ record }, event) => {
+    if (record) handlers.interaction(event, record);
   });
 }
 
