@@ -31,6 +31,7 @@ as $$
   end
 $$;
 
+-- One attachment object of a message in channel p_channel_id, as described above.
 create or replace function public.attachment_is_valid(p_attachment jsonb, p_channel_id uuid)
 returns boolean
 language sql
@@ -78,6 +79,7 @@ as $$
   end
 $$;
 
+-- A message's attachments: an array of at most 10 valid attachment objects (messages_attachments_valid).
 create or replace function public.attachments_are_valid(p_attachments jsonb, p_channel_id uuid)
 returns boolean
 language sql
