@@ -1,14 +1,8 @@
 import { EyeOff, FileUp, RotateCw, X } from 'lucide-react';
 import { IconButton } from '../../ui/IconButton.js';
 import { formatBytes } from './format.js';
-import {
-  cancelUpload,
-  removeUpload,
-  retryUpload,
-  toggleSpoiler,
-  type UploadItem,
-  useChannelUploads,
-} from './upload-store.js';
+import { cancelUpload, removeUpload, retryUpload, toggleSpoiler } from './upload-actions.js';
+import { type UploadItem, useChannelUploads } from './upload-store.js';
 import './attachments.css';
 
 /** The composer's files: each with its size, progress, cancel or retry, and a spoiler switch. */
