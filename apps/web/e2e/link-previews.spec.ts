@@ -10,6 +10,8 @@ import { createGuild, openChannel, shot, signUp } from './helpers.js';
 const SITE_PORT = Number(process.env.E2E_PREVIEW_SITE_PORT ?? 5197);
 const SITE = `http://127.0.0.1:${SITE_PORT}`;
 const LIVE = { timeout: 20_000 };
+// A reload on a loaded shared machine: names and messages may take a while.
+const RELOADED = { timeout: 30_000 };
 
 const ARTICLE = `<!doctype html><html><head><title>Fallback</title>
 <meta property="og:type" content="article">
@@ -92,7 +94,7 @@ test('a link preview appears live for both members, images come from our server,
   await bob.page.keyboard.press('Escape');
   await expect(bobEmbed).toHaveCount(0);
   await bob.page.reload();
-  await expect(bob.page.getByRole('article', { name })).toBeVisible();
+  await expect(bob.page.getByRole('article', { name })).toBeVisible(RELOADED);
   await expect(bobEmbed).toHaveCount(0);
   await bob.page.getByRole('button', { name: 'User settings' }).click();
   await toggle.check();
@@ -107,7 +109,7 @@ test('a link preview appears live for both members, images come from our server,
 
   // After a reload the message is there, still without its preview.
   await bob.page.reload();
-  await expect(bob.page.getByRole('article', { name })).toBeVisible();
+  await expect(bob.page.getByRole('article', { name })).toBeVisible(RELOADED);
   await expect(bob.page.getByRole('article', { name }).getByTestId('link-embed')).toHaveCount(0);
   await shot(bob.page, 'link-previews-removed');
 

@@ -19,7 +19,7 @@ export function LinkEmbedCards({ message, previews }: { message: Message; previe
   useEffect(() => {
     if (me) void useLinkPreviewPrefs.getState().load(me);
   }, [me]);
-  if (!show) return null;
+  if (show !== true) return null;
   const mine = Boolean(me) && message.author_id === me;
 
   const remove = async () => {

@@ -19,7 +19,8 @@ export function LinkPreviewsSection() {
       <label className="toggle">
         <input
           type="checkbox"
-          checked={show}
+          checked={show ?? true}
+          disabled={show === null}
           onChange={(event) => {
             setError(null);
             useLinkPreviewPrefs
