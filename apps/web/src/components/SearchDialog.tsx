@@ -2,6 +2,7 @@ import { type FormEvent, useEffect, useId, useState } from 'react';
 import { stores, useProfiles, useSearch, useServers, useSocial } from '../app/stores.js';
 import { withTimestampsAsText } from '../features/formatting/time-format.js';
 import { useMentionResolver } from '../features/messages/mentions.js';
+import { threadsStore, useThreads } from '../features/threads/threads-store.js';
 import { toPlainText } from '../lib/markdown.js';
 import { go } from '../lib/route.js';
 import type { Message } from '../lib/types.js';
@@ -118,7 +119,18 @@ function SearchResult({ message, query }: { message: Message; query: string }) {
   const serverChannel = channelServerId ? { serverId: channelServerId, name: channelName ?? '' } : undefined;
   const dm = useSocial((s) => s.dms.find((d) => d.id === message.channel_id));
   const dmName = useDmName(dm);
-  const where = serverChannel ? `#${serverChannel.name}` : dm ? dmName : 'a channel';
+  // A message in a thread: shown as the thread, opened in the thread panel beside its channel.
+  const thread = useThreads((s) => s.byId[message.channel_id]);
+  useEffect(() => {
+    if (!channelServerId && !dm) void threadsStore.getState().ensureThread(message.channel_id);
+  }, [channelServerId, dm, message.channel_id]);
+  const where = serverChannel
+    ? `#${serverChannel.name}`
+    : thread
+      ? `the thread ${thread.name}`
+      : dm
+        ? dmName
+        : 'a channel';
   const mentions = useMentionResolver();
   const part = snippet(withTimestampsAsText(toPlainText(message.content, mentions)), query);
 
@@ -126,7 +138,10 @@ function SearchResult({ message, query }: { message: Message; query: string }) {
     stores.ui.getState().openModal(null);
     if (serverChannel)
       go({ kind: 'channel', serverId: serverChannel.serverId, channelId: message.channel_id });
-    else go({ kind: 'dm', channelId: message.channel_id });
+    else if (thread) {
+      go({ kind: 'channel', serverId: thread.server_id, channelId: thread.parent_id });
+      threadsStore.getState().open({ kind: 'thread', threadId: thread.id });
+    } else go({ kind: 'dm', channelId: message.channel_id });
     stores.messages
       .getState()
       .jumpTo(message.channel_id, message.id)

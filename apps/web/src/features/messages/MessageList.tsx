@@ -37,7 +37,14 @@ function buildRows(items: Message[], pending: PendingMessage[]): Row[] {
  * Virtualized: only the rows on screen are in the DOM, so long histories stay fast. Follows the
  * newest message (also when images or edits change heights) unless the reader scrolled up.
  */
-export function MessageList({ channelId }: { channelId: string }) {
+export function MessageList({
+  channelId,
+  beginning = 'This is the beginning of the channel.',
+}: {
+  channelId: string;
+  /** Shown above the first message once the whole history is loaded (threads say so). */
+  beginning?: string;
+}) {
   const items = useMessages((s) => s.channels[channelId]?.items ?? EMPTY);
   const pending = useMessages((s) => s.channels[channelId]?.pending ?? NO_PENDING);
   const hasOlder = useMessages((s) => s.channels[channelId]?.hasOlder ?? true);
@@ -134,7 +141,7 @@ export function MessageList({ channelId }: { channelId: string }) {
     >
       {/* Pushes a short history to the bottom, next to the composer, as chat apps do. */}
       <div className="message-spacer" />
-      {!hasOlder && rows.length > 0 && <p className="channel-start">This is the beginning of the channel.</p>}
+      {!hasOlder && rows.length > 0 && <p className="channel-start">{beginning}</p>}
       {rows.length === 0 && !loading && <p className="channel-start">No messages yet. Say hello!</p>}
       <div style={{ height: totalSize, position: 'relative', flex: 'none' }}>
         {virtualizer.getVirtualItems().map((v) => {

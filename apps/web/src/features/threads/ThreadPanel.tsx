@@ -23,8 +23,12 @@ export function ThreadPanel() {
   const panel = useThreads((s) => s.panel);
   const heading = useRef<HTMLHeadingElement>(null);
   const channelId = useUi((s) => s.activeChannelId);
-  // Going to another channel closes a panel about a different one, as in Discord.
+  const shownFor = useRef(channelId);
+  // Going to another channel closes a panel about a different one, as in Discord (a panel opened
+  // with the move to its channel, as a search result does, stays).
   useEffect(() => {
+    if (shownFor.current === channelId) return;
+    shownFor.current = channelId;
     const { panel, byId, open } = threadsStore.getState();
     const parent = panel?.kind === 'thread' ? byId[panel.threadId]?.parent_id : panel?.parentId;
     if (panel && parent !== channelId) open(null);
@@ -91,6 +95,7 @@ function ThreadView({ threadId, heading }: { threadId: string; heading: HeadingR
   const newest = useMessages((s) => newestSeq(s.channels[threadId]?.items ?? []));
   const canManage = useCanManageThread(thread);
   const isManager = useChannelPermission(threadId, 'MANAGE_THREADS');
+  const canSend = useChannelPermission(threadId, 'SEND_MESSAGES');
   const [showPeople, setShowPeople] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -174,7 +179,7 @@ function ThreadView({ threadId, heading }: { threadId: string; heading: HeadingR
         </p>
       )}
       {showPeople && <Participants threadId={thread.id} count={thread.member_count} />}
-      <MessageList channelId={thread.id} />
+      <MessageList channelId={thread.id} beginning="This is the beginning of the thread." />
       <TypingIndicator channelId={thread.id} />
       {thread.locked && !isManager ? (
         <div className="composer disabled" role="status">
@@ -182,7 +187,7 @@ function ThreadView({ threadId, heading }: { threadId: string; heading: HeadingR
         </div>
       ) : (
         <>
-          {archived && (
+          {archived && canSend && (
             <p className="thread-note" role="status">
               This thread is archived. Sending a message will unarchive it.
             </p>
