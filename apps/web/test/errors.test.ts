@@ -106,4 +106,13 @@ describe('describeError', () => {
       'The email or password is not correct.',
     );
   });
+  it('says in words that Storage refused a file too large or of a type the bucket does not take', () => {
+    const storage = (statusCode: string, error: string, message: string) => ({ statusCode, error, message });
+    expect(
+      describeError(storage('413', 'Payload too large', 'The object exceeded the maximum allowed size')),
+    ).toBe('That file is too large to upload here.');
+    expect(describeError(storage('415', 'invalid_mime_type', 'mime type text/html is not supported'))).toBe(
+      'That type of file cannot be uploaded here.',
+    );
+  });
 });
