@@ -123,6 +123,12 @@ it('the same URL in many messages is fetched once; oEmbed discovery and pages wi
   expect(site.hits('/oembed-page')).toBe(1);
 });
 
+it('reads a page in the encoding its Content-Type names', async () => {
+  const message = await sendMessage(ada, server.textChannelId, `${site.origin}/latin1`);
+  await queueDrained();
+  expect((await embedsOf(message.id)).map((embed) => embed.title)).toEqual(['Café crème']);
+});
+
 it('links in code or in <angle brackets> get no preview; an SVG image is not re-hosted', async () => {
   const message = await sendMessage(
     ada,

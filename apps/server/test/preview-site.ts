@@ -103,6 +103,15 @@ export class PreviewSite {
         const timer = setInterval(() => res.write('<'), 50);
         res.on('close', () => clearInterval(timer));
       },
+      '/latin1': (_req, res) =>
+        res
+          .writeHead(200, { 'content-type': 'text/html; charset=ISO-8859-1' })
+          .end(
+            Buffer.from(
+              '<html><head><meta property="og:title" content="Caf\u00e9 cr\u00e8me"></head></html>',
+              'latin1',
+            ),
+          ),
       '/data.json': (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"a":1}'),
       '/svg': (_req, res) =>
         html(

@@ -227,6 +227,8 @@ export interface FetchedResource {
   /** Where the last redirect led. */
   url: string;
   contentType: string;
+  /** The Content-Type header's charset, lower case, when it names one. */
+  charset: string | null;
   body: Buffer;
   truncated: boolean;
 }
@@ -309,7 +311,10 @@ async function readBody(
   request: FetchRequest,
   deadline: AbortSignal,
 ): Promise<FetchedResource> {
-  const contentType = (response.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const [type = '', ...parameters] = (response.headers['content-type'] ?? '').toLowerCase().split(';');
+  const contentType = type.trim();
+  const charset =
+    parameters.map((p) => /^\s*charset\s*=\s*"?([\w.:-]+)"?\s*$/.exec(p)?.[1]).find(Boolean) ?? null;
   const declared = Number(response.headers['content-length'] ?? Number.NaN);
   let decoder: ReturnType<typeof decoderFor>;
   try {
@@ -354,5 +359,5 @@ async function readBody(
     response.destroy();
     decoder?.destroy();
   }
-  return { url: url.toString(), contentType, body: Buffer.concat(chunks, size), truncated };
+  return { url: url.toString(), contentType, charset, body: Buffer.concat(chunks, size), truncated };
 }

@@ -29,7 +29,18 @@ export async function fetchPage(url: string, limits: FetchLimits): Promise<{ url
     timeoutMs: limits.timeoutMs,
     maxRedirects: MAX_REDIRECTS,
   });
-  return { url: page.url, html: new TextDecoder('utf-8').decode(page.body) };
+  return { url: page.url, html: decodeHtml(page.body, page.charset) };
+}
+
+/** The page's text in the encoding its header, else its <meta charset>, names (else UTF-8). */
+function decodeHtml(body: Buffer, headerCharset: string | null): string {
+  const head = body.subarray(0, 2048).toString('latin1');
+  const declared = headerCharset ?? /<meta[^>]+charset\s*=\s*["']?([\w.:-]+)/i.exec(head)?.[1] ?? 'utf-8';
+  try {
+    return new TextDecoder(declared).decode(body);
+  } catch {
+    return new TextDecoder('utf-8').decode(body);
+  }
 }
 
 /** An oEmbed endpoint's JSON answer, or null when it is not JSON. */
