@@ -29,6 +29,10 @@ describe('describeError', () => {
     expect(describeError({ code: 'PT404', message: 'channel not found', status: 404 })).toBe(
       'This channel does not exist or you do not have access to it.',
     );
+    expect(describeError({ code: 'PT404', message: 'thread not found', status: 404 })).toBe(
+      'This thread does not exist or you do not have access to it.',
+    );
+    expect(describeError({ code: '42501', message: 'this thread is locked' })).toBe('This thread is locked.');
   });
 
   it('says how long to wait when an attempt limit is reached', () => {

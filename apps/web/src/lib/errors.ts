@@ -40,6 +40,8 @@ export function describeError(error: unknown, action?: string): string {
   // Our functions raise PT404 (PostgREST answers 404) for what does not exist or is hidden.
   if (e.code === 'PT404' && /^channel not found$/i.test(message))
     return 'This channel does not exist or you do not have access to it.';
+  if (e.code === 'PT404' && /^thread not found$/i.test(message))
+    return 'This thread does not exist or you do not have access to it.';
   const byCode = e.code ? DATABASE_CODES[e.code] : undefined;
   if (byCode && !isOwnSentence(message)) return byCode;
   if (e.code === 'PGRST116' || status === 404) return 'That could not be found. It may have been deleted.';

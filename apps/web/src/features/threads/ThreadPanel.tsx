@@ -9,9 +9,9 @@ import { useChannelPermission } from '../access/use-permissions.js';
 import { Composer } from '../composer/Composer.js';
 import { useAuthor } from '../messages/MessageItem.js';
 import { MessageList } from '../messages/MessageList.js';
-import { threadActivity } from './ThreadSummaryButton.js';
 import { AUTO_ARCHIVE_CHOICES, threadActions } from './thread-actions.js';
 import { isArchived, type Thread } from './thread-api.js';
+import { threadActivity } from './thread-text.js';
 import { type ThreadPanel as Panel, threadsStore, useThreads } from './threads-store.js';
 import './threads.css';
 

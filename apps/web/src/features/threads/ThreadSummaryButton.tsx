@@ -1,17 +1,9 @@
 import { MessagesSquare } from 'lucide-react';
-import { timeAgo } from '../../lib/notification-view.js';
 import { useAuthor } from '../messages/MessageItem.js';
-import { isArchived, type Thread } from './thread-api.js';
+import { isArchived } from './thread-api.js';
+import { threadActivity } from './thread-text.js';
 import { threadsStore, useThreads } from './threads-store.js';
 import './threads-base.css';
-
-/** "N messages — last 5m ago", as Discord puts it under a thread's starter message. */
-export function threadActivity(thread: Thread): string {
-  const count = `${thread.message_count} message${thread.message_count === 1 ? '' : 's'}`;
-  if (!thread.last_message_at) return count;
-  const ago = timeAgo(thread.last_message_at);
-  return `${count} — last ${ago === 'now' ? 'just now' : /\d[mhd]$/.test(ago) ? `${ago} ago` : ago}`;
-}
 
 /** Under a message that started a thread: its name and activity; opens the thread. */
 export function ThreadSummaryButton({ messageId }: { messageId: string }) {
