@@ -166,6 +166,8 @@ const CLIENT_RPCS: Record<string, string> = {
   'public.request_remote_lookup(text)': 'queues the caller’s own @name@host search (30 a minute)',
   'public.remote_lookup_result(uuid)': 'the result of the caller’s own search only',
   'public.pin_message(uuid)': 'needs PIN_MESSAGES or MANAGE_MESSAGES',
+  'public.suppress_message_embeds(uuid, boolean)':
+    'the message’s author removes (or allows again) its link previews',
   'public.remove_reaction(uuid, text, uuid)': 'one’s own reaction, or anyone’s with MANAGE_MESSAGES',
   'public.remove_role(uuid, uuid, uuid)': 'needs MANAGE_ROLES and a role below the caller’s top role',
   'public.reorder_channels(uuid, uuid[])': 'needs MANAGE_CHANNELS in the server',
