@@ -125,10 +125,10 @@ async function botInbox(): Promise<Interaction[]> {
     bot
       .channel(`user:${botProfileId}`, { config: { private: true } })
       .on('broadcast', { event: 'interaction_create' }, ({ payload }) =>
-        inbox.push(payload.record as Interaction),
+        received.push(payload.record as Interaction),
       ),
   );
-  return inbox;
+  return received;
 }
 
 /** Every broadcast a user's client receives on the given topics. */
@@ -276,9 +276,8 @@ describe('interactions', () => {
     );
     await sleep(1_000);
     expect(JSON.stringify(otherSeen)).not.toContain('pong');
-    expect(otherSeen.filter((e) => e.event === 'ephemeral_message' || e.event === 'message_create')).toEqual(
-      [],
-    );
+    // (A message_create of the previous test's public reply may still arrive: only pong matters.)
+    expect(otherSeen.filter((e) => e.event === 'ephemeral_message')).toEqual([]);
     expect(JSON.stringify(invokerSeen.filter((e) => e.topic.startsWith('channel:')))).not.toContain('pong');
 
     const mine = await (await userClient(member)).from('ephemeral_messages').select('content');

@@ -17,6 +17,7 @@ async function axe(page: Page, what: string, include = 'dialog') {
 test('a webhook made in channel settings posts live to both members; its old URL is refused', async ({
   browser,
 }) => {
+  test.setTimeout(120_000);
   const ada = await signUp(browser, 'hook');
   const bob = await signUp(browser, 'hookbob');
   const guild = await createGuild(ada, 'Hook Guild', [bob]);

@@ -3,6 +3,7 @@ import { stores, useServers } from '../../app/stores.js';
 import { describeError } from '../../lib/errors.js';
 import { type ChannelCommand, type CommandOption, channelCommands, invokeCommand } from './commands-api.js';
 import { interactions } from './interactions-store.js';
+import './interactions.css';
 
 /**
  * The composer's `/` menu (loaded on the first `/`): the channel's commands, filtered by what
