@@ -13,6 +13,8 @@ import {
 } from './federation-api.js';
 import './federation.css';
 
+const FOLLOW_POLL_MS = 1500;
+
 /**
  * People on other Harmony (or ActivityPub) instances: find `@name@host`, follow, message.
  * A DM opens once either of the two follows the other.
@@ -31,6 +33,13 @@ export function RemotePeople({ me }: { me: string }) {
   useEffect(() => {
     void refresh().catch(() => undefined);
   }, [refresh]);
+  // The other instance answers a follow in the background: look again until it has.
+  const waiting = follows.some((f) => f.state === 'pending');
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = setInterval(() => void refresh().catch(() => undefined), FOLLOW_POLL_MS);
+    return () => clearInterval(timer);
+  }, [waiting, refresh]);
 
   const find = (event: FormEvent) => {
     event.preventDefault();
