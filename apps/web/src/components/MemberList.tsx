@@ -1,5 +1,6 @@
 import { X } from 'lucide-react';
 import { stores, useServers, useUi } from '../app/stores.js';
+import { AuthorTag } from '../features/bots/BotMessageParts.js';
 import { MemberTrigger } from '../features/moderation/MemberTrigger.js';
 import { liveStatus, STATUS_TEXT } from '../features/presence/live-presence.js';
 import type { PresenceInfo } from '../lib/realtime.js';
@@ -67,6 +68,7 @@ export function MemberList({ serverId }: { serverId: string }) {
                         >
                           {nameOf(m)}
                         </span>
+                        {m.profile.is_bot && <AuthorTag kind="bot" />}
                       </MemberTrigger>
                     </li>
                   );
