@@ -9,7 +9,7 @@ import {
   type Resolver,
 } from '../src/net/outbound.js';
 import { USER_AGENT } from '../src/previews/fetcher.js';
-import { PreviewSite } from './preview-site.js';
+import { gzipBomb, PreviewSite } from './preview-site.js';
 
 // The attacker's side of link previews: URLs a message may carry, and what the fetcher does
 // with them. `site` stands in for the public web (allowed by the test allowlist, as
@@ -146,6 +146,7 @@ describe('link preview fetches never reach private addresses', () => {
 
 describe('link preview fetches are capped', () => {
   it('a gzip bomb is decoded only up to the cap (or refused where the whole body is needed)', async () => {
+    gzipBomb(); // made before the clock starts
     const started = Date.now();
     const page = await request(`${site.origin}/bomb`);
     expect(page.truncated).toBe(true);

@@ -38,6 +38,13 @@ function chunk(type: string, data: Buffer): Buffer {
   return Buffer.concat([length, body, crc]);
 }
 
+let bomb: Buffer | undefined;
+/** 64 MB of spaces in about 64 KB of gzip (made once, when first asked for). */
+export function gzipBomb(): Buffer {
+  bomb ??= zlib.gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x20), { level: 9 });
+  return bomb;
+}
+
 export interface SiteRequest {
   path: string;
   headers: http.IncomingHttpHeaders;
@@ -56,7 +63,6 @@ export class PreviewSite {
   ) {}
 
   static async start(host = '127.0.0.1', port = 0): Promise<PreviewSite> {
-    const bomb = zlib.gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x20), { level: 9 });
     const png = solidPng(120, 63, [88, 101, 242]);
     const routes: Record<string, (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => void> = {
       '/article': (_req, res) => html(res, ARTICLE),
@@ -86,9 +92,9 @@ export class PreviewSite {
       '/cookie': (_req, res) =>
         res.writeHead(302, { location: '/article', 'set-cookie': 'session=secret; Path=/' }).end(),
       '/bomb': (_req, res) =>
-        res.writeHead(200, { 'content-type': 'text/html', 'content-encoding': 'gzip' }).end(bomb),
+        res.writeHead(200, { 'content-type': 'text/html', 'content-encoding': 'gzip' }).end(gzipBomb()),
       '/image-bomb': (_req, res) =>
-        res.writeHead(200, { 'content-type': 'image/png', 'content-encoding': 'gzip' }).end(bomb),
+        res.writeHead(200, { 'content-type': 'image/png', 'content-encoding': 'gzip' }).end(gzipBomb()),
       '/endless': (_req, res) => {
         res.writeHead(200, { 'content-type': 'text/html' });
         const block = Buffer.alloc(64 * 1024, 0x61);
