@@ -50,8 +50,11 @@ test('a thread from a message, live for everyone in the channel', async ({ brows
 
   // Ada: the message's toolbar → Create thread; the name starts as the message's text.
   const starter = ada.page.getByRole('article', { name: /Shall we plan the release/ });
-  await starter.hover();
-  await starter.getByRole('button', { name: 'Create thread' }).click();
+  // The toolbar shows on hover; hovered again should the page have re-rendered meanwhile.
+  await expect(async () => {
+    await starter.hover();
+    await starter.getByRole('button', { name: 'Create thread' }).click({ timeout: 2000 });
+  }).toPass();
   const form = ada.page.getByRole('complementary', { name: 'Create thread' });
   await expect(form.getByLabel('Thread name')).toHaveValue('Shall we plan the release?');
   await form.getByLabel('Thread name').fill('Release plan');
@@ -140,6 +143,11 @@ test('a thread from a message, live for everyone in the channel', async ({ brows
   await list.getByRole('button', { name: /Release plan/ }).click();
   await expect(panel(bob.page).getByText('Archived', { exact: true })).toBeVisible();
   await shot(bob.page, 'threads-bob-after-reload');
+
+  // A link to the thread itself (notifications, pushes) opens its channel with the thread beside it.
+  await bob.page.goto(`/#/channels/${guild.serverId}/${await threadId()}`);
+  await expect(bob.page.getByRole('heading', { name: 'general', exact: true })).toBeVisible();
+  await expect(panel(bob.page).getByRole('heading', { name: 'Release plan' })).toBeVisible();
 
   for (const person of [ada, bob, cy]) expect(person.failures).toEqual([]);
 });
