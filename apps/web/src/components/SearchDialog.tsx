@@ -2,6 +2,7 @@ import { type FormEvent, useEffect, useId, useState } from 'react';
 import { stores, useProfiles, useSearch, useServers, useSocial } from '../app/stores.js';
 import { withTimestampsAsText } from '../features/formatting/time-format.js';
 import { useMentionResolver } from '../features/messages/mentions.js';
+import { ensureThread } from '../features/threads/thread-lookup.js';
 import { threadsStore, useThreads } from '../features/threads/threads-store.js';
 import { toPlainText } from '../lib/markdown.js';
 import { go } from '../lib/route.js';
@@ -122,7 +123,7 @@ function SearchResult({ message, query }: { message: Message; query: string }) {
   // A message in a thread: shown as the thread, opened in the thread panel beside its channel.
   const thread = useThreads((s) => s.byId[message.channel_id]);
   useEffect(() => {
-    if (!channelServerId && !dm) void threadsStore.getState().ensureThread(message.channel_id);
+    if (!channelServerId && !dm) void ensureThread(message.channel_id);
   }, [channelServerId, dm, message.channel_id]);
   const where = serverChannel
     ? `#${serverChannel.name}`

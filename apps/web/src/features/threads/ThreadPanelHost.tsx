@@ -1,7 +1,6 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { useServers, useUi } from '../../app/stores.js';
-import { go } from '../../lib/route.js';
-import { threadsStore, useThreads } from './threads-store.js';
+import { useThreads } from './threads-store.js';
 
 // The panel (thread view, list, create form) loads on first use: it stays out of the initial JS.
 const ThreadPanel = lazy(() => import('./ThreadPanel.js').then((m) => ({ default: m.ThreadPanel })));
@@ -17,16 +16,8 @@ export function ThreadPanelHost() {
   });
   // A link to a thread (a notification, a push, a shared URL) shows its channel with the thread open.
   useEffect(() => {
-    if (!unknown || !serverId || !channelId) return;
-    void threadsStore
-      .getState()
-      .ensureThread(channelId)
-      .then(() => {
-        const thread = threadsStore.getState().byId[channelId];
-        if (!thread) return;
-        go({ kind: 'channel', serverId, channelId: thread.parent_id });
-        threadsStore.getState().open({ kind: 'thread', threadId: thread.id });
-      });
+    if (unknown && serverId && channelId)
+      void import('./thread-lookup.js').then((m) => m.openThreadLink(serverId, channelId));
   }, [unknown, serverId, channelId]);
   if (!open) return null;
   return (

@@ -23,8 +23,6 @@ export interface ThreadsState {
   loadJoined(serverId: string, force?: boolean): Promise<void>;
   /** A thread_create / thread_update / thread_delete event from a channel's topic. */
   receiveEvent(change: BroadcastChange<Thread>, me: string | null): void;
-  /** Learns the thread a channel id names (a search result in a thread), through its parent's list. */
-  ensureThread(channelId: string): Promise<void>;
   /** The thread a channel id names, when it is one (server store permissions). */
   parentOf(channelId: string): string | undefined;
 }
@@ -87,14 +85,6 @@ export const threadsStore = createStore<ThreadsState>()((set, get) => {
       const joinedNow =
         thread.last_author_id === me || (change.operation === 'INSERT' && thread.owner_id === me);
       merge([joinedNow ? { ...thread, joined: true } : thread]);
-    },
-
-    async ensureThread(channelId) {
-      if (get().byId[channelId]) return;
-      // parent_id is newer than the generated types: read as a plain row.
-      const { data } = await client.from('channels').select('parent_id').eq('id', channelId).maybeSingle();
-      const parent = (data as { parent_id?: string | null } | null)?.parent_id;
-      if (parent) await get().loadChannel(parent);
     },
 
     parentOf(channelId) {
