@@ -47,7 +47,7 @@ export const auditAction = pgEnum('audit_action', [
   'channel_reorder',
   'role_reorder',
 ]);
-export const channelType = pgEnum('channel_type', ['text', 'voice', 'dm', 'group_dm']);
+export const channelType = pgEnum('channel_type', ['text', 'voice', 'dm', 'group_dm', 'thread']);
 export const encryptionMode = pgEnum('encryption_mode', ['disabled', 'optional', 'required']);
 export const federationJobStatus = pgEnum('federation_job_status', [
   'pending',
@@ -138,6 +138,7 @@ export const channels = pgTable('channels', {
   iconUrl: text('icon_url'),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).defaultNow().notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).defaultNow().notNull(),
+  parentId: uuid('parent_id'),
 });
 
 export const servers = pgTable('servers', {
