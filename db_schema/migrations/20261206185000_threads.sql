@@ -798,6 +798,72 @@ begin
 end;
 $$;
 
+-- == unread: threads count for their participants ==
+
+-- get_unread_state as 20261206180000_quiet_hours.sql left it, without the threads the caller does
+-- not take part in: their messages would mark the server unread with nothing in the sidebar to
+-- show where (Discord counts followed threads only). Joining or posting brings a thread in.
+create or replace function public.get_unread_state()
+returns table (
+  channel_id uuid,
+  server_id uuid,
+  last_read_seq bigint,
+  last_message_seq bigint,
+  unread_count integer,
+  mention_count integer
+)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  me uuid := public.get_current_profile_id();
+  read_bits constant bigint := public.permission('VIEW_CHANNEL') | public.permission('READ_MESSAGE_HISTORY');
+begin
+  return query
+    with readable as (
+      select p.channel_id, p.server_id from private.channel_member_permissions p
+       where p.profile_id = me
+         and (case when p.timed_out_until > now() then p.timed_out_permissions else p.permissions end)
+             & read_bits = read_bits
+         -- A thread counts for its participants only, as in Discord.
+         and not exists (select 1 from public.threads t
+                          where t.channel_id = p.channel_id
+                            and not exists (select 1 from public.thread_members m
+                                             where m.thread_id = t.channel_id and m.profile_id = me))
+      union all
+      select r.channel_id, null::uuid from public.channel_recipients r where r.profile_id = me
+    ),
+    positions as (
+      select r.channel_id, r.server_id, coalesce(rs.last_read_seq, 0) as read_seq,
+             coalesce(s.last_seq, 0) as last_seq, coalesce(sns.suppress_everyone, false) as suppress_everyone
+        from readable r
+        left join public.read_states rs on rs.profile_id = me and rs.channel_id = r.channel_id
+        left join public.channel_sequences s on s.channel_id = r.channel_id
+        left join public.server_notification_settings sns on sns.profile_id = me and sns.server_id = r.server_id
+    )
+    select p.channel_id, p.server_id, p.read_seq, p.last_seq,
+           case when p.last_seq <= p.read_seq then 0 else (
+             p.last_seq - p.read_seq
+             - (select count(*) from private.message_gaps g
+                 where g.channel_id = p.channel_id and g.seq > p.read_seq)
+             - (select count(*) from public.messages m
+                 where m.author_id = me and m.channel_id = p.channel_id and m.seq > p.read_seq
+                   and m.deleted_at is null))::integer end,
+           case when p.last_seq <= p.read_seq then 0 else (
+             select count(distinct t.seq) from private.message_mention_targets t
+              where t.target_id = any(array[me] || case when p.suppress_everyone then '{}'::uuid[]
+                                                         else array[p.channel_id] end || array(
+                      select mr.role_id from public.member_roles mr
+                       where mr.server_id = p.server_id and mr.profile_id = me))
+                and t.channel_id = p.channel_id and t.seq > p.read_seq
+                and t.author_id is distinct from me)::integer end
+      from positions p
+     order by p.server_id nulls first, p.channel_id;
+end;
+$$;
+
 -- == grants ==
 
 revoke execute on function

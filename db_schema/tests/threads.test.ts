@@ -256,9 +256,9 @@ describe('reading and posting in a thread', () => {
     });
   });
 
-  it('unread and mention counts per thread, and search with the thread as filter', async () => {
+  it('unread and mention counts per thread (for its participants), and search with the thread as filter', async () => {
     await db.rollback(async (tx) => {
-      const { member, moderator, thread, general } = await world(tx);
+      const { member, moderator, owner, thread, general } = await world(tx);
       await sendMessage(moderator, thread, `zebra crossing <@${member.profileId}>`);
       await sendMessage(moderator, general, 'zebra in the parent');
       const { rows } = await member.api.query<{ unread_count: number; mention_count: number }>(
@@ -275,6 +275,16 @@ describe('reading and posting in a thread', () => {
         [thread],
       );
       expect(inThread.rows.map((r) => r.channel_id)).toEqual([thread]);
+      // The owner takes no part in the thread: it adds nothing to their counts until they join.
+      const owners = async () =>
+        (
+          await owner.api.query('select channel_id from public.get_unread_state() where channel_id = $1', [
+            thread,
+          ])
+        ).rowCount;
+      expect(await owners()).toBe(0);
+      await rpc(owner.api, 'join_thread', thread);
+      expect(await owners()).toBe(1);
       await member.api.query('select public.mark_channel_read($1)', [thread]);
       const after = await member.api.query<{ unread_count: number }>(
         'select unread_count from public.get_unread_state() where channel_id = $1',

@@ -332,7 +332,9 @@ function CreateThreadForm({
         autoArchiveMinutes: minutes,
       });
       await threadsStore.getState().loadChannel(panel.parentId);
+      // Its creator takes part: the thread joins their sidebar and their unread counts.
       void threadsStore.getState().loadJoined(threadsStore.getState().byId[id]?.server_id ?? '', true);
+      void stores.unread.getState().load();
       show({ kind: 'thread', threadId: id });
     } catch (e) {
       setError(describeError(e, 'create threads here'));

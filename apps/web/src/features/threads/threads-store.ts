@@ -84,7 +84,11 @@ export const threadsStore = createStore<ThreadsState>()((set, get) => {
       // Posting or creating makes one a participant (the database adds them too).
       const joinedNow =
         thread.last_author_id === me || (change.operation === 'INSERT' && thread.owner_id === me);
+      const wasJoined = get().byId[thread.id]?.joined;
       merge([joinedNow ? { ...thread, joined: true } : thread]);
+      // Unread counts include a thread once one takes part in it (get_unread_state).
+      if (joinedNow && !wasJoined)
+        void import('../../app/stores.js').then((m) => m.stores.unread.getState().load());
     },
 
     parentOf(channelId) {
