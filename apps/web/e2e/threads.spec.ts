@@ -149,5 +149,12 @@ test('a thread from a message, live for everyone in the channel', async ({ brows
   await expect(bob.page.getByRole('heading', { name: 'general', exact: true })).toBeVisible();
   await expect(panel(bob.page).getByRole('heading', { name: 'Release plan' })).toBeVisible();
 
+  // Ada (the owner manages threads) locks it: Bob may no longer post, live.
+  await panel(ada.page).getByRole('button', { name: 'Lock thread' }).click();
+  await expect(
+    panel(bob.page).getByRole('status').filter({ hasText: 'This thread is locked.' }),
+  ).toBeVisible();
+  await expect(panel(bob.page).getByRole('combobox', { name: 'Message Release plan' })).toHaveCount(0);
+
   for (const person of [ada, bob, cy]) expect(person.failures).toEqual([]);
 });

@@ -1,4 +1,14 @@
-import { Archive, ArchiveRestore, ArrowLeft, Lock, MessagesSquare, Plus, Users, X } from 'lucide-react';
+import {
+  Archive,
+  ArchiveRestore,
+  ArrowLeft,
+  Lock,
+  LockOpen,
+  MessagesSquare,
+  Plus,
+  Users,
+  X,
+} from 'lucide-react';
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { client, stores, useAuth, useMessages, useUi, watchChannel } from '../../app/stores.js';
 import { TypingIndicator } from '../../components/TypingIndicator.js';
@@ -128,13 +138,13 @@ function ThreadView({ threadId, heading }: { threadId: string; heading: HeadingR
     );
   }
   const archived = isArchived(thread);
-  const toggleArchived = async () => {
+  const change = async (what: { archived: boolean } | { locked: boolean }, action: string) => {
     setError(null);
     try {
-      await threadActions.update(client, thread.id, { archived: !archived });
+      await threadActions.update(client, thread.id, what);
       await threadsStore.getState().loadChannel(thread.parent_id);
     } catch (e) {
-      setError(describeError(e, archived ? 'unarchive this thread' : 'archive this thread'));
+      setError(describeError(e, action));
     }
   };
 
@@ -160,7 +170,16 @@ function ThreadView({ threadId, heading }: { threadId: string; heading: HeadingR
           <IconButton
             label={archived ? 'Unarchive thread' : 'Archive thread'}
             icon={archived ? ArchiveRestore : Archive}
-            onClick={() => void toggleArchived()}
+            onClick={() =>
+              void change({ archived: !archived }, archived ? 'unarchive this thread' : 'archive this thread')
+            }
+          />
+        )}
+        {isManager && (
+          <IconButton
+            label={thread.locked ? 'Unlock thread' : 'Lock thread'}
+            icon={thread.locked ? LockOpen : Lock}
+            onClick={() => void change({ locked: !thread.locked }, 'lock or unlock this thread')}
           />
         )}
       </PanelHeader>
