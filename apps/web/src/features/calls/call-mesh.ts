@@ -7,21 +7,31 @@ import { type OutgoingMedia, PeerLink, type PeerState, type Signal } from './pee
 import { watchSpeaking } from './speaking.js';
 
 const SUBSCRIBE_TIMEOUT_MS = 10_000;
-/** Hello (with this side's state) this often; a peer silent for PEER_GONE_MS has left or crashed. */
+/**
+ * Hello (with this side's state) this often; a peer silent for PEER_GONE_MS has crashed or lost
+ * its connection (leaving says bye). Generous: a busy page's timers and sockets run late, and a
+ * peer dropped on one side only would need a new negotiation.
+ */
 const HELLO_MS = 1_500;
-const PEER_GONE_MS = 10_000;
-const SPEAKING_POLL_MS = 250;
-/** RTP audio level (0..1) above which someone counts as speaking. */
+const PEER_GONE_MS = 30_000;
+/** A connection not up this long after it was made is made again (a lost answer, a stuck ICE). */
+const RETRY_MS = 12_000;
+const SPEAKING_POLL_MS = 400;
+/** Mean audio level (0..1) over a poll above which someone counts as speaking. */
 const SPEAKING_LEVEL = 0.02;
 
 type SinkableAudio = HTMLAudioElement & { setSinkId?: (id: string) => Promise<void> };
 
 interface Peer {
   link: PeerLink;
+  /** When this link was made. */
+  since: number;
   state: PeerState;
   seen: number;
   audio: SinkableAudio | null;
   speaking: boolean;
+  /** totalAudioEnergy and totalSamplesDuration at the last speaking poll. */
+  energy: [number, number];
 }
 
 export interface MeshOptions {
@@ -79,7 +89,7 @@ export class CallMesh implements CallSession {
         this.hello();
         this.dropSilentPeers();
       }, HELLO_MS),
-      setInterval(() => this.pollSpeaking(), SPEAKING_POLL_MS),
+      setInterval(() => void this.pollSpeaking().catch(() => undefined), SPEAKING_POLL_MS),
     ];
     this.stopSpeaking = watchSpeaking(this.options.media.microphone, this.options.events.onSelfSpeaking);
   }
@@ -127,6 +137,11 @@ export class CallMesh implements CallSession {
     const { me } = this.options;
     if (this.closed || signal.from === me || (signal.to && signal.to !== me)) return;
     if (signal.bye) return this.drop(signal.from);
+    if (signal.reset) {
+      this.drop(signal.from);
+      this.connect(signal.from);
+      return;
+    }
     const isNew = !this.peers.has(signal.from);
     const peer = this.peers.get(signal.from) ?? this.connect(signal.from);
     peer.seen = Date.now();
@@ -134,6 +149,12 @@ export class CallMesh implements CallSession {
       peer.state = signal.hello;
       // A newcomer hears of this side at once rather than at the next heartbeat.
       if (isNew) this.hello();
+      if (
+        peer.link.offerer &&
+        peer.link.connection.connectionState !== 'connected' &&
+        Date.now() - peer.since > RETRY_MS
+      )
+        return this.retry(signal.from);
       if (!peer.link.negotiated) await peer.link.start();
       this.emitPeers();
       return;
@@ -142,12 +163,21 @@ export class CallMesh implements CallSession {
     this.emitPeers();
   }
 
+  /** The offerer starts a pair over: both make new connections (the reset goes before the offer). */
+  private async retry(id: string): Promise<void> {
+    this.drop(id);
+    await this.send({ reset: true, to: id });
+    await (this.peers.get(id) ?? this.connect(id)).link.start();
+  }
+
   private connect(id: string): Peer {
     const peer: Peer = {
+      since: Date.now(),
       state: { muted: false, camera: false, screen: false },
       seen: Date.now(),
       audio: null,
       speaking: false,
+      energy: [0, 0],
       link: new PeerLink({
         offerer: this.options.me < id,
         media: this.options.media,
@@ -196,21 +226,34 @@ export class CallMesh implements CallSession {
     for (const [id, peer] of this.peers) if (now - peer.seen > PEER_GONE_MS) this.drop(id);
   }
 
-  private pollSpeaking(): void {
+  /**
+   * Speaking: the mean audio level each receiver got since the last poll (from the cumulative
+   * totalAudioEnergy / totalSamplesDuration of its inbound-rtp stats), so short sounds count too.
+   */
+  private async pollSpeaking(): Promise<void> {
     let changed = false;
-    for (const peer of this.peers.values()) {
-      const receiver = peer.link.connection.getReceivers().find((r) => r.track.kind === 'audio');
-      const [source] = receiver?.getSynchronizationSources() ?? [];
-      const speaking =
-        !peer.state.muted &&
-        source !== undefined &&
-        performance.timeOrigin + performance.now() - source.timestamp < 1_000 &&
-        (source.audioLevel ?? 0) > SPEAKING_LEVEL;
-      if (speaking !== peer.speaking) {
-        peer.speaking = speaking;
-        changed = true;
-      }
-    }
+    await Promise.all(
+      [...this.peers.values()].map(async (peer) => {
+        const receiver = peer.link.connection.getReceivers().find((r) => r.track.kind === 'audio');
+        if (!receiver) return;
+        let energy = 0;
+        let duration = 0;
+        for (const report of (await receiver.getStats()).values())
+          if (report.type === 'inbound-rtp') {
+            energy = report.totalAudioEnergy ?? 0;
+            duration = report.totalSamplesDuration ?? 0;
+          }
+        const [lastEnergy, lastDuration] = peer.energy;
+        peer.energy = [energy, duration];
+        const level =
+          duration > lastDuration ? Math.sqrt((energy - lastEnergy) / (duration - lastDuration)) : 0;
+        const speaking = !peer.state.muted && level > SPEAKING_LEVEL;
+        if (speaking !== peer.speaking) {
+          peer.speaking = speaking;
+          changed = true;
+        }
+      }),
+    );
     if (changed) this.emitPeers();
   }
 

@@ -52,6 +52,8 @@ export interface CallState {
 
 const OUTCOME_SHOWN_MS = 5_000;
 const SLOW_CONNECT_MS = 15_000;
+/** Screens change slowly: fewer frames leave bandwidth and CPU for everyone's sound. */
+const SCREEN_FPS = 15;
 
 /** Media, signalling and ring tones load on the first call (outside the initial bundle). */
 const loadMedia = () => import('./call-media.js');
@@ -350,7 +352,10 @@ export function createCallStore(
         if (current) return stop();
         let track: MediaStreamTrack | null;
         try {
-          const stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+          const stream = await navigator.mediaDevices.getDisplayMedia({
+            video: { frameRate: SCREEN_FPS },
+            audio: false,
+          });
           track = stream.getVideoTracks()[0] ?? null;
         } catch (e) {
           // Closing the browser's picker is a choice, not an error.

@@ -13,6 +13,8 @@ export interface Signal {
   /** In the call (repeated as a heartbeat), with this side's media state. */
   hello?: PeerState;
   bye?: boolean;
+  /** From the offerer: a connection that never came up starts over with new connections. */
+  reset?: boolean;
   description?: RTCSessionDescriptionInit;
   candidate?: RTCIceCandidateInit;
 }
@@ -78,6 +80,10 @@ export class PeerLink {
 
   get remoteScreen(): MediaStreamTrack | null {
     return this.screen?.receiver.track ?? null;
+  }
+
+  get offerer(): boolean {
+    return this.options.offerer;
   }
 
   get negotiated(): boolean {

@@ -10,7 +10,8 @@ export function watchSpeaking(stream: MediaStream, onChange: (speaking: boolean)
   if (typeof AudioContext === 'undefined' || stream.getAudioTracks().length === 0) return () => undefined;
   const context = new AudioContext();
   const analyser = context.createAnalyser();
-  analyser.fftSize = 512;
+  // ~43 ms of sound per look, and a look every POLL_MS.
+  analyser.fftSize = 2048;
   context.createMediaStreamSource(stream).connect(analyser);
   const samples = new Float32Array(analyser.fftSize);
   let speaking = false;
