@@ -33,6 +33,9 @@ describe('describeError', () => {
       'This thread does not exist or you do not have access to it.',
     );
     expect(describeError({ code: '42501', message: 'this thread is locked' })).toBe('This thread is locked.');
+    expect(describeError({ code: 'PT404', message: 'call not found', status: 404 })).toBe(
+      'This call is over, or you are no longer in this conversation.',
+    );
   });
 
   it('says how long to wait when an attempt limit is reached', () => {

@@ -42,6 +42,9 @@ export function describeError(error: unknown, action?: string): string {
     return 'This channel does not exist or you do not have access to it.';
   if (e.code === 'PT404' && /^thread not found$/i.test(message))
     return 'This thread does not exist or you do not have access to it.';
+  // A DM call that ended, or one of a group DM the caller has left (group-dm-calls migration).
+  if (e.code === 'PT404' && /^call not found$/i.test(message))
+    return 'This call is over, or you are no longer in this conversation.';
   const byCode = e.code ? DATABASE_CODES[e.code] : undefined;
   if (byCode && !isOwnSentence(message)) return byCode;
   if (e.code === 'PGRST116' || status === 404) return 'That could not be found. It may have been deleted.';
