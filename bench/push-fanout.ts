@@ -182,6 +182,9 @@ async function queuedRun(
     pushAllowPrivateEndpoints: true,
     pushTimeoutMs: 10_000,
     presenceStaleMinutes: 10,
+    outboundAllowedHosts: new Set(),
+    previewTimeoutMs: 8_000,
+    previewFetchesPerHostPerMinute: 30,
   };
   const services: RunningService[] = [];
   for (let i = 0; i < replicas; i++) {

@@ -19,7 +19,7 @@ create schema if not exists private;
 
 create type public.audit_action as enum ('server_update', 'channel_create', 'channel_update', 'channel_delete', 'role_create', 'role_update', 'role_delete', 'member_role_update', 'overwrite_update', 'member_kick', 'member_ban', 'member_unban', 'member_timeout', 'invite_create', 'invite_revoke', 'message_delete', 'message_pin', 'message_unpin', 'emoji_create', 'emoji_delete', 'bot_add', 'bot_remove', 'category_create', 'category_update', 'category_delete', 'member_update', 'report_resolve', 'channel_reorder', 'role_reorder');
 
-create type public.channel_type as enum ('text', 'voice', 'dm', 'group_dm');
+create type public.channel_type as enum ('text', 'voice', 'dm', 'group_dm', 'thread');
 
 create type public.encryption_mode as enum ('disabled', 'optional', 'required');
 
@@ -52,6 +52,20 @@ create table private.ap_actor_cache (
   fetched_at timestamp with time zone default now() not null
 );
 
+create table private.ap_key_pairs (
+  actor_id uuid not null,
+  private_jwk jsonb not null,
+  public_jwk jsonb not null,
+  created_at timestamp with time zone default now() not null
+);
+
+create table private.ap_objects (
+  object_uri text not null,
+  message_id uuid not null,
+  author_id uuid not null,
+  created_at timestamp with time zone default now() not null
+);
+
 create table private.channel_member_permissions (
   profile_id uuid not null,
   channel_id uuid not null,
@@ -82,12 +96,48 @@ create table private.federation_jobs (
   locked_by text
 );
 
+create table private.federation_settings (
+  singleton boolean default true not null,
+  paused boolean default false not null,
+  updated_at timestamp with time zone default now() not null
+);
+
+create table private.fedify_kv (
+  key text[] not null,
+  value jsonb not null,
+  expires_at timestamp with time zone
+);
+
 create table private.job_outbox (
   id bigint generated always as identity not null,
   task text not null,
   payload jsonb default '{}'::jsonb not null,
   job_key text,
   created_at timestamp with time zone default now() not null
+);
+
+create table private.link_preview_hosts (
+  host text not null,
+  window_start timestamp with time zone default now() not null,
+  fetches integer default 0 not null
+);
+
+create table private.link_preview_images (
+  id uuid default gen_random_uuid() not null,
+  source_url text not null,
+  content_type text not null,
+  width integer not null,
+  height integer not null,
+  bytes bytea not null,
+  fetched_at timestamp with time zone default now() not null
+);
+
+create table private.link_previews (
+  url text not null,
+  embed jsonb,
+  failure text,
+  fetched_at timestamp with time zone default now() not null,
+  expires_at timestamp with time zone not null
 );
 
 create table private.livekit_config (
@@ -121,11 +171,38 @@ create table private.reauthentication_failures (
   failed_at timestamp with time zone default now() not null
 );
 
+create table private.remote_lookups (
+  id uuid default gen_random_uuid() not null,
+  requester_id uuid not null,
+  handle text not null,
+  status text default 'pending'::text not null,
+  profile_id uuid,
+  error text,
+  created_at timestamp with time zone default now() not null
+);
+
 create table private.server_federation (
   server_id uuid not null,
   federated boolean default false not null,
   ap_group_uri text,
   updated_at timestamp with time zone default now() not null
+);
+
+create table private.webhook_rate_windows (
+  webhook_id uuid not null,
+  started_at timestamp with time zone default now() not null,
+  used integer default 0 not null
+);
+
+create table public.application_commands (
+  id uuid default gen_random_uuid() not null,
+  bot_id uuid not null,
+  server_id uuid,
+  name text not null,
+  description text not null,
+  options jsonb default '[]'::jsonb not null,
+  default_member_permissions bigint,
+  created_at timestamp with time zone default now() not null
 );
 
 create table public.audit_log (
@@ -225,7 +302,8 @@ create table public.channels (
   owner_id uuid,
   icon_url text,
   created_at timestamp with time zone default now() not null,
-  updated_at timestamp with time zone default now() not null
+  updated_at timestamp with time zone default now() not null,
+  parent_id uuid
 );
 
 create table public.collapsed_categories (
@@ -253,15 +331,33 @@ create table public.device_one_time_keys (
   claimed_by uuid
 );
 
+create table public.dm_call_members (
+  call_id uuid not null,
+  profile_id uuid not null,
+  state text not null,
+  updated_at timestamp with time zone default now() not null
+);
+
 create table public.dm_calls (
   id uuid default gen_random_uuid() not null,
   channel_id uuid not null,
   caller_id uuid not null,
-  callee_id uuid not null,
+  callee_id uuid,
   status text default 'ringing'::text not null,
   created_at timestamp with time zone default now() not null,
   answered_at timestamp with time zone,
   ended_at timestamp with time zone
+);
+
+create table public.ephemeral_messages (
+  id uuid default gen_random_uuid() not null,
+  interaction_id uuid not null,
+  channel_id uuid not null,
+  recipient_id uuid not null,
+  author_id uuid,
+  content text default ''::text not null,
+  embeds jsonb default '[]'::jsonb not null,
+  created_at timestamp with time zone default now() not null
 );
 
 create table public.federated_instances (
@@ -287,6 +383,20 @@ create table public.friendships (
   profile_a uuid not null,
   profile_b uuid not null,
   created_at timestamp with time zone default now() not null
+);
+
+create table public.interactions (
+  id uuid default gen_random_uuid() not null,
+  command_id uuid,
+  bot_id uuid not null,
+  server_id uuid not null,
+  channel_id uuid not null,
+  user_id uuid not null,
+  command_name text not null,
+  options jsonb default '{}'::jsonb not null,
+  status text default 'pending'::text not null,
+  created_at timestamp with time zone default now() not null,
+  responded_at timestamp with time zone
 );
 
 create table public.invites (
@@ -344,7 +454,11 @@ create table public.messages (
   pinned_at timestamp with time zone,
   pinned_by uuid,
   created_at timestamp with time zone default now() not null,
-  search_vector tsvector generated always as (to_tsvector('simple'::regconfig, content)) stored
+  search_vector tsvector generated always as (to_tsvector('simple'::regconfig, content)) stored,
+  suppress_embeds boolean default false not null,
+  webhook_id uuid,
+  author_name text,
+  author_avatar_url text
 );
 
 create table public.notifications (
@@ -396,6 +510,16 @@ create table public.read_states (
   profile_id uuid not null,
   channel_id uuid not null,
   last_read_seq bigint default 0 not null,
+  updated_at timestamp with time zone default now() not null
+);
+
+create table public.remote_follows (
+  id uuid default gen_random_uuid() not null,
+  follower_id uuid not null,
+  followee_id uuid not null,
+  state text default 'pending'::text not null,
+  activity_uri text,
+  created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null
 );
 
@@ -459,7 +583,8 @@ create table public.server_notification_settings (
   profile_id uuid not null,
   server_id uuid not null,
   level public.notification_level,
-  muted_until timestamp with time zone
+  muted_until timestamp with time zone,
+  suppress_everyone boolean default false not null
 );
 
 create table public.servers (
@@ -475,6 +600,27 @@ create table public.servers (
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
   system_channel_id uuid
+);
+
+create table public.thread_members (
+  thread_id uuid not null,
+  profile_id uuid not null,
+  joined_at timestamp with time zone default now() not null
+);
+
+create table public.threads (
+  channel_id uuid not null,
+  parent_id uuid not null,
+  starter_message_id uuid,
+  owner_id uuid,
+  auto_archive_minutes integer default 1440 not null,
+  archived_at timestamp with time zone,
+  locked boolean default false not null,
+  last_activity_at timestamp with time zone default now() not null,
+  message_count integer default 0 not null,
+  last_message_at timestamp with time zone,
+  last_author_id uuid,
+  created_at timestamp with time zone default now() not null
 );
 
 create table public.user_blocks (
@@ -501,7 +647,24 @@ create table public.user_settings (
   allow_dms_from_server_members boolean default true not null,
   theme text default 'dark'::text not null,
   locale text default 'en'::text not null,
-  updated_at timestamp with time zone default now() not null
+  updated_at timestamp with time zone default now() not null,
+  quiet_hours_enabled boolean default false not null,
+  quiet_hours_start time without time zone default '22:00:00'::time without time zone not null,
+  quiet_hours_end time without time zone default '08:00:00'::time without time zone not null,
+  quiet_hours_time_zone text default 'UTC'::text not null,
+  show_link_previews boolean default true not null
+);
+
+create table public.webhooks (
+  id uuid default gen_random_uuid() not null,
+  server_id uuid not null,
+  channel_id uuid not null,
+  name text not null,
+  avatar_url text,
+  token_hash text not null,
+  mention_everyone boolean default false not null,
+  created_by uuid,
+  created_at timestamp with time zone default now() not null
 );
 
 -- Constraints
@@ -519,6 +682,14 @@ alter table only private.ap_actor_cache add constraint ap_actor_cache_pkey PRIMA
 alter table only private.ap_actor_cache add constraint ap_actor_cache_profile_id_key UNIQUE (profile_id);
 
 alter table only private.ap_actor_cache add constraint ap_actor_cache_shared_inbox_url_check CHECK ((shared_inbox_url ~ '^https?://'::text));
+
+alter table only private.ap_key_pairs add constraint ap_key_pairs_pkey PRIMARY KEY (actor_id);
+
+alter table only private.ap_objects add constraint ap_objects_message_id_key UNIQUE (message_id);
+
+alter table only private.ap_objects add constraint ap_objects_object_uri_check CHECK ((object_uri ~ '^https?://'::text));
+
+alter table only private.ap_objects add constraint ap_objects_pkey PRIMARY KEY (object_uri);
 
 alter table only private.channel_member_permissions add constraint channel_member_permissions_pkey PRIMARY KEY (profile_id, channel_id);
 
@@ -538,7 +709,39 @@ alter table only private.federation_jobs add constraint federation_jobs_payload_
 
 alter table only private.federation_jobs add constraint federation_jobs_pkey PRIMARY KEY (id);
 
+alter table only private.federation_settings add constraint federation_settings_pkey PRIMARY KEY (singleton);
+
+alter table only private.federation_settings add constraint federation_settings_singleton_check CHECK (singleton);
+
+alter table only private.fedify_kv add constraint fedify_kv_pkey PRIMARY KEY (key);
+
 alter table only private.job_outbox add constraint job_outbox_pkey PRIMARY KEY (id);
+
+alter table only private.link_preview_hosts add constraint link_preview_hosts_host_check CHECK ((length(host) <= 255));
+
+alter table only private.link_preview_hosts add constraint link_preview_hosts_pkey PRIMARY KEY (host);
+
+alter table only private.link_preview_images add constraint link_preview_images_bytes_check CHECK ((octet_length(bytes) <= ((5 * 1024) * 1024)));
+
+alter table only private.link_preview_images add constraint link_preview_images_content_type_check CHECK ((content_type = ANY (ARRAY['image/png'::text, 'image/jpeg'::text, 'image/gif'::text, 'image/webp'::text])));
+
+alter table only private.link_preview_images add constraint link_preview_images_height_check CHECK ((height > 0));
+
+alter table only private.link_preview_images add constraint link_preview_images_pkey PRIMARY KEY (id);
+
+alter table only private.link_preview_images add constraint link_preview_images_source_url_check CHECK ((length(source_url) <= 2048));
+
+alter table only private.link_preview_images add constraint link_preview_images_source_url_key UNIQUE (source_url);
+
+alter table only private.link_preview_images add constraint link_preview_images_width_check CHECK ((width > 0));
+
+alter table only private.link_previews add constraint link_previews_embed_check CHECK (((embed IS NULL) OR (jsonb_typeof(embed) = 'object'::text)));
+
+alter table only private.link_previews add constraint link_previews_failure_check CHECK ((length(failure) <= 500));
+
+alter table only private.link_previews add constraint link_previews_pkey PRIMARY KEY (url);
+
+alter table only private.link_previews add constraint link_previews_url_check CHECK ((length(url) <= 2048));
 
 alter table only private.livekit_config add constraint livekit_config_api_key_check CHECK (((char_length(api_key) >= 1) AND (char_length(api_key) <= 256)));
 
@@ -556,6 +759,14 @@ alter table only private.message_mention_targets add constraint message_mention_
 
 alter table only private.push_deliveries add constraint push_deliveries_pkey PRIMARY KEY (notification_id, subscription_id);
 
+alter table only private.remote_lookups add constraint remote_lookups_error_check CHECK ((char_length(error) <= 500));
+
+alter table only private.remote_lookups add constraint remote_lookups_handle_check CHECK ((char_length(handle) <= 320));
+
+alter table only private.remote_lookups add constraint remote_lookups_pkey PRIMARY KEY (id);
+
+alter table only private.remote_lookups add constraint remote_lookups_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'done'::text, 'failed'::text])));
+
 alter table only private.server_federation add constraint server_federation_ap_group_uri_check CHECK ((ap_group_uri ~ '^https?://'::text));
 
 alter table only private.server_federation add constraint server_federation_ap_group_uri_key UNIQUE (ap_group_uri);
@@ -563,6 +774,18 @@ alter table only private.server_federation add constraint server_federation_ap_g
 alter table only private.server_federation add constraint server_federation_pkey PRIMARY KEY (server_id);
 
 alter table only private.server_federation add constraint server_federation_uri_when_federated CHECK (((NOT federated) OR (ap_group_uri IS NOT NULL)));
+
+alter table only private.webhook_rate_windows add constraint webhook_rate_windows_pkey PRIMARY KEY (webhook_id);
+
+alter table only public.application_commands add constraint application_commands_default_member_permissions_check CHECK ((default_member_permissions >= 0));
+
+alter table only public.application_commands add constraint application_commands_description_check CHECK (((char_length(description) >= 1) AND (char_length(description) <= 100)));
+
+alter table only public.application_commands add constraint application_commands_name_check CHECK ((name ~ '^[a-z0-9_-]{1,32}$'::text));
+
+alter table only public.application_commands add constraint application_commands_options_check CHECK ((jsonb_typeof(options) = 'array'::text));
+
+alter table only public.application_commands add constraint application_commands_pkey PRIMARY KEY (id);
 
 alter table only public.audit_log add constraint audit_log_pkey PRIMARY KEY (id);
 
@@ -618,6 +841,8 @@ alter table only public.channels add constraint channels_server_kinds CHECK (((s
 
 alter table only public.channels add constraint channels_slowmode_seconds_check CHECK (((slowmode_seconds >= 0) AND (slowmode_seconds <= 21600)));
 
+alter table only public.channels add constraint channels_thread_parent CHECK (((parent_id IS NOT NULL) = ((type)::text = 'thread'::text)));
+
 alter table only public.channels add constraint channels_topic_check CHECK ((char_length(topic) <= 1024));
 
 alter table only public.channels add constraint channels_user_limit_check CHECK (((user_limit >= 0) AND (user_limit <= 99)));
@@ -636,9 +861,19 @@ alter table only public.device_one_time_keys add constraint device_one_time_keys
 
 alter table only public.device_one_time_keys add constraint device_one_time_keys_public_key_check CHECK (((char_length(public_key) >= 16) AND (char_length(public_key) <= 256)));
 
+alter table only public.dm_call_members add constraint dm_call_members_pkey PRIMARY KEY (call_id, profile_id);
+
+alter table only public.dm_call_members add constraint dm_call_members_state_check CHECK ((state = ANY (ARRAY['ringing'::text, 'joined'::text, 'declined'::text, 'left'::text])));
+
 alter table only public.dm_calls add constraint dm_calls_pkey PRIMARY KEY (id);
 
 alter table only public.dm_calls add constraint dm_calls_status_check CHECK ((status = ANY (ARRAY['ringing'::text, 'active'::text, 'declined'::text, 'missed'::text, 'ended'::text])));
+
+alter table only public.ephemeral_messages add constraint ephemeral_messages_content_check CHECK ((char_length(content) <= 4000));
+
+alter table only public.ephemeral_messages add constraint ephemeral_messages_embeds_check CHECK (((jsonb_typeof(embeds) = 'array'::text) AND (jsonb_array_length(embeds) <= 10)));
+
+alter table only public.ephemeral_messages add constraint ephemeral_messages_pkey PRIMARY KEY (id);
 
 alter table only public.federated_instances add constraint federated_instances_blocked_untrusted CHECK (((status = 'active'::text) OR (NOT trusted)));
 
@@ -666,6 +901,10 @@ alter table only public.friendships add constraint friendships_ordered CHECK ((p
 
 alter table only public.friendships add constraint friendships_pkey PRIMARY KEY (profile_a, profile_b);
 
+alter table only public.interactions add constraint interactions_pkey PRIMARY KEY (id);
+
+alter table only public.interactions add constraint interactions_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'deferred'::text, 'responded'::text])));
+
 alter table only public.invites add constraint invites_code_check CHECK ((code ~ '^[A-Za-z0-9]{6,16}$'::text));
 
 alter table only public.invites add constraint invites_max_uses_check CHECK ((max_uses > 0));
@@ -691,6 +930,8 @@ alter table only public.message_reactions add constraint message_reactions_emoji
 alter table only public.message_reactions add constraint message_reactions_pkey PRIMARY KEY (message_id, emoji, profile_id);
 
 alter table only public.messages add constraint messages_attachments_check CHECK ((jsonb_typeof(attachments) = 'array'::text));
+
+alter table only public.messages add constraint messages_author_name_length CHECK (((author_name IS NULL) OR ((char_length(author_name) >= 1) AND (char_length(author_name) <= 80))));
 
 alter table only public.messages add constraint messages_channel_seq_key UNIQUE (channel_id, seq);
 
@@ -740,6 +981,18 @@ alter table only public.read_states add constraint read_states_last_read_seq_che
 
 alter table only public.read_states add constraint read_states_pkey PRIMARY KEY (profile_id, channel_id);
 
+alter table only public.remote_follows add constraint remote_follows_activity_uri_check CHECK ((activity_uri ~ '^https?://'::text));
+
+alter table only public.remote_follows add constraint remote_follows_activity_uri_key UNIQUE (activity_uri);
+
+alter table only public.remote_follows add constraint remote_follows_not_self CHECK ((follower_id <> followee_id));
+
+alter table only public.remote_follows add constraint remote_follows_pair_key UNIQUE (follower_id, followee_id);
+
+alter table only public.remote_follows add constraint remote_follows_pkey PRIMARY KEY (id);
+
+alter table only public.remote_follows add constraint remote_follows_state_check CHECK ((state = ANY (ARRAY['pending'::text, 'accepted'::text, 'rejected'::text])));
+
 alter table only public.reports add constraint reports_details_check CHECK ((char_length(details) <= 1000));
 
 alter table only public.reports add constraint reports_message_content_check CHECK ((char_length(message_content) <= 4000));
@@ -788,6 +1041,14 @@ alter table only public.servers add constraint servers_name_check CHECK (((char_
 
 alter table only public.servers add constraint servers_pkey PRIMARY KEY (id);
 
+alter table only public.thread_members add constraint thread_members_pkey PRIMARY KEY (thread_id, profile_id);
+
+alter table only public.threads add constraint threads_auto_archive_minutes CHECK ((auto_archive_minutes = ANY (ARRAY[60, 1440, 4320, 10080])));
+
+alter table only public.threads add constraint threads_pkey PRIMARY KEY (channel_id);
+
+alter table only public.threads add constraint threads_starter_message_id_key UNIQUE (starter_message_id);
+
 alter table only public.user_blocks add constraint user_blocks_not_self CHECK ((blocker_id <> blocked_id));
 
 alter table only public.user_blocks add constraint user_blocks_pkey PRIMARY KEY (blocker_id, blocked_id);
@@ -808,7 +1069,21 @@ alter table only public.user_settings add constraint user_settings_pkey PRIMARY 
 
 alter table only public.user_settings add constraint user_settings_theme_check CHECK ((theme = ANY (ARRAY['dark'::text, 'light'::text, 'system'::text])));
 
+alter table only public.webhooks add constraint webhooks_avatar_url_check CHECK (((avatar_url ~ '^https://'::text) AND (char_length(avatar_url) <= 2048)));
+
+alter table only public.webhooks add constraint webhooks_name_check CHECK (((char_length(btrim(name)) >= 1) AND (char_length(btrim(name)) <= 80)));
+
+alter table only public.webhooks add constraint webhooks_pkey PRIMARY KEY (id);
+
+alter table only public.webhooks add constraint webhooks_token_hash_check CHECK ((token_hash ~ '^[0-9a-f]{64}$'::text));
+
+alter table only public.webhooks add constraint webhooks_token_hash_key UNIQUE (token_hash);
+
 alter table only private.ap_actor_cache add constraint ap_actor_cache_profile_id_fkey FOREIGN KEY (profile_id) REFERENCES public.profiles(id) ON DELETE SET NULL;
+
+alter table only private.ap_objects add constraint ap_objects_author_id_fkey FOREIGN KEY (author_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
+
+alter table only private.ap_objects add constraint ap_objects_message_id_fkey FOREIGN KEY (message_id) REFERENCES public.messages(id) ON DELETE CASCADE;
 
 alter table only private.everyone_mention_cursors add constraint everyone_mention_cursors_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES public.channels(id) ON DELETE CASCADE;
 
@@ -824,7 +1099,17 @@ alter table only private.push_deliveries add constraint push_deliveries_subscrip
 
 alter table only private.reauthentication_failures add constraint reauthentication_failures_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
 
+alter table only private.remote_lookups add constraint remote_lookups_profile_id_fkey FOREIGN KEY (profile_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
+
+alter table only private.remote_lookups add constraint remote_lookups_requester_id_fkey FOREIGN KEY (requester_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
+
 alter table only private.server_federation add constraint server_federation_server_id_fkey FOREIGN KEY (server_id) REFERENCES public.servers(id) ON DELETE CASCADE;
+
+alter table only private.webhook_rate_windows add constraint webhook_rate_windows_webhook_id_fkey FOREIGN KEY (webhook_id) REFERENCES public.webhooks(id) ON DELETE CASCADE;
+
+alter table only public.application_commands add constraint application_commands_bot_id_fkey FOREIGN KEY (bot_id) REFERENCES public.bots(id) ON DELETE CASCADE;
+
+alter table only public.application_commands add constraint application_commands_server_id_fkey FOREIGN KEY (server_id) REFERENCES public.servers(id) ON DELETE CASCADE;
 
 alter table only public.audit_log add constraint audit_log_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES public.profiles(id) ON DELETE SET NULL;
 
@@ -866,6 +1151,8 @@ alter table only public.channels add constraint channels_category_id_fkey FOREIG
 
 alter table only public.channels add constraint channels_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES public.profiles(id) ON DELETE SET NULL;
 
+alter table only public.channels add constraint channels_parent_id_fkey FOREIGN KEY (parent_id) REFERENCES public.channels(id) ON DELETE CASCADE;
+
 alter table only public.channels add constraint channels_server_id_fkey FOREIGN KEY (server_id) REFERENCES public.servers(id) ON DELETE CASCADE;
 
 alter table only public.collapsed_categories add constraint collapsed_categories_category_id_fkey FOREIGN KEY (category_id) REFERENCES public.channel_categories(id) ON DELETE CASCADE;
@@ -880,11 +1167,23 @@ alter table only public.device_one_time_keys add constraint device_one_time_keys
 
 alter table only public.device_one_time_keys add constraint device_one_time_keys_device_id_fkey FOREIGN KEY (device_id) REFERENCES public.user_devices(id) ON DELETE CASCADE;
 
+alter table only public.dm_call_members add constraint dm_call_members_call_id_fkey FOREIGN KEY (call_id) REFERENCES public.dm_calls(id) ON DELETE CASCADE;
+
+alter table only public.dm_call_members add constraint dm_call_members_profile_id_fkey FOREIGN KEY (profile_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
+
 alter table only public.dm_calls add constraint dm_calls_callee_id_fkey FOREIGN KEY (callee_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
 
 alter table only public.dm_calls add constraint dm_calls_caller_id_fkey FOREIGN KEY (caller_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
 
 alter table only public.dm_calls add constraint dm_calls_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES public.channels(id) ON DELETE CASCADE;
+
+alter table only public.ephemeral_messages add constraint ephemeral_messages_author_id_fkey FOREIGN KEY (author_id) REFERENCES public.profiles(id) ON DELETE SET NULL;
+
+alter table only public.ephemeral_messages add constraint ephemeral_messages_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES public.channels(id) ON DELETE CASCADE;
+
+alter table only public.ephemeral_messages add constraint ephemeral_messages_interaction_id_fkey FOREIGN KEY (interaction_id) REFERENCES public.interactions(id) ON DELETE CASCADE;
+
+alter table only public.ephemeral_messages add constraint ephemeral_messages_recipient_id_fkey FOREIGN KEY (recipient_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
 
 alter table only public.friend_requests add constraint friend_requests_recipient_id_fkey FOREIGN KEY (recipient_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
 
@@ -893,6 +1192,16 @@ alter table only public.friend_requests add constraint friend_requests_sender_id
 alter table only public.friendships add constraint friendships_profile_a_fkey FOREIGN KEY (profile_a) REFERENCES public.profiles(id) ON DELETE CASCADE;
 
 alter table only public.friendships add constraint friendships_profile_b_fkey FOREIGN KEY (profile_b) REFERENCES public.profiles(id) ON DELETE CASCADE;
+
+alter table only public.interactions add constraint interactions_bot_id_fkey FOREIGN KEY (bot_id) REFERENCES public.bots(id) ON DELETE CASCADE;
+
+alter table only public.interactions add constraint interactions_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES public.channels(id) ON DELETE CASCADE;
+
+alter table only public.interactions add constraint interactions_command_id_fkey FOREIGN KEY (command_id) REFERENCES public.application_commands(id) ON DELETE SET NULL;
+
+alter table only public.interactions add constraint interactions_server_id_fkey FOREIGN KEY (server_id) REFERENCES public.servers(id) ON DELETE CASCADE;
+
+alter table only public.interactions add constraint interactions_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
 
 alter table only public.invites add constraint invites_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES public.channels(id) ON DELETE SET NULL;
 
@@ -922,6 +1231,8 @@ alter table only public.messages add constraint messages_pinned_by_fkey FOREIGN 
 
 alter table only public.messages add constraint messages_reply_to_id_fkey FOREIGN KEY (reply_to_id) REFERENCES public.messages(id) ON DELETE SET NULL;
 
+alter table only public.messages add constraint messages_webhook_id_fkey FOREIGN KEY (webhook_id) REFERENCES public.webhooks(id) ON DELETE SET NULL;
+
 alter table only public.notifications add constraint notifications_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES public.profiles(id) ON DELETE SET NULL;
 
 alter table only public.notifications add constraint notifications_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES public.channels(id) ON DELETE CASCADE;
@@ -939,6 +1250,10 @@ alter table only public.push_subscriptions add constraint push_subscriptions_pro
 alter table only public.read_states add constraint read_states_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES public.channels(id) ON DELETE CASCADE;
 
 alter table only public.read_states add constraint read_states_profile_id_fkey FOREIGN KEY (profile_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
+
+alter table only public.remote_follows add constraint remote_follows_followee_id_fkey FOREIGN KEY (followee_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
+
+alter table only public.remote_follows add constraint remote_follows_follower_id_fkey FOREIGN KEY (follower_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
 
 alter table only public.reports add constraint reports_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES public.channels(id) ON DELETE CASCADE;
 
@@ -972,6 +1287,20 @@ alter table only public.servers add constraint servers_owner_id_fkey FOREIGN KEY
 
 alter table only public.servers add constraint servers_system_channel_id_fkey FOREIGN KEY (system_channel_id) REFERENCES public.channels(id) ON DELETE SET NULL;
 
+alter table only public.thread_members add constraint thread_members_profile_id_fkey FOREIGN KEY (profile_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
+
+alter table only public.thread_members add constraint thread_members_thread_id_fkey FOREIGN KEY (thread_id) REFERENCES public.threads(channel_id) ON DELETE CASCADE;
+
+alter table only public.threads add constraint threads_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES public.channels(id) ON DELETE CASCADE;
+
+alter table only public.threads add constraint threads_last_author_id_fkey FOREIGN KEY (last_author_id) REFERENCES public.profiles(id) ON DELETE SET NULL;
+
+alter table only public.threads add constraint threads_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES public.profiles(id) ON DELETE SET NULL;
+
+alter table only public.threads add constraint threads_parent_id_fkey FOREIGN KEY (parent_id) REFERENCES public.channels(id) ON DELETE CASCADE;
+
+alter table only public.threads add constraint threads_starter_message_id_fkey FOREIGN KEY (starter_message_id) REFERENCES public.messages(id) ON DELETE SET NULL;
+
 alter table only public.user_blocks add constraint user_blocks_blocked_id_fkey FOREIGN KEY (blocked_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
 
 alter table only public.user_blocks add constraint user_blocks_blocker_id_fkey FOREIGN KEY (blocker_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
@@ -980,9 +1309,21 @@ alter table only public.user_devices add constraint user_devices_profile_id_fkey
 
 alter table only public.user_settings add constraint user_settings_profile_id_fkey FOREIGN KEY (profile_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
 
+alter table only public.webhooks add constraint webhooks_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES public.channels(id) ON DELETE CASCADE;
+
+alter table only public.webhooks add constraint webhooks_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.profiles(id) ON DELETE SET NULL;
+
+alter table only public.webhooks add constraint webhooks_server_id_fkey FOREIGN KEY (server_id) REFERENCES public.servers(id) ON DELETE CASCADE;
+
 -- Indexes
 
 CREATE INDEX ap_actor_cache_fetched_idx ON private.ap_actor_cache USING btree (fetched_at);
+
+CREATE INDEX ap_objects_author_idx ON private.ap_objects USING btree (author_id);
+
+CREATE UNIQUE INDEX application_commands_scope_name_key ON public.application_commands USING btree (bot_id, COALESCE(server_id, '00000000-0000-0000-0000-000000000000'::uuid), name);
+
+CREATE INDEX application_commands_server_idx ON public.application_commands USING btree (server_id);
 
 CREATE INDEX audit_log_actor_idx ON public.audit_log USING btree (actor_id) WHERE (actor_id IS NOT NULL);
 
@@ -1020,6 +1361,8 @@ CREATE INDEX channels_category_idx ON public.channels USING btree (category_id);
 
 CREATE INDEX channels_owner_idx ON public.channels USING btree (owner_id) WHERE (owner_id IS NOT NULL);
 
+CREATE INDEX channels_parent_idx ON public.channels USING btree (parent_id) WHERE (parent_id IS NOT NULL);
+
 CREATE INDEX channels_server_idx ON public.channels USING btree (server_id, "position");
 
 CREATE INDEX collapsed_categories_category_idx ON public.collapsed_categories USING btree (category_id);
@@ -1030,11 +1373,21 @@ CREATE INDEX device_one_time_keys_claimed_by_idx ON public.device_one_time_keys 
 
 CREATE INDEX device_one_time_keys_unclaimed_idx ON public.device_one_time_keys USING btree (device_id, created_at) WHERE (claimed_at IS NULL);
 
+CREATE INDEX dm_call_members_profile_idx ON public.dm_call_members USING btree (profile_id);
+
 CREATE INDEX dm_calls_callee_idx ON public.dm_calls USING btree (callee_id);
 
 CREATE INDEX dm_calls_caller_idx ON public.dm_calls USING btree (caller_id);
 
 CREATE UNIQUE INDEX dm_calls_one_open_per_channel ON public.dm_calls USING btree (channel_id) WHERE (status = ANY (ARRAY['ringing'::text, 'active'::text]));
+
+CREATE INDEX ephemeral_messages_author_idx ON public.ephemeral_messages USING btree (author_id);
+
+CREATE INDEX ephemeral_messages_channel_idx ON public.ephemeral_messages USING btree (channel_id);
+
+CREATE INDEX ephemeral_messages_interaction_idx ON public.ephemeral_messages USING btree (interaction_id);
+
+CREATE INDEX ephemeral_messages_recipient_idx ON public.ephemeral_messages USING btree (recipient_id, channel_id);
 
 CREATE INDEX everyone_mention_cursors_channel_idx ON private.everyone_mention_cursors USING btree (channel_id);
 
@@ -1042,15 +1395,29 @@ CREATE INDEX federation_jobs_due_idx ON private.federation_jobs USING btree (nex
 
 CREATE INDEX federation_jobs_locked_idx ON private.federation_jobs USING btree (locked_at) WHERE (status = 'processing'::public.federation_job_status);
 
+CREATE INDEX fedify_kv_expires_idx ON private.fedify_kv USING btree (expires_at) WHERE (expires_at IS NOT NULL);
+
 CREATE INDEX friend_requests_recipient_idx ON public.friend_requests USING btree (recipient_id);
 
 CREATE INDEX friendships_profile_b_idx ON public.friendships USING btree (profile_b);
+
+CREATE INDEX interactions_bot_idx ON public.interactions USING btree (bot_id, created_at DESC);
+
+CREATE INDEX interactions_channel_idx ON public.interactions USING btree (channel_id);
+
+CREATE INDEX interactions_command_idx ON public.interactions USING btree (command_id);
+
+CREATE INDEX interactions_server_idx ON public.interactions USING btree (server_id);
+
+CREATE INDEX interactions_user_time_idx ON public.interactions USING btree (user_id, created_at DESC);
 
 CREATE INDEX invites_channel_idx ON public.invites USING btree (channel_id) WHERE (channel_id IS NOT NULL);
 
 CREATE INDEX invites_inviter_idx ON public.invites USING btree (inviter_id) WHERE (inviter_id IS NOT NULL);
 
 CREATE INDEX invites_server_idx ON public.invites USING btree (server_id);
+
+CREATE INDEX link_previews_expires_idx ON private.link_previews USING btree (expires_at);
 
 CREATE INDEX megolm_session_shares_channel_idx ON public.megolm_session_shares USING btree (channel_id);
 
@@ -1077,6 +1444,8 @@ CREATE INDEX messages_pinned_idx ON public.messages USING btree (channel_id, pin
 CREATE INDEX messages_reply_idx ON public.messages USING btree (reply_to_id) WHERE (reply_to_id IS NOT NULL);
 
 CREATE INDEX messages_search_idx ON public.messages USING gin (search_vector);
+
+CREATE INDEX messages_webhook_idx ON public.messages USING btree (webhook_id) WHERE (webhook_id IS NOT NULL);
 
 CREATE INDEX notifications_actor_idx ON public.notifications USING btree (actor_id) WHERE (actor_id IS NOT NULL);
 
@@ -1107,6 +1476,12 @@ CREATE INDEX push_subscriptions_profile_idx ON public.push_subscriptions USING b
 CREATE INDEX read_states_channel_idx ON public.read_states USING btree (channel_id);
 
 CREATE INDEX reauthentication_failures_user_time ON private.reauthentication_failures USING btree (user_id, failed_at);
+
+CREATE INDEX remote_follows_followee_idx ON public.remote_follows USING btree (followee_id);
+
+CREATE INDEX remote_lookups_profile_idx ON private.remote_lookups USING btree (profile_id);
+
+CREATE INDEX remote_lookups_requester_idx ON private.remote_lookups USING btree (requester_id, created_at);
 
 CREATE INDEX reports_channel_idx ON public.reports USING btree (channel_id);
 
@@ -1144,9 +1519,46 @@ CREATE INDEX servers_public_name_trgm ON public.servers USING gin (name extensio
 
 CREATE INDEX servers_system_channel_idx ON public.servers USING btree (system_channel_id) WHERE (system_channel_id IS NOT NULL);
 
+CREATE INDEX thread_members_profile_idx ON public.thread_members USING btree (profile_id);
+
+CREATE INDEX threads_last_author_idx ON public.threads USING btree (last_author_id);
+
+CREATE INDEX threads_owner_idx ON public.threads USING btree (owner_id);
+
+CREATE INDEX threads_parent_idx ON public.threads USING btree (parent_id, last_activity_at DESC);
+
 CREATE INDEX user_blocks_blocked_idx ON public.user_blocks USING btree (blocked_id);
 
+CREATE INDEX webhooks_channel_idx ON public.webhooks USING btree (channel_id);
+
+CREATE INDEX webhooks_created_by_idx ON public.webhooks USING btree (created_by);
+
+CREATE INDEX webhooks_server_idx ON public.webhooks USING btree (server_id);
+
 -- Functions
+
+CREATE OR REPLACE FUNCTION private.announce_group_dm_call(p_call_id uuid, p_also uuid DEFAULT NULL::uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  call public.dm_calls;
+  record jsonb;
+  who uuid;
+begin
+  select * into call from public.dm_calls d where d.id = p_call_id;
+  record := private.dm_call_record(call);
+  for who in
+    select r.profile_id from public.channel_recipients r where r.channel_id = call.channel_id
+    union select p_also where p_also is not null
+  loop
+    perform private.broadcast('user:' || who, 'call_update', 'UPDATE', 'dm_calls', record, null);
+  end loop;
+end;
+$function$
+;
 
 CREATE OR REPLACE FUNCTION private.announce_reorder(p_server_id uuid, p_event text, p_table text)
  RETURNS void
@@ -1189,6 +1601,50 @@ AS $function$
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION private.bot_member_installed()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if exists (select 1 from public.bots b where b.profile_id = new.profile_id)
+     and not exists (select 1 from public.bots b
+                       join public.bot_server_installs i on i.bot_id = b.id
+                      where b.profile_id = new.profile_id and i.server_id = new.server_id) then
+    raise exception 'bots join a server only when someone who may manage it adds them'
+      using errcode = '42501';
+  end if;
+  return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.bot_member_left()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  delete from public.bot_server_installs i
+   using public.bots b
+   where b.profile_id = old.profile_id and i.bot_id = b.id and i.server_id = old.server_id;
+  return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.bot_of_profile(p_profile_id uuid)
+ RETURNS uuid
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select b.id from public.bots b where b.profile_id = p_profile_id
+$function$
+;
+
 CREATE OR REPLACE FUNCTION private.broadcast(p_topic text, p_event text, p_operation text, p_table text, p_record jsonb, p_old_record jsonb DEFAULT NULL::jsonb)
  RETURNS void
  LANGUAGE plpgsql
@@ -1216,12 +1672,14 @@ begin
            or ((coalesce(everyone_role.permissions, 0) | coalesce(everyone_ow.allow, 0))
                  & public.permission('VIEW_CHANNEL') <> 0
                and not exists (select 1 from public.channel_overwrites o
-                                where o.channel_id = c.id and o.deny & public.permission('VIEW_CHANNEL') <> 0)))
+                                where o.channel_id = coalesce(c.parent_id, c.id)
+                                  and o.deny & public.permission('VIEW_CHANNEL') <> 0)))
     into server_id, all_members
     from public.channels c
     left join public.roles everyone_role on everyone_role.id = c.server_id
     left join public.channel_overwrites everyone_ow
-      on everyone_ow.channel_id = c.id and everyone_ow.target_type = 'role' and everyone_ow.target_id = c.server_id
+      on everyone_ow.channel_id = coalesce(c.parent_id, c.id) and everyone_ow.target_type = 'role'
+     and everyone_ow.target_id = c.server_id
    where c.id = p_channel_id;
 end;
 $function$
@@ -1260,7 +1718,7 @@ declare
   recipient uuid;
 begin
   select * into channel from public.channels c where c.id = new.id;
-  if not found then
+  if not found or channel.parent_id is not null then
     return null;
   end if;
   if tg_op = 'UPDATE' and private.reordering(channel.server_id) then
@@ -1298,7 +1756,8 @@ AS $function$
 declare
   audience record;
 begin
-  if old.server_id is null or not exists (select 1 from public.servers s where s.id = old.server_id) then
+  if old.server_id is null or old.parent_id is not null
+     or not exists (select 1 from public.servers s where s.id = old.server_id) then
     return old;
   end if;
   select * into audience from private.broadcast_audience(old.id);
@@ -1669,6 +2128,104 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION private.broadcast_thread()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if tg_op = 'DELETE' then
+    if exists (select 1 from public.channels c where c.id = old.parent_id) then
+      perform private.broadcast('channel:' || old.parent_id, 'thread_delete', tg_op, tg_table_name, null,
+        jsonb_build_object('id', old.channel_id, 'parent_id', old.parent_id));
+    end if;
+    return null;
+  end if;
+  perform private.broadcast('channel:' || new.parent_id, private.broadcast_event('thread', tg_op), tg_op,
+    tg_table_name, private.thread_summary(new),
+    case when tg_op = 'UPDATE' then jsonb_build_object('id', old.channel_id, 'parent_id', old.parent_id) end);
+  return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.broadcast_thread_rename()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  thread public.threads;
+begin
+  select * into thread from public.threads t where t.channel_id = new.id;
+  if found then
+    perform private.broadcast('channel:' || thread.parent_id, 'thread_update', tg_op, 'threads',
+      private.thread_summary(thread), jsonb_build_object('id', thread.channel_id, 'parent_id', thread.parent_id));
+  end if;
+  return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.cache_remote_actor(p_actor_uri text, p_domain text, p_username text, p_display_name text, p_avatar_url text, p_inbox_url text, p_shared_inbox_url text, p_outbox_url text, p_public_key_pem text)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  target text := lower(btrim(p_domain));
+  name text := private.remote_username(p_username);
+  shown text := nullif(left(btrim(coalesce(p_display_name, '')), 64), '');
+  profile uuid;
+begin
+  if p_actor_uri !~ '^https?://' or lower(split_part(split_part(p_actor_uri, '://', 2), '/', 1)) <> target then
+    raise exception 'actor % is not on %', p_actor_uri, target using errcode = '22023';
+  end if;
+  insert into public.federated_instances (domain, shared_inbox_url, last_seen_at)
+  values (target, p_shared_inbox_url, now())
+  on conflict (domain) do update
+    set last_seen_at = now(),
+        shared_inbox_url = coalesce(excluded.shared_inbox_url, public.federated_instances.shared_inbox_url);
+  if exists (select 1 from public.federated_instances i where i.domain = target and i.status = 'blocked') then
+    return null;
+  end if;
+
+  select c.profile_id into profile from private.ap_actor_cache c where c.actor_uri = p_actor_uri;
+  if profile is null then
+    insert into public.profiles (user_id, domain, username, display_name, avatar_url)
+    values (null, target, name, shown, p_avatar_url)
+    on conflict (username, domain) where domain is not null do nothing
+    returning id into profile;
+    if profile is null then
+      -- Another actor of that instance already has the name (renamed accounts): keep both.
+      insert into public.profiles (user_id, domain, username, display_name, avatar_url)
+      values (null, target, left(name, 23) || '_' || substr(md5(p_actor_uri), 1, 8), shown, p_avatar_url)
+      returning id into profile;
+    end if;
+  else
+    update public.profiles p
+       set display_name = shown, avatar_url = p_avatar_url
+     where p.id = profile;
+  end if;
+
+  insert into private.ap_actor_cache (actor_uri, profile_id, public_key_pem, inbox_url, outbox_url,
+                                      shared_inbox_url, fetched_at)
+  values (p_actor_uri, profile, p_public_key_pem, p_inbox_url, p_outbox_url, p_shared_inbox_url, now())
+  on conflict (actor_uri) do update
+    set profile_id = excluded.profile_id,
+        public_key_pem = excluded.public_key_pem,
+        inbox_url = excluded.inbox_url,
+        outbox_url = excluded.outbox_url,
+        shared_inbox_url = excluded.shared_inbox_url,
+        fetched_at = now();
+  return profile;
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION private.channel_overwrites_sync_channel_permissions()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -1713,15 +2270,19 @@ CREATE OR REPLACE FUNCTION private.channel_permissions(p_channel_id uuid, p_prof
 AS $function$
 declare
   channel_server uuid;
+  channel_parent uuid;
   member_timed_out boolean;
   result bigint;
 begin
   if p_channel_id is null or p_profile_id is null then
     return 0;
   end if;
-  select c.server_id into channel_server from public.channels c where c.id = p_channel_id;
+  select c.server_id, c.parent_id into channel_server, channel_parent from public.channels c where c.id = p_channel_id;
   if not found then
     return 0;
+  end if;
+  if channel_parent is not null then
+    return private.thread_permissions(private.channel_permissions(channel_parent, p_profile_id));
   end if;
   if channel_server is null then
     return public.private_channel_permissions(p_channel_id, p_profile_id);
@@ -1785,6 +2346,108 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION private.check_quiet_hours()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+begin
+  if new.quiet_hours_start = new.quiet_hours_end then
+    raise exception 'quiet hours must start and end at different times' using errcode = '22023';
+  end if;
+  if new.quiet_hours_time_zone !~ '^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$'
+     or not exists (select 1 from pg_catalog.pg_timezone_names z where z.name = new.quiet_hours_time_zone) then
+    raise exception 'unknown time zone %', new.quiet_hours_time_zone
+      using errcode = '22023', hint = 'Use an IANA time zone name such as Europe/Paris.';
+  end if;
+  return new;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.checked_command_options(p_command public.application_commands, p_server_id uuid, p_values jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  option jsonb;
+  option_name text;
+  option_type text;
+  given jsonb;
+  cleaned jsonb := '{}';
+  unknown text;
+  valid boolean;
+  expected text;
+begin
+  if p_values is null then
+    p_values := '{}';
+  end if;
+  if jsonb_typeof(p_values) <> 'object' then
+    raise exception 'options are an object of name: value' using errcode = '22023';
+  end if;
+  select k into unknown from jsonb_object_keys(p_values) k
+   where not exists (select 1 from jsonb_array_elements(p_command.options) o where o ->> 'name' = k) limit 1;
+  if unknown is not null then
+    raise exception '/% has no option %', p_command.name, unknown using errcode = '22023';
+  end if;
+  for option in select * from jsonb_array_elements(p_command.options) loop
+    option_name := option ->> 'name';
+    option_type := option ->> 'type';
+    given := p_values -> option_name;
+    if given is null or given = 'null' or (jsonb_typeof(given) = 'string' and btrim(given #>> '{}') = '') then
+      if coalesce((option ->> 'required')::boolean, false) then
+        raise exception '/% needs %', p_command.name, option_name using errcode = '22023';
+      end if;
+      continue;
+    end if;
+    valid := case option_type
+      when 'string' then jsonb_typeof(given) = 'string' and char_length(given #>> '{}') <= 6000
+      when 'integer' then coalesce(case when jsonb_typeof(given) = 'number'
+                                        then (given #>> '{}')::numeric = trunc((given #>> '{}')::numeric) end, false)
+      when 'number' then jsonb_typeof(given) = 'number'
+      when 'boolean' then jsonb_typeof(given) = 'boolean'
+      when 'user' then jsonb_typeof(given) = 'string' and exists (
+        select 1 from public.server_members m where m.server_id = p_server_id and m.profile_id::text = given #>> '{}')
+      when 'channel' then jsonb_typeof(given) = 'string' and exists (
+        select 1 from public.channels c where c.server_id = p_server_id and c.id::text = given #>> '{}')
+      when 'role' then jsonb_typeof(given) = 'string' and exists (
+        select 1 from public.roles r where r.server_id = p_server_id and r.id::text = given #>> '{}')
+      else false
+    end;
+    if not valid then
+      expected := case option_type when 'user' then 'member of this server' when 'channel' then 'channel of this server'
+                                   when 'role' then 'role of this server' else option_type end;
+      raise exception '/%: % must be a %', p_command.name, option_name, expected using errcode = '22023';
+    end if;
+    if option ? 'choices' and not exists (
+      select 1 from jsonb_array_elements(option -> 'choices') ch where ch -> 'value' = given
+    ) then
+      raise exception '/%: % must be one of its choices', p_command.name, option_name using errcode = '22023';
+    end if;
+    cleaned := cleaned || jsonb_build_object(option_name, given);
+  end loop;
+  return cleaned;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.claim_link_preview_fetch(p_host text, p_limit integer, p_window interval)
+ RETURNS boolean
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  insert into private.link_preview_hosts as h (host, window_start, fetches)
+  values (lower(p_host), now(), 1)
+  on conflict (host) do update
+    set window_start = case when h.window_start <= now() - p_window then now() else h.window_start end,
+        fetches = case when h.window_start <= now() - p_window then 1 else h.fetches + 1 end
+  returning fetches <= p_limit
+$function$
+;
+
 CREATE OR REPLACE FUNCTION private.clean_realtime_messages(p_retention interval DEFAULT '72:00:00'::interval, p_batch integer DEFAULT 5000)
  RETURNS integer
  LANGUAGE plpgsql
@@ -1806,6 +2469,50 @@ begin
   delete from realtime.messages m using old where m.ctid = old.ctid;
   get diagnostics removed = row_count;
   return removed;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.command_option_problem(p_option jsonb)
+ RETURNS text
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+declare
+  option_type text := p_option ->> 'type';
+  choice_type text;
+  choice jsonb;
+begin
+  if jsonb_typeof(p_option) <> 'object' then
+    return 'each option is an object';
+  end if;
+  if coalesce(p_option ->> 'name', '') !~ '^[a-z0-9_-]{1,32}$' then
+    return 'option names are 1 to 32 characters of a-z, 0-9, _ and -';
+  end if;
+  if char_length(coalesce(p_option ->> 'description', '')) not between 1 and 100 then
+    return format('option %s needs a description of 1 to 100 characters', p_option ->> 'name');
+  end if;
+  if option_type is null or option_type not in ('string', 'integer', 'number', 'boolean', 'user', 'channel', 'role') then
+    return format('option %s has an unknown type', p_option ->> 'name');
+  end if;
+  if p_option ? 'required' and jsonb_typeof(p_option -> 'required') <> 'boolean' then
+    return format('option %s: required is true or false', p_option ->> 'name');
+  end if;
+  if p_option ? 'choices' then
+    if option_type not in ('string', 'integer', 'number') or jsonb_typeof(p_option -> 'choices') <> 'array'
+       or jsonb_array_length(p_option -> 'choices') not between 1 and 25 then
+      return format('option %s: choices are 1 to 25, for string, integer and number options', p_option ->> 'name');
+    end if;
+    choice_type := case option_type when 'string' then 'string' else 'number' end;
+    for choice in select * from jsonb_array_elements(p_option -> 'choices') loop
+      if char_length(coalesce(choice ->> 'name', '')) not between 1 and 100
+         or jsonb_typeof(choice -> 'value') is distinct from choice_type then
+        return format('option %s: each choice has a name and a value of the option''s type', p_option ->> 'name');
+      end if;
+    end loop;
+  end if;
+  return null;
 end;
 $function$
 ;
@@ -1840,6 +2547,7 @@ begin
        and exists (select 1 from public.push_subscriptions s where s.profile_id = sm.profile_id)
   loop
     if private.stored_channel_permissions(message.channel_id, recipient.profile_id) & view_bit <> 0
+       and not private.suppresses_everyone(recipient.profile_id, channel_server)
        and public.notification_level_for(recipient.profile_id, message.channel_id) <> 'nothing'
        and public.send_notification(recipient.profile_id, 'mention', message.author_id, channel_server,
                                     message.channel_id, message.id, jsonb_build_object('via', 'everyone'))
@@ -1861,6 +2569,9 @@ AS $function$
 declare
   who uuid;
 begin
+  if new.callee_id is null then
+    return null;
+  end if;
   foreach who in array array[new.caller_id, new.callee_id] loop
     perform private.broadcast('user:' || who, 'call_update', tg_op, 'dm_calls', to_jsonb(new),
                               case when tg_op = 'UPDATE' then to_jsonb(old) end);
@@ -1870,12 +2581,38 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION private.dm_call_record(p_call public.dm_calls)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select to_jsonb(p_call) || jsonb_build_object('members', coalesce(
+    (select jsonb_agg(jsonb_build_object('profile_id', m.profile_id, 'state', m.state) order by m.profile_id)
+       from public.dm_call_members m where m.call_id = p_call.id), '[]'::jsonb))
+$function$
+;
+
 CREATE OR REPLACE FUNCTION private.dm_call_ring_seconds()
  RETURNS integer
  LANGUAGE sql
  IMMUTABLE
  SET search_path TO ''
 AS $function$ select 30 $function$
+;
+
+CREATE OR REPLACE FUNCTION private.dm_note_for_delivery(p_message_id uuid)
+ RETURNS TABLE(author_id uuid, content text, created_at timestamp with time zone, edited_at timestamp with time zone, deleted boolean, recipient_actor_uri text)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select m.author_id, m.content, m.created_at, m.edited_at, m.deleted_at is not null, c.actor_uri
+    from public.messages m
+    join public.channel_recipients r on r.channel_id = m.channel_id
+    join private.ap_actor_cache c on c.profile_id = r.profile_id
+   where m.id = p_message_id;
+$function$
 ;
 
 CREATE OR REPLACE FUNCTION private.enqueue_everyone_push()
@@ -1904,6 +2641,24 @@ begin
   else
     insert into private.job_outbox (task, payload, job_key) values (p_task, p_payload, p_job_key);
   end if;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.enqueue_link_previews()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if new.deleted_at is null and not new.suppress_embeds and new.type in ('default', 'reply')
+     and (new.content ~* 'https?://' or new.embeds <> private.without_link_previews(new.embeds)) then
+    -- One pending job per message: a quick second edit replaces the first's (same key).
+    perform private.enqueue_job('fetch-preview', jsonb_build_object('messageId', new.id),
+                                'fetch-preview:' || new.id);
+  end if;
+  return null;
 end;
 $function$
 ;
@@ -1971,6 +2726,38 @@ AS $function$
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION private.federate_dm_message()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  action text;
+begin
+  if tg_op = 'INSERT' then
+    action := 'create';
+  elsif new.deleted_at is not null and old.deleted_at is null then
+    action := 'delete';
+  elsif new.content is distinct from old.content and new.deleted_at is null then
+    action := 'update';
+  else
+    return null;
+  end if;
+  -- Only local authors' messages in DMs that have a remote recipient go out.
+  if exists (select 1 from public.channels c
+               join public.channel_recipients r on r.channel_id = c.id
+               join public.profiles remote on remote.id = r.profile_id and remote.domain is not null
+               join public.profiles author on author.id = new.author_id and author.domain is null
+              where c.id = new.channel_id and c.type = 'dm') then
+    perform private.enqueue_job('federation-note',
+      jsonb_build_object('message_id', new.id, 'action', action, 'at', now()));
+  end if;
+  return null;
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION private.finish_dm_call(p_call public.dm_calls, p_status text)
  RETURNS public.dm_calls
  LANGUAGE plpgsql
@@ -1981,10 +2768,56 @@ declare
   done public.dm_calls;
 begin
   update public.dm_calls set status = p_status, ended_at = now() where id = p_call.id returning * into done;
+  update public.dm_call_members m
+     set state = case m.state when 'ringing' then 'declined' else 'left' end, updated_at = now()
+   where m.call_id = p_call.id and m.state in ('ringing', 'joined');
   insert into public.messages (channel_id, author_id, type, content)
   values (p_call.channel_id, p_call.caller_id, 'system',
           case p_status when 'ended' then 'call_ended' when 'declined' then 'call_declined' else 'call_missed' end);
   return done;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.finish_remote_lookup(p_lookup_id uuid, p_profile_id uuid, p_error text)
+ RETURNS void
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  update private.remote_lookups
+     set status = case when p_profile_id is null then 'failed' else 'done' end,
+         profile_id = p_profile_id, error = left(p_error, 500)
+   where id = p_lookup_id;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.is_link_preview(p_embed jsonb)
+ RETURNS boolean
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select coalesce(p_embed ->> 'type' in ('link', 'article', 'video', 'image'), false)
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.join_group_dm_call(p_call public.dm_calls, p_me uuid)
+ RETURNS public.dm_calls
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  call public.dm_calls := p_call;
+begin
+  insert into public.dm_call_members (call_id, profile_id, state) values (call.id, p_me, 'joined')
+  on conflict (call_id, profile_id) do update set state = 'joined', updated_at = now();
+  if call.status = 'ringing' and p_me <> call.caller_id then
+    update public.dm_calls set status = 'active', answered_at = now() where id = call.id returning * into call;
+  end if;
+  perform private.announce_group_dm_call(call.id);
+  return call;
 end;
 $function$
 ;
@@ -2016,6 +2849,47 @@ AS $function$
                             from public.channels c
                             left join public.channel_categories k on k.id = c.category_id
                            where c.server_id = p_server_id), '[]'))
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.leave_dm_calls_of_removed_recipient()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  call public.dm_calls;
+begin
+  for call in
+    select d.* from public.dm_calls d
+     where d.channel_id = old.channel_id and d.callee_id is null and d.status in ('ringing', 'active')
+       -- Not when the whole group DM goes (its calls go with it).
+       and exists (select 1 from public.channels c where c.id = old.channel_id)
+       for update of d
+  loop
+    update public.dm_call_members m
+       set state = case m.state when 'ringing' then 'declined' else 'left' end, updated_at = now()
+     where m.call_id = call.id and m.profile_id = old.profile_id and m.state in ('ringing', 'joined');
+    call := private.settle_group_dm_call(call);
+    perform private.announce_group_dm_call(call.id, old.profile_id);
+  end loop;
+  return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.link_preview_source(p_message_id uuid)
+ RETURNS TABLE(content text, may_embed boolean)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select m.content,
+         m.author_id is not null
+           and private.channel_permissions(m.channel_id, m.author_id) & public.permission('EMBED_LINKS') <> 0
+    from public.messages m
+   where m.id = p_message_id and m.deleted_at is null and not m.suppress_embeds
 $function$
 ;
 
@@ -2067,6 +2941,24 @@ AS $function$
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION private.managed_webhook(p_webhook_id uuid)
+ RETURNS public.webhooks
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  found_webhook public.webhooks;
+begin
+  select * into found_webhook from public.webhooks w where w.id = p_webhook_id;
+  if not found or not public.has_channel_permission(found_webhook.channel_id, public.permission('MANAGE_WEBHOOKS')) then
+    raise exception 'webhook not found' using errcode = 'PT404';
+  end if;
+  return found_webhook;
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION private.member_roles_sync_channel_permissions()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -2089,6 +2981,52 @@ begin
     end loop;
   end if;
   return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.messages_thread_activity()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if tg_op = 'INSERT' then
+    update public.threads t
+       set message_count = t.message_count + 1, last_message_at = new.created_at, last_author_id = new.author_id,
+           last_activity_at = now(), archived_at = null
+     where t.channel_id = new.channel_id;
+    if found and new.author_id is not null then
+      insert into public.thread_members (thread_id, profile_id) values (new.channel_id, new.author_id)
+      on conflict do nothing;
+    end if;
+  elsif tg_op = 'UPDATE' then
+    update public.threads t set message_count = greatest(t.message_count - 1, 0)
+     where t.channel_id = new.channel_id;
+  else
+    if old.deleted_at is null then
+      update public.threads t set message_count = greatest(t.message_count - 1, 0)
+       where t.channel_id = old.channel_id;
+    end if;
+  end if;
+  return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.messages_thread_guard()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if exists (select 1 from public.threads t where t.channel_id = new.channel_id and t.locked)
+     and private.stored_channel_permissions(new.channel_id, new.author_id) & public.permission('MANAGE_THREADS') = 0 then
+    raise exception 'this thread is locked' using errcode = '42501';
+  end if;
+  return new;
 end;
 $function$
 ;
@@ -2117,6 +3055,71 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION private.messages_webhook_mentions()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  new.mention_everyone := exists (
+    select 1 from public.webhooks w where w.id = new.webhook_id and w.mention_everyone
+  ) and new.content ~ '(^|\W)@(everyone|here)\M';
+  return new;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.my_group_dm_call_for_update(p_call_id uuid, p_me uuid)
+ RETURNS public.dm_calls
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  call public.dm_calls;
+begin
+  select * into call from public.dm_calls d
+   where d.id = p_call_id and d.callee_id is null
+     and exists (select 1 from public.channel_recipients r where r.channel_id = d.channel_id and r.profile_id = p_me)
+     for update;
+  if not found then
+    raise exception 'call not found' using errcode = 'PT404';
+  end if;
+  return call;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.new_webhook_token(OUT token text, OUT token_hash text)
+ RETURNS record
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+begin
+  token := 'hwh_' || encode(extensions.gen_random_bytes(32), 'hex');
+  token_hash := encode(extensions.digest(token, 'sha256'), 'hex');
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.prune_link_previews(p_grace interval DEFAULT '1 day'::interval)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  removed integer;
+begin
+  delete from private.link_preview_hosts where window_start < now() - p_grace;
+  delete from private.link_previews where expires_at < now() - p_grace;
+  get diagnostics removed = row_count;
+  return removed;
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION private.prune_push_deliveries(p_older_than interval DEFAULT '7 days'::interval)
  RETURNS integer
  LANGUAGE sql
@@ -2127,6 +3130,46 @@ AS $function$
     delete from private.push_deliveries where sent_at < now() - p_older_than returning 1
   )
   select count(*)::integer from old
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.push_mention_names(p_notification_id uuid)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  with n as (
+    select n.recipient_id, c.server_id, m.content
+      from public.notifications n
+      join public.messages m on m.id = n.message_id
+      join public.channels c on c.id = m.channel_id
+     where n.id = p_notification_id
+  ),
+  tokens as (
+    select distinct t[1] as kind, t[2]::uuid as id
+      from n, regexp_matches(n.content, '<(@&|@|#)([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})>', 'g') t
+  )
+  select jsonb_build_object(
+    'users', coalesce((
+      select jsonb_object_agg(p.id, coalesce(sm.nickname, p.display_name, p.username))
+        from tokens t
+        join public.profiles p on p.id = t.id
+        left join n on true
+        left join public.server_members sm on sm.server_id = n.server_id and sm.profile_id = p.id
+       where t.kind = '@'), '{}'),
+    'roles', coalesce((
+      select jsonb_object_agg(r.id, r.name)
+        from tokens t join n on true
+        join public.roles r on r.id = t.id and r.server_id = n.server_id
+       where t.kind = '@&'), '{}'),
+    'channels', coalesce((
+      select jsonb_object_agg(c.id, c.name)
+        from tokens t join n on true
+        join public.channels c on c.id = t.id and c.server_id = n.server_id
+       where t.kind = '#'
+         and private.stored_channel_permissions(c.id, n.recipient_id) & public.permission('VIEW_CHANNEL') <> 0),
+      '{}'))
 $function$
 ;
 
@@ -2193,6 +3236,130 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION private.receive_follow(p_activity_uri text, p_follower_id uuid, p_followee_id uuid)
+ RETURNS public.remote_follows
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  verdict text;
+  result public.remote_follows;
+begin
+  if not exists (select 1 from public.profiles p where p.id = p_follower_id and p.domain is not null)
+     or not exists (select 1 from public.profiles p where p.id = p_followee_id and p.domain is null) then
+    raise exception 'a follow goes from a remote actor to a local user' using errcode = '22023';
+  end if;
+  verdict := case when exists (select 1 from public.user_blocks b
+                                where b.blocker_id = p_followee_id and b.blocked_id = p_follower_id)
+                  then 'rejected' else 'accepted' end;
+  insert into public.remote_follows (follower_id, followee_id, state, activity_uri)
+  values (p_follower_id, p_followee_id, verdict, p_activity_uri)
+  on conflict (follower_id, followee_id) do update
+    set state = excluded.state, activity_uri = excluded.activity_uri, updated_at = now()
+  returning * into result;
+  return result;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.receive_follow_answer(p_activity_uri text, p_followee_id uuid, p_accepted boolean)
+ RETURNS public.remote_follows
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  update public.remote_follows f
+     set state = case when p_accepted then 'accepted' else 'rejected' end, updated_at = now()
+   where f.activity_uri = p_activity_uri and f.followee_id = p_followee_id
+  returning *;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.receive_remote_note(p_object_uri text, p_author_id uuid, p_recipient_id uuid, p_content text)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  existing uuid;
+  dm uuid;
+  created uuid;
+begin
+  select o.message_id into existing from private.ap_objects o where o.object_uri = p_object_uri;
+  if existing is not null then
+    return existing;
+  end if;
+  if not exists (select 1 from public.profiles p where p.id = p_recipient_id and p.domain is null)
+     or not private.remote_dm_allowed(p_recipient_id, p_author_id) then
+    return null;
+  end if;
+  dm := private.remote_dm_channel(p_recipient_id, p_author_id);
+  insert into public.messages (channel_id, author_id, content)
+  values (dm, p_author_id, left(p_content, 4000))
+  returning id into created;
+  insert into private.ap_objects (object_uri, message_id, author_id) values (p_object_uri, created, p_author_id);
+  return created;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.receive_remote_note_delete(p_object_uri text, p_author_id uuid)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  target uuid;
+begin
+  select o.message_id into target from private.ap_objects o
+   where o.object_uri = p_object_uri and o.author_id = p_author_id;
+  if target is null then
+    return false;
+  end if;
+  update public.messages
+     set deleted_at = now(), content = '', attachments = '[]', embeds = '[]',
+         mention_profile_ids = '{}', mention_role_ids = '{}', mention_everyone = false,
+         pinned_at = null, pinned_by = null
+   where id = target and deleted_at is null;
+  delete from public.message_reactions where message_id = target;
+  delete from public.notifications where message_id = target;
+  return true;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.receive_remote_note_update(p_object_uri text, p_author_id uuid, p_content text)
+ RETURNS boolean
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  with edited as (
+    update public.messages m set content = left(p_content, 4000)
+      from private.ap_objects o
+     where o.object_uri = p_object_uri and o.author_id = p_author_id and m.id = o.message_id
+       and m.deleted_at is null
+    returning 1)
+  select exists (select 1 from edited);
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.receive_unfollow(p_follower_id uuid, p_followee_id uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  with removed as (
+    delete from public.remote_follows f where f.follower_id = p_follower_id and f.followee_id = p_followee_id
+    returning 1)
+  select exists (select 1 from removed);
+$function$
+;
+
 CREATE OR REPLACE FUNCTION private.refresh_channel_permissions(p_server_id uuid, p_channel_id uuid DEFAULT NULL::uuid, p_profile_ids uuid[] DEFAULT NULL::uuid[])
  RETURNS void
  LANGUAGE plpgsql
@@ -2203,8 +3370,6 @@ begin
     return;
   end if;
   perform private.lock_channel_permissions(p_server_id);
-  -- Once per member, not per pair. The roles' permissions are passed OR-ed together: the
-  -- computing function ORs them anyway.
   with members as materialized (
     select m.profile_id, m.timed_out_until, s.owner_id = m.profile_id as is_owner,
            everyone.permissions as everyone,
@@ -2218,39 +3383,48 @@ begin
        and (p_profile_ids is null or m.profile_id = any(p_profile_ids))
   ),
   pairs as (
-    select mb.*, c.id as channel_id,
+    select mb.*, c.id as channel_id, c.parent_id is not null as is_thread,
            everyone_ow.allow as everyone_allow, everyone_ow.deny as everyone_deny,
            role_ow.allow as roles_allow, role_ow.deny as roles_deny,
            member_ow.allow as member_allow, member_ow.deny as member_deny
       from members mb
-      join public.channels c on c.server_id = p_server_id and (p_channel_id is null or c.id = p_channel_id)
+      join public.channels c on c.server_id = p_server_id
+       and (p_channel_id is null or c.id = p_channel_id or c.parent_id = p_channel_id)
       left join public.channel_overwrites everyone_ow
-        on everyone_ow.channel_id = c.id and everyone_ow.target_type = 'role' and everyone_ow.target_id = p_server_id
+        on everyone_ow.channel_id = coalesce(c.parent_id, c.id) and everyone_ow.target_type = 'role'
+       and everyone_ow.target_id = p_server_id
       left join lateral (
         select bit_or(o.allow) as allow, bit_or(o.deny) as deny
           from public.channel_overwrites o
           join public.member_roles mr
             on mr.role_id = o.target_id and mr.server_id = p_server_id and mr.profile_id = mb.profile_id
-         where o.channel_id = c.id and o.target_type = 'role'
+         where o.channel_id = coalesce(c.parent_id, c.id) and o.target_type = 'role'
       ) role_ow on true
       left join public.channel_overwrites member_ow
-        on member_ow.channel_id = c.id and member_ow.target_type = 'member' and member_ow.target_id = mb.profile_id
+        on member_ow.channel_id = coalesce(c.parent_id, c.id) and member_ow.target_type = 'member'
+       and member_ow.target_id = mb.profile_id
+  ),
+  computed as (
+    select p.profile_id, p.channel_id, p.is_thread, p.timed_out_until,
+           case when p.everyone is null then 0
+                else public.compute_channel_permissions(p.is_owner, p.everyone, p.role_permissions,
+                       p.everyone_allow, p.everyone_deny, p.roles_allow, p.roles_deny,
+                       p.member_allow, p.member_deny, false) end as permissions,
+           case when p.timed_out_until is null then null
+                when p.everyone is null then 0
+                else public.compute_channel_permissions(p.is_owner, p.everyone, p.role_permissions,
+                       p.everyone_allow, p.everyone_deny, p.roles_allow, p.roles_deny,
+                       p.member_allow, p.member_deny, true) end as timed_out_permissions
+      from pairs p
   )
   insert into private.channel_member_permissions as t
     (profile_id, channel_id, server_id, permissions, timed_out_until, timed_out_permissions)
-  select p.profile_id, p.channel_id, p_server_id,
-         -- Without an @everyone role the computing function answers 0.
-         case when p.everyone is null then 0
-              else public.compute_channel_permissions(p.is_owner, p.everyone, p.role_permissions,
-                     p.everyone_allow, p.everyone_deny, p.roles_allow, p.roles_deny,
-                     p.member_allow, p.member_deny, false) end,
-         p.timed_out_until,
-         case when p.timed_out_until is null then null
-              when p.everyone is null then 0
-              else public.compute_channel_permissions(p.is_owner, p.everyone, p.role_permissions,
-                     p.everyone_allow, p.everyone_deny, p.roles_allow, p.roles_deny,
-                     p.member_allow, p.member_deny, true) end
-    from pairs p
+  select c.profile_id, c.channel_id, p_server_id,
+         case when c.is_thread then private.thread_permissions(c.permissions) else c.permissions end,
+         c.timed_out_until,
+         case when c.is_thread then private.thread_permissions(c.timed_out_permissions)
+              else c.timed_out_permissions end
+    from computed c
   on conflict (profile_id, channel_id) do update
      set server_id = excluded.server_id,
          permissions = excluded.permissions,
@@ -2271,6 +3445,72 @@ AS $function$
 begin
   raise exception 'view %.% is read-only', tg_table_schema, tg_table_name using errcode = '42501';
 end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.remote_dm_allowed(p_local_id uuid, p_remote_id uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select exists (select 1 from public.profiles p where p.id = p_remote_id and p.domain is not null)
+     and exists (select 1 from public.remote_follows f
+                  where f.state = 'accepted'
+                    and (f.follower_id, f.followee_id) in ((p_local_id, p_remote_id), (p_remote_id, p_local_id)))
+     and not exists (select 1 from public.user_blocks b
+                      where (b.blocker_id, b.blocked_id) in ((p_local_id, p_remote_id), (p_remote_id, p_local_id)))
+     and not exists (select 1 from public.profiles p
+                       join public.federated_instances i on i.domain = p.domain and i.status = 'blocked'
+                      where p.id = p_remote_id);
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.remote_dm_channel(p_local_id uuid, p_remote_id uuid)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  dm uuid;
+begin
+  perform pg_advisory_xact_lock(hashtextextended('harmony.dm:' || least(p_local_id, p_remote_id)::text
+                                                 || greatest(p_local_id, p_remote_id)::text, 0));
+  select c.id into dm
+    from public.channels c
+    join public.channel_recipients mine on mine.channel_id = c.id and mine.profile_id = p_local_id
+    join public.channel_recipients theirs on theirs.channel_id = c.id and theirs.profile_id = p_remote_id
+   where c.type = 'dm';
+  if dm is null then
+    insert into public.channels (type) values ('dm') returning id into dm;
+    insert into public.channel_recipients (channel_id, profile_id, closed)
+    values (dm, p_local_id, false), (dm, p_remote_id, false);
+  end if;
+  return dm;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.remote_lookup_handle(p_lookup_id uuid)
+ RETURNS text
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select l.handle from private.remote_lookups l where l.id = p_lookup_id and l.status = 'pending';
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.remote_username(p_name text)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  -- (rpad also cuts longer text: only short names are padded.)
+  select case when char_length(n) < 2 then rpad(n, 2, '_') else n end
+    from (select left(regexp_replace(lower(coalesce(p_name, '')), '[^a-z0-9_.]', '_', 'g'), 32) as n) s;
 $function$
 ;
 
@@ -2442,6 +3682,45 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION private.set_follow_activity(p_follow_id uuid, p_activity_uri text)
+ RETURNS public.remote_follows
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  update public.remote_follows f set activity_uri = coalesce(f.activity_uri, p_activity_uri), updated_at = now()
+   where f.id = p_follow_id
+  returning *;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.settle_group_dm_call(p_call public.dm_calls)
+ RETURNS public.dm_calls
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  joined integer;
+  ringing integer;
+begin
+  if p_call.status not in ('ringing', 'active') then
+    return p_call;
+  end if;
+  select count(*) filter (where m.state = 'joined'), count(*) filter (where m.state = 'ringing')
+    into joined, ringing
+    from public.dm_call_members m where m.call_id = p_call.id;
+  if joined = 0 then
+    return private.finish_dm_call(p_call, case when p_call.answered_at is not null then 'ended' else 'missed' end);
+  end if;
+  if p_call.status = 'ringing' and ringing = 0 and joined = 1 then
+    return private.finish_dm_call(p_call, 'declined');
+  end if;
+  return p_call;
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION private.settle_stale_dm_call(p_call public.dm_calls)
  RETURNS public.dm_calls
  LANGUAGE plpgsql
@@ -2454,6 +3733,25 @@ begin
     return private.finish_dm_call(p_call, 'missed');
   end if;
   return p_call;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.store_message_embeds(p_message_id uuid, p_content text, p_embeds jsonb)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if jsonb_typeof(p_embeds) is distinct from 'array' or jsonb_array_length(p_embeds) > 10
+     or exists (select 1 from jsonb_array_elements(p_embeds) e where not private.is_link_preview(e.value)) then
+    raise exception 'embeds must be an array of at most 10 link previews' using errcode = '22023';
+  end if;
+  update public.messages m set embeds = private.without_link_previews(m.embeds) || p_embeds
+   where m.id = p_message_id and m.content = p_content and m.deleted_at is null and not m.suppress_embeds
+     and m.embeds is distinct from private.without_link_previews(m.embeds) || p_embeds;
+  return found;
 end;
 $function$
 ;
@@ -2472,6 +3770,82 @@ begin
       where c.id = p_channel_id and c.server_id is null),
     0);
 end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.suppresses_everyone(p_profile_id uuid, p_server_id uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select coalesce((select s.suppress_everyone from public.server_notification_settings s
+                    where s.profile_id = p_profile_id and s.server_id = p_server_id), false)
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.thread_archived(p_thread public.threads)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+begin
+  return p_thread.archived_at is not null
+      or p_thread.last_activity_at + make_interval(mins => p_thread.auto_archive_minutes) <= now();
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.thread_permissions(p_parent_permissions bigint)
+ RETURNS bigint
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+declare
+  send constant bigint := public.permission('SEND_MESSAGES');
+begin
+  return (p_parent_permissions & ~send)
+       | case when p_parent_permissions & public.permission('SEND_MESSAGES_IN_THREADS') <> 0 then send else 0 end;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.thread_summary(p_thread public.threads)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+begin
+  return (
+    select jsonb_build_object(
+      'id', p_thread.channel_id, 'parent_id', p_thread.parent_id, 'server_id', c.server_id, 'name', c.name,
+      'owner_id', p_thread.owner_id, 'starter_message_id', p_thread.starter_message_id,
+      'auto_archive_minutes', p_thread.auto_archive_minutes,
+      'archived', private.thread_archived(p_thread),
+      'archived_at', coalesce(p_thread.archived_at, case when private.thread_archived(p_thread)
+        then p_thread.last_activity_at + make_interval(mins => p_thread.auto_archive_minutes) end),
+      'archive_at', p_thread.last_activity_at + make_interval(mins => p_thread.auto_archive_minutes),
+      'locked', p_thread.locked, 'message_count', p_thread.message_count,
+      'member_count', (select count(*) from public.thread_members m where m.thread_id = p_thread.channel_id),
+      'last_message_at', p_thread.last_message_at, 'last_author_id', p_thread.last_author_id,
+      'created_at', p_thread.created_at)
+      from public.channels c where c.id = p_thread.channel_id);
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.without_link_previews(p_embeds jsonb)
+ RETURNS jsonb
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select coalesce(jsonb_agg(e.value order by e.ordinality), '[]'::jsonb)
+    from jsonb_array_elements(p_embeds) with ordinality e
+   where not private.is_link_preview(e.value)
 $function$
 ;
 
@@ -2559,6 +3933,21 @@ declare
   me uuid := public.messaging_caller();
   call public.dm_calls;
 begin
+  select * into call from public.dm_calls d where d.id = p_call_id and d.callee_id is null;
+  if found then
+    call := private.settle_stale_dm_call(private.my_group_dm_call_for_update(p_call_id, me));
+    if call.status not in ('ringing', 'active') then
+      raise exception 'this call is over' using errcode = 'PT409';
+    end if;
+    if p_accept then
+      return private.join_group_dm_call(call, me);
+    end if;
+    update public.dm_call_members m set state = 'declined', updated_at = now()
+     where m.call_id = call.id and m.profile_id = me and m.state = 'ringing';
+    call := private.settle_group_dm_call(call);
+    perform private.announce_group_dm_call(call.id);
+    return call;
+  end if;
   select * into call from public.dm_calls d where d.id = p_call_id and me in (d.caller_id, d.callee_id) for update;
   if not found then
     raise exception 'call not found' using errcode = 'PT404';
@@ -2603,6 +3992,83 @@ begin
   values (p_server_id, p_profile_id, p_role_id)
   on conflict do nothing;
 end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.attachment_is_valid(p_attachment jsonb, p_channel_id uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+ SET search_path TO ''
+AS $function$
+  select case
+    when jsonb_typeof(p_attachment) <> 'object' then false
+    -- Only the known keys, and the required ones present.
+    when exists (
+      select from jsonb_object_keys(p_attachment) as k(key)
+      where k.key not in ('path', 'name', 'size', 'content_type', 'width', 'height', 'duration', 'waveform', 'spoiler')
+    ) then false
+    when jsonb_typeof(p_attachment -> 'path') is distinct from 'string'
+      or jsonb_typeof(p_attachment -> 'name') is distinct from 'string'
+      or jsonb_typeof(p_attachment -> 'size') is distinct from 'number'
+      or jsonb_typeof(p_attachment -> 'content_type') is distinct from 'string' then false
+    when p_channel_id is null
+      or char_length(p_attachment ->> 'path') > 400
+      or (p_attachment ->> 'path') !~ (
+        '^' || p_channel_id::text || '/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/[^/]+$'
+      ) then false
+    when char_length(p_attachment ->> 'name') not between 1 and 255 then false
+    when (p_attachment ->> 'size')::numeric not between 0 and 53687091200
+      or (p_attachment ->> 'size')::numeric <> trunc((p_attachment ->> 'size')::numeric) then false
+    when char_length(p_attachment ->> 'content_type') > 255
+      or (p_attachment ->> 'content_type') !~ '^[a-zA-Z0-9!#$&^_.+-]+/[a-zA-Z0-9!#$&^_.+-]+( *;[ -~]*)?$' then false
+    when not public.attachment_whole_number_is_valid(p_attachment -> 'width', 1, 65535)
+      or not public.attachment_whole_number_is_valid(p_attachment -> 'height', 1, 65535) then false
+    when p_attachment ? 'duration' and (
+      jsonb_typeof(p_attachment -> 'duration') <> 'number'
+      or (p_attachment ->> 'duration')::numeric not between 0 and 86400
+    ) then false
+    when p_attachment ? 'spoiler' and jsonb_typeof(p_attachment -> 'spoiler') <> 'boolean' then false
+    when p_attachment ? 'waveform' and (
+      jsonb_typeof(p_attachment -> 'waveform') <> 'array'
+      or jsonb_array_length(p_attachment -> 'waveform') not between 1 and 256
+      or exists (
+        select from jsonb_array_elements(p_attachment -> 'waveform') as w(sample)
+        where not public.attachment_whole_number_is_valid(w.sample, 0, 255)
+      )
+    ) then false
+    else true
+  end
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.attachment_whole_number_is_valid(p_value jsonb, p_low numeric, p_high numeric)
+ RETURNS boolean
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+ SET search_path TO ''
+AS $function$
+  select case
+    when p_value is null then true
+    when jsonb_typeof(p_value) <> 'number' then false
+    else p_value::text::numeric between p_low and p_high
+      and p_value::text::numeric = trunc(p_value::text::numeric)
+  end
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.attachments_are_valid(p_attachments jsonb, p_channel_id uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+ SET search_path TO ''
+AS $function$
+  select jsonb_typeof(p_attachments) = 'array'
+    and jsonb_array_length(p_attachments) <= 10
+    and not exists (
+      select from jsonb_array_elements(p_attachments) as a(file)
+      where not public.attachment_is_valid(a.file, p_channel_id)
+    )
 $function$
 ;
 
@@ -2791,6 +4257,23 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION public.bot_token_account(p_token text)
+ RETURNS TABLE(bot_id uuid, profile_id uuid, user_id uuid)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  found_bot uuid := public.verify_bot_token(p_token);
+begin
+  return query
+    select b.id, b.profile_id, p.user_id
+      from public.bots b join public.profiles p on p.id = b.profile_id
+     where b.id = found_bot;
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION public.can_react(p_message_id uuid, p_emoji text)
  RETURNS boolean
  LANGUAGE plpgsql
@@ -2836,6 +4319,33 @@ AS $function$
      where m.id = p_message_id and m.channel_id = p_channel_id and m.deleted_at is null
        and m.channel_id in (select public.readable_channel_ids())
   )
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.channel_commands(p_channel_id uuid)
+ RETURNS TABLE(id uuid, bot_id uuid, bot_name text, bot_profile_id uuid, name text, description text, options jsonb)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  channel_server uuid;
+  perms bigint := private.stored_channel_permissions(p_channel_id, public.get_current_profile_id());
+  needed constant bigint := public.permission('VIEW_CHANNEL') | public.permission('SEND_MESSAGES');
+begin
+  select c.server_id into channel_server from public.channels c where c.id = p_channel_id;
+  if channel_server is null or coalesce(perms, 0) & needed <> needed then
+    return;
+  end if;
+  return query
+    select c.id, c.bot_id, b.name, b.profile_id, c.name, c.description, c.options
+      from public.application_commands c
+      join public.bots b on b.id = c.bot_id
+      join public.bot_server_installs i on i.bot_id = c.bot_id and i.server_id = channel_server
+     where (c.server_id is null or c.server_id = channel_server)
+       and (c.default_member_permissions is null or perms & c.default_member_permissions = c.default_member_permissions)
+     order by c.name, b.name;
+end;
 $function$
 ;
 
@@ -3376,6 +4886,103 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION public.create_thread(p_channel_id uuid, p_name text, p_message_id uuid DEFAULT NULL::uuid, p_auto_archive_minutes integer DEFAULT 1440)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.messaging_caller();
+  parent public.channels;
+  perms bigint;
+  created uuid;
+begin
+  select * into parent from public.channels c where c.id = p_channel_id;
+  perms := private.stored_channel_permissions(p_channel_id, me);
+  if parent.id is null or parent.server_id is null or perms & public.permission('VIEW_CHANNEL') = 0 then
+    raise exception 'channel not found' using errcode = 'PT404';
+  end if;
+  if parent.type::text <> 'text' then
+    raise exception 'threads can only be started in text channels' using errcode = '22023';
+  end if;
+  if perms & public.permission('CREATE_PUBLIC_THREADS') = 0 then
+    raise exception 'you need the CREATE_PUBLIC_THREADS permission in this channel' using errcode = '42501';
+  end if;
+  if p_auto_archive_minutes is null or p_auto_archive_minutes not in (60, 1440, 4320, 10080) then
+    raise exception 'auto-archive must be 60, 1440, 4320 or 10080 minutes' using errcode = '22023';
+  end if;
+  if p_message_id is not null then
+    if perms & public.permission('READ_MESSAGE_HISTORY') = 0 or not exists (
+         select 1 from public.messages m
+          where m.id = p_message_id and m.channel_id = p_channel_id and m.deleted_at is null) then
+      raise exception 'message not found' using errcode = 'PT404';
+    end if;
+    -- One thread per message; the lock makes a concurrent second start wait and then refuse.
+    perform 1 from public.messages m where m.id = p_message_id for update;
+    if exists (select 1 from public.threads t where t.starter_message_id = p_message_id) then
+      raise exception 'this message already has a thread' using errcode = '23505';
+    end if;
+  end if;
+
+  insert into public.channels (server_id, category_id, type, name, parent_id)
+  values (parent.server_id, parent.category_id, 'thread', public.channel_name(p_name, 'thread'), parent.id)
+  returning id into created;
+  insert into public.threads (channel_id, parent_id, starter_message_id, owner_id, auto_archive_minutes)
+  values (created, parent.id, p_message_id, me, p_auto_archive_minutes);
+  insert into public.thread_members (thread_id, profile_id) values (created, me);
+  return created;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.create_webhook(p_channel_id uuid, p_name text, p_mention_everyone boolean DEFAULT false)
+ RETURNS TABLE(webhook_id uuid, token text)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  channel public.channels;
+  fresh record;
+  created uuid;
+begin
+  if public.get_current_profile_id() is null then
+    raise exception 'not signed in' using errcode = '42501';
+  end if;
+  select * into channel from public.channels c where c.id = p_channel_id;
+  if not found or not public.has_channel_permission(p_channel_id, public.permission('VIEW_CHANNEL')) then
+    raise exception 'channel not found' using errcode = 'PT404';
+  end if;
+  if not public.has_channel_permission(p_channel_id, public.permission('MANAGE_WEBHOOKS')) then
+    raise exception 'you need Manage Webhooks in this channel' using errcode = '42501';
+  end if;
+  if channel.server_id is null or channel.type <> 'text' then
+    raise exception 'webhooks post only in server text channels' using errcode = '22023';
+  end if;
+  if p_name is null or char_length(btrim(p_name)) not between 1 and 80 then
+    raise exception 'webhook name must be 1 to 80 characters' using errcode = '22023';
+  end if;
+  if coalesce(p_mention_everyone, false)
+     and not public.has_channel_permission(p_channel_id, public.permission('MENTION_EVERYONE')) then
+    raise exception 'you cannot let a webhook mention @everyone without that permission yourself'
+      using errcode = '42501';
+  end if;
+  -- The row lock on the channel serialises concurrent creations, so the cap holds.
+  perform 1 from public.channels c where c.id = p_channel_id for update;
+  if (select count(*) from public.webhooks w where w.channel_id = p_channel_id) >= 15 then
+    raise exception 'a channel has at most 15 webhooks' using errcode = 'P0001';
+  end if;
+  fresh := private.new_webhook_token();
+  insert into public.webhooks (server_id, channel_id, name, token_hash, mention_everyone, created_by)
+  values (channel.server_id, p_channel_id, btrim(p_name), fresh.token_hash, coalesce(p_mention_everyone, false),
+          public.get_current_profile_id())
+  returning id into created;
+  return query select created, fresh.token;
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION public.default_everyone_permissions()
  RETURNS bigint
  LANGUAGE sql
@@ -3581,6 +5188,19 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION public.delete_webhook(p_webhook_id uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform private.managed_webhook(p_webhook_id);
+  delete from public.webhooks w where w.id = p_webhook_id;
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION public.device_can_read_channel(p_device_id uuid, p_channel_id uuid)
  RETURNS boolean
  LANGUAGE plpgsql
@@ -3610,6 +5230,19 @@ declare
   me uuid := public.messaging_caller();
   call public.dm_calls;
 begin
+  select * into call from public.dm_calls d where d.id = p_call_id and d.callee_id is null;
+  if found then
+    call := private.my_group_dm_call_for_update(p_call_id, me);
+    if call.status not in ('ringing', 'active') then
+      return call;
+    end if;
+    update public.dm_call_members m
+       set state = case m.state when 'ringing' then 'declined' else 'left' end, updated_at = now()
+     where m.call_id = call.id and m.profile_id = me and m.state in ('ringing', 'joined');
+    call := private.settle_group_dm_call(private.settle_stale_dm_call(call));
+    perform private.announce_group_dm_call(call.id);
+    return call;
+  end if;
   select * into call from public.dm_calls d where d.id = p_call_id and me in (d.caller_id, d.callee_id) for update;
   if not found then
     raise exception 'call not found' using errcode = 'PT404';
@@ -3641,6 +5274,54 @@ begin
      where m.profile_id = me and m.temporary
        and not exists (select 1 from public.servers s where s.id = m.server_id and s.owner_id = me)
     returning m.server_id;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.execute_webhook(p_webhook_id uuid, p_token text, p_content text, p_username text DEFAULT NULL::text, p_avatar_url text DEFAULT NULL::text, p_embeds jsonb DEFAULT '[]'::jsonb)
+ RETURNS TABLE(message_id uuid, retry_after_ms integer)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  max_per_window constant integer := 5;
+  rate_window constant interval := interval '2 seconds';
+  hook public.webhooks;
+  rate private.webhook_rate_windows;
+  created uuid;
+begin
+  select * into hook from public.webhooks w where w.id = p_webhook_id;
+  if not found then
+    raise exception 'Unknown Webhook' using errcode = 'PT404';
+  end if;
+  if p_token is null or encode(extensions.digest(p_token, 'sha256'), 'hex') <> hook.token_hash then
+    raise exception 'Invalid Webhook Token' using errcode = '28000';
+  end if;
+  if coalesce(p_content, '') = '' and coalesce(jsonb_array_length(p_embeds), 0) = 0 then
+    raise exception 'Cannot send an empty message' using errcode = '22023';
+  end if;
+  if not hook.mention_everyone and coalesce(p_content, '') ~ '(^|\W)@(everyone|here)\M' then
+    raise exception 'This webhook may not mention @everyone or @here' using errcode = '42501';
+  end if;
+
+  insert into private.webhook_rate_windows as r (webhook_id, started_at, used)
+  values (hook.id, now(), 1)
+  on conflict (webhook_id) do update
+    set started_at = case when r.started_at <= now() - rate_window then now() else r.started_at end,
+        used = case when r.started_at <= now() - rate_window then 1 else r.used + 1 end
+  returning * into rate;
+  if rate.used > max_per_window then
+    return query select null::uuid,
+      greatest(1, ceil(extract(epoch from rate.started_at + rate_window - now()) * 1000))::integer;
+    return;
+  end if;
+
+  insert into public.messages (channel_id, author_id, content, embeds, webhook_id, author_name, author_avatar_url)
+  values (hook.channel_id, null, coalesce(p_content, ''), coalesce(p_embeds, '[]'), hook.id,
+          coalesce(nullif(btrim(p_username), ''), hook.name), coalesce(p_avatar_url, hook.avatar_url))
+  returning id into created;
+  return query select created, 0;
 end;
 $function$
 ;
@@ -3737,6 +5418,43 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION public.follow_remote(p_profile_id uuid)
+ RETURNS public.remote_follows
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.messaging_caller();
+  result public.remote_follows;
+begin
+  if p_profile_id is null then
+    raise exception 'a profile is required' using errcode = '22004';
+  end if;
+  if not exists (select 1 from public.profiles p
+                  join private.ap_actor_cache c on c.profile_id = p.id
+                  join public.federated_instances i on i.domain = p.domain and i.status = 'active'
+                 where p.id = p_profile_id and p.domain is not null) then
+    raise exception 'remote user not found' using errcode = 'PT404';
+  end if;
+  insert into public.remote_follows (follower_id, followee_id)
+  values (me, p_profile_id)
+  on conflict (follower_id, followee_id) do nothing
+  returning * into result;
+  if result.id is null then
+    select * into result from public.remote_follows f where f.follower_id = me and f.followee_id = p_profile_id;
+    if result.state <> 'rejected' then
+      return result;
+    end if;
+    update public.remote_follows f set state = 'pending', activity_uri = null, updated_at = now()
+     where f.id = result.id returning * into result;
+  end if;
+  perform private.enqueue_job('federation-follow', jsonb_build_object('follow_id', result.id));
+  return result;
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION public.get_current_profile_id()
  RETURNS uuid
  LANGUAGE plpgsql
@@ -3745,6 +5463,72 @@ CREATE OR REPLACE FUNCTION public.get_current_profile_id()
 AS $function$
 begin
   return (select p.id from public.profiles p where p.user_id = (select auth.uid()));
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.get_dm_call_token(p_call_id uuid)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.get_current_profile_id();
+  config private.livekit_config;
+  call public.dm_calls;
+  room text := 'dm-call-' || p_call_id::text;
+  display text;
+  issued bigint := floor(extract(epoch from now()))::bigint;
+  claims jsonb;
+  signing_input text;
+begin
+  if me is null then
+    raise exception 'not signed in' using errcode = '42501';
+  end if;
+  select * into config from private.livekit_config c where c.id;
+  if not found then
+    raise exception 'voice is not configured on this instance' using errcode = 'P0001';
+  end if;
+  select * into call from public.dm_calls d
+   where d.id = p_call_id and d.status in ('ringing', 'active')
+     and (me = d.caller_id
+          or (me = d.callee_id and d.status = 'active')
+          or (d.callee_id is null
+              and exists (select 1 from public.channel_recipients r
+                           where r.channel_id = d.channel_id and r.profile_id = me)
+              and exists (select 1 from public.dm_call_members m
+                           where m.call_id = d.id and m.profile_id = me and m.state = 'joined')));
+  if not found then
+    raise exception 'call not found' using errcode = 'PT404';
+  end if;
+  select coalesce(p.display_name, p.username) into display from public.profiles p where p.id = me;
+  claims := jsonb_build_object(
+    'iss', config.api_key,
+    'sub', me::text,
+    'name', display,
+    'nbf', issued,
+    'iat', issued,
+    'exp', issued + 6 * 3600,
+    'video', jsonb_build_object(
+      'room', room,
+      'roomJoin', true,
+      'canPublish', true,
+      'canPublishSources', '["microphone", "camera", "screen_share", "screen_share_audio"]'::jsonb,
+      'canSubscribe', true,
+      'canPublishData', true
+    ),
+    'metadata', jsonb_build_object('call_id', call.id, 'channel_id', call.channel_id)::text
+  );
+  signing_input := private.base64url(convert_to('{"alg":"HS256","typ":"JWT"}', 'UTF8'))
+    || '.' || private.base64url(convert_to(claims::text, 'UTF8'));
+  return jsonb_build_object(
+    'token', signing_input || '.' || private.base64url(
+      extensions.hmac(convert_to(signing_input, 'UTF8'), convert_to(config.api_secret, 'UTF8'), 'sha256')),
+    'url', config.server_url,
+    'room', room,
+    'identity', me::text
+  );
 end;
 $function$
 ;
@@ -3925,15 +5709,21 @@ begin
        where p.profile_id = me
          and (case when p.timed_out_until > now() then p.timed_out_permissions else p.permissions end)
              & read_bits = read_bits
+         -- A thread counts for its participants only, as in Discord.
+         and not exists (select 1 from public.threads t
+                          where t.channel_id = p.channel_id
+                            and not exists (select 1 from public.thread_members m
+                                             where m.thread_id = t.channel_id and m.profile_id = me))
       union all
       select r.channel_id, null::uuid from public.channel_recipients r where r.profile_id = me
     ),
     positions as (
       select r.channel_id, r.server_id, coalesce(rs.last_read_seq, 0) as read_seq,
-             coalesce(s.last_seq, 0) as last_seq
+             coalesce(s.last_seq, 0) as last_seq, coalesce(sns.suppress_everyone, false) as suppress_everyone
         from readable r
         left join public.read_states rs on rs.profile_id = me and rs.channel_id = r.channel_id
         left join public.channel_sequences s on s.channel_id = r.channel_id
+        left join public.server_notification_settings sns on sns.profile_id = me and sns.server_id = r.server_id
     )
     select p.channel_id, p.server_id, p.read_seq, p.last_seq,
            case when p.last_seq <= p.read_seq then 0 else (
@@ -3945,7 +5735,8 @@ begin
                    and m.deleted_at is null))::integer end,
            case when p.last_seq <= p.read_seq then 0 else (
              select count(distinct t.seq) from private.message_mention_targets t
-              where t.target_id = any(array[me, p.channel_id] || array(
+              where t.target_id = any(array[me] || case when p.suppress_everyone then '{}'::uuid[]
+                                                         else array[p.channel_id] end || array(
                       select mr.role_id from public.member_roles mr
                        where mr.server_id = p.server_id and mr.profile_id = me))
                 and t.channel_id = p.channel_id and t.seq > p.read_seq
@@ -3963,6 +5754,7 @@ CREATE OR REPLACE FUNCTION public.handle_new_user()
  SET search_path TO ''
 AS $function$
 declare
+  bot_id uuid := nullif(new.raw_app_meta_data ->> 'harmony_bot_id', '')::uuid;
   requested text := lower(btrim(new.raw_user_meta_data ->> 'username'));
   chosen text;
   display text := coalesce(
@@ -3971,6 +5763,19 @@ declare
     nullif(btrim(new.raw_user_meta_data ->> 'name'), '')
   );
 begin
+  -- A bot's account: it takes over the bot's profile, once.
+  if bot_id is not null then
+    update public.profiles p set user_id = new.id
+      from public.bots b
+     where b.id = bot_id and p.id = b.profile_id and p.is_bot and p.user_id is null
+    returning p.id into chosen;
+    if chosen is null then
+      raise exception 'no bot % without an account', bot_id using errcode = '23514';
+    end if;
+    insert into public.user_settings (profile_id) values (chosen::uuid) on conflict do nothing;
+    return new;
+  end if;
+
   if requested is not null and requested <> '' then
     if requested !~ '^[a-z0-9_.]{2,32}$' then
       raise exception 'username must be 2 to 32 characters of a-z, 0-9, _ and .'
@@ -4076,6 +5881,61 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION public.invoke_command(p_channel_id uuid, p_command_id uuid, p_options jsonb DEFAULT '{}'::jsonb)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.get_current_profile_id();
+  channel_server uuid;
+  perms bigint;
+  command public.application_commands;
+  bot public.bots;
+  cleaned jsonb;
+  created public.interactions;
+  needed constant bigint := public.permission('VIEW_CHANNEL') | public.permission('SEND_MESSAGES');
+begin
+  if me is null then
+    raise exception 'not signed in' using errcode = '42501';
+  end if;
+  select c.server_id into channel_server from public.channels c where c.id = p_channel_id;
+  perms := coalesce(private.stored_channel_permissions(p_channel_id, me), 0);
+  if channel_server is null or perms & public.permission('VIEW_CHANNEL') = 0 then
+    raise exception 'channel not found' using errcode = 'PT404';
+  end if;
+  if perms & needed <> needed then
+    raise exception 'you cannot use commands in this channel' using errcode = '42501';
+  end if;
+  select c.* into command from public.application_commands c
+    join public.bot_server_installs i on i.bot_id = c.bot_id and i.server_id = channel_server
+   where c.id = p_command_id and (c.server_id is null or c.server_id = channel_server);
+  if not found then
+    raise exception 'command not found' using errcode = 'PT404';
+  end if;
+  if command.default_member_permissions is not null
+     and perms & command.default_member_permissions <> command.default_member_permissions then
+    raise exception 'you do not have the permissions /% needs', command.name using errcode = '42501';
+  end if;
+  if (select count(*) from public.interactions x
+       where x.user_id = me and x.created_at > now() - interval '5 seconds') >= 5 then
+    perform set_config('response.headers', '[{"Retry-After": "5"}]', true);
+    raise exception 'slow down: wait a few seconds before running another command' using errcode = 'PT429';
+  end if;
+  cleaned := private.checked_command_options(command, channel_server, p_options);
+  select * into bot from public.bots b where b.id = command.bot_id;
+
+  insert into public.interactions (command_id, bot_id, server_id, channel_id, user_id, command_name, options)
+  values (command.id, command.bot_id, channel_server, p_channel_id, me, command.name, cleaned)
+  returning * into created;
+  perform private.broadcast('user:' || bot.profile_id, 'interaction_create', 'INSERT', 'interactions',
+    to_jsonb(created));
+  return created.id;
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION public.is_reserved_username(p_username text)
  RETURNS boolean
  LANGUAGE sql
@@ -4162,6 +6022,25 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION public.join_thread(p_thread_id uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.messaging_caller();
+begin
+  if not exists (select 1 from public.threads t where t.channel_id = p_thread_id)
+     or not public.has_channel_permission(p_thread_id,
+          public.permission('VIEW_CHANNEL') | public.permission('READ_MESSAGE_HISTORY')) then
+    raise exception 'thread not found' using errcode = 'PT404';
+  end if;
+  insert into public.thread_members (thread_id, profile_id) values (p_thread_id, me) on conflict do nothing;
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION public.kick_member(p_server_id uuid, p_profile_id uuid, p_reason text DEFAULT NULL::text)
  RETURNS void
  LANGUAGE plpgsql
@@ -4223,6 +6102,19 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION public.leave_thread(p_thread_id uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  delete from public.thread_members m
+   where m.thread_id = p_thread_id and m.profile_id = public.messaging_caller();
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION public.list_reports(p_server_id uuid, p_status public.report_status DEFAULT 'open'::public.report_status, p_before_id bigint DEFAULT NULL::bigint, p_limit integer DEFAULT 50)
  RETURNS SETOF public.reports
  LANGUAGE plpgsql
@@ -4242,6 +6134,39 @@ begin
        and (r.channel_id is null or r.channel_id in (select public.readable_channel_ids()))
      order by r.id desc
      limit p_limit;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.list_threads(p_channel_id uuid DEFAULT NULL::uuid, p_server_id uuid DEFAULT NULL::uuid, p_archived boolean DEFAULT NULL::boolean, p_limit integer DEFAULT 100)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.messaging_caller();
+  read_bits constant bigint := public.permission('VIEW_CHANNEL') | public.permission('READ_MESSAGE_HISTORY');
+begin
+  if (p_channel_id is null) = (p_server_id is null) then
+    raise exception 'give a channel or a server' using errcode = '22023';
+  end if;
+  return coalesce((
+    select jsonb_agg(x.summary || jsonb_build_object('joined', x.joined) order by x.last_activity_at desc)
+      from (
+        select private.thread_summary(t) as summary, t.last_activity_at,
+               exists (select 1 from public.thread_members m where m.thread_id = t.channel_id and m.profile_id = me)
+                 as joined
+          from public.threads t
+          join private.channel_member_permissions_now p on p.channel_id = t.channel_id and p.profile_id = me
+         where p.permissions & read_bits = read_bits
+           and (p_channel_id is null or t.parent_id = p_channel_id)
+           and (p_server_id is null or (p.server_id = p_server_id and exists (
+                 select 1 from public.thread_members m where m.thread_id = t.channel_id and m.profile_id = me)))
+           and (p_archived is null or private.thread_archived(t) = p_archived)
+         order by t.last_activity_at desc
+         limit least(greatest(coalesce(p_limit, 100), 1), 200)
+      ) x), '[]'::jsonb);
 end;
 $function$
 ;
@@ -4617,7 +6542,11 @@ CREATE OR REPLACE FUNCTION public.my_open_dm_call_ids()
 AS $function$
   select d.id from public.dm_calls d
    where d.status in ('ringing', 'active')
-     and (select public.get_current_profile_id()) in (d.caller_id, d.callee_id)
+     and ((select public.get_current_profile_id()) in (d.caller_id, d.callee_id)
+          or (d.callee_id is null
+              and exists (select 1 from public.channel_recipients r
+                           where r.channel_id = d.channel_id
+                             and r.profile_id = (select public.get_current_profile_id()))))
 $function$
 ;
 
@@ -4773,6 +6702,29 @@ begin
   insert into public.channels (type) values ('dm') returning id into dm;
   insert into public.channel_recipients (channel_id, profile_id, closed)
   values (dm, me, false), (dm, p_profile_id, true);
+  return dm;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.open_remote_dm(p_profile_id uuid)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.messaging_caller();
+  dm uuid;
+begin
+  if p_profile_id is null then
+    raise exception 'a profile is required' using errcode = '22004';
+  end if;
+  if not private.remote_dm_allowed(me, p_profile_id) then
+    raise exception 'remote user not found, or neither of you follows the other' using errcode = 'PT404';
+  end if;
+  dm := private.remote_dm_channel(me, p_profile_id);
+  update public.channel_recipients set closed = false where channel_id = dm and profile_id = me and closed;
   return dm;
 end;
 $function$
@@ -5007,6 +6959,113 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION public.regenerate_bot_token(p_bot_id uuid)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if not exists (
+    select 1 from public.bots b where b.id = p_bot_id and b.owner_id = public.get_current_profile_id()
+  ) then
+    raise exception 'bot not found' using errcode = 'PT404';
+  end if;
+  update public.bot_tokens t set revoked_at = now() where t.bot_id = p_bot_id and t.revoked_at is null;
+  return public.issue_bot_token(p_bot_id);
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.regenerate_webhook_token(p_webhook_id uuid)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  fresh record;
+begin
+  perform private.managed_webhook(p_webhook_id);
+  fresh := private.new_webhook_token();
+  update public.webhooks w set token_hash = fresh.token_hash where w.id = p_webhook_id;
+  return fresh.token;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.register_commands(p_server_id uuid, p_commands jsonb)
+ RETURNS SETOF public.application_commands
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  my_bot uuid := private.bot_of_profile(public.get_current_profile_id());
+  command jsonb;
+  option jsonb;
+  problem text;
+  seen_optional boolean;
+  names text[] := '{}';
+begin
+  if my_bot is null then
+    raise exception 'only bots register commands' using errcode = '42501';
+  end if;
+  if p_server_id is not null and not exists (
+    select 1 from public.bot_server_installs i where i.bot_id = my_bot and i.server_id = p_server_id
+  ) then
+    raise exception 'server not found' using errcode = 'PT404';
+  end if;
+  if jsonb_typeof(p_commands) <> 'array' or jsonb_array_length(p_commands) > 100 then
+    raise exception 'commands are a list of at most 100' using errcode = '22023';
+  end if;
+  for command in select * from jsonb_array_elements(p_commands) loop
+    if coalesce(command ->> 'name', '') !~ '^[a-z0-9_-]{1,32}$' then
+      raise exception 'command names are 1 to 32 characters of a-z, 0-9, _ and -' using errcode = '22023';
+    end if;
+    if command ->> 'name' = any (names) then
+      raise exception 'command % is listed twice', command ->> 'name' using errcode = '22023';
+    end if;
+    names := names || (command ->> 'name');
+    if char_length(coalesce(command ->> 'description', '')) not between 1 and 100 then
+      raise exception 'command % needs a description of 1 to 100 characters', command ->> 'name' using errcode = '22023';
+    end if;
+    if coalesce(jsonb_typeof(command -> 'options'), 'array') <> 'array'
+       or jsonb_array_length(coalesce(command -> 'options', '[]')) > 25 then
+      raise exception 'command %: options are a list of at most 25', command ->> 'name' using errcode = '22023';
+    end if;
+    seen_optional := false;
+    for option in select * from jsonb_array_elements(coalesce(command -> 'options', '[]')) loop
+      problem := private.command_option_problem(option);
+      if problem is not null then
+        raise exception 'command %: %', command ->> 'name', problem using errcode = '22023';
+      end if;
+      if coalesce((option ->> 'required')::boolean, false) and seen_optional then
+        raise exception 'command %: required options come before optional ones', command ->> 'name' using errcode = '22023';
+      end if;
+      seen_optional := seen_optional or not coalesce((option ->> 'required')::boolean, false);
+    end loop;
+    if command ? 'default_member_permissions' and command -> 'default_member_permissions' <> 'null'
+       and (command ->> 'default_member_permissions') !~ '^\d{1,19}$' then
+      raise exception 'command %: default_member_permissions is a permission mask', command ->> 'name' using errcode = '22023';
+    end if;
+  end loop;
+
+  delete from public.application_commands c
+   where c.bot_id = my_bot and c.server_id is not distinct from p_server_id and not (c.name = any (names));
+  insert into public.application_commands as c (bot_id, server_id, name, description, options, default_member_permissions)
+  select my_bot, p_server_id, x ->> 'name', x ->> 'description', coalesce(x -> 'options', '[]'),
+         nullif(x ->> 'default_member_permissions', '')::bigint
+    from jsonb_array_elements(p_commands) x
+  on conflict (bot_id, (coalesce(server_id, '00000000-0000-0000-0000-000000000000'::uuid)), name) do update
+    set description = excluded.description, options = excluded.options,
+        default_member_permissions = excluded.default_member_permissions;
+  return query select * from public.application_commands c
+                where c.bot_id = my_bot and c.server_id is not distinct from p_server_id order by c.name;
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION public.register_push_subscription(p_endpoint text, p_p256dh text, p_auth text, p_device_name text DEFAULT NULL::text)
  RETURNS uuid
  LANGUAGE plpgsql
@@ -5031,6 +7090,17 @@ begin
   returning id into saved;
   return saved;
 end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.remote_lookup_result(p_lookup_id uuid)
+ RETURNS TABLE(status text, profile_id uuid, error text)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select l.status, l.profile_id, l.error from private.remote_lookups l
+   where l.id = p_lookup_id and l.requester_id = public.get_current_profile_id();
 $function$
 ;
 
@@ -5237,6 +7307,31 @@ CREATE OR REPLACE FUNCTION public.report_reviewer_permissions()
 AS $function$
   select public.permission('MANAGE_MESSAGES') | public.permission('KICK_MEMBERS')
        | public.permission('BAN_MEMBERS') | public.permission('MODERATE_MEMBERS')
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.request_remote_lookup(p_handle text)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.messaging_caller();
+  handle text := lower(btrim(coalesce(p_handle, '')));
+  created uuid;
+begin
+  if handle !~ '^@?[a-z0-9_.~-]{1,64}@[a-z0-9.-]{1,253}(:[0-9]{1,5})?$' then
+    raise exception 'a remote user is written @name@host' using errcode = '22023';
+  end if;
+  if (select count(*) from private.remote_lookups l
+       where l.requester_id = me and l.created_at > now() - interval '1 minute') >= 30 then
+    raise exception 'too many lookups: wait a minute' using errcode = 'PT429';
+  end if;
+  insert into private.remote_lookups (requester_id, handle) values (me, handle) returning id into created;
+  perform private.enqueue_job('federation-lookup', jsonb_build_object('lookup_id', created));
+  return created;
+end;
 $function$
 ;
 
@@ -5543,6 +7638,70 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION public.respond_to_interaction(p_interaction_id uuid, p_kind text, p_content text DEFAULT ''::text, p_ephemeral boolean DEFAULT false, p_embeds jsonb DEFAULT '[]'::jsonb)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.get_current_profile_id();
+  x public.interactions;
+  answer_id uuid;
+begin
+  select * into x from public.interactions i
+   where i.id = p_interaction_id and i.bot_id = private.bot_of_profile(me)
+   for update;
+  if not found then
+    raise exception 'interaction not found' using errcode = 'PT404';
+  end if;
+  if x.created_at < now() - interval '15 minutes' then
+    raise exception 'this interaction has expired (15 minutes)' using errcode = '22023';
+  end if;
+  if p_kind not in ('defer', 'reply', 'followup') then
+    raise exception 'kind is defer, reply or followup' using errcode = '22023';
+  end if;
+  if p_kind in ('defer', 'reply') and x.status <> 'pending' then
+    raise exception 'this interaction was already answered: send a followup' using errcode = '22023';
+  end if;
+  if p_kind = 'followup' and x.status = 'pending' then
+    raise exception 'answer with reply or defer first' using errcode = '22023';
+  end if;
+
+  if p_kind = 'defer' then
+    update public.interactions i set status = 'deferred' where i.id = x.id;
+    perform private.broadcast('user:' || x.user_id, 'interaction_update', 'UPDATE', 'interactions',
+      jsonb_build_object('id', x.id, 'channel_id', x.channel_id, 'status', 'deferred'));
+    return null;
+  end if;
+
+  if coalesce(btrim(p_content), '') = '' and coalesce(jsonb_array_length(p_embeds), 0) = 0 then
+    raise exception 'an answer needs content or embeds' using errcode = '22023';
+  end if;
+  if jsonb_typeof(coalesce(p_embeds, '[]')) <> 'array' or jsonb_array_length(coalesce(p_embeds, '[]')) > 10 then
+    raise exception 'embeds are a list of at most 10' using errcode = '22023';
+  end if;
+  if p_ephemeral then
+    insert into public.ephemeral_messages (interaction_id, channel_id, recipient_id, author_id, content, embeds)
+    values (x.id, x.channel_id, x.user_id, me, coalesce(p_content, ''), coalesce(p_embeds, '[]'))
+    returning id into answer_id;
+    perform private.broadcast('user:' || x.user_id, 'ephemeral_message', 'INSERT', 'ephemeral_messages',
+      (select to_jsonb(e) from public.ephemeral_messages e where e.id = answer_id));
+  else
+    insert into public.messages (channel_id, author_id, content, embeds)
+    values (x.channel_id, me, coalesce(p_content, ''), coalesce(p_embeds, '[]'))
+    returning id into answer_id;
+  end if;
+  if x.status <> 'responded' then
+    update public.interactions i set status = 'responded', responded_at = now() where i.id = x.id;
+    perform private.broadcast('user:' || x.user_id, 'interaction_update', 'UPDATE', 'interactions',
+      jsonb_build_object('id', x.id, 'channel_id', x.channel_id, 'status', 'responded'));
+  end if;
+  return answer_id;
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION public.revoke_bot_token(p_token_id uuid)
  RETURNS void
  LANGUAGE plpgsql
@@ -5823,7 +7982,8 @@ begin
   if cardinality(channel_ids) <> (select count(distinct c) from unnest(channel_ids) c)
      or (select coalesce(array_agg(c order by c), '{}') from unnest(channel_ids) c)
         <> (select coalesce(array_agg(c.id order by c.id), '{}') from public.channels c
-             where c.server_id = p_server_id and private.channel_permissions(c.id, me) & view_bit <> 0) then
+             where c.server_id = p_server_id and c.parent_id is null
+               and private.channel_permissions(c.id, me) & view_bit <> 0) then
     raise exception 'the layout must list each channel you can see exactly once' using errcode = '22023';
   end if;
   if exists (select 1 from unnest(category_of) k where k is not null and k <> all (p_category_ids)) then
@@ -5853,7 +8013,7 @@ begin
     select c.id, c.category_id,
            row_number() over (order by c.position, c.created_at, c.id) as place,
            private.channel_permissions(c.id, me) & view_bit <> 0 as listed
-      from public.channels c where c.server_id = p_server_id
+      from public.channels c where c.server_id = p_server_id and c.parent_id is null
   ), listed_places as (
     select p.place, row_number() over (order by p.place) as n from current_places p where p.listed
   ), wanted_order as (
@@ -5914,6 +8074,46 @@ begin
   on conflict (channel_id, target_type, target_id)
   do update set allow = excluded.allow, deny = excluded.deny
   where (public.channel_overwrites.allow, public.channel_overwrites.deny) is distinct from (excluded.allow, excluded.deny);
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.set_federation_paused(p_paused boolean)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if p_paused is null then
+    raise exception 'paused must be true or false' using errcode = '22023';
+  end if;
+  update private.federation_settings set paused = p_paused, updated_at = now() where singleton;
+  return p_paused;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.set_instance_blocked(p_domain text, p_blocked boolean)
+ RETURNS public.federated_instances
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  target text := lower(btrim(p_domain));
+  result public.federated_instances;
+begin
+  if target is null or target = '' or p_blocked is null then
+    raise exception 'domain and blocked are required' using errcode = '22023';
+  end if;
+  insert into public.federated_instances (domain, status, trusted)
+  values (target, case when p_blocked then 'blocked' else 'active' end, false)
+  on conflict (domain) do update
+    set status = excluded.status,
+        trusted = case when p_blocked then false else public.federated_instances.trusted end
+  returning * into result;
+  return result;
 end;
 $function$
 ;
@@ -6076,37 +8276,85 @@ CREATE OR REPLACE FUNCTION public.start_dm_call(p_channel_id uuid)
 AS $function$
 declare
   me uuid := public.messaging_caller();
+  kind text;
   other uuid;
   open_call public.dm_calls;
   call public.dm_calls;
 begin
-  -- The DM's row lock serialises two people calling each other at once.
-  perform 1 from public.channels c
-   where c.id = p_channel_id and c.type = 'dm'
+  -- The DM's row lock serialises two people calling at once.
+  select c.type into kind from public.channels c
+   where c.id = p_channel_id and c.type in ('dm', 'group_dm')
      and exists (select 1 from public.channel_recipients r where r.channel_id = c.id and r.profile_id = me)
      for update;
   if not found then
     raise exception 'DM not found' using errcode = 'PT404';
   end if;
-  select r.profile_id into other from public.channel_recipients r
-   where r.channel_id = p_channel_id and r.profile_id <> me;
-  if other is null
-     or exists (select 1 from public.user_blocks b
-                 where (b.blocker_id, b.blocked_id) in ((me, other), (other, me))) then
-    raise exception 'you cannot call this person' using errcode = '42501';
+  if kind = 'dm' then
+    select r.profile_id into other from public.channel_recipients r
+     where r.channel_id = p_channel_id and r.profile_id <> me;
+    if other is null
+       or exists (select 1 from public.user_blocks b
+                   where (b.blocker_id, b.blocked_id) in ((me, other), (other, me))) then
+      raise exception 'you cannot call this person' using errcode = '42501';
+    end if;
   end if;
   select * into open_call from public.dm_calls d
    where d.channel_id = p_channel_id and d.status in ('ringing', 'active') for update;
   if found then
     open_call := private.settle_stale_dm_call(open_call);
     if open_call.status in ('ringing', 'active') then
+      if kind = 'group_dm' then
+        return private.join_group_dm_call(open_call, me);
+      end if;
       return open_call;
     end if;
   end if;
   insert into public.dm_calls (channel_id, caller_id, callee_id)
   values (p_channel_id, me, other)
   returning * into call;
+  if kind = 'group_dm' then
+    -- Members who blocked the caller, or whom the caller blocked, are not rung.
+    insert into public.dm_call_members (call_id, profile_id, state)
+    select call.id, r.profile_id, case when r.profile_id = me then 'joined' else 'ringing' end
+      from public.channel_recipients r
+     where r.channel_id = p_channel_id
+       and not exists (select 1 from public.user_blocks b
+                        where (b.blocker_id, b.blocked_id) in ((me, r.profile_id), (r.profile_id, me)));
+    perform private.announce_group_dm_call(call.id);
+  end if;
   return call;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.suppress_message_embeds(p_message_id uuid, p_suppress boolean DEFAULT true)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.require_signed_in();
+  target record;
+begin
+  select m.id, m.author_id, m.channel_id, m.deleted_at into target from public.messages m
+   where m.id = p_message_id
+     and private.channel_permissions(m.channel_id, me) & public.permission('VIEW_CHANNEL') <> 0;
+  if not found or target.deleted_at is not null then
+    raise exception 'message not found' using errcode = 'PT404';
+  end if;
+  if target.author_id is distinct from me then
+    raise exception 'only the author can remove a message''s previews' using errcode = '42501';
+  end if;
+  update public.messages m
+     set suppress_embeds = coalesce(p_suppress, true),
+         embeds = case when coalesce(p_suppress, true) then private.without_link_previews(m.embeds)
+                       else m.embeds end
+   where m.id = p_message_id;
+  if not coalesce(p_suppress, true) then
+    perform private.enqueue_job('fetch-preview', jsonb_build_object('messageId', p_message_id),
+                                'fetch-preview:' || p_message_id);
+  end if;
 end;
 $function$
 ;
@@ -6138,7 +8386,8 @@ begin
        and m.mention_everyone and m.deleted_at is null and m.created_at >= sm.joined_at
      order by t.channel_id, t.seq
   loop
-    if public.notification_level_for(me, pending.channel_id) <> 'nothing'
+    if not private.suppresses_everyone(me, pending.server_id)
+       and public.notification_level_for(me, pending.channel_id) <> 'nothing'
        and public.send_notification(me, 'mention', pending.author_id, pending.server_id, pending.channel_id,
                                     pending.message_id, jsonb_build_object('via', 'everyone')) is not null then
       created := created + 1;
@@ -6148,6 +8397,22 @@ begin
     on conflict (profile_id, channel_id) do update set seq = greatest(c.seq, excluded.seq);
   end loop;
   return created;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.thread_participants(p_thread_id uuid)
+ RETURNS TABLE(profile_id uuid, joined_at timestamp with time zone)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if not public.has_channel_permission(p_thread_id, public.permission('VIEW_CHANNEL')) then
+    raise exception 'thread not found' using errcode = 'PT404';
+  end if;
+  return query select m.profile_id, m.joined_at from public.thread_members m
+                where m.thread_id = p_thread_id order by m.joined_at;
 end;
 $function$
 ;
@@ -6268,6 +8533,32 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION public.unfollow_remote(p_profile_id uuid)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.messaging_caller();
+  removed public.remote_follows;
+begin
+  delete from public.remote_follows f
+   where f.follower_id = me and f.followee_id = p_profile_id
+  returning * into removed;
+  if removed.id is null then
+    return false;
+  end if;
+  if removed.activity_uri is not null then
+    perform private.enqueue_job('federation-unfollow', jsonb_build_object(
+      'follower_id', removed.follower_id, 'followee_id', removed.followee_id,
+      'activity_uri', removed.activity_uri));
+  end if;
+  return true;
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION public.unpin_message(p_message_id uuid)
  RETURNS void
  LANGUAGE sql
@@ -6382,6 +8673,53 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION public.update_thread(p_thread_id uuid, p_name text DEFAULT NULL::text, p_archived boolean DEFAULT NULL::boolean, p_locked boolean DEFAULT NULL::boolean, p_auto_archive_minutes integer DEFAULT NULL::integer)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.messaging_caller();
+  thread public.threads;
+  perms bigint := private.stored_channel_permissions(p_thread_id, me);
+  manager boolean;
+begin
+  select * into thread from public.threads t where t.channel_id = p_thread_id for update;
+  if thread.channel_id is null or perms & public.permission('VIEW_CHANNEL') = 0 then
+    raise exception 'thread not found' using errcode = 'PT404';
+  end if;
+  manager := perms & public.permission('MANAGE_THREADS') <> 0;
+  -- The creator acts while allowed to post here (not timed out, SEND_MESSAGES_IN_THREADS).
+  if not manager and (thread.owner_id is distinct from me or perms & public.permission('SEND_MESSAGES') = 0) then
+    raise exception 'only the thread''s creator or members with MANAGE_THREADS can change it' using errcode = '42501';
+  end if;
+  if p_locked is not null and p_locked is distinct from thread.locked and not manager then
+    raise exception 'you need the MANAGE_THREADS permission to lock or unlock a thread' using errcode = '42501';
+  end if;
+  if thread.locked and not manager then
+    raise exception 'this thread is locked' using errcode = '42501';
+  end if;
+  if p_auto_archive_minutes is not null and p_auto_archive_minutes not in (60, 1440, 4320, 10080) then
+    raise exception 'auto-archive must be 60, 1440, 4320 or 10080 minutes' using errcode = '22023';
+  end if;
+  if p_name is not null then
+    update public.channels c set name = public.channel_name(p_name, 'thread') where c.id = p_thread_id;
+  end if;
+  update public.threads t
+     set locked = coalesce(p_locked, t.locked),
+         auto_archive_minutes = coalesce(p_auto_archive_minutes, t.auto_archive_minutes),
+         archived_at = case when p_archived is true and not private.thread_archived(t) then now()
+                            when p_archived is false then null
+                            else t.archived_at end,
+         -- Unarchiving starts a new auto-archive period.
+         last_activity_at = case when p_archived is false and private.thread_archived(t) then now()
+                                 else t.last_activity_at end
+   where t.channel_id = p_thread_id;
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION public.username_available(p_username text)
  RETURNS boolean
  LANGUAGE sql
@@ -6434,6 +8772,10 @@ $function$
 alter table only public.collapsed_categories alter column profile_id set default public.get_current_profile_id();
 
 alter table only public.message_reactions alter column profile_id set default public.get_current_profile_id();
+
+-- Constraints that call our functions
+
+alter table only public.messages add constraint messages_attachments_valid CHECK (public.attachments_are_valid(attachments, channel_id)) NOT VALID;
 
 -- Views
 
@@ -6514,11 +8856,15 @@ CREATE TRIGGER broadcast_recipient AFTER INSERT OR DELETE ON public.channel_reci
 
 CREATE TRIGGER broadcast_recipient_update AFTER UPDATE ON public.channel_recipients FOR EACH ROW WHEN ((old.closed IS DISTINCT FROM new.closed)) EXECUTE FUNCTION private.broadcast_recipient();
 
+CREATE TRIGGER channel_recipients_leave_dm_calls AFTER DELETE ON public.channel_recipients FOR EACH ROW EXECUTE FUNCTION private.leave_dm_calls_of_removed_recipient();
+
 CREATE TRIGGER broadcast_channel_delete BEFORE DELETE ON public.channels FOR EACH ROW EXECUTE FUNCTION private.broadcast_channel_delete();
 
 CREATE CONSTRAINT TRIGGER broadcast_channel_insert AFTER INSERT ON public.channels DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION private.broadcast_channel();
 
 CREATE CONSTRAINT TRIGGER broadcast_channel_update AFTER UPDATE ON public.channels DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (((to_jsonb(old.*) - 'updated_at'::text) IS DISTINCT FROM (to_jsonb(new.*) - 'updated_at'::text))) EXECUTE FUNCTION private.broadcast_channel();
+
+CREATE TRIGGER broadcast_thread_rename AFTER UPDATE OF name ON public.channels FOR EACH ROW WHEN (((new.parent_id IS NOT NULL) AND (old.name IS DISTINCT FROM new.name))) EXECUTE FUNCTION private.broadcast_thread_rename();
 
 CREATE TRIGGER channels_audit AFTER INSERT OR DELETE OR UPDATE OF category_id, type, name, topic, "position", slowmode_seconds, nsfw, is_encrypted, user_limit, owner_id, icon_url ON public.channels FOR EACH ROW EXECUTE FUNCTION public.audit_server_change();
 
@@ -6560,6 +8906,10 @@ CREATE TRIGGER broadcast_message_insert AFTER INSERT ON public.messages FOR EACH
 
 CREATE TRIGGER broadcast_message_update AFTER UPDATE ON public.messages FOR EACH ROW WHEN (((old.content IS DISTINCT FROM new.content) OR (old.attachments IS DISTINCT FROM new.attachments) OR (old.embeds IS DISTINCT FROM new.embeds) OR (old.deleted_at IS DISTINCT FROM new.deleted_at) OR (old.pinned_at IS DISTINCT FROM new.pinned_at))) EXECUTE FUNCTION private.broadcast_message();
 
+CREATE TRIGGER federate_dm_message_insert AFTER INSERT ON public.messages FOR EACH ROW EXECUTE FUNCTION private.federate_dm_message();
+
+CREATE TRIGGER federate_dm_message_update AFTER UPDATE OF content, deleted_at ON public.messages FOR EACH ROW EXECUTE FUNCTION private.federate_dm_message();
+
 CREATE TRIGGER messages_after_edit AFTER UPDATE OF content ON public.messages FOR EACH ROW WHEN (((new.content IS DISTINCT FROM old.content) AND (new.deleted_at IS NULL))) EXECUTE FUNCTION public.messages_after_edit();
 
 CREATE TRIGGER messages_after_insert AFTER INSERT ON public.messages FOR EACH ROW EXECUTE FUNCTION public.messages_after_insert();
@@ -6570,11 +8920,25 @@ CREATE TRIGGER messages_before_insert BEFORE INSERT ON public.messages FOR EACH 
 
 CREATE TRIGGER messages_enqueue_everyone_push AFTER INSERT ON public.messages FOR EACH ROW WHEN (new.mention_everyone) EXECUTE FUNCTION private.enqueue_everyone_push();
 
+CREATE TRIGGER messages_enqueue_link_previews AFTER INSERT ON public.messages FOR EACH ROW EXECUTE FUNCTION private.enqueue_link_previews();
+
+CREATE TRIGGER messages_enqueue_link_previews_edit AFTER UPDATE OF content ON public.messages FOR EACH ROW WHEN ((new.content IS DISTINCT FROM old.content)) EXECUTE FUNCTION private.enqueue_link_previews();
+
+CREATE TRIGGER messages_thread_delete AFTER DELETE ON public.messages FOR EACH ROW EXECUTE FUNCTION private.messages_thread_activity();
+
+CREATE TRIGGER messages_thread_guard BEFORE INSERT ON public.messages FOR EACH ROW EXECUTE FUNCTION private.messages_thread_guard();
+
+CREATE TRIGGER messages_thread_insert AFTER INSERT ON public.messages FOR EACH ROW EXECUTE FUNCTION private.messages_thread_activity();
+
+CREATE TRIGGER messages_thread_soft_delete AFTER UPDATE OF deleted_at ON public.messages FOR EACH ROW WHEN (((old.deleted_at IS NULL) AND (new.deleted_at IS NOT NULL))) EXECUTE FUNCTION private.messages_thread_activity();
+
 CREATE TRIGGER messages_unread_delete AFTER DELETE ON public.messages FOR EACH ROW EXECUTE FUNCTION private.messages_unread_bookkeeping();
 
 CREATE TRIGGER messages_unread_insert AFTER INSERT ON public.messages FOR EACH ROW WHEN ((new.mention_everyone OR (new.mention_profile_ids <> '{}'::uuid[]) OR (new.mention_role_ids <> '{}'::uuid[]))) EXECUTE FUNCTION private.messages_unread_bookkeeping();
 
 CREATE TRIGGER messages_unread_update AFTER UPDATE ON public.messages FOR EACH ROW WHEN (((old.deleted_at IS DISTINCT FROM new.deleted_at) OR (old.mention_profile_ids IS DISTINCT FROM new.mention_profile_ids) OR (old.mention_role_ids IS DISTINCT FROM new.mention_role_ids) OR (old.mention_everyone IS DISTINCT FROM new.mention_everyone))) EXECUTE FUNCTION private.messages_unread_bookkeeping();
+
+CREATE TRIGGER messages_webhook_mentions BEFORE INSERT ON public.messages FOR EACH ROW WHEN ((new.webhook_id IS NOT NULL)) EXECUTE FUNCTION private.messages_webhook_mentions();
 
 CREATE TRIGGER broadcast_notification AFTER INSERT ON public.notifications FOR EACH ROW EXECUTE FUNCTION private.broadcast_notification();
 
@@ -6616,6 +8980,10 @@ CREATE TRIGGER broadcast_member_update AFTER UPDATE ON public.server_members FOR
 
 CREATE TRIGGER server_members_audit AFTER DELETE OR UPDATE OF timed_out_until, nickname ON public.server_members FOR EACH ROW EXECUTE FUNCTION public.audit_server_change();
 
+CREATE CONSTRAINT TRIGGER server_members_bot_installed AFTER INSERT ON public.server_members DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION private.bot_member_installed();
+
+CREATE TRIGGER server_members_bot_left AFTER DELETE ON public.server_members FOR EACH ROW EXECUTE FUNCTION private.bot_member_left();
+
 CREATE TRIGGER server_members_delete_channel_permissions AFTER DELETE ON public.server_members REFERENCING OLD TABLE AS changed_members FOR EACH STATEMENT EXECUTE FUNCTION private.server_members_sync_channel_permissions();
 
 CREATE TRIGGER server_members_insert_channel_permissions AFTER INSERT ON public.server_members REFERENCING NEW TABLE AS changed_members FOR EACH STATEMENT EXECUTE FUNCTION private.server_members_sync_channel_permissions();
@@ -6634,7 +9002,15 @@ CREATE TRIGGER servers_owner_channel_permissions AFTER UPDATE OF owner_id ON pub
 
 CREATE TRIGGER servers_touch BEFORE UPDATE ON public.servers FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
 
+CREATE TRIGGER broadcast_thread AFTER INSERT OR DELETE ON public.threads FOR EACH ROW EXECUTE FUNCTION private.broadcast_thread();
+
+CREATE TRIGGER broadcast_thread_update AFTER UPDATE ON public.threads FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION private.broadcast_thread();
+
 CREATE TRIGGER reject_writes INSTEAD OF INSERT OR DELETE OR UPDATE ON public.trending_servers FOR EACH ROW EXECUTE FUNCTION private.reject_view_write();
+
+CREATE TRIGGER broadcast_quiet_hours AFTER UPDATE OF quiet_hours_enabled, quiet_hours_start, quiet_hours_end, quiet_hours_time_zone ON public.user_settings FOR EACH ROW WHEN (((old.quiet_hours_enabled IS DISTINCT FROM new.quiet_hours_enabled) OR (old.quiet_hours_start IS DISTINCT FROM new.quiet_hours_start) OR (old.quiet_hours_end IS DISTINCT FROM new.quiet_hours_end) OR (old.quiet_hours_time_zone IS DISTINCT FROM new.quiet_hours_time_zone))) EXECUTE FUNCTION private.broadcast_notification_settings();
+
+CREATE TRIGGER user_settings_check_quiet_hours BEFORE UPDATE OF quiet_hours_start, quiet_hours_end, quiet_hours_time_zone ON public.user_settings FOR EACH ROW EXECUTE FUNCTION private.check_quiet_hours();
 
 CREATE TRIGGER user_settings_touch BEFORE UPDATE ON public.user_settings FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
 
@@ -6642,11 +9018,19 @@ CREATE TRIGGER user_settings_touch BEFORE UPDATE ON public.user_settings FOR EAC
 
 alter table private.ap_actor_cache enable row level security;
 
+alter table private.ap_key_pairs enable row level security;
+
+alter table private.ap_objects enable row level security;
+
 alter table private.channel_member_permissions enable row level security;
 
 alter table private.everyone_mention_cursors enable row level security;
 
 alter table private.federation_jobs enable row level security;
+
+alter table private.federation_settings enable row level security;
+
+alter table private.fedify_kv enable row level security;
 
 alter table private.livekit_config enable row level security;
 
@@ -6654,7 +9038,11 @@ alter table private.message_gaps enable row level security;
 
 alter table private.message_mention_targets enable row level security;
 
+alter table private.remote_lookups enable row level security;
+
 alter table private.server_federation enable row level security;
+
+alter table public.application_commands enable row level security;
 
 alter table public.audit_log enable row level security;
 
@@ -6684,13 +9072,19 @@ alter table public.custom_emojis enable row level security;
 
 alter table public.device_one_time_keys enable row level security;
 
+alter table public.dm_call_members enable row level security;
+
 alter table public.dm_calls enable row level security;
+
+alter table public.ephemeral_messages enable row level security;
 
 alter table public.federated_instances enable row level security;
 
 alter table public.friend_requests enable row level security;
 
 alter table public.friendships enable row level security;
+
+alter table public.interactions enable row level security;
 
 alter table public.invites enable row level security;
 
@@ -6710,6 +9104,8 @@ alter table public.push_subscriptions enable row level security;
 
 alter table public.read_states enable row level security;
 
+alter table public.remote_follows enable row level security;
+
 alter table public.reports enable row level security;
 
 alter table public.roles enable row level security;
@@ -6724,15 +9120,36 @@ alter table public.server_notification_settings enable row level security;
 
 alter table public.servers enable row level security;
 
+alter table public.thread_members enable row level security;
+
+alter table public.threads enable row level security;
+
 alter table public.user_blocks enable row level security;
 
 alter table public.user_devices enable row level security;
 
 alter table public.user_settings enable row level security;
 
+alter table public.webhooks enable row level security;
+
 -- Policies
 
+create policy ap_actor_cache_server on private.ap_actor_cache as permissive for select to harmony_server
+  using (true);
+
 create policy no_client_access on private.ap_actor_cache as restrictive for all to anon, authenticated
+  using (false)
+  with check (false);
+
+create policy ap_key_pairs_server on private.ap_key_pairs as permissive for all to harmony_server
+  using (true)
+  with check (true);
+
+create policy no_client_access on private.ap_key_pairs as restrictive for all to anon, authenticated
+  using (false)
+  with check (false);
+
+create policy no_client_access on private.ap_objects as restrictive for all to anon, authenticated
   using (false)
   with check (false);
 
@@ -6744,6 +9161,21 @@ create policy no_client_access on private.everyone_mention_cursors as restrictiv
   with check (false);
 
 create policy no_client_access on private.federation_jobs as restrictive for all to anon, authenticated
+  using (false)
+  with check (false);
+
+create policy federation_settings_server on private.federation_settings as permissive for select to harmony_server
+  using (true);
+
+create policy no_client_access on private.federation_settings as restrictive for all to anon, authenticated
+  using (false)
+  with check (false);
+
+create policy fedify_kv_server on private.fedify_kv as permissive for all to harmony_server
+  using (true)
+  with check (true);
+
+create policy no_client_access on private.fedify_kv as restrictive for all to anon, authenticated
   using (false)
   with check (false);
 
@@ -6759,9 +9191,21 @@ create policy no_client_access on private.message_mention_targets as restrictive
   using (false)
   with check (false);
 
+create policy no_client_access on private.remote_lookups as restrictive for all to anon, authenticated
+  using (false)
+  with check (false);
+
 create policy no_client_access on private.server_federation as restrictive for all to anon, authenticated
   using (false)
   with check (false);
+
+create policy server_federation_server on private.server_federation as permissive for select to harmony_server
+  using (true);
+
+create policy application_commands_select_visible on public.application_commands as permissive for select to authenticated
+  using (((bot_id IN ( SELECT public.my_bot_ids() AS my_bot_ids)) OR (EXISTS ( SELECT 1
+   FROM public.bot_server_installs i
+  WHERE ((i.bot_id = application_commands.bot_id) AND (i.server_id IN ( SELECT public.my_server_ids() AS my_server_ids)) AND ((application_commands.server_id IS NULL) OR (application_commands.server_id = i.server_id)))))));
 
 create policy audit_log_select_viewer on public.audit_log as permissive for select to authenticated
   using ((server_id IN ( SELECT public.my_server_ids_with(public.permission('VIEW_AUDIT_LOG'::text)) AS my_server_ids_with)));
@@ -6852,10 +9296,20 @@ create policy device_one_time_keys_insert_own on public.device_one_time_keys as 
 create policy device_one_time_keys_select_own on public.device_one_time_keys as permissive for select to authenticated
   using ((device_id IN ( SELECT public.my_device_ids() AS my_device_ids)));
 
+create policy dm_call_members_select_participant on public.dm_call_members as permissive for select to authenticated
+  using ((call_id IN ( SELECT d.id
+   FROM public.dm_calls d)));
+
 create policy dm_calls_select_participant on public.dm_calls as permissive for select to authenticated
-  using (((( SELECT public.get_current_profile_id() AS get_current_profile_id) = caller_id) OR (( SELECT public.get_current_profile_id() AS get_current_profile_id) = callee_id)));
+  using (((( SELECT public.get_current_profile_id() AS get_current_profile_id) = caller_id) OR (( SELECT public.get_current_profile_id() AS get_current_profile_id) = callee_id) OR ((callee_id IS NULL) AND (channel_id IN ( SELECT public.my_dm_channel_ids() AS my_dm_channel_ids)))));
+
+create policy ephemeral_messages_select_recipient on public.ephemeral_messages as permissive for select to authenticated
+  using ((recipient_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
 
 create policy federated_instances_select_signed_in on public.federated_instances as permissive for select to authenticated
+  using (true);
+
+create policy federated_instances_server on public.federated_instances as permissive for select to harmony_server
   using (true);
 
 create policy friend_requests_delete_party on public.friend_requests as permissive for delete to authenticated
@@ -6869,6 +9323,11 @@ create policy friendships_delete_party on public.friendships as permissive for d
 
 create policy friendships_select_party on public.friendships as permissive for select to authenticated
   using (((( SELECT public.get_current_profile_id() AS get_current_profile_id) = profile_a) OR (( SELECT public.get_current_profile_id() AS get_current_profile_id) = profile_b)));
+
+create policy interactions_select_parties on public.interactions as permissive for select to authenticated
+  using (((user_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)) OR (bot_id IN ( SELECT b.id
+   FROM public.bots b
+  WHERE (b.profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id))))));
 
 create policy invites_select_inviter on public.invites as permissive for select to authenticated
   using ((server_id IN ( SELECT public.my_server_ids_with((public.permission('CREATE_INSTANT_INVITE'::text) | public.permission('MANAGE_GUILD'::text))) AS my_server_ids_with)));
@@ -6950,6 +9409,12 @@ create policy push_subscriptions_server on public.push_subscriptions as permissi
 create policy read_states_select_own on public.read_states as permissive for select to authenticated
   using ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
 
+create policy remote_follows_select_own on public.remote_follows as permissive for select to authenticated
+  using (((follower_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)) OR (followee_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id))));
+
+create policy remote_follows_server on public.remote_follows as permissive for select to harmony_server
+  using (true);
+
 create policy reports_select_reporter_or_reviewer on public.reports as permissive for select to authenticated
   using (((reporter_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)) OR ((server_id IN ( SELECT public.my_server_ids_with(public.report_reviewer_permissions()) AS my_server_ids_with)) AND ((channel_id IS NULL) OR (channel_id IN ( SELECT public.readable_channel_ids() AS readable_channel_ids))))));
 
@@ -6980,6 +9445,9 @@ create policy server_notification_settings_insert_own on public.server_notificat
 create policy server_notification_settings_select_own on public.server_notification_settings as permissive for select to authenticated
   using ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
 
+create policy server_notification_settings_server on public.server_notification_settings as permissive for select to harmony_server
+  using (true);
+
 create policy server_notification_settings_update_own on public.server_notification_settings as permissive for update to authenticated
   using ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)))
   with check ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
@@ -6989,6 +9457,12 @@ create policy servers_select_member_or_public on public.servers as permissive fo
 
 create policy servers_server on public.servers as permissive for select to harmony_server
   using (true);
+
+create policy thread_members_select_visible on public.thread_members as permissive for select to authenticated
+  using ((thread_id IN ( SELECT public.visible_channel_ids() AS visible_channel_ids)));
+
+create policy threads_select_visible on public.threads as permissive for select to authenticated
+  using ((channel_id IN ( SELECT public.visible_channel_ids() AS visible_channel_ids)));
 
 create policy user_blocks_delete_own on public.user_blocks as permissive for delete to authenticated
   using ((blocker_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
@@ -7018,6 +9492,9 @@ create policy user_settings_server on public.user_settings as permissive for sel
 create policy user_settings_update_own on public.user_settings as permissive for update to authenticated
   using ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)))
   with check ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
+
+create policy webhooks_select_managers on public.webhooks as permissive for select to authenticated
+  using (public.has_channel_permission(channel_id, public.permission('MANAGE_WEBHOOKS'::text)));
 
 create policy realtime_messages_insert_dm_call on realtime.messages as permissive for insert to authenticated
   with check (((extension = 'broadcast'::text) AND (( SELECT public.realtime_topic_id('call'::text) AS realtime_topic_id) IN ( SELECT public.my_open_dm_call_ids() AS my_open_dm_call_ids))));
@@ -7098,11 +9575,19 @@ alter default privileges for role postgres in schema public grant SELECT, UPDATE
 
 -- Privileges
 
+revoke all on function private.announce_group_dm_call(uuid,uuid) from public, anon, authenticated, service_role;
+
 revoke all on function private.announce_reorder(uuid,text,text) from public, anon, authenticated, service_role;
 
 revoke all on function private.audit_reorder(uuid,text,jsonb,jsonb) from public, anon, authenticated, service_role;
 
 revoke all on function private.base64url(bytea) from public, anon, authenticated, service_role;
+
+revoke all on function private.bot_member_installed() from public, anon, authenticated, service_role;
+
+revoke all on function private.bot_member_left() from public, anon, authenticated, service_role;
+
+revoke all on function private.bot_of_profile(uuid) from public, anon, authenticated, service_role;
 
 revoke all on function private.broadcast(text,text,text,text,jsonb,jsonb) from public, anon, authenticated, service_role;
 
@@ -7142,15 +9627,33 @@ revoke all on function private.broadcast_server() from public, anon, authenticat
 
 revoke all on function private.broadcast_server_row() from public, anon, authenticated, service_role;
 
+revoke all on function private.broadcast_thread() from public, anon, authenticated, service_role;
+
+revoke all on function private.broadcast_thread_rename() from public, anon, authenticated, service_role;
+
+revoke all on function private.cache_remote_actor(text,text,text,text,text,text,text,text,text) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.cache_remote_actor(text,text,text,text,text,text,text,text,text) to harmony_server;
+
 revoke all on function private.channel_overwrites_sync_channel_permissions() from public, anon, authenticated, service_role;
 
 revoke all on function private.channel_permissions(uuid,uuid) from public, anon, authenticated, service_role;
 
 revoke all on function private.channels_sync_channel_permissions() from public, anon, authenticated, service_role;
 
+revoke all on function private.check_quiet_hours() from public, anon, authenticated, service_role;
+
+revoke all on function private.checked_command_options(public.application_commands,uuid,jsonb) from public, anon, authenticated, service_role;
+
+revoke all on function private.claim_link_preview_fetch(text,integer,interval) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.claim_link_preview_fetch(text,integer,interval) to harmony_server;
+
 revoke all on function private.clean_realtime_messages(interval,integer) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function private.clean_realtime_messages(interval,integer) to harmony_server;
+
+revoke all on function private.command_option_problem(jsonb) from public, anon, authenticated, service_role;
 
 revoke all on function private.create_everyone_push_notifications(uuid) from public, anon, authenticated, service_role;
 
@@ -7158,11 +9661,19 @@ grant EXECUTE on function private.create_everyone_push_notifications(uuid) to ha
 
 revoke all on function private.dm_call_broadcast() from public, anon, authenticated, service_role;
 
+revoke all on function private.dm_call_record(public.dm_calls) from public, anon, authenticated, service_role;
+
 revoke all on function private.dm_call_ring_seconds() from public, anon, authenticated, service_role;
+
+revoke all on function private.dm_note_for_delivery(uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.dm_note_for_delivery(uuid) to harmony_server;
 
 revoke all on function private.enqueue_everyone_push() from public, anon, authenticated, service_role;
 
 revoke all on function private.enqueue_job(text,jsonb,text) from public, anon, authenticated, service_role;
+
+revoke all on function private.enqueue_link_previews() from public, anon, authenticated, service_role;
 
 revoke all on function private.enqueue_notification_push() from public, anon, authenticated, service_role;
 
@@ -7178,11 +9689,27 @@ revoke all on function private.expire_timeouts() from public, anon, authenticate
 
 grant EXECUTE on function private.expire_timeouts() to harmony_server;
 
+revoke all on function private.federate_dm_message() from public, anon, authenticated, service_role;
+
 revoke all on function private.finish_dm_call(public.dm_calls,text) from public, anon, authenticated, service_role;
+
+revoke all on function private.finish_remote_lookup(uuid,uuid,text) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.finish_remote_lookup(uuid,uuid,text) to harmony_server;
+
+revoke all on function private.is_link_preview(jsonb) from public, anon, authenticated, service_role;
+
+revoke all on function private.join_group_dm_call(public.dm_calls,uuid) from public, anon, authenticated, service_role;
 
 revoke all on function private.keep_member_with_role() from public, anon, authenticated, service_role;
 
 revoke all on function private.layout_order(uuid) from public, anon, authenticated, service_role;
+
+revoke all on function private.leave_dm_calls_of_removed_recipient() from public, anon, authenticated, service_role;
+
+revoke all on function private.link_preview_source(uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.link_preview_source(uuid) to harmony_server;
 
 revoke all on function private.livekit_admin_config() from public, anon, authenticated, service_role;
 
@@ -7194,19 +9721,73 @@ grant EXECUTE on function private.livekit_participant_permission(uuid,uuid) to h
 
 revoke all on function private.lock_channel_permissions(uuid) from public, anon, authenticated, service_role;
 
+revoke all on function private.managed_webhook(uuid) from public, anon, authenticated, service_role;
+
 revoke all on function private.member_roles_sync_channel_permissions() from public, anon, authenticated, service_role;
 
+revoke all on function private.messages_thread_activity() from public, anon, authenticated, service_role;
+
+revoke all on function private.messages_thread_guard() from public, anon, authenticated, service_role;
+
 revoke all on function private.messages_unread_bookkeeping() from public, anon, authenticated, service_role;
+
+revoke all on function private.messages_webhook_mentions() from public, anon, authenticated, service_role;
+
+revoke all on function private.my_group_dm_call_for_update(uuid,uuid) from public, anon, authenticated, service_role;
+
+revoke all on function private.new_webhook_token() from public, anon, authenticated, service_role;
+
+revoke all on function private.prune_link_previews(interval) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.prune_link_previews(interval) to harmony_server;
 
 revoke all on function private.prune_push_deliveries(interval) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function private.prune_push_deliveries(interval) to harmony_server;
 
+revoke all on function private.push_mention_names(uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.push_mention_names(uuid) to harmony_server;
+
 revoke all on function private.reauthentication_refusal(uuid,text,text) from public, anon, authenticated, service_role;
+
+revoke all on function private.receive_follow(text,uuid,uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.receive_follow(text,uuid,uuid) to harmony_server;
+
+revoke all on function private.receive_follow_answer(text,uuid,boolean) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.receive_follow_answer(text,uuid,boolean) to harmony_server;
+
+revoke all on function private.receive_remote_note(text,uuid,uuid,text) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.receive_remote_note(text,uuid,uuid,text) to harmony_server;
+
+revoke all on function private.receive_remote_note_delete(text,uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.receive_remote_note_delete(text,uuid) to harmony_server;
+
+revoke all on function private.receive_remote_note_update(text,uuid,text) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.receive_remote_note_update(text,uuid,text) to harmony_server;
+
+revoke all on function private.receive_unfollow(uuid,uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.receive_unfollow(uuid,uuid) to harmony_server;
 
 revoke all on function private.refresh_channel_permissions(uuid,uuid,uuid[]) from public, anon, authenticated, service_role;
 
 revoke all on function private.reject_view_write() from public, anon, authenticated, service_role;
+
+revoke all on function private.remote_dm_allowed(uuid,uuid) from public, anon, authenticated, service_role;
+
+revoke all on function private.remote_dm_channel(uuid,uuid) from public, anon, authenticated, service_role;
+
+revoke all on function private.remote_lookup_handle(uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.remote_lookup_handle(uuid) to harmony_server;
+
+revoke all on function private.remote_username(text) from public, anon, authenticated, service_role;
 
 revoke all on function private.reordering(uuid) from public, anon, authenticated, service_role;
 
@@ -7224,9 +9805,29 @@ revoke all on function private.server_permissions(uuid,uuid) from public, anon, 
 
 revoke all on function private.servers_sync_channel_permissions() from public, anon, authenticated, service_role;
 
+revoke all on function private.set_follow_activity(uuid,text) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.set_follow_activity(uuid,text) to harmony_server;
+
+revoke all on function private.settle_group_dm_call(public.dm_calls) from public, anon, authenticated, service_role;
+
 revoke all on function private.settle_stale_dm_call(public.dm_calls) from public, anon, authenticated, service_role;
 
+revoke all on function private.store_message_embeds(uuid,text,jsonb) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.store_message_embeds(uuid,text,jsonb) to harmony_server;
+
 revoke all on function private.stored_channel_permissions(uuid,uuid) from public, anon, authenticated, service_role;
+
+revoke all on function private.suppresses_everyone(uuid,uuid) from public, anon, authenticated, service_role;
+
+revoke all on function private.thread_archived(public.threads) from public, anon, authenticated, service_role;
+
+revoke all on function private.thread_permissions(bigint) from public, anon, authenticated, service_role;
+
+revoke all on function private.thread_summary(public.threads) from public, anon, authenticated, service_role;
+
+revoke all on function private.without_link_previews(jsonb) from public, anon, authenticated, service_role;
 
 revoke all on function private.write_mention_targets(public.messages) from public, anon, authenticated, service_role;
 
@@ -7256,6 +9857,36 @@ revoke all on function public.assign_role(uuid,uuid,uuid) from public, anon, aut
 
 grant EXECUTE on function public.assign_role(uuid,uuid,uuid) to authenticated;
 
+revoke all on function public.attachment_is_valid(jsonb,uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.attachment_is_valid(jsonb,uuid) to anon;
+
+grant EXECUTE on function public.attachment_is_valid(jsonb,uuid) to authenticated;
+
+grant EXECUTE on function public.attachment_is_valid(jsonb,uuid) to harmony_server;
+
+grant EXECUTE on function public.attachment_is_valid(jsonb,uuid) to service_role;
+
+revoke all on function public.attachment_whole_number_is_valid(jsonb,numeric,numeric) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.attachment_whole_number_is_valid(jsonb,numeric,numeric) to anon;
+
+grant EXECUTE on function public.attachment_whole_number_is_valid(jsonb,numeric,numeric) to authenticated;
+
+grant EXECUTE on function public.attachment_whole_number_is_valid(jsonb,numeric,numeric) to harmony_server;
+
+grant EXECUTE on function public.attachment_whole_number_is_valid(jsonb,numeric,numeric) to service_role;
+
+revoke all on function public.attachments_are_valid(jsonb,uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.attachments_are_valid(jsonb,uuid) to anon;
+
+grant EXECUTE on function public.attachments_are_valid(jsonb,uuid) to authenticated;
+
+grant EXECUTE on function public.attachments_are_valid(jsonb,uuid) to harmony_server;
+
+grant EXECUTE on function public.attachments_are_valid(jsonb,uuid) to service_role;
+
 revoke all on function public.audit_changes(jsonb,jsonb,text[]) from public, anon, authenticated, service_role;
 
 revoke all on function public.audit_server_change() from public, anon, authenticated, service_role;
@@ -7268,6 +9899,10 @@ revoke all on function public.block_user(uuid) from public, anon, authenticated,
 
 grant EXECUTE on function public.block_user(uuid) to authenticated;
 
+revoke all on function public.bot_token_account(text) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.bot_token_account(text) to harmony_server;
+
 revoke all on function public.can_react(uuid,text) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.can_react(uuid,text) to authenticated;
@@ -7275,6 +9910,10 @@ grant EXECUTE on function public.can_react(uuid,text) to authenticated;
 revoke all on function public.can_reply_to(uuid,uuid) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.can_reply_to(uuid,uuid) to authenticated;
+
+revoke all on function public.channel_commands(uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.channel_commands(uuid) to authenticated;
 
 revoke all on function public.channel_ids_with(bigint) from public, anon, authenticated, service_role;
 
@@ -7352,6 +9991,14 @@ revoke all on function public.create_server(text,text,text) from public, anon, a
 
 grant EXECUTE on function public.create_server(text,text,text) to authenticated;
 
+revoke all on function public.create_thread(uuid,text,uuid,integer) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.create_thread(uuid,text,uuid,integer) to authenticated;
+
+revoke all on function public.create_webhook(uuid,text,boolean) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.create_webhook(uuid,text,boolean) to authenticated;
+
 revoke all on function public.default_everyone_permissions() from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.default_everyone_permissions() to anon;
@@ -7388,6 +10035,10 @@ revoke all on function public.delete_server(uuid) from public, anon, authenticat
 
 grant EXECUTE on function public.delete_server(uuid) to authenticated;
 
+revoke all on function public.delete_webhook(uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.delete_webhook(uuid) to authenticated;
+
 revoke all on function public.device_can_read_channel(uuid,uuid) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.device_can_read_channel(uuid,uuid) to authenticated;
@@ -7400,15 +10051,27 @@ revoke all on function public.end_temporary_memberships() from public, anon, aut
 
 grant EXECUTE on function public.end_temporary_memberships() to authenticated;
 
+revoke all on function public.execute_webhook(uuid,text,text,text,text,jsonb) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.execute_webhook(uuid,text,text,text,text,jsonb) to harmony_server;
+
 revoke all on function public.export_my_data() from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.export_my_data() to authenticated;
+
+revoke all on function public.follow_remote(uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.follow_remote(uuid) to authenticated;
 
 revoke all on function public.get_current_profile_id() from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.get_current_profile_id() to authenticated;
 
 grant EXECUTE on function public.get_current_profile_id() to service_role;
+
+revoke all on function public.get_dm_call_token(uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.get_dm_call_token(uuid) to authenticated;
 
 revoke all on function public.get_invite_preview(text) from public, anon, authenticated, service_role;
 
@@ -7444,6 +10107,10 @@ revoke all on function public.install_bot(uuid,uuid,bigint) from public, anon, a
 
 grant EXECUTE on function public.install_bot(uuid,uuid,bigint) to authenticated;
 
+revoke all on function public.invoke_command(uuid,uuid,jsonb) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.invoke_command(uuid,uuid,jsonb) to authenticated;
+
 revoke all on function public.is_reserved_username(text) from public, anon, authenticated, service_role;
 
 revoke all on function public.is_server_member(uuid) from public, anon, authenticated, service_role;
@@ -7455,6 +10122,10 @@ revoke all on function public.issue_bot_token(uuid) from public, anon, authentic
 revoke all on function public.join_server_by_invite(text) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.join_server_by_invite(text) to authenticated;
+
+revoke all on function public.join_thread(uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.join_thread(uuid) to authenticated;
 
 revoke all on function public.kick_member(uuid,uuid,text) from public, anon, authenticated, service_role;
 
@@ -7468,9 +10139,17 @@ revoke all on function public.leave_server(uuid) from public, anon, authenticate
 
 grant EXECUTE on function public.leave_server(uuid) to authenticated;
 
+revoke all on function public.leave_thread(uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.leave_thread(uuid) to authenticated;
+
 revoke all on function public.list_reports(uuid,public.report_status,bigint,integer) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.list_reports(uuid,public.report_status,bigint,integer) to authenticated;
+
+revoke all on function public.list_threads(uuid,uuid,boolean,integer) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.list_threads(uuid,uuid,boolean,integer) to authenticated;
 
 revoke all on function public.make_friends(uuid,uuid) from public, anon, authenticated, service_role;
 
@@ -7540,6 +10219,10 @@ revoke all on function public.open_dm(uuid) from public, anon, authenticated, se
 
 grant EXECUTE on function public.open_dm(uuid) to authenticated;
 
+revoke all on function public.open_remote_dm(uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.open_remote_dm(uuid) to authenticated;
+
 revoke all on function public.outranks(uuid,uuid,uuid) from public, anon, authenticated, service_role;
 
 revoke all on function public.permission(text) from public, anon, authenticated, service_role;
@@ -7578,9 +10261,25 @@ revoke all on function public.refresh_server_activity(date) from public, anon, a
 
 grant EXECUTE on function public.refresh_server_activity(date) to service_role;
 
+revoke all on function public.regenerate_bot_token(uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.regenerate_bot_token(uuid) to authenticated;
+
+revoke all on function public.regenerate_webhook_token(uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.regenerate_webhook_token(uuid) to authenticated;
+
+revoke all on function public.register_commands(uuid,jsonb) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.register_commands(uuid,jsonb) to authenticated;
+
 revoke all on function public.register_push_subscription(text,text,text,text) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.register_push_subscription(text,text,text,text) to authenticated;
+
+revoke all on function public.remote_lookup_result(uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.remote_lookup_result(uuid) to authenticated;
 
 revoke all on function public.remove_reaction(uuid,text,uuid) from public, anon, authenticated, service_role;
 
@@ -7612,6 +10311,10 @@ revoke all on function public.report_reviewer_permissions() from public, anon, a
 
 grant EXECUTE on function public.report_reviewer_permissions() to authenticated;
 
+revoke all on function public.request_remote_lookup(text) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.request_remote_lookup(text) to authenticated;
+
 revoke all on function public.require_category(uuid) from public, anon, authenticated, service_role;
 
 revoke all on function public.require_channel_permission(uuid,text) from public, anon, authenticated, service_role;
@@ -7639,6 +10342,10 @@ revoke all on function public.require_signed_in() from public, anon, authenticat
 revoke all on function public.resolve_report(bigint,text,text,integer,integer) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.resolve_report(bigint,text,text,integer,integer) to authenticated;
+
+revoke all on function public.respond_to_interaction(uuid,text,text,boolean,jsonb) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.respond_to_interaction(uuid,text,text,boolean,jsonb) to authenticated;
 
 revoke all on function public.revoke_bot_token(uuid) from public, anon, authenticated, service_role;
 
@@ -7678,6 +10385,14 @@ revoke all on function public.set_channel_overwrite(uuid,public.overwrite_target
 
 grant EXECUTE on function public.set_channel_overwrite(uuid,public.overwrite_target,uuid,bigint,bigint) to authenticated;
 
+revoke all on function public.set_federation_paused(boolean) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.set_federation_paused(boolean) to service_role;
+
+revoke all on function public.set_instance_blocked(text,boolean) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.set_instance_blocked(text,boolean) to service_role;
+
 revoke all on function public.set_livekit_config(text,text,text) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.set_livekit_config(text,text,text) to service_role;
@@ -7704,11 +10419,19 @@ revoke all on function public.start_dm_call(uuid) from public, anon, authenticat
 
 grant EXECUTE on function public.start_dm_call(uuid) to authenticated;
 
+revoke all on function public.suppress_message_embeds(uuid,boolean) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.suppress_message_embeds(uuid,boolean) to authenticated;
+
 revoke all on function public.sync_mention_notifications() from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.sync_mention_notifications() to authenticated;
 
 grant EXECUTE on function public.sync_mention_notifications() to service_role;
+
+revoke all on function public.thread_participants(uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.thread_participants(uuid) to authenticated;
 
 revoke all on function public.timeout_member(uuid,uuid,integer,text) from public, anon, authenticated, service_role;
 
@@ -7732,6 +10455,10 @@ revoke all on function public.unban_member(uuid,uuid) from public, anon, authent
 
 grant EXECUTE on function public.unban_member(uuid,uuid) to authenticated;
 
+revoke all on function public.unfollow_remote(uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.unfollow_remote(uuid) to authenticated;
+
 revoke all on function public.unpin_message(uuid) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.unpin_message(uuid) to authenticated;
@@ -7751,6 +10478,10 @@ grant EXECUTE on function public.update_role(uuid,text,bigint,integer,boolean,bo
 revoke all on function public.update_server(uuid,text,text,text,text,boolean,public.notification_level) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.update_server(uuid,text,text,text,text,boolean,public.notification_level) to authenticated;
+
+revoke all on function public.update_thread(uuid,text,boolean,boolean,integer) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.update_thread(uuid,text,boolean,boolean,integer) to authenticated;
 
 revoke all on function public.username_available(text) from public, anon, authenticated, service_role;
 
@@ -7796,6 +10527,14 @@ grant SELECT, UPDATE, USAGE on sequence public.reports_id_seq to service_role;
 
 revoke all on table private.ap_actor_cache from public, anon, authenticated, service_role;
 
+grant SELECT on table private.ap_actor_cache to harmony_server;
+
+revoke all on table private.ap_key_pairs from public, anon, authenticated, service_role;
+
+grant INSERT, SELECT on table private.ap_key_pairs to harmony_server;
+
+revoke all on table private.ap_objects from public, anon, authenticated, service_role;
+
 revoke all on table private.channel_member_permissions from public, anon, authenticated, service_role;
 
 grant SELECT (profile_id, channel_id, permissions, timed_out_until, timed_out_permissions) on table private.channel_member_permissions to authenticated;
@@ -7806,9 +10545,27 @@ revoke all on table private.everyone_mention_cursors from public, anon, authenti
 
 revoke all on table private.federation_jobs from public, anon, authenticated, service_role;
 
+revoke all on table private.federation_settings from public, anon, authenticated, service_role;
+
+grant SELECT on table private.federation_settings to harmony_server;
+
+revoke all on table private.fedify_kv from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, SELECT, UPDATE on table private.fedify_kv to harmony_server;
+
 revoke all on table private.job_outbox from public, anon, authenticated, service_role;
 
 grant DELETE, SELECT on table private.job_outbox to harmony_server;
+
+revoke all on table private.link_preview_hosts from public, anon, authenticated, service_role;
+
+revoke all on table private.link_preview_images from public, anon, authenticated, service_role;
+
+grant INSERT, SELECT, UPDATE on table private.link_preview_images to harmony_server;
+
+revoke all on table private.link_previews from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, SELECT, UPDATE on table private.link_previews to harmony_server;
 
 revoke all on table private.livekit_config from public, anon, authenticated, service_role;
 
@@ -7822,7 +10579,19 @@ grant INSERT, SELECT on table private.push_deliveries to harmony_server;
 
 revoke all on table private.reauthentication_failures from public, anon, authenticated, service_role;
 
+revoke all on table private.remote_lookups from public, anon, authenticated, service_role;
+
 revoke all on table private.server_federation from public, anon, authenticated, service_role;
+
+grant SELECT on table private.server_federation to harmony_server;
+
+revoke all on table private.webhook_rate_windows from public, anon, authenticated, service_role;
+
+revoke all on table public.application_commands from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.application_commands to service_role;
+
+grant SELECT on table public.application_commands to authenticated;
 
 revoke all on table public.audit_log from public, anon, authenticated, service_role;
 
@@ -7920,17 +10689,31 @@ grant DELETE, SELECT on table public.device_one_time_keys to authenticated;
 
 grant INSERT (device_id, key_id, public_key) on table public.device_one_time_keys to authenticated;
 
+revoke all on table public.dm_call_members from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.dm_call_members to service_role;
+
+grant SELECT on table public.dm_call_members to authenticated;
+
 revoke all on table public.dm_calls from public, anon, authenticated, service_role;
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.dm_calls to service_role;
 
 grant SELECT on table public.dm_calls to authenticated;
 
+revoke all on table public.ephemeral_messages from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.ephemeral_messages to service_role;
+
+grant SELECT on table public.ephemeral_messages to authenticated;
+
 revoke all on table public.federated_instances from public, anon, authenticated, service_role;
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.federated_instances to service_role;
 
 grant SELECT on table public.federated_instances to authenticated;
+
+grant SELECT on table public.federated_instances to harmony_server;
 
 revoke all on table public.friend_requests from public, anon, authenticated, service_role;
 
@@ -7943,6 +10726,12 @@ revoke all on table public.friendships from public, anon, authenticated, service
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.friendships to service_role;
 
 grant DELETE, SELECT on table public.friendships to authenticated;
+
+revoke all on table public.interactions from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.interactions to service_role;
+
+grant SELECT on table public.interactions to authenticated;
 
 revoke all on table public.invites from public, anon, authenticated, service_role;
 
@@ -8024,6 +10813,14 @@ grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on
 
 grant SELECT on table public.read_states to authenticated;
 
+revoke all on table public.remote_follows from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.remote_follows to service_role;
+
+grant SELECT on table public.remote_follows to authenticated;
+
+grant SELECT on table public.remote_follows to harmony_server;
+
 revoke all on table public.reports from public, anon, authenticated, service_role;
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.reports to service_role;
@@ -8066,9 +10863,11 @@ grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on
 
 grant DELETE, SELECT on table public.server_notification_settings to authenticated;
 
-grant INSERT (profile_id, server_id, level, muted_until) on table public.server_notification_settings to authenticated;
+grant SELECT on table public.server_notification_settings to harmony_server;
 
-grant UPDATE (level, muted_until) on table public.server_notification_settings to authenticated;
+grant INSERT (profile_id, server_id, level, muted_until, suppress_everyone) on table public.server_notification_settings to authenticated;
+
+grant UPDATE (level, muted_until, suppress_everyone) on table public.server_notification_settings to authenticated;
 
 revoke all on table public.servers from public, anon, authenticated, service_role;
 
@@ -8077,6 +10876,18 @@ grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on
 grant SELECT on table public.servers to authenticated;
 
 grant SELECT on table public.servers to harmony_server;
+
+revoke all on table public.thread_members from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.thread_members to service_role;
+
+grant SELECT on table public.thread_members to authenticated;
+
+revoke all on table public.threads from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.threads to service_role;
+
+grant SELECT on table public.threads to authenticated;
 
 revoke all on table public.trending_servers from public, anon, authenticated, service_role;
 
@@ -8108,7 +10919,13 @@ grant SELECT on table public.user_settings to authenticated;
 
 grant SELECT on table public.user_settings to harmony_server;
 
-grant UPDATE (friend_requests_from, allow_dms_from_server_members, theme, locale) on table public.user_settings to authenticated;
+grant UPDATE (friend_requests_from, allow_dms_from_server_members, theme, locale, quiet_hours_enabled, quiet_hours_start, quiet_hours_end, quiet_hours_time_zone, show_link_previews) on table public.user_settings to authenticated;
+
+revoke all on table public.webhooks from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.webhooks to service_role;
+
+grant SELECT (id, server_id, channel_id, name, avatar_url, mention_everyone, created_by, created_at) on table public.webhooks to authenticated;
 
 -- Realtime publication
 

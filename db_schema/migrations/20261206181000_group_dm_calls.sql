@@ -32,7 +32,9 @@ drop policy if exists dm_calls_select_participant on public.dm_calls;
 create policy dm_calls_select_participant on public.dm_calls
   for select to authenticated
   using (
-    (select public.get_current_profile_id()) in (caller_id, callee_id)
+    -- Three flat ORs (not `in (caller_id, callee_id)`): the dump then replays to the same text.
+    (select public.get_current_profile_id()) = caller_id
+    or (select public.get_current_profile_id()) = callee_id
     or (callee_id is null and channel_id in (select public.my_dm_channel_ids()))
   );
 

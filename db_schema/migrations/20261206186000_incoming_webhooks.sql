@@ -24,6 +24,7 @@ create table if not exists public.webhooks (
 );
 create index if not exists webhooks_channel_idx on public.webhooks (channel_id);
 create index if not exists webhooks_server_idx on public.webhooks (server_id);
+create index if not exists webhooks_created_by_idx on public.webhooks (created_by);
 
 alter table public.messages add column if not exists webhook_id uuid references public.webhooks (id) on delete set null;
 alter table public.messages add column if not exists author_name text;

@@ -44,6 +44,9 @@ create table if not exists public.interactions (
 );
 create index if not exists interactions_user_time_idx on public.interactions (user_id, created_at desc);
 create index if not exists interactions_bot_idx on public.interactions (bot_id, created_at desc);
+create index if not exists interactions_command_idx on public.interactions (command_id);
+create index if not exists interactions_server_idx on public.interactions (server_id);
+create index if not exists interactions_channel_idx on public.interactions (channel_id);
 
 -- Replies only their invoker sees. Never in messages (every member reads those, and their
 -- events go to the channel's topic).
@@ -58,6 +61,9 @@ create table if not exists public.ephemeral_messages (
   created_at timestamptz not null default now()
 );
 create index if not exists ephemeral_messages_recipient_idx on public.ephemeral_messages (recipient_id, channel_id);
+create index if not exists ephemeral_messages_interaction_idx on public.ephemeral_messages (interaction_id);
+create index if not exists ephemeral_messages_channel_idx on public.ephemeral_messages (channel_id);
+create index if not exists ephemeral_messages_author_idx on public.ephemeral_messages (author_id);
 
 alter table public.application_commands enable row level security;
 alter table public.interactions enable row level security;

@@ -18,6 +18,7 @@ export async function dumpSchema(client: pg.Client): Promise<string> {
     ['Indexes', await lines(client, INDEXES)],
     ['Functions', await lines(client, FUNCTIONS)],
     ['Column defaults that call our functions', await lines(client, LATE_DEFAULTS)],
+    ['Constraints that call our functions', await lines(client, LATE_CONSTRAINTS)],
     ['Views', await lines(client, VIEWS)],
     ['Triggers', await lines(client, TRIGGERS)],
     ['Row-level security', await lines(client, RLS)],
@@ -47,10 +48,13 @@ async function lines(client: pg.Client, sql: string): Promise<string[]> {
 /** Objects we own: in our schemas, or (for triggers/policies) created by postgres on platform tables. */
 const OUR_SCHEMAS = `('public', 'private')`;
 
-// A default calling one of our functions must wait until the functions exist (pg_dump does the same).
-const CALLS_OUR_FUNCTION = `exists (
+// A default or check calling one of our functions must wait until the functions exist (pg_dump
+// does the same).
+const callsOurFunction = (catalog: string, oid: string) => `exists (
   select 1 from pg_depend dep join pg_proc p on p.oid = dep.refobjid join pg_namespace pn on pn.oid = p.pronamespace
-   where dep.classid = 'pg_attrdef'::regclass and dep.objid = d.oid and pn.nspname in ${OUR_SCHEMAS})`;
+   where dep.classid = '${catalog}'::regclass and dep.objid = ${oid} and pn.nspname in ${OUR_SCHEMAS})`;
+const CALLS_OUR_FUNCTION = callsOurFunction('pg_attrdef', 'd.oid');
+const CONSTRAINT_CALLS_OUR_FUNCTION = callsOurFunction('pg_constraint', 'con.oid');
 
 const LATE_DEFAULTS = `
   select format('alter table only %s alter column %I set default %s;', c.oid::regclass, a.attname,
@@ -97,13 +101,16 @@ const TABLES = `
    where n.nspname in ${OUR_SCHEMAS} and c.relkind in ('r', 'p')
    group by c.oid order by c.oid::regclass::text`;
 
-// Foreign keys last so every referenced key already exists when the dump is replayed.
-const CONSTRAINTS = `
+const constraints = (callingOurFunctions: boolean) => `
   select format('alter table only %s add constraint %I %s;', con.conrelid::regclass, con.conname,
                 pg_get_constraintdef(con.oid)) as stmt
     from pg_constraint con join pg_namespace n on n.oid = con.connamespace
    where n.nspname in ${OUR_SCHEMAS} and con.contype in ('p', 'u', 'c', 'f', 'x') and con.conrelid <> 0
+     and ${callingOurFunctions ? '' : 'not '}${CONSTRAINT_CALLS_OUR_FUNCTION}
    order by con.contype = 'f', con.conrelid::regclass::text, con.conname`;
+// Foreign keys last so every referenced key already exists when the dump is replayed.
+const CONSTRAINTS = constraints(false);
+const LATE_CONSTRAINTS = constraints(true);
 
 const INDEXES = `
   select pg_get_indexdef(i.indexrelid) || ';' as stmt

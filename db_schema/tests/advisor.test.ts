@@ -199,6 +199,18 @@ const CLIENT_RPCS: Record<string, string> = {
   'public.get_dm_call_token(uuid)': 'signs a LiveKit token for the call’s room, only for someone in the call',
   'public.moderate_voice(uuid, uuid, text, uuid)':
     'needs MUTE_MEMBERS, DEAFEN_MEMBERS or MOVE_MEMBERS in the voice channel over a lower member',
+  'public.create_webhook(uuid, text, boolean)':
+    'needs MANAGE_WEBHOOKS in a server text channel; the @everyone right also needs MENTION_EVERYONE',
+  'public.delete_webhook(uuid)': 'needs MANAGE_WEBHOOKS in the webhook’s channel',
+  'public.regenerate_webhook_token(uuid)': 'needs MANAGE_WEBHOOKS in the webhook’s channel',
+  'public.regenerate_bot_token(uuid)': 'a token of one of the caller’s bots',
+  'public.register_commands(uuid, jsonb)': 'a bot, for itself: globally or in a server it was added to',
+  'public.channel_commands(uuid)':
+    'commands of bots added to the channel’s server, for a member with VIEW_CHANNEL and SEND_MESSAGES there',
+  'public.invoke_command(uuid, uuid, jsonb)':
+    'needs VIEW_CHANNEL and SEND_MESSAGES and the command’s default permissions; 5 per member per 5 s',
+  'public.respond_to_interaction(uuid, text, text, boolean, jsonb)':
+    'the bot the interaction was sent to, within 15 minutes',
   'public.create_thread(uuid, text, uuid, integer)':
     'needs VIEW_CHANNEL and CREATE_PUBLIC_THREADS in a text channel; the starter message must be readable there',
   'public.update_thread(uuid, text, boolean, boolean, integer)':

@@ -145,7 +145,9 @@ test('an application made in settings is added to a server by its invite link an
     await expect(message).toBeVisible(LIVE);
     await expect(message.locator('.bot-tag')).toHaveText('BOT');
   }
-  await expect(bob.page.getByRole('complementary', { name: 'Members' }).locator('.bot-tag')).toHaveText('BOT');
+  await expect(bob.page.getByRole('complementary', { name: 'Members' }).locator('.bot-tag')).toHaveText(
+    'BOT',
+  );
   await shot(bob.page, 'bots-bot-message');
   expect(ada.failures).toEqual([]);
   expect(bob.failures).toEqual([]);

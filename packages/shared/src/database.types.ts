@@ -9,6 +9,75 @@ export type Json =
 export type Database = {
   public: {
     Tables: {
+      application_commands: {
+        Row: {
+          bot_id: string
+          created_at: string
+          default_member_permissions: number | null
+          description: string
+          id: string
+          name: string
+          options: NonNullable<Json>
+          server_id: string | null
+        }
+        Insert: {
+          bot_id: string
+          created_at?: string
+          default_member_permissions?: number | null
+          description: string
+          id?: string
+          name: string
+          options?: NonNullable<Json>
+          server_id?: string | null
+        }
+        Update: {
+          bot_id?: string
+          created_at?: string
+          default_member_permissions?: number | null
+          description?: string
+          id?: string
+          name?: string
+          options?: NonNullable<Json>
+          server_id?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "application_commands_bot_id_fkey"
+            columns: ["bot_id"]
+            isOneToOne: false
+            referencedRelation: "bots"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "application_commands_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "public_server_directory"
+            referencedColumns: ["server_id"]
+          },
+          {
+            foreignKeyName: "application_commands_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "server_member_counts"
+            referencedColumns: ["server_id"]
+          },
+          {
+            foreignKeyName: "application_commands_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "servers"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "application_commands_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "trending_servers"
+            referencedColumns: ["server_id"]
+          },
+        ]
+      }
       audit_log: {
         Row: {
           action: Database["public"]["Enums"]["audit_action"]
@@ -464,6 +533,7 @@ export type Database = {
           name: string | null
           nsfw: boolean
           owner_id: string | null
+          parent_id: string | null
           position: number
           server_id: string | null
           slowmode_seconds: number
@@ -481,6 +551,7 @@ export type Database = {
           name?: string | null
           nsfw?: boolean
           owner_id?: string | null
+          parent_id?: string | null
           position?: number
           server_id?: string | null
           slowmode_seconds?: number
@@ -498,6 +569,7 @@ export type Database = {
           name?: string | null
           nsfw?: boolean
           owner_id?: string | null
+          parent_id?: string | null
           position?: number
           server_id?: string | null
           slowmode_seconds?: number
@@ -519,6 +591,13 @@ export type Database = {
             columns: ["owner_id"]
             isOneToOne: false
             referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "channels_parent_id_fkey"
+            columns: ["parent_id"]
+            isOneToOne: false
+            referencedRelation: "channels"
             referencedColumns: ["id"]
           },
           {
@@ -692,10 +771,46 @@ export type Database = {
           },
         ]
       }
+      dm_call_members: {
+        Row: {
+          call_id: string
+          profile_id: string
+          state: string
+          updated_at: string
+        }
+        Insert: {
+          call_id: string
+          profile_id: string
+          state: string
+          updated_at?: string
+        }
+        Update: {
+          call_id?: string
+          profile_id?: string
+          state?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "dm_call_members_call_id_fkey"
+            columns: ["call_id"]
+            isOneToOne: false
+            referencedRelation: "dm_calls"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "dm_call_members_profile_id_fkey"
+            columns: ["profile_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       dm_calls: {
         Row: {
           answered_at: string | null
-          callee_id: string
+          callee_id: string | null
           caller_id: string
           channel_id: string
           created_at: string
@@ -705,7 +820,7 @@ export type Database = {
         }
         Insert: {
           answered_at?: string | null
-          callee_id: string
+          callee_id?: string | null
           caller_id: string
           channel_id: string
           created_at?: string
@@ -715,7 +830,7 @@ export type Database = {
         }
         Update: {
           answered_at?: string | null
-          callee_id?: string
+          callee_id?: string | null
           caller_id?: string
           channel_id?: string
           created_at?: string
@@ -743,6 +858,68 @@ export type Database = {
             columns: ["channel_id"]
             isOneToOne: false
             referencedRelation: "channels"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      ephemeral_messages: {
+        Row: {
+          author_id: string | null
+          channel_id: string
+          content: string
+          created_at: string
+          embeds: NonNullable<Json>
+          id: string
+          interaction_id: string
+          recipient_id: string
+        }
+        Insert: {
+          author_id?: string | null
+          channel_id: string
+          content?: string
+          created_at?: string
+          embeds?: NonNullable<Json>
+          id?: string
+          interaction_id: string
+          recipient_id: string
+        }
+        Update: {
+          author_id?: string | null
+          channel_id?: string
+          content?: string
+          created_at?: string
+          embeds?: NonNullable<Json>
+          id?: string
+          interaction_id?: string
+          recipient_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "ephemeral_messages_author_id_fkey"
+            columns: ["author_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "ephemeral_messages_channel_id_fkey"
+            columns: ["channel_id"]
+            isOneToOne: false
+            referencedRelation: "channels"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "ephemeral_messages_interaction_id_fkey"
+            columns: ["interaction_id"]
+            isOneToOne: false
+            referencedRelation: "interactions"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "ephemeral_messages_recipient_id_fkey"
+            columns: ["recipient_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
             referencedColumns: ["id"]
           },
         ]
@@ -846,6 +1023,105 @@ export type Database = {
           {
             foreignKeyName: "friendships_profile_b_fkey"
             columns: ["profile_b"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      interactions: {
+        Row: {
+          bot_id: string
+          channel_id: string
+          command_id: string | null
+          command_name: string
+          created_at: string
+          id: string
+          options: NonNullable<Json>
+          responded_at: string | null
+          server_id: string
+          status: string
+          user_id: string
+        }
+        Insert: {
+          bot_id: string
+          channel_id: string
+          command_id?: string | null
+          command_name: string
+          created_at?: string
+          id?: string
+          options?: NonNullable<Json>
+          responded_at?: string | null
+          server_id: string
+          status?: string
+          user_id: string
+        }
+        Update: {
+          bot_id?: string
+          channel_id?: string
+          command_id?: string | null
+          command_name?: string
+          created_at?: string
+          id?: string
+          options?: NonNullable<Json>
+          responded_at?: string | null
+          server_id?: string
+          status?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "interactions_bot_id_fkey"
+            columns: ["bot_id"]
+            isOneToOne: false
+            referencedRelation: "bots"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "interactions_channel_id_fkey"
+            columns: ["channel_id"]
+            isOneToOne: false
+            referencedRelation: "channels"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "interactions_command_id_fkey"
+            columns: ["command_id"]
+            isOneToOne: false
+            referencedRelation: "application_commands"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "interactions_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "public_server_directory"
+            referencedColumns: ["server_id"]
+          },
+          {
+            foreignKeyName: "interactions_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "server_member_counts"
+            referencedColumns: ["server_id"]
+          },
+          {
+            foreignKeyName: "interactions_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "servers"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "interactions_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "trending_servers"
+            referencedColumns: ["server_id"]
+          },
+          {
+            foreignKeyName: "interactions_user_id_fkey"
+            columns: ["user_id"]
             isOneToOne: false
             referencedRelation: "profiles"
             referencedColumns: ["id"]
@@ -1058,7 +1334,9 @@ export type Database = {
       messages: {
         Row: {
           attachments: NonNullable<Json>
+          author_avatar_url: string | null
           author_id: string | null
+          author_name: string | null
           channel_id: string
           content: string
           created_at: string
@@ -1075,11 +1353,15 @@ export type Database = {
           reply_to_id: string | null
           search_vector: unknown
           seq: number
+          suppress_embeds: boolean
           type: Database["public"]["Enums"]["message_type"]
+          webhook_id: string | null
         }
         Insert: {
           attachments?: NonNullable<Json>
+          author_avatar_url?: string | null
           author_id?: string | null
+          author_name?: string | null
           channel_id: string
           content?: string
           created_at?: string
@@ -1096,11 +1378,15 @@ export type Database = {
           reply_to_id?: string | null
           search_vector?: never
           seq?: number
+          suppress_embeds?: boolean
           type?: Database["public"]["Enums"]["message_type"]
+          webhook_id?: string | null
         }
         Update: {
           attachments?: NonNullable<Json>
+          author_avatar_url?: string | null
           author_id?: string | null
+          author_name?: string | null
           channel_id?: string
           content?: string
           created_at?: string
@@ -1117,7 +1403,9 @@ export type Database = {
           reply_to_id?: string | null
           search_vector?: never
           seq?: number
+          suppress_embeds?: boolean
           type?: Database["public"]["Enums"]["message_type"]
+          webhook_id?: string | null
         }
         Relationships: [
           {
@@ -1146,6 +1434,13 @@ export type Database = {
             columns: ["reply_to_id"]
             isOneToOne: false
             referencedRelation: "messages"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "messages_webhook_id_fkey"
+            columns: ["webhook_id"]
+            isOneToOne: false
+            referencedRelation: "webhooks"
             referencedColumns: ["id"]
           },
         ]
@@ -1380,6 +1675,51 @@ export type Database = {
           {
             foreignKeyName: "read_states_profile_id_fkey"
             columns: ["profile_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      remote_follows: {
+        Row: {
+          activity_uri: string | null
+          created_at: string
+          followee_id: string
+          follower_id: string
+          id: string
+          state: string
+          updated_at: string
+        }
+        Insert: {
+          activity_uri?: string | null
+          created_at?: string
+          followee_id: string
+          follower_id: string
+          id?: string
+          state?: string
+          updated_at?: string
+        }
+        Update: {
+          activity_uri?: string | null
+          created_at?: string
+          followee_id?: string
+          follower_id?: string
+          id?: string
+          state?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "remote_follows_followee_id_fkey"
+            columns: ["followee_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "remote_follows_follower_id_fkey"
+            columns: ["follower_id"]
             isOneToOne: false
             referencedRelation: "profiles"
             referencedColumns: ["id"]
@@ -1847,6 +2187,120 @@ export type Database = {
           },
         ]
       }
+      thread_members: {
+        Row: {
+          joined_at: string
+          profile_id: string
+          thread_id: string
+        }
+        Insert: {
+          joined_at?: string
+          profile_id: string
+          thread_id: string
+        }
+        Update: {
+          joined_at?: string
+          profile_id?: string
+          thread_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "thread_members_profile_id_fkey"
+            columns: ["profile_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "thread_members_thread_id_fkey"
+            columns: ["thread_id"]
+            isOneToOne: false
+            referencedRelation: "threads"
+            referencedColumns: ["channel_id"]
+          },
+        ]
+      }
+      threads: {
+        Row: {
+          archived_at: string | null
+          auto_archive_minutes: number
+          channel_id: string
+          created_at: string
+          last_activity_at: string
+          last_author_id: string | null
+          last_message_at: string | null
+          locked: boolean
+          message_count: number
+          owner_id: string | null
+          parent_id: string
+          starter_message_id: string | null
+        }
+        Insert: {
+          archived_at?: string | null
+          auto_archive_minutes?: number
+          channel_id: string
+          created_at?: string
+          last_activity_at?: string
+          last_author_id?: string | null
+          last_message_at?: string | null
+          locked?: boolean
+          message_count?: number
+          owner_id?: string | null
+          parent_id: string
+          starter_message_id?: string | null
+        }
+        Update: {
+          archived_at?: string | null
+          auto_archive_minutes?: number
+          channel_id?: string
+          created_at?: string
+          last_activity_at?: string
+          last_author_id?: string | null
+          last_message_at?: string | null
+          locked?: boolean
+          message_count?: number
+          owner_id?: string | null
+          parent_id?: string
+          starter_message_id?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "threads_channel_id_fkey"
+            columns: ["channel_id"]
+            isOneToOne: true
+            referencedRelation: "channels"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "threads_last_author_id_fkey"
+            columns: ["last_author_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "threads_owner_id_fkey"
+            columns: ["owner_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "threads_parent_id_fkey"
+            columns: ["parent_id"]
+            isOneToOne: false
+            referencedRelation: "channels"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "threads_starter_message_id_fkey"
+            columns: ["starter_message_id"]
+            isOneToOne: true
+            referencedRelation: "messages"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       user_blocks: {
         Row: {
           blocked_id: string
@@ -1932,6 +2386,7 @@ export type Database = {
           quiet_hours_end: string
           quiet_hours_start: string
           quiet_hours_time_zone: string
+          show_link_previews: boolean
           theme: string
           updated_at: string
         }
@@ -1945,6 +2400,7 @@ export type Database = {
           quiet_hours_end?: string
           quiet_hours_start?: string
           quiet_hours_time_zone?: string
+          show_link_previews?: boolean
           theme?: string
           updated_at?: string
         }
@@ -1958,6 +2414,7 @@ export type Database = {
           quiet_hours_end?: string
           quiet_hours_start?: string
           quiet_hours_time_zone?: string
+          show_link_previews?: boolean
           theme?: string
           updated_at?: string
         }
@@ -1968,6 +2425,85 @@ export type Database = {
             isOneToOne: true
             referencedRelation: "profiles"
             referencedColumns: ["id"]
+          },
+        ]
+      }
+      webhooks: {
+        Row: {
+          avatar_url: string | null
+          channel_id: string
+          created_at: string
+          created_by: string | null
+          id: string
+          mention_everyone: boolean
+          name: string
+          server_id: string
+          token_hash: string
+        }
+        Insert: {
+          avatar_url?: string | null
+          channel_id: string
+          created_at?: string
+          created_by?: string | null
+          id?: string
+          mention_everyone?: boolean
+          name: string
+          server_id: string
+          token_hash: string
+        }
+        Update: {
+          avatar_url?: string | null
+          channel_id?: string
+          created_at?: string
+          created_by?: string | null
+          id?: string
+          mention_everyone?: boolean
+          name?: string
+          server_id?: string
+          token_hash?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "webhooks_channel_id_fkey"
+            columns: ["channel_id"]
+            isOneToOne: false
+            referencedRelation: "channels"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "webhooks_created_by_fkey"
+            columns: ["created_by"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "webhooks_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "public_server_directory"
+            referencedColumns: ["server_id"]
+          },
+          {
+            foreignKeyName: "webhooks_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "server_member_counts"
+            referencedColumns: ["server_id"]
+          },
+          {
+            foreignKeyName: "webhooks_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "servers"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "webhooks_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "trending_servers"
+            referencedColumns: ["server_id"]
           },
         ]
       }
@@ -2072,7 +2608,7 @@ export type Database = {
         Args: { p_accept: boolean; p_call_id: string }
         Returns: {
           answered_at: string | null
-          callee_id: string
+          callee_id: string | null
           caller_id: string
           channel_id: string
           created_at: string
@@ -2092,6 +2628,18 @@ export type Database = {
         Args: { p_profile_id: string; p_role_id: string; p_server_id: string }
         Returns: undefined
       }
+      attachment_is_valid: {
+        Args: { p_attachment: Json; p_channel_id: string }
+        Returns: boolean
+      }
+      attachment_whole_number_is_valid: {
+        Args: { p_high: number; p_low: number; p_value: Json }
+        Returns: boolean
+      }
+      attachments_are_valid: {
+        Args: { p_attachments: Json; p_channel_id: string }
+        Returns: boolean
+      }
       audit_changes: {
         Args: { p_after: Json; p_before: Json; p_ignore: string[] }
         Returns: Json
@@ -2106,6 +2654,14 @@ export type Database = {
         Returns: undefined
       }
       block_user: { Args: { p_profile_id: string }; Returns: undefined }
+      bot_token_account: {
+        Args: { p_token: string }
+        Returns: {
+          bot_id: string
+          profile_id: string
+          user_id: string
+        }[]
+      }
       can_react: {
         Args: { p_emoji: string; p_message_id: string }
         Returns: boolean
@@ -2113,6 +2669,18 @@ export type Database = {
       can_reply_to: {
         Args: { p_channel_id: string; p_message_id: string }
         Returns: boolean
+      }
+      channel_commands: {
+        Args: { p_channel_id: string }
+        Returns: {
+          bot_id: string
+          bot_name: string
+          bot_profile_id: string
+          description: string
+          id: string
+          name: string
+          options: Json
+        }[]
       }
       channel_ids_with: { Args: { p_required: number }; Returns: string[] }
       channel_name: {
@@ -2228,6 +2796,26 @@ export type Database = {
         Args: { p_description?: string; p_icon_url?: string; p_name: string }
         Returns: string
       }
+      create_thread: {
+        Args: {
+          p_auto_archive_minutes?: number
+          p_channel_id: string
+          p_message_id?: string
+          p_name: string
+        }
+        Returns: string
+      }
+      create_webhook: {
+        Args: {
+          p_channel_id: string
+          p_mention_everyone?: boolean
+          p_name: string
+        }
+        Returns: {
+          token: string
+          webhook_id: string
+        }[]
+      }
       default_everyone_permissions: {
         Args: Record<PropertyKey, never>
         Returns: number
@@ -2253,6 +2841,7 @@ export type Database = {
       }
       delete_role: { Args: { p_role_id: string }; Returns: undefined }
       delete_server: { Args: { p_server_id: string }; Returns: undefined }
+      delete_webhook: { Args: { p_webhook_id: string }; Returns: undefined }
       device_can_read_channel: {
         Args: { p_channel_id: string; p_device_id: string }
         Returns: boolean
@@ -2261,7 +2850,7 @@ export type Database = {
         Args: { p_call_id: string }
         Returns: {
           answered_at: string | null
-          callee_id: string
+          callee_id: string | null
           caller_id: string
           channel_id: string
           created_at: string
@@ -2280,11 +2869,44 @@ export type Database = {
         Args: Record<PropertyKey, never>
         Returns: string[]
       }
+      execute_webhook: {
+        Args: {
+          p_avatar_url?: string
+          p_content: string
+          p_embeds?: Json
+          p_token: string
+          p_username?: string
+          p_webhook_id: string
+        }
+        Returns: {
+          message_id: string
+          retry_after_ms: number
+        }[]
+      }
       export_my_data: { Args: Record<PropertyKey, never>; Returns: Json }
+      follow_remote: {
+        Args: { p_profile_id: string }
+        Returns: {
+          activity_uri: string | null
+          created_at: string
+          followee_id: string
+          follower_id: string
+          id: string
+          state: string
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "remote_follows"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       get_current_profile_id: {
         Args: Record<PropertyKey, never>
         Returns: string
       }
+      get_dm_call_token: { Args: { p_call_id: string }; Returns: Json }
       get_invite_preview: {
         Args: { p_code: string }
         Returns: {
@@ -2306,7 +2928,9 @@ export type Database = {
         }
         Returns: {
           attachments: NonNullable<Json>
+          author_avatar_url: string | null
           author_id: string | null
+          author_name: string | null
           channel_id: string
           content: string
           created_at: string
@@ -2323,7 +2947,9 @@ export type Database = {
           reply_to_id: string | null
           search_vector: unknown
           seq: number
+          suppress_embeds: boolean
           type: Database["public"]["Enums"]["message_type"]
+          webhook_id: string | null
         }[]
         SetofOptions: {
           from: "*"
@@ -2355,16 +2981,22 @@ export type Database = {
         Args: { p_bot_id: string; p_permissions?: number; p_server_id: string }
         Returns: string
       }
+      invoke_command: {
+        Args: { p_channel_id: string; p_command_id: string; p_options?: Json }
+        Returns: string
+      }
       is_reserved_username: { Args: { p_username: string }; Returns: boolean }
       is_server_member: { Args: { p_server_id: string }; Returns: boolean }
       issue_bot_token: { Args: { p_bot_id: string }; Returns: string }
       join_server_by_invite: { Args: { p_code: string }; Returns: string }
+      join_thread: { Args: { p_thread_id: string }; Returns: undefined }
       kick_member: {
         Args: { p_profile_id: string; p_reason?: string; p_server_id: string }
         Returns: undefined
       }
       leave_group_dm: { Args: { p_channel_id: string }; Returns: undefined }
       leave_server: { Args: { p_server_id: string }; Returns: undefined }
+      leave_thread: { Args: { p_thread_id: string }; Returns: undefined }
       list_reports: {
         Args: {
           p_before_id?: number
@@ -2395,6 +3027,15 @@ export type Database = {
           isOneToOne: false
           isSetofReturn: true
         }
+      }
+      list_threads: {
+        Args: {
+          p_archived?: boolean
+          p_channel_id?: string
+          p_limit?: number
+          p_server_id?: string
+        }
+        Returns: Json
       }
       make_friends: { Args: { p_a: string; p_b: string }; Returns: undefined }
       mark_channel_read: {
@@ -2434,6 +3075,7 @@ export type Database = {
           name: string | null
           nsfw: boolean
           owner_id: string | null
+          parent_id: string | null
           position: number
           server_id: string | null
           slowmode_seconds: number
@@ -2470,6 +3112,7 @@ export type Database = {
         Returns: undefined
       }
       open_dm: { Args: { p_profile_id: string }; Returns: string }
+      open_remote_dm: { Args: { p_profile_id: string }; Returns: string }
       outranks: {
         Args: { p_actor: string; p_server_id: string; p_target: string }
         Returns: boolean
@@ -2493,7 +3136,9 @@ export type Database = {
         Args: { p_message_id: string }
         Returns: {
           attachments: NonNullable<Json>
+          author_avatar_url: string | null
           author_id: string | null
+          author_name: string | null
           channel_id: string
           content: string
           created_at: string
@@ -2510,7 +3155,9 @@ export type Database = {
           reply_to_id: string | null
           search_vector: unknown
           seq: number
+          suppress_embeds: boolean
           type: Database["public"]["Enums"]["message_type"]
+          webhook_id: string | null
         }
         SetofOptions: {
           from: "*"
@@ -2521,6 +3168,30 @@ export type Database = {
       }
       realtime_topic_id: { Args: { p_kind: string }; Returns: string }
       refresh_server_activity: { Args: { p_day: string }; Returns: number }
+      regenerate_bot_token: { Args: { p_bot_id: string }; Returns: string }
+      regenerate_webhook_token: {
+        Args: { p_webhook_id: string }
+        Returns: string
+      }
+      register_commands: {
+        Args: { p_commands: Json; p_server_id: string }
+        Returns: {
+          bot_id: string
+          created_at: string
+          default_member_permissions: number | null
+          description: string
+          id: string
+          name: string
+          options: NonNullable<Json>
+          server_id: string | null
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "application_commands"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
       register_push_subscription: {
         Args: {
           p_auth: string
@@ -2529,6 +3200,14 @@ export type Database = {
           p_p256dh: string
         }
         Returns: string
+      }
+      remote_lookup_result: {
+        Args: { p_lookup_id: string }
+        Returns: {
+          error: string
+          profile_id: string
+          status: string
+        }[]
       }
       remove_reaction: {
         Args: { p_emoji: string; p_message_id: string; p_profile_id: string }
@@ -2568,6 +3247,7 @@ export type Database = {
         Args: Record<PropertyKey, never>
         Returns: number
       }
+      request_remote_lookup: { Args: { p_handle: string }; Returns: string }
       require_category: { Args: { p_category_id: string }; Returns: string }
       require_channel_permission: {
         Args: { p_channel_id: string; p_flag: string }
@@ -2633,6 +3313,16 @@ export type Database = {
         }
         Returns: undefined
       }
+      respond_to_interaction: {
+        Args: {
+          p_content?: string
+          p_embeds?: Json
+          p_ephemeral?: boolean
+          p_interaction_id: string
+          p_kind: string
+        }
+        Returns: string
+      }
       revoke_bot_token: { Args: { p_token_id: string }; Returns: undefined }
       revoke_invite: { Args: { p_code: string }; Returns: undefined }
       search_messages: {
@@ -2644,7 +3334,9 @@ export type Database = {
         }
         Returns: {
           attachments: NonNullable<Json>
+          author_avatar_url: string | null
           author_id: string | null
+          author_name: string | null
           channel_id: string
           content: string
           created_at: string
@@ -2661,7 +3353,9 @@ export type Database = {
           reply_to_id: string | null
           search_vector: unknown
           seq: number
+          suppress_embeds: boolean
           type: Database["public"]["Enums"]["message_type"]
+          webhook_id: string | null
         }[]
         SetofOptions: {
           from: "*"
@@ -2713,6 +3407,27 @@ export type Database = {
         }
         Returns: undefined
       }
+      set_federation_paused: { Args: { p_paused: boolean }; Returns: boolean }
+      set_instance_blocked: {
+        Args: { p_blocked: boolean; p_domain: string }
+        Returns: {
+          created_at: string
+          domain: string
+          id: string
+          last_seen_at: string | null
+          shared_inbox_url: string | null
+          software: string | null
+          software_version: string | null
+          status: string
+          trusted: boolean
+        }
+        SetofOptions: {
+          from: "*"
+          to: "federated_instances"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       set_livekit_config: {
         Args: { p_api_key: string; p_api_secret: string; p_server_url: string }
         Returns: undefined
@@ -2738,7 +3453,7 @@ export type Database = {
         Args: { p_channel_id: string }
         Returns: {
           answered_at: string | null
-          callee_id: string
+          callee_id: string | null
           caller_id: string
           channel_id: string
           created_at: string
@@ -2753,9 +3468,20 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      suppress_message_embeds: {
+        Args: { p_message_id: string; p_suppress?: boolean }
+        Returns: undefined
+      }
       sync_mention_notifications: {
         Args: Record<PropertyKey, never>
         Returns: number
+      }
+      thread_participants: {
+        Args: { p_thread_id: string }
+        Returns: {
+          joined_at: string
+          profile_id: string
+        }[]
       }
       timeout_member: {
         Args: {
@@ -2776,6 +3502,7 @@ export type Database = {
         Args: { p_profile_id: string; p_server_id: string }
         Returns: undefined
       }
+      unfollow_remote: { Args: { p_profile_id: string }; Returns: boolean }
       unpin_message: { Args: { p_message_id: string }; Returns: undefined }
       update_category: {
         Args: { p_category_id: string; p_name?: string; p_position?: number }
@@ -2813,6 +3540,16 @@ export type Database = {
           p_is_public?: boolean
           p_name?: string
           p_server_id: string
+        }
+        Returns: undefined
+      }
+      update_thread: {
+        Args: {
+          p_archived?: boolean
+          p_auto_archive_minutes?: number
+          p_locked?: boolean
+          p_name?: string
+          p_thread_id: string
         }
         Returns: undefined
       }
@@ -2854,7 +3591,7 @@ export type Database = {
         | "report_resolve"
         | "channel_reorder"
         | "role_reorder"
-      channel_type: "text" | "voice" | "dm" | "group_dm"
+      channel_type: "text" | "voice" | "dm" | "group_dm" | "thread"
       encryption_mode: "disabled" | "optional" | "required"
       federation_job_status: "pending" | "processing" | "done" | "failed"
       message_type:
@@ -3043,7 +3780,7 @@ export const Constants = {
         "channel_reorder",
         "role_reorder",
       ],
-      channel_type: ["text", "voice", "dm", "group_dm"],
+      channel_type: ["text", "voice", "dm", "group_dm", "thread"],
       encryption_mode: ["disabled", "optional", "required"],
       federation_job_status: ["pending", "processing", "done", "failed"],
       message_type: ["default", "reply", "member_join", "pin_notice", "system"],

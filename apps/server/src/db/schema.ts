@@ -120,6 +120,7 @@ export const userSettings = pgTable('user_settings', {
   quietHoursStart: time('quiet_hours_start').default('22:00:00').notNull(),
   quietHoursEnd: time('quiet_hours_end').default('08:00:00').notNull(),
   quietHoursTimeZone: text('quiet_hours_time_zone').default('UTC').notNull(),
+  showLinkPreviews: boolean('show_link_previews').default(true).notNull(),
 });
 
 export const channels = pgTable('channels', {
@@ -175,6 +176,10 @@ export const messages = pgTable('messages', {
   pinnedAt: timestamp('pinned_at', { withTimezone: true, mode: 'string' }),
   pinnedBy: uuid('pinned_by'),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).defaultNow().notNull(),
+  suppressEmbeds: boolean('suppress_embeds').default(false).notNull(),
+  webhookId: uuid('webhook_id'),
+  authorName: text('author_name'),
+  authorAvatarUrl: text('author_avatar_url'),
 });
 
 export const notifications = pgTable('notifications', {
