@@ -197,6 +197,74 @@ describe('a bot token cannot act outside its servers and permissions', () => {
     ]);
   });
 
+  it('creates no server, opens no DM or group DM and sends no friend request', async () => {
+    const { client } = await botClient();
+    const server = await client.rpc('create_server', { p_name: 'Bot land' });
+    expect(server.error).toMatchObject({ code: '42501', message: 'bots cannot create or own servers' });
+    // The owner shares a server with the bot, which is what lets members DM each other.
+    const dm = await client.rpc('open_dm', { p_profile_id: owner.profileId });
+    expect(dm.error).toMatchObject({
+      code: '42501',
+      message: 'bots cannot open direct messages or group DMs',
+    });
+    const group = await client.rpc('create_group_dm', {
+      p_profile_ids: [owner.profileId, stranger.profileId],
+    });
+    expect(group.error).toMatchObject({
+      code: '42501',
+      message: 'bots cannot open direct messages or group DMs',
+    });
+    const request = await client.rpc('send_friend_request', { p_username: owner.username });
+    expect(request.error).toMatchObject({
+      code: '42501',
+      message: 'bots cannot send or receive friend requests',
+    });
+    const { rows } = await stack.db.query<{ servers: number; dms: number; requests: number }>(
+      `select (select count(*)::int from public.servers where owner_id = $1) as servers,
+              (select count(*)::int from public.channel_recipients where profile_id = $1) as dms,
+              (select count(*)::int from public.friend_requests where sender_id = $1) as requests`,
+      [botProfileId],
+    );
+    expect(rows[0]).toEqual({ servers: 0, dms: 0, requests: 0 });
+  });
+
+  it('has a managed role that admins cannot rename, re-permission, delete or hand out', async () => {
+    const role = await stack.db.query<{ role_id: string; managed: boolean }>(
+      `select i.role_id, r.managed from public.bot_server_installs i join public.roles r on r.id = i.role_id
+        where i.bot_id = $1 and i.server_id = $2`,
+      [botId, home.serverId],
+    );
+    const { role_id: roleId, managed } = role.rows[0] ?? {};
+    expect(managed).toBe(true);
+    const refused = { code: '42501' };
+    await expect(
+      owner.api.query('select public.update_role(p_role_id => $1, p_name => $2)', [roleId, 'Renamed']),
+    ).rejects.toMatchObject(refused);
+    await expect(
+      owner.api.query('select public.update_role(p_role_id => $1, p_permissions => $2)', [
+        roleId,
+        (await bits(stack.db, ['MANAGE_MESSAGES'])).toString(),
+      ]),
+    ).rejects.toMatchObject(refused);
+    await expect(rpc(owner.api, 'delete_role', roleId)).rejects.toMatchObject(refused);
+    const member = await createUser(stack.db, 'botrolemember');
+    await addMember(stack.db, home.serverId, member);
+    await expect(
+      rpc(owner.api, 'assign_role', home.serverId, member.profileId, roleId),
+    ).rejects.toMatchObject(refused);
+    await expect(rpc(owner.api, 'remove_role', home.serverId, botProfileId, roleId)).rejects.toMatchObject(
+      refused,
+    );
+    // Its colour is the admin's to choose, as in Discord.
+    await rpc(owner.api, 'update_role', roleId, null, null, 0x5865f2);
+    const after = await stack.db.query(
+      `select r.name, r.color, (select count(*)::int from public.member_roles m where m.role_id = r.id) as holders
+         from public.roles r where r.id = $1`,
+      [roleId],
+    );
+    expect(after.rows[0]).toEqual({ name: 'Helper Bot', color: 0x5865f2, holders: 1 });
+  });
+
   it('a kicked bot loses its install and cannot come back by invite', async () => {
     const member = await createUser(stack.db, 'botkickmember');
     await addMember(stack.db, home.serverId, member);
@@ -208,6 +276,12 @@ describe('a bot token cannot act outside its servers and permissions', () => {
       botId,
     ]);
     expect(installs.rowCount).toBe(0);
+    // Its managed role went with it.
+    const roles = await stack.db.query(
+      `select 1 from public.roles where server_id = $1 and name = 'Helper Bot'`,
+      [home.serverId],
+    );
+    expect(roles.rowCount).toBe(0);
     const code = await rpc<string>(owner.api, 'create_invite', home.serverId);
     const { client } = await botClient();
     expect((await client.rpc('join_server_by_invite', { p_code: code })).error?.code).toBe('42501');
