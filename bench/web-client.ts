@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { crc32, deflateSync, gzipSync } from 'node:zlib';
 import { freePort } from '@harmony/db';
 import { startLocalStack } from '@harmony/stack';
 import { chromium } from '@playwright/test';
@@ -12,9 +13,15 @@ import { build, preview } from 'vite';
 /**
  * The web client's cost to a person: initial JavaScript (gzip) of the production build,
  * time from navigation to the first rendered message list, and frame times while
- * scrolling back through 5,000 messages. Run: pnpm --filter @harmony/bench exec tsx web-client.ts
+ * scrolling back through 5,000 messages: markdown text, with a fenced code block in every 7th,
+ * a link preview in every 11th and an image attachment in every 13th (a message may have several).
+ * Run: pnpm --filter @harmony/bench exec tsx web-client.ts
  */
 const MESSAGES = 5000;
+const CODE_EVERY = 7;
+const EMBED_EVERY = 11;
+const IMAGE_EVERY = 13;
+const IMAGE = { width: 400, height: 300 };
 const webRoot = resolve(import.meta.dirname, '../apps/web');
 const dataDir = mkdtempSync(join(tmpdir(), 'harmony-bench-web-'));
 chmodSync(dataDir, 0o755);
@@ -39,7 +46,7 @@ const gzip = (file: string) => gzipSync(readFileSync(join(outDir, file))).length
 const allJs = readdirSync(join(outDir, 'assets')).filter((f) => f.endsWith('.js'));
 const totalGzip = allJs.reduce((sum, file) => sum + gzip(`assets/${file}`), 0);
 
-// 2. Data: one user, one server, MESSAGES messages in #general.
+// 2. Data: one user, one server, MESSAGES messages of mixed kinds in #general.
 const client = createClient(local.stack.url, local.stack.keys.anon, {
   auth: { persistSession: false },
 });
@@ -62,12 +69,74 @@ const { rows } = await db.query<{ id: string; author: string }>(
 );
 const channel = rows[0];
 if (!channel) throw new Error('no channel');
+// One real PNG in the channel's attachment folder, shown by every image message.
+const imagePath = `${channel.id}/${randomUUID()}/bench.png`;
+const png = gradientPng(IMAGE.width, IMAGE.height);
+const { error: uploadError } = await client.storage
+  .from('attachments')
+  .upload(imagePath, png, { contentType: 'image/png' });
+if (uploadError) throw uploadError;
+const attachment = {
+  path: imagePath,
+  name: 'bench.png',
+  size: png.length,
+  content_type: 'image/png',
+  ...IMAGE,
+};
+const FENCE = '`'.repeat(3);
+const codeBlock = [
+  `${FENCE}ts`,
+  'export function total(items: { price: number }[]): number {',
+  '  // message {n}',
+  '  return items.reduce((sum, item) => sum + item.price, 0);',
+  '}',
+  FENCE,
+].join('\n');
+// A link preview as apps/server's fetch-preview job stores it (no image: `vite preview` does not
+// proxy /api/ to apps/server, where re-hosted preview images live).
+const linkEmbed = {
+  type: 'article',
+  url: 'https://example.com/articles/{n}',
+  title: 'Article {n}',
+  description: 'A longer description of article {n} that wraps onto a second line in the card.',
+  site_name: 'Example News',
+  color: '#5865f2',
+  image: null,
+};
 await db.query(
-  `insert into public.messages (channel_id, author_id, content)
-   select $1, $2, 'Benchmark message number ' || g || ' with **some** markdown and a link https://example.com/' || g
+  `insert into public.messages (channel_id, author_id, content, embeds, attachments)
+   select $1, $2,
+          'Benchmark message number ' || g || ' with **some** _markdown_ and '
+            || case when g % $5 = 0 then 'an article https://example.com/articles/' || g
+                    else 'a link https://example.com/' || g end
+            || case when g % $4 = 0 then chr(10) || replace($7, '{n}', g::text) else '' end,
+          case when g % $5 = 0 then jsonb_build_array(replace($8, '{n}', g::text)::jsonb) else '[]' end,
+          case when g % $6 = 0 then jsonb_build_array($9::jsonb) else '[]' end
      from generate_series(1, $3) g`,
-  [channel.id, channel.author, MESSAGES],
+  [
+    channel.id,
+    channel.author,
+    MESSAGES,
+    CODE_EVERY,
+    EMBED_EVERY,
+    IMAGE_EVERY,
+    codeBlock,
+    JSON.stringify(linkEmbed),
+    JSON.stringify(attachment),
+  ],
 );
+// What was stored, counted from the rows themselves.
+const { rows: seededRows } = await db.query<Record<string, number>>(
+  `select count(*)::int as total,
+          count(*) filter (where strpos(content, $2) > 0)::int as "withCodeBlock",
+          count(*) filter (where embeds <> '[]')::int as "withLinkEmbed",
+          count(*) filter (where attachments <> '[]')::int as "withImage",
+          count(*) filter (where strpos(content, $2) = 0 and embeds = '[]' and attachments = '[]')::int
+            as "textOnly"
+     from public.messages where channel_id = $1`,
+  [channel.id, FENCE],
+);
+const seeded = seededRows[0];
 await db.end();
 
 // 3. The browser: first render, then scroll to the top with frame timing.
@@ -148,11 +217,23 @@ const frames = (await page.evaluate(`(async () => {
   const deadline = performance.now() + 60000;
   let growths = 0;
   let lastHeight = scroller.scrollHeight;
+  // The rich rows that rendered on the way (by message id): code blocks, link cards, loaded images.
+  const rendered = { codeBlocks: new Set(), linkEmbeds: new Set(), loadedImages: new Set() };
+  const tally = () => {
+    for (const row of document.querySelectorAll('.message[data-message-id]')) {
+      const id = row.dataset.messageId;
+      if (row.querySelector('pre.md-codeblock')) rendered.codeBlocks.add(id);
+      if (row.querySelector('.link-embed')) rendered.linkEmbeds.add(id);
+      const image = row.querySelector('.attachment-image img');
+      if (image && image.complete && image.naturalWidth > 0) rendered.loadedImages.add(id);
+    }
+  };
   // Scroll up like a reader flicking a wheel, until the first message is loaded.
   while (performance.now() < deadline) {
     scroller.scrollTop = Math.max(0, scroller.scrollTop - 600);
     await new Promise((r) => requestAnimationFrame(r));
     if (document.querySelector('.channel-start') && scroller.scrollTop === 0) break;
+    tally();
     growths += scroller.scrollHeight > lastHeight ? 1 : 0;
     lastHeight = scroller.scrollHeight;
   }
@@ -160,6 +241,7 @@ const frames = (await page.evaluate(`(async () => {
   return {
     deltas: deltas.slice(1),
     reachedTop: Boolean(document.querySelector('.channel-start')),
+    rendered: Object.fromEntries(Object.entries(rendered).map(([kind, ids]) => [kind, ids.size])),
     loaded: document.querySelectorAll('.message').length,
     pagesLoaded: growths,
     finalHeight: scroller.scrollHeight,
@@ -168,6 +250,7 @@ const frames = (await page.evaluate(`(async () => {
 })()`)) as {
   deltas: number[];
   reachedTop: boolean;
+  rendered: Record<string, number>;
   loaded: number;
   pagesLoaded: number;
   finalHeight: number;
@@ -186,6 +269,7 @@ const longFrames = frames.deltas.filter((d) => d > 1000 / 30).length;
 console.log(
   JSON.stringify(
     {
+      seeded,
       initialJsGzipKB: +(initialGzip / 1024).toFixed(1),
       allJsGzipKB: +(totalGzip / 1024).toFixed(1),
       firstMessageListMs: { p50: pct(firstRenders, 50), max: Math.max(...firstRenders) },
@@ -201,6 +285,8 @@ console.log(
       ),
       scroll: {
         reachedTop: frames.reachedTop,
+        // Rich rows seen rendered while scrolling (images: loaded, not only laid out).
+        richRowsRendered: frames.rendered,
         frames: frames.deltas.length,
         frameMs: {
           p50: +pct(frames.deltas, 50).toFixed(1),
@@ -219,3 +305,32 @@ console.log(
   ),
 );
 process.exit(0);
+
+/** A valid RGB PNG of a vertical colour gradient (one colour per row). */
+function gradientPng(width: number, height: number): Buffer {
+  const rows = Buffer.alloc(height * (1 + width * 3));
+  for (let y = 0; y < height; y++) {
+    const row = y * (1 + width * 3); // each row starts with filter type 0
+    for (let x = 0; x < width; x++) {
+      rows.set([88, 101, Math.round((255 * y) / height)], row + 1 + x * 3);
+    }
+  }
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length, 0);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body), 0);
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, no interlace
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
