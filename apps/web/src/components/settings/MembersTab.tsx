@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { stores } from '../../app/stores.js';
+import { isManaged } from '../../features/roles/role-order.js';
 import { canManageRole, colorToHex, outranks, sortRoles, topPosition } from '../../lib/permission-editor.js';
 import type { MemberWithProfile } from '../../stores/servers.js';
 import { ActionMessage, useAction } from './action.js';
@@ -71,7 +72,9 @@ function MemberRoles({ serverId, member }: { serverId: string; member: MemberWit
               <input
                 type="checkbox"
                 checked={member.roleIds.includes(role.id)}
-                disabled={!mayChange || !canManageRole(role.position, myTop) || action.busy}
+                disabled={
+                  !mayChange || !canManageRole(role.position, myTop) || isManaged(role) || action.busy
+                }
                 onChange={(e) => toggle(role.id, e.target.checked)}
               />
               <span

@@ -2,7 +2,7 @@ import { parsePermissions } from '@harmony/shared';
 import { type FormEvent, useState } from 'react';
 import { stores } from '../../app/stores.js';
 import { RoleHierarchy } from '../../features/roles/RoleHierarchy.js';
-import { roleLockReason } from '../../features/roles/role-order.js';
+import { isManaged, roleLockReason } from '../../features/roles/role-order.js';
 import { useRoleAccess } from '../../features/roles/use-role-access.js';
 import {
   colorToHex,
@@ -64,6 +64,7 @@ function RoleEditor({ serverId, role }: { serverId: string; role: Role }) {
   const access = useRoleAccess(serverId);
   const lockReason = roleLockReason(role, access);
   const editable = lockReason === null;
+  const managed = isManaged(role);
   const original: RoleDraft = {
     name: role.name,
     permissions: parsePermissions(role.permissions),
@@ -87,6 +88,12 @@ function RoleEditor({ serverId, role }: { serverId: string; role: Role }) {
     <form className="role-editor" onSubmit={submit} aria-label={`Edit role ${role.name}`}>
       <h3>{role.name}</h3>
       {lockReason && <p className="hint">{lockReason}</p>}
+      {managed && (
+        <p className="hint">
+          Managed by the bot {role.name}: its name and permissions come with the bot, and it goes away when
+          the bot is removed.
+        </p>
+      )}
       {!isEveryone && (
         <label>
           Role name
@@ -94,7 +101,7 @@ function RoleEditor({ serverId, role }: { serverId: string; role: Role }) {
             required
             maxLength={100}
             value={draft.name}
-            disabled={!editable}
+            disabled={!editable || managed}
             onChange={(e) => patch({ name: e.target.value })}
           />
         </label>
@@ -133,7 +140,7 @@ function RoleEditor({ serverId, role }: { serverId: string; role: Role }) {
       <PermissionToggles
         mask={draft.permissions}
         mine={perms}
-        disabled={!editable}
+        disabled={!editable || managed}
         onChange={(permissions) => patch({ permissions })}
       />
       <ActionMessage error={save.error ?? remove.error} notice={save.notice} />
@@ -144,7 +151,7 @@ function RoleEditor({ serverId, role }: { serverId: string; role: Role }) {
         <button type="button" disabled={!dirty} onClick={() => setDraft(original)}>
           Reset
         </button>
-        {!isEveryone && editable && (
+        {!isEveryone && editable && !managed && (
           <button
             type="button"
             className="danger"

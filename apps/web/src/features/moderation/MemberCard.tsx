@@ -6,6 +6,7 @@ import { colorToHex, sortRoles } from '../../lib/permission-editor.js';
 import type { MemberWithProfile } from '../../stores/servers.js';
 import { Avatar } from '../../ui/Avatar.js';
 import { IconButton } from '../../ui/IconButton.js';
+import { isManaged } from '../roles/role-order.js';
 import { useMemberActions } from './member-access.js';
 import { moderation } from './moderation-api.js';
 import { type MemberCardState, moderationUi, useModerationUi } from './moderation-store.js';
@@ -151,7 +152,9 @@ function MemberCard({ serverId, member }: { serverId: string; member: MemberWith
 export function MemberActionsMenu({ serverId, member }: { serverId: string; member: MemberWithProfile }) {
   const actions = useMemberActions(serverId, member.profile_id);
   const allRoles = useServers((s) => s.details[serverId]?.roles);
-  const roles = sortRoles(allRoles ?? []).filter((r) => r.id !== serverId && r.position < actions.myTop);
+  const roles = sortRoles(allRoles ?? []).filter(
+    (r) => r.id !== serverId && r.position < actions.myTop && !isManaged(r),
+  );
   const [busyRole, setBusyRole] = useState<string | null>(null);
   const ref = useRef<HTMLDivElement>(null);
   const name = memberName(member);

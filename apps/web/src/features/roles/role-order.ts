@@ -42,6 +42,14 @@ export function moveRole(
   return ids;
 }
 
+/**
+ * A bot's role (roles.managed, made by install_bot): nobody renames, re-permissions, deletes,
+ * gives or takes it by hand; it goes away with the bot.
+ */
+export function isManaged(role: RankedRole & { managed?: boolean }): boolean {
+  return role.managed === true;
+}
+
 export interface RoleAccess {
   canManageRoles: boolean;
   isOwner: boolean;
