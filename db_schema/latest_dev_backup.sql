@@ -550,7 +550,8 @@ create table public.roles (
   permissions bigint default 0 not null,
   hoist boolean default false not null,
   mentionable boolean default false not null,
-  created_at timestamp with time zone default now() not null
+  created_at timestamp with time zone default now() not null,
+  managed boolean default false not null
 );
 
 create table public.server_activity_daily (
@@ -1601,6 +1602,20 @@ AS $function$
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION private.bot_install_removed()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  delete from public.channel_overwrites o where o.target_type = 'role' and o.target_id = old.role_id;
+  delete from public.roles r where r.id = old.role_id and r.managed;
+  return null;
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION private.bot_member_installed()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -2223,6 +2238,18 @@ begin
         fetched_at = now();
   return profile;
 end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.caller_is_bot()
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select exists (
+    select 1 from public.profiles p where p.user_id = (select auth.uid()) and p.is_bot
+  )
 $function$
 ;
 
@@ -3433,6 +3460,65 @@ begin
    where (t.server_id, t.permissions, t.timed_out_until, t.timed_out_permissions)
          is distinct from (excluded.server_id, excluded.permissions, excluded.timed_out_until,
                            excluded.timed_out_permissions);
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.refuse_bot_dm()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if new.type in ('dm', 'group_dm') then
+    perform private.refuse_bot_dms();
+  end if;
+  return new;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.refuse_bot_dms()
+ RETURNS void
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if private.caller_is_bot() then
+    raise exception 'bots cannot open direct messages or group DMs' using errcode = '42501';
+  end if;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.refuse_bot_friend_request()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if private.bot_of_profile(new.sender_id) is not null or private.bot_of_profile(new.recipient_id) is not null then
+    raise exception 'bots cannot send or receive friend requests' using errcode = '42501';
+  end if;
+  return new;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.refuse_bot_server()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if private.bot_of_profile(new.owner_id) is not null then
+    raise exception 'bots cannot create or own servers' using errcode = '42501';
+  end if;
+  return new;
 end;
 $function$
 ;
@@ -4761,6 +4847,7 @@ declare
   group_name text := nullif(btrim(p_name), '');
   dm uuid;
 begin
+  perform private.refuse_bot_dms();
   if p_profile_ids is null or array_position(p_profile_ids, null) is not null then
     raise exception 'profile ids are required' using errcode = '22004';
   end if;
@@ -5164,6 +5251,10 @@ declare
 begin
   if target.id = target.server_id then
     raise exception 'the @everyone role cannot be deleted' using errcode = '22023';
+  end if;
+  if target.managed then
+    raise exception 'a bot''s role is managed: it goes away when the bot is removed from the server'
+      using errcode = '42501';
   end if;
   delete from public.channel_overwrites o where o.target_type = 'role' and o.target_id = p_role_id;
   delete from public.roles where id = p_role_id;
@@ -5867,8 +5958,8 @@ begin
     raise exception 'this bot is already in the server' using errcode = '23505';
   end if;
 
-  insert into public.roles (server_id, name, permissions, position)
-  values (p_server_id, left(bot.name, 100), p_permissions, 1)
+  insert into public.roles (server_id, name, permissions, position, managed)
+  values (p_server_id, left(bot.name, 100), p_permissions, 1, true)
   returning id into bot_role;
   insert into public.server_members (server_id, profile_id) values (p_server_id, bot.profile_id);
   insert into public.member_roles (server_id, profile_id, role_id) values (p_server_id, bot.profile_id, bot_role);
@@ -7503,6 +7594,9 @@ begin
   if target.id = target.server_id then
     raise exception 'everyone has the @everyone role' using errcode = '22023';
   end if;
+  if target.managed then
+    raise exception 'a bot''s role is managed: it cannot be given or taken by hand' using errcode = '42501';
+  end if;
   perform public.require_member(p_server_id, p_profile_id);
   if not public.outranks(p_server_id, public.get_current_profile_id(), p_profile_id) then
     raise exception 'you can only change roles of members whose highest role is below yours'
@@ -8631,6 +8725,10 @@ begin
   if p_name is not null and target.id = target.server_id then
     raise exception 'the @everyone role cannot be renamed' using errcode = '22023';
   end if;
+  if target.managed and (p_name is not null or p_permissions is not null) then
+    raise exception 'a bot''s role is managed: its name and permissions change only by adding the bot again'
+      using errcode = '42501';
+  end if;
   if p_permissions is not null then
     perform public.check_permission_mask(p_permissions, 'permissions');
     perform public.require_grantable(target.server_id, public.get_current_profile_id(),
@@ -8834,6 +8932,8 @@ create view private.channel_member_permissions_now as
 
 CREATE TRIGGER on_auth_user_created AFTER INSERT ON auth.users FOR EACH ROW EXECUTE FUNCTION public.handle_new_user();
 
+CREATE TRIGGER bot_server_installs_role_removed AFTER DELETE ON public.bot_server_installs FOR EACH ROW WHEN ((old.role_id IS NOT NULL)) EXECUTE FUNCTION private.bot_install_removed();
+
 CREATE TRIGGER broadcast_category AFTER INSERT OR DELETE ON public.channel_categories FOR EACH ROW EXECUTE FUNCTION private.broadcast_server_row('category');
 
 CREATE TRIGGER broadcast_category_update AFTER UPDATE ON public.channel_categories FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION private.broadcast_server_row('category');
@@ -8872,6 +8972,8 @@ CREATE TRIGGER channels_channel_permissions AFTER INSERT OR DELETE ON public.cha
 
 CREATE TRIGGER channels_create_sequence AFTER INSERT ON public.channels FOR EACH ROW EXECUTE FUNCTION public.create_channel_sequence();
 
+CREATE TRIGGER channels_no_bot_dm BEFORE INSERT ON public.channels FOR EACH ROW EXECUTE FUNCTION private.refuse_bot_dm();
+
 CREATE TRIGGER channels_server_channel_permissions AFTER UPDATE OF server_id ON public.channels FOR EACH ROW WHEN ((old.server_id IS DISTINCT FROM new.server_id)) EXECUTE FUNCTION private.channels_sync_channel_permissions();
 
 CREATE TRIGGER channels_touch BEFORE UPDATE ON public.channels FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
@@ -8881,6 +8983,8 @@ CREATE TRIGGER custom_emojis_audit AFTER INSERT OR DELETE ON public.custom_emoji
 CREATE TRIGGER dm_calls_broadcast AFTER INSERT OR UPDATE ON public.dm_calls FOR EACH ROW EXECUTE FUNCTION private.dm_call_broadcast();
 
 CREATE TRIGGER broadcast_friend_request AFTER INSERT OR DELETE ON public.friend_requests FOR EACH ROW EXECUTE FUNCTION private.broadcast_between_two('friend_request', 'sender_id', 'recipient_id');
+
+CREATE TRIGGER friend_requests_no_bot BEFORE INSERT ON public.friend_requests FOR EACH ROW EXECUTE FUNCTION private.refuse_bot_friend_request();
 
 CREATE TRIGGER broadcast_friendship AFTER INSERT OR DELETE ON public.friendships FOR EACH ROW EXECUTE FUNCTION private.broadcast_between_two('friendship', 'profile_a', 'profile_b');
 
@@ -8997,6 +9101,8 @@ CREATE TRIGGER broadcast_server_delete AFTER DELETE ON public.servers FOR EACH R
 CREATE TRIGGER broadcast_server_update AFTER UPDATE ON public.servers FOR EACH ROW WHEN (((to_jsonb(old.*) - 'updated_at'::text) IS DISTINCT FROM (to_jsonb(new.*) - 'updated_at'::text))) EXECUTE FUNCTION private.broadcast_server();
 
 CREATE TRIGGER servers_audit AFTER UPDATE ON public.servers FOR EACH ROW EXECUTE FUNCTION public.audit_server_change();
+
+CREATE TRIGGER servers_no_bot_owner BEFORE INSERT OR UPDATE OF owner_id ON public.servers FOR EACH ROW EXECUTE FUNCTION private.refuse_bot_server();
 
 CREATE TRIGGER servers_owner_channel_permissions AFTER UPDATE OF owner_id ON public.servers FOR EACH ROW WHEN ((old.owner_id IS DISTINCT FROM new.owner_id)) EXECUTE FUNCTION private.servers_sync_channel_permissions();
 
@@ -9583,6 +9689,8 @@ revoke all on function private.audit_reorder(uuid,text,jsonb,jsonb) from public,
 
 revoke all on function private.base64url(bytea) from public, anon, authenticated, service_role;
 
+revoke all on function private.bot_install_removed() from public, anon, authenticated, service_role;
+
 revoke all on function private.bot_member_installed() from public, anon, authenticated, service_role;
 
 revoke all on function private.bot_member_left() from public, anon, authenticated, service_role;
@@ -9634,6 +9742,8 @@ revoke all on function private.broadcast_thread_rename() from public, anon, auth
 revoke all on function private.cache_remote_actor(text,text,text,text,text,text,text,text,text) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function private.cache_remote_actor(text,text,text,text,text,text,text,text,text) to harmony_server;
+
+revoke all on function private.caller_is_bot() from public, anon, authenticated, service_role;
 
 revoke all on function private.channel_overwrites_sync_channel_permissions() from public, anon, authenticated, service_role;
 
@@ -9776,6 +9886,14 @@ revoke all on function private.receive_unfollow(uuid,uuid) from public, anon, au
 grant EXECUTE on function private.receive_unfollow(uuid,uuid) to harmony_server;
 
 revoke all on function private.refresh_channel_permissions(uuid,uuid,uuid[]) from public, anon, authenticated, service_role;
+
+revoke all on function private.refuse_bot_dm() from public, anon, authenticated, service_role;
+
+revoke all on function private.refuse_bot_dms() from public, anon, authenticated, service_role;
+
+revoke all on function private.refuse_bot_friend_request() from public, anon, authenticated, service_role;
+
+revoke all on function private.refuse_bot_server() from public, anon, authenticated, service_role;
 
 revoke all on function private.reject_view_write() from public, anon, authenticated, service_role;
 

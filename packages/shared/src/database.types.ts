@@ -1850,6 +1850,7 @@ export type Database = {
           created_at: string
           hoist: boolean
           id: string
+          managed: boolean
           mentionable: boolean
           name: string
           permissions: number
@@ -1861,6 +1862,7 @@ export type Database = {
           created_at?: string
           hoist?: boolean
           id?: string
+          managed?: boolean
           mentionable?: boolean
           name: string
           permissions?: number
@@ -1872,6 +1874,7 @@ export type Database = {
           created_at?: string
           hoist?: boolean
           id?: string
+          managed?: boolean
           mentionable?: boolean
           name?: string
           permissions?: number
@@ -3264,6 +3267,7 @@ export type Database = {
           created_at: string
           hoist: boolean
           id: string
+          managed: boolean
           mentionable: boolean
           name: string
           permissions: number
