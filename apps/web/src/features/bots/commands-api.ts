@@ -1,4 +1,6 @@
-import { call, rpc } from './untyped-api.js';
+import type { Json } from '@harmony/shared';
+import { client } from '../../app/stores.js';
+import { unwrap } from '../../lib/unwrap.js';
 
 export type OptionType = 'string' | 'integer' | 'number' | 'boolean' | 'user' | 'channel' | 'role';
 
@@ -26,8 +28,9 @@ const cache = new Map<string, Promise<ChannelCommand[]>>();
 export function channelCommands(channelId: string): Promise<ChannelCommand[]> {
   let loaded = cache.get(channelId);
   if (!loaded) {
-    loaded = call<ChannelCommand[]>(rpc('channel_commands', { p_channel_id: channelId })).then(
-      (rows) => rows ?? [],
+    // options is jsonb: the shape register_commands validated on the way in.
+    loaded = unwrap(client.rpc('channel_commands', { p_channel_id: channelId })).then((rows) =>
+      (rows ?? []).map((row) => ({ ...row, options: row.options as unknown as CommandOption[] })),
     );
     loaded.catch(() => cache.delete(channelId));
     cache.set(channelId, loaded);
@@ -36,6 +39,10 @@ export function channelCommands(channelId: string): Promise<ChannelCommand[]> {
 }
 
 export const invokeCommand = (channelId: string, commandId: string, options: Record<string, unknown>) =>
-  call<string>(
-    rpc('invoke_command', { p_channel_id: channelId, p_command_id: commandId, p_options: options }),
+  unwrap(
+    client.rpc('invoke_command', {
+      p_channel_id: channelId,
+      p_command_id: commandId,
+      p_options: options as Json,
+    }),
   );

@@ -1,4 +1,5 @@
-import { call, rpc, table } from '../bots/untyped-api.js';
+import { client } from '../../app/stores.js';
+import { unwrap } from '../../lib/unwrap.js';
 
 export interface RemoteFollow {
   id: string;
@@ -15,12 +16,10 @@ const LOOKUP_TIMEOUT_MS = 20_000;
  * (WebFinger, the actor document), then the remote profile's id is ready here.
  */
 export async function lookupRemoteUser(handle: string): Promise<string> {
-  const id = await call<string>(rpc('request_remote_lookup', { p_handle: handle }));
+  const id = await unwrap(client.rpc('request_remote_lookup', { p_handle: handle }));
   const deadline = Date.now() + LOOKUP_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    const rows = await call<{ status: string; profile_id: string | null; error: string | null }[]>(
-      rpc('remote_lookup_result', { p_lookup_id: id }),
-    );
+    const rows = await unwrap(client.rpc('remote_lookup_result', { p_lookup_id: id }));
     const result = rows[0];
     if (result?.status === 'done' && result.profile_id) return result.profile_id;
     if (result?.status === 'failed') throw new Error(result.error ?? `${handle} was not found`);
@@ -31,13 +30,17 @@ export async function lookupRemoteUser(handle: string): Promise<string> {
 
 /** The caller's follows across instances, both ways (the database returns only their own). */
 export const myRemoteFollows = (): Promise<RemoteFollow[]> =>
-  call(table('remote_follows').select('id, follower_id, followee_id, state').order('created_at'));
+  // state is text checked against the three states in SQL.
+  unwrap(
+    client.from('remote_follows').select('id, follower_id, followee_id, state').order('created_at'),
+  ) as Promise<RemoteFollow[]>;
 
-export const followRemote = (profileId: string) => call(rpc('follow_remote', { p_profile_id: profileId }));
+export const followRemote = (profileId: string) =>
+  unwrap(client.rpc('follow_remote', { p_profile_id: profileId }));
 
 export const unfollowRemote = (profileId: string) =>
-  call(rpc('unfollow_remote', { p_profile_id: profileId }));
+  unwrap(client.rpc('unfollow_remote', { p_profile_id: profileId }));
 
 /** The DM channel with a remote user (one of the two must follow the other). */
 export const openRemoteDm = (profileId: string) =>
-  call<string>(rpc('open_remote_dm', { p_profile_id: profileId }));
+  unwrap(client.rpc('open_remote_dm', { p_profile_id: profileId }));
