@@ -53,19 +53,11 @@ export function createCallApi(client: HarmonyClient) {
     end: async (callId: string) => row(await client.rpc('end_dm_call', { p_call_id: callId })),
     /** A LiveKit token for the call's room, or null when LiveKit is not set up here. */
     token: async (callId: string): Promise<CallToken | null> => {
-      // Not in the generated types until they are regenerated with this migration.
-      const { data, error } = await (
-        client.rpc as (
-          fn: string,
-          args: object,
-        ) => PromiseLike<{
-          data: unknown;
-          error: { code?: string } | null;
-        }>
-      )('get_dm_call_token', { p_call_id: callId });
+      const { data, error } = await client.rpc('get_dm_call_token', { p_call_id: callId });
       if (error?.code === NOT_CONFIGURED) return null;
       if (error) throw error;
-      return data as CallToken;
+      // Returns jsonb: the CallToken object the function builds.
+      return data as unknown as CallToken;
     },
   };
 }

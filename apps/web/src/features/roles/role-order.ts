@@ -1,3 +1,5 @@
+import type { Role } from '../../lib/types.js';
+
 /**
  * The role hierarchy as the roles editor orders it, and the rules reorder_roles and
  * require_manageable_role apply: below the owner, a member manages and moves only roles under
@@ -46,8 +48,8 @@ export function moveRole(
  * A bot's role (roles.managed, made by install_bot): nobody renames, re-permissions, deletes,
  * gives or takes it by hand; it goes away with the bot.
  */
-export function isManaged(role: RankedRole & { managed?: boolean }): boolean {
-  return role.managed === true;
+export function isManaged(role: Pick<Role, 'managed'>): boolean {
+  return role.managed;
 }
 
 export interface RoleAccess {
