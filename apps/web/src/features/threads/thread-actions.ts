@@ -1,5 +1,5 @@
 import type { HarmonyClient } from '../../lib/supabase.js';
-import { call } from './thread-api.js';
+import { unwrap } from '../../lib/unwrap.js';
 
 /** Discord's auto-archive choices, in minutes. */
 export const AUTO_ARCHIVE_CHOICES = [
@@ -15,25 +15,28 @@ export const threadActions = {
     client: HarmonyClient,
     input: { channelId: string; name: string; messageId: string | null; autoArchiveMinutes: number },
   ) =>
-    call<string>(client, 'create_thread', {
-      p_channel_id: input.channelId,
-      p_name: input.name,
-      p_message_id: input.messageId,
-      p_auto_archive_minutes: input.autoArchiveMinutes,
-    }),
+    unwrap(
+      client.rpc('create_thread', {
+        p_channel_id: input.channelId,
+        p_name: input.name,
+        p_message_id: input.messageId ?? undefined,
+        p_auto_archive_minutes: input.autoArchiveMinutes,
+      }),
+    ),
   update: (
     client: HarmonyClient,
     threadId: string,
     change: { name?: string; archived?: boolean; locked?: boolean },
   ) =>
-    call<null>(client, 'update_thread', {
-      p_thread_id: threadId,
-      p_name: change.name ?? null,
-      p_archived: change.archived ?? null,
-      p_locked: change.locked ?? null,
-    }),
+    // An argument left out keeps its SQL default (null): that field stays as it is.
+    unwrap(
+      client.rpc('update_thread', {
+        p_thread_id: threadId,
+        p_name: change.name,
+        p_archived: change.archived,
+        p_locked: change.locked,
+      }),
+    ),
   participants: (client: HarmonyClient, threadId: string) =>
-    call<{ profile_id: string; joined_at: string }[]>(client, 'thread_participants', {
-      p_thread_id: threadId,
-    }),
+    unwrap(client.rpc('thread_participants', { p_thread_id: threadId })),
 };

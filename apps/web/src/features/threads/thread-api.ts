@@ -1,4 +1,8 @@
+import type { Database } from '@harmony/shared';
 import type { HarmonyClient } from '../../lib/supabase.js';
+import { unwrap } from '../../lib/unwrap.js';
+
+type Args<F extends keyof Database['public']['Functions']> = Database['public']['Functions'][F]['Args'];
 
 /** A thread as list_threads and the thread_* events describe it (private.thread_summary in SQL). */
 export interface Thread {
@@ -29,20 +33,13 @@ export function isArchived(thread: Thread, now = Date.now()): boolean {
   return thread.archived || Date.parse(thread.archive_at) <= now;
 }
 
-// The thread RPCs come with migration 20261206185000_threads.sql; the generated database types
-// learn them when they are regenerated, so they are called through this narrow signature.
-type Rpc = (fn: string, args: Record<string, unknown>) => PromiseLike<{ data: unknown; error: unknown }>;
-const rpc = (client: HarmonyClient): Rpc => client.rpc.bind(client) as unknown as Rpc;
-
-export async function call<T>(client: HarmonyClient, fn: string, args: Record<string, unknown>): Promise<T> {
-  const { data, error } = await rpc(client)(fn, args);
-  if (error) throw error;
-  return data as T;
-}
+/** list_threads returns jsonb: an array of thread summaries. */
+const listThreads = async (client: HarmonyClient, args: Args<'list_threads'>) =>
+  (await unwrap(client.rpc('list_threads', args))) as unknown as Thread[];
 
 export const threadApi = {
   listForChannel: (client: HarmonyClient, channelId: string) =>
-    call<Thread[]>(client, 'list_threads', { p_channel_id: channelId }),
+    listThreads(client, { p_channel_id: channelId }),
   listJoined: (client: HarmonyClient, serverId: string) =>
-    call<Thread[]>(client, 'list_threads', { p_server_id: serverId, p_archived: false }),
+    listThreads(client, { p_server_id: serverId, p_archived: false }),
 };
