@@ -1,16 +1,9 @@
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
+import type { Row } from '../../lib/types.js';
 
 /** A reply only the invoker sees (ephemeral_messages). */
-export interface EphemeralMessage {
-  id: string;
-  interaction_id: string;
-  channel_id: string;
-  author_id: string | null;
-  content: string;
-  embeds: unknown;
-  created_at: string;
-}
+export type EphemeralMessage = Row<'ephemeral_messages'>;
 
 export type InteractionStatus = 'pending' | 'deferred' | 'responded';
 

@@ -1,15 +1,8 @@
 import type { Message } from '../../lib/types.js';
 
-/** Columns a webhook message carries (added by the incoming-webhooks migration). */
-interface WebhookColumns {
-  webhook_id?: string | null;
-  author_name?: string | null;
-  author_avatar_url?: string | null;
-}
-
 /** Who a webhook message was sent as, or null for a member's or bot's message. */
 export function webhookSender(message: Message): { name: string; avatarUrl: string | null } | null {
-  const { author_name, author_avatar_url } = message as Message & WebhookColumns;
+  const { author_name, author_avatar_url } = message;
   return message.author_id === null && author_name
     ? { name: author_name, avatarUrl: author_avatar_url ?? null }
     : null;
