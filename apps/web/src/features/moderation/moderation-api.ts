@@ -1,6 +1,7 @@
 import type { Database } from '@harmony/shared';
 import { client } from '../../app/stores.js';
 import type { Row } from '../../lib/types.js';
+import { unwrap } from '../../lib/unwrap.js';
 
 /*
  * The moderation calls: kick, ban, timeout and nickname (11_functions_servers.sql), reports
@@ -22,12 +23,6 @@ export type Report = Omit<
 
 export type AuditEntry = Row<'audit_log'>;
 export type AuditAction = AuditEntry['action'];
-
-const unwrap = async <T>(result: PromiseLike<{ data: T; error: unknown }>): Promise<T> => {
-  const { data, error } = await result;
-  if (error) throw error;
-  return data;
-};
 
 /** Blank is none; undefined leaves the parameter to its SQL default (null). */
 const orNone = (text: string | undefined) => (text?.trim() ? text.trim() : undefined);
