@@ -50,7 +50,7 @@ test('the message list stays pinned to the newest message, images included, unle
   for (const page of [bob.page, ada.page]) {
     const image = page.getByRole('img', { name: 'wide.png' });
     await expect(image).toBeVisible();
-    await expect(page.locator('.attachment.image').last()).toHaveAttribute(
+    await expect(page.locator('.attachment-media').last()).toHaveAttribute(
       'style',
       /aspect-ratio: 400 \/ 300/,
     );

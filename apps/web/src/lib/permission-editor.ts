@@ -83,9 +83,9 @@ export const PERMISSION_GROUPS = [
 export type PermissionGroupId = (typeof PERMISSION_GROUPS)[number]['id'];
 
 /**
- * Permissions of features Harmony does not have yet (threads, stickers, polls, events,
- * stage and soundboard, …). Roles may hold them, but they do nothing, so the roles editor shows
- * them apart as coming later.
+ * Permissions of features Harmony does not have yet, or whose bit nothing checks yet
+ * (private threads, stickers, polls, events, stage and soundboard, …). Roles may hold them,
+ * but they do nothing, so the roles editor shows them apart as coming later.
  */
 export const COMING_LATER: ReadonlySet<PermissionName> = new Set<PermissionName>([
   'CREATE_GUILD_EXPRESSIONS',
@@ -93,10 +93,7 @@ export const COMING_LATER: ReadonlySet<PermissionName> = new Set<PermissionName>
   'VIEW_CREATOR_MONETIZATION_ANALYTICS',
   'MANAGE_EVENTS',
   'CREATE_EVENTS',
-  'SEND_MESSAGES_IN_THREADS',
-  'CREATE_PUBLIC_THREADS',
   'CREATE_PRIVATE_THREADS',
-  'MANAGE_THREADS',
   'USE_EXTERNAL_STICKERS',
   'SEND_TTS_MESSAGES',
   'SEND_VOICE_MESSAGES',
@@ -105,8 +102,6 @@ export const COMING_LATER: ReadonlySet<PermissionName> = new Set<PermissionName>
   'USE_EXTERNAL_APPS',
   'PRIORITY_SPEAKER',
   'REQUEST_TO_SPEAK',
-  'DEAFEN_MEMBERS',
-  'MOVE_MEMBERS',
   'USE_EMBEDDED_ACTIVITIES',
   'USE_SOUNDBOARD',
   'USE_EXTERNAL_SOUNDS',
