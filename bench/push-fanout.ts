@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectionUrl, freePort, loadConfig, startPostgres } from '@harmony/db';
 import pg from 'pg';
-import type { ServerConfig } from '../apps/server/src/config.js';
+import { loadServerConfig } from '../apps/server/src/config.js';
 import { sendPush } from '../apps/server/src/push/send.js';
 import { type RunningService, startService } from '../apps/server/src/service.js';
 import { VAPID } from '../apps/server/test/helpers.js';
@@ -170,22 +170,18 @@ async function queuedRun(
   replicas: number,
 ): Promise<number> {
   await admin.query('delete from public.notifications');
-  const config: ServerConfig = {
-    databaseUrl: connectionUrl(cluster.port, database, 'harmony_server'),
-    host: '127.0.0.1',
-    port: 0,
-    concurrency,
-    scheduledJobs: false,
-    logLevel: 'silent',
-    vapid: VAPID,
-    pushActiveWindowSeconds: 90,
-    pushAllowPrivateEndpoints: true,
-    pushTimeoutMs: 10_000,
-    presenceStaleMinutes: 10,
-    outboundAllowedHosts: new Set(),
-    previewTimeoutMs: 8_000,
-    previewFetchesPerHostPerMinute: 30,
-  };
+  // The service's own defaults for everything not set here (config.ts is their one place).
+  const config = loadServerConfig({
+    HARMONY_SERVER_DATABASE_URL: connectionUrl(cluster.port, database, 'harmony_server'),
+    HARMONY_SERVER_PORT: '0',
+    HARMONY_SERVER_CONCURRENCY: String(concurrency),
+    HARMONY_SERVER_SCHEDULED_JOBS: 'false',
+    LOG_LEVEL: 'silent',
+    VAPID_PUBLIC_KEY: VAPID.publicKey,
+    VAPID_PRIVATE_KEY: VAPID.privateKey,
+    VAPID_SUBJECT: VAPID.subject,
+    PUSH_ALLOW_PRIVATE_ENDPOINTS: 'true',
+  });
   const services: RunningService[] = [];
   for (let i = 0; i < replicas; i++) {
     services.push(await startService({ config }));
