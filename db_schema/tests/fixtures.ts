@@ -254,12 +254,18 @@ export async function snapshot(db: Session, sql: string, params: unknown[] = [])
  * Realtime's join check for a private topic: a probe row on the topic, then, as the user with
  * realtime.topic set, whether the row is visible. Topics are built from uuids, so safe to inline.
  */
-export async function receives(db: Session, who: Requester, topic: string): Promise<boolean> {
+export async function receives(
+  db: Session,
+  who: Requester,
+  topic: string,
+  extension: 'broadcast' | 'presence' = 'broadcast',
+): Promise<boolean> {
   const probe = randomUUID();
-  await db.query(
-    `insert into realtime.messages (id, topic, extension, private) values ($1, $2, 'broadcast', true)`,
-    [probe, topic],
-  );
+  await db.query(`insert into realtime.messages (id, topic, extension, private) values ($1, $2, $3, true)`, [
+    probe,
+    topic,
+    extension,
+  ]);
   const results = (await who.query(
     `select set_config('realtime.topic', '${topic}', true);
      select count(*)::int as n from realtime.messages where id = '${probe}'`,
@@ -267,12 +273,16 @@ export async function receives(db: Session, who: Requester, topic: string): Prom
   return results[1]?.rows[0]?.n === 1;
 }
 
-/** Realtime's send check: may the user insert a broadcast row on the topic? */
-export async function sends(who: Requester, topic: string): Promise<boolean> {
+/** Realtime's send (broadcast) or track (presence) check: may the user insert such a row on the topic? */
+export async function sends(
+  who: Requester,
+  topic: string,
+  extension: 'broadcast' | 'presence' = 'broadcast',
+): Promise<boolean> {
   try {
     await who.query(
       `select set_config('realtime.topic', '${topic}', true);
-       insert into realtime.messages (topic, extension, payload, private) values ('${topic}', 'broadcast', '{}', true);`,
+       insert into realtime.messages (topic, extension, payload, private) values ('${topic}', '${extension}', '{}', true);`,
     );
     return true;
   } catch {

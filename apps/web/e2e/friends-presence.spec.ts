@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { createGuild, openChannel, rest, signUp } from './helpers.js';
+import { createGuild, openChannel, rest, signIn, signUp } from './helpers.js';
 
 // Item 4: the friends list and the member list agree on who is online, live.
 test('friends show the same live status as the member list', async ({ browser }) => {
@@ -29,4 +29,38 @@ test('friends show the same live status as the member list', async ({ browser })
       .getByRole('listitem')
       .filter({ hasText: ada.username }),
   ).toContainText('Offline');
+});
+
+// Friends who share no server still see each other's live status: on the friends presence topic.
+test('a friend in no shared server shows Online live, after a reload, and Offline when she leaves', async ({
+  browser,
+}) => {
+  const ada = await signUp(browser, 'lonely');
+  const bob = await signUp(browser, 'lonelybob');
+  await bob.page.getByRole('button', { name: 'Direct messages' }).click();
+  await bob.page.getByRole('button', { name: 'Friends', exact: true }).click();
+  await rest(ada, 'rpc/send_friend_request', { method: 'POST', body: { p_username: bob.username } });
+  const [request] = (await rest(bob, 'friend_requests?select=id')) as { id: string }[];
+  await rest(bob, 'rpc/accept_friend_request', { method: 'POST', body: { p_request_id: request?.id } });
+
+  const onlineAda = bob.page
+    .getByRole('list', { name: 'Online friends' })
+    .getByRole('listitem')
+    .filter({ hasText: ada.username });
+  // The friendship is new: Bob's page learns of it live and of Ada's presence with it.
+  await expect(onlineAda).toContainText('Online', { timeout: 15_000 });
+  await bob.page.reload();
+  await expect(onlineAda).toContainText('Online', { timeout: 15_000 });
+
+  // Ada closes her page: offline for Bob, live, on both tabs.
+  await ada.page.context().close();
+  await expect(bob.page.getByText('None of your friends are online.')).toBeVisible({ timeout: 15_000 });
+  await bob.page.getByRole('tab', { name: 'All' }).click();
+  const allAda = bob.page.getByRole('list', { name: 'All friends' }).getByRole('listitem').filter({
+    hasText: ada.username,
+  });
+  await expect(allAda).toContainText('Offline');
+  // And back: she signs in again and Bob sees her online without a reload.
+  await signIn(browser, ada);
+  await expect(allAda).toContainText('Online', { timeout: 15_000 });
 });

@@ -169,6 +169,11 @@ core.servers.subscribe((state, previous) => {
   inBackground(syncUnreadTopics());
 });
 
+/** Friends' live status follows the friends list. */
+stores.social.subscribe((state, previous) => {
+  if (state.friends !== previous.friends) realtime?.watchFriends(state.friends);
+});
+
 /** Counts a live message as unread unless the user is looking at its channel right now. */
 function countUnread(message: Message, profileId: string): void {
   const ui = stores.ui.getState();
@@ -225,7 +230,7 @@ export async function startSession(profileId: string): Promise<void> {
     call: (call) => stores.calls.getState().receive(call),
     interaction: (event, record) => interactions.getState().receive(event, record),
     membershipChanged: (removal) => access.membershipChanged(removal),
-    presence: (serverId, online) => ui.setPresence(serverId, online),
+    presence: (topic, online) => ui.setPresence(topic, online),
     typing: (channelId, who, name, typing) => ui.setTyping(channelId, who, name, typing),
     resync: (channelIds, everything) => {
       for (const id of channelIds) inBackground(stores.messages.getState().catchUp(id));

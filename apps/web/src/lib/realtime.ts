@@ -5,7 +5,11 @@ import {
   onRestrictedChannelChange,
   onServerAccessChange,
 } from '../features/access/access-events.js';
-import { onPresenceSync } from '../features/presence/presence-topic.js';
+import {
+  friendPresenceTopic,
+  MAX_FRIEND_PRESENCE_TOPICS,
+  onPresenceSync,
+} from '../features/presence/presence-topic.js';
 import { type BroadcastChange, onDatabaseEvents } from '../features/realtime/broadcast.js';
 import {
   onChannelTopicEvents,
@@ -29,7 +33,8 @@ export interface RealtimeHandlers extends OwnAccessHandlers, UserTopicHandlers {
   reaction(reaction: Reaction, removed: boolean): void;
   /** A thread of a channel whose topic is joined was created, changed or deleted (features/threads). */
   thread(change: BroadcastChange): void;
-  presence(serverId: string, online: Record<string, PresenceInfo>): void;
+  /** Who is online on a presence topic: `serverId` for a server's, `presence:<id>` for a friend's. */
+  presence(topic: string, online: Record<string, PresenceInfo>): void;
   /** Someone started (or, with `typing` false, stopped) typing in a channel on screen. */
   typing(channelId: string, profileId: string, displayName: string, typing: boolean): void;
   /**
@@ -75,6 +80,8 @@ export class RealtimeConnectionManager {
   private readonly visible = new Map<string, Set<string>>();
   private readonly serverOfChannel = new Map<string, string>();
   private readonly joined = new Set<string>();
+  /** The friends' presence topics joined (friendPresenceTopic). */
+  private friendTopics = new Set<string>();
   private personal: RealtimeChannel | null = null;
   private everConnected = false;
   private state: ConnectionState = 'idle';
@@ -95,9 +102,39 @@ export class RealtimeConnectionManager {
     onOwnAccessChange(personal, this.handlers);
     onUserTopicEvents(personal, this.handlers);
     this.personal = personal.subscribe((status) => this.onStatus(status));
+    const own = friendPresenceTopic(this.profileId);
+    this.topics.open(own, () => this.subscribeFriendPresence(this.profileId));
     if (typeof document !== 'undefined') document.addEventListener('visibilitychange', this.onVisibility);
     // Back online: fetch what was missed now, over HTTP, rather than after the socket's next retry.
     if (typeof window !== 'undefined') window.addEventListener('online', this.onOnline);
+  }
+
+  /** Friends' live status, also of friends who share no server with the user: their presence topics. */
+  watchFriends(friendIds: readonly string[]): void {
+    const wanted = new Set(friendIds.slice(0, MAX_FRIEND_PRESENCE_TOPICS).map(friendPresenceTopic));
+    for (const key of this.friendTopics) {
+      if (wanted.has(key)) continue;
+      void this.topics.remove(key);
+      this.handlers.presence(key, {});
+    }
+    this.friendTopics = wanted;
+    for (const key of wanted)
+      this.topics.open(key, () => this.subscribeFriendPresence(key.slice('presence:'.length)));
+  }
+
+  /** The user's own presence topic (tracked there) or a friend's (read only). */
+  private subscribeFriendPresence(profileId: string): RealtimeChannel {
+    const key = friendPresenceTopic(profileId);
+    const own = profileId === this.profileId;
+    const channel = this.client.channel(key, {
+      config: { private: true, presence: { key: this.profileId, enabled: true } },
+    });
+    if (!own) onPresenceSync(channel, (online) => this.handlers.presence(key, online));
+    channel.subscribe((status) => {
+      if (status !== 'SUBSCRIBED') return this.onClosed(key, channel, status);
+      if (own) void this.publishPresence(channel, true);
+    });
+    return channel;
   }
 
   /** Structure, access, presence and new messages (for unread counts) of a server the user belongs to. */
@@ -229,11 +266,17 @@ export class RealtimeConnectionManager {
   /** Updates what other members see: status and the voice channel the user is in. */
   async setPresence(info: Partial<Omit<PresenceInfo, 'profileId'>>): Promise<void> {
     this.presenceInfo = { ...this.presenceInfo, ...info };
-    await Promise.all(this.topics.withPrefix('server:').map((channel) => this.publishPresence(channel)));
+    const own = this.topics.get(friendPresenceTopic(this.profileId));
+    await Promise.all([
+      ...this.topics.withPrefix('server:').map((channel) => this.publishPresence(channel)),
+      own && this.publishPresence(own, true),
+    ]);
   }
 
-  private async publishPresence(channel: RealtimeChannel): Promise<unknown> {
-    return this.presenceInfo.status === 'invisible' ? channel.untrack() : channel.track(this.presenceInfo);
+  /** Friends see the status only; where the user is in voice stays with the servers' members. */
+  private async publishPresence(channel: RealtimeChannel, forFriends = false): Promise<unknown> {
+    if (this.presenceInfo.status === 'invisible') return channel.untrack();
+    return channel.track(forFriends ? { status: this.presenceInfo.status } : this.presenceInfo);
   }
 
   connectionState(): ConnectionState {
@@ -245,6 +288,7 @@ export class RealtimeConnectionManager {
     if (typeof window !== 'undefined') window.removeEventListener('online', this.onOnline);
     const personal = this.personal;
     this.viewing.clear();
+    this.friendTopics.clear();
     this.personal = null;
     await Promise.all([this.topics.clear(), personal && this.client.removeChannel(personal)]);
     this.setState('idle');

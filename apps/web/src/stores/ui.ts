@@ -39,7 +39,7 @@ export interface UiState {
   toasts: Toast[];
   /** channelId → profileId → { name, until } */
   typing: Record<string, Record<string, { name: string; until: number }>>;
-  /** serverId → presence of online members */
+  /** serverId (or presence:<friend id>) → presence of who is online there */
   presence: Record<string, Record<string, PresenceInfo>>;
   memberListOpen: boolean;
   /** On touch screens, the message whose toolbar a tap opened. */
@@ -54,7 +54,7 @@ export interface UiState {
   setOnline(online: boolean): void;
   /** Someone is typing in a channel (or stopped: `typing` false, or their message arrived). */
   setTyping(channelId: string, profileId: string, name: string, typing?: boolean): void;
-  setPresence(serverId: string, online: Record<string, PresenceInfo>): void;
+  setPresence(topic: string, online: Record<string, PresenceInfo>): void;
   toggleMemberList(): void;
   showToolbar(messageId: string | null): void;
   setChannelListOpen(open: boolean): void;

@@ -5,7 +5,7 @@ export type LiveStatus = 'online' | 'idle' | 'dnd' | 'offline';
 
 /**
  * A person's live status, from the presence they share on the servers' realtime topics (what
- * the member list shows). Someone in no server with the viewer is not visible there: offline.
+ * the member list shows) and, for friends, on their own presence topic. Anyone else: offline.
  */
 export function liveStatus(
   presence: Record<string, Record<string, PresenceInfo>>,

@@ -23,3 +23,16 @@ export function onPresenceSync(
     online(present);
   });
 }
+
+/**
+ * presence:<id>: a person's live status for their friends, also those who share no server with
+ * them. Only its owner tracks there; the database lets only friends join (migration
+ * 20261206192000_friend_presence.sql).
+ */
+export const friendPresenceTopic = (profileId: string): string => `presence:${profileId}`;
+
+/**
+ * At most this many friends' topics are joined (Realtime allows 100 topics per socket, which the
+ * servers and channels on screen share); friends beyond it show their status where a server is shared.
+ */
+export const MAX_FRIEND_PRESENCE_TOPICS = 50;
