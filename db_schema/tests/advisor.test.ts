@@ -108,6 +108,8 @@ const POLICY_HELPERS: Record<string, string> = {
     'the security_invoker views public_server_directory and server_member_counts call it as the caller',
   'public.my_open_dm_call_ids()':
     'the realtime.messages policies of call:<id> topics list the caller’s ringing or running calls',
+  'public.my_friend_ids()':
+    'the realtime.messages policy of presence:<id> topics lets the caller’s friends join',
 };
 
 /**
@@ -164,6 +166,11 @@ const CLIENT_RPCS: Record<string, string> = {
   'public.follow_remote(uuid)': 'the caller follows a cached remote user of an unblocked instance',
   'public.unfollow_remote(uuid)': 'the caller stops following a remote user',
   'public.request_remote_lookup(text)': 'queues the caller’s own @name@host search (30 a minute)',
+  'public.set_federation_paused(boolean)': 'instance admins only (public.instance_admins, checked in SQL)',
+  'public.set_instance_blocked(text, boolean)':
+    'instance admins only (public.instance_admins, checked in SQL)',
+  'public.federation_admin_settings()': 'instance admins only (public.instance_admins, checked in SQL)',
+  'public.is_instance_admin()': 'whether the caller is an instance admin (their own row only)',
   'public.remote_lookup_result(uuid)': 'the result of the caller’s own search only',
   'public.pin_message(uuid)': 'needs PIN_MESSAGES or MANAGE_MESSAGES',
   'public.suppress_message_embeds(uuid, boolean)':
