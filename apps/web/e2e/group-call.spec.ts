@@ -49,11 +49,31 @@ const inboundByPeer = (page: Page, kind: 'audio' | 'video') =>
     return totals;
   }, kind);
 
+/** What a page's call looks like, printed when a wait fails: each connection's states and the call bar. */
+const callReport = (page: Page) =>
+  page.evaluate(() => ({
+    connections: window.peerConnections.map(
+      (c) => `${c.connectionState}/${c.iceConnectionState}/${c.signalingState}`,
+    ),
+    bar: document.querySelector('.call-bar')?.textContent ?? '(no call bar)',
+    alerts: [...document.querySelectorAll('[role="alert"]')].map((a) => a.textContent),
+  }));
+
 /** Every connection of the page receives audio that keeps growing, from `peers` people. */
 async function expectAudioFrom(page: Page, peers: number): Promise<void> {
-  await expect
-    .poll(async () => Object.keys(await inboundByPeer(page, 'audio')).length, { timeout: 30_000 })
-    .toBe(peers);
+  try {
+    await expect
+      .poll(async () => Object.keys(await inboundByPeer(page, 'audio')).length, { timeout: 30_000 })
+      .toBe(peers);
+  } catch (e) {
+    // In creation order: Ada, Bob, Cy.
+    const pages = (page.context().browser()?.contexts() ?? []).flatMap((c) => c.pages());
+    for (const [i, p] of pages.entries())
+      console.log(
+        `call state of page ${i}${p === page ? ' (waiting)' : ''}: ${JSON.stringify(await callReport(p))}`,
+      );
+    throw e;
+  }
   const before = await inboundByPeer(page, 'audio');
   await expect
     .poll(

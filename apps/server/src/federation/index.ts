@@ -12,6 +12,7 @@ import { registerInbox } from './inbox.js';
 import { ActorKeys } from './keys.js';
 import { PgKvStore } from './kv.js';
 import { documentLoaders } from './loaders.js';
+import { registerObjects } from './objects.js';
 import { RemoteActors } from './remote.js';
 
 /** Paths the instance's public origin proxies to apps/server for federation. */
@@ -62,6 +63,7 @@ export function createHarmonyFederation(deps: FederationDeps): HarmonyFederation
     signatureTimeWindow: { minutes: 5 },
   });
   registerActors(federation, db, keys);
+  registerObjects(federation, db);
   federation.setNodeInfoDispatcher('/nodeinfo/2.1', async () => {
     const users = await db.execute<{ total: number }>(
       sql`select count(*)::int as total from public.profiles

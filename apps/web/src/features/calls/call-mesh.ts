@@ -6,7 +6,11 @@ import { samePeers } from './call-session.js';
 import { type OutgoingMedia, PeerLink, type PeerState, type Signal } from './peer-link.js';
 import { watchSpeaking } from './speaking.js';
 
-const SUBSCRIBE_TIMEOUT_MS = 10_000;
+/**
+ * How long joining the signalling topic may take. A join that times out is retried by
+ * realtime-js itself (a busy server or a socket still connecting), so only this ends the wait.
+ */
+const SUBSCRIBE_TIMEOUT_MS = 30_000;
 /**
  * Hello (with this side's state) this often; a peer silent for PEER_GONE_MS has crashed or lost
  * its connection (leaving says bye). Generous: a busy page's timers and sockets run late, and a
@@ -14,7 +18,10 @@ const SUBSCRIBE_TIMEOUT_MS = 10_000;
  */
 const HELLO_MS = 1_500;
 const PEER_GONE_MS = 30_000;
-/** A connection not up this long after it was made is made again (a lost answer, a stuck ICE). */
+/**
+ * A connection not up this long after it was made is made again (a lost answer, a stuck ICE):
+ * by the offerer, or by the other side after twice as long (an offerer that sees its side up).
+ */
 const RETRY_MS = 12_000;
 const SPEAKING_POLL_MS = 400;
 /** Mean audio level (0..1) over a poll above which someone counts as speaking. */
@@ -77,7 +84,7 @@ export class CallMesh implements CallSession {
         if (status === 'SUBSCRIBED') {
           clearTimeout(timer);
           resolve();
-        } else if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT') {
+        } else if (status === 'CHANNEL_ERROR') {
           clearTimeout(timer);
           reject(new Error(`call signalling ${status}`));
         }
@@ -139,8 +146,8 @@ export class CallMesh implements CallSession {
     if (signal.bye) return this.drop(signal.from);
     if (signal.reset) {
       this.drop(signal.from);
-      this.connect(signal.from);
-      return;
+      // The offerer offers again at once; the other side waits for that offer.
+      return this.connect(signal.from).link.start();
     }
     const isNew = !this.peers.has(signal.from);
     const peer = this.peers.get(signal.from) ?? this.connect(signal.from);
@@ -149,12 +156,7 @@ export class CallMesh implements CallSession {
       peer.state = signal.hello;
       // A newcomer hears of this side at once rather than at the next heartbeat.
       if (isNew) this.hello();
-      if (
-        peer.link.offerer &&
-        peer.link.connection.connectionState !== 'connected' &&
-        Date.now() - peer.since > RETRY_MS
-      )
-        return this.retry(signal.from);
+      if (this.stuck(peer)) return this.retry(signal.from);
       if (!peer.link.negotiated) await peer.link.start();
       this.emitPeers();
       return;
@@ -163,7 +165,19 @@ export class CallMesh implements CallSession {
     this.emitPeers();
   }
 
-  /** The offerer starts a pair over: both make new connections (the reset goes before the offer). */
+  /** Not up long after it was made: the offerer retries first, the other side later. */
+  private stuck(peer: Peer): boolean {
+    const waited = Date.now() - peer.since;
+    return (
+      peer.link.connection.connectionState !== 'connected' &&
+      waited > (peer.link.offerer ? RETRY_MS : 2 * RETRY_MS)
+    );
+  }
+
+  /**
+   * Starts a pair over: both make new connections (the reset goes before the offer; a reset
+   * from the other side has the offerer offer at once).
+   */
   private async retry(id: string): Promise<void> {
     this.drop(id);
     await this.send({ reset: true, to: id });

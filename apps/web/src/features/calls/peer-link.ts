@@ -13,7 +13,7 @@ export interface Signal {
   /** In the call (repeated as a heartbeat), with this side's media state. */
   hello?: PeerState;
   bye?: boolean;
-  /** From the offerer: a connection that never came up starts over with new connections. */
+  /** A connection that never came up starts over with new connections (either side may ask). */
   reset?: boolean;
   description?: RTCSessionDescriptionInit;
   candidate?: RTCIceCandidateInit;
