@@ -1,9 +1,8 @@
-import { Create, Delete, Mention, Note, Tombstone, Update } from '@fedify/vocab';
+import { Create, Delete, Tombstone, Update } from '@fedify/vocab';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { NOTES_PATH } from '../federation/actors.js';
-import { textToNoteHtml } from '../federation/content.js';
 import { queueDelivery } from '../federation/delivery.js';
+import { dmNote } from '../federation/objects.js';
 import { defineJob } from './job.js';
 
 /**
@@ -29,16 +28,16 @@ export const federationNoteJob = defineJob({
     if (!row) return;
     const recipientUri = new URL(row.recipient_actor_uri);
     const recipient = await federation.remote.get(recipientUri.href);
-    const actor = federation.federation.createContext(new URL(federation.origin)).getActorUri(row.author_id);
-    const id = new URL(`${NOTES_PATH}${message_id}`, federation.origin);
-    const stamp = Date.parse(at);
-    const note = new Note({
-      id,
-      attribution: actor,
-      to: recipientUri,
-      content: textToNoteHtml(row.content),
-      tags: [new Mention({ href: recipientUri })],
+    const ctx = federation.federation.createContext(new URL(federation.origin));
+    const actor = ctx.getActorUri(row.author_id);
+    const note = dmNote(ctx, {
+      messageId: message_id,
+      authorId: row.author_id,
+      content: row.content,
+      recipientActorUri: recipientUri.href,
     });
+    const id = note.id as URL;
+    const stamp = Date.parse(at);
     const activity =
       action === 'create'
         ? new Create({ id: new URL(`${id.href}#create`), actor, object: note, to: recipientUri })
