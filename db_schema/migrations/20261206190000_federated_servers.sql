@@ -370,7 +370,7 @@ declare
   address text := btrim(coalesce(p_address, ''));
   created uuid;
 begin
-  if address !~* '^(@?[a-z0-9_.~-]{1,64}@[a-z0-9.-]{1,253}(:[0-9]{1,5})?|https?://[^\s]{1,500})$' then
+  if char_length(address) > 512 or address !~* '^(@?[a-z0-9_.~-]{1,64}@[a-z0-9.-]{1,253}(:[0-9]{1,5})?|https?://[^[:space:]]+)$' then
     raise exception 'a remote server is written @server@host or as its address (https://…)' using errcode = '22023';
   end if;
   if (select count(*) from public.remote_server_joins j
@@ -414,8 +414,10 @@ begin
     values (mirror, p_group_uri, p_group_profile_id);
   else
     update public.servers s
-       set name = left(coalesce(nullif(btrim(p_name), ''), s.name), 100), icon_url = p_icon_url
-     where s.id = mirror and (s.name, s.icon_url) is distinct from (left(coalesce(nullif(btrim(p_name), ''), s.name), 100), p_icon_url);
+       set name = left(coalesce(nullif(btrim(p_name), ''), s.name), 100), icon_url = coalesce(p_icon_url, s.icon_url)
+     where s.id = mirror
+       and (s.name, s.icon_url) is distinct from
+           (left(coalesce(nullif(btrim(p_name), ''), s.name), 100), coalesce(p_icon_url, s.icon_url));
   end if;
   for ch in select * from jsonb_array_elements(coalesce(p_channels, '[]')) loop
     continue when ch->>'uri' !~ '^https?://' or lower(split_part(split_part(ch->>'uri', '://', 2), '/', 1))

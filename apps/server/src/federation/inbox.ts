@@ -2,6 +2,7 @@ import type { Federation, InboxContext } from '@fedify/fedify';
 import {
   Accept,
   type Activity,
+  Announce,
   Create,
   Delete,
   Follow,
@@ -18,6 +19,7 @@ import { FOLLOWS_PATH, INBOX_PATH, SHARED_INBOX_PATH } from './actors.js';
 import { noteHtmlToText } from './content.js';
 import { queueDelivery } from './delivery.js';
 import type { CachedActor, RemoteActors } from './remote.js';
+import { groupAnnounce, groupAnswer, groupCreate, groupFollow, groupUndo } from './servers.js';
 
 export interface InboxDeps {
   db: Database;
@@ -34,6 +36,7 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): vo
   federation
     .setInboxListeners(INBOX_PATH, SHARED_INBOX_PATH)
     .on(Follow, async (ctx, follow) => {
+      if (await groupFollow(ctx, deps, follow)) return;
       const followee = localUserOf(ctx, follow.objectId);
       const sender = await senderOf(deps, follow);
       if (!followee || !sender || !follow.id) return;
@@ -51,9 +54,14 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): vo
       });
       await queueDelivery(deps.db, followee, answer, [sender]);
     })
-    .on(Accept, (ctx, accept) => answerToFollow(ctx, deps, accept, true))
-    .on(Reject, (ctx, reject) => answerToFollow(ctx, deps, reject, false))
+    .on(Accept, async (ctx, accept) => {
+      if (!(await groupAnswer(ctx, deps, accept, true))) await answerToFollow(ctx, deps, accept, true);
+    })
+    .on(Reject, async (ctx, reject) => {
+      if (!(await groupAnswer(ctx, deps, reject, false))) await answerToFollow(ctx, deps, reject, false);
+    })
     .on(Undo, async (ctx, undo) => {
+      if (await groupUndo(ctx, deps, undo)) return;
       const sender = await senderOf(deps, undo);
       const object = await undo.getObject({ crossOrigin: 'ignore' }).catch(() => null);
       if (!sender || !(object instanceof Follow)) return;
@@ -66,6 +74,7 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): vo
       );
     })
     .on(Create, async (ctx, create) => {
+      if (await groupCreate(ctx, deps, create)) return;
       const dm = await privateNoteOf(ctx, deps, create);
       if (!dm) return;
       for (const recipient of dm.recipients) {
@@ -92,6 +101,7 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): vo
         sql`select private.receive_remote_note_delete(${objectId.href}, ${sender.profileId}::uuid)`,
       );
     })
+    .on(Announce, (ctx, announce) => groupAnnounce(ctx, deps, announce))
     .onError((_ctx, error) => deps.log.warn({ err: error }, 'inbound activity failed'));
 }
 

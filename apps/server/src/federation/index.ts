@@ -14,6 +14,7 @@ import { PgKvStore } from './kv.js';
 import { documentLoaders } from './loaders.js';
 import { registerObjects } from './objects.js';
 import { RemoteActors } from './remote.js';
+import { registerServerChannels } from './servers.js';
 
 /** Paths the instance's public origin proxies to apps/server for federation. */
 export const FEDERATION_PATHS = ['/.well-known/webfinger', '/.well-known/nodeinfo', '/nodeinfo/', '/ap/'];
@@ -63,6 +64,7 @@ export function createHarmonyFederation(deps: FederationDeps): HarmonyFederation
     signatureTimeWindow: { minutes: 5 },
   });
   registerActors(federation, db, keys);
+  registerServerChannels(federation, db);
   registerObjects(federation, db);
   federation.setNodeInfoDispatcher('/nodeinfo/2.1', async () => {
     const users = await db.execute<{ total: number }>(

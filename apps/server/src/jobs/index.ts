@@ -3,6 +3,13 @@ import { federationDeliverJob } from './federation-deliver.js';
 import { federationFollowJob, federationUnfollowJob } from './federation-follow.js';
 import { federationLookupJob } from './federation-lookup.js';
 import { federationNoteJob } from './federation-note.js';
+import {
+  federationGroupRemoveJob,
+  federationRelayJob,
+  federationServerJoinJob,
+  federationServerLeaveJob,
+  federationServerNoteJob,
+} from './federation-servers.js';
 import { fetchPreviewJob, pruneLinkPreviews } from './fetch-preview.js';
 import type { JobContext, JobDefinition } from './job.js';
 import { liveKitModerateJob } from './livekit-moderate.js';
@@ -32,6 +39,11 @@ export const JOBS: JobDefinition[] = [
   federationUnfollowJob,
   federationLookupJob,
   federationNoteJob,
+  federationServerJoinJob,
+  federationServerNoteJob,
+  federationServerLeaveJob,
+  federationRelayJob,
+  federationGroupRemoveJob,
 ];
 
 /**
