@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@harmony/db';
 import { signJwt, startLocalStack } from '@harmony/stack';
@@ -26,6 +26,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const MESSAGES_PER_CHANNEL = 4000;
 const SECRET = 'bench-only-jwt-secret-with-at-least-32-characters';
+/** A worktree of an older commit (e.g. `git worktree add /tmp/wt-851 851d935`): its REST page runs in the same rounds. */
+const BASELINE = process.env.BENCH_BASELINE_WORKTREE;
 
 if (process.argv[2] === 'serve') {
   // Child: PostgreSQL + the stack, until stdin closes.
@@ -47,11 +49,13 @@ interface Served {
   db: string;
 }
 
-function startServer(
-  env: NodeJS.ProcessEnv,
-): Promise<{ served: Served; pid: number; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), 'serve'], {
+type Server = { served: Served; pid: number; stop: () => Promise<void> };
+
+/** Runs `script serve` (this file, or the same bench of another worktree) in a child process. */
+function startServer(env: NodeJS.ProcessEnv, script: string): Promise<Server> {
+  const child = spawn(process.execPath, [...process.execArgv, script, 'serve'], {
     env,
+    cwd: join(dirname(script), '..'),
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -94,6 +98,8 @@ interface Variant {
   latencies: number[];
   seconds: number;
   cpu: CpuPerRequest;
+  /** The process tree whose CPU is counted as stack and PostgreSQL. */
+  pid: number;
 }
 
 /** CONCURRENCY loops issue `count` calls of `one`; returns each latency (ms) and the wall time. */
@@ -120,15 +126,15 @@ async function run(
  * Warms every variant up, then runs them interleaved in ROUNDS slices of REQUESTS/ROUNDS, so
  * background load on the machine hits them all alike.
  */
-async function measureAll(variants: Variant[], stackPid: number): Promise<Stats[]> {
+async function measureAll(variants: Variant[]): Promise<Stats[]> {
   for (const v of variants) await run(v.one, WARMUP);
   for (let round = 0; round < ROUNDS; round++) {
     for (const v of variants) {
       const clientBefore = process.cpuUsage();
-      const treeBefore = treeSnapshot(stackPid);
+      const treeBefore = treeSnapshot(v.pid);
       const { latencies, seconds } = await run(v.one, Math.ceil(REQUESTS / ROUNDS));
       const client = process.cpuUsage(clientBefore);
-      const tree = cpuBetween(treeBefore, treeSnapshot(stackPid));
+      const tree = cpuBetween(treeBefore, treeSnapshot(v.pid));
       v.cpu.client += (client.user + client.system) / 1000;
       v.cpu.stack += tree.stack;
       v.cpu.postgres += tree.postgres;
@@ -145,24 +151,14 @@ async function measureAll(variants: Variant[], stackPid: number): Promise<Stats[
   });
 }
 
-async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'harmony-bench-rest-'));
-  chmodSync(dir, 0o755);
-  const env = {
-    ...process.env,
-    DATABASE_URL: '',
-    HARMONY_PG_DATA: join(dir, 'pg'),
-    HARMONY_PG_PORT: String(await freePort()),
-    HARMONY_STACK_PORT: String(await freePort()),
-    HARMONY_STORAGE_DIR: join(dir, 'storage'),
-    JWT_SECRET: SECRET,
-    LOG_LEVEL: 'warn',
-  };
-  const { served, pid, stop } = await startServer(env);
-  const admin = new pg.Pool({ connectionString: served.db, max: 2 });
+/**
+ * Authors and one reader, all members of a server with three busy channels; returns the reader's
+ * user id and the channel whose page is read.
+ */
+async function seed(databaseUrl: string): Promise<{ readerUserId: string; channel: string }> {
+  const admin = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   admin.on('error', () => undefined);
   try {
-    // Authors and one reader, all members of a server with three busy channels.
     const users = Array.from({ length: 21 }, () => randomUUID());
     await admin.query(
       `insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
@@ -211,41 +207,82 @@ async function main(): Promise<void> {
       );
     }
     await admin.query('analyze');
-    const channel = channels[0] as string;
-    const token = await signJwt(
-      {
-        sub: reader.user_id,
-        role: 'authenticated',
-        aud: 'authenticated',
-        exp: Math.floor(Date.now() / 1000) + 3600,
-      },
-      SECRET,
-    );
+    return { readerUserId: reader.user_id, channel: channels[0] as string };
+  } finally {
+    await admin.end();
+  }
+}
+
+/** GET of the page over keep-alive HTTP/1.1 (node:http: a lighter client than fetch). */
+function restReader(agent: http.Agent, served: Served, channel: string, token: string) {
+  const url = new URL(`${served.url}/rest/v1/messages?${PAGE_QUERY(channel)}`);
+  const headers = {
+    apikey: served.anon,
+    Authorization: `Bearer ${token}`,
+    'Accept-Profile': 'public',
+    'X-Client-Info': 'bench',
+  };
+  return () =>
+    new Promise<string>((resolve, reject) => {
+      const req = http.request(url, { agent, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          res.statusCode === 200
+            ? resolve(Buffer.concat(chunks).toString())
+            : reject(new Error(`REST ${res.statusCode}: ${Buffer.concat(chunks).toString()}`)),
+        );
+      });
+      req.on('error', reject);
+      req.end();
+    });
+}
+
+function readerToken(sub: string): Promise<string> {
+  return signJwt(
+    { sub, role: 'authenticated', aud: 'authenticated', exp: Math.floor(Date.now() / 1000) + 3600 },
+    SECRET,
+  );
+}
+
+/** The baseline worktree's stack, seeded alike; its page must be a full page with authors. */
+async function oldRestReader(agent: http.Agent, served: Served) {
+  const { readerUserId, channel } = await seed(served.db);
+  const page = restReader(agent, served, channel, await readerToken(readerUserId));
+  const rows = JSON.parse(await page()) as { author: unknown }[];
+  if (rows.length !== 50 || !rows[0]?.author)
+    throw new Error('baseline REST did not return a page with authors');
+  return page;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'harmony-bench-rest-'));
+  chmodSync(dir, 0o755);
+  const env = async (name: string) => ({
+    ...process.env,
+    DATABASE_URL: '',
+    HARMONY_PG_DATA: join(dir, name, 'pg'),
+    HARMONY_PG_PORT: String(await freePort()),
+    HARMONY_STACK_PORT: String(await freePort()),
+    HARMONY_STORAGE_DIR: join(dir, name, 'storage'),
+    JWT_SECRET: SECRET,
+    LOG_LEVEL: 'warn',
+  });
+  const { served, pid, stop } = await startServer(await env('head'), fileURLToPath(import.meta.url));
+  const old = BASELINE
+    ? await startServer(await env('baseline'), join(BASELINE, 'bench/rest-page.ts'))
+    : null;
+  const admin = new pg.Pool({ connectionString: served.db, max: 2 });
+  admin.on('error', () => undefined);
+  try {
+    const { readerUserId, channel } = await seed(served.db);
+    const reader = { user_id: readerUserId };
+    const token = await readerToken(reader.user_id);
     const claims = JSON.stringify({ sub: reader.user_id, role: 'authenticated', aud: 'authenticated' });
 
-    // REST over keep-alive HTTP/1.1 (node:http: a lighter client than fetch).
-    const url = new URL(`${served.url}/rest/v1/messages?${PAGE_QUERY(channel)}`);
     const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-    const headers = {
-      apikey: served.anon,
-      Authorization: `Bearer ${token}`,
-      'Accept-Profile': 'public',
-      'X-Client-Info': 'bench',
-    };
-    const restPage = () =>
-      new Promise<string>((resolve, reject) => {
-        const req = http.request(url, { agent, headers }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () =>
-            res.statusCode === 200
-              ? resolve(Buffer.concat(chunks).toString())
-              : reject(new Error(`REST ${res.statusCode}: ${Buffer.concat(chunks).toString()}`)),
-          );
-        });
-        req.on('error', reject);
-        req.end();
-      });
+    const restPage = restReader(agent, served, channel, token);
+    const oldPage = old ? await oldRestReader(agent, old.served) : null;
 
     // The SQL the REST layer runs for this URL, and a hand-written equivalent.
     const schemaClient = await admin.connect();
@@ -333,25 +370,25 @@ async function main(): Promise<void> {
     deepStrictEqual(viaRest, viaSame);
     deepStrictEqual(viaRest, viaHand);
 
-    const variant = (label: string, one: () => Promise<unknown>): Variant => ({
+    const variant = (label: string, one: () => Promise<unknown>, tree = pid): Variant => ({
       label,
       one,
       latencies: [],
       seconds: 0,
       cpu: { client: 0, stack: 0, postgres: 0 },
+      pid: tree,
     });
-    const results = await measureAll(
-      [
-        variant('REST (supabase-js URL, HTTP keep-alive)', restPage),
-        variant('pg, same SQL, 4 round trips', sequential(statement, 'bench_same')),
-        variant('pg, same SQL, pipelined (1 round trip)', oneTrip(statement, 'bench_same_p')),
-        variant('pg, hand-written SQL, 4 round trips', sequential(handWritten, 'bench_hand')),
-        variant('REST executor in-process (no HTTP)', viaExecute),
-      ],
-      pid,
-    );
+    const results = await measureAll([
+      variant('REST (supabase-js URL, HTTP keep-alive)', restPage),
+      variant('pg, same SQL, 4 round trips', sequential(statement, 'bench_same')),
+      variant('pg, same SQL, pipelined (1 round trip)', oneTrip(statement, 'bench_same_p')),
+      variant('pg, hand-written SQL, 4 round trips', sequential(handWritten, 'bench_hand')),
+      variant('REST executor in-process (no HTTP)', viaExecute),
+      ...(old && oldPage ? [variant(`REST at ${BASELINE}`, oldPage, old.pid)] : []),
+    ]);
     const rest = results[0] as Stats;
     const baseline = results[1] as Stats;
+    const before = old ? results[5] : undefined;
     console.log(
       `\nREST page (50 messages + author), ${REQUESTS} requests per variant in ${ROUNDS} interleaved rounds, ${CONCURRENCY} concurrent\n`,
     );
@@ -369,11 +406,17 @@ async function main(): Promise<void> {
     console.log(
       `\ntarget: REST >= 85% of the same SQL run directly: ${(100 * (rest.rps / baseline.rps)).toFixed(0)}% -> ${ok ? 'met' : 'NOT met'}`,
     );
+    if (before) {
+      const ratio = rest.rps / before.rps;
+      console.log(
+        `target: REST >= 2x the baseline's REST: ${ratio.toFixed(2)}x -> ${ratio >= 2 ? 'met' : 'NOT met'}`,
+      );
+    }
     agent.destroy();
     await Promise.all([direct.end(), pipelined.end()]);
   } finally {
     await admin.end();
-    await stop();
+    await Promise.all([stop(), old?.stop()]);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -255,10 +255,21 @@ describe('SQL', () => {
     expect(st.values).toContain('%a,b%');
     expect(st.text).toContain('AS "we""ird"');
     expect(st.text).toContain('"public"."posts"."title" = $');
-    expect(st.text).toContain('LIMIT $');
+    expect(st.text).toContain('LIMIT 5 OFFSET 0');
     expect(st.text).toMatch(
       /LEFT JOIN LATERAL \(SELECT .* FROM "public"."users" AS "users_1" WHERE "users_1"."id" = "public"."posts"."author_id"\)/,
     );
+  });
+
+  it('writes the page size into the SQL (a generic plan can be cached) and binds other offsets', () => {
+    expect(sqlFor({ query: 'limit=50' }).text).toMatch(/ LIMIT 50 OFFSET 0\) SELECT/);
+    const paged = sqlFor({ query: 'limit=50&offset=100' });
+    expect(paged.text).toMatch(/ LIMIT 50 OFFSET \$1\) SELECT/);
+    expect(paged.values).toEqual(['100']);
+    const ranged = sqlFor({ query: 'offset=7' });
+    expect(ranged.text).toMatch(/ LIMIT 1000 OFFSET \$1\) SELECT/);
+    const huge = sqlFor({ query: 'limit=99999999999999999999' });
+    expect(huge.text).toMatch(/ LIMIT 1000 OFFSET 0\) SELECT/);
   });
 
   it('aggregates to-many embeds and joins many-to-many through the junction', () => {

@@ -15,7 +15,7 @@ import {
 
 /**
  * QueryBuilder.hs readPlanToQuery: one SELECT per plan node. Embedded resources are LATERAL
- * subqueries joined to their parent: to-one as a row (`row_to_json`), to-many aggregated with
+ * subqueries joined to their parent: to-one as a row (`to_jsonb`), to-many aggregated with
  * `json_agg` (an empty array when there is nothing).
  */
 
@@ -135,7 +135,8 @@ function embedSql(child: ReadPlan, parentRef: string, p: Params): { join: string
       });
       return { join, selects };
     }
-    return { join, selects: isEmptyEmbed(child) ? [] : [plain(`row_to_json(${agg}.*)::jsonb`, name)] };
+    // PostgREST writes row_to_json(…)::jsonb; to_jsonb builds the same jsonb without the text round trip.
+    return { join, selects: isEmptyEmbed(child) ? [] : [plain(`to_jsonb(${agg}.*)`, name)] };
   }
   const condition = child.joinType === 'inner' ? `${agg}.${agg} IS NOT NULL` : 'TRUE';
   if (child.spread) {
