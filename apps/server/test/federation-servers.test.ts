@@ -268,7 +268,13 @@ describe('a federated server', () => {
 });
 
 describe('attacker-side: refused, nothing written', () => {
-  it('a Note for a channel @everyone cannot see', async () => {
+  it('a Note for a channel @everyone cannot see, even from a member let in there', async () => {
+    await setOverwrite(
+      b.db,
+      secretChannel,
+      { member: aliceOnB },
+      { allow: (await bit(b.db, 'VIEW_CHANNEL')) | (await bit(b.db, 'SEND_MESSAGES')) },
+    );
     expect((await post(a, alice, b, noteToGroup(alice, secretChannel, 'peek'))).status).toBe(202);
     expect(await messagesIn(b, secretChannel)).toEqual([]);
   });
