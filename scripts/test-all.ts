@@ -40,7 +40,14 @@ try {
 
 const unit = await run('pnpm', ['exec', 'vitest', 'run']);
 const e2e = await run('pnpm', ['exec', 'playwright', 'test'], 'apps/web');
-const [passed, failed, skipped] = [0, 1, 2].map((i) => (unit.counts[i] ?? 0) + (e2e.counts[i] ?? 0));
+// Federation between two complete instances: its own config (two servers of its own).
+const federation = await run(
+  'pnpm',
+  ['exec', 'playwright', 'test', '-c', 'playwright.federation.config.ts'],
+  'apps/web',
+);
+const runs = [unit, e2e, federation];
+const [passed, failed, skipped] = [0, 1, 2].map((i) => runs.reduce((sum, r) => sum + (r.counts[i] ?? 0), 0));
 console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
 // A runner that reported failures fails the run even if its exit status said otherwise.
-process.exit(unit.code || e2e.code || failed > 0 ? 1 : 0);
+process.exit(runs.some((r) => r.code !== 0) || failed > 0 ? 1 : 0);

@@ -7,6 +7,8 @@ const webPort = Number(process.env.E2E_WEB_PORT ?? 5199);
 /** Debian's Chromium, with the flags this closed-network machine needs. */
 export default defineConfig({
   testDir: './e2e',
+  // Two instances of its own: playwright.federation.config.ts.
+  testIgnore: 'federation.spec.ts',
   timeout: 60_000,
   expect: { timeout: 10_000 },
   retries: 0,

@@ -14,6 +14,8 @@ import { createServer } from 'vite';
  * so Playwright knows them.
  */
 const webPort = Number(process.env.E2E_WEB_PORT ?? 5199);
+// Another loopback address (127.0.0.2) gives a second instance its own host (federation.spec.ts).
+const webHost = process.env.E2E_WEB_HOST ?? '127.0.0.1';
 const stackPort = Number(process.env.E2E_STACK_PORT ?? 54399);
 const controlPort = Number(process.env.E2E_CONTROL_PORT ?? 5198);
 const CONTROL_BASE = `http://127.0.0.1:${controlPort}`;
@@ -43,7 +45,7 @@ const env: NodeJS.ProcessEnv = {
   HARMONY_INBOX_PORT: String(await freePort()),
   HARMONY_INBOX_SMTP_PORT: String(await freePort()),
   JWT_SECRET: 'e2e-only-jwt-secret-with-at-least-32-characters',
-  SITE_URL: `http://127.0.0.1:${webPort}`,
+  SITE_URL: `http://${webHost}:${webPort}`,
   LOG_LEVEL: 'warn',
   // Nothing listens on this port: voice must fail cleanly with "unreachable".
   LIVEKIT_URL: process.env.LIVEKIT_URL ?? 'ws://127.0.0.1:7881',
@@ -73,7 +75,9 @@ process.env.VITE_VAPID_PUBLIC_KEY ??= worker.vapidPublicKey;
 process.env.HARMONY_SERVER_URL = worker.service.url;
 const vite = await createServer({
   root: join(import.meta.dirname, '..'),
-  server: { port: webPort, strictPort: true, host: '127.0.0.1' },
+  server: { port: webPort, strictPort: true, host: webHost },
+  // Two instances started side by side must not share Vite's dependency cache.
+  ...(process.env.E2E_VITE_CACHE_DIR ? { cacheDir: process.env.E2E_VITE_CACHE_DIR } : {}),
   logLevel: 'warn',
 });
 await vite.listen();
@@ -97,6 +101,14 @@ const control = createHttpServer(async (req, res) => {
         serverUrl: worker.service.url,
       }),
     );
+  } else if (req.url === '/federation-jobs') {
+    // Federation work still queued (delivered, refused for good or given up on: gone), so
+    // federation.spec.ts can tell that an instance has tried to deliver.
+    const { rows } = await local.stack.ctx.db.admin.query<{ pending: number }>(
+      `select count(*)::int as pending from graphile_worker.jobs where task_identifier like 'federation-%'`,
+    );
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify(rows[0]));
   } else if (req.method === 'POST' && req.url?.startsWith('/age-sessions?email=')) {
     // Sessions signed in more than a day ago, as secure_password_change sees them.
     const email = new URL(req.url, CONTROL_BASE).searchParams.get('email');
@@ -113,7 +125,7 @@ const control = createHttpServer(async (req, res) => {
 });
 control.listen(controlPort, '127.0.0.1');
 if (!local.inbox) throw new Error('e2e: the local inbox did not start');
-console.log(`e2e ready: web http://127.0.0.1:${webPort} stack ${local.stack.url}`);
+console.log(`e2e ready: web http://${webHost}:${webPort} stack ${local.stack.url}`);
 
 const shutdown = async () => {
   control.close();

@@ -49,6 +49,7 @@ function recorder() {
     membershipChanged: () => {
       events.memberships += 1;
     },
+    remoteFollowsChanged: () => undefined,
     dmsChanged: () => undefined,
     reportsChanged: () => undefined,
     call: () => undefined,

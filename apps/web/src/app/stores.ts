@@ -4,6 +4,7 @@ import { createAccessRefresher } from '../features/access/refresh-access.js';
 import { interactions } from '../features/bots/interactions-store.js';
 import { type CallState, createCallStore } from '../features/calls/call-store.js';
 import { type ChannelAdminState, createChannelAdminStore } from '../features/channels/channel-admin.js';
+import { remoteFollowSignal } from '../features/federation/remote-follow-signal.js';
 import { reportSignal } from '../features/moderation/report-signal.js';
 import {
   createNotificationPrefsStore,
@@ -218,6 +219,7 @@ export async function startSession(profileId: string): Promise<void> {
     notificationsRead: (ids, readAt) => stores.notifications.getState().readElsewhere(ids, readAt),
     notificationsRemoved: (ids) => stores.notifications.getState().removed(ids),
     friendsChanged: () => inBackground(stores.social.getState().loadFriends()),
+    remoteFollowsChanged: () => remoteFollowSignal.getState().changed(),
     dmsChanged: () => inBackground(stores.social.getState().loadDms()),
     serverChanged: (serverId) => inBackground(access.serverChanged(serverId)),
     serverDeleted: (serverId) => access.serverDeleted(serverId),

@@ -4,6 +4,7 @@ import { DeleteAccountSection, ExportSection } from '../../features/account/Acco
 import { AccountSection } from '../../features/account/AccountSection.js';
 import { ApplicationsSection } from '../../features/bots/ApplicationsSection.js';
 import { LinkPreviewsSection } from '../../features/embeds/LinkPreviewsSection.js';
+import { FederationAdminSection } from '../../features/federation/FederationAdminSection.js';
 import { NotificationsSection } from '../../features/notifications/NotificationsSection.js';
 import { PRESENCE_OPTIONS, type PresenceChoice } from '../../stores/account.js';
 import { ActionMessage, useAction } from './action.js';
@@ -23,6 +24,7 @@ export function UserSettings() {
       <SessionsSection />
       <ExportSection />
       <DeleteAccountSection />
+      <FederationAdminSection />
       <AboutSection />
     </div>
   );

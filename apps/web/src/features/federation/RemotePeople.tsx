@@ -11,9 +11,8 @@ import {
   type RemoteFollow,
   unfollowRemote,
 } from './federation-api.js';
+import { useRemoteFollowChanges } from './remote-follow-signal.js';
 import './federation.css';
-
-const FOLLOW_POLL_MS = 1500;
 
 /**
  * People on other Harmony (or ActivityPub) instances: find `@name@host`, follow, message.
@@ -24,23 +23,19 @@ export function RemotePeople({ me }: { me: string }) {
   const [found, setFound] = useState<string | null>(null);
   const [follows, setFollows] = useState<RemoteFollow[]>([]);
   const action = useAction();
+  const followChanges = useRemoteFollowChanges();
 
   const refresh = useCallback(async () => {
     const rows = await myRemoteFollows();
     setFollows(rows);
     await stores.profiles.getState().ensure(rows.flatMap((f) => [f.follower_id, f.followee_id]));
   }, []);
+  // Again whenever a follow changes, live: someone on another instance followed, or the other
+  // instance answered a follow in the background.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: followChanges is the trigger.
   useEffect(() => {
     void refresh().catch(() => undefined);
-  }, [refresh]);
-  // The other instance answers a follow in the background: look again until it has.
-  const waiting = follows.some((f) => f.state === 'pending');
-  useEffect(() => {
-    if (!waiting) return;
-    const timer = setInterval(() => void refresh().catch(() => undefined), FOLLOW_POLL_MS);
-    return () => clearInterval(timer);
-  }, [waiting, refresh]);
-
+  }, [refresh, followChanges]);
   const find = (event: FormEvent) => {
     event.preventDefault();
     const wanted = handle.trim();

@@ -14,6 +14,8 @@ export interface UserTopicHandlers {
   readState(channelId: string, lastReadSeq: number): void;
   /** The user's friends or friend requests changed (on any device, or by the other person). */
   friendsChanged(): void;
+  /** Someone followed the user across instances, or a follow of theirs was answered or undone. */
+  remoteFollowsChanged(): void;
   /** The user's DMs or group DMs changed: joined, left, closed, reopened, renamed. */
   dmsChanged(): void;
   /** The user's own notification levels or mutes changed (on any device). */
@@ -51,6 +53,9 @@ export function onUserTopicEvents(channel: RealtimeChannel, handlers: UserTopicH
     channel,
     ['friend_request_create', 'friend_request_delete', 'friendship_create', 'friendship_delete'],
     () => handlers.friendsChanged(),
+  );
+  onDatabaseEvents(channel, ['remote_follow_create', 'remote_follow_update', 'remote_follow_delete'], () =>
+    handlers.remoteFollowsChanged(),
   );
   onDatabaseEvents(
     channel,
