@@ -25,7 +25,9 @@ describe('instance admins and federation settings', () => {
       const before = await snapshot(tx, STATE);
 
       expect(await failure(rpc(mallory.api, 'set_federation_paused', true))).toMatchObject(DENIED);
-      expect(await failure(rpc(mallory.api, 'set_instance_blocked', 'good.example', true))).toMatchObject(DENIED);
+      expect(await failure(rpc(mallory.api, 'set_instance_blocked', 'good.example', true))).toMatchObject(
+        DENIED,
+      );
       expect(await failure(rpc(mallory.api, 'federation_admin_settings'))).toMatchObject(DENIED);
       expect(await rpc(mallory.api, 'is_instance_admin')).toBe(false);
       const selfPromotion = await failure(
@@ -46,9 +48,7 @@ describe('instance admins and federation settings', () => {
     await db.rollback(async (tx) => {
       const admin = await createUser(tx, 'fedadmin');
       const other = await createUser(tx, 'other');
-      await tx
-        .asService()
-        .query('insert into public.instance_admins (user_id) values ($1)', [admin.userId]);
+      await tx.asService().query('insert into public.instance_admins (user_id) values ($1)', [admin.userId]);
       expect(await rpc(admin.api, 'is_instance_admin')).toBe(true);
       expect((await other.api.query('select user_id from public.instance_admins')).rowCount).toBe(0);
 
@@ -56,7 +56,9 @@ describe('instance admins and federation settings', () => {
       await rpc(admin.api, 'set_instance_blocked', 'Bad.Example:8443', true);
       const { rows } = await admin.api.query('select * from public.federation_admin_settings()');
       expect(rows).toEqual([{ paused: true, blocked_domains: ['bad.example:8443'] }]);
-      expect(await failure(rpc(admin.api, 'set_instance_blocked', 'not a host/', true))).toMatchObject(INVALID);
+      expect(await failure(rpc(admin.api, 'set_instance_blocked', 'not a host/', true))).toMatchObject(
+        INVALID,
+      );
 
       await rpc(admin.api, 'set_federation_paused', false);
       await rpc(admin.api, 'set_instance_blocked', 'bad.example:8443', false);
