@@ -42,6 +42,8 @@ function CreateServer() {
   );
 }
 
+const isRemoteServerAddress = (input: string) => /@|\/ap\/actors\//.test(input);
+
 /** Accepts a bare code or a full invite link. */
 function inviteCode(input: string): string {
   return input.trim().split('/').pop() ?? '';
@@ -50,7 +52,10 @@ function inviteCode(input: string): string {
 function JoinServer({ code: initial }: { code?: string }) {
   const [code, setCode] = useState(initial ?? '');
   const { submit, error, busy } = useFormSubmit(async () => {
-    const serverId = await stores.servers.getState().joinByInvite(inviteCode(code));
+    // Invites never hold an @: `@server@host` or a Group URL is a server of another instance.
+    const serverId = isRemoteServerAddress(code)
+      ? await (await import('../features/federation/remote-servers-api.js')).joinRemoteServer(code)
+      : await stores.servers.getState().joinByInvite(inviteCode(code));
     closeModal();
     go({ kind: 'channel', serverId, channelId: null });
   });
@@ -61,6 +66,7 @@ function JoinServer({ code: initial }: { code?: string }) {
           Invite link or code
           <input required value={code} onChange={(e) => setCode(e.target.value)} />
         </label>
+        <p className="hint">Or a server on another instance: @server@host</p>
         <SubmitRow label="Join" disabled={busy} error={error} />
       </form>
     </Dialog>

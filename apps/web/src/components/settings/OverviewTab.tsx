@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { serverAdmin, stores } from '../../app/stores.js';
+import { ServerFederationSection } from '../../features/federation/ServerFederationSection.js';
 import { LEVEL_LABELS } from '../../features/notification-settings/mute.js';
 import type { NotificationLevel } from '../../features/notification-settings/prefs-store.js';
 import { DangerZone } from '../../features/server-admin/DangerZone.js';
@@ -154,6 +155,7 @@ export function OverviewTab({ serverId }: { serverId: string }) {
       </label>
       <p className="hint">Welcome messages for new members are posted there.</p>
       <ActionMessage error={setting.error} notice={setting.notice} />
+      <ServerFederationSection serverId={serverId} allowed={allowed} />
       <DangerZone serverId={serverId} />
     </section>
   );
