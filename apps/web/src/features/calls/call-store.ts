@@ -402,6 +402,9 @@ export function createCallStore(
           }
           if (call.status !== 'ringing' && call.status !== 'active') return finish(call.status);
           const { phase } = get();
+          // Nobody rings again once in: this update was sent before this tab's answer landed
+          // (someone else joined at the same moment). The answer's own update follows.
+          if (phase !== 'incoming' && mine === 'ringing') return;
           // Left or removed from the group on any device, or answered on another one.
           if ((phase === 'incoming' && mine !== 'ringing') || (phase !== 'incoming' && mine !== 'joined')) {
             settled.add(call.id);
