@@ -243,6 +243,17 @@ begin
 end;
 $$;
 
+-- Whether a refused Note's author is a member (only members are told their Note was refused).
+create or replace function private.is_group_member(p_server_id uuid, p_profile_id uuid)
+returns boolean
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select exists (select 1 from public.server_members m where m.server_id = p_server_id and m.profile_id = p_profile_id);
+$$;
+
 -- What the Group relays: a message in a public channel of a federated server that has remote
 -- members (the channel's own id is its URI's last part).
 create or replace function private.federate_group_message()
@@ -657,6 +668,7 @@ begin
     'private.channel_is_public(uuid)', 'private.federated_server_channels(uuid)',
     'private.receive_group_follow(uuid, uuid)', 'private.receive_group_unfollow(uuid, uuid)',
     'private.receive_group_note(text, uuid, uuid, uuid, text)', 'private.federate_group_message()',
+    'private.is_group_member(uuid, uuid)',
     'private.group_message_for_relay(uuid)', 'private.group_remote_members(uuid)',
     'private.federate_member_removed()',
     'private.sync_remote_server(uuid, text, uuid, text, text, jsonb, text)',
@@ -671,7 +683,7 @@ begin
   foreach fn in array array[
     'private.federated_server_channels(uuid)',
     'private.receive_group_follow(uuid, uuid)', 'private.receive_group_unfollow(uuid, uuid)',
-    'private.receive_group_note(text, uuid, uuid, uuid, text)',
+    'private.receive_group_note(text, uuid, uuid, uuid, text)', 'private.is_group_member(uuid, uuid)',
     'private.group_message_for_relay(uuid)', 'private.group_remote_members(uuid)',
     'private.sync_remote_server(uuid, text, uuid, text, text, jsonb, text)',
     'private.fail_remote_server_join(uuid, text)', 'private.receive_group_accept(text, uuid)',

@@ -310,6 +310,23 @@ describe('attacker-side: refused, nothing written', () => {
     expect(await messagesIn(b, guild.textChannelId)).toEqual(before);
   });
 
+  it("alice's post that B refuses (timed out there) leaves her mirror too", async () => {
+    await b.db.query(
+      `update public.server_members set timed_out_until = now() + interval '1 hour' where server_id = $1 and profile_id = $2`,
+      [guild.serverId, aliceOnB],
+    );
+    const before = await messagesIn(b, guild.textChannelId);
+    const refused = await sendMessage(alice, mirrorGeneral, 'while timed out');
+    await waitAcross(
+      async () => (await messagesIn(a, mirrorGeneral)).find((row) => row.id === refused.id)?.deleted_at,
+    );
+    await b.db.query(
+      'update public.server_members set timed_out_until = null where server_id = $1 and profile_id = $2',
+      [guild.serverId, aliceOnB],
+    );
+    expect(await messagesIn(b, guild.textChannelId)).toEqual(before);
+  });
+
   it('a replayed Note is one message', async () => {
     const activity = noteToGroup(alice, guild.textChannelId, 'once');
     expect((await post(a, alice, b, activity)).status).toBe(202);

@@ -17,6 +17,7 @@ import { NOTES_PATH } from './actors.js';
 import { noteHtmlToText, textToNoteHtml } from './content.js';
 import { queueDelivery } from './delivery.js';
 import { type InboxDeps, localUserOf, senderOf } from './inbox.js';
+import type { CachedActor } from './remote.js';
 
 /**
  * Public servers across instances (see docs-source/federation.md). The owning instance serves
@@ -166,13 +167,42 @@ export async function groupCreate(
   for (const uri of [...note.toIds, ...note.ccIds]) {
     const serverId = await localServerOf(ctx, deps.db, uri);
     if (!serverId) continue;
-    await deps.db.execute(
+    const stored = await scalar<string>(
+      deps.db,
       sql`select private.receive_group_note(${note.id.href}, ${serverId}::uuid, ${channelId}::uuid,
-            ${sender.profileId}::uuid, ${noteHtmlToText(note.content?.toString() ?? '')})`,
+            ${sender.profileId}::uuid, ${noteHtmlToText(note.content?.toString() ?? '')}) as value`,
     );
+    if (!stored && create.id) await refuseNote(ctx, deps, serverId, sender, create.id);
     break;
   }
   return true;
+}
+
+/** A member's Note the server did not take (timed out, no SEND_MESSAGES): the Group says so. */
+async function refuseNote(
+  ctx: InboxContext<void>,
+  deps: InboxDeps,
+  serverId: string,
+  sender: CachedActor,
+  createId: URL,
+): Promise<void> {
+  const member = await scalar<boolean>(
+    deps.db,
+    sql`select private.is_group_member(${serverId}::uuid, ${sender.profileId}::uuid) as value`,
+  );
+  if (!member) return;
+  const group = ctx.getActorUri(serverId);
+  await queueDelivery(
+    deps.db,
+    serverId,
+    new Reject({
+      id: new URL(`#refused/${crypto.randomUUID()}`, group),
+      actor: group,
+      object: createId,
+      to: new URL(sender.actorUri),
+    }),
+    [sender],
+  );
 }
 
 function localChannelOf(ctx: InboxContext<void>, uri: URL | undefined): string | null {
@@ -201,6 +231,14 @@ export async function groupAnswer(
     if (!isJoin) return false;
     await deps.db.execute(
       sql`select private.receive_group_accept(${answer.objectId?.href}, ${sender.profileId}::uuid)`,
+    );
+    return true;
+  }
+  // A Note of ours the Group refused: it leaves the mirror (the database checks the mirror).
+  const refused = answer.objectId ? localMessageOf(ctx, answer.objectId) : null;
+  if (refused) {
+    await deps.db.execute(
+      sql`select private.receive_group_relay_delete(${sender.profileId}::uuid, ${answer.objectId?.href}, ${refused}::uuid)`,
     );
     return true;
   }
