@@ -172,6 +172,9 @@ const CLIENT_RPCS: Record<string, string> = {
   'public.federation_admin_settings()': 'instance admins only (public.instance_admins, checked in SQL)',
   'public.is_instance_admin()': 'whether the caller is an instance admin (their own row only)',
   'public.remote_lookup_result(uuid)': 'the result of the caller’s own search only',
+  'public.join_remote_server(text)': 'queues the caller’s own join of a remote server (10 a minute)',
+  'public.server_federation_state(uuid)': 'members only: whether their server is federated or a mirror',
+  'public.set_server_federated(uuid, boolean)': 'needs MANAGE_GUILD; refused for mirrors of remote servers',
   'public.pin_message(uuid)': 'needs PIN_MESSAGES or MANAGE_MESSAGES',
   'public.suppress_message_embeds(uuid, boolean)':
     'the message’s author removes (or allows again) its link previews',
