@@ -1,7 +1,8 @@
+import type { IncomingMessage } from 'node:http';
 import type { HttpBindings } from '@hono/node-server';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { StackEnv } from './context.js';
+import type { StackContext, StackEnv } from './context.js';
 import type { ApiKeys } from './jwt.js';
 
 /** Headers supabase-js sends, and those it must be able to read (count, pagination). */
@@ -62,19 +63,31 @@ export function requestHeader(c: Context<StackEnv>, name: string): string | unde
 
 /** Every request header by lower-case name, read the same way. */
 export function requestHeaders(c: Context<StackEnv>): Record<string, string> {
-  const headers: Record<string, string> = {};
   const incoming = incomingOf(c);
-  if (!incoming) {
-    c.req.raw.headers.forEach((value, key) => {
-      headers[key] = value;
-    });
-    return headers;
-  }
+  if (incoming) return nodeRequestHeaders(incoming);
+  const headers: Record<string, string> = {};
+  c.req.raw.headers.forEach((value, key) => {
+    headers[key] = value;
+  });
+  return headers;
+}
+
+/** Every header of a Node request by lower-case name (repeated ones joined as `Headers` does). */
+export function nodeRequestHeaders(incoming: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries(incoming.headers)) {
     const text = joined(value);
     if (text !== undefined) headers[key] = text;
   }
   return headers;
+}
+
+/** The CORS headers every response but a preflight carries, added to a plain record. */
+export function addCorsHeaders(headers: Record<string, string>, origin: string): void {
+  headers['access-control-allow-origin'] = origin;
+  headers['access-control-allow-credentials'] = 'true';
+  headers['access-control-expose-headers'] = EXPOSE_HEADERS;
+  headers.vary = headers.vary ? `${headers.vary}, Origin` : 'Origin';
 }
 
 /**
@@ -105,6 +118,14 @@ export const corsMiddleware = (): MiddlewareHandler<StackEnv> => async (c, next)
   headers.set('access-control-expose-headers', EXPOSE_HEADERS);
   headers.append('vary', 'Origin');
 };
+
+/** The gateway's access log line. */
+export function logRequest(ctx: StackContext, method: string, path: string, status: number, started: number) {
+  ctx.log.info({ method, path, status, ms: Math.round(performance.now() - started) }, 'request');
+}
+
+/** The body of a 500 for an error no service handled. */
+export const UNEXPECTED_ERROR = { message: 'An unexpected error occurred' };
 
 /** Requests that carry no body skip the check: reading `c.req.raw.body` builds a WHATWG Request. */
 export const sizeLimit = (maxBytes: number): MiddlewareHandler => {

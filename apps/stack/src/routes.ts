@@ -1,9 +1,10 @@
 import { Hono } from 'hono';
 import { createAuthRouter } from './auth/router.js';
 import type { StackContext, StackEnv } from './context.js';
-import { corsMiddleware, resolveCaller, sizeLimit } from './gateway.js';
+import { corsMiddleware, logRequest, resolveCaller, sizeLimit, UNEXPECTED_ERROR } from './gateway.js';
 import { realtimeRouter } from './realtime/router.js';
-import { createRestRouter } from './rest/router.js';
+import type { NodeListener } from './rest/fast-path.js';
+import { createRest } from './rest/router.js';
 import { createStorageRouter } from './storage/router.js';
 
 /**
@@ -11,7 +12,13 @@ import { createStorageRouter } from './storage/router.js';
  * Kong routes them: services are mounted under /auth/v1, /rest/v1, /storage/v1 and
  * /realtime/v1 on one port.
  */
-export function createApp(ctx: StackContext): Hono<StackEnv> {
+export interface StackApp {
+  app: Hono<StackEnv>;
+  /** REST table reads, served on Node's request before hono sees it (rest/fast-path.ts). */
+  fastPath: NodeListener;
+}
+
+export function createApp(ctx: StackContext): StackApp {
   const app = new Hono<StackEnv>();
   const apiKey = resolveCaller(ctx.keys);
 
@@ -23,15 +30,7 @@ export function createApp(ctx: StackContext): Hono<StackEnv> {
   app.use('*', async (c, next) => {
     const started = performance.now();
     await next();
-    ctx.log.info(
-      {
-        method: c.req.method,
-        path: c.req.path,
-        status: c.res.status,
-        ms: Math.round(performance.now() - started),
-      },
-      'request',
-    );
+    logRequest(ctx, c.req.method, c.req.path, c.res.status, started);
   });
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
@@ -42,13 +41,14 @@ export function createApp(ctx: StackContext): Hono<StackEnv> {
   app.route('/storage/v1', createStorageRouter(ctx));
   app.route('/realtime/v1', realtimeRouter(ctx, apiKey));
   app.use('/rest/v1/*', apiKey);
-  app.route('/rest/v1', createRestRouter(ctx));
+  const rest = createRest(ctx);
+  app.route('/rest/v1', rest.router);
   // == end services ==
 
   app.notFound((c) => c.json({ message: 'no Route matched with those values' }, 404));
   app.onError((error, c) => {
     ctx.log.error({ err: error, path: c.req.path }, 'unhandled error');
-    return c.json({ message: 'An unexpected error occurred' }, 500);
+    return c.json(UNEXPECTED_ERROR, 500);
   });
-  return app;
+  return { app, fastPath: rest.fastPath };
 }

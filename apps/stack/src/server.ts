@@ -1,3 +1,4 @@
+import { createServer, type RequestListener, type ServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import pino, { type Logger } from 'pino';
@@ -24,9 +25,17 @@ export async function startStack(
   const db = connectStackDb(databaseUrl, config.rolePassword);
   const keys = await mintApiKeys(config.jwtSecret, config.apiKeys);
   const ctx: StackContext = { config, db, keys, log };
-  const app = createApp(ctx);
+  const { app, fastPath } = createApp(ctx);
+  // REST table reads are answered before hono's request listener (rest/fast-path.ts).
+  const withFastPath = ((options: ServerOptions, listener?: RequestListener) =>
+    createServer(options, (req, res) => {
+      if (!fastPath(req, res)) listener?.(req, res);
+    })) as typeof createServer;
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    const s = serve(
+      { fetch: app.fetch, port: config.port, hostname: config.host, createServer: withFastPath },
+      () => resolve(s),
+    );
     s.once('error', (error: NodeJS.ErrnoException) =>
       reject(
         error.code === 'EADDRINUSE'

@@ -10,13 +10,27 @@ import type { ActionPlan } from './plan/types.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-export function errorResponse(error: ApiError): Response {
+/**
+ * A response as plain data (lower-case header names): the Node fast path writes it as is, the
+ * hono router wraps it in a Response.
+ */
+export interface Reply {
+  status: number;
+  headers: Record<string, string>;
+  body: string | null;
+}
+
+/** A plain record of headers takes @hono/node-server's fast path. */
+export const toResponse = (reply: Reply): Response =>
+  new Response(reply.body, { status: reply.status, headers: reply.headers });
+
+export function errorReply(error: ApiError): Reply {
   const headers: Record<string, string> = {
     'content-type': JSON_TYPE,
     'proxy-status': `PostgREST; error=${error.code}`,
   };
   for (const [k, v] of Object.entries(error.headers)) headers[k.toLowerCase()] = v;
-  return new Response(JSON.stringify(error.body()), { status: error.status, headers });
+  return { status: error.status, headers, body: JSON.stringify(error.body()) };
 }
 
 function contentType(media: MediaType): string {
@@ -194,14 +208,13 @@ export function respond(
   plan: ActionPlan,
   result: MainResult,
   options: RespondOptions,
-): Response {
-  // A plain record (lower-case names) takes @hono/node-server's fast path.
+): Reply {
   const headers: Record<string, string> = {};
   if (isPlan(plan.negotiated)) {
     // DbPlanResult: the plan, 200, whatever the request would have answered.
     headers['content-type'] = contentType(plan.negotiated.media);
     if (request.negotiatedByProfile) headers['content-profile'] = request.schema;
-    return new Response(result.body, { status: 200, headers });
+    return { status: 200, headers, body: result.body };
   }
   const prefs = request.preferences;
   const applied = preferenceAppliedHeader(appliedPreferences(request, plan));
@@ -225,7 +238,7 @@ export function respond(
       const error = invalidRange(
         `An offset of ${request.topLevelRange.offset} was requested, but there are only ${total ?? 0} rows.`,
       );
-      return errorResponse(error);
+      return errorReply(error);
     }
     if (plan.kind === 'call' && plan.call.routine.returnsVoid) {
       status = 204;
@@ -272,5 +285,5 @@ export function respond(
   }
   if (applied) headers['preference-applied'] = applied;
   status = applyGucOverrides(result, status, headers);
-  return new Response(status === 204 || status === 304 ? null : body, { status, headers });
+  return { status, headers, body: status === 204 || status === 304 ? null : body };
 }

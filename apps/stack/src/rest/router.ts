@@ -2,22 +2,24 @@ import { type Context, Hono } from 'hono';
 import type { StackContext, StackEnv } from '../context.js';
 import { requestHeaders } from '../gateway.js';
 import { ApiError } from './errors.js';
+import { type NodeListener, restReadFastPath } from './fast-path.js';
 import type { RawRequest, Resource } from './parse/request.js';
-import { errorResponse } from './respond.js';
+import { errorReply, toResponse } from './respond.js';
 import { RestService } from './service.js';
 
 const MOUNT = '/rest/v1';
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 /**
- * PostgREST, mounted by the gateway at /rest/v1 behind the API key check. Every route:
+ * PostgREST, mounted by the gateway at /rest/v1 behind the API key check (table reads also come
+ * in through `fastPath`, in front of hono: rest/fast-path.ts). Every route:
  *
  *   GET|HEAD                       /            OpenAPI description of the schema
  *   GET|HEAD|POST                  /rpc/:fn     call a function (other methods: 405 PGRST101)
  *   GET|HEAD|POST|PUT|PATCH|DELETE /:table      read, insert/upsert, upsert one, update, delete
  *   anything else                               404 PGRST125
  */
-export function createRestRouter(ctx: StackContext): Hono<StackEnv> {
+export function createRest(ctx: StackContext): { router: Hono<StackEnv>; fastPath: NodeListener } {
   const service = new RestService(ctx);
   service.start();
   // The service's LISTEN connection must close before the pools end.
@@ -42,7 +44,7 @@ export function createRestRouter(ctx: StackContext): Hono<StackEnv> {
       headers,
       body: method === 'GET' || method === 'HEAD' ? null : await c.req.text(),
     };
-    return service.handle(raw, c.var.bearer);
+    return toResponse(await service.handle(raw, c.var.bearer));
   };
 
   const app = new Hono<StackEnv>();
@@ -54,7 +56,7 @@ export function createRestRouter(ctx: StackContext): Hono<StackEnv> {
     if (/\/rest\/v1\/$/.test(c.req.path) && (c.req.method === 'GET' || c.req.method === 'HEAD')) {
       return handle(c, { kind: 'schema' });
     }
-    return errorResponse(new ApiError(404, 'PGRST125', 'Invalid path specified in request URL'));
+    return toResponse(errorReply(new ApiError(404, 'PGRST125', 'Invalid path specified in request URL')));
   });
-  return app;
+  return { router: app, fastPath: restReadFastPath(ctx, service) };
 }

@@ -9,7 +9,7 @@ import { parseRequest, type RawRequest } from './parse/request.js';
 import type { ApiRequest } from './parse/types.js';
 import { planRequest } from './plan/index.js';
 import type { ActionPlan } from './plan/types.js';
-import { errorResponse, respond, resultCheck } from './respond.js';
+import { errorReply, type Reply, respond, resultCheck } from './respond.js';
 import { qiKey, SchemaCache, type SchemaSnapshot } from './schema-cache.js';
 import { buildStatement, type MainStatement } from './sql/statements.js';
 
@@ -72,7 +72,7 @@ export class RestService {
     return this.cache.close();
   }
 
-  async handle(raw: RawRequest, bearer: string | undefined): Promise<Response> {
+  async handle(raw: RawRequest, bearer: string | undefined): Promise<Reply> {
     const started = performance.now();
     try {
       const auth = await this.auth.authenticate(bearer);
@@ -104,9 +104,9 @@ export class RestService {
       });
       return respond(request, plan, result, { maxRows: settings.maxRows });
     } catch (error) {
-      if (error instanceof ApiError) return errorResponse(error);
+      if (error instanceof ApiError) return errorReply(error);
       this.ctx.log.error({ err: error, path: raw.path }, 'rest: unexpected error');
-      return errorResponse(pgErrorToApiError(error, false));
+      return errorReply(pgErrorToApiError(error, false));
     }
   }
 
@@ -173,7 +173,7 @@ export class RestService {
     return prepared;
   }
 
-  private async rootDocument(raw: RawRequest): Promise<Response> {
+  private async rootDocument(raw: RawRequest): Promise<Reply> {
     const request = parseRequest(raw, (await this.snapshot()).settings);
     const ok = request.accept.some((m) => m.kind === 'openapi' || m.kind === 'json' || m.kind === 'any');
     if (!ok) {
@@ -188,7 +188,7 @@ export class RestService {
     if (request.negotiatedByProfile) headers['content-profile'] = request.schema;
     const body =
       raw.method === 'HEAD' ? null : JSON.stringify(openApiDocument(snapshot, request.schema, '/'));
-    return new Response(body, { status: 200, headers });
+    return { status: 200, headers, body };
   }
 }
 
