@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { client, endSession, startSession, stores, useAuth } from './app/stores.js';
+import { preloadFormatting } from './features/formatting/FormattedText.js';
 import { describeError } from './lib/errors.js';
 import { parseRoute } from './lib/route.js';
 import { AuthScreen } from './screens/AuthScreen.js';
@@ -40,8 +41,10 @@ function useHashRoute() {
 async function prefetchOpenChannel(): Promise<void> {
   const route = parseRoute(window.location.hash);
   const channelId = route.kind === 'channel' || route.kind === 'dm' ? route.channelId : null;
-  if (channelId && (await client.auth.getSession()).data.session)
+  if (channelId && (await client.auth.getSession()).data.session) {
+    preloadFormatting();
     await stores.messages.getState().loadLatest(channelId);
+  }
 }
 
 export function App() {

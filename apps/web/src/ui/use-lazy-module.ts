@@ -24,3 +24,14 @@ export function useLazyModule<T>(load: () => Promise<T>, enabled: boolean): T | 
   }, [enabled, module, load]);
   return module;
 }
+
+/**
+ * Starts loading a module before a component asks for it (alongside the boot requests), so the
+ * components that use it render with it from their first render instead of twice.
+ */
+export function preloadModule(load: () => Promise<unknown>): void {
+  if (loaded.has(load)) return;
+  load()
+    .then((result) => loaded.set(load, result))
+    .catch(() => undefined); // the component's own load tries again
+}

@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { ArrowDown } from 'lucide-react';
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { stores, useMessages } from '../../app/stores.js';
 import { dayKey, startsGroup } from '../../lib/message-list.js';
 import type { Message, PendingMessage } from '../../lib/types.js';
@@ -47,24 +47,60 @@ export function MessageList({
 }) {
   const items = useMessages((s) => s.channels[channelId]?.items ?? EMPTY);
   const pending = useMessages((s) => s.channels[channelId]?.pending ?? NO_PENDING);
-  const hasOlder = useMessages((s) => s.channels[channelId]?.hasOlder ?? true);
   const loading = useMessages((s) => s.channels[channelId]?.loading ?? false);
   const rows = useMemo(() => buildRows(items, pending), [items, pending]);
+  // The rows mount (per channel) once there are some, so their first render can start at the newest.
+  if (rows.length === 0) {
+    return (
+      <div className="message-scroller" role="log" aria-label="Messages" aria-live="polite">
+        <div className="message-spacer" />
+        {!loading && <p className="channel-start">No messages yet. Say hello!</p>}
+      </div>
+    );
+  }
+  return (
+    <MessageRows
+      key={channelId}
+      channelId={channelId}
+      rows={rows}
+      firstKey={items[0]?.id}
+      beginning={beginning}
+    />
+  );
+}
+
+function MessageRows({
+  channelId,
+  rows,
+  firstKey,
+  beginning,
+}: {
+  channelId: string;
+  rows: Row[];
+  /** The oldest loaded message (not the first row: the day separator above it often stays the same). */
+  firstKey: string | undefined;
+  beginning: string;
+}) {
+  const hasOlder = useMessages((s) => s.channels[channelId]?.hasOlder ?? true);
+  const loading = useMessages((s) => s.channels[channelId]?.loading ?? false);
   const scroller = useRef<HTMLDivElement>(null);
   // A ref for the scrolling logic (no render in between), state for the "Jump to latest" button.
   const following = useRef(true);
   const [atBottom, setAtBottom] = useState(true);
-  // The oldest loaded message (not the first row: the day separator above it often stays the same).
-  const firstKey = items[0]?.id;
   const previousFirst = useRef<{ key: string | undefined; size: number }>({ key: undefined, size: 0 });
 
+  const estimateSize = (i: number) =>
+    rows[i]?.kind === 'day' ? 36 : rows[i]?.kind === 'message' && rows[i].grouped ? 28 : 60;
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
-    estimateSize: (i) =>
-      rows[i]?.kind === 'day' ? 36 : rows[i]?.kind === 'message' && rows[i].grouped ? 28 : 60,
+    estimateSize,
     overscan: 12,
     getItemKey: (i) => rows[i]?.key ?? i,
+    // The first render is of the newest rows, at most a window tall: the list opens at the
+    // bottom, so rendering the oldest rows of the page first would be thrown away at once.
+    initialRect: { width: 0, height: typeof window === 'undefined' ? 0 : window.innerHeight },
+    initialOffset: () => rows.reduce((total, _, i) => total + estimateSize(i), 0),
   });
   const totalSize = virtualizer.getTotalSize();
 
@@ -72,6 +108,12 @@ export function MessageList({
     const el = scroller.current;
     if (el) el.scrollTop = el.scrollHeight;
   };
+  // At the bottom before the virtualizer first reads the scroll position (refs attach before
+  // layout effects run), so it keeps the newest rows it rendered instead of switching to the top.
+  const attachScroller = useCallback((el: HTMLDivElement | null) => {
+    scroller.current = el;
+    if (el && following.current) el.scrollTop = el.scrollHeight;
+  }, []);
 
   // Older messages were prepended: keep the same messages under the reader's eyes.
   useLayoutEffect(() => {
@@ -85,7 +127,7 @@ export function MessageList({
   // New rows, or rows that grew (an image arrived, an edit): stay on the newest if following.
   // biome-ignore lint/correctness/useExhaustiveDependencies: re-run whenever the content changes size.
   useLayoutEffect(() => {
-    if (following.current && rows.length > 0) toBottom();
+    if (following.current) toBottom();
   }, [rows.length, totalSize]);
 
   // A tap elsewhere hides a message toolbar opened by a tap (touch screens).
@@ -133,7 +175,7 @@ export function MessageList({
   return (
     <div
       className="message-scroller"
-      ref={scroller}
+      ref={attachScroller}
       onScroll={onScroll}
       role="log"
       aria-label="Messages"
@@ -141,8 +183,7 @@ export function MessageList({
     >
       {/* Pushes a short history to the bottom, next to the composer, as chat apps do. */}
       <div className="message-spacer" />
-      {!hasOlder && rows.length > 0 && <p className="channel-start">{beginning}</p>}
-      {rows.length === 0 && !loading && <p className="channel-start">No messages yet. Say hello!</p>}
+      {!hasOlder && <p className="channel-start">{beginning}</p>}
       <div style={{ height: totalSize, position: 'relative', flex: 'none' }}>
         {virtualizer.getVirtualItems().map((v) => {
           const row = rows[v.index];
