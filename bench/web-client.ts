@@ -188,14 +188,24 @@ const RENDER_METRICS = [
   'ScriptDuration',
   'TaskDuration',
 ];
+// A message laid out in an animation frame (it is painted in that frame), checked by the page on
+// every frame. Playwright's locator wait polls from Node with back-off (0, 20, 50, 100, 100,
+// 500 ms, each poll a round trip to the busy page), which added up to ~0.5 s after the list showed.
+const FIRST_MESSAGE_SHOWN = `(() => {
+  const message = document.querySelector('.message');
+  return message && message.getClientRects().length > 0 ? performance.now() : 0;
+})()`;
 const firstRenders: number[] = [];
+const firstRendersInPage: number[] = [];
 const renderCosts: Record<string, number>[] = [];
 for (let i = 0; i < 5; i++) {
   await page.goto(`${url}#/channels/${serverId}/${channel.id}`);
   const started = Date.now();
   await page.reload();
-  await page.locator('.message').first().waitFor();
+  const shown = await page.waitForFunction(FIRST_MESSAGE_SHOWN, undefined, { timeout: 30_000 });
   firstRenders.push(Date.now() - started);
+  // The same moment on the page's clock: from the reload's navigation start.
+  firstRendersInPage.push(Math.round((await shown.jsonValue()) as number));
   // The counters restart with each navigation: these are the reload's own.
   const spent = await rendererMetrics();
   renderCosts.push(Object.fromEntries(RENDER_METRICS.map((name) => [name, +(spent[name] ?? 0).toFixed(3)])));
@@ -273,6 +283,7 @@ console.log(
       initialJsGzipKB: +(initialGzip / 1024).toFixed(1),
       allJsGzipKB: +(totalGzip / 1024).toFixed(1),
       firstMessageListMs: { p50: pct(firstRenders, 50), max: Math.max(...firstRenders) },
+      firstMessageListInPageMs: { p50: pct(firstRendersInPage, 50), max: Math.max(...firstRendersInPage) },
       // Durations in seconds of renderer time, counts per reload (median of 5).
       firstMessageListRenderer: Object.fromEntries(
         RENDER_METRICS.map((name) => [
