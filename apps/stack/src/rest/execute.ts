@@ -74,6 +74,8 @@ class StatementNames {
 
 const mainNames = new StatementNames(200);
 const settingsNames = new StatementNames(50);
+/** The settings statement for each list of setting names (a role's settings, a time zone). */
+const settingsShapes = new Map<string, { text: string; name: string | undefined }>();
 
 function settingsStatement(options: ExecuteOptions): { text: string; values: unknown[]; name?: string } {
   const { auth, context } = options;
@@ -88,15 +90,20 @@ function settingsStatement(options: ExecuteOptions): { text: string; values: unk
     ['request.cookies', JSON.stringify(context.cookies)],
   );
   if (context.timezone !== undefined) pairs.push(['timezone', context.timezone]);
-  const values: unknown[] = [];
-  const calls = pairs.map(([name, value]) => {
-    values.push(value);
+  const key = pairs.map(([name]) => name).join('\n');
+  let shape = settingsShapes.get(key);
+  if (!shape) {
     // Setting names are constants or come from the catalog; values are always parameters.
-    return `set_config(${`'${name.replace(/'/g, "''")}'`}, $${values.length}, true)`;
-  });
-  const text = `select ${calls.join(', ')}`;
-  const name = settingsNames.nameFor(text, true);
-  return name ? { text, values, name } : { text, values };
+    const calls = pairs.map(([name], i) => `set_config('${name.replace(/'/g, "''")}', $${i + 1}, true)`);
+    // One small column back instead of every value set (the claims, the headers' JSON): the
+    // subquery's volatile set_config calls are evaluated all the same.
+    const text = `select 1 from (select ${calls.join(', ')}) as pgrst_settings`;
+    shape = { text, name: settingsNames.nameFor(text, true) };
+    if (settingsShapes.size >= 100) settingsShapes.clear();
+    settingsShapes.set(key, shape);
+  }
+  const values = pairs.map(([, value]) => value);
+  return shape.name ? { text: shape.text, values, name: shape.name } : { text: shape.text, values };
 }
 
 function toNumber(value: unknown): number | null {
