@@ -169,6 +169,29 @@ as $$
    order by c.position, c.id;
 $$;
 
+-- The latest messages of a public channel of a federated server, oldest first: what a joining
+-- instance fills its mirror with (later ones come as relays).
+create or replace function private.federated_channel_history(p_channel_id uuid, p_limit integer)
+returns table (message_id uuid, author_id uuid, author_actor_uri text, object_uri text, content text)
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select h.id, h.author_id, a.actor_uri, o.object_uri, h.content
+    from (select m.id, m.author_id, m.content, m.seq
+            from public.messages m
+            join public.channels c on c.id = m.channel_id
+            join private.server_federation f on f.server_id = c.server_id and f.federated
+           where m.channel_id = p_channel_id and m.deleted_at is null and m.content <> ''
+             and private.channel_is_public(p_channel_id)
+           order by m.seq desc
+           limit least(greatest(p_limit, 0), 100)) h
+    left join private.ap_actor_cache a on a.profile_id = h.author_id
+    left join private.ap_objects o on o.message_id = h.id
+   order by h.seq;
+$$;
+
 -- A verified Follow of a federated server's Group: the remote user becomes a member, unless
 -- banned or the server is not federated. Returns whether they are a member.
 create or replace function private.receive_group_follow(p_server_id uuid, p_profile_id uuid)
@@ -666,6 +689,7 @@ declare
 begin
   foreach fn in array array[
     'private.channel_is_public(uuid)', 'private.federated_server_channels(uuid)',
+    'private.federated_channel_history(uuid, integer)',
     'private.receive_group_follow(uuid, uuid)', 'private.receive_group_unfollow(uuid, uuid)',
     'private.receive_group_note(text, uuid, uuid, uuid, text)', 'private.federate_group_message()',
     'private.is_group_member(uuid, uuid)',
@@ -681,7 +705,7 @@ begin
     execute format('revoke execute on function %s from public, anon, authenticated, service_role', fn);
   end loop;
   foreach fn in array array[
-    'private.federated_server_channels(uuid)',
+    'private.federated_server_channels(uuid)', 'private.federated_channel_history(uuid, integer)',
     'private.receive_group_follow(uuid, uuid)', 'private.receive_group_unfollow(uuid, uuid)',
     'private.receive_group_note(text, uuid, uuid, uuid, text)', 'private.is_group_member(uuid, uuid)',
     'private.group_message_for_relay(uuid)', 'private.group_remote_members(uuid)',

@@ -28,6 +28,7 @@ let carol: TestUser;
 let mallory: TestUser;
 let guild: TestServer;
 let secretChannel: string;
+let newsChannel: string;
 let aliceOnB: string;
 let mirror: string;
 let mirrorGeneral: string;
@@ -139,6 +140,11 @@ beforeAll(async () => {
     [guild.serverId],
   );
   secretChannel = rows[0]?.id as string;
+  const news = await b.db.query<{ id: string }>(
+    `insert into public.channels (server_id, type, name, position) values ($1, 'text', 'news', 3) returning id`,
+    [guild.serverId],
+  );
+  newsChannel = news.rows[0]?.id as string;
   await setOverwrite(
     b.db,
     secretChannel,
@@ -163,6 +169,8 @@ describe('a federated server', () => {
     expect(before.status).toBe(404);
 
     await bob.api.query('select public.set_server_federated($1, true)', [guild.serverId]);
+    await sendMessage(carol, newsChannel, 'Earlier news');
+    await sendMessage(bob, secretChannel, 'Staff only');
     const { rows } = await bob.api.query<{ federated: boolean; remote_domain: string | null }>(
       'select * from public.server_federation_state($1)',
       [guild.serverId],
@@ -177,7 +185,9 @@ describe('a federated server', () => {
     });
     const text = await channels.text();
     expect(text).toContain(channelUri(guild.textChannelId));
+    expect(text).toContain('Earlier news');
     expect(text).not.toContain(secretChannel);
+    expect(text).not.toContain('Staff only');
     expect(text).not.toContain(guild.voiceChannelId);
   });
 
@@ -186,11 +196,18 @@ describe('a federated server', () => {
     expect(joined.state).toBe('accepted');
     mirror = joined.server_id as string;
     const { rows } = await alice.api.query<{ id: string; name: string }>(
-      'select c.id, c.name from public.channels c where c.server_id = $1',
+      'select c.id, c.name from public.channels c where c.server_id = $1 order by c.position',
       [mirror],
     );
-    expect(rows.map((row) => row.name)).toEqual(['general']);
+    expect(rows.map((row) => row.name)).toEqual(['general', 'news']);
     mirrorGeneral = rows[0]?.id as string;
+    // The latest messages come with the channels (later ones are relayed).
+    const history = await alice.api.query<{ content: string; username: string; domain: string }>(
+      `select m.content, p.username, p.domain from public.messages m join public.profiles p on p.id = m.author_id
+        where m.channel_id = $1`,
+      [rows[1]?.id],
+    );
+    expect(history.rows).toEqual([{ content: 'Earlier news', username: 'carol', domain: b.host }]);
     const servers = await alice.api.query<{ name: string }>(
       'select s.name from public.servers s join public.server_members m on m.server_id = s.id where m.profile_id = $1',
       [alice.profileId],
@@ -269,6 +286,7 @@ describe('a federated server', () => {
 
 describe('attacker-side: refused, nothing written', () => {
   it('a Note for a channel @everyone cannot see, even from a member let in there', async () => {
+    const before = await messagesIn(b, secretChannel);
     await setOverwrite(
       b.db,
       secretChannel,
@@ -276,7 +294,7 @@ describe('attacker-side: refused, nothing written', () => {
       { allow: (await bit(b.db, 'VIEW_CHANNEL')) | (await bit(b.db, 'SEND_MESSAGES')) },
     );
     expect((await post(a, alice, b, noteToGroup(alice, secretChannel, 'peek'))).status).toBe(202);
-    expect(await messagesIn(b, secretChannel)).toEqual([]);
+    expect(await messagesIn(b, secretChannel)).toEqual(before);
   });
 
   it('a Note from someone who is not a member', async () => {

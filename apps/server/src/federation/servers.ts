@@ -17,7 +17,7 @@ import { NOTES_PATH } from './actors.js';
 import { noteHtmlToText, textToNoteHtml } from './content.js';
 import { queueDelivery } from './delivery.js';
 import { type InboxDeps, localUserOf, senderOf } from './inbox.js';
-import type { CachedActor } from './remote.js';
+import type { CachedActor, RemoteActors } from './remote.js';
 
 /**
  * Public servers across instances (see docs-source/federation.md). The owning instance serves
@@ -43,6 +43,14 @@ export interface MirrorChannel {
   position: number;
 }
 
+/** A channel as its Group lists it, with its latest Notes. */
+interface GroupChannel extends MirrorChannel {
+  notes: Note[];
+}
+
+/** Messages of each public channel a joining instance gets with the channel list. */
+const HISTORY_PER_CHANNEL = 20;
+
 export function registerServerChannels(federation: Federation<void>, db: Database): void {
   federation.setCollectionDispatcher(
     SERVER_CHANNELS,
@@ -54,16 +62,37 @@ export function registerServerChannels(federation: Federation<void>, db: Databas
         sql`select id, name, topic from private.federated_server_channels(${identifier}::uuid)`,
       );
       if (result.rows.length === 0) return null;
-      return {
-        items: result.rows.map(
-          (row) =>
-            new Collection({
-              id: new URL(`${CHANNELS_PATH}${row.id}`, ctx.origin),
-              name: row.name,
-              summary: row.topic,
-            }),
-        ),
-      };
+      const group = ctx.getActorUri(identifier);
+      const items = [];
+      for (const row of result.rows) {
+        const channel = new URL(`${CHANNELS_PATH}${row.id}`, ctx.origin);
+        const history = await db.execute<{
+          message_id: string;
+          author_id: string;
+          author_actor_uri: string | null;
+          object_uri: string | null;
+          content: string;
+        }>(sql`select * from private.federated_channel_history(${row.id}::uuid, ${HISTORY_PER_CHANNEL})`);
+        items.push(
+          new Collection({
+            id: channel,
+            name: row.name,
+            summary: row.topic,
+            items: history.rows.map((message) =>
+              channelNote({
+                id: new URL(message.object_uri ?? `${NOTES_PATH}${message.message_id}`, ctx.origin),
+                author: message.author_actor_uri
+                  ? new URL(message.author_actor_uri)
+                  : ctx.getActorUri(message.author_id),
+                group,
+                channel,
+                content: message.content,
+              }),
+            ),
+          }),
+        );
+      }
+      return { items };
     },
   );
 }
@@ -308,7 +337,7 @@ export async function groupAnnounce(
     sql`select server_id as value from private.remote_servers where group_profile_id = ${group.profileId}::uuid`,
   );
   if (!mirror) return;
-  await syncMirror(ctx, deps.db, { groupUri: group.actorUri, groupProfileId: group.profileId });
+  await syncMirror(ctx, deps, { groupUri: group.actorUri, groupProfileId: group.profileId });
   await store();
 }
 
@@ -320,30 +349,38 @@ function localMessageOf(ctx: { origin: string }, uri: URL): string | null {
   return UUID.test(id) ? id : null;
 }
 
-/** A Group's public channels, fetched from its instance (through the guard). */
-export async function fetchGroupChannels(
+/** A Group's public channels with their latest Notes, fetched from its instance (through the guard). */
+async function fetchGroupChannels(
   ctx: { lookupObject(uri: string): Promise<unknown> },
   groupUri: string,
-): Promise<MirrorChannel[]> {
+): Promise<GroupChannel[]> {
   const collection = await ctx.lookupObject(`${groupUri}/channels`);
   if (!(collection instanceof Collection)) return [];
-  const channels: MirrorChannel[] = [];
+  const channels: GroupChannel[] = [];
   for await (const item of collection.getItems({ crossOrigin: 'ignore' })) {
     if (!(item instanceof Collection) || !item.id) continue;
+    const notes: Note[] = [];
+    // The Group is the authority on its channels' messages, wherever their authors live.
+    for await (const note of item.getItems({ crossOrigin: 'trust' }))
+      if (note instanceof Note) notes.push(note);
     channels.push({
       uri: item.id.href,
       name: item.name?.toString() ?? 'channel',
       topic: item.summary?.toString() ?? null,
       position: channels.length,
+      notes,
     });
   }
   return channels;
 }
 
-/** Makes or refreshes the mirror of a Group (its name, icon and channels). Returns the mirror. */
+/**
+ * Makes or refreshes the mirror of a Group (its name, icon and channels) and fills its channels
+ * with their latest messages (stored once each). Returns the mirror.
+ */
 export async function syncMirror(
-  ctx: { lookupObject(uri: string): Promise<unknown> },
-  db: Database,
+  ctx: { origin: string; lookupObject(uri: string): Promise<unknown> },
+  deps: { db: Database; remote: RemoteActors },
   group: {
     groupUri: string;
     groupProfileId: string;
@@ -354,10 +391,30 @@ export async function syncMirror(
   },
 ): Promise<string | null> {
   const channels = await fetchGroupChannels(ctx, group.groupUri);
-  return scalar<string>(
-    db,
+  const listed: MirrorChannel[] = channels.map(({ notes: _notes, ...channel }) => channel);
+  const mirror = await scalar<string>(
+    deps.db,
     sql`select private.sync_remote_server(${group.joinId ?? null}::uuid, ${group.groupUri},
           ${group.groupProfileId}::uuid, ${group.name ?? null}, ${group.iconUrl ?? null},
-          ${JSON.stringify(channels)}::jsonb, ${group.followUri ?? null}) as value`,
+          ${JSON.stringify(listed)}::jsonb, ${group.followUri ?? null}) as value`,
   );
+  if (!mirror) return null;
+  const authors = new Map<string, string | null>();
+  for (const channel of channels) {
+    for (const note of channel.notes) {
+      if (!note.id || !note.attributionId) continue;
+      const localId = localMessageOf(ctx, note.id);
+      const authorUri = note.attributionId.href;
+      if (!localId && !authors.has(authorUri)) {
+        const author = await deps.remote.get(authorUri).catch(() => null);
+        authors.set(authorUri, author?.profileId ?? null);
+      }
+      await deps.db.execute(
+        sql`select private.receive_group_relay_note(${group.groupProfileId}::uuid, ${channel.uri}, ${note.id.href},
+              ${localId}::uuid, ${localId ? null : (authors.get(authorUri) ?? null)}::uuid,
+              ${noteHtmlToText(note.content?.toString() ?? '')})`,
+      );
+    }
+  }
+  return mirror;
 }

@@ -75,14 +75,18 @@ export const federationServerJoinJob = defineJob({
     const ctx = federation.federation.createContext(new URL(federation.origin));
     const followUri = new URL(`${JOINS_PATH}${join_id}`, federation.origin);
     const icon = await actor.getIcon().catch(() => null);
-    await syncMirror(ctx, context.db, {
-      groupUri: group.actorUri,
-      groupProfileId: group.profileId,
-      name: actor.name?.toString() ?? null,
-      iconUrl: icon?.url instanceof URL ? icon.url.href : null,
-      joinId: join_id,
-      followUri: followUri.href,
-    });
+    await syncMirror(
+      ctx,
+      { db: context.db, remote: federation.remote },
+      {
+        groupUri: group.actorUri,
+        groupProfileId: group.profileId,
+        name: actor.name?.toString() ?? null,
+        iconUrl: icon?.url instanceof URL ? icon.url.href : null,
+        joinId: join_id,
+        followUri: followUri.href,
+      },
+    );
     const groupUri = new URL(group.actorUri);
     await queueDelivery(
       context.db,

@@ -3,7 +3,10 @@ import { unwrap } from '../../lib/unwrap.js';
 
 /** These calls are newer than the generated database types (packages/shared): typed here. */
 type Answer<T> = { data: T; error: null } | { data: null; error: unknown };
-const rpc = client.rpc as unknown as <T>(fn: string, args: Record<string, unknown>) => PromiseLike<Answer<T>>;
+const rpc = client.rpc.bind(client) as unknown as <T>(
+  fn: string,
+  args: Record<string, unknown>,
+) => PromiseLike<Answer<T>>;
 const joins = () =>
   client.from('remote_server_joins' as never) as unknown as {
     select(columns: string): {
