@@ -52,6 +52,7 @@ export function App() {
   const profileId = useAuth((s) => s.profile?.id);
   const recovering = useAuth((s) => s.recovering);
   const welcoming = useAuth((s) => s.welcoming);
+  const error = useAuth((s) => s.error);
   useHashRoute();
 
   useEffect(() => {
@@ -75,6 +76,7 @@ export function App() {
     return (
       <div className="splash" aria-busy="true">
         Loading Harmony…
+        {error && <p className="form-error">{error} Trying again…</p>}
       </div>
     );
   }

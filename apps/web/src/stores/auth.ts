@@ -94,8 +94,20 @@ export function createAuthStore(client: HarmonyClient) {
           const notice = LANDED[landing.type];
           if (notice) set({ notice });
         }
-        const { data } = await client.auth.getSession();
-        await settle(data.session).catch(fail);
+        // A failed first load (server busy or restarting) is tried again: otherwise the app
+        // would stay on its loading screen for good.
+        for (let attempt = 0; ; attempt++) {
+          try {
+            const { data } = await client.auth.getSession();
+            await settle(data.session);
+            if (attempt > 0) set({ error: null });
+            return;
+          } catch (error) {
+            fail(error);
+          }
+          if (get().status !== 'loading') return;
+          await new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** attempt, 8000)));
+        }
       },
 
       async signUp({ email, password, username }) {
