@@ -26,10 +26,12 @@ export function ServerFederationSection({ serverId, allowed }: { serverId: strin
   const toggle = async (federated: boolean) => {
     setBusy(true);
     setError(null);
+    // Shown at once; put back if the database refuses.
+    setState({ ...state, federated });
     try {
       await setServerFederated(serverId, federated);
-      setState({ ...state, federated });
     } catch (e) {
+      setState({ ...state, federated: !federated });
       setError(describeError(e, 'change federation for this server'));
     } finally {
       setBusy(false);
