@@ -85,11 +85,16 @@ async function isMember(instance: Instance, serverId: string, profileId: string)
 }
 
 /** An activity signed with `signer`'s key (a user of `from`), posted to `to`'s shared inbox. */
-async function post(from: Instance, signer: TestUser, to: Instance, activity: Record<string, unknown>) {
+function post(from: Instance, signer: TestUser, to: Instance, activity: Record<string, unknown>) {
+  return postAs(from, signer.profileId, to, activity);
+}
+
+/** The same, signed with the key of any local actor of `from` (a user or a server's Group). */
+async function postAs(from: Instance, signerId: string, to: Instance, activity: Record<string, unknown>) {
   const body = new TextEncoder().encode(
     JSON.stringify({ '@context': 'https://www.w3.org/ns/activitystreams', ...activity }),
   );
-  const { privateKey } = await from.federation.keys.get(signer.profileId);
+  const { privateKey } = await from.federation.keys.get(signerId);
   const request = new Request(`${to.origin}/ap/inbox`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/activity+json' },
@@ -98,7 +103,7 @@ async function post(from: Instance, signer: TestUser, to: Instance, activity: Re
   const signed = await signRequest(
     request,
     privateKey as SigningKey,
-    new URL(`${actorUri(from, signer.profileId)}#main-key`),
+    new URL(`${actorUri(from, signerId)}#main-key`),
     { spec: 'rfc9421', body: body.buffer },
   );
   return fetch(signed);
@@ -381,6 +386,34 @@ describe('attacker-side: refused, nothing written', () => {
     // Signed with mallory's key but claiming to be the Group: the key is not the Group's.
     expect((await post(c, mallory, a, forged(actorUri(b, guild.serverId)))).status).toBe(401);
     expect(await messagesIn(a, mirrorGeneral)).toEqual(before);
+  });
+});
+
+describe("attacker-side: a Group cannot speak for the joining instance's users", () => {
+  it('a relayed Note it attributes to alice, with an id that is not hers, is dropped', async () => {
+    const before = await messagesIn(a, mirrorGeneral);
+    const noteId = `${b.origin}/ap/notes/${randomUUID()}`;
+    const response = await postAs(b, guild.serverId, a, {
+      id: `${actorUri(b, guild.serverId)}#relay/${randomUUID()}`,
+      type: 'Announce',
+      actor: actorUri(b, guild.serverId),
+      object: {
+        id: `${noteId}#create`,
+        type: 'Create',
+        actor: actorUri(a, alice.profileId),
+        object: {
+          id: noteId,
+          type: 'Note',
+          attributedTo: actorUri(a, alice.profileId),
+          context: channelUri(guild.textChannelId),
+          content: '<p>words in her mouth</p>',
+        },
+      },
+    });
+    expect(response.status).toBe(202);
+    expect(await messagesIn(a, mirrorGeneral)).toEqual(before);
+    const { rows } = await a.db.query('select 1 from public.profiles where domain = $1', [a.host]);
+    expect(rows).toEqual([]);
   });
 });
 

@@ -320,7 +320,7 @@ export async function groupAnnounce(
   const channel = note.contextIds[0];
   if (!channel) return;
   let authorId: string | null = null;
-  if (!localId && note.attributionId) {
+  if (!localId && note.attributionId && !isOurs(ctx, note.attributionId)) {
     const author = await deps.remote.get(note.attributionId.href).catch(() => null);
     authorId = author?.profileId ?? null;
   }
@@ -339,6 +339,10 @@ export async function groupAnnounce(
   if (!mirror) return;
   await syncMirror(ctx, deps, { groupUri: group.actorUri, groupProfileId: group.profileId });
   await store();
+}
+
+function isOurs(ctx: { origin: string }, uri: URL): boolean {
+  return uri.origin === new URL(ctx.origin).origin;
 }
 
 /** Our own message a Note id names (NOTES_PATH on this origin), if it is one. */
@@ -405,6 +409,8 @@ export async function syncMirror(
       if (!note.id || !note.attributionId) continue;
       const localId = localMessageOf(ctx, note.id);
       const authorUri = note.attributionId.href;
+      // Our users' messages are ours (by id); a Group cannot attribute others to them.
+      if (!localId && isOurs(ctx, note.attributionId)) continue;
       if (!localId && !authors.has(authorUri)) {
         const author = await deps.remote.get(authorUri).catch(() => null);
         authors.set(authorUri, author?.profileId ?? null);

@@ -56,10 +56,19 @@ export const federationServerJoinJob = defineJob({
     if (!join) return;
     const fail = (error: string) =>
       context.db.execute(sql`select private.fail_remote_server_join(${join_id}::uuid, ${error})`);
+    const isUrl = /^https?:\/\//i.test(join.address);
+    if (
+      isUrl &&
+      URL.canParse(join.address) &&
+      new URL(join.address).origin === new URL(federation.origin).origin
+    ) {
+      await fail('that server is on this instance: join it with an invite');
+      return;
+    }
     let group: Awaited<ReturnType<typeof federation.remote.get>>;
     let actor: Awaited<ReturnType<typeof federation.remote.fetchActor>>;
     try {
-      group = /^https?:\/\//i.test(join.address)
+      group = isUrl
         ? await federation.remote.get(join.address, { refresh: true })
         : await federation.remote.lookup(join.address);
       actor = await federation.remote.fetchActor(group.actorUri);
