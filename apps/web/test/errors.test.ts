@@ -49,6 +49,7 @@ describe('describeError', () => {
     expect(describeError(limited('slow down'))).toBe(
       'Too many wrong attempts. Wait a few minutes and try again.',
     );
+    expect(describeError(limited('too many joins: wait a minute'))).toBe('Too many joins: wait a minute.');
     expect(describeError({ code: '42501', message: 'the password is not correct' })).toBe(
       'The password is not correct.',
     );

@@ -27,6 +27,8 @@ export function describeError(error: unknown, action?: string): string {
   }
   if (status === 401 || /\bjwt\b/i.test(message)) return 'Your session has expired. Sign in again.';
   // Our functions answer PT429 (HTTP 429) when an attempt limit is reached, saying how long to wait.
+  if (e.code === 'PT429' && /^too many (joins|lookups): wait a minute$/i.test(message))
+    return sentence(message);
   if (e.code === 'PT429') {
     const wait = /try again in (\d+ minutes?)/.exec(message)?.[1];
     return wait
