@@ -61,6 +61,35 @@ describe('REST reads in front of hono', () => {
     }
   });
 
+  it('answer headers and statuses a read sets through response.headers/response.status alike, valid or not', async () => {
+    await t.db.query(`
+      create function public.fp_respond(status text, headers text) returns int language sql volatile as $$
+        select 1 from (select set_config('response.status', status, true), set_config('response.headers', headers, true)) s $$;
+      create view public.fp_ok as select public.fp_respond('202', '[{"X-Read":"yes"}]') as x;
+      create view public.fp_bad_value as select public.fp_respond('200', '[{"X-Bad":"a\\nb"}]') as x;
+      create view public.fp_bad_status as select public.fp_respond('999', '[]') as x;
+      grant select on public.fp_ok, public.fp_bad_value, public.fp_bad_status to service_role;
+      notify pgrst, 'reload schema';`);
+    const key = t.stack.keys.serviceRole;
+    await expect
+      .poll(async () => (await fetch(`${t.url}/rest/v1/fp_ok`, { headers: { apikey: key } })).status, {
+        timeout: 10_000,
+      })
+      .toBe(202);
+    const answers = [];
+    for (const view of ['fp_ok', 'fp_bad_value', 'fp_bad_status']) {
+      const [fast, hono] = await both('GET', `/rest/v1/${view}?select=x`, key);
+      expect(fast, view).toEqual(hono);
+      answers.push(fast);
+    }
+    const [ok, badValue, badStatus] = answers;
+    expect(ok?.headers['x-read']).toBe('yes');
+    // A value Node cannot send (a line break) is refused as PostgREST refuses a malformed one.
+    expect(badValue?.status).toBe(500);
+    expect(JSON.parse(badValue?.body ?? '{}').code).toBe('PGRST111');
+    expect(JSON.parse(badStatus?.body ?? '{}').code).toBe('PGRST112');
+  });
+
   it('leaves percent-encoded table names to the hono route, which decodes them', async () => {
     const res = await fetch(`${t.url}/rest/v1/%70rofiles?select=id&limit=1`, {
       headers: { apikey: t.stack.keys.serviceRole },

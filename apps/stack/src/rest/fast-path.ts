@@ -63,7 +63,10 @@ export function restReadFastPath(ctx: StackContext, service: RestService): NodeL
       .handle(raw, bearer)
       .catch(unexpected)
       .then(send)
-      .catch((error: unknown) => ctx.log.error({ err: error }, 'rest: response not written'));
+      .catch((error: unknown) => {
+        ctx.log.error({ err: error, path: `/rest/v1/${table}` }, 'rest: response not written');
+        outgoing.destroy();
+      });
     return true;
   };
 }

@@ -1,3 +1,4 @@
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { ApiError, invalidRange, singularityError } from './errors.js';
 import type { MainResult } from './execute.js';
 import { mediaTypeToMime, preferenceAppliedHeader } from './parse/headers.js';
@@ -137,6 +138,17 @@ function tableTotal(prefs: Preferences, result: MainResult, maxRows: number | nu
   }
 }
 
+/** A header Node can write (a token name, a value without CR, LF or NUL). */
+function sendable(name: string, value: string): boolean {
+  try {
+    validateHeaderName(name);
+    validateHeaderValue(name, value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** `response.status` / `response.headers` set by SQL during the request. */
 function applyGucOverrides(result: MainResult, status: number, headers: Record<string, string>): number {
   let finalStatus = status;
@@ -161,7 +173,8 @@ function applyGucOverrides(result: MainResult, status: number, headers: Record<s
           typeof h === 'object' &&
           h !== null &&
           Object.keys(h).length === 1 &&
-          typeof Object.values(h)[0] === 'string',
+          typeof Object.values(h)[0] === 'string' &&
+          sendable(...(Object.entries(h)[0] as [string, string])),
       );
     if (!valid) {
       throw new ApiError(
