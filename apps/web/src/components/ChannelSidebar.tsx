@@ -2,6 +2,7 @@ import { Hash, Settings, Volume2 } from 'lucide-react';
 import { useId } from 'react';
 import { stores, useAuth, useServers, useUi } from '../app/stores.js';
 import { ChannelTree } from '../features/channels/ChannelTree.js';
+import { RemoteServerNote } from '../features/federation/RemoteServerNote.js';
 import { useChannelMarks } from '../features/notification-settings/use-marks.js';
 import { ServerMenu, useCanOpenServerSettings } from '../features/server-admin/ServerMenu.js';
 import { SidebarThreads } from '../features/threads/SidebarThreads.js';
@@ -65,6 +66,7 @@ export function ChannelSidebar() {
           />
         )}
       </header>
+      {server && <RemoteServerNote ownerId={server.owner_id} />}
       {serverId && detail && (
         <div className="channel-list">
           <ChannelTree
