@@ -193,7 +193,8 @@ export async function groupCreate(
     note.id.origin !== new URL(sender.actorUri).origin
   )
     return true;
-  for (const uri of [...note.toIds, ...note.ccIds]) {
+  // A Note to a Group names it among its first few recipients.
+  for (const uri of [...note.toIds, ...note.ccIds].slice(0, 5)) {
     const serverId = await localServerOf(ctx, deps.db, uri);
     if (!serverId) continue;
     const stored = await scalar<string>(
