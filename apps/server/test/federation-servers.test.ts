@@ -427,6 +427,17 @@ describe('leaving, bans and blocked instances stop it all', () => {
     expect(await messagesIn(a, mirrorGeneral)).toEqual(before);
   });
 
+  it('a kick on B takes alice out of the mirror; she may join again', async () => {
+    expect((await join(alice)).state).toBe('accepted');
+    expect(await isMember(a, mirror, alice.profileId)).toBe(true);
+    await bob.api.query('select public.kick_member($1, $2)', [guild.serverId, aliceOnB]);
+    await waitAcross(async () => !(await isMember(a, mirror, alice.profileId)));
+    const before = await messagesIn(a, mirrorGeneral);
+    await sendMessage(bob, guild.textChannelId, 'after the kick');
+    await settled(b);
+    expect(await messagesIn(a, mirrorGeneral)).toEqual(before);
+  });
+
   it('a ban on B takes alice out of the mirror; joining again is refused', async () => {
     expect((await join(alice)).state).toBe('accepted');
     expect(await isMember(a, mirror, alice.profileId)).toBe(true);
