@@ -38,6 +38,15 @@ const CARD_HEIGHT: Record<Exclude<AttachmentKind, 'image' | 'video'>, number> = 
   file: 56,
 };
 
+/** An image's or video's stored size (or a default aspect) and the width it is shown at. */
+function mediaSize(attachment: Attachment, kind: 'image' | 'video') {
+  const width = attachment.width ?? (kind === 'video' ? 16 : 4);
+  const height = attachment.height ?? (kind === 'video' ? 9 : 3);
+  const scale = Math.min(1, MEDIA_MAX.width / width, MEDIA_MAX.height / height);
+  const shown = attachment.width ? Math.round(width * scale) : MEDIA_MAX.width;
+  return { width, height, shown };
+}
+
 /**
  * The box an attachment takes before and after it loads: stored width and height give images
  * and videos their aspect ratio, so nothing below them moves when the file arrives.
@@ -45,9 +54,14 @@ const CARD_HEIGHT: Record<Exclude<AttachmentKind, 'image' | 'video'>, number> = 
 export function attachmentBox(attachment: Attachment): CSSProperties {
   const kind = attachmentKind(attachment);
   if (kind !== 'image' && kind !== 'video') return { height: CARD_HEIGHT[kind] };
-  const width = attachment.width ?? (kind === 'video' ? 16 : 4);
-  const height = attachment.height ?? (kind === 'video' ? 9 : 3);
-  const scale = Math.min(1, MEDIA_MAX.width / width, MEDIA_MAX.height / height);
-  const shown = attachment.width ? Math.round(width * scale) : MEDIA_MAX.width;
+  const { width, height, shown } = mediaSize(attachment, kind);
   return { aspectRatio: `${width} / ${height}`, width: `min(${shown}px, 100%)` };
+}
+
+/** The height of that box in a list wide enough for it (the message list's estimate before layout). */
+export function attachmentHeight(attachment: Attachment): number {
+  const kind = attachmentKind(attachment);
+  if (kind !== 'image' && kind !== 'video') return CARD_HEIGHT[kind];
+  const { width, height, shown } = mediaSize(attachment, kind);
+  return Math.round((shown * height) / width);
 }

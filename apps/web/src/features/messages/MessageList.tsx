@@ -5,6 +5,7 @@ import { stores, useMessages } from '../../app/stores.js';
 import { dayKey, startsGroup } from '../../lib/message-list.js';
 import type { Message, PendingMessage } from '../../lib/types.js';
 import { MessageItem, PendingItem } from './MessageItem.js';
+import { estimateMessageHeight } from './row-height.js';
 
 type Row =
   | { kind: 'day'; key: string; label: string }
@@ -89,8 +90,11 @@ function MessageRows({
   const [atBottom, setAtBottom] = useState(true);
   const previousFirst = useRef<{ key: string | undefined; size: number }>({ key: undefined, size: 0 });
 
-  const estimateSize = (i: number) =>
-    rows[i]?.kind === 'day' ? 36 : rows[i]?.kind === 'message' && rows[i].grouped ? 28 : 60;
+  const estimateSize = (i: number) => {
+    const row = rows[i];
+    if (row?.kind === 'message') return estimateMessageHeight(row.message, row.grouped);
+    return row?.kind === 'day' ? 36 : 60;
+  };
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
