@@ -266,6 +266,37 @@ begin
 end;
 $$;
 
+-- A remote member's edit of their Note in a server channel: taken only while they may still post
+-- there. A refused edit has the Group relay the message as it stands, which puts their mirror back.
+create or replace function private.receive_group_note_update(p_object_uri text, p_author_id uuid, p_content text)
+returns boolean
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  target public.messages;
+begin
+  select m.* into target
+    from private.ap_objects o join public.messages m on m.id = o.message_id
+   where o.object_uri = p_object_uri and o.author_id = p_author_id and m.deleted_at is null;
+  if target.id is null then
+    return false;
+  end if;
+  if not private.channel_is_public(target.channel_id)
+     or private.stored_channel_permissions(target.channel_id, p_author_id)
+        & (public.permission('VIEW_CHANNEL') | public.permission('SEND_MESSAGES'))
+        <> (public.permission('VIEW_CHANNEL') | public.permission('SEND_MESSAGES'))
+     or nullif(btrim(coalesce(p_content, '')), '') is null then
+    perform private.enqueue_job('federation-relay',
+      jsonb_build_object('message_id', target.id, 'action', 'update', 'at', now()));
+    return false;
+  end if;
+  update public.messages set content = left(p_content, 4000) where id = target.id;
+  return true;
+end;
+$$;
+
 -- Whether a refused Note's author is a member (only members are told their Note was refused).
 create or replace function private.is_group_member(p_server_id uuid, p_profile_id uuid)
 returns boolean
@@ -692,7 +723,7 @@ begin
     'private.federated_channel_history(uuid, integer)',
     'private.receive_group_follow(uuid, uuid)', 'private.receive_group_unfollow(uuid, uuid)',
     'private.receive_group_note(text, uuid, uuid, uuid, text)', 'private.federate_group_message()',
-    'private.is_group_member(uuid, uuid)',
+    'private.is_group_member(uuid, uuid)', 'private.receive_group_note_update(text, uuid, text)',
     'private.group_message_for_relay(uuid)', 'private.group_remote_members(uuid)',
     'private.federate_member_removed()',
     'private.sync_remote_server(uuid, text, uuid, text, text, jsonb, text)',
@@ -708,7 +739,7 @@ begin
     'private.federated_server_channels(uuid)', 'private.federated_channel_history(uuid, integer)',
     'private.receive_group_follow(uuid, uuid)', 'private.receive_group_unfollow(uuid, uuid)',
     'private.receive_group_note(text, uuid, uuid, uuid, text)', 'private.is_group_member(uuid, uuid)',
-    'private.group_message_for_relay(uuid)', 'private.group_remote_members(uuid)',
+    'private.receive_group_note_update(text, uuid, text)', 'private.group_message_for_relay(uuid)', 'private.group_remote_members(uuid)',
     'private.sync_remote_server(uuid, text, uuid, text, text, jsonb, text)',
     'private.fail_remote_server_join(uuid, text)', 'private.receive_group_accept(text, uuid)',
     'private.receive_group_reject(uuid, uuid)',

@@ -333,6 +333,31 @@ describe('attacker-side: refused, nothing written', () => {
     expect(await messagesIn(b, guild.textChannelId)).toEqual(before);
   });
 
+  it('an edit from a member who is timed out there', async () => {
+    const stored = noteToGroup(alice, guild.textChannelId, 'kept as is');
+    await post(a, alice, b, stored);
+    expect((await messagesIn(b, guild.textChannelId)).some((row) => row.content === 'kept as is')).toBe(true);
+    await b.db.query(
+      `update public.server_members set timed_out_until = now() + interval '1 hour' where server_id = $1 and profile_id = $2`,
+      [guild.serverId, aliceOnB],
+    );
+    const edit = {
+      id: `${stored.object.id}#update/1`,
+      type: 'Update',
+      actor: stored.actor,
+      to: stored.to,
+      object: { ...stored.object, content: '<p>changed while timed out</p>' },
+    };
+    expect((await post(a, alice, b, edit)).status).toBe(202);
+    await b.db.query(
+      'update public.server_members set timed_out_until = null where server_id = $1 and profile_id = $2',
+      [guild.serverId, aliceOnB],
+    );
+    const rows = await messagesIn(b, guild.textChannelId);
+    expect(rows.some((row) => row.content === 'kept as is')).toBe(true);
+    expect(rows.some((row) => row.content.includes('changed'))).toBe(false);
+  });
+
   it("alice's post that B refuses (timed out there) leaves her mirror too", async () => {
     await b.db.query(
       `update public.server_members set timed_out_until = now() + interval '1 hour' where server_id = $1 and profile_id = $2`,

@@ -19,7 +19,7 @@ import { FOLLOWS_PATH, INBOX_PATH, SHARED_INBOX_PATH } from './actors.js';
 import { noteHtmlToText } from './content.js';
 import { queueDelivery } from './delivery.js';
 import type { CachedActor, RemoteActors } from './remote.js';
-import { groupAnnounce, groupAnswer, groupCreate, groupFollow, groupUndo } from './servers.js';
+import { groupAnnounce, groupAnswer, groupCreate, groupFollow, groupUndo, groupUpdate } from './servers.js';
 
 export interface InboxDeps {
   db: Database;
@@ -85,6 +85,7 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): vo
       }
     })
     .on(Update, async (ctx, update) => {
+      if (await groupUpdate(ctx, deps, update)) return;
       const dm = await privateNoteOf(ctx, deps, update);
       if (!dm) return;
       await deps.db.execute(

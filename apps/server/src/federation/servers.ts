@@ -208,6 +208,23 @@ export async function groupCreate(
   return true;
 }
 
+/** A member's edit of their Note in one of our channels: taken while they may still post there. */
+export async function groupUpdate(
+  ctx: InboxContext<void>,
+  deps: InboxDeps,
+  update: Update,
+): Promise<boolean> {
+  const note = await update.getObject({ crossOrigin: 'ignore' }).catch(() => null);
+  if (!(note instanceof Note) || !note.id || !localChannelOf(ctx, note.contextIds[0])) return false;
+  const sender = await senderOf(deps, update);
+  if (!sender || note.attributionId?.href !== sender.actorUri) return true;
+  await deps.db.execute(
+    sql`select private.receive_group_note_update(${note.id.href}, ${sender.profileId}::uuid,
+          ${noteHtmlToText(note.content?.toString() ?? '')})`,
+  );
+  return true;
+}
+
 /** A member's Note the server did not take (timed out, no SEND_MESSAGES): the Group says so. */
 async function refuseNote(
   ctx: InboxContext<void>,
