@@ -202,7 +202,8 @@ describe('RealtimeConnectionManager (real stack)', () => {
       manager.setUnreadChannels(serverId, [channelId, quiet as string], [quiet as string]);
       await until(() => bobEvents.events.states.includes('connected'));
       await until(
-        () => bob.getChannels().every((c) => c.state === 'joined') && bob.getChannels().length === 3,
+        // The user topic, the own presence topic, the server topic and the restricted channel's.
+        () => bob.getChannels().every((c) => c.state === 'joined') && bob.getChannels().length === 4,
       );
       await ada.from('messages').insert({ channel_id: channelId, content: 'open news' });
       await ada.from('messages').insert({ channel_id: quiet as string, content: 'quiet news' });
@@ -229,7 +230,8 @@ describe('RealtimeConnectionManager (real stack)', () => {
       manager.watchChannel(channelId);
       await until(() => bobEvents.events.resyncs.some((ids) => ids.includes(channelId)));
       await until(
-        () => bob.getChannels().length === 3 && bob.getChannels().every((c) => c.state === 'joined'),
+        // The user topic, the own presence topic, the server topic and the open channel's.
+        () => bob.getChannels().length === 4 && bob.getChannels().every((c) => c.state === 'joined'),
       );
       const { data: sent } = await ada
         .from('messages')
