@@ -180,7 +180,7 @@ test('files, players, gallery, spoilers and executable files: what Bob sees live
   await expect(tray(ada.page).getByRole('listitem')).toHaveCount(7);
   await expect(tray(ada.page).getByText('Ready', { exact: true })).toHaveCount(7, { timeout: 20_000 });
   await shot(ada.page, 'attachments-tray');
-  const composer = ada.page.getByRole('combobox', { name: /^Message/ });
+  const composer = ada.page.getByRole('textbox', { name: /^Message/ });
   await composer.fill('files for you');
   await composer.press('Enter');
 

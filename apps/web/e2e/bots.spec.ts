@@ -186,7 +186,7 @@ test('slash commands answered by the example bot: public reply live for both, ep
     token: created?.token as string,
   });
   try {
-    const composer = bob.page.getByRole('combobox', { name: 'Message #general' });
+    const composer = bob.page.getByRole('textbox', { name: 'Message #general' });
     await composer.fill('/');
     const menu = bob.page.getByRole('listbox', { name: 'Commands' });
     // Moderators' /purge is not offered to bob.
@@ -226,7 +226,7 @@ test('slash commands answered by the example bot: public reply live for both, ep
   }
 
   // Nobody answers now: after 3 seconds bob is told.
-  const composer = bob.page.getByRole('combobox', { name: 'Message #general' });
+  const composer = bob.page.getByRole('textbox', { name: 'Message #general' });
   await composer.fill('/pi');
   await composer.press('Enter');
   await expect(bob.page.getByRole('status').filter({ hasText: 'Example Bot did not respond.' })).toBeVisible(

@@ -130,14 +130,14 @@ test('alice on A finds @bob@B, follows him, they message both ways; blocking B s
 
   // DMs both ways, live.
   await bobOnA.getByRole('button', { name: 'Message' }).click();
-  const aliceComposer = alice.page.getByRole('combobox', { name: `Message @${bob.username}` });
+  const aliceComposer = alice.page.getByRole('textbox', { name: `Message @${bob.username}` });
   await aliceComposer.fill('Hello from instance A');
   await aliceComposer.press('Enter');
   const dmOnB = dmLink(bob.page, alice.username);
   await expect(dmOnB).toBeVisible({ timeout: 30_000 });
   await dmOnB.click();
   await expect(messages(bob.page)).toContainText('Hello from instance A', { timeout: 30_000 });
-  const bobComposer = bob.page.getByRole('combobox', { name: `Message @${alice.username}` });
+  const bobComposer = bob.page.getByRole('textbox', { name: `Message @${alice.username}` });
   await bobComposer.fill('Hi alice, greetings from B');
   await bobComposer.press('Enter');
   await expect(messages(alice.page)).toContainText('Hi alice, greetings from B', { timeout: 30_000 });
@@ -180,7 +180,7 @@ test('alice on A finds @bob@B, follows him, they message both ways; blocking B s
   ).toBeVisible({
     timeout: 30_000,
   });
-  const harbourComposer = alice.page.getByRole('combobox', { name: 'Message #general' });
+  const harbourComposer = alice.page.getByRole('textbox', { name: 'Message #general' });
   await harbourComposer.fill('Hello Harbour, from instance A');
   await harbourComposer.press('Enter');
   await expect(messages(bob.page)).toContainText('Hello Harbour, from instance A', { timeout: 30_000 });

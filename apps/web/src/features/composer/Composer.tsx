@@ -253,10 +253,8 @@ export function Composer({ channelId, channelLabel }: { channelId: string; chann
         <textarea
           ref={input}
           rows={1}
-          role="combobox"
           aria-label={`Message ${channelLabel}`}
           aria-autocomplete="list"
-          aria-expanded={open}
           aria-controls={open ? listId : undefined}
           aria-activedescendant={open ? optionId(active) : undefined}
           placeholder={`Message ${channelLabel}`}
