@@ -350,4 +350,52 @@ describe('RealtimeConnectionManager (real stack)', () => {
       await manager.stop();
     }
   });
+
+  it('shares presence with friends who are in no server with the user, and with nobody else', async () => {
+    const dee = await signedInClient(t, 'dee_rt');
+    const eve = await signedInClient(t, 'eve_rt');
+    const adaId = await profileIdOf(ada);
+    const asked = await ada.rpc('send_friend_request', { p_username: 'dee_rt' });
+    expect(asked.error).toBeNull();
+    const { data: requests } = await dee.from('friend_requests').select('id');
+    const accepted = await dee.rpc('accept_friend_request', { p_request_id: requests?.[0]?.id as string });
+    expect(accepted.error).toBeNull();
+
+    const seen: Record<string, Record<string, PresenceInfo>> = {};
+    const deeManager = new RealtimeConnectionManager(dee, await profileIdOf(dee), {
+      ...recorder().handlers,
+      presence: (topic, online) => {
+        seen[topic] = online;
+      },
+    });
+    const adaManager = new RealtimeConnectionManager(ada, adaId, recorder().handlers);
+    // Eve, no friend of Ada's, asks for Ada's presence topic directly.
+    const statuses: string[] = [];
+    const eveOnline: string[] = [];
+    const eavesdrop = eve.channel(`presence:${adaId}`, {
+      config: { private: true, presence: { key: 'eve' } },
+    });
+    eavesdrop.on('presence', { event: 'sync' }, () =>
+      eveOnline.push(...Object.keys(eavesdrop.presenceState())),
+    );
+    try {
+      adaManager.start();
+      deeManager.start();
+      deeManager.watchFriends([adaId]);
+      const online = await until(() => seen[`presence:${adaId}`]?.[adaId]);
+      // Only the status: where Ada is in voice stays with her servers' members.
+      expect(online).toEqual({ profileId: adaId, status: 'online', voiceChannelId: null, voiceFlags: null });
+
+      eavesdrop.subscribe((status) => statuses.push(status));
+      await until(() => statuses.includes('CHANNEL_ERROR'));
+      expect(statuses).not.toContain('SUBSCRIBED');
+      expect(eveOnline).toEqual([]);
+
+      // Ada leaves: Dee sees her go.
+      await adaManager.stop();
+      await until(() => seen[`presence:${adaId}`] && !seen[`presence:${adaId}`]?.[adaId]);
+    } finally {
+      await Promise.all([deeManager.stop(), adaManager.stop(), eve.removeChannel(eavesdrop)]);
+    }
+  });
 });
