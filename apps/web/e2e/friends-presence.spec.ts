@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { createGuild, openChannel, rest, signIn, signUp } from './helpers.js';
+import { createGuild, openChannel, rest, shot, signIn, signUp } from './helpers.js';
 
 // Item 4: the friends list and the member list agree on who is online, live.
 test('friends show the same live status as the member list', async ({ browser }) => {
@@ -51,6 +51,7 @@ test('a friend in no shared server shows Online live, after a reload, and Offlin
   await expect(onlineAda).toContainText('Online', { timeout: 15_000 });
   await bob.page.reload();
   await expect(onlineAda).toContainText('Online', { timeout: 15_000 });
+  await shot(bob.page, 'friends-online-no-shared-server');
 
   // Ada closes her page: offline for Bob, live, on both tabs.
   await ada.page.context().close();
