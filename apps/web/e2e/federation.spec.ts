@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
-import { type Browser, expect, type Page, test } from '@playwright/test';
-import { CONTROL, mailCode, PASSWORD, type Person, shot, signUp, stackInfo, uniqueName } from './helpers.js';
+import { expect, type Page, test } from '@playwright/test';
+import { CONTROL, type Instance, rest, shot, signUp, stackInfo } from './helpers.js';
 
 /**
  * Two complete instances (playwright.federation.config.ts): A at the suite's base URL, B at
@@ -10,42 +10,8 @@ const B_ORIGIN = process.env.E2E_B_ORIGIN ?? 'http://127.0.0.2:5231';
 const B_CONTROL = `http://127.0.0.1:${process.env.E2E_B_CONTROL_PORT ?? 5230}`;
 const B_HOST = new URL(B_ORIGIN).host;
 
-/** Signs up on instance B: its own origin and its own mail inbox. */
-async function signUpOnB(browser: Browser, prefix: string): Promise<Person> {
-  const context = await browser.newContext({ baseURL: B_ORIGIN });
-  const page = await context.newPage();
-  const failures: string[] = [];
-  page.on('pageerror', (error) => {
-    failures.push(error.message);
-    console.log(`[${prefix} page error] ${error.message}`);
-  });
-  page.on('console', (message) => {
-    if (message.type() === 'error') console.log(`[${prefix} console] ${message.text()}`);
-  });
-  const username = uniqueName(prefix);
-  const email = `${username}@example.test`;
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Need an account? Sign up' }).click();
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign up', exact: true }).click();
-  await expect(page.getByRole('heading', { name: 'Check your inbox' })).toBeVisible({ timeout: 30_000 });
-  const { inboxUrl } = (await (await fetch(`${B_CONTROL}/keys`)).json()) as { inboxUrl: string };
-  let code = '';
-  await expect
-    .poll(async () => {
-      const res = await fetch(`${inboxUrl}/api/v1/mailbox/${encodeURIComponent(email)}/latest`);
-      if (!res.ok) return false;
-      code = mailCode(await res.json());
-      return true;
-    })
-    .toBe(true);
-  await page.getByLabel('Code from the email').fill(code);
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await expect(page.getByRole('navigation', { name: 'Servers' })).toBeVisible({ timeout: 30_000 });
-  return { page, username, email, failures };
-}
+/** Instance B: its own origin, stack and mail inbox. */
+const B: Instance = { origin: B_ORIGIN, control: B_CONTROL };
 
 async function openRemotePeople(page: Page) {
   await page.getByRole('button', { name: 'Find people on other instances' }).click();
@@ -61,27 +27,6 @@ const messages = (page: Page) => page.getByRole('log', { name: 'Messages' });
 async function pendingFederationJobs(control: string): Promise<number> {
   const answer = await fetch(`${control}/federation-jobs`);
   return ((await answer.json()) as { pending: number }).pending;
-}
-
-/** Calls B's REST API as a person of B (signed in through B's auth, as supabase-js would). */
-async function restOnB(person: Person, path: string, body?: unknown) {
-  const { url, anonKey } = (await (await fetch(`${B_CONTROL}/keys`)).json()) as {
-    url: string;
-    anonKey: string;
-  };
-  const login = await fetch(`${url}/auth/v1/token?grant_type=password`, {
-    method: 'POST',
-    headers: { apikey: anonKey, 'content-type': 'application/json' },
-    body: JSON.stringify({ email: person.email, password: PASSWORD }),
-  });
-  const { access_token } = (await login.json()) as { access_token: string };
-  const answer = await fetch(`${url}/rest/v1/${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { apikey: anonKey, authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  expect(answer.ok, `${path}: ${answer.status}`).toBe(true);
-  return answer.json();
 }
 
 /** Makes a user of A an instance admin, as the operator does (service_role). */
@@ -108,7 +53,7 @@ test('alice on A finds @bob@B, follows him, they message both ways; blocking B s
   test.setTimeout(110_000);
   const [alice, bob, admin] = await Promise.all([
     signUp(browser, 'alice'),
-    signUpOnB(browser, 'bob'),
+    signUp(browser, 'bob', undefined, B),
     signUp(browser, 'fedadmin'),
   ]);
   await openRemotePeople(bob.page);
@@ -163,9 +108,15 @@ test('alice on A finds @bob@B, follows him, they message both ways; blocking B s
   await expect(messages(bob.page)).not.toContainText('Hello from instance A', { timeout: 30_000 });
 
   // Alice joins Bob's federated server on B and posts there; Bob sees it live.
-  const serverId = (await restOnB(bob, 'rpc/create_server', { p_name: 'Harbour' })) as string;
-  await restOnB(bob, 'rpc/set_server_federated', { p_server_id: serverId, p_federated: true });
-  const [general] = (await restOnB(bob, `channels?select=id&server_id=eq.${serverId}&name=eq.general`)) as {
+  const serverId = (await rest(bob, 'rpc/create_server', {
+    method: 'POST',
+    body: { p_name: 'Harbour' },
+  })) as string;
+  await rest(bob, 'rpc/set_server_federated', {
+    method: 'POST',
+    body: { p_server_id: serverId, p_federated: true },
+  });
+  const [general] = (await rest(bob, `channels?select=id&server_id=eq.${serverId}&name=eq.general`)) as {
     id: string;
   }[];
   await bob.page.goto(`/#/channels/${serverId}/${general?.id}`);

@@ -15,11 +15,27 @@ export interface Person {
   email: string;
   /** HTTP 5xx responses and uncaught page errors seen so far: a finished product shows none. */
   failures: string[];
+  /** The control endpoint of the instance the person belongs to (another one in federation.spec). */
+  control?: string;
 }
 
-async function newPage(browser: Browser, prefix: string, viewport?: { width: number; height: number }) {
+/** Another Harmony instance of the run (federation): its web origin and its control endpoint. */
+export interface Instance {
+  origin: string;
+  control: string;
+}
+
+async function newPage(
+  browser: Browser,
+  prefix: string,
+  viewport?: { width: number; height: number },
+  baseURL?: string,
+) {
   // Phone-sized windows get a touch screen too (taps, no hover).
-  const context = await browser.newContext(viewport ? { viewport, hasTouch: viewport.width <= 480 } : {});
+  const context = await browser.newContext({
+    baseURL,
+    ...(viewport ? { viewport, hasTouch: viewport.width <= 480 } : {}),
+  });
   const page = await context.newPage();
   const failures: string[] = [];
   // Surface the app's own errors in the test output.
@@ -43,8 +59,9 @@ export async function signUp(
   browser: Browser,
   prefix: string,
   viewport?: { width: number; height: number },
+  instance?: Instance,
 ): Promise<Person> {
-  const { page, failures } = await newPage(browser, prefix, viewport);
+  const { page, failures } = await newPage(browser, prefix, viewport, instance?.origin);
   const username = uniqueName(prefix);
   const email = `${username}@example.test`;
   await page.goto('/');
@@ -55,11 +72,12 @@ export async function signUp(
   await page.getByRole('button', { name: 'Sign up', exact: true }).click();
   // Sign-ups are confirmed by mail: the code from the inbox, in the same tab (faster than the link).
   await expect(page.getByRole('heading', { name: 'Check your inbox' })).toBeVisible({ timeout: 30_000 });
-  await page.getByLabel('Code from the email').fill(mailCode(await latestMail(email)));
+  const control = instance?.control ?? CONTROL;
+  await page.getByLabel('Code from the email').fill(mailCode(await latestMail(email, {}, control)));
   await page.getByRole('button', { name: 'Continue' }).click();
   // Generous: the first page load of a run may wait for Vite to prepare the modules.
   await expect(page.getByRole('navigation', { name: 'Servers' })).toBeVisible({ timeout: 30_000 });
-  return { page, username, email, failures };
+  return { page, username, email, failures, control };
 }
 
 /** The same person on another device (a new browser context), signed in. */
@@ -83,7 +101,7 @@ export const PASSWORD = 'correct horse battery';
 export async function accessToken(person: Person): Promise<string> {
   const cached = tokens.get(person.email);
   if (cached) return cached;
-  const { url, anonKey } = await stackInfo();
+  const { url, anonKey } = await stackInfo(person.control);
   const res = await fetch(`${url}/auth/v1/token?grant_type=password`, {
     method: 'POST',
     headers: { apikey: anonKey, 'content-type': 'application/json' },
@@ -104,9 +122,14 @@ export interface StackInfo {
   inboxUrl: string;
 }
 
-let info: Promise<StackInfo> | undefined;
-export async function stackInfo(): Promise<StackInfo> {
-  info ??= fetch(`${CONTROL}/keys`).then((r) => r.json() as Promise<StackInfo>);
+const infos = new Map<string, Promise<StackInfo>>();
+/** The keys and addresses of an instance's stack (the suite's own by default). */
+export async function stackInfo(control = CONTROL): Promise<StackInfo> {
+  let info = infos.get(control);
+  if (!info) {
+    info = fetch(`${control}/keys`).then((r) => r.json() as Promise<StackInfo>);
+    infos.set(control, info);
+  }
   return info;
 }
 
@@ -120,8 +143,12 @@ export interface Mail {
  * The newest mail to an address, read from the local inbox's JSON API; `after` (a mail id)
  * waits for a newer one, `subject` for one with that subject.
  */
-export async function latestMail(address: string, wait: { after?: string; subject?: RegExp } = {}) {
-  const { inboxUrl } = await stackInfo();
+export async function latestMail(
+  address: string,
+  wait: { after?: string; subject?: RegExp } = {},
+  control = CONTROL,
+) {
+  const { inboxUrl } = await stackInfo(control);
   let mail: Mail | undefined;
   await expect
     .poll(
@@ -152,7 +179,7 @@ export function mailLink(mail: Mail): string {
 
 /** Calls the REST API as a person (what supabase-js would send). */
 export async function rest(person: Person, path: string, init: { method?: string; body?: unknown } = {}) {
-  const { url, anonKey } = await stackInfo();
+  const { url, anonKey } = await stackInfo(person.control);
   const token = await accessToken(person);
   const res = await fetch(`${url}/rest/v1/${path}`, {
     method: init.method ?? 'GET',
