@@ -33,7 +33,8 @@ async function newPage(
 ) {
   // Phone-sized windows get a touch screen too (taps, no hover).
   const context = await browser.newContext({
-    baseURL,
+    // Unset, the suite's own origin (an explicit undefined would replace it).
+    ...(baseURL ? { baseURL } : {}),
     ...(viewport ? { viewport, hasTouch: viewport.width <= 480 } : {}),
   });
   const page = await context.newPage();
