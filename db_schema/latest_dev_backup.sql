@@ -171,6 +171,12 @@ create table private.reauthentication_failures (
   failed_at timestamp with time zone default now() not null
 );
 
+create table private.remote_channels (
+  channel_id uuid not null,
+  server_id uuid not null,
+  channel_uri text not null
+);
+
 create table private.remote_lookups (
   id uuid default gen_random_uuid() not null,
   requester_id uuid not null,
@@ -179,6 +185,12 @@ create table private.remote_lookups (
   profile_id uuid,
   error text,
   created_at timestamp with time zone default now() not null
+);
+
+create table private.remote_servers (
+  server_id uuid not null,
+  group_uri text not null,
+  group_profile_id uuid not null
 );
 
 create table private.server_federation (
@@ -385,6 +397,11 @@ create table public.friendships (
   created_at timestamp with time zone default now() not null
 );
 
+create table public.instance_admins (
+  user_id uuid not null,
+  created_at timestamp with time zone default now() not null
+);
+
 create table public.interactions (
   id uuid default gen_random_uuid() not null,
   command_id uuid,
@@ -521,6 +538,17 @@ create table public.remote_follows (
   activity_uri text,
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null
+);
+
+create table public.remote_server_joins (
+  id uuid default gen_random_uuid() not null,
+  profile_id uuid not null,
+  address text not null,
+  state text default 'pending'::text not null,
+  server_id uuid,
+  activity_uri text,
+  error text,
+  created_at timestamp with time zone default now() not null
 );
 
 create table public.reports (
@@ -760,6 +788,12 @@ alter table only private.message_mention_targets add constraint message_mention_
 
 alter table only private.push_deliveries add constraint push_deliveries_pkey PRIMARY KEY (notification_id, subscription_id);
 
+alter table only private.remote_channels add constraint remote_channels_channel_uri_check CHECK ((channel_uri ~ '^https?://'::text));
+
+alter table only private.remote_channels add constraint remote_channels_channel_uri_key UNIQUE (channel_uri);
+
+alter table only private.remote_channels add constraint remote_channels_pkey PRIMARY KEY (channel_id);
+
 alter table only private.remote_lookups add constraint remote_lookups_error_check CHECK ((char_length(error) <= 500));
 
 alter table only private.remote_lookups add constraint remote_lookups_handle_check CHECK ((char_length(handle) <= 320));
@@ -768,13 +802,19 @@ alter table only private.remote_lookups add constraint remote_lookups_pkey PRIMA
 
 alter table only private.remote_lookups add constraint remote_lookups_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'done'::text, 'failed'::text])));
 
+alter table only private.remote_servers add constraint remote_servers_group_profile_id_key UNIQUE (group_profile_id);
+
+alter table only private.remote_servers add constraint remote_servers_group_uri_check CHECK ((group_uri ~ '^https?://'::text));
+
+alter table only private.remote_servers add constraint remote_servers_group_uri_key UNIQUE (group_uri);
+
+alter table only private.remote_servers add constraint remote_servers_pkey PRIMARY KEY (server_id);
+
 alter table only private.server_federation add constraint server_federation_ap_group_uri_check CHECK ((ap_group_uri ~ '^https?://'::text));
 
 alter table only private.server_federation add constraint server_federation_ap_group_uri_key UNIQUE (ap_group_uri);
 
 alter table only private.server_federation add constraint server_federation_pkey PRIMARY KEY (server_id);
-
-alter table only private.server_federation add constraint server_federation_uri_when_federated CHECK (((NOT federated) OR (ap_group_uri IS NOT NULL)));
 
 alter table only private.webhook_rate_windows add constraint webhook_rate_windows_pkey PRIMARY KEY (webhook_id);
 
@@ -902,6 +942,8 @@ alter table only public.friendships add constraint friendships_ordered CHECK ((p
 
 alter table only public.friendships add constraint friendships_pkey PRIMARY KEY (profile_a, profile_b);
 
+alter table only public.instance_admins add constraint instance_admins_pkey PRIMARY KEY (user_id);
+
 alter table only public.interactions add constraint interactions_pkey PRIMARY KEY (id);
 
 alter table only public.interactions add constraint interactions_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'deferred'::text, 'responded'::text])));
@@ -993,6 +1035,18 @@ alter table only public.remote_follows add constraint remote_follows_pair_key UN
 alter table only public.remote_follows add constraint remote_follows_pkey PRIMARY KEY (id);
 
 alter table only public.remote_follows add constraint remote_follows_state_check CHECK ((state = ANY (ARRAY['pending'::text, 'accepted'::text, 'rejected'::text])));
+
+alter table only public.remote_server_joins add constraint remote_server_joins_activity_uri_check CHECK ((activity_uri ~ '^https?://'::text));
+
+alter table only public.remote_server_joins add constraint remote_server_joins_activity_uri_key UNIQUE (activity_uri);
+
+alter table only public.remote_server_joins add constraint remote_server_joins_address_check CHECK ((char_length(address) <= 512));
+
+alter table only public.remote_server_joins add constraint remote_server_joins_error_check CHECK ((char_length(error) <= 500));
+
+alter table only public.remote_server_joins add constraint remote_server_joins_pkey PRIMARY KEY (id);
+
+alter table only public.remote_server_joins add constraint remote_server_joins_state_check CHECK ((state = ANY (ARRAY['pending'::text, 'accepted'::text, 'rejected'::text, 'failed'::text])));
 
 alter table only public.reports add constraint reports_details_check CHECK ((char_length(details) <= 1000));
 
@@ -1100,9 +1154,17 @@ alter table only private.push_deliveries add constraint push_deliveries_subscrip
 
 alter table only private.reauthentication_failures add constraint reauthentication_failures_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
 
+alter table only private.remote_channels add constraint remote_channels_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES public.channels(id) ON DELETE CASCADE;
+
+alter table only private.remote_channels add constraint remote_channels_server_id_fkey FOREIGN KEY (server_id) REFERENCES private.remote_servers(server_id) ON DELETE CASCADE;
+
 alter table only private.remote_lookups add constraint remote_lookups_profile_id_fkey FOREIGN KEY (profile_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
 
 alter table only private.remote_lookups add constraint remote_lookups_requester_id_fkey FOREIGN KEY (requester_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
+
+alter table only private.remote_servers add constraint remote_servers_group_profile_id_fkey FOREIGN KEY (group_profile_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
+
+alter table only private.remote_servers add constraint remote_servers_server_id_fkey FOREIGN KEY (server_id) REFERENCES public.servers(id) ON DELETE CASCADE;
 
 alter table only private.server_federation add constraint server_federation_server_id_fkey FOREIGN KEY (server_id) REFERENCES public.servers(id) ON DELETE CASCADE;
 
@@ -1194,6 +1256,8 @@ alter table only public.friendships add constraint friendships_profile_a_fkey FO
 
 alter table only public.friendships add constraint friendships_profile_b_fkey FOREIGN KEY (profile_b) REFERENCES public.profiles(id) ON DELETE CASCADE;
 
+alter table only public.instance_admins add constraint instance_admins_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
 alter table only public.interactions add constraint interactions_bot_id_fkey FOREIGN KEY (bot_id) REFERENCES public.bots(id) ON DELETE CASCADE;
 
 alter table only public.interactions add constraint interactions_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES public.channels(id) ON DELETE CASCADE;
@@ -1255,6 +1319,10 @@ alter table only public.read_states add constraint read_states_profile_id_fkey F
 alter table only public.remote_follows add constraint remote_follows_followee_id_fkey FOREIGN KEY (followee_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
 
 alter table only public.remote_follows add constraint remote_follows_follower_id_fkey FOREIGN KEY (follower_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
+
+alter table only public.remote_server_joins add constraint remote_server_joins_profile_id_fkey FOREIGN KEY (profile_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
+
+alter table only public.remote_server_joins add constraint remote_server_joins_server_id_fkey FOREIGN KEY (server_id) REFERENCES public.servers(id) ON DELETE SET NULL;
 
 alter table only public.reports add constraint reports_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES public.channels(id) ON DELETE CASCADE;
 
@@ -1478,11 +1546,17 @@ CREATE INDEX read_states_channel_idx ON public.read_states USING btree (channel_
 
 CREATE INDEX reauthentication_failures_user_time ON private.reauthentication_failures USING btree (user_id, failed_at);
 
+CREATE INDEX remote_channels_server_idx ON private.remote_channels USING btree (server_id);
+
 CREATE INDEX remote_follows_followee_idx ON public.remote_follows USING btree (followee_id);
 
 CREATE INDEX remote_lookups_profile_idx ON private.remote_lookups USING btree (profile_id);
 
 CREATE INDEX remote_lookups_requester_idx ON private.remote_lookups USING btree (requester_id, created_at);
+
+CREATE INDEX remote_server_joins_profile_idx ON public.remote_server_joins USING btree (profile_id, created_at);
+
+CREATE INDEX remote_server_joins_server_idx ON public.remote_server_joins USING btree (server_id);
 
 CREATE INDEX reports_channel_idx ON public.reports USING btree (channel_id);
 
@@ -2253,6 +2327,23 @@ AS $function$
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION private.channel_is_public(p_channel_id uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select coalesce((
+    select r.permissions & public.permission('ADMINISTRATOR') <> 0
+        or ((r.permissions & ~coalesce(o.deny, 0)) | coalesce(o.allow, 0)) & public.permission('VIEW_CHANNEL') <> 0
+      from public.channels c
+      join public.roles r on r.id = c.server_id
+      left join public.channel_overwrites o
+        on o.channel_id = c.id and o.target_type = 'role' and o.target_id = c.server_id
+     where c.id = p_channel_id and c.type = 'text' and c.parent_id is null), false);
+$function$
+;
+
 CREATE OR REPLACE FUNCTION private.channel_overwrites_sync_channel_permissions()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -2753,6 +2844,17 @@ AS $function$
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION private.fail_remote_server_join(p_join_id uuid, p_error text)
+ RETURNS void
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  update public.remote_server_joins set state = 'failed', error = left(p_error, 500)
+   where id = p_join_id and state = 'pending';
+$function$
+;
+
 CREATE OR REPLACE FUNCTION private.federate_dm_message()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -2782,6 +2884,139 @@ begin
   end if;
   return null;
 end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.federate_group_message()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  action text;
+begin
+  if tg_op = 'INSERT' then
+    action := 'create';
+  elsif new.deleted_at is not null and old.deleted_at is null then
+    action := 'delete';
+  elsif new.content is distinct from old.content and new.deleted_at is null then
+    action := 'update';
+  else
+    return null;
+  end if;
+  if exists (select 1 from public.channels c
+               join private.server_federation f on f.server_id = c.server_id and f.federated
+              where c.id = new.channel_id)
+     and exists (select 1 from public.channels c
+                   join public.server_members m on m.server_id = c.server_id
+                   join public.profiles p on p.id = m.profile_id and p.domain is not null
+                  where c.id = new.channel_id)
+     and private.channel_is_public(new.channel_id) then
+    perform private.enqueue_job('federation-relay',
+      jsonb_build_object('message_id', new.id, 'action', action, 'at', now()));
+  end if;
+  return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.federate_member_removed()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  group_uri text;
+begin
+  if coalesce(current_setting('harmony.federation_inbound', true), '') = 'on' then
+    return null;
+  end if;
+  if exists (select 1 from public.profiles p where p.id = old.profile_id and p.domain is not null) then
+    if exists (select 1 from public.servers s where s.id = old.server_id) then
+      perform private.enqueue_job('federation-group-remove',
+        jsonb_build_object('server_id', old.server_id, 'profile_id', old.profile_id));
+    end if;
+    return null;
+  end if;
+  -- A local user leaving a mirror: Undo(Follow) to the Group.
+  select r.group_uri into group_uri from private.remote_servers r where r.server_id = old.server_id;
+  if group_uri is not null then
+    perform private.enqueue_job('federation-server-leave', jsonb_build_object(
+      'profile_id', old.profile_id, 'group_uri', group_uri,
+      'activity_uri', (select j.activity_uri from public.remote_server_joins j
+                        where j.server_id = old.server_id and j.profile_id = old.profile_id
+                        order by j.created_at desc limit 1)));
+  end if;
+  return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.federate_mirror_message()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  action text;
+begin
+  if coalesce(current_setting('harmony.federation_inbound', true), '') = 'on' then
+    return null;
+  end if;
+  if tg_op = 'INSERT' then
+    action := 'create';
+  elsif new.deleted_at is not null and old.deleted_at is null then
+    action := 'delete';
+  elsif new.content is distinct from old.content and new.deleted_at is null then
+    action := 'update';
+  else
+    return null;
+  end if;
+  if exists (select 1 from private.remote_channels rc where rc.channel_id = new.channel_id)
+     and exists (select 1 from public.profiles p where p.id = new.author_id and p.domain is null) then
+    perform private.enqueue_job('federation-server-note',
+      jsonb_build_object('message_id', new.id, 'action', action, 'at', now()));
+  end if;
+  return null;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.federated_channel_history(p_channel_id uuid, p_limit integer)
+ RETURNS TABLE(message_id uuid, author_id uuid, author_actor_uri text, object_uri text, content text)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select h.id, h.author_id, a.actor_uri, o.object_uri, h.content
+    from (select m.id, m.author_id, m.content, m.seq
+            from public.messages m
+            join public.channels c on c.id = m.channel_id
+            join private.server_federation f on f.server_id = c.server_id and f.federated
+           where m.channel_id = p_channel_id and m.deleted_at is null and m.content <> ''
+             and private.channel_is_public(p_channel_id)
+           order by m.seq desc
+           limit least(greatest(p_limit, 0), 100)) h
+    left join private.ap_actor_cache a on a.profile_id = h.author_id
+    left join private.ap_objects o on o.message_id = h.id
+   order by h.seq;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.federated_server_channels(p_server_id uuid)
+ RETURNS TABLE(id uuid, name text, topic text, "position" integer)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select c.id, c.name, c.topic, c.position
+    from public.channels c
+    join private.server_federation f on f.server_id = c.server_id and f.federated
+   where c.server_id = p_server_id and private.channel_is_public(c.id)
+   order by c.position, c.id;
 $function$
 ;
 
@@ -2816,6 +3051,46 @@ AS $function$
      set status = case when p_profile_id is null then 'failed' else 'done' end,
          profile_id = p_profile_id, error = left(p_error, 500)
    where id = p_lookup_id;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.group_message_for_relay(p_message_id uuid)
+ RETURNS TABLE(server_id uuid, channel_id uuid, author_id uuid, author_actor_uri text, object_uri text, content text, deleted boolean)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select c.server_id, m.channel_id, m.author_id, a.actor_uri, o.object_uri, m.content, m.deleted_at is not null
+    from public.messages m
+    join public.channels c on c.id = m.channel_id
+    left join private.ap_actor_cache a on a.profile_id = m.author_id
+    left join private.ap_objects o on o.message_id = m.id
+   where m.id = p_message_id;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.group_remote_members(p_server_id uuid)
+ RETURNS TABLE(actor_uri text)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select a.actor_uri
+    from public.server_members m
+    join public.profiles p on p.id = m.profile_id and p.domain is not null
+    join private.ap_actor_cache a on a.profile_id = p.id
+    join private.server_federation f on f.server_id = m.server_id and f.federated
+   where m.server_id = p_server_id;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.is_group_member(p_server_id uuid, p_profile_id uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select exists (select 1 from public.server_members m where m.server_id = p_server_id and m.profile_id = p_profile_id);
 $function$
 ;
 
@@ -3097,6 +3372,35 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION private.mirror_message(p_group_profile_id uuid, p_object_uri text, p_local_message_id uuid)
+ RETURNS uuid
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select m.id
+    from public.messages m
+    join private.remote_channels rc on rc.channel_id = m.channel_id
+    join private.remote_servers r on r.server_id = rc.server_id and r.group_profile_id = p_group_profile_id
+   where m.id = coalesce(p_local_message_id,
+                         (select o.message_id from private.ap_objects o where o.object_uri = p_object_uri));
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.mirror_message_for_delivery(p_message_id uuid)
+ RETURNS TABLE(author_id uuid, content text, channel_uri text, group_uri text)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select m.author_id, m.content, rc.channel_uri, r.group_uri
+    from public.messages m
+    join private.remote_channels rc on rc.channel_id = m.channel_id
+    join private.remote_servers r on r.server_id = rc.server_id
+   where m.id = p_message_id;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION private.my_group_dm_call_for_update(p_call_id uuid, p_me uuid)
  RETURNS public.dm_calls
  LANGUAGE plpgsql
@@ -3300,6 +3604,225 @@ AS $function$
      set state = case when p_accepted then 'accepted' else 'rejected' end, updated_at = now()
    where f.activity_uri = p_activity_uri and f.followee_id = p_followee_id
   returning *;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.receive_group_accept(p_activity_uri text, p_group_profile_id uuid)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  joined public.remote_server_joins;
+begin
+  update public.remote_server_joins j set state = 'accepted'
+    from private.remote_servers r
+   where j.activity_uri = p_activity_uri and r.server_id = j.server_id and r.group_profile_id = p_group_profile_id
+     and j.state in ('pending', 'accepted')
+  returning j.* into joined;
+  if joined.id is null then
+    return false;
+  end if;
+  insert into public.server_members (server_id, profile_id) values (joined.server_id, joined.profile_id)
+  on conflict do nothing;
+  return true;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.receive_group_follow(p_server_id uuid, p_profile_id uuid)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if not exists (select 1 from private.server_federation f where f.server_id = p_server_id and f.federated)
+     or not exists (select 1 from public.profiles p where p.id = p_profile_id and p.domain is not null)
+     or exists (select 1 from public.server_bans b where b.server_id = p_server_id and b.profile_id = p_profile_id)
+  then
+    return false;
+  end if;
+  insert into public.server_members (server_id, profile_id) values (p_server_id, p_profile_id)
+  on conflict do nothing;
+  return true;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.receive_group_note(p_object_uri text, p_server_id uuid, p_channel_id uuid, p_author_id uuid, p_content text)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  existing uuid;
+  perms bigint;
+  created uuid;
+begin
+  select o.message_id into existing from private.ap_objects o where o.object_uri = p_object_uri;
+  if existing is not null then
+    return existing;
+  end if;
+  perms := private.stored_channel_permissions(p_channel_id, p_author_id);
+  if not exists (select 1 from public.channels c
+                   join private.server_federation f on f.server_id = c.server_id and f.federated
+                  where c.id = p_channel_id and c.server_id = p_server_id)
+     or not exists (select 1 from public.profiles p where p.id = p_author_id and p.domain is not null)
+     or not private.channel_is_public(p_channel_id)
+     or perms & (public.permission('VIEW_CHANNEL') | public.permission('SEND_MESSAGES'))
+        <> (public.permission('VIEW_CHANNEL') | public.permission('SEND_MESSAGES'))
+     or nullif(btrim(coalesce(p_content, '')), '') is null then
+    return null;
+  end if;
+  insert into public.messages (channel_id, author_id, content)
+  values (p_channel_id, p_author_id, left(p_content, 4000))
+  returning id into created;
+  insert into private.ap_objects (object_uri, message_id, author_id) values (p_object_uri, created, p_author_id);
+  return created;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.receive_group_note_update(p_object_uri text, p_author_id uuid, p_content text)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  target public.messages;
+begin
+  select m.* into target
+    from private.ap_objects o join public.messages m on m.id = o.message_id
+   where o.object_uri = p_object_uri and o.author_id = p_author_id and m.deleted_at is null;
+  if target.id is null then
+    return false;
+  end if;
+  if not private.channel_is_public(target.channel_id)
+     or private.stored_channel_permissions(target.channel_id, p_author_id)
+        & (public.permission('VIEW_CHANNEL') | public.permission('SEND_MESSAGES'))
+        <> (public.permission('VIEW_CHANNEL') | public.permission('SEND_MESSAGES'))
+     or nullif(btrim(coalesce(p_content, '')), '') is null then
+    perform private.enqueue_job('federation-relay',
+      jsonb_build_object('message_id', target.id, 'action', 'update', 'at', now()));
+    return false;
+  end if;
+  update public.messages set content = left(p_content, 4000) where id = target.id;
+  return true;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.receive_group_reject(p_group_profile_id uuid, p_profile_id uuid)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  mirror uuid;
+begin
+  select r.server_id into mirror from private.remote_servers r where r.group_profile_id = p_group_profile_id;
+  if mirror is null then
+    return false;
+  end if;
+  perform set_config('harmony.federation_inbound', 'on', true);
+  update public.remote_server_joins j set state = 'rejected'
+   where j.server_id = mirror and j.profile_id = p_profile_id and j.state in ('pending', 'accepted');
+  delete from public.server_members m where m.server_id = mirror and m.profile_id = p_profile_id;
+  return true;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.receive_group_relay_delete(p_group_profile_id uuid, p_object_uri text, p_local_message_id uuid)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  target uuid := private.mirror_message(p_group_profile_id, p_object_uri, p_local_message_id);
+begin
+  if target is null then
+    return false;
+  end if;
+  perform set_config('harmony.federation_inbound', 'on', true);
+  update public.messages
+     set deleted_at = now(), content = '', attachments = '[]', embeds = '[]',
+         mention_profile_ids = '{}', mention_role_ids = '{}', mention_everyone = false,
+         pinned_at = null, pinned_by = null
+   where id = target and deleted_at is null;
+  delete from public.message_reactions where message_id = target;
+  delete from public.notifications where message_id = target;
+  return true;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.receive_group_relay_note(p_group_profile_id uuid, p_channel_uri text, p_object_uri text, p_local_message_id uuid, p_author_id uuid, p_content text)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  existing uuid := private.mirror_message(p_group_profile_id, p_object_uri, p_local_message_id);
+  channel uuid;
+  created uuid;
+begin
+  if existing is not null or p_local_message_id is not null then
+    return existing;
+  end if;
+  select rc.channel_id into channel
+    from private.remote_channels rc
+    join private.remote_servers r on r.server_id = rc.server_id and r.group_profile_id = p_group_profile_id
+   where rc.channel_uri = p_channel_uri;
+  if channel is null or p_author_id is null or nullif(btrim(coalesce(p_content, '')), '') is null
+     or exists (select 1 from private.ap_objects o where o.object_uri = p_object_uri) then
+    return null;
+  end if;
+  perform set_config('harmony.federation_inbound', 'on', true);
+  insert into public.messages (channel_id, author_id, content)
+  values (channel, p_author_id, left(p_content, 4000))
+  returning id into created;
+  insert into private.ap_objects (object_uri, message_id, author_id) values (p_object_uri, created, p_author_id);
+  return created;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.receive_group_relay_update(p_group_profile_id uuid, p_object_uri text, p_local_message_id uuid, p_content text)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform set_config('harmony.federation_inbound', 'on', true);
+  update public.messages m set content = left(p_content, 4000)
+   where m.id = private.mirror_message(p_group_profile_id, p_object_uri, p_local_message_id)
+     and m.deleted_at is null and m.content is distinct from left(p_content, 4000);
+  return found;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.receive_group_unfollow(p_server_id uuid, p_profile_id uuid)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform set_config('harmony.federation_inbound', 'on', true);
+  delete from public.server_members m using public.profiles p
+   where m.server_id = p_server_id and m.profile_id = p_profile_id and p.id = m.profile_id and p.domain is not null;
+  return found;
+end;
 $function$
 ;
 
@@ -3612,6 +4135,21 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION private.require_instance_admin()
+ RETURNS void
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if coalesce(current_setting('role', true), 'none') in ('anon', 'authenticated')
+     and not exists (select 1 from public.instance_admins a where a.user_id = (select auth.uid())) then
+    raise exception 'only an instance admin can change federation settings' using errcode = '42501';
+  end if;
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION private.require_permission_query(p_profile_id uuid, p_server_id uuid, p_channel_id uuid, p_others_need text[])
  RETURNS void
  LANGUAGE plpgsql
@@ -3867,6 +4405,66 @@ CREATE OR REPLACE FUNCTION private.suppresses_everyone(p_profile_id uuid, p_serv
 AS $function$
   select coalesce((select s.suppress_everyone from public.server_notification_settings s
                     where s.profile_id = p_profile_id and s.server_id = p_server_id), false)
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.sync_remote_server(p_join_id uuid, p_group_uri text, p_group_profile_id uuid, p_name text, p_icon_url text, p_channels jsonb, p_activity_uri text)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  mirror uuid;
+  ch jsonb;
+  existing uuid;
+begin
+  perform pg_advisory_xact_lock(hashtextextended('harmony.mirror:' || p_group_uri, 0));
+  select r.server_id into mirror from private.remote_servers r where r.group_uri = p_group_uri;
+  if mirror is null then
+    mirror := gen_random_uuid();
+    insert into public.servers (id, name, owner_id, icon_url)
+    values (mirror, left(coalesce(nullif(btrim(p_name), ''), 'Remote server'), 100), p_group_profile_id, p_icon_url);
+    -- Read and write in the mirrored channels; nothing to manage here.
+    insert into public.roles (id, server_id, name, position, permissions)
+    values (mirror, mirror, '@everyone', 0, public.permission('VIEW_CHANNEL') | public.permission('SEND_MESSAGES')
+                                           | public.permission('READ_MESSAGE_HISTORY'));
+    insert into private.remote_servers (server_id, group_uri, group_profile_id)
+    values (mirror, p_group_uri, p_group_profile_id);
+  else
+    update public.servers s
+       set name = left(coalesce(nullif(btrim(p_name), ''), s.name), 100), icon_url = coalesce(p_icon_url, s.icon_url)
+     where s.id = mirror
+       and (s.name, s.icon_url) is distinct from
+           (left(coalesce(nullif(btrim(p_name), ''), s.name), 100), coalesce(p_icon_url, s.icon_url));
+  end if;
+  for ch in select * from jsonb_array_elements(coalesce(p_channels, '[]')) loop
+    continue when ch->>'uri' !~ '^https?://' or lower(split_part(split_part(ch->>'uri', '://', 2), '/', 1))
+                  <> lower(split_part(split_part(p_group_uri, '://', 2), '/', 1));
+    select rc.channel_id into existing from private.remote_channels rc where rc.channel_uri = ch->>'uri';
+    if existing is null then
+      insert into public.channels (server_id, type, name, topic, position)
+      values (mirror, 'text', public.channel_name(left(coalesce(ch->>'name', 'channel'), 100), 'text'),
+              left(ch->>'topic', 1024), coalesce((ch->>'position')::int, 0))
+      returning id into existing;
+      insert into private.remote_channels (channel_id, server_id, channel_uri) values (existing, mirror, ch->>'uri');
+    else
+      update public.channels c
+         set name = public.channel_name(left(coalesce(ch->>'name', c.name), 100), 'text'),
+             topic = left(ch->>'topic', 1024), position = coalesce((ch->>'position')::int, c.position)
+       where c.id = existing
+         and (c.name, c.topic, c.position) is distinct from
+             (public.channel_name(left(coalesce(ch->>'name', c.name), 100), 'text'), left(ch->>'topic', 1024),
+              coalesce((ch->>'position')::int, c.position));
+    end if;
+  end loop;
+  if p_join_id is not null then
+    update public.remote_server_joins j
+       set server_id = mirror, activity_uri = coalesce(j.activity_uri, p_activity_uri)
+     where j.id = p_join_id;
+  end if;
+  return mirror;
+end;
 $function$
 ;
 
@@ -5509,6 +6107,24 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION public.federation_admin_settings()
+ RETURNS TABLE(paused boolean, blocked_domains text[])
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform private.require_instance_admin();
+  return query
+    select s.paused,
+           coalesce((select array_agg(i.domain order by i.domain)
+                       from public.federated_instances i where i.status = 'blocked'), '{}')
+      from private.federation_settings s
+     where s.singleton;
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION public.follow_remote(p_profile_id uuid)
  RETURNS public.remote_follows
  LANGUAGE plpgsql
@@ -6027,6 +6643,16 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION public.is_instance_admin()
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select exists (select 1 from public.instance_admins a where a.user_id = (select auth.uid()));
+$function$
+;
+
 CREATE OR REPLACE FUNCTION public.is_reserved_username(p_username text)
  RETURNS boolean
  LANGUAGE sql
@@ -6064,6 +6690,31 @@ begin
   insert into public.bot_tokens (bot_id, token_hash, token_prefix)
   values (p_bot_id, encode(extensions.digest(token, 'sha256'), 'hex'), left(token, 8));
   return token;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.join_remote_server(p_address text)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := public.messaging_caller();
+  address text := btrim(coalesce(p_address, ''));
+  created uuid;
+begin
+  if char_length(address) > 512 or address !~* '^(@?[a-z0-9_.~-]{1,64}@[a-z0-9.-]{1,253}(:[0-9]{1,5})?|https?://[^[:space:]]+)$' then
+    raise exception 'a remote server is written @server@host or as its address (https://…)' using errcode = '22023';
+  end if;
+  if (select count(*) from public.remote_server_joins j
+       where j.profile_id = me and j.created_at > now() - interval '1 minute') >= 10 then
+    raise exception 'too many joins: wait a minute' using errcode = 'PT429';
+  end if;
+  insert into public.remote_server_joins (profile_id, address) values (me, address) returning id into created;
+  perform private.enqueue_job('federation-server-join', jsonb_build_object('join_id', created));
+  return created;
 end;
 $function$
 ;
@@ -6600,6 +7251,18 @@ AS $function$
 begin
   return query select r.channel_id from public.channel_recipients r where r.profile_id = public.get_current_profile_id();
 end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.my_friend_ids()
+ RETURNS SETOF uuid
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select case when f.profile_a = me.id then f.profile_b else f.profile_a end
+    from (select public.get_current_profile_id() as id) me
+    join public.friendships f on me.id in (f.profile_a, f.profile_b)
 $function$
 ;
 
@@ -7997,6 +8660,22 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION public.server_federation_state(p_server_id uuid)
+ RETURNS TABLE(federated boolean, remote_domain text)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform public.require_server_member(p_server_id);
+  return query
+    select coalesce((select f.federated from private.server_federation f where f.server_id = p_server_id), false),
+           (select p.domain from private.remote_servers r join public.profiles p on p.id = r.group_profile_id
+             where r.server_id = p_server_id);
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION public.server_member_stats(p_server_id uuid)
  RETURNS TABLE(member_count integer, online_count integer)
  LANGUAGE sql
@@ -8179,6 +8858,7 @@ CREATE OR REPLACE FUNCTION public.set_federation_paused(p_paused boolean)
  SET search_path TO ''
 AS $function$
 begin
+  perform private.require_instance_admin();
   if p_paused is null then
     raise exception 'paused must be true or false' using errcode = '22023';
   end if;
@@ -8198,8 +8878,13 @@ declare
   target text := lower(btrim(p_domain));
   result public.federated_instances;
 begin
+  perform private.require_instance_admin();
   if target is null or target = '' or p_blocked is null then
     raise exception 'domain and blocked are required' using errcode = '22023';
+  end if;
+  if target !~ '^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?$'
+     or char_length(target) > 253 then
+    raise exception '% is not an instance''s host name', p_domain using errcode = '22023';
   end if;
   insert into public.federated_instances (domain, status, trusted)
   values (target, case when p_blocked then 'blocked' else 'active' end, false)
@@ -8320,6 +9005,31 @@ begin
   update public.user_settings set preferred_status = p_status where profile_id = me;
   update public.profiles set status = shown, last_seen_at = now() where id = me;
   return shown;
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION public.set_server_federated(p_server_id uuid, p_federated boolean)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform public.require_server_permission(p_server_id, 'MANAGE_GUILD');
+  if p_federated is null then
+    raise exception 'federated must be true or false' using errcode = '22023';
+  end if;
+  if exists (select 1 from private.remote_servers r where r.server_id = p_server_id) then
+    raise exception 'this server lives on another instance' using errcode = '42501';
+  end if;
+  insert into private.server_federation (server_id, federated) values (p_server_id, p_federated)
+  on conflict (server_id) do update set federated = excluded.federated, updated_at = now();
+  if not p_federated then
+    delete from public.server_members m using public.profiles p
+     where m.server_id = p_server_id and p.id = m.profile_id and p.domain is not null;
+  end if;
+  return p_federated;
 end;
 $function$
 ;
@@ -9014,6 +9724,14 @@ CREATE TRIGGER federate_dm_message_insert AFTER INSERT ON public.messages FOR EA
 
 CREATE TRIGGER federate_dm_message_update AFTER UPDATE OF content, deleted_at ON public.messages FOR EACH ROW EXECUTE FUNCTION private.federate_dm_message();
 
+CREATE TRIGGER federate_group_message_insert AFTER INSERT ON public.messages FOR EACH ROW EXECUTE FUNCTION private.federate_group_message();
+
+CREATE TRIGGER federate_group_message_update AFTER UPDATE OF content, deleted_at ON public.messages FOR EACH ROW EXECUTE FUNCTION private.federate_group_message();
+
+CREATE TRIGGER federate_mirror_message_insert AFTER INSERT ON public.messages FOR EACH ROW EXECUTE FUNCTION private.federate_mirror_message();
+
+CREATE TRIGGER federate_mirror_message_update AFTER UPDATE OF content, deleted_at ON public.messages FOR EACH ROW EXECUTE FUNCTION private.federate_mirror_message();
+
 CREATE TRIGGER messages_after_edit AFTER UPDATE OF content ON public.messages FOR EACH ROW WHEN (((new.content IS DISTINCT FROM old.content) AND (new.deleted_at IS NULL))) EXECUTE FUNCTION public.messages_after_edit();
 
 CREATE TRIGGER messages_after_insert AFTER INSERT ON public.messages FOR EACH ROW EXECUTE FUNCTION public.messages_after_insert();
@@ -9060,6 +9778,8 @@ CREATE TRIGGER broadcast_read_state AFTER INSERT ON public.read_states FOR EACH 
 
 CREATE TRIGGER broadcast_read_state_update AFTER UPDATE ON public.read_states FOR EACH ROW WHEN ((old.last_read_seq IS DISTINCT FROM new.last_read_seq)) EXECUTE FUNCTION private.broadcast_read_state();
 
+CREATE TRIGGER broadcast_remote_follow AFTER INSERT OR DELETE OR UPDATE ON public.remote_follows FOR EACH ROW EXECUTE FUNCTION private.broadcast_between_two('remote_follow', 'follower_id', 'followee_id');
+
 CREATE TRIGGER broadcast_report AFTER INSERT ON public.reports FOR EACH ROW EXECUTE FUNCTION private.broadcast_report();
 
 CREATE TRIGGER broadcast_report_update AFTER UPDATE ON public.reports FOR EACH ROW WHEN ((old.status IS DISTINCT FROM new.status)) EXECUTE FUNCTION private.broadcast_report();
@@ -9081,6 +9801,8 @@ CREATE TRIGGER reject_writes INSTEAD OF INSERT OR DELETE OR UPDATE ON public.ser
 CREATE TRIGGER broadcast_member AFTER INSERT OR DELETE ON public.server_members FOR EACH ROW EXECUTE FUNCTION private.broadcast_member();
 
 CREATE TRIGGER broadcast_member_update AFTER UPDATE ON public.server_members FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION private.broadcast_member();
+
+CREATE TRIGGER federate_member_removed AFTER DELETE ON public.server_members FOR EACH ROW EXECUTE FUNCTION private.federate_member_removed();
 
 CREATE TRIGGER server_members_audit AFTER DELETE OR UPDATE OF timed_out_until, nickname ON public.server_members FOR EACH ROW EXECUTE FUNCTION public.audit_server_change();
 
@@ -9144,7 +9866,11 @@ alter table private.message_gaps enable row level security;
 
 alter table private.message_mention_targets enable row level security;
 
+alter table private.remote_channels enable row level security;
+
 alter table private.remote_lookups enable row level security;
+
+alter table private.remote_servers enable row level security;
 
 alter table private.server_federation enable row level security;
 
@@ -9190,6 +9916,8 @@ alter table public.friend_requests enable row level security;
 
 alter table public.friendships enable row level security;
 
+alter table public.instance_admins enable row level security;
+
 alter table public.interactions enable row level security;
 
 alter table public.invites enable row level security;
@@ -9211,6 +9939,8 @@ alter table public.push_subscriptions enable row level security;
 alter table public.read_states enable row level security;
 
 alter table public.remote_follows enable row level security;
+
+alter table public.remote_server_joins enable row level security;
 
 alter table public.reports enable row level security;
 
@@ -9297,9 +10027,23 @@ create policy no_client_access on private.message_mention_targets as restrictive
   using (false)
   with check (false);
 
+create policy no_client_access on private.remote_channels as restrictive for all to anon, authenticated
+  using (false)
+  with check (false);
+
+create policy remote_channels_server on private.remote_channels as permissive for select to harmony_server
+  using (true);
+
 create policy no_client_access on private.remote_lookups as restrictive for all to anon, authenticated
   using (false)
   with check (false);
+
+create policy no_client_access on private.remote_servers as restrictive for all to anon, authenticated
+  using (false)
+  with check (false);
+
+create policy remote_servers_server on private.remote_servers as permissive for select to harmony_server
+  using (true);
 
 create policy no_client_access on private.server_federation as restrictive for all to anon, authenticated
   using (false)
@@ -9430,6 +10174,9 @@ create policy friendships_delete_party on public.friendships as permissive for d
 create policy friendships_select_party on public.friendships as permissive for select to authenticated
   using (((( SELECT public.get_current_profile_id() AS get_current_profile_id) = profile_a) OR (( SELECT public.get_current_profile_id() AS get_current_profile_id) = profile_b)));
 
+create policy instance_admins_select_self on public.instance_admins as permissive for select to authenticated
+  using ((user_id = ( SELECT auth.uid() AS uid)));
+
 create policy interactions_select_parties on public.interactions as permissive for select to authenticated
   using (((user_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)) OR (bot_id IN ( SELECT b.id
    FROM public.bots b
@@ -9521,6 +10268,12 @@ create policy remote_follows_select_own on public.remote_follows as permissive f
 create policy remote_follows_server on public.remote_follows as permissive for select to harmony_server
   using (true);
 
+create policy remote_server_joins_select_own on public.remote_server_joins as permissive for select to authenticated
+  using ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
+
+create policy remote_server_joins_server on public.remote_server_joins as permissive for select to harmony_server
+  using (true);
+
 create policy reports_select_reporter_or_reviewer on public.reports as permissive for select to authenticated
   using (((reporter_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)) OR ((server_id IN ( SELECT public.my_server_ids_with(public.report_reviewer_permissions()) AS my_server_ids_with)) AND ((channel_id IS NULL) OR (channel_id IN ( SELECT public.readable_channel_ids() AS readable_channel_ids))))));
 
@@ -9608,8 +10361,14 @@ create policy realtime_messages_insert_dm_call on realtime.messages as permissiv
 create policy realtime_messages_insert_harmony_topics on realtime.messages as permissive for insert to authenticated
   with check (((extension = ANY (ARRAY['broadcast'::text, 'presence'::text])) AND ((( SELECT public.realtime_topic_id('channel'::text) AS realtime_topic_id) IN ( SELECT public.visible_channel_ids() AS visible_channel_ids)) OR (( SELECT public.realtime_topic_id('server'::text) AS realtime_topic_id) IN ( SELECT public.my_server_ids() AS my_server_ids)) OR (( SELECT public.realtime_topic_id('user'::text) AS realtime_topic_id) = ( SELECT public.get_current_profile_id() AS get_current_profile_id)))));
 
+create policy realtime_messages_insert_own_presence on realtime.messages as permissive for insert to authenticated
+  with check (((extension = 'presence'::text) AND (( SELECT public.realtime_topic_id('presence'::text) AS realtime_topic_id) = ( SELECT public.get_current_profile_id() AS get_current_profile_id))));
+
 create policy realtime_messages_select_dm_call on realtime.messages as permissive for select to authenticated
   using (((extension = 'broadcast'::text) AND (( SELECT public.realtime_topic_id('call'::text) AS realtime_topic_id) IN ( SELECT public.my_open_dm_call_ids() AS my_open_dm_call_ids))));
+
+create policy realtime_messages_select_friend_presence on realtime.messages as permissive for select to authenticated
+  using (((extension = 'presence'::text) AND ((( SELECT public.realtime_topic_id('presence'::text) AS realtime_topic_id) = ( SELECT public.get_current_profile_id() AS get_current_profile_id)) OR (( SELECT public.realtime_topic_id('presence'::text) AS realtime_topic_id) IN ( SELECT public.my_friend_ids() AS my_friend_ids)))));
 
 create policy realtime_messages_select_harmony_topics on realtime.messages as permissive for select to authenticated
   using (((extension = ANY (ARRAY['broadcast'::text, 'presence'::text])) AND ((( SELECT public.realtime_topic_id('channel'::text) AS realtime_topic_id) IN ( SELECT public.visible_channel_ids() AS visible_channel_ids)) OR (( SELECT public.realtime_topic_id('server'::text) AS realtime_topic_id) IN ( SELECT public.my_server_ids() AS my_server_ids)) OR (( SELECT public.realtime_topic_id('user'::text) AS realtime_topic_id) = ( SELECT public.get_current_profile_id() AS get_current_profile_id)))));
@@ -9745,6 +10504,8 @@ grant EXECUTE on function private.cache_remote_actor(text,text,text,text,text,te
 
 revoke all on function private.caller_is_bot() from public, anon, authenticated, service_role;
 
+revoke all on function private.channel_is_public(uuid) from public, anon, authenticated, service_role;
+
 revoke all on function private.channel_overwrites_sync_channel_permissions() from public, anon, authenticated, service_role;
 
 revoke all on function private.channel_permissions(uuid,uuid) from public, anon, authenticated, service_role;
@@ -9799,13 +10560,43 @@ revoke all on function private.expire_timeouts() from public, anon, authenticate
 
 grant EXECUTE on function private.expire_timeouts() to harmony_server;
 
+revoke all on function private.fail_remote_server_join(uuid,text) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.fail_remote_server_join(uuid,text) to harmony_server;
+
 revoke all on function private.federate_dm_message() from public, anon, authenticated, service_role;
+
+revoke all on function private.federate_group_message() from public, anon, authenticated, service_role;
+
+revoke all on function private.federate_member_removed() from public, anon, authenticated, service_role;
+
+revoke all on function private.federate_mirror_message() from public, anon, authenticated, service_role;
+
+revoke all on function private.federated_channel_history(uuid,integer) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.federated_channel_history(uuid,integer) to harmony_server;
+
+revoke all on function private.federated_server_channels(uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.federated_server_channels(uuid) to harmony_server;
 
 revoke all on function private.finish_dm_call(public.dm_calls,text) from public, anon, authenticated, service_role;
 
 revoke all on function private.finish_remote_lookup(uuid,uuid,text) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function private.finish_remote_lookup(uuid,uuid,text) to harmony_server;
+
+revoke all on function private.group_message_for_relay(uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.group_message_for_relay(uuid) to harmony_server;
+
+revoke all on function private.group_remote_members(uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.group_remote_members(uuid) to harmony_server;
+
+revoke all on function private.is_group_member(uuid,uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.is_group_member(uuid,uuid) to harmony_server;
 
 revoke all on function private.is_link_preview(jsonb) from public, anon, authenticated, service_role;
 
@@ -9843,6 +10634,12 @@ revoke all on function private.messages_unread_bookkeeping() from public, anon, 
 
 revoke all on function private.messages_webhook_mentions() from public, anon, authenticated, service_role;
 
+revoke all on function private.mirror_message(uuid,text,uuid) from public, anon, authenticated, service_role;
+
+revoke all on function private.mirror_message_for_delivery(uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.mirror_message_for_delivery(uuid) to harmony_server;
+
 revoke all on function private.my_group_dm_call_for_update(uuid,uuid) from public, anon, authenticated, service_role;
 
 revoke all on function private.new_webhook_token() from public, anon, authenticated, service_role;
@@ -9868,6 +10665,42 @@ grant EXECUTE on function private.receive_follow(text,uuid,uuid) to harmony_serv
 revoke all on function private.receive_follow_answer(text,uuid,boolean) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function private.receive_follow_answer(text,uuid,boolean) to harmony_server;
+
+revoke all on function private.receive_group_accept(text,uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.receive_group_accept(text,uuid) to harmony_server;
+
+revoke all on function private.receive_group_follow(uuid,uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.receive_group_follow(uuid,uuid) to harmony_server;
+
+revoke all on function private.receive_group_note(text,uuid,uuid,uuid,text) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.receive_group_note(text,uuid,uuid,uuid,text) to harmony_server;
+
+revoke all on function private.receive_group_note_update(text,uuid,text) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.receive_group_note_update(text,uuid,text) to harmony_server;
+
+revoke all on function private.receive_group_reject(uuid,uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.receive_group_reject(uuid,uuid) to harmony_server;
+
+revoke all on function private.receive_group_relay_delete(uuid,text,uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.receive_group_relay_delete(uuid,text,uuid) to harmony_server;
+
+revoke all on function private.receive_group_relay_note(uuid,text,text,uuid,uuid,text) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.receive_group_relay_note(uuid,text,text,uuid,uuid,text) to harmony_server;
+
+revoke all on function private.receive_group_relay_update(uuid,text,uuid,text) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.receive_group_relay_update(uuid,text,uuid,text) to harmony_server;
+
+revoke all on function private.receive_group_unfollow(uuid,uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.receive_group_unfollow(uuid,uuid) to harmony_server;
 
 revoke all on function private.receive_remote_note(text,uuid,uuid,text) from public, anon, authenticated, service_role;
 
@@ -9909,6 +10742,8 @@ revoke all on function private.remote_username(text) from public, anon, authenti
 
 revoke all on function private.reordering(uuid) from public, anon, authenticated, service_role;
 
+revoke all on function private.require_instance_admin() from public, anon, authenticated, service_role;
+
 revoke all on function private.require_permission_query(uuid,uuid,uuid,text[]) from public, anon, authenticated, service_role;
 
 revoke all on function private.role_order(uuid) from public, anon, authenticated, service_role;
@@ -9938,6 +10773,10 @@ grant EXECUTE on function private.store_message_embeds(uuid,text,jsonb) to harmo
 revoke all on function private.stored_channel_permissions(uuid,uuid) from public, anon, authenticated, service_role;
 
 revoke all on function private.suppresses_everyone(uuid,uuid) from public, anon, authenticated, service_role;
+
+revoke all on function private.sync_remote_server(uuid,text,uuid,text,text,jsonb,text) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.sync_remote_server(uuid,text,uuid,text,text,jsonb,text) to harmony_server;
 
 revoke all on function private.thread_archived(public.threads) from public, anon, authenticated, service_role;
 
@@ -10177,6 +11016,12 @@ revoke all on function public.export_my_data() from public, anon, authenticated,
 
 grant EXECUTE on function public.export_my_data() to authenticated;
 
+revoke all on function public.federation_admin_settings() from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.federation_admin_settings() to authenticated;
+
+grant EXECUTE on function public.federation_admin_settings() to service_role;
+
 revoke all on function public.follow_remote(uuid) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.follow_remote(uuid) to authenticated;
@@ -10229,6 +11074,12 @@ revoke all on function public.invoke_command(uuid,uuid,jsonb) from public, anon,
 
 grant EXECUTE on function public.invoke_command(uuid,uuid,jsonb) to authenticated;
 
+revoke all on function public.is_instance_admin() from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.is_instance_admin() to authenticated;
+
+grant EXECUTE on function public.is_instance_admin() to service_role;
+
 revoke all on function public.is_reserved_username(text) from public, anon, authenticated, service_role;
 
 revoke all on function public.is_server_member(uuid) from public, anon, authenticated, service_role;
@@ -10236,6 +11087,10 @@ revoke all on function public.is_server_member(uuid) from public, anon, authenti
 grant EXECUTE on function public.is_server_member(uuid) to service_role;
 
 revoke all on function public.issue_bot_token(uuid) from public, anon, authenticated, service_role;
+
+revoke all on function public.join_remote_server(text) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.join_remote_server(text) to authenticated;
 
 revoke all on function public.join_server_by_invite(text) from public, anon, authenticated, service_role;
 
@@ -10310,6 +11165,10 @@ revoke all on function public.my_dm_channel_ids() from public, anon, authenticat
 grant EXECUTE on function public.my_dm_channel_ids() to authenticated;
 
 grant EXECUTE on function public.my_dm_channel_ids() to service_role;
+
+revoke all on function public.my_friend_ids() from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.my_friend_ids() to authenticated;
 
 revoke all on function public.my_group_dm_for_update(uuid) from public, anon, authenticated, service_role;
 
@@ -10483,6 +11342,10 @@ grant EXECUTE on function public.send_friend_request(text) to authenticated;
 
 revoke all on function public.send_notification(uuid,public.notification_type,uuid,uuid,uuid,uuid,jsonb) from public, anon, authenticated, service_role;
 
+revoke all on function public.server_federation_state(uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.server_federation_state(uuid) to authenticated;
+
 revoke all on function public.server_member_stats(uuid) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.server_member_stats(uuid) to authenticated;
@@ -10505,9 +11368,13 @@ grant EXECUTE on function public.set_channel_overwrite(uuid,public.overwrite_tar
 
 revoke all on function public.set_federation_paused(boolean) from public, anon, authenticated, service_role;
 
+grant EXECUTE on function public.set_federation_paused(boolean) to authenticated;
+
 grant EXECUTE on function public.set_federation_paused(boolean) to service_role;
 
 revoke all on function public.set_instance_blocked(text,boolean) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.set_instance_blocked(text,boolean) to authenticated;
 
 grant EXECUTE on function public.set_instance_blocked(text,boolean) to service_role;
 
@@ -10524,6 +11391,10 @@ grant EXECUTE on function public.set_nickname(uuid,uuid,text) to authenticated;
 revoke all on function public.set_presence(public.presence_status) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function public.set_presence(public.presence_status) to authenticated;
+
+revoke all on function public.set_server_federated(uuid,boolean) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function public.set_server_federated(uuid,boolean) to authenticated;
 
 revoke all on function public.set_system_channel(uuid,uuid) from public, anon, authenticated, service_role;
 
@@ -10697,7 +11568,15 @@ grant INSERT, SELECT on table private.push_deliveries to harmony_server;
 
 revoke all on table private.reauthentication_failures from public, anon, authenticated, service_role;
 
+revoke all on table private.remote_channels from public, anon, authenticated, service_role;
+
+grant SELECT on table private.remote_channels to harmony_server;
+
 revoke all on table private.remote_lookups from public, anon, authenticated, service_role;
+
+revoke all on table private.remote_servers from public, anon, authenticated, service_role;
+
+grant SELECT on table private.remote_servers to harmony_server;
 
 revoke all on table private.server_federation from public, anon, authenticated, service_role;
 
@@ -10845,6 +11724,12 @@ grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on
 
 grant DELETE, SELECT on table public.friendships to authenticated;
 
+revoke all on table public.instance_admins from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, SELECT on table public.instance_admins to service_role;
+
+grant SELECT on table public.instance_admins to authenticated;
+
 revoke all on table public.interactions from public, anon, authenticated, service_role;
 
 grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.interactions to service_role;
@@ -10938,6 +11823,14 @@ grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on
 grant SELECT on table public.remote_follows to authenticated;
 
 grant SELECT on table public.remote_follows to harmony_server;
+
+revoke all on table public.remote_server_joins from public, anon, authenticated, service_role;
+
+grant DELETE, INSERT, MAINTAIN, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE on table public.remote_server_joins to service_role;
+
+grant SELECT on table public.remote_server_joins to authenticated;
+
+grant SELECT on table public.remote_server_joins to harmony_server;
 
 revoke all on table public.reports from public, anon, authenticated, service_role;
 

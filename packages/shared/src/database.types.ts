@@ -1029,6 +1029,21 @@ export type Database = {
           },
         ]
       }
+      instance_admins: {
+        Row: {
+          created_at: string
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          user_id: string
+        }
+        Update: {
+          created_at?: string
+          user_id?: string
+        }
+        Relationships: []
+      }
       interactions: {
         Row: {
           bot_id: string
@@ -1723,6 +1738,75 @@ export type Database = {
             isOneToOne: false
             referencedRelation: "profiles"
             referencedColumns: ["id"]
+          },
+        ]
+      }
+      remote_server_joins: {
+        Row: {
+          activity_uri: string | null
+          address: string
+          created_at: string
+          error: string | null
+          id: string
+          profile_id: string
+          server_id: string | null
+          state: string
+        }
+        Insert: {
+          activity_uri?: string | null
+          address: string
+          created_at?: string
+          error?: string | null
+          id?: string
+          profile_id: string
+          server_id?: string | null
+          state?: string
+        }
+        Update: {
+          activity_uri?: string | null
+          address?: string
+          created_at?: string
+          error?: string | null
+          id?: string
+          profile_id?: string
+          server_id?: string | null
+          state?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "remote_server_joins_profile_id_fkey"
+            columns: ["profile_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "remote_server_joins_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "public_server_directory"
+            referencedColumns: ["server_id"]
+          },
+          {
+            foreignKeyName: "remote_server_joins_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "server_member_counts"
+            referencedColumns: ["server_id"]
+          },
+          {
+            foreignKeyName: "remote_server_joins_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "servers"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "remote_server_joins_server_id_fkey"
+            columns: ["server_id"]
+            isOneToOne: false
+            referencedRelation: "trending_servers"
+            referencedColumns: ["server_id"]
           },
         ]
       }
@@ -2887,6 +2971,13 @@ export type Database = {
         }[]
       }
       export_my_data: { Args: Record<PropertyKey, never>; Returns: Json }
+      federation_admin_settings: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          blocked_domains: string[]
+          paused: boolean
+        }[]
+      }
       follow_remote: {
         Args: { p_profile_id: string }
         Returns: {
@@ -2988,9 +3079,11 @@ export type Database = {
         Args: { p_channel_id: string; p_command_id: string; p_options?: Json }
         Returns: string
       }
+      is_instance_admin: { Args: Record<PropertyKey, never>; Returns: boolean }
       is_reserved_username: { Args: { p_username: string }; Returns: boolean }
       is_server_member: { Args: { p_server_id: string }; Returns: boolean }
       issue_bot_token: { Args: { p_bot_id: string }; Returns: string }
+      join_remote_server: { Args: { p_address: string }; Returns: string }
       join_server_by_invite: { Args: { p_code: string }; Returns: string }
       join_thread: { Args: { p_thread_id: string }; Returns: undefined }
       kick_member: {
@@ -3067,6 +3160,7 @@ export type Database = {
       my_bot_ids: { Args: Record<PropertyKey, never>; Returns: string[] }
       my_device_ids: { Args: Record<PropertyKey, never>; Returns: string[] }
       my_dm_channel_ids: { Args: Record<PropertyKey, never>; Returns: string[] }
+      my_friend_ids: { Args: Record<PropertyKey, never>; Returns: string[] }
       my_group_dm_for_update: {
         Args: { p_channel_id: string }
         Returns: {
@@ -3381,6 +3475,13 @@ export type Database = {
         }
         Returns: string
       }
+      server_federation_state: {
+        Args: { p_server_id: string }
+        Returns: {
+          federated: boolean
+          remote_domain: string
+        }[]
+      }
       server_member_stats: {
         Args: { p_server_id: string }
         Returns: {
@@ -3447,6 +3548,10 @@ export type Database = {
       set_presence: {
         Args: { p_status: Database["public"]["Enums"]["presence_status"] }
         Returns: Database["public"]["Enums"]["presence_status"]
+      }
+      set_server_federated: {
+        Args: { p_federated: boolean; p_server_id: string }
+        Returns: boolean
       }
       set_system_channel: {
         Args: { p_channel_id: string; p_server_id: string }
