@@ -4,15 +4,26 @@ import { findChromium } from './scripts/chromium';
 // Ports come from the environment (E2E_WEB_PORT, E2E_STACK_PORT, E2E_CONTROL_PORT) so two runs can share a machine.
 const webPort = Number(process.env.E2E_WEB_PORT ?? 5199);
 
+/**
+ * Specs that restart the shared stack, or send media between three browsers, run one at a
+ * time after the others, which run two at a time (most of their time is waiting on mail,
+ * realtime and rings, not on the two cores).
+ */
+const ALONE = ['chat.spec.ts', 'live-delivery.spec.ts', 'dm-call.spec.ts', 'group-call.spec.ts'];
+/** Two instances of its own: playwright.federation.config.ts. */
+const FEDERATION = 'federation.spec.ts';
+
 /** Debian's Chromium, with the flags this closed-network machine needs. */
 export default defineConfig({
   testDir: './e2e',
-  // Two instances of its own: playwright.federation.config.ts.
-  testIgnore: 'federation.spec.ts',
   timeout: 60_000,
   expect: { timeout: 10_000 },
   retries: 0,
-  workers: 1,
+  workers: 2,
+  projects: [
+    { name: 'shared', testIgnore: [FEDERATION, ...ALONE] },
+    { name: 'alone', testMatch: ALONE, dependencies: ['shared'], workers: 1 },
+  ],
   reporter: [['list'], ['./e2e/summary-reporter.ts']],
   outputDir: './test-results',
   use: {

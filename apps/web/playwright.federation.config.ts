@@ -57,6 +57,8 @@ const server = (name: string, instance: Instance) => ({
 export default defineConfig({
   ...base,
   testDir: './e2e',
+  // One test of its own, not the main suite's projects.
+  projects: undefined,
   testIgnore: [],
   testMatch: 'federation.spec.ts',
   use: { ...base.use, baseURL: origin(instances.a) },
