@@ -17,10 +17,17 @@ test('suggestions are picked with Tab, Enter and the arrow keys, and Escape dism
   // @: the arrow keys move, Enter picks; Ada sees the mention by name.
   await composer.pressSequentially(`hey @${ada.username.slice(0, 3)}`);
   await expect(options.first()).toBeVisible();
-  await expect(composer).toHaveAttribute('aria-expanded', 'true');
+  // The box points screen readers at the list and at the option in focus.
+  const listId = await bob.page.getByRole('listbox', { name: 'Suggestions' }).getAttribute('id');
+  await expect(composer).toHaveAttribute('aria-controls', listId ?? 'a listbox id');
   await composer.press('ArrowDown');
   await composer.press('ArrowUp');
-  await expect(options.filter({ hasText: ada.username }).first()).toHaveAttribute('aria-selected', 'true');
+  const selected = options.filter({ hasText: ada.username }).first();
+  await expect(selected).toHaveAttribute('aria-selected', 'true');
+  await expect(composer).toHaveAttribute(
+    'aria-activedescendant',
+    (await selected.getAttribute('id')) ?? 'an option id',
+  );
   await composer.press('Enter');
   await expect(composer).toHaveValue(`hey @${ada.username} `);
   await composer.press('Enter');
