@@ -132,6 +132,17 @@ test('a group DM call rings everyone, connects three people peer to peer, shows 
     method: 'POST',
     body: { p_profile_ids: [bobId, cyId], p_name: 'Trio' },
   })) as string;
+  // Cy is in her quiet hours (an hour either side of now): she is rung, silently.
+  const hour = (offset: number) => new Date(Date.now() + offset * 3_600_000).toISOString().slice(11, 16);
+  await rest(cy, `user_settings?profile_id=eq.${cyId}`, {
+    method: 'PATCH',
+    body: {
+      quiet_hours_enabled: true,
+      quiet_hours_start: hour(-1),
+      quiet_hours_end: hour(1),
+      quiet_hours_time_zone: 'UTC',
+    },
+  });
   for (const person of [ada, bob, cy]) await watchMedia(person);
   // The e2e stack has LiveKit configured at an address where nothing listens: the call tries it.
   const livekitSockets: string[] = [];
@@ -150,6 +161,7 @@ test('a group DM call rings everyone, connects three people peer to peer, shows 
     );
   expect(await ringing(ada.page)).toBe(true);
   expect(await ringing(bob.page)).toBe(true);
+  expect(await ringing(cy.page)).toBe(false);
   await shot(bob.page, 'group-call-ringing');
 
   // LiveKit was tried with the database's token for this call's room, then the call went peer to peer.

@@ -1,3 +1,4 @@
+import { isQuietTime } from '@harmony/shared';
 import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
 import { createAccessRefresher } from '../features/access/refresh-access.js';
@@ -65,7 +66,9 @@ export const stores = {
   search: createSearchStore(client),
   calls: createCallStore(client, {
     me: () => core.auth.getState().profile?.id ?? null,
-    quiet: (): boolean => stores.account.getState().presence === 'dnd',
+    quiet: (): boolean =>
+      stores.account.getState().presence === 'dnd' ||
+      isQuietTime(stores.notificationPrefs.getState().quietHours),
   }),
   channelAdmin: createChannelAdminStore(client, core.servers),
   serverSettings: createServerSettingsStore(client, {

@@ -64,7 +64,7 @@ const memberState = (call: DmCall, who: string) => call.members?.find((m) => m.p
 
 export interface CallStoreDeps {
   me(): string | null;
-  /** Do not disturb: incoming calls show but do not ring aloud. */
+  /** Do not disturb or quiet hours: incoming calls show but do not ring aloud. */
   quiet(): boolean;
 }
 
