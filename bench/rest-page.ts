@@ -6,7 +6,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '@harmony/db';
+import { freePort, socketConnectionUrl } from '@harmony/db';
 import { signJwt, startLocalStack } from '@harmony/stack';
 import pg from 'pg';
 import { execute } from '../apps/stack/src/rest/execute.js';
@@ -26,15 +26,23 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const MESSAGES_PER_CHANNEL = 4000;
 const SECRET = 'bench-only-jwt-secret-with-at-least-32-characters';
-/** A worktree of an older commit (e.g. `git worktree add /tmp/wt-851 851d935`): its REST page runs in the same rounds. */
-const BASELINE = process.env.BENCH_BASELINE_WORKTREE;
+/**
+ * Worktrees of older commits, comma-separated (e.g. `git worktree add /tmp/wt-851 851d935`): the REST
+ * page of each runs in the same rounds.
+ */
+const BASELINES = (process.env.BENCH_BASELINE_WORKTREE ?? '').split(',').filter(Boolean);
 
 if (process.argv[2] === 'serve') {
   // Child: PostgreSQL + the stack, until stdin closes.
   const local = await startLocalStack(process.env);
-  process.stdout.write(
-    `READY ${JSON.stringify({ url: local.stack.url, anon: local.stack.keys.anon, db: local.databaseUrl })}\n`,
-  );
+  const port = Number(new URL(local.databaseUrl).port);
+  const served: Served = {
+    url: local.stack.url,
+    anon: local.stack.keys.anon,
+    db: local.databaseUrl,
+    socketDb: socketConnectionUrl(process.env.HARMONY_PG_DATA as string, port),
+  };
+  process.stdout.write(`READY ${JSON.stringify(served)}\n`);
   process.stdin.resume();
   process.stdin.on('end', () => {
     void local.stop().then(() => process.exit(0));
@@ -47,6 +55,8 @@ interface Served {
   url: string;
   anon: string;
   db: string;
+  /** The same database over its Unix-domain socket, which the stack itself uses (if it has one). */
+  socketDb?: string;
 }
 
 type Server = { served: Served; pid: number; stop: () => Promise<void> };
@@ -270,9 +280,12 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
   });
   const { served, pid, stop } = await startServer(await env('head'), fileURLToPath(import.meta.url));
-  const old = BASELINE
-    ? await startServer(await env('baseline'), join(BASELINE, 'bench/rest-page.ts'))
-    : null;
+  const olds: (Server & { worktree: string })[] = [];
+  for (const [i, worktree] of BASELINES.entries())
+    olds.push({
+      ...(await startServer(await env(`baseline-${i}`), join(worktree, 'bench/rest-page.ts'))),
+      worktree,
+    });
   const admin = new pg.Pool({ connectionString: served.db, max: 2 });
   admin.on('error', () => undefined);
   try {
@@ -285,7 +298,7 @@ async function main(): Promise<void> {
     const restPage = restReader(agent, served, channel, token);
     // The key in the query string is not served by the stack's REST fast path: hono's route.
     const honoPage = restReader(agent, served, channel, token, true);
-    const oldPage = old ? await oldRestReader(agent, old.served) : null;
+    const oldPages = await Promise.all(olds.map((old) => oldRestReader(agent, old.served)));
 
     // The SQL the REST layer runs for this URL, and a hand-written equivalent.
     const schemaClient = await admin.connect();
@@ -299,18 +312,25 @@ async function main(): Promise<void> {
       values: [channel],
     };
 
-    const dbUrl = new URL(served.db);
-    dbUrl.username = 'authenticator';
-    dbUrl.password = 'postgres';
-    const direct = new pg.Pool({ connectionString: dbUrl.toString(), max: CONCURRENCY });
+    const asAuthenticator = (url: string) => {
+      const parsed = new URL(url);
+      parsed.username = 'authenticator';
+      parsed.password = 'postgres';
+      return parsed.toString();
+    };
+    const dbUrl = asAuthenticator(served.db);
+    const direct = new pg.Pool({ connectionString: dbUrl, max: CONCURRENCY });
+    // For reference: a direct client on the Unix-domain socket the stack itself uses.
+    const directSocket = served.socketDb
+      ? new pg.Pool({ connectionString: asAuthenticator(served.socketDb), max: CONCURRENCY })
+      : null;
     const pipelined = new pg.Pool({
-      connectionString: dbUrl.toString(),
+      connectionString: dbUrl,
       max: CONCURRENCY,
       pipeline: true,
     } as pg.PoolConfig);
     // The stack's PostgreSQL goes away at teardown; idle clients must not crash the run then.
-    direct.on('error', () => undefined);
-    pipelined.on('error', () => undefined);
+    for (const pool of [direct, pipelined, directSocket]) pool?.on('error', () => undefined);
     const settings = {
       name: 'bench_settings',
       text: "select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true), set_config('search_path', 'public, extensions', true)",
@@ -336,18 +356,20 @@ async function main(): Promise<void> {
       return r.body;
     };
     /** BEGIN READ ONLY, the request settings, the query, COMMIT: one round trip each. */
-    const sequential = (query: { text: string; values: unknown[] }, name: string) => async () => {
-      const client = await direct.connect();
-      try {
-        await client.query('BEGIN READ ONLY');
-        await client.query(settings);
-        const res = await client.query({ name, text: query.text, values: query.values, rowMode: 'array' });
-        await client.query('COMMIT');
-        return res.rows[0]?.[0 + (query === statement ? 2 : 0)] as string;
-      } finally {
-        client.release();
-      }
-    };
+    const sequential =
+      (query: { text: string; values: unknown[] }, name: string, pool = direct) =>
+      async () => {
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN READ ONLY');
+          await client.query(settings);
+          const res = await client.query({ name, text: query.text, values: query.values, rowMode: 'array' });
+          await client.query('COMMIT');
+          return res.rows[0]?.[0 + (query === statement ? 2 : 0)] as string;
+        } finally {
+          client.release();
+        }
+      };
     /** The same four statements pipelined in one round trip, as the REST executor sends them. */
     const oneTrip = (query: { text: string; values: unknown[] }, name: string) => async () => {
       const client = await pipelined.connect();
@@ -389,11 +411,21 @@ async function main(): Promise<void> {
       variant('pg, hand-written SQL, 4 round trips', sequential(handWritten, 'bench_hand')),
       variant('REST executor in-process (no HTTP)', viaExecute),
       variant('REST through hono (apikey in the query string)', honoPage),
-      ...(old && oldPage ? [variant(`REST at ${BASELINE}`, oldPage, old.pid)] : []),
+      ...(directSocket
+        ? [
+            variant(
+              'pg, same SQL, 4 round trips, Unix socket',
+              sequential(statement, 'bench_same', directSocket),
+            ),
+          ]
+        : []),
+      ...olds.map((old, i) =>
+        variant(`REST at ${old.worktree}`, oldPages[i] as () => Promise<string>, old.pid),
+      ),
     ]);
     const rest = results[0] as Stats;
     const baseline = results[1] as Stats;
-    const before = old ? results[6] : undefined;
+    const befores = results.slice(results.length - olds.length);
     console.log(
       `\nREST page (50 messages + author), ${REQUESTS} requests per variant in ${ROUNDS} interleaved rounds, ${CONCURRENCY} concurrent\n`,
     );
@@ -411,17 +443,21 @@ async function main(): Promise<void> {
     console.log(
       `\ntarget: REST >= 85% of the same SQL run directly: ${(100 * (rest.rps / baseline.rps)).toFixed(0)}% -> ${ok ? 'met' : 'NOT met'}`,
     );
-    if (before) {
+    const cpuOf = (r: Stats) => r.cpu.client + r.cpu.stack + r.cpu.postgres;
+    console.log(
+      `REST / same SQL directly by CPU per page: ${(100 * (cpuOf(baseline) / cpuOf(rest))).toFixed(0)}%`,
+    );
+    for (const before of befores) {
       const ratio = rest.rps / before.rps;
       console.log(
-        `target: REST >= 2x the baseline's REST: ${ratio.toFixed(2)}x -> ${ratio >= 2 ? 'met' : 'NOT met'}`,
+        `target: REST >= 2x ${before.label}: ${ratio.toFixed(2)}x by req/s -> ${ratio >= 2 ? 'met' : 'NOT met'}; ${(cpuOf(before) / cpuOf(rest)).toFixed(2)}x by CPU per page`,
       );
     }
     agent.destroy();
-    await Promise.all([direct.end(), pipelined.end()]);
+    await Promise.all([direct.end(), pipelined.end(), directSocket?.end()]);
   } finally {
     await admin.end();
-    await Promise.all([stop(), old?.stop()]);
+    await Promise.all([stop(), ...olds.map((old) => old.stop())]);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -14,5 +14,6 @@ export {
   type RunningPostgres,
   runningPort,
   SUPERUSER,
+  socketConnectionUrl,
   startPostgres,
 } from './postgres.js';

