@@ -139,6 +139,13 @@ export default defineConfig({
   build: {
     target: 'es2022',
     sourcemap: true,
-    rolldownOptions: { output: { codeSplitting: { groups: [app.group] } } },
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          // The early fetches run before the app chunk is evaluated (src/boot/early-fetch.ts).
+          groups: [{ name: 'boot', test: /\/src\/boot\//, priority: 1 }, app.group],
+        },
+      },
+    },
   },
 });

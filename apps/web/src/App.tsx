@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { client, endSession, startSession, stores, useAuth } from './app/stores.js';
 import { preloadFormatting } from './features/formatting/FormattedText.js';
+import { afterNextPaint } from './lib/after-paint.js';
 import { describeError } from './lib/errors.js';
 import { parseRoute } from './lib/route.js';
 import { AuthScreen } from './screens/AuthScreen.js';
@@ -62,14 +63,20 @@ export function App() {
 
   useEffect(() => {
     if (status !== 'signedIn' || !profileId) return;
-    startSession(profileId).catch((error: unknown) => stores.ui.getState().toast(describeError(error)));
+    // After the first frame: a reload shows the open channel before the session's requests start.
+    const cancelStart = afterNextPaint(() => {
+      startSession(profileId).catch((error: unknown) => stores.ui.getState().toast(describeError(error)));
+    });
     // What an auth mail's link landed with (a confirmed address, half an email change).
     const { notice } = stores.auth.getState();
     if (notice) {
       stores.ui.getState().toast(notice, 'info');
       stores.auth.getState().clearError();
     }
-    return () => void endSession();
+    return () => {
+      cancelStart();
+      void endSession();
+    };
   }, [status, profileId]);
 
   if (status === 'loading') {

@@ -1,3 +1,4 @@
+import './boot/index.js';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './styles/app.css';

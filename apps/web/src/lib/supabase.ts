@@ -1,5 +1,6 @@
 import type { Database } from '@harmony/shared';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import { authStorageKey } from '../boot/early-fetch.js';
 // Evaluated first: reads what an auth mail's link landed with before supabase-js clears it.
 import '../features/account/landing.js';
 
@@ -19,7 +20,13 @@ export function readConfig(env: Record<string, string | undefined> = import.meta
 
 export function createHarmonyClient(config: ClientConfig, storageKey?: string): HarmonyClient {
   return createClient<Database>(config.url, config.anonKey, {
-    auth: { persistSession: true, autoRefreshToken: true, detectSessionInUrl: true, storageKey },
+    auth: {
+      persistSession: true,
+      autoRefreshToken: true,
+      detectSessionInUrl: true,
+      // Named here too: the early fetches read the stored session under the same key.
+      storageKey: storageKey ?? authStorageKey(config.url),
+    },
     realtime: { params: { eventsPerSecond: 20 } },
   });
 }

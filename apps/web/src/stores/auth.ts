@@ -1,5 +1,6 @@
 import type { Session } from '@supabase/supabase-js';
 import { createStore } from 'zustand/vanilla';
+import { takeEarlyProfile } from '../boot/early-fetch.js';
 import { clearLandingFromUrl, initialLanding } from '../features/account/landing.js';
 import { describeError } from '../lib/errors.js';
 import type { HarmonyClient } from '../lib/supabase.js';
@@ -43,6 +44,8 @@ export interface AuthState {
 export function createAuthStore(client: HarmonyClient) {
   return createStore<AuthState>()((set, get) => {
     const loadProfile = async (session: Session) => {
+      const early = await takeEarlyProfile(session.user.id);
+      if (early) return early as Profile;
       const { data, error } = await client
         .from('profiles')
         .select('*')

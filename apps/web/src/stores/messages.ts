@@ -1,11 +1,12 @@
 import { createStore } from 'zustand/vanilla';
+import { MESSAGE_PAGE, takeEarlyMessages } from '../boot/early-fetch.js';
 import { inBackground } from '../lib/coalesce.js';
 import { describeError } from '../lib/errors.js';
 import { contiguousNewestSeq, mergeMessages } from '../lib/message-list.js';
 import type { HarmonyClient } from '../lib/supabase.js';
 import type { Attachment, Message, PendingMessage, Reaction } from '../lib/types.js';
 
-const PAGE = 50;
+const PAGE = MESSAGE_PAGE;
 
 export interface ChannelMessages {
   items: Message[];
@@ -72,6 +73,9 @@ export function createMessagesStore(client: HarmonyClient) {
       });
 
     const fetchPage = async (channelId: string, before: number | null, after: number | null) => {
+      const early = before === null && after === null ? takeEarlyMessages(channelId) : null;
+      const earlyPage = early && (await early);
+      if (earlyPage) return earlyPage as Message[];
       const { data, error } = await client.rpc('get_messages', {
         p_channel_id: channelId,
         p_before_seq: before ?? undefined,

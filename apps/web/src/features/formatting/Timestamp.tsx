@@ -1,4 +1,5 @@
 import { useSyncExternalStore } from 'react';
+import { dateFormatter } from '../../lib/date-format.js';
 import { FULL_DATE, formatTimestamp } from './time-format.js';
 
 /** One clock for every relative timestamp on screen, ticking while any is shown. */
@@ -28,7 +29,7 @@ export function Timestamp({ date, style }: { date: Date; style: string }) {
     <time
       className="md-timestamp"
       dateTime={date.toISOString()}
-      title={date.toLocaleString(undefined, FULL_DATE)}
+      title={dateFormatter(FULL_DATE).format(date)}
     >
       {shown}
     </time>

@@ -1,10 +1,14 @@
+import { dateFormatter } from '../../lib/date-format.js';
+
+const LONG_DATE_TIME: Intl.DateTimeFormatOptions = { dateStyle: 'long', timeStyle: 'short' };
+
 /** Discord's `<t:unix:style>` styles, shown in the viewer's locale and time zone. */
 const STYLES: Record<string, Intl.DateTimeFormatOptions> = {
   t: { timeStyle: 'short' },
   T: { timeStyle: 'medium' },
   d: { day: '2-digit', month: '2-digit', year: 'numeric' },
   D: { dateStyle: 'long' },
-  f: { dateStyle: 'long', timeStyle: 'short' },
+  f: LONG_DATE_TIME,
   F: { dateStyle: 'full', timeStyle: 'short' },
 };
 
@@ -28,7 +32,7 @@ export function timestampDate(seconds: string): Date | undefined {
 
 /** The text Discord shows for a timestamp in one style (`R`: relative to `now`). */
 export function formatTimestamp(date: Date, style: string, now = Date.now(), locale?: string): string {
-  if (style !== 'R') return date.toLocaleString(locale, STYLES[style] ?? STYLES.f);
+  if (style !== 'R') return dateFormatter(STYLES[style] ?? LONG_DATE_TIME, locale).format(date);
   const seconds = (date.getTime() - now) / 1000;
   const [unit, size] = UNITS.find(([, size]) => Math.abs(seconds) >= size) ?? ['second', 1];
   return relativeFormat(locale).format(Math.round(seconds / size), unit);

@@ -1,6 +1,7 @@
 import { Flag, LogIn, Pencil, Pin, PinOff, Reply, SmilePlus, Trash2 } from 'lucide-react';
 import { type MouseEvent, memo, useEffect, useState } from 'react';
 import { client, stores, useAuth, useMessages, useProfiles, useServers, useUi } from '../../app/stores.js';
+import { dateTime, shortTime } from '../../lib/date-format.js';
 import { describeError } from '../../lib/errors.js';
 import type { Attachment, Message, PendingMessage } from '../../lib/types.js';
 import { Avatar } from '../../ui/Avatar.js';
@@ -279,7 +280,7 @@ export const MessageItem = memo(function MessageItem({
       <div className="message-gutter">
         {grouped ? (
           <time className="hover-time" dateTime={message.created_at}>
-            {time.toLocaleTimeString([], { timeStyle: 'short' })}
+            {shortTime(time)}
           </time>
         ) : message.author_id && serverId ? (
           <MemberTrigger
@@ -311,8 +312,8 @@ export const MessageItem = memo(function MessageItem({
               <span className="author">{author.name}</span>
             )}
             {(sentAs || profileAuthor.isBot) && <AuthorTag kind={sentAs ? 'webhook' : 'bot'} />}
-            <time dateTime={message.created_at} title={time.toLocaleString()}>
-              {time.toLocaleTimeString([], { timeStyle: 'short' })}
+            <time dateTime={message.created_at} title={dateTime(time)}>
+              {shortTime(time)}
             </time>
           </header>
         )}

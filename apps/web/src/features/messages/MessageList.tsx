@@ -2,6 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { ArrowDown } from 'lucide-react';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { stores, useMessages } from '../../app/stores.js';
+import { longDate } from '../../lib/date-format.js';
 import { dayKey, startsGroup } from '../../lib/message-list.js';
 import type { Message, PendingMessage } from '../../lib/types.js';
 import { MessageItem, PendingItem } from './MessageItem.js';
@@ -24,7 +25,7 @@ function buildRows(items: Message[], pending: PendingMessage[]): Row[] {
   for (const message of items) {
     if (message.deleted_at) continue;
     if (!previous || dayKey(previous.created_at) !== dayKey(message.created_at)) {
-      const label = new Date(message.created_at).toLocaleDateString(undefined, { dateStyle: 'long' });
+      const label = longDate(new Date(message.created_at));
       rows.push({ kind: 'day', key: `day-${dayKey(message.created_at)}`, label });
     }
     rows.push({ kind: 'message', key: message.id, message, grouped: !startsGroup(previous, message) });
