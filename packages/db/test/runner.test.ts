@@ -1,6 +1,10 @@
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MigrationError, migrate } from '../src/migrate/runner.js';
 import { addFile, emptyDatabase, schemaDir } from './helpers.js';
+
+const REPO_SCHEMA = join(import.meta.dirname, '../../../db_schema');
 
 const LOG_TABLE = `create table public.run_log (seq serial, entry text);
 grant all on public.run_log, public.run_log_seq_seq to public;`;
@@ -161,5 +165,25 @@ describe('migration runner', () => {
     const dir = layout();
     addFile(dir, 'migrations/add_stuff.sql', 'select 1;');
     await expect(migrate(client, dir)).rejects.toThrow(/YYYYMMDD_snake_case/);
+  });
+
+  it('applies the real platform to several databases of one cluster at once', async () => {
+    // Roles are cluster-wide: without the runner's lock two of these fail now and then with
+    // "tuple concurrently updated" (seen in parallel test files).
+    const databases = await Promise.all([1, 2, 3, 4].map(() => emptyDatabase()));
+    try {
+      const dir = schemaDir({});
+      symlinkSync(join(REPO_SCHEMA, 'platform'), join(dir, 'platform'));
+      for (let round = 0; round < 3; round++) {
+        await Promise.all(
+          databases.map(({ client }) =>
+            client.query('delete from harmony_migrations.applied_files').catch(() => undefined),
+          ),
+        );
+        await Promise.all(databases.map(({ client }) => migrate(client, dir)));
+      }
+    } finally {
+      await Promise.all(databases.map((db) => db.drop()));
+    }
   });
 });

@@ -60,6 +60,13 @@ export async function migrate(client: pg.Client, schemaDir: string): Promise<Mig
 async function applyFile(client: pg.Client, file: MigrationFile, role: string | undefined): Promise<void> {
   await client.query('begin');
   try {
+    // Roles belong to the whole cluster: two databases migrated at once (parallel test files,
+    // several databases on one server) would otherwise update the same role rows concurrently
+    // and one would fail with "tuple concurrently updated". Held until this file commits.
+    if (file.phase === 'platform')
+      await client.query(
+        'lock table pg_catalog.pg_authid, pg_catalog.pg_auth_members in share row exclusive mode',
+      );
     // App SQL runs as `postgres`, as `supabase db push` does, so it cannot lean on superuser rights.
     if (role) await client.query(`set local role ${quoteIdent(role)}`);
     for (const statement of splitSql(file.sql)) {
