@@ -9,7 +9,10 @@ let t: TestStack;
 beforeAll(async () => {
   t = await startTestStack();
   await installFixtures(t);
-  await t.db.query(`alter role authenticator set pgrst.db_aggregates_enabled = 'true'`);
+  // In this database only: the cluster's roles are shared with other test files' stacks.
+  await t.db.query(
+    `do $$ begin execute format('alter role authenticator in database %I set pgrst.db_aggregates_enabled = true', current_database()); end $$`,
+  );
   await t.db.query(`notify pgrst, 'reload config'`);
   const deadline = Date.now() + 5000;
   while ((await t.service().from('rt_books').select('count()')).error && Date.now() < deadline) {

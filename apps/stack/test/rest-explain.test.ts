@@ -15,7 +15,10 @@ afterAll(() => t.stop());
 const db = () => t.service();
 
 async function enablePlans(): Promise<void> {
-  await t.db.query(`alter role authenticator set pgrst.db_plan_enabled = 'true'`);
+  // In this database only: the cluster's roles are shared with other test files' stacks.
+  await t.db.query(
+    `do $$ begin execute format('alter role authenticator in database %I set pgrst.db_plan_enabled = true', current_database()); end $$`,
+  );
   await t.db.query(`notify pgrst, 'reload config'`);
   const deadline = Date.now() + 5000;
   while ((await db().from('rt_tags').select().explain()).error && Date.now() < deadline) {
