@@ -46,6 +46,26 @@ describe('messages through the stored-permission probe', () => {
     ).toBe('PT404');
   });
 
+  it('a page probes the stored row by key even when the stored table is a handful of rows (20261206200000)', async () => {
+    await db.query('analyze private.channel_member_permissions');
+    const { rows } = await c.member.api.query<{ 'QUERY PLAN': unknown }>(
+      `explain (format json)
+       select * from public.messages where channel_id = $1 order by seq desc limit 50`,
+      [c.server.textChannelId],
+    );
+    const scans: { type: string; index?: string }[] = [];
+    const walk = (node: Record<string, unknown>) => {
+      if (node['Relation Name'] === 'channel_member_permissions')
+        scans.push({ type: node['Node Type'] as string, index: node['Index Name'] as string | undefined });
+      for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
+    };
+    walk(
+      (rows[0]?.['QUERY PLAN'] as { Plan: Record<string, unknown> }[])[0]?.Plan as Record<string, unknown>,
+    );
+    // Without the probe index, a table this small was read by a sequential scan for every message.
+    expect(scans).toEqual([{ type: 'Index Scan', index: 'channel_member_permissions_probe_idx' }]);
+  });
+
   it('the stored table cannot be named by the API roles', async () => {
     const refused = await failure(c.member.api.query('select * from private.channel_member_permissions'));
     expect(refused.code).toBe('42501');
