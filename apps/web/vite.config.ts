@@ -120,6 +120,29 @@ function appChunk() {
 const app = appChunk();
 
 /**
+ * main.tsx imports App.tsx only once it knows a backend is configured, so the browser would ask
+ * for App's chunk after the entry has run: a round trip on every load. A modulepreload link in
+ * index.html fetches it alongside the entry.
+ */
+function preloadApp(): Plugin {
+  return {
+    name: 'harmony-preload-app',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, { bundle }) {
+        const app = Object.values(bundle ?? {}).find(
+          (output) => output.type === 'chunk' && output.facadeModuleId?.endsWith('/src/App.tsx'),
+        );
+        if (!app) return [];
+        const attrs = { rel: 'modulepreload', crossorigin: true, href: `/${app.fileName}` };
+        return [{ tag: 'link', attrs, injectTo: 'head' }];
+      },
+    },
+  };
+}
+
+/**
  * apps/server's public routes under /api and federation's (WebFinger, NodeInfo, actors and
  * inboxes), as nginx proxies them in the compose files. The Host header is kept: HTTP
  * signatures cover it.
@@ -133,7 +156,7 @@ const serverProxy = Object.fromEntries(
 );
 
 export default defineConfig({
-  plugins: [react(), twemoji(), shell.plugin, pwa, app.plugin],
+  plugins: [react(), twemoji(), shell.plugin, pwa, app.plugin, preloadApp()],
   server: { host: '127.0.0.1', port: 5173, strictPort: true, proxy: serverProxy },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
   build: {
