@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 /** A raw socket joined to private `topics` as `user`; records when each frame arrived. */
-async function attacker(user: RtUser, topics: string[]) {
+async function attacker(user: RtUser, topics: string[], presence = false) {
   const socket = await RawSocket.open(t);
   const arrivals: { at: number; frame: unknown[] }[] = [];
   socket.ws.on('message', (data, isBinary) => {
@@ -41,7 +41,11 @@ async function attacker(user: RtUser, topics: string[]) {
   });
   for (const topic of topics) {
     const [status] = await socket.push('1', `realtime:${topic}`, 'phx_join', {
-      config: { private: true, broadcast: { self: false } },
+      config: {
+        private: true,
+        broadcast: { self: false },
+        ...(presence ? { presence: { enabled: true } } : {}),
+      },
       access_token: user.token,
     });
     expect(status, topic).toBe('ok');
@@ -252,5 +256,60 @@ describe('revocation of private topics', () => {
     } finally {
       await t.db.query('drop policy slow_read_checks on realtime.messages');
     }
+  });
+
+  it('closes a person’s presence topic to a friend who is unfriended or blocked', async () => {
+    const topic = `presence:${ada.profileId}`;
+    const owner = await attacker(ada, [topic], true);
+    for (const [name, end] of [
+      // As the web client unfriends: a delete of the pair's row, under RLS.
+      [
+        'unfriend',
+        (friend: RtUser) =>
+          t.db.asUser({ sub: ada.userId, email: ada.email }).query(
+            `with gone as (delete from public.friendships
+                            where profile_a = least($1::uuid, $2::uuid) and profile_b = greatest($1::uuid, $2::uuid)
+                           returning 1)
+             select set_config('synchronous_commit', 'on', true), (select count(*) from gone) as deleted`,
+            [ada.profileId, friend.profileId],
+          ),
+      ],
+      ['block', (friend: RtUser) => asAda('public.block_user($1)', [friend.profileId])],
+    ] as const) {
+      const victim = await createUser(t, `ex_${name}`);
+      const bystander = await createUser(t, `still_${name}`);
+      for (const friend of [victim, bystander])
+        await t.db.query(
+          `insert into public.friendships (profile_a, profile_b) values (least($1::uuid, $2::uuid), greatest($1::uuid, $2::uuid))`,
+          [ada.profileId, friend.profileId],
+        );
+      const bad = await attacker(victim, [topic], true);
+      const good = await attacker(bystander, [topic], true);
+      const track = (status: string) =>
+        owner.socket.push('2', `realtime:${topic}`, 'presence', {
+          type: 'presence',
+          event: 'track',
+          payload: { status },
+        });
+      await track(`online-${name}`);
+      await waitFor(() => bad.on(topic, 'presence_diff').length && good.on(topic, 'presence_diff').length);
+
+      const committed = performance.now();
+      await end(victim);
+      await waitFor(() => bad.on(topic, 'phx_close').length, 5_000);
+      const delay = (bad.on(topic, 'phx_close')[0]?.at ?? Infinity) - committed;
+      delays[name] = [...(delays[name] ?? []), Math.round(delay)];
+      expect(delay).toBeLessThan(1_000);
+      // The friend still allowed sees the next change; the one who ignored the close does not.
+      const seenBefore = bad.on(topic, 'presence_diff').length;
+      await track(`away-${name}`);
+      await waitFor(() => good.on(topic, 'presence_diff').length >= 2);
+      await sleep(200);
+      expect(bad.on(topic, 'presence_diff')).toHaveLength(seenBefore);
+      expect(good.on(topic, 'phx_close')).toEqual([]);
+      bad.socket.close();
+      good.socket.close();
+    }
+    owner.socket.close();
   });
 });

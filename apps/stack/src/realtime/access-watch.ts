@@ -16,26 +16,40 @@ import { type Channel, REVOKED_REASON, UNAVAILABLE_REASON } from './channel.js';
  */
 export const ACCESS_PUBLICATION = 'harmony_realtime_access';
 
-/** What a change can take away: a server's or a channel's topics, from everyone or one profile. */
+/**
+ * What a change can take away: a server's or a channel's topics, or a profile's own (its
+ * friends' presence:<profile>), from everyone or one profile.
+ */
 interface Impact {
-  kind: 'server' | 'channel';
+  kind: 'server' | 'channel' | 'profile';
   id: string;
   /** The one profile affected; null = anyone. */
   profile: string | null;
 }
 
-type Rule = (row: (column: string) => string | null) => Impact | null;
+type Rule = (row: (column: string) => string | null) => Impact[];
 
 const server =
   (member: boolean): Rule =>
   (row) => {
     const id = row('server_id');
-    return id ? { kind: 'server', id, profile: member ? row('profile_id') : null } : null;
+    return id ? [{ kind: 'server', id, profile: member ? row('profile_id') : null }] : [];
   };
+
+/** A friendship ending (unfriended, or blocked) takes each one's presence topic from the other. */
+const eachOther: Rule = (row) => {
+  const [a, b] = [row('profile_a'), row('profile_b')];
+  return a && b
+    ? [
+        { kind: 'profile', id: a, profile: b },
+        { kind: 'profile', id: b, profile: a },
+      ]
+    : [];
+};
 
 /**
  * The permission-bearing tables (db_schema/init: membership, roles, overwrites, bans,
- * ownership, timeouts, DM recipients) and whose access a row change can reduce. Only primary
+ * ownership, timeouts, DM recipients, friendships) and whose access a row change can reduce. Only primary
  * key columns are read from deleted rows, the default replica identity.
  */
 const RULES: Record<string, Rule> = {
@@ -43,17 +57,18 @@ const RULES: Record<string, Rule> = {
   server_bans: server(true),
   member_roles: server(true),
   roles: server(false),
-  servers: (row) => (row('id') ? { kind: 'server', id: row('id') as string, profile: null } : null),
-  channels: (row) => (row('id') ? { kind: 'channel', id: row('id') as string, profile: null } : null),
+  servers: (row) => (row('id') ? [{ kind: 'server', id: row('id') as string, profile: null }] : []),
+  channels: (row) => (row('id') ? [{ kind: 'channel', id: row('id') as string, profile: null }] : []),
   channel_overwrites: (row) => {
     const id = row('channel_id');
-    if (!id) return null;
-    return { kind: 'channel', id, profile: row('target_type') === 'member' ? row('target_id') : null };
+    if (!id) return [];
+    return [{ kind: 'channel', id, profile: row('target_type') === 'member' ? row('target_id') : null }];
   },
   channel_recipients: (row) => {
     const id = row('channel_id');
-    return id ? { kind: 'channel', id, profile: row('profile_id') } : null;
+    return id ? [{ kind: 'channel', id, profile: row('profile_id') }] : [];
   },
+  friendships: eachOther,
 };
 
 /** (Re)creates the stack's publication of the permission-bearing tables that exist. */
@@ -143,8 +158,7 @@ function impactsOf(changes: Change[]): Impact[] {
     for (const tuple of tuples) {
       if (!tuple) continue;
       const row = tupleMap(change.relation, tuple);
-      const impact = rule((column) => row.get(column) ?? null);
-      if (impact) impacts.push(impact);
+      impacts.push(...rule((column) => row.get(column) ?? null));
     }
   }
   return impacts;
