@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { signRequest } from '@fedify/fedify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, sendMessage, type TestUser } from '../../../db_schema/tests/fixtures.js';
-import { type Instance, startInstance, waitAcross } from './federation-helpers.js';
+import {
+  actorUri,
+  followRemote,
+  type Instance,
+  signedPost,
+  startInstance,
+  waitAcross,
+} from './federation-helpers.js';
 
 let a: Instance;
 let b: Instance;
@@ -12,41 +18,16 @@ let bob: TestUser;
 let bobOnA: string;
 let aliceOnB: string;
 
-const actorUri = (instance: Instance, user: TestUser) => `${instance.origin}/ap/actors/${user.profileId}`;
-
-/** alice@A follows bob@B through the client's calls, and both sides see it accepted. */
-async function follow(user: TestUser, handle: string): Promise<string> {
-  const { rows } = await user.api.query<{ id: string }>('select public.request_remote_lookup($1) as id', [
-    handle,
-  ]);
-  const profileId = await waitAcross(async () => {
-    const result = await user.api.query<{ status: string; profile_id: string | null }>(
-      'select * from public.remote_lookup_result($1)',
-      [rows[0]?.id],
-    );
-    return result.rows[0]?.profile_id ?? undefined;
-  });
-  await user.api.query('select public.follow_remote($1)', [profileId]);
-  await waitAcross(async () => {
-    const mine = await user.api.query<{ state: string }>(
-      'select state from public.remote_follows where followee_id = $1',
-      [profileId],
-    );
-    return mine.rows[0]?.state === 'accepted';
-  });
-  return profileId;
-}
-
 beforeAll(async () => {
   a = await startInstance();
   b = await startInstance();
   alice = await createUser(a.db, 'alice');
   eve = await createUser(a.db, 'eve');
   bob = await createUser(b.db, 'bob');
-  bobOnA = await follow(alice, `@bob@${b.host}`);
+  bobOnA = await followRemote(alice, `@bob@${b.host}`);
   const { rows } = await b.db.query<{ profile_id: string }>(
     'select profile_id from private.ap_actor_cache where actor_uri = $1',
-    [actorUri(a, alice)],
+    [actorUri(a, alice.profileId)],
   );
   aliceOnB = rows[0]?.profile_id as string;
 }, 120_000);
@@ -127,28 +108,15 @@ describe('DMs across instances', () => {
 describe('attacker-side DMs: nothing written', () => {
   /** A Note activity signed by `signer` (a user of A), posted to bob's inbox on B. */
   async function post(signer: TestUser, activity: Record<string, unknown>) {
-    const body = new TextEncoder().encode(
-      JSON.stringify({ '@context': 'https://www.w3.org/ns/activitystreams', ...activity }),
+    return fetch(
+      await signedPost(a, signer.profileId, `${b.origin}/ap/actors/${bob.profileId}/inbox`, activity),
     );
-    const { privateKey } = await a.federation.keys.get(signer.profileId);
-    const request = new Request(`${b.origin}/ap/actors/${bob.profileId}/inbox`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/activity+json' },
-      body,
-    });
-    const signed = await signRequest(
-      request,
-      privateKey as Parameters<typeof signRequest>[1],
-      new URL(`${actorUri(a, signer)}#main-key`),
-      { spec: 'rfc9421', body: body.buffer },
-    );
-    return fetch(signed);
   }
   const note = (author: TestUser, id = `${a.origin}/ap/notes/${randomUUID()}`, content = '<p>spam</p>') => ({
     id,
     type: 'Note',
-    attributedTo: actorUri(a, author),
-    to: actorUri(b, bob),
+    attributedTo: actorUri(a, author.profileId),
+    to: actorUri(b, bob.profileId),
     content,
   });
 
@@ -157,7 +125,7 @@ describe('attacker-side DMs: nothing written', () => {
     const response = await post(eve, {
       id: `${a.origin}/ap/notes/${randomUUID()}#create`,
       type: 'Create',
-      actor: actorUri(a, eve),
+      actor: actorUri(a, eve.profileId),
       object: note(eve),
     });
     expect(response.status).toBe(202);
@@ -167,7 +135,12 @@ describe('attacker-side DMs: nothing written', () => {
   it('eve cannot create, edit or delete a Note as alice (attributed to someone else)', async () => {
     const before = await dmMessages(bob);
     const forged = note(alice);
-    await post(eve, { id: `${forged.id}#create`, type: 'Create', actor: actorUri(a, eve), object: forged });
+    await post(eve, {
+      id: `${forged.id}#create`,
+      type: 'Create',
+      actor: actorUri(a, eve.profileId),
+      object: forged,
+    });
     // Bob's reply lives on B; the remaining one from alice was deleted; take a live one of alice's.
     const { rows } = await alice.api.query<{ id: string }>('select public.open_remote_dm($1) as id', [
       bobOnA,
@@ -178,10 +151,15 @@ describe('attacker-side DMs: nothing written', () => {
     await post(eve, {
       id: `${keptId}#update/1`,
       type: 'Update',
-      actor: actorUri(a, eve),
+      actor: actorUri(a, eve.profileId),
       object: note(alice, keptId, '<p>changed by eve</p>'),
     });
-    await post(eve, { id: `${keptId}#delete`, type: 'Delete', actor: actorUri(a, eve), object: keptId });
+    await post(eve, {
+      id: `${keptId}#delete`,
+      type: 'Delete',
+      actor: actorUri(a, eve.profileId),
+      object: keptId,
+    });
     const after = await dmMessages(bob);
     expect(after.length).toBe(before.length + 1);
     expect(after.find((m) => m.content === 'keep me')?.deleted_at).toBeNull();

@@ -1,11 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { generateCryptoKeyPair, signRequest } from '@fedify/fedify';
+import { generateCryptoKeyPair } from '@fedify/fedify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, type TestUser } from '../../../db_schema/tests/fixtures.js';
-import { type Instance, startInstance, waitAcross } from './federation-helpers.js';
+import {
+  actorUri,
+  findRemote,
+  type Instance,
+  type SignatureSpec,
+  type SigningKey,
+  signedPost,
+  startInstance,
+  waitAcross,
+} from './federation-helpers.js';
 
 /** The key type Fedify signs with (Node's lib has no global CryptoKey type). */
-type SigningKey = Parameters<typeof signRequest>[1];
 
 let a: Instance;
 let b: Instance;
@@ -27,24 +35,6 @@ afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop()]);
 });
 
-const actorUri = (instance: Instance, user: TestUser) => `${instance.origin}/ap/actors/${user.profileId}`;
-
-/** What alice's client does: search @bob@B, then follow him. */
-async function findAs(user: TestUser, handle: string): Promise<string> {
-  const { rows } = await user.api.query<{ id: string }>('select public.request_remote_lookup($1) as id', [
-    handle,
-  ]);
-  return waitAcross(async () => {
-    const result = await user.api.query<{ status: string; profile_id: string | null; error: string | null }>(
-      'select * from public.remote_lookup_result($1)',
-      [rows[0]?.id],
-    );
-    const row = result.rows[0];
-    if (row?.status === 'failed') throw new Error(row.error ?? 'lookup failed');
-    return row?.status === 'done' ? (row.profile_id ?? undefined) : undefined;
-  });
-}
-
 async function followsOnB(): Promise<number> {
   const { rows } = await b.db.query<{ n: number }>(
     `select count(*)::int as n from public.remote_follows where followee_id = $1`,
@@ -54,43 +44,26 @@ async function followsOnB(): Promise<number> {
 }
 
 /** A Follow of bob, signed as `signer` (a user of A) unless told otherwise. */
-async function signedFollow(
-  options: {
-    actor?: string;
-    signer?: TestUser;
-    key?: SigningKey;
-    spec?: 'rfc9421' | 'draft-cavage-http-signatures-12';
-    pad?: number;
-  } = {},
+function signedFollow(
+  options: { actor?: string; signer?: TestUser; key?: SigningKey; spec?: SignatureSpec; pad?: number } = {},
 ) {
   const signer = options.signer ?? alice;
-  const actor = options.actor ?? actorUri(a, signer);
   const activity = {
-    '@context': 'https://www.w3.org/ns/activitystreams',
     id: `${a.origin}/ap/follows/${randomUUID()}`,
     type: 'Follow',
-    actor,
-    object: actorUri(b, bob),
+    actor: options.actor ?? actorUri(a, signer.profileId),
+    object: actorUri(b, bob.profileId),
     ...(options.pad ? { summary: 'x'.repeat(options.pad) } : {}),
   };
-  const body = new TextEncoder().encode(JSON.stringify(activity));
-  const keyId = new URL(`${actorUri(a, signer)}#main-key`);
-  const privateKey = (options.key ??
-    (await a.federation.keys.get(signer.profileId)).privateKey) as SigningKey;
-  const request = new Request(`${b.origin}/ap/inbox`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/activity+json' },
-    body,
-  });
-  return signRequest(request, privateKey, keyId, {
+  return signedPost(a, signer.profileId, `${b.origin}/ap/inbox`, activity, {
+    key: options.key,
     spec: options.spec ?? 'draft-cavage-http-signatures-12',
-    body: body.buffer,
   });
 }
 
 describe('follow a remote user', () => {
   it('alice@A finds @bob@B, follows him (Follow, Accept), and unfollows (Undo)', async () => {
-    const bobOnA = await findAs(alice, `@bob@${b.host}`);
+    const bobOnA = await findRemote(alice, `@bob@${b.host}`);
     const { rows } = await alice.api.query<{ state: string }>('select (public.follow_remote($1)).state', [
       bobOnA,
     ]);
@@ -117,7 +90,7 @@ describe('follow a remote user', () => {
   });
 
   it('an unknown handle fails the lookup with a reason', async () => {
-    await expect(findAs(alice, `@nobody@${b.host}`)).rejects.toThrow(/does not exist/);
+    await expect(findRemote(alice, `@nobody@${b.host}`)).rejects.toThrow(/does not exist/);
   });
 });
 
@@ -139,8 +112,8 @@ describe('attacker-side: B refuses and writes nothing', () => {
         '@context': 'https://www.w3.org/ns/activitystreams',
         id: `${a.origin}/ap/follows/${randomUUID()}`,
         type: 'Follow',
-        actor: actorUri(a, alice),
-        object: actorUri(b, bob),
+        actor: actorUri(a, alice.profileId),
+        object: actorUri(b, bob.profileId),
       }),
     });
     expect(response.status).toBe(401);
@@ -155,13 +128,17 @@ describe('attacker-side: B refuses and writes nothing', () => {
   });
 
   it("refuses an actor/key mismatch (mallory's valid key, alice as the actor)", async () => {
-    const response = await fetch(await signedFollow({ signer: mallory, actor: actorUri(a, alice) }));
+    const response = await fetch(
+      await signedFollow({ signer: mallory, actor: actorUri(a, alice.profileId) }),
+    );
     expect(response.status).toBe(401);
     expect(await followsOnB()).toBe(0);
   });
 
   it("refuses an activity claiming to come from another instance's user (carol@B, signed on A)", async () => {
-    const response = await fetch(await signedFollow({ signer: mallory, actor: actorUri(b, carol) }));
+    const response = await fetch(
+      await signedFollow({ signer: mallory, actor: actorUri(b, carol.profileId) }),
+    );
     expect(response.status).toBe(401);
     expect(await followsOnB()).toBe(0);
   });

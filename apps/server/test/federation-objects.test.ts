@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { signRequest } from '@fedify/fedify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, sendMessage, type TestUser } from '../../../db_schema/tests/fixtures.js';
-import { type Instance, startInstance, waitAcross } from './federation-helpers.js';
+import {
+  actorUri,
+  followRemote,
+  type Instance,
+  signAs,
+  startInstance,
+  waitAcross,
+} from './federation-helpers.js';
 
 /**
  * The ids A mints for its Follow and its DM Notes answer a GET (federation/objects.ts): the
@@ -18,29 +24,13 @@ let carol: TestUser;
 let bobOnA: string;
 let dm: string;
 
-const actorUri = (instance: Instance, user: TestUser) => `${instance.origin}/ap/actors/${user.profileId}`;
-
 beforeAll(async () => {
   a = await startInstance();
   b = await startInstance();
   alice = await createUser(a.db, 'alice');
   bob = await createUser(b.db, 'bob');
   carol = await createUser(b.db, 'carol');
-  const lookup = await alice.api.query<{ id: string }>('select public.request_remote_lookup($1) as id', [
-    `@bob@${b.host}`,
-  ]);
-  bobOnA = await waitAcross(async () => {
-    const { rows } = await alice.api.query<{ profile_id: string | null }>(
-      'select profile_id from public.remote_lookup_result($1)',
-      [lookup.rows[0]?.id],
-    );
-    return rows[0]?.profile_id ?? undefined;
-  });
-  await alice.api.query('select public.follow_remote($1)', [bobOnA]);
-  await waitAcross(async () => {
-    const { rows } = await alice.api.query<{ state: string }>('select state from public.remote_follows');
-    return rows[0]?.state === 'accepted';
-  });
+  bobOnA = await followRemote(alice, `@bob@${b.host}`);
   const opened = await alice.api.query<{ id: string }>('select public.open_remote_dm($1) as id', [bobOnA]);
   dm = opened.rows[0]?.id as string;
 }, 120_000);
@@ -52,15 +42,7 @@ afterAll(async () => {
 async function get(uri: string, signer?: TestUser): Promise<Response> {
   const request = new Request(uri, { headers: { Accept: 'application/activity+json' } });
   if (!signer) return fetch(request);
-  const { privateKey } = await b.federation.keys.get(signer.profileId);
-  return fetch(
-    await signRequest(
-      request,
-      privateKey as Parameters<typeof signRequest>[1],
-      new URL(`${actorUri(b, signer)}#main-key`),
-      { spec: 'draft-cavage-http-signatures-12' },
-    ),
-  );
+  return fetch(await signAs(b, signer.profileId, request, { spec: 'draft-cavage-http-signatures-12' }));
 }
 
 describe('our activity and object ids are dereferenceable', () => {
@@ -73,8 +55,8 @@ describe('our activity and object ids are dereferenceable', () => {
     expect(await answer.json()).toMatchObject({
       id: noteId,
       type: 'Note',
-      attributedTo: actorUri(a, alice),
-      to: actorUri(b, bob),
+      attributedTo: actorUri(a, alice.profileId),
+      to: actorUri(b, bob.profileId),
       content: '<p>Hello &lt;bob&gt;</p>',
     });
 
@@ -97,8 +79,8 @@ describe('our activity and object ids are dereferenceable', () => {
     expect(await answer.json()).toMatchObject({
       id: followId,
       type: 'Follow',
-      actor: actorUri(a, alice),
-      object: actorUri(b, bob),
+      actor: actorUri(a, alice.profileId),
+      object: actorUri(b, bob.profileId),
     });
     expect((await get(followId)).status).toBe(401);
     expect((await get(followId, carol)).status).toBe(401);
@@ -116,7 +98,7 @@ describe('our activity and object ids are dereferenceable', () => {
     // Bob's reply is stored on A as a message of the DM: A did not write it, so A does not serve it.
     const aliceOnB = await b.db.query<{ profile_id: string }>(
       'select profile_id from private.ap_actor_cache where actor_uri = $1',
-      [actorUri(a, alice)],
+      [actorUri(a, alice.profileId)],
     );
     const opened = await bob.api.query<{ id: string }>('select public.open_remote_dm($1) as id', [
       aliceOnB.rows[0]?.profile_id,

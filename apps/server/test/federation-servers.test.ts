@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { signRequest } from '@fedify/fedify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addMember,
@@ -12,10 +11,9 @@ import {
   type TestServer,
   type TestUser,
 } from '../../../db_schema/tests/fixtures.js';
-import { type Instance, startInstance, waitAcross } from './federation-helpers.js';
+import { actorUri, type Instance, signedPost, startInstance, waitAcross } from './federation-helpers.js';
 
 /** The key type Fedify signs with (Node's lib has no global CryptoKey type). */
-type SigningKey = Parameters<typeof signRequest>[1];
 
 // B owns the server; A's users join it; C is a third instance that tries to forge relays.
 let a: Instance;
@@ -33,7 +31,6 @@ let aliceOnB: string;
 let mirror: string;
 let mirrorGeneral: string;
 
-const actorUri = (instance: Instance, id: string) => `${instance.origin}/ap/actors/${id}`;
 const channelUri = (channelId: string) => `${b.origin}/ap/channels/${channelId}`;
 
 interface Row {
@@ -91,22 +88,7 @@ function post(from: Instance, signer: TestUser, to: Instance, activity: Record<s
 
 /** The same, signed with the key of any local actor of `from` (a user or a server's Group). */
 async function postAs(from: Instance, signerId: string, to: Instance, activity: Record<string, unknown>) {
-  const body = new TextEncoder().encode(
-    JSON.stringify({ '@context': 'https://www.w3.org/ns/activitystreams', ...activity }),
-  );
-  const { privateKey } = await from.federation.keys.get(signerId);
-  const request = new Request(`${to.origin}/ap/inbox`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/activity+json' },
-    body,
-  });
-  const signed = await signRequest(
-    request,
-    privateKey as SigningKey,
-    new URL(`${actorUri(from, signerId)}#main-key`),
-    { spec: 'rfc9421', body: body.buffer },
-  );
-  return fetch(signed);
+  return fetch(await signedPost(from, signerId, `${to.origin}/ap/inbox`, activity));
 }
 
 /** alice's Note to the Group for a channel of B's server (what her instance sends). */
