@@ -22,6 +22,8 @@ const CODE_EVERY = 7;
 const EMBED_EVERY = 11;
 const IMAGE_EVERY = 13;
 const IMAGE = { width: 400, height: 300 };
+/** Reloads timed for the first message list (median and max reported). */
+const RELOADS = 9;
 const webRoot = resolve(import.meta.dirname, '../apps/web');
 const dataDir = mkdtempSync(join(tmpdir(), 'harmony-bench-web-'));
 chmodSync(dataDir, 0o755);
@@ -188,17 +190,25 @@ const RENDER_METRICS = [
   'ScriptDuration',
   'TaskDuration',
 ];
-// A message laid out in an animation frame (it is painted in that frame), checked by the page on
-// every frame. Playwright's locator wait polls from Node with back-off (0, 20, 50, 100, 100,
-// 500 ms, each poll a round trip to the busy page), which added up to ~0.5 s after the list showed.
-const FIRST_MESSAGE_SHOWN = `(() => {
-  const message = document.querySelector('.message');
-  return message && message.getClientRects().length > 0 ? performance.now() : 0;
-})()`;
+// The first animation frame in which a message has a layout box (it is painted in that frame), on
+// the page's clock from the reload's navigation start. The page watches from its first script on
+// (an init script): a check started only after page.reload() returns waits for the load event and a
+// round trip first, and reported that moment instead when the list was quicker (e.g. the list
+// in the DOM at 157 ms, "seen" at 367 ms). Before that, Playwright's Node-side polling added up to
+// ~0.5 s more.
+await page.addInitScript(`(() => {
+  const check = () => {
+    const message = document.querySelector('.message');
+    if (message && message.getClientRects().length > 0) window.__firstMessageFrame = performance.now();
+    else requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+})()`);
+const FIRST_MESSAGE_SHOWN = 'window.__firstMessageFrame ?? 0';
 const firstRenders: number[] = [];
 const firstRendersInPage: number[] = [];
 const renderCosts: Record<string, number>[] = [];
-for (let i = 0; i < 5; i++) {
+for (let i = 0; i < RELOADS; i++) {
   await page.goto(`${url}#/channels/${serverId}/${channel.id}`);
   const started = Date.now();
   await page.reload();
@@ -282,9 +292,12 @@ console.log(
       seeded,
       initialJsGzipKB: +(initialGzip / 1024).toFixed(1),
       allJsGzipKB: +(totalGzip / 1024).toFixed(1),
-      firstMessageListMs: { p50: pct(firstRenders, 50), max: Math.max(...firstRenders) },
-      firstMessageListInPageMs: { p50: pct(firstRendersInPage, 50), max: Math.max(...firstRendersInPage) },
-      // Durations in seconds of renderer time, counts per reload (median of 5).
+      // Navigation start to the first painted frame with a message, on the page's clock.
+      firstMessageListMs: { p50: pct(firstRendersInPage, 50), max: Math.max(...firstRendersInPage) },
+      // The harness's view: from just before page.reload() until the page has answered that it
+      // showed one (adds the reload command, the load event and a round trip).
+      firstMessageListHarnessMs: { p50: pct(firstRenders, 50), max: Math.max(...firstRenders) },
+      // Durations in seconds of renderer time, counts per reload (median).
       firstMessageListRenderer: Object.fromEntries(
         RENDER_METRICS.map((name) => [
           name,
