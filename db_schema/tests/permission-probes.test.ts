@@ -59,9 +59,8 @@ describe('messages through the stored-permission probe', () => {
         scans.push({ type: node['Node Type'] as string, index: node['Index Name'] as string | undefined });
       for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
     };
-    walk(
-      (rows[0]?.['QUERY PLAN'] as { Plan: Record<string, unknown> }[])[0]?.Plan as Record<string, unknown>,
-    );
+    const plans = (rows[0]?.['QUERY PLAN'] ?? []) as { Plan: Record<string, unknown> }[];
+    walk(plans[0]?.Plan ?? {});
     // Without the probe index, a table this small was read by a sequential scan for every message.
     expect(scans).toEqual([{ type: 'Index Scan', index: 'channel_member_permissions_probe_idx' }]);
   });
