@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort, socketConnectionUrl } from '@harmony/db';
 import { signJwt, startLocalStack } from '@harmony/stack';
 import pg from 'pg';
+import { Pool } from 'undici';
 import { execute } from '../apps/stack/src/rest/execute.js';
 import { cpuBetween, type TreeCpu, treeSnapshot } from './cpu-meter.js';
 import { messagesStatement, PAGE_QUERY } from './rest-statement.js';
@@ -31,6 +32,12 @@ const SECRET = 'bench-only-jwt-secret-with-at-least-32-characters';
  * page of each runs in the same rounds.
  */
 const BASELINES = (process.env.BENCH_BASELINE_WORKTREE ?? '').split(',').filter(Boolean);
+/**
+ * The load generator's HTTP client: undici's Pool (default), or node:http with
+ * BENCH_HTTP_CLIENT=node (the figures before 2026-12-06 evening). undici costs the generator about
+ * half the CPU per request, and on these two cores the generator competes with the servers.
+ */
+const HTTP_CLIENT = process.env.BENCH_HTTP_CLIENT === 'node' ? 'node' : 'undici';
 
 if (process.argv[2] === 'serve') {
   // Child: PostgreSQL + the stack, until stdin closes.
@@ -223,17 +230,37 @@ async function seed(databaseUrl: string): Promise<{ readerUserId: string; channe
   }
 }
 
-/** GET of the page over keep-alive HTTP/1.1 (node:http: a lighter client than fetch). */
-function restReader(agent: http.Agent, served: Served, channel: string, token: string, keyInQuery = false) {
-  const key = keyInQuery ? `&apikey=${served.anon}` : '';
-  const url = new URL(`${served.url}/rest/v1/messages?${PAGE_QUERY(channel)}${key}`);
-  const headers = {
-    ...(keyInQuery ? {} : { apikey: served.anon }),
-    Authorization: `Bearer ${token}`,
-    'Accept-Profile': 'public',
-    'X-Client-Info': 'bench',
-  };
-  return () =>
+/** The load generator's HTTP client for every REST variant alike (see HTTP_CLIENT). */
+type HttpGet = (url: URL, headers: Record<string, string>) => () => Promise<string>;
+
+function httpClient(): { get: HttpGet; close: () => Promise<void> } {
+  if (HTTP_CLIENT === 'undici') {
+    const pools = new Map<string, Pool>();
+    const poolFor = (origin: string) => {
+      let pool = pools.get(origin);
+      if (!pool) {
+        pool = new Pool(origin, { connections: CONCURRENCY });
+        pools.set(origin, pool);
+      }
+      return pool;
+    };
+    const get: HttpGet = (url, headers) => async () => {
+      const res = await poolFor(url.origin).request({
+        path: `${url.pathname}${url.search}`,
+        method: 'GET',
+        headers,
+      });
+      const body = await res.body.text();
+      if (res.statusCode !== 200) throw new Error(`REST ${res.statusCode}: ${body}`);
+      return body;
+    };
+    return {
+      get,
+      close: async () => void (await Promise.all([...pools.values()].map((pool) => pool.close()))),
+    };
+  }
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const get: HttpGet = (url, headers) => () =>
     new Promise<string>((resolve, reject) => {
       const req = http.request(url, { agent, headers }, (res) => {
         const chunks: Buffer[] = [];
@@ -247,6 +274,20 @@ function restReader(agent: http.Agent, served: Served, channel: string, token: s
       req.on('error', reject);
       req.end();
     });
+  return { get, close: async () => agent.destroy() };
+}
+
+/** GET of the page over keep-alive HTTP/1.1. */
+function restReader(get: HttpGet, served: Served, channel: string, token: string, keyInQuery = false) {
+  const key = keyInQuery ? `&apikey=${served.anon}` : '';
+  const url = new URL(`${served.url}/rest/v1/messages?${PAGE_QUERY(channel)}${key}`);
+  const headers: Record<string, string> = {
+    ...(keyInQuery ? {} : { apikey: served.anon }),
+    Authorization: `Bearer ${token}`,
+    'Accept-Profile': 'public',
+    'X-Client-Info': 'bench',
+  };
+  return get(url, headers);
 }
 
 function readerToken(sub: string): Promise<string> {
@@ -257,9 +298,9 @@ function readerToken(sub: string): Promise<string> {
 }
 
 /** The baseline worktree's stack, seeded alike; its page must be a full page with authors. */
-async function oldRestReader(agent: http.Agent, served: Served) {
+async function oldRestReader(get: HttpGet, served: Served) {
   const { readerUserId, channel } = await seed(served.db);
-  const page = restReader(agent, served, channel, await readerToken(readerUserId));
+  const page = restReader(get, served, channel, await readerToken(readerUserId));
   const rows = JSON.parse(await page()) as { author: unknown }[];
   if (rows.length !== 50 || !rows[0]?.author)
     throw new Error('baseline REST did not return a page with authors');
@@ -294,11 +335,11 @@ async function main(): Promise<void> {
     const token = await readerToken(reader.user_id);
     const claims = JSON.stringify({ sub: reader.user_id, role: 'authenticated', aud: 'authenticated' });
 
-    const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-    const restPage = restReader(agent, served, channel, token);
+    const client = httpClient();
+    const restPage = restReader(client.get, served, channel, token);
     // The key in the query string is not served by the stack's REST fast path: hono's route.
-    const honoPage = restReader(agent, served, channel, token, true);
-    const oldPages = await Promise.all(olds.map((old) => oldRestReader(agent, old.served)));
+    const honoPage = restReader(client.get, served, channel, token, true);
+    const oldPages = await Promise.all(olds.map((old) => oldRestReader(client.get, old.served)));
 
     // The SQL the REST layer runs for this URL, and a hand-written equivalent.
     const schemaClient = await admin.connect();
@@ -427,7 +468,7 @@ async function main(): Promise<void> {
     const baseline = results[1] as Stats;
     const befores = results.slice(results.length - olds.length);
     console.log(
-      `\nREST page (50 messages + author), ${REQUESTS} requests per variant in ${ROUNDS} interleaved rounds, ${CONCURRENCY} concurrent\n`,
+      `\nREST page (50 messages + author), ${REQUESTS} requests per variant in ${ROUNDS} interleaved rounds, ${CONCURRENCY} concurrent, HTTP client: ${HTTP_CLIENT}\n`,
     );
     console.log(
       '| variant | req/s | p50 ms | p99 ms | REST / variant | CPU ms/req: client | stack | postgres |',
@@ -453,7 +494,7 @@ async function main(): Promise<void> {
         `target: REST >= 2x ${before.label}: ${ratio.toFixed(2)}x by req/s -> ${ratio >= 2 ? 'met' : 'NOT met'}; ${(cpuOf(before) / cpuOf(rest)).toFixed(2)}x by CPU per page`,
       );
     }
-    agent.destroy();
+    await client.close();
     await Promise.all([direct.end(), pipelined.end(), directSocket?.end()]);
   } finally {
     await admin.end();
