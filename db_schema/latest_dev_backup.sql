@@ -4397,6 +4397,18 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION private.stored_permission_row(p_profile_id uuid)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ IMMUTABLE PARALLEL SAFE COST 10000
+ SET search_path TO ''
+AS $function$
+begin
+  return p_profile_id is not null;
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION private.suppresses_everyone(p_profile_id uuid, p_server_id uuid)
  RETURNS boolean
  LANGUAGE sql
@@ -9585,6 +9597,10 @@ alter table only public.message_reactions alter column profile_id set default pu
 
 alter table only public.messages add constraint messages_attachments_valid CHECK (public.attachments_are_valid(attachments, channel_id)) NOT VALID;
 
+-- Indexes that call our functions
+
+CREATE UNIQUE INDEX channel_member_permissions_probe_idx ON private.channel_member_permissions USING btree (profile_id, channel_id) WHERE private.stored_permission_row(profile_id);
+
 -- Views
 
 create view public.public_server_directory with (security_invoker=true) as
@@ -10104,7 +10120,7 @@ create policy channel_sequences_select_reader on public.channel_sequences as per
             ELSE p.permissions
         END & (public.permission('VIEW_CHANNEL'::text) | public.permission('READ_MESSAGE_HISTORY'::text))) = (public.permission('VIEW_CHANNEL'::text) | public.permission('READ_MESSAGE_HISTORY'::text)))
    FROM private.channel_member_permissions p
-  WHERE ((p.profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)) AND (p.channel_id = channel_sequences.channel_id))), false) OR (channel_id IN ( SELECT public.my_dm_channel_ids() AS my_dm_channel_ids))));
+  WHERE ((p.profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)) AND (p.channel_id = channel_sequences.channel_id) AND private.stored_permission_row(p.profile_id))), false) OR (channel_id IN ( SELECT public.my_dm_channel_ids() AS my_dm_channel_ids))));
 
 create policy channel_slowmode_select_own on public.channel_slowmode as permissive for select to authenticated
   using ((profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)));
@@ -10218,7 +10234,7 @@ create policy messages_select_reader on public.messages as permissive for select
             ELSE p.permissions
         END & (public.permission('VIEW_CHANNEL'::text) | public.permission('READ_MESSAGE_HISTORY'::text))) = (public.permission('VIEW_CHANNEL'::text) | public.permission('READ_MESSAGE_HISTORY'::text)))
    FROM private.channel_member_permissions p
-  WHERE ((p.profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)) AND (p.channel_id = messages.channel_id))), false) OR (channel_id IN ( SELECT public.my_dm_channel_ids() AS my_dm_channel_ids))));
+  WHERE ((p.profile_id = ( SELECT public.get_current_profile_id() AS get_current_profile_id)) AND (p.channel_id = messages.channel_id) AND private.stored_permission_row(p.profile_id))), false) OR (channel_id IN ( SELECT public.my_dm_channel_ids() AS my_dm_channel_ids))));
 
 create policy messages_server on public.messages as permissive for select to harmony_server
   using (true);
@@ -10771,6 +10787,12 @@ revoke all on function private.store_message_embeds(uuid,text,jsonb) from public
 grant EXECUTE on function private.store_message_embeds(uuid,text,jsonb) to harmony_server;
 
 revoke all on function private.stored_channel_permissions(uuid,uuid) from public, anon, authenticated, service_role;
+
+revoke all on function private.stored_permission_row(uuid) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.stored_permission_row(uuid) to authenticated;
+
+grant EXECUTE on function private.stored_permission_row(uuid) to service_role;
 
 revoke all on function private.suppresses_everyone(uuid,uuid) from public, anon, authenticated, service_role;
 

@@ -19,6 +19,7 @@ export async function dumpSchema(client: pg.Client): Promise<string> {
     ['Functions', await lines(client, FUNCTIONS)],
     ['Column defaults that call our functions', await lines(client, LATE_DEFAULTS)],
     ['Constraints that call our functions', await lines(client, LATE_CONSTRAINTS)],
+    ['Indexes that call our functions', await lines(client, LATE_INDEXES)],
     ['Views', await lines(client, VIEWS)],
     ['Triggers', await lines(client, TRIGGERS)],
     ['Row-level security', await lines(client, RLS)],
@@ -112,14 +113,19 @@ const constraints = (callingOurFunctions: boolean) => `
 const CONSTRAINTS = constraints(false);
 const LATE_CONSTRAINTS = constraints(true);
 
-const INDEXES = `
+const INDEX_CALLS_OUR_FUNCTION = callsOurFunction('pg_class', 'i.indexrelid');
+const indexes = (callingOurFunctions: boolean) => `
   select pg_get_indexdef(i.indexrelid) || ';' as stmt
     from pg_index i
     join pg_class c on c.oid = i.indexrelid
     join pg_namespace n on n.oid = c.relnamespace
    where n.nspname in ${OUR_SCHEMAS}
      and not exists (select 1 from pg_constraint con where con.conindid = i.indexrelid)
+     and ${callingOurFunctions ? '' : 'not '}${INDEX_CALLS_OUR_FUNCTION}
    order by c.relname`;
+// An index whose expression or predicate calls one of our functions waits for the functions.
+const INDEXES = indexes(false);
+const LATE_INDEXES = indexes(true);
 
 const FUNCTIONS = `
   select pg_get_functiondef(p.oid) || ';' as stmt
