@@ -12,7 +12,7 @@ import {
 } from '../../../db_schema/tests/fixtures.js';
 import { startTestStack, type TestStack } from '../../stack/test/harness.js';
 import type { RunningService } from '../src/service.js';
-import { serverConfig, startTestService } from './helpers.js';
+import { enableServerLogin, serverConfig, startTestService } from './helpers.js';
 
 let stack: TestStack;
 let service: RunningService;
@@ -26,7 +26,7 @@ let botProfileId: string;
 
 beforeAll(async () => {
   stack = await startTestStack();
-  await stack.db.query(`alter role harmony_server with login password 'postgres'`);
+  await enableServerLogin(stack.db);
   service = await startTestService(stack.db, {
     config: serverConfig(stack.db, {
       supabase: { url: stack.url, serviceRoleKey: stack.stack.keys.serviceRole },

@@ -6,10 +6,22 @@ import { type RunningService, type ServiceOptions, startService } from '../src/s
 
 export const VAPID = { ...webpush.generateVAPIDKeys(), subject: 'mailto:test@example.test' };
 
-/** A test database whose harmony_server role can log in (the role is cluster-wide). */
+/**
+ * Lets harmony_server log in with the local password, as apps/server's local start does. Roles
+ * belong to the whole cluster, which parallel test files share: the role catalog is locked for the
+ * change, or two files making it at once fail with "tuple concurrently updated".
+ */
+export async function enableServerLogin(db: Pick<TestDatabase, 'query'>): Promise<void> {
+  await db.query(`begin;
+    lock table pg_catalog.pg_authid in share row exclusive mode;
+    alter role harmony_server with login password 'postgres';
+    commit;`);
+}
+
+/** A test database whose harmony_server role can log in. */
 export async function createServerDatabase(): Promise<TestDatabase> {
   const db = await createTestDatabase();
-  await db.query(`alter role harmony_server with login password 'postgres'`);
+  await enableServerLogin(db);
   return db;
 }
 

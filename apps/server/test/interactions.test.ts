@@ -13,7 +13,7 @@ import {
   waitFor,
 } from '../../stack/test/realtime-helpers.js';
 import type { RunningService } from '../src/service.js';
-import { serverConfig, startTestService } from './helpers.js';
+import { enableServerLogin, serverConfig, startTestService } from './helpers.js';
 
 let t: TestStack;
 let service: RunningService;
@@ -65,7 +65,7 @@ const asUser = (user: RtUser) => t.db.asUser({ sub: user.userId, email: user.ema
 
 beforeAll(async () => {
   t = await startTestStack();
-  await t.db.query(`alter role harmony_server with login password 'postgres'`);
+  await enableServerLogin(t.db);
   service = await startTestService(t.db, {
     config: serverConfig(t.db, { supabase: { url: t.url, serviceRoleKey: t.stack.keys.serviceRole } }),
   });

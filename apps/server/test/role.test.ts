@@ -3,7 +3,7 @@ import type { TestDatabase } from '@harmony/db/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, failure, type TestUser } from '../../../db_schema/tests/fixtures.js';
-import { createServerDatabase } from './helpers.js';
+import { createServerDatabase, enableServerLogin } from './helpers.js';
 
 let db: TestDatabase;
 let asServer: pg.Pool;
@@ -35,6 +35,13 @@ async function register(user: TestUser, endpoint: string) {
 }
 
 describe('role harmony_server', () => {
+  it('gets its login from several test databases of one cluster at once', async () => {
+    // Parallel test files do this at the same moment; without the lock some failed with
+    // "tuple concurrently updated".
+    for (let round = 0; round < 5; round++)
+      await Promise.all(Array.from({ length: 4 }, () => enableServerLogin(db)));
+  });
+
   it('is no superuser, cannot bypass RLS or create roles and databases', async () => {
     const { rows } = await db.query(
       `select rolsuper, rolbypassrls, rolcreaterole, rolcreatedb from pg_roles where rolname = 'harmony_server'`,
