@@ -166,7 +166,7 @@ export default defineConfig({
       output: {
         codeSplitting: {
           // The early fetches run before the app chunk is evaluated (src/boot/early-fetch.ts).
-          groups: [{ name: 'boot', test: /\/src\/boot\//, priority: 1 }, app.group],
+          groups: [{ name: 'boot', test: /\/src\/(boot\/|lib\/route\.ts$)/, priority: 1 }, app.group],
         },
       },
     },

@@ -3,7 +3,7 @@ import { client, endSession, startSession, stores, useAuth } from './app/stores.
 import { preloadFormatting } from './features/formatting/FormattedText.js';
 import { afterNextPaint } from './lib/after-paint.js';
 import { describeError } from './lib/errors.js';
-import { parseRoute } from './lib/route.js';
+import { channelOfHash, parseRoute } from './lib/route.js';
 import { AuthScreen } from './screens/AuthScreen.js';
 import { MfaScreen } from './screens/MfaScreen.js';
 import { Workspace } from './screens/Workspace.js';
@@ -40,8 +40,7 @@ function useHashRoute() {
  * read from storage at once), not after it; the channel view then shares that load.
  */
 async function prefetchOpenChannel(): Promise<void> {
-  const route = parseRoute(window.location.hash);
-  const channelId = route.kind === 'channel' || route.kind === 'dm' ? route.channelId : null;
+  const channelId = channelOfHash(window.location.hash);
   if (channelId && (await client.auth.getSession()).data.session) {
     preloadFormatting();
     await stores.messages.getState().loadLatest(channelId);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authStorageKey, channelOfHash, startEarlyFetches } from '../src/boot/early-fetch.js';
+import { authStorageKey, startEarlyFetches } from '../src/boot/early-fetch.js';
+import { channelOfHash } from '../src/lib/route.js';
 import type { HarmonyClient } from '../src/lib/supabase.js';
 import { createServersStore } from '../src/stores/servers.js';
 import { signedInClient, startTestStack, type TestStack } from './live.js';

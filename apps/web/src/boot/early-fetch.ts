@@ -5,8 +5,11 @@
  * anything unusual (no stored session, one about to expire, an error answer) leaves them to ask
  * through supabase-js as usual, which also reports errors.
  *
- * Kept free of imports that belong to the app chunk: it is its own chunk, evaluated first.
+ * Kept free of imports that belong to the app chunk: it is its own chunk (with lib/route.ts, which
+ * it shares with the app), evaluated first.
  */
+
+import { channelOfHash } from '../lib/route.js';
 
 /** Messages per page: the newest page the channel view shows first. */
 export const MESSAGE_PAGE = 50;
@@ -32,12 +35,6 @@ function readSession(storage: Pick<Storage, 'getItem'>, key: string, now: number
   } catch {
     return null;
   }
-}
-
-/** The channel a URL hash opens (#/channels/<server or @me>/<channel>), as lib/route.ts reads it. */
-export function channelOfHash(hash: string): string | null {
-  const [first, second, third] = hash.replace(/^#\/?/, '').split('/').filter(Boolean);
-  return first === 'channels' && second && third ? third : null;
 }
 
 export interface EarlyFetches {

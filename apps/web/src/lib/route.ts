@@ -21,6 +21,12 @@ export function parseRoute(hash: string): Route {
   return { kind: 'home' };
 }
 
+/** The channel a URL hash opens (a server channel or a DM), if any. */
+export function channelOfHash(hash: string): string | null {
+  const route = parseRoute(hash);
+  return route.kind === 'channel' || route.kind === 'dm' ? route.channelId : null;
+}
+
 export function routeHash(route: Route): string {
   switch (route.kind) {
     case 'home':
