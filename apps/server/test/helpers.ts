@@ -1,3 +1,4 @@
+import { LOCK_ROLE_CATALOGS } from '@harmony/db';
 import { createTestDatabase, type TestDatabase } from '@harmony/db/testing';
 import pino from 'pino';
 import webpush from 'web-push';
@@ -8,12 +9,11 @@ export const VAPID = { ...webpush.generateVAPIDKeys(), subject: 'mailto:test@exa
 
 /**
  * Lets harmony_server log in with the local password, as apps/server's local start does. Roles
- * belong to the whole cluster, which parallel test files share: the role catalog is locked for the
- * change, or two files making it at once fail with "tuple concurrently updated".
+ * belong to the whole cluster, which parallel test files share: locked as the migration runner
+ * locks them.
  */
 export async function enableServerLogin(db: Pick<TestDatabase, 'query'>): Promise<void> {
-  await db.query(`begin;
-    lock table pg_catalog.pg_authid in share row exclusive mode;
+  await db.query(`begin; ${LOCK_ROLE_CATALOGS};
     alter role harmony_server with login password 'postgres';
     commit;`);
 }

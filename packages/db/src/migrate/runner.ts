@@ -57,16 +57,19 @@ export async function migrate(client: pg.Client, schemaDir: string): Promise<Mig
   return result;
 }
 
+/**
+ * Roles belong to the whole cluster: two sessions changing them at once (databases migrated in
+ * parallel, parallel test files) fail with "tuple concurrently updated". Run inside the
+ * transaction that changes roles, this makes the others wait until it ends.
+ */
+export const LOCK_ROLE_CATALOGS =
+  'lock table pg_catalog.pg_authid, pg_catalog.pg_auth_members in share row exclusive mode';
+
 async function applyFile(client: pg.Client, file: MigrationFile, role: string | undefined): Promise<void> {
   await client.query('begin');
   try {
-    // Roles belong to the whole cluster: two databases migrated at once (parallel test files,
-    // several databases on one server) would otherwise update the same role rows concurrently
-    // and one would fail with "tuple concurrently updated". Held until this file commits.
-    if (file.phase === 'platform')
-      await client.query(
-        'lock table pg_catalog.pg_authid, pg_catalog.pg_auth_members in share row exclusive mode',
-      );
+    // Held until this file commits.
+    if (file.phase === 'platform') await client.query(LOCK_ROLE_CATALOGS);
     // App SQL runs as `postgres`, as `supabase db push` does, so it cannot lean on superuser rights.
     if (role) await client.query(`set local role ${quoteIdent(role)}`);
     for (const statement of splitSql(file.sql)) {
