@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from './harness.js';
-import { installFixtures } from './rest-fixtures.js';
+import { authenticatorSetting, installFixtures } from './rest-fixtures.js';
 
 // Aggregate functions in `select` (PostgREST's aggregate_functions), switched on the way a
 // project does it: `alter role authenticator set pgrst.db_aggregates_enabled = 'true'`.
@@ -9,10 +9,7 @@ let t: TestStack;
 beforeAll(async () => {
   t = await startTestStack();
   await installFixtures(t);
-  // In this database only: the cluster's roles are shared with other test files' stacks.
-  await t.db.query(
-    `do $$ begin execute format('alter role authenticator in database %I set pgrst.db_aggregates_enabled = true', current_database()); end $$`,
-  );
+  await t.db.query(authenticatorSetting('pgrst.db_aggregates_enabled', 'true'));
   await t.db.query(`notify pgrst, 'reload config'`);
   const deadline = Date.now() + 5000;
   while ((await t.service().from('rt_books').select('count()')).error && Date.now() < deadline) {

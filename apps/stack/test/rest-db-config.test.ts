@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from './harness.js';
-import { installFixtures, rest } from './rest-fixtures.js';
+import { authenticatorSetting, installFixtures, rest } from './rest-fixtures.js';
 
 // PostgREST's in-database configuration: `alter role authenticator set pgrst.* = …` overrides the
 // environment, read on start and on NOTIFY pgrst, 'reload config'.
@@ -18,18 +18,6 @@ beforeAll(async () => {
 afterAll(() => t.stop());
 
 const db = () => t.service();
-
-/**
- * `alter role authenticator in database <this one> set|reset <name>`: role settings without a
- * database apply to every database of the cluster, which other test files' stacks share.
- */
-function thisDatabase(name: string, value: string | null = null): string {
-  const action =
-    value === null
-      ? `reset %s', current_database(), '${name}'`
-      : `set %s = %L', current_database(), '${name}', '${value}'`;
-  return `do $$ begin execute format('alter role authenticator in database %I ${action}); end $$`;
-}
 
 async function setConfig(sql: string): Promise<void> {
   await t.db.query(sql);
@@ -50,13 +38,13 @@ describe('in-database configuration', () => {
   it('db_max_rows caps reads after reload config, and resetting it lifts the cap', async () => {
     const all = await db().from('rt_books').select('id');
     expect(all.data).toHaveLength(5);
-    await setConfig(thisDatabase('pgrst.db_max_rows', '2'));
+    await setConfig(authenticatorSetting('pgrst.db_max_rows', '2'));
     const capped = await eventually(
       () => db().from('rt_books').select('id').order('id'),
       (r) => r.data?.length === 2,
     );
     expect(capped.data).toEqual([{ id: 1 }, { id: 2 }]);
-    await setConfig(thisDatabase('pgrst.db_max_rows'));
+    await setConfig(authenticatorSetting('pgrst.db_max_rows'));
     const lifted = await eventually(
       () => db().from('rt_books').select('id'),
       (r) => r.data?.length === 5,
@@ -67,13 +55,13 @@ describe('in-database configuration', () => {
   it('a database-specific setting wins over the role-wide one', async () => {
     // Role-wide, a cap no other test file notices; the database's own setting must win over it.
     await t.db.query(`alter role authenticator set pgrst.db_max_rows = '1000000'`);
-    await setConfig(thisDatabase('pgrst.db_max_rows', '3'));
+    await setConfig(authenticatorSetting('pgrst.db_max_rows', '3'));
     const capped = await eventually(
       () => db().from('rt_books').select('id'),
       (r) => r.data?.length === 3,
     );
     expect(capped.data).toHaveLength(3);
-    await t.db.query(thisDatabase('pgrst.db_max_rows'));
+    await t.db.query(authenticatorSetting('pgrst.db_max_rows'));
     await setConfig(`alter role authenticator reset pgrst.db_max_rows`); // role-wide
     await eventually(
       () => db().from('rt_books').select('id'),
@@ -84,14 +72,14 @@ describe('in-database configuration', () => {
   it('db_schemas exposes the schemas it lists', async () => {
     const before = await db().schema('rt_extra').from('rt_things').select();
     expect(before.error?.code).toBe('PGRST106');
-    await setConfig(thisDatabase('pgrst.db_schemas', 'public, rt_extra'));
+    await setConfig(authenticatorSetting('pgrst.db_schemas', 'public, rt_extra'));
     const after = await eventually(
       () => db().schema('rt_extra').from('rt_things').select(),
       (r) => r.error === null,
     );
     expect(after.error).toBeNull();
     expect(after.data).toEqual([{ id: 7 }]);
-    await setConfig(thisDatabase('pgrst.db_schemas'));
+    await setConfig(authenticatorSetting('pgrst.db_schemas'));
     await eventually(
       () => db().schema('rt_extra').from('rt_things').select(),
       (r) => r.error !== null,
@@ -99,7 +87,7 @@ describe('in-database configuration', () => {
   });
 
   it('db_tx_end = rollback rolls every request back; tx=commit cannot override it', async () => {
-    await setConfig(thisDatabase('pgrst.db_tx_end', 'rollback'));
+    await setConfig(authenticatorSetting('pgrst.db_tx_end', 'rollback'));
     let probe = 0;
     await eventually(
       async () => {
@@ -127,7 +115,7 @@ describe('in-database configuration', () => {
       `select 1 from public.rt_items where name in ('rolled-back', 'still-rolled-back')`,
     );
     expect(kept.rowCount).toBe(0);
-    await setConfig(thisDatabase('pgrst.db_tx_end'));
+    await setConfig(authenticatorSetting('pgrst.db_tx_end'));
     await t.db.query(`delete from public.rt_items where name like 'probe-%'`);
   });
 
@@ -138,13 +126,13 @@ describe('in-database configuration', () => {
       code: 'PGRST123',
       message: 'Use of aggregate functions is not allowed',
     });
-    await setConfig(thisDatabase('pgrst.db_aggregates_enabled', 'true'));
+    await setConfig(authenticatorSetting('pgrst.db_aggregates_enabled', 'true'));
     const on = await eventually(
       () => db().from('rt_books').select('count()'),
       (r) => r.error === null,
     );
     expect(on.data).toEqual([{ count: 5 }]);
-    await setConfig(thisDatabase('pgrst.db_aggregates_enabled'));
+    await setConfig(authenticatorSetting('pgrst.db_aggregates_enabled'));
     await eventually(
       () => db().from('rt_books').select('count()'),
       (r) => r.error?.code === 'PGRST123',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from './harness.js';
-import { installFixtures } from './rest-fixtures.js';
+import { authenticatorSetting, installFixtures } from './rest-fixtures.js';
 
 // supabase-js `.explain()`: the `application/vnd.pgrst.plan` media types, which PostgREST only
 // produces with db-plan-enabled (set in the database, as a project does it).
@@ -15,10 +15,7 @@ afterAll(() => t.stop());
 const db = () => t.service();
 
 async function enablePlans(): Promise<void> {
-  // In this database only: the cluster's roles are shared with other test files' stacks.
-  await t.db.query(
-    `do $$ begin execute format('alter role authenticator in database %I set pgrst.db_plan_enabled = true', current_database()); end $$`,
-  );
+  await t.db.query(authenticatorSetting('pgrst.db_plan_enabled', 'true'));
   await t.db.query(`notify pgrst, 'reload config'`);
   const deadline = Date.now() + 5000;
   while ((await db().from('rt_tags').select().explain()).error && Date.now() < deadline) {

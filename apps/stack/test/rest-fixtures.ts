@@ -170,3 +170,16 @@ export function rest(t: TestStack, path: string, init: RequestInit & { token?: s
 /** A response's JSON body, loosely typed for assertions. */
 // biome-ignore lint/suspicious/noExplicitAny: test assertions index into arbitrary JSON
 export const body = (res: Response): Promise<any> => res.json();
+
+/**
+ * `alter role authenticator in database <this one> set|reset <name>` (PostgREST's in-database
+ * configuration). Role settings without a database apply to every database of the cluster,
+ * which other test files' stacks share.
+ */
+export function authenticatorSetting(name: string, value: string | null = null): string {
+  const action =
+    value === null
+      ? `reset %s', current_database(), '${name}'`
+      : `set %s = %L', current_database(), '${name}', '${value}'`;
+  return `do $$ begin execute format('alter role authenticator in database %I ${action}); end $$`;
+}
