@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { AuthResult } from './auth.js';
 import { ApiError, pgErrorToApiError } from './errors.js';
+import { OneSyncPipeline, type PipelineStep, type StepRows } from './one-sync.js';
 import type { MainStatement } from './sql/statements.js';
 
 /** The single row every main statement returns (MainTx.hs ResultSet). */
@@ -117,105 +118,56 @@ function isServerError(error: unknown): boolean {
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
 }
 
-type PipelineClient = pg.PoolClient & { pipeline?: boolean };
-
-async function settle<T>(
-  promise: Promise<T>,
-): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
-  try {
-    return { ok: true, value: await promise };
-  } catch (error) {
-    return { ok: false, error };
-  }
-}
-
 /**
  * MainTx.hs: one transaction on the authenticator pool — BEGIN (READ ONLY for reads),
  * the request settings (role, claims, method, path, headers, search_path), the main
- * statement, then COMMIT or ROLLBACK. The statements are pipelined: a read costs a single
- * round trip, a write two (the commit waits for the result checks).
+ * statement, then COMMIT or ROLLBACK. The statements go under one Sync (one-sync.ts): a read
+ * costs a single round trip and a single answer from PostgreSQL, a write two round trips (the
+ * commit waits for the result checks). A failed statement costs one more, its ROLLBACK.
  */
 export async function execute(pool: pg.Pool, options: ExecuteOptions): Promise<MainResult> {
   const authenticated = options.auth.role !== 'anon';
-  let client: PipelineClient;
+  let client: pg.PoolClient;
   try {
-    client = (await pool.connect()) as PipelineClient;
+    client = await pool.connect();
   } catch (error) {
     throw pgErrorToApiError(error, authenticated);
   }
   let destroy: Error | undefined;
-  client.pipeline = true;
   try {
-    const settings = settingsStatement(options);
     const { statement } = options;
     const mainName = mainNames.nameFor(statement.text);
-    // Pipelined queries are written as they are issued; corking the socket sends them all in
-    // a single write.
-    const stream = (client as unknown as { connection?: { stream?: { cork?(): void; uncork?(): void } } })
-      .connection?.stream;
-    const issue = (query: string | pg.QueryConfig) =>
-      settle(client.query(query as pg.QueryConfig) as Promise<pg.QueryResult<unknown[]>>);
-    stream?.cork?.();
-    let sent: {
-      begin: ReturnType<typeof issue>;
-      set: ReturnType<typeof issue>;
-      main: ReturnType<typeof issue>;
-      explain: ReturnType<typeof issue> | null;
-      earlyEnd: ReturnType<typeof issue> | null;
-    };
+    const steps: PipelineStep[] = [
+      {
+        text: options.readOnly
+          ? 'BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY'
+          : 'BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE',
+      },
+      settingsStatement(options),
+      { text: statement.text, values: statement.values, ...(mainName ? { name: mainName } : {}) },
+    ];
+    if (statement.explain) steps.push({ text: statement.explain.text, values: statement.explain.values });
+    // Reads commit in the same round trip (in a read-only transaction COMMIT and ROLLBACK are the same).
+    if (options.readOnly) steps.push({ text: 'COMMIT' });
+    let answers: StepRows[];
     try {
-      sent = {
-        begin: issue(
-          options.readOnly
-            ? 'BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY'
-            : 'BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE',
-        ),
-        set: issue(settings),
-        main: issue({
-          text: statement.text,
-          values: statement.values,
-          rowMode: 'array',
-          ...(mainName ? { name: mainName } : {}),
-          // A JSON plan is passed on as PostgreSQL formats it.
-          ...(statement.isPlan ? { types: { getTypeParser: () => (value: string) => value } } : {}),
-        } as pg.QueryConfig),
-        explain: statement.explain
-          ? issue({
-              text: statement.explain.text,
-              values: statement.explain.values,
-              rowMode: 'array',
-            } as pg.QueryConfig)
-          : null,
-        // Reads commit in the same round trip (in a read-only transaction COMMIT and ROLLBACK
-        // are the same); a failed statement turns the COMMIT into a rollback.
-        earlyEnd: options.readOnly ? issue('COMMIT') : null,
-      };
-    } finally {
-      stream?.uncork?.();
+      answers = await OneSyncPipeline.run(client, steps);
+    } catch (error) {
+      // PostgreSQL skipped the rest of the pipeline and left the transaction aborted; ROLLBACK
+      // waits for its ReadyForQuery.
+      if (isServerError(error)) await client.query('ROLLBACK').catch((e: Error) => (destroy = e));
+      throw error;
     }
-    const { begin, set, main, explain, earlyEnd } = sent;
-
-    const results = [await begin, await set, await main];
-    const explained = explain ? await explain : null;
-    if (explained) results.push(explained);
-    const failure = results.find((r) => !r.ok);
-    if (failure && !failure.ok) {
-      if (earlyEnd) await earlyEnd;
-      else await client.query('ROLLBACK').catch((e: Error) => (destroy = e));
-      throw pgErrorToApiError(failure.error, authenticated);
-    }
-    const mainRes = (await main) as { ok: true; value: pg.QueryResult<unknown[]> };
-    const rows = mainRes.value.rows;
+    const mainRows = answers[2] ?? [];
     // EXPLAIN (FORMAT TEXT) answers a row per line, FORMAT JSON one row.
-    const row = statement.isPlan ? [null, 0, `${rows.map((r) => r[0]).join('\n')}\n`] : (rows[0] ?? []);
-    let plannedTotal: number | null = null;
-    if (explained?.ok) {
-      const plan = (explained.value as pg.QueryResult<unknown[]>).rows[0]?.[0];
-      const parsed = typeof plan === 'string' ? JSON.parse(plan) : plan;
-      plannedTotal = toNumber(
-        (parsed as { Plan?: { 'Plan Rows'?: unknown } }[] | undefined)?.[0]?.Plan?.['Plan Rows'],
-      );
-    }
+    const row = statement.isPlan
+      ? [null, 0, `${mainRows.map((r) => r[0]).join('\n')}\n`]
+      : (mainRows[0] ?? []);
+    const plan = statement.explain ? answers[3]?.[0]?.[0] : undefined;
+    const plannedTotal =
+      typeof plan === 'string'
+        ? toNumber((JSON.parse(plan) as { Plan?: { 'Plan Rows'?: unknown } }[])[0]?.Plan?.['Plan Rows'])
+        : null;
     const result: MainResult = {
       total: toNumber(row[0]),
       pageTotal: toNumber(row[1]) ?? 0,
@@ -225,9 +177,7 @@ export async function execute(pool: pg.Pool, options: ExecuteOptions): Promise<M
       inserted: toNumber(row[5]),
       plannedTotal,
     };
-    if (earlyEnd) {
-      const ended = await earlyEnd;
-      if (!ended.ok) throw pgErrorToApiError(ended.error, authenticated);
+    if (options.readOnly) {
       options.check?.(result);
       return result;
     }
@@ -254,7 +204,6 @@ export async function execute(pool: pg.Pool, options: ExecuteOptions): Promise<M
       destroy = error instanceof Error ? error : new Error(String(error));
     throw apiError;
   } finally {
-    client.pipeline = false;
     client.release(destroy);
   }
 }
