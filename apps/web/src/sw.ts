@@ -38,9 +38,32 @@ function isLazyAsset(url: URL): boolean {
   );
 }
 
+/** Chrome's ServiceWorker static routing (not in TypeScript's lib yet): the part used here. */
+interface RouterRule {
+  condition: { not: { urlPattern: string } };
+  source: 'network';
+}
+type RoutingInstallEvent = ExtendableEvent & { addRoutes?: (rules: RouterRule[]) => Promise<void> };
+
+/**
+ * Requests to other origins (the Supabase API, avatars, link previews) go straight to the network
+ * without waking this worker, which answers only this origin's files: a fetch event per API call
+ * cost ~10 ms of latency on a busy machine. Browsers without static routing run the fetch handler
+ * below, which lets those requests pass.
+ */
+function bypassOtherOrigins(event: RoutingInstallEvent): void {
+  const rules: RouterRule[] = [
+    { condition: { not: { urlPattern: `${self.location.origin}/*` } }, source: 'network' },
+  ];
+  event.waitUntil(event.addRoutes?.(rules).catch(() => undefined) ?? Promise.resolve());
+}
+
 // A new version takes over at once: the shell and the push handling stay in step with the page.
 // Its chunks have new names: the old ones are dropped (the page sends the ones it uses again).
-self.addEventListener('install', () => void self.skipWaiting());
+self.addEventListener('install', (event) => {
+  bypassOtherOrigins(event);
+  void self.skipWaiting();
+});
 self.addEventListener('activate', (event) =>
   event.waitUntil(Promise.all([self.clients.claim(), caches.delete(ASSETS_CACHE)])),
 );
