@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, type HtmlTagDescriptor, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
 /**
@@ -120,23 +120,41 @@ function appChunk() {
 const app = appChunk();
 
 /**
- * main.tsx imports App.tsx only once it knows a backend is configured, so the browser would ask
- * for App's chunk after the entry has run: a round trip on every load. A modulepreload link in
- * index.html fetches it alongside the entry.
+ * What the first screen waits for, started from index.html. main.tsx imports App.tsx only once
+ * it knows a backend is configured, so the browser would ask for App's chunk after the entry has
+ * run: a modulepreload link fetches it alongside the entry. A preconnect opens the connection to
+ * the API (TCP and TLS) while the scripts load; supabase-js's requests carry no cookies, hence
+ * `crossorigin` (the anonymous connection pool).
  */
-function preloadApp(): Plugin {
+function preloadFirstScreen(): Plugin {
+  let apiOrigin: string | null = null;
   return {
-    name: 'harmony-preload-app',
+    name: 'harmony-preload-first-screen',
     apply: 'build',
+    configResolved(config) {
+      const url = config.env.VITE_SUPABASE_URL;
+      apiOrigin = typeof url === 'string' && URL.canParse(url) ? new URL(url).origin : null;
+    },
     transformIndexHtml: {
       order: 'post',
       handler(_html, { bundle }) {
+        const tags: HtmlTagDescriptor[] = [];
+        if (apiOrigin)
+          tags.push({
+            tag: 'link',
+            attrs: { rel: 'preconnect', href: apiOrigin, crossorigin: true },
+            injectTo: 'head-prepend',
+          });
         const app = Object.values(bundle ?? {}).find(
           (output) => output.type === 'chunk' && output.facadeModuleId?.endsWith('/src/App.tsx'),
         );
-        if (!app) return [];
-        const attrs = { rel: 'modulepreload', crossorigin: true, href: `/${app.fileName}` };
-        return [{ tag: 'link', attrs, injectTo: 'head' }];
+        if (app)
+          tags.push({
+            tag: 'link',
+            attrs: { rel: 'modulepreload', crossorigin: true, href: `/${app.fileName}` },
+            injectTo: 'head',
+          });
+        return tags;
       },
     },
   };
@@ -156,7 +174,7 @@ const serverProxy = Object.fromEntries(
 );
 
 export default defineConfig({
-  plugins: [react(), twemoji(), shell.plugin, pwa, app.plugin, preloadApp()],
+  plugins: [react(), twemoji(), shell.plugin, pwa, app.plugin, preloadFirstScreen()],
   server: { host: '127.0.0.1', port: 5173, strictPort: true, proxy: serverProxy },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
   build: {
