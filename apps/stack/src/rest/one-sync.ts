@@ -10,16 +10,57 @@ export interface PipelineStep {
 /** The rows of each step, as PostgreSQL's text (no type parsing: every column the REST layer reads is text). */
 export type StepRows = (string | null)[][];
 
-/** The parts of node-postgres's Connection a pipeline writes with (lib/connection.js). */
-interface WireConnection {
-  stream: { cork?(): void; uncork?(): void };
+/** The message writers of node-postgres's Connection (lib/connection.js): each serializes, then `_send`s. */
+interface MessageWriters {
+  parse(this: Sink, message: { text: string; name?: string }): void;
+  bind(this: Sink, message: { statement?: string; values: unknown[] }): void;
+  execute(this: Sink, message: { portal?: string; rows?: number }): void;
+  sync(this: Sink): void;
+}
+
+interface Sink {
+  _send(buffer: Buffer): boolean;
+}
+
+/** The parts of node-postgres's Connection a pipeline uses. */
+interface WireConnection extends Sink {
   parsedStatements: Record<string, string>;
   submittedNamedStatements: Record<string, string>;
-  parse(message: { text: string; name?: string }): void;
-  bind(message: { statement?: string; values: unknown[] }): void;
-  execute(message: { portal?: string; rows?: number }): void;
-  sync(): void;
 }
+
+const writers = pg.Connection.prototype as unknown as MessageWriters;
+
+/** Collects the messages node-postgres's writers serialize, to send them in one write. */
+class Messages implements Sink {
+  readonly chunks: Buffer[] = [];
+  _send(buffer: Buffer): boolean {
+    this.chunks.push(buffer);
+    return true;
+  }
+}
+
+/** Parse, Bind and Execute of a statement without parameters (BEGIN, COMMIT): the same bytes every time. */
+const constantSteps = new Map<string, Buffer[]>();
+
+function constantStep(text: string): Buffer[] {
+  let chunks = constantSteps.get(text);
+  if (!chunks) {
+    const messages = new Messages();
+    writers.parse.call(messages, { text });
+    writers.bind.call(messages, { values: [] });
+    writers.execute.call(messages, {});
+    chunks = messages.chunks;
+    if (constantSteps.size >= 16) constantSteps.clear();
+    constantSteps.set(text, chunks);
+  }
+  return chunks;
+}
+
+const SYNC = (() => {
+  const messages = new Messages();
+  writers.sync.call(messages);
+  return messages.chunks;
+})();
 
 /** pg's own mapping of JS values to parameter text (the one client.query applies). */
 const prepareValue = (pg as unknown as { utils: { prepareValue(value: unknown): unknown } }).utils
@@ -28,7 +69,7 @@ const prepareValue = (pg as unknown as { utils: { prepareValue(value: unknown): 
 /**
  * Several statements under a single Sync, as one node-postgres query: each is sent as Parse
  * (unless its named statement is already prepared on the connection), Bind and Execute, then one
- * Sync ends the lot. PostgreSQL answers with one ReadyForQuery and flushes once, where a query per
+ * Sync ends the lot, all in one write (serialized by node-postgres's own message writers). PostgreSQL answers with one ReadyForQuery and flushes once, where a query per
  * statement costs a Sync, a ReadyForQuery and a flush each. On an error PostgreSQL skips to the
  * Sync: the statements after the failing one do not run, and a transaction the steps opened is
  * left aborted for the caller to roll back.
@@ -43,7 +84,7 @@ export class OneSyncPipeline {
   text: string | undefined;
   private readonly rows: StepRows[];
   private answered = 0;
-  private parsedHere: boolean[] = [];
+  private readonly parsedHere: boolean[] = [];
 
   constructor(
     private readonly steps: PipelineStep[],
@@ -64,31 +105,35 @@ export class OneSyncPipeline {
   }
 
   submit(connection: WireConnection): Error | null {
-    let values: unknown[][];
-    try {
-      values = this.steps.map((step) => (step.values ?? []).map((value) => prepareValue(value)));
-    } catch (error) {
-      return error instanceof Error ? error : new Error(String(error));
-    }
-    connection.stream.cork?.();
+    const messages = new Messages();
     try {
       this.steps.forEach((step, i) => {
+        if (step.values === undefined && step.name === undefined) {
+          messages.chunks.push(...constantStep(step.text));
+          return;
+        }
         const prepared =
           step.name !== undefined &&
           (connection.parsedStatements[step.name] !== undefined ||
             connection.submittedNamedStatements[step.name] !== undefined);
         if (!prepared) {
-          connection.parse({ text: step.text, ...(step.name ? { name: step.name } : {}) });
+          writers.parse.call(messages, { text: step.text, ...(step.name ? { name: step.name } : {}) });
           if (step.name) connection.submittedNamedStatements[step.name] = step.text;
         }
         this.parsedHere[i] = !prepared;
-        connection.bind({ ...(step.name ? { statement: step.name } : {}), values: values[i] as unknown[] });
-        connection.execute({});
+        writers.bind.call(messages, {
+          ...(step.name ? { statement: step.name } : {}),
+          values: (step.values ?? []).map((value) => prepareValue(value)),
+        });
+        writers.execute.call(messages, {});
       });
-      connection.sync();
-    } finally {
-      connection.stream.uncork?.();
+    } catch (error) {
+      // A value pg cannot map: nothing has been sent.
+      this.forgetParses(connection, -1);
+      return error instanceof Error ? error : new Error(String(error));
     }
+    messages.chunks.push(...SYNC);
+    connection._send(Buffer.concat(messages.chunks));
     return null;
   }
 
@@ -109,16 +154,19 @@ export class OneSyncPipeline {
 
   handleError(error: Error, connection?: WireConnection): void {
     // The steps after the failing one were skipped: their Parse never happened.
-    if (connection)
-      this.steps.forEach((step, i) => {
-        if (i > this.answered && step.name && this.parsedHere[i])
-          delete connection.submittedNamedStatements[step.name];
-      });
+    if (connection) this.forgetParses(connection, this.answered);
     this.callback(error);
   }
 
   handleReadyForQuery(): void {
     this.callback(null, this.rows);
+  }
+
+  /** The named statements this pipeline was to parse after step `after`, which never were. */
+  private forgetParses(connection: WireConnection, after: number): void {
+    this.steps.forEach((step, i) => {
+      if (i > after && step.name && this.parsedHere[i]) delete connection.submittedNamedStatements[step.name];
+    });
   }
 
   private point(): void {
