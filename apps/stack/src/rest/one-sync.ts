@@ -69,8 +69,9 @@ const prepareValue = (pg as unknown as { utils: { prepareValue(value: unknown): 
 /**
  * Several statements under a single Sync, as one node-postgres query: each is sent as Parse
  * (unless its named statement is already prepared on the connection), Bind and Execute, then one
- * Sync ends the lot, all in one write (serialized by node-postgres's own message writers). PostgreSQL answers with one ReadyForQuery and flushes once, where a query per
- * statement costs a Sync, a ReadyForQuery and a flush each. On an error PostgreSQL skips to the
+ * Sync ends the lot, all in one write (serialized by node-postgres's own message writers).
+ * PostgreSQL answers with one ReadyForQuery and flushes once, where a query per statement costs
+ * a Sync, a ReadyForQuery and a flush each. On an error PostgreSQL skips to the
  * Sync: the statements after the failing one do not run, and a transaction the steps opened is
  * left aborted for the caller to roll back.
  *
@@ -137,6 +138,7 @@ export class OneSyncPipeline {
     return null;
   }
 
+  /** Not asked for (no Describe): every column is read as text. */
   handleRowDescription(): void {}
 
   handleDataRow(message: { fields: (string | null)[] }): void {
