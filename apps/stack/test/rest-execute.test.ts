@@ -150,6 +150,19 @@ describe('REST executor, one Sync per transaction', () => {
     expect((await run(options(text, [3]))).body).toBe('6');
   });
 
+  it('a statement_timeout from the role settings bounds the main statement in the same pipeline', async () => {
+    const slow = options(mainShape('select pg_sleep($1::float8)'), [0.5], {
+      roleSettings: [['statement_timeout', '50ms']],
+    });
+    expect(await answer(slow)).toMatchObject({
+      status: 500,
+      code: '57014',
+      message: 'canceling statement due to statement timeout',
+    });
+    expect(await connectionState()).toEqual(IDLE);
+    expect((await run({ ...slow, statement: { ...slow.statement, values: [0] } })).body).toBe('');
+  });
+
   it('a read runs READ ONLY: a write in it answers 25006 and changes nothing', async () => {
     expect(await answer(options(INSERT, [7, 'seven']))).toMatchObject({ status: 405, code: '25006' });
     expect(await rows()).toEqual([1]);
