@@ -6,7 +6,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, socketConnectionUrl } from '@harmony/db';
+import { freePort } from '@harmony/db';
 import { signJwt, startLocalStack } from '@harmony/stack';
 import pg from 'pg';
 import { Pool } from 'undici';
@@ -42,12 +42,11 @@ const HTTP_CLIENT = process.env.BENCH_HTTP_CLIENT === 'node' ? 'node' : 'undici'
 if (process.argv[2] === 'serve') {
   // Child: PostgreSQL + the stack, until stdin closes.
   const local = await startLocalStack(process.env);
-  const port = Number(new URL(local.databaseUrl).port);
   const served: Served = {
     url: local.stack.url,
     anon: local.stack.keys.anon,
     db: local.databaseUrl,
-    socketDb: socketConnectionUrl(process.env.HARMONY_PG_DATA as string, port),
+    ...(local.stackDatabaseUrl !== local.databaseUrl ? { socketDb: local.stackDatabaseUrl } : {}),
   };
   process.stdout.write(`READY ${JSON.stringify(served)}\n`);
   process.stdin.resume();

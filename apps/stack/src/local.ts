@@ -22,6 +22,8 @@ export interface LocalStack {
   /** The local inbox (mail auth sends), unless switched off or its ports were taken. */
   inbox?: RunningInbox;
   databaseUrl: string;
+  /** What the stack itself connects with: the cluster's Unix-domain socket when it has one. */
+  stackDatabaseUrl: string;
   /**
    * The database URL `supabase start` prints: the embedded database as the CLI's role
    * postgres/postgres; a DATABASE_URL with its password hidden.
@@ -97,6 +99,7 @@ export async function startLocalStack(environment: NodeJS.ProcessEnv = process.e
     stack,
     inbox,
     databaseUrl,
+    stackDatabaseUrl: ownUrl,
     printedDatabaseUrl: dbConfig.databaseUrl
       ? databaseUrl.replace(/:[^:@/]+@/, ':****@')
       : asPostgresRole(databaseUrl),

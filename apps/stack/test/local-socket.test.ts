@@ -82,8 +82,9 @@ describe('the local stack on its embedded PostgreSQL', () => {
     expect(rows.filter((r) => r.tcp)).toEqual([]);
   });
 
-  it('prints a TCP database URL for other tools', () => {
+  it('prints a TCP database URL for other tools, and says which URL the stack itself uses', () => {
     expect(new URL(local.databaseUrl).hostname).toBe('127.0.0.1');
+    expect(new URL(local.stackDatabaseUrl).searchParams.get('host')).toBe(join(dir, 'pg'));
     expect(new URL(local.printedDatabaseUrl).searchParams.has('host')).toBe(false);
   });
 });
