@@ -47,9 +47,10 @@ type RoutingInstallEvent = ExtendableEvent & { addRoutes?: (rules: RouterRule[])
 
 /**
  * Requests to other origins (the Supabase API, avatars, link previews) go straight to the network
- * without waking this worker, which answers only this origin's files: a fetch event per API call
- * cost ~10 ms of latency on a busy machine. Browsers without static routing run the fetch handler
- * below, which lets those requests pass.
+ * without a fetch event, since this worker answers only this origin's files: a worker stopped while
+ * idle is not started for the next API call (17–31 ms instead of 5–13 ms for such a fetch in a
+ * minimal page). Where static routing is missing or refused, the fetch handler below lets those
+ * requests pass as before.
  */
 function bypassOtherOrigins(event: RoutingInstallEvent): void {
   const rules: RouterRule[] = [
