@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 import base from './playwright.config';
 
@@ -34,7 +33,7 @@ Object.assign(process.env, {
   E2E_B_CONTROL_PORT: instances.b.control,
 });
 
-const server = (name: string, instance: Instance) => ({
+const server = (instance: Instance) => ({
   command: 'tsx scripts/e2e-server.ts',
   url: origin(instance),
   timeout: 180_000,
@@ -47,7 +46,6 @@ const server = (name: string, instance: Instance) => ({
     E2E_STACK_PORT: instance.stack,
     E2E_CONTROL_PORT: instance.control,
     E2E_PREVIEW_SITE_PORT: instance.previewSite,
-    E2E_VITE_CACHE_DIR: join(import.meta.dirname, 'node_modules', `.vite-federation-${name}`),
     FEDERATION_ORIGIN: origin(instance),
     // Only here: both instances live on loopback addresses over plain http.
     FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true',
@@ -62,5 +60,5 @@ export default defineConfig({
   testIgnore: [],
   testMatch: 'federation.spec.ts',
   use: { ...base.use, baseURL: origin(instances.a) },
-  webServer: [server('a', instances.a), server('b', instances.b)],
+  webServer: [server(instances.a), server(instances.b)],
 });

@@ -76,7 +76,7 @@ export async function signUp(
   const control = instance?.control ?? CONTROL;
   await page.getByLabel('Code from the email').fill(mailCode(await latestMail(email, {}, control)));
   await page.getByRole('button', { name: 'Continue' }).click();
-  // Generous: the first page load of a run may wait for Vite to prepare the modules.
+  // Generous: the machine may be busy (sign-up sends and reads a mail first).
   await expect(page.getByRole('navigation', { name: 'Servers' })).toBeVisible({ timeout: 30_000 });
   return { page, username, email, failures, control };
 }

@@ -37,7 +37,7 @@ test("LiveKit's remote tracks become playing elements and leave on unsubscribe",
     const harness = (await import(/* @vite-ignore */ url)) as { start(): Promise<Harness> };
     window.livekitHarness = await harness.start();
     window.livekitHarness.subscribe();
-  }, '/e2e/fixtures/livekit-media.ts');
+  }, '/e2e/livekit-media.js');
 
   // One <audio> for Ada's microphone, playing the received track.
   await expect.poll(() => audioState(page)).toHaveLength(1);

@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { freePort } from '@harmony/db';
 import { startLocalServer } from '@harmony/server';
 import { type LocalStack, startLocalStack } from '@harmony/stack';
-import { createServer } from 'vite';
+import { build, preview } from 'vite';
 
 /**
- * What the end-to-end tests run against: the same pieces as `pnpm dev` (embedded
- * PostgreSQL, the stack, apps/server, Vite) on a throwaway data directory, plus a control endpoint the
- * tests use to restart the stack (reconnect scenarios). Ports come from the environment
- * so Playwright knows them.
+ * What the end-to-end tests run against: the same pieces as `pnpm dev` (embedded PostgreSQL,
+ * the stack, apps/server; the web client built for production) on a throwaway data directory,
+ * plus a control endpoint the tests use to restart the stack (reconnect scenarios). Ports come
+ * from the environment so Playwright knows them.
  */
 const webPort = Number(process.env.E2E_WEB_PORT ?? 5199);
 // Another loopback address (127.0.0.2) gives a second instance its own host (federation.spec.ts).
@@ -73,14 +73,37 @@ process.env.VITE_SUPABASE_ANON_KEY = local.stack.keys.anon;
 process.env.VITE_VAPID_PUBLIC_KEY ??= worker.vapidPublicKey;
 // /api on the web origin reaches this apps/server (vite.config.ts's proxy).
 process.env.HARMONY_SERVER_URL = worker.service.url;
-const vite = await createServer({
-  root: join(import.meta.dirname, '..'),
-  server: { port: webPort, strictPort: true, host: webHost },
-  // Two instances started side by side must not share Vite's dependency cache.
-  ...(process.env.E2E_VITE_CACHE_DIR ? { cacheDir: process.env.E2E_VITE_CACHE_DIR } : {}),
+// The production build, served as `vite preview` serves it (with vite.config.ts's /api proxy):
+// what people use, and a page load is a few bundled files instead of Vite's hundreds of modules.
+const webRoot = join(import.meta.dirname, '..');
+const webOut = join(dataDir, 'web');
+await build({
+  root: webRoot,
+  logLevel: 'warn',
+  build: { outDir: webOut, emptyOutDir: true, sourcemap: false },
+});
+// voice-media.spec.ts loads a page-side harness of its own next to the app (LiveKit's real tracks).
+await build({
+  configFile: false,
+  root: webRoot,
+  logLevel: 'warn',
+  build: {
+    outDir: join(webOut, 'e2e'),
+    emptyOutDir: false,
+    sourcemap: false,
+    lib: {
+      entry: join(webRoot, 'e2e/fixtures/livekit-media.ts'),
+      formats: ['es'],
+      fileName: 'livekit-media',
+    },
+  },
+});
+const vite = await preview({
+  root: webRoot,
+  build: { outDir: webOut },
+  preview: { port: webPort, strictPort: true, host: webHost },
   logLevel: 'warn',
 });
-await vite.listen();
 
 // POST /restart: stop the API (and PostgreSQL), then start them again on the same ports.
 const control = createHttpServer(async (req, res) => {
