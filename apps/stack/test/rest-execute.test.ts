@@ -163,6 +163,22 @@ describe('REST executor, one Sync per transaction', () => {
     expect((await run({ ...slow, statement: { ...slow.statement, values: [0] } })).body).toBe('');
   });
 
+  it('a connection the server ends mid-statement answers an error, and the next request gets a fresh one', async () => {
+    const slow = answer(options(mainShape('select pg_sleep($1::float8)'), [5]));
+    await expect
+      .poll(async () => {
+        const { rows } = await db.query(
+          `select pg_terminate_backend(pid) as ended from pg_stat_activity
+            where usename = 'authenticator' and query like '%pg_sleep%' and state = 'active'`,
+        );
+        return rows.length;
+      })
+      .toBe(1);
+    expect(await slow).toMatchObject({ status: 503, code: '57P01' });
+    expect(await connectionState()).toEqual(IDLE);
+    expect((await run(options(mainShape('select $1::int'), [5]))).body).toBe('5');
+  });
+
   it('a read runs READ ONLY: a write in it answers 25006 and changes nothing', async () => {
     expect(await answer(options(INSERT, [7, 'seven']))).toMatchObject({ status: 405, code: '25006' });
     expect(await rows()).toEqual([1]);

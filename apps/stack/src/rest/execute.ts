@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { AuthResult } from './auth.js';
 import { ApiError, pgErrorToApiError } from './errors.js';
-import { OneSyncPipeline, type PipelineStep, type StepRows } from './one-sync.js';
+import { endsConnection, OneSyncPipeline, type PipelineStep } from './one-sync.js';
 import type { MainStatement } from './sql/statements.js';
 
 /** The single row every main statement returns (MainTx.hs ResultSet). */
@@ -113,11 +113,6 @@ function toNumber(value: unknown): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-function isServerError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
-}
-
 /**
  * MainTx.hs: one transaction on the authenticator pool — BEGIN (READ ONLY for reads),
  * the request settings (role, claims, method, path, headers, search_path), the main
@@ -149,15 +144,7 @@ export async function execute(pool: pg.Pool, options: ExecuteOptions): Promise<M
     if (statement.explain) steps.push({ text: statement.explain.text, values: statement.explain.values });
     // Reads commit in the same round trip (in a read-only transaction COMMIT and ROLLBACK are the same).
     if (options.readOnly) steps.push({ text: 'COMMIT' });
-    let answers: StepRows[];
-    try {
-      answers = await OneSyncPipeline.run(client, steps);
-    } catch (error) {
-      // PostgreSQL skipped the rest of the pipeline and left the transaction aborted; ROLLBACK
-      // waits for its ReadyForQuery.
-      if (isServerError(error)) await client.query('ROLLBACK').catch((e: Error) => (destroy = e));
-      throw error;
-    }
+    const answers = await OneSyncPipeline.run(client, steps);
     const mainRows = answers[2] ?? [];
     // EXPLAIN (FORMAT TEXT) answers a row per line, FORMAT JSON one row.
     const row = statement.isPlan
@@ -177,16 +164,9 @@ export async function execute(pool: pg.Pool, options: ExecuteOptions): Promise<M
       inserted: toNumber(row[5]),
       plannedTotal,
     };
-    if (options.readOnly) {
-      options.check?.(result);
-      return result;
-    }
-    try {
-      options.check?.(result);
-    } catch (error) {
-      await client.query('ROLLBACK').catch((e: Error) => (destroy = e));
-      throw error;
-    }
+    // A failed check throws inside the transaction: the catch below rolls it back.
+    options.check?.(result);
+    if (options.readOnly) return result;
     if (options.rollback) {
       await client.query('SET CONSTRAINTS ALL IMMEDIATE').catch(() => undefined);
       await client.query('ROLLBACK');
@@ -199,8 +179,8 @@ export async function execute(pool: pg.Pool, options: ExecuteOptions): Promise<M
     if (status === 'T' || status === 'E') await client.query('ROLLBACK').catch((e: Error) => (destroy = e));
     if (error instanceof ApiError) throw error;
     const apiError = pgErrorToApiError(error, authenticated);
-    // Anything but an error reported by the server leaves the connection in doubt.
-    if (apiError.status >= 500 && !isServerError(error))
+    // A broken connection, a fatal report, or anything else unexpected leaves it in doubt.
+    if (apiError.status >= 500 && endsConnection(error))
       destroy = error instanceof Error ? error : new Error(String(error));
     throw apiError;
   } finally {

@@ -26,6 +26,18 @@ interface Sink {
 interface WireConnection extends Sink {
   parsedStatements: Record<string, string>;
   submittedNamedStatements: Record<string, string>;
+  once(event: 'readyForQuery' | 'end', listener: () => void): unknown;
+  off(event: 'readyForQuery' | 'end', listener: () => void): unknown;
+}
+
+/**
+ * Whether an error leaves no usable session behind: a broken connection, or a FATAL/PANIC
+ * report after which PostgreSQL closes it. Any other error PostgreSQL reports is followed by
+ * its ReadyForQuery.
+ */
+export function endsConnection(error: unknown): boolean {
+  if (!(error instanceof pg.DatabaseError)) return true;
+  return error.severity === 'FATAL' || error.severity === 'PANIC';
 }
 
 const writers = pg.Connection.prototype as unknown as MessageWriters;
@@ -73,7 +85,9 @@ const prepareValue = (pg as unknown as { utils: { prepareValue(value: unknown): 
  * PostgreSQL answers with one ReadyForQuery and flushes once, where a query per statement costs
  * a Sync, a ReadyForQuery and a flush each. On an error PostgreSQL skips to the
  * Sync: the statements after the failing one do not run, and a transaction the steps opened is
- * left aborted for the caller to roll back.
+ * left aborted for the caller to roll back. The pipeline settles only at that ReadyForQuery, so
+ * the client's transaction status is current when the caller sees the error; a broken
+ * connection settles it at once.
  *
  * node-postgres routes every answer to the query in flight (handle* below) and records a Parse
  * as done under the query's `name`/`text`; those point at the step being answered, so the
@@ -157,7 +171,19 @@ export class OneSyncPipeline {
   handleError(error: Error, connection?: WireConnection): void {
     // The steps after the failing one were skipped: their Parse never happened.
     if (connection) this.forgetParses(connection, this.answered);
-    this.callback(error);
+    if (!connection || endsConnection(error)) {
+      this.callback(error);
+      return;
+    }
+    // node-postgres has let go of this query; its own ReadyForQuery handler runs first (it
+    // records the transaction status), then this one.
+    const settle = () => {
+      connection.off('readyForQuery', settle);
+      connection.off('end', settle);
+      this.callback(error);
+    };
+    connection.once('readyForQuery', settle);
+    connection.once('end', settle);
   }
 
   handleReadyForQuery(): void {
