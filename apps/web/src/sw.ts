@@ -56,7 +56,7 @@ function bypassOtherOrigins(event: RoutingInstallEvent): void {
   const rules: RouterRule[] = [
     { condition: { not: { urlPattern: `${self.location.origin}/*` } }, source: 'network' },
   ];
-  event.waitUntil(event.addRoutes?.(rules).catch(() => undefined) ?? Promise.resolve());
+  if (event.addRoutes) event.waitUntil(event.addRoutes(rules).catch(() => undefined));
 }
 
 // A new version takes over at once: the shell and the push handling stay in step with the page.
