@@ -28,7 +28,12 @@ export function connectStackDb(databaseUrl: string, rolePassword: string, poolSi
   };
   const admin = new URL(databaseUrl);
   const db = {
-    authenticator: as('authenticator'),
+    // REST reads run as implicit transactions (rest/execute.ts), which take the session's
+    // default isolation: PostgREST's READ COMMITTED, whatever the database or role default says
+    // (startup options outrank ALTER DATABASE/ROLE settings).
+    authenticator: as('authenticator', rolePassword, {
+      options: String.raw`-c default_transaction_isolation=read\ committed`,
+    }),
     // authenticator's own role settings, which a supabase_storage_admin login does not get.
     storage: as('supabase_storage_admin', rolePassword, { statement_timeout: 8000, lock_timeout: 8000 }),
     auth: as('supabase_auth_admin'),

@@ -16,6 +16,8 @@ beforeAll(async () => {
   await db.query(`create table public.exec_items (id int primary key, note text not null);
                   insert into public.exec_items values (1, 'one');
                   grant select, insert on public.exec_items to anon`);
+  // Reads run as implicit transactions: they must still be READ COMMITTED, as PostgREST's are.
+  await db.query(`alter database ${db.name} set default_transaction_isolation = 'serializable'`);
   stackDb = connectStackDb(db.url(), 'postgres', 1);
 });
 afterAll(async () => {
@@ -86,7 +88,10 @@ const rows = async () =>
 describe('REST executor, one Sync per transaction', () => {
   it('answers a read with its settings applied, and leaves the connection idle', async () => {
     const text = mainShape(
-      "select json_build_object('role', current_user, 'claims', current_setting('request.jwt.claims'), 'ro', current_setting('transaction_read_only'), 'n', (select note from public.exec_items where id = $1))",
+      `select json_build_object('role', current_user, 'claims', current_setting('request.jwt.claims'),
+                                'ro', current_setting('transaction_read_only'),
+                                'isolation', current_setting('transaction_isolation'),
+                                'n', (select note from public.exec_items where id = $1))`,
     );
     for (let i = 0; i < 3; i++) {
       const result = await run(options(text, [1]));
@@ -94,6 +99,7 @@ describe('REST executor, one Sync per transaction', () => {
         role: 'anon',
         claims: JSON.stringify(CLAIMS),
         ro: 'on',
+        isolation: 'read committed',
         n: 'one',
       });
       expect(result.pageTotal).toBe(1);

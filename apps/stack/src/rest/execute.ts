@@ -82,6 +82,8 @@ function settingsStatement(options: ExecuteOptions): { text: string; values: unk
   const { auth, context } = options;
   const searchPath = [...new Set([context.schema, ...options.extraSearchPath])].map(quoteIdent).join(', ');
   const pairs: [string, string][] = [['search_path', searchPath], ...options.roleSettings];
+  // A read's transaction is implicit (see execute): READ ONLY comes from the setting.
+  if (options.readOnly) pairs.unshift(['transaction_read_only', 'on']);
   pairs.push(
     ['role', auth.role],
     ['request.jwt.claims', auth.claimsJson],
@@ -114,11 +116,16 @@ function toNumber(value: unknown): number | null {
 }
 
 /**
- * MainTx.hs: one transaction on the authenticator pool — BEGIN (READ ONLY for reads),
- * the request settings (role, claims, method, path, headers, search_path), the main
- * statement, then COMMIT or ROLLBACK. The statements go under one Sync (one-sync.ts): a read
- * costs a single round trip and a single answer from PostgreSQL, a write two round trips (the
- * commit waits for the result checks). A failed statement costs one more, its ROLLBACK.
+ * MainTx.hs: one READ COMMITTED transaction on the authenticator pool — the request settings
+ * (role, claims, method, path, headers, search_path), the main statement, then COMMIT or
+ * ROLLBACK. The statements go under one Sync (one-sync.ts).
+ * - A read is a single round trip and a single answer from PostgreSQL, with no BEGIN or COMMIT:
+ *   statements under one Sync run as one implicit transaction, which PostgreSQL ends at the Sync
+ *   (committing, or rolling back after an error). It is READ ONLY by its settings, and READ
+ *   COMMITTED by the authenticator sessions' default (db.ts).
+ * - A write opens its transaction with BEGIN, and takes a second round trip for COMMIT (or
+ *   ROLLBACK) once the result checks have passed (or failed); a failed statement costs one
+ *   more, its ROLLBACK.
  */
 export async function execute(pool: pg.Pool, options: ExecuteOptions): Promise<MainResult> {
   const authenticated = options.auth.role !== 'anon';
@@ -133,24 +140,19 @@ export async function execute(pool: pg.Pool, options: ExecuteOptions): Promise<M
     const { statement } = options;
     const mainName = mainNames.nameFor(statement.text);
     const steps: PipelineStep[] = [
-      {
-        text: options.readOnly
-          ? 'BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY'
-          : 'BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE',
-      },
       settingsStatement(options),
       { text: statement.text, values: statement.values, ...(mainName ? { name: mainName } : {}) },
     ];
+    if (!options.readOnly) steps.unshift({ text: 'BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE' });
+    const mainAt = steps.length - 1;
     if (statement.explain) steps.push({ text: statement.explain.text, values: statement.explain.values });
-    // Reads commit in the same round trip (in a read-only transaction COMMIT and ROLLBACK are the same).
-    if (options.readOnly) steps.push({ text: 'COMMIT' });
     const answers = await OneSyncPipeline.run(client, steps);
-    const mainRows = answers[2] ?? [];
+    const mainRows = answers[mainAt] ?? [];
     // EXPLAIN (FORMAT TEXT) answers a row per line, FORMAT JSON one row.
     const row = statement.isPlan
       ? [null, 0, `${mainRows.map((r) => r[0]).join('\n')}\n`]
       : (mainRows[0] ?? []);
-    const plan = statement.explain ? answers[3]?.[0]?.[0] : undefined;
+    const plan = statement.explain ? answers[mainAt + 1]?.[0]?.[0] : undefined;
     const plannedTotal =
       typeof plan === 'string'
         ? toNumber((JSON.parse(plan) as { Plan?: { 'Plan Rows'?: unknown } }[])[0]?.Plan?.['Plan Rows'])
