@@ -410,7 +410,7 @@ async function main(): Promise<void> {
           client.release();
         }
       };
-    /** The same four statements pipelined in one round trip, as the REST executor sends them. */
+    /** The same four statements in one round trip (node-postgres's pipeline mode: a Sync each). */
     const oneTrip = (query: { text: string; values: unknown[] }, name: string) => async () => {
       const client = await pipelined.connect();
       try {
