@@ -122,6 +122,11 @@ create table private.link_preview_hosts (
   fetches integer default 0 not null
 );
 
+create table private.link_preview_image_uses (
+  message_id uuid not null,
+  image_id uuid not null
+);
+
 create table private.link_preview_images (
   id uuid default gen_random_uuid() not null,
   source_url text not null,
@@ -750,6 +755,8 @@ alter table only private.link_preview_hosts add constraint link_preview_hosts_ho
 
 alter table only private.link_preview_hosts add constraint link_preview_hosts_pkey PRIMARY KEY (host);
 
+alter table only private.link_preview_image_uses add constraint link_preview_image_uses_pkey PRIMARY KEY (message_id, image_id);
+
 alter table only private.link_preview_images add constraint link_preview_images_bytes_check CHECK ((octet_length(bytes) <= ((5 * 1024) * 1024)));
 
 alter table only private.link_preview_images add constraint link_preview_images_content_type_check CHECK ((content_type = ANY (ARRAY['image/png'::text, 'image/jpeg'::text, 'image/gif'::text, 'image/webp'::text])));
@@ -1144,6 +1151,8 @@ alter table only private.everyone_mention_cursors add constraint everyone_mentio
 
 alter table only private.everyone_mention_cursors add constraint everyone_mention_cursors_profile_id_fkey FOREIGN KEY (profile_id) REFERENCES public.profiles(id) ON DELETE CASCADE;
 
+alter table only private.link_preview_image_uses add constraint link_preview_image_uses_message_id_fkey FOREIGN KEY (message_id) REFERENCES public.messages(id) ON DELETE CASCADE;
+
 alter table only private.message_gaps add constraint message_gaps_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES public.channels(id) ON DELETE CASCADE;
 
 alter table only private.message_mention_targets add constraint message_mention_targets_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES public.channels(id) ON DELETE CASCADE;
@@ -1485,6 +1494,8 @@ CREATE INDEX invites_channel_idx ON public.invites USING btree (channel_id) WHER
 CREATE INDEX invites_inviter_idx ON public.invites USING btree (inviter_id) WHERE (inviter_id IS NOT NULL);
 
 CREATE INDEX invites_server_idx ON public.invites USING btree (server_id);
+
+CREATE INDEX link_preview_image_uses_image_idx ON private.link_preview_image_uses USING btree (image_id);
 
 CREATE INDEX link_previews_expires_idx ON private.link_previews USING btree (expires_at);
 
@@ -3434,6 +3445,40 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION private.preview_image_ids(p_embeds jsonb)
+ RETURNS SETOF uuid
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select distinct m[1]::uuid
+    from jsonb_array_elements(case when jsonb_typeof(p_embeds) = 'array' then p_embeds else '[]'::jsonb end) e,
+         regexp_match(e.value -> 'image' ->> 'url',
+                      '^/api/media/previews/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$') m
+   where private.is_link_preview(e.value) and m is not null
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.prune_link_preview_images(p_grace interval DEFAULT '1 day'::interval)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  removed integer;
+begin
+  delete from private.link_preview_images i
+   where i.fetched_at < now() - p_grace
+     and not exists (select 1 from private.link_preview_image_uses u where u.image_id = i.id)
+     and not exists (select 1 from private.link_previews p
+                      where p.embed -> 'image' ->> 'url' = '/api/media/previews/' || i.id::text);
+  get diagnostics removed = row_count;
+  return removed;
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION private.prune_link_previews(p_grace interval DEFAULT '1 day'::interval)
  RETURNS integer
  LANGUAGE plpgsql
@@ -4529,6 +4574,26 @@ begin
       'last_message_at', p_thread.last_message_at, 'last_author_id', p_thread.last_author_id,
       'created_at', p_thread.created_at)
       from public.channels c where c.id = p_thread.channel_id);
+end;
+$function$
+;
+
+CREATE OR REPLACE FUNCTION private.track_preview_image_uses()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if tg_op = 'UPDATE' then
+    delete from private.link_preview_image_uses where message_id = new.id;
+  end if;
+  if new.deleted_at is null then
+    insert into private.link_preview_image_uses (message_id, image_id)
+    select new.id, ids.id from private.preview_image_ids(new.embeds) as ids(id)
+    on conflict do nothing;
+  end if;
+  return null;
 end;
 $function$
 ;
@@ -9770,6 +9835,10 @@ CREATE TRIGGER messages_thread_insert AFTER INSERT ON public.messages FOR EACH R
 
 CREATE TRIGGER messages_thread_soft_delete AFTER UPDATE OF deleted_at ON public.messages FOR EACH ROW WHEN (((old.deleted_at IS NULL) AND (new.deleted_at IS NOT NULL))) EXECUTE FUNCTION private.messages_thread_activity();
 
+CREATE TRIGGER messages_track_preview_image_uses AFTER INSERT ON public.messages FOR EACH ROW WHEN (((new.embeds <> '[]'::jsonb) AND (new.deleted_at IS NULL))) EXECUTE FUNCTION private.track_preview_image_uses();
+
+CREATE TRIGGER messages_track_preview_image_uses_edit AFTER UPDATE OF embeds, deleted_at ON public.messages FOR EACH ROW WHEN (((old.embeds IS DISTINCT FROM new.embeds) OR ((old.deleted_at IS NULL) <> (new.deleted_at IS NULL)))) EXECUTE FUNCTION private.track_preview_image_uses();
+
 CREATE TRIGGER messages_unread_delete AFTER DELETE ON public.messages FOR EACH ROW EXECUTE FUNCTION private.messages_unread_bookkeeping();
 
 CREATE TRIGGER messages_unread_insert AFTER INSERT ON public.messages FOR EACH ROW WHEN ((new.mention_everyone OR (new.mention_profile_ids <> '{}'::uuid[]) OR (new.mention_role_ids <> '{}'::uuid[]))) EXECUTE FUNCTION private.messages_unread_bookkeeping();
@@ -10660,6 +10729,12 @@ revoke all on function private.my_group_dm_call_for_update(uuid,uuid) from publi
 
 revoke all on function private.new_webhook_token() from public, anon, authenticated, service_role;
 
+revoke all on function private.preview_image_ids(jsonb) from public, anon, authenticated, service_role;
+
+revoke all on function private.prune_link_preview_images(interval) from public, anon, authenticated, service_role;
+
+grant EXECUTE on function private.prune_link_preview_images(interval) to harmony_server;
+
 revoke all on function private.prune_link_previews(interval) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function private.prune_link_previews(interval) to harmony_server;
@@ -10805,6 +10880,8 @@ revoke all on function private.thread_archived(public.threads) from public, anon
 revoke all on function private.thread_permissions(bigint) from public, anon, authenticated, service_role;
 
 revoke all on function private.thread_summary(public.threads) from public, anon, authenticated, service_role;
+
+revoke all on function private.track_preview_image_uses() from public, anon, authenticated, service_role;
 
 revoke all on function private.without_link_previews(jsonb) from public, anon, authenticated, service_role;
 
@@ -11569,6 +11646,8 @@ revoke all on table private.job_outbox from public, anon, authenticated, service
 grant DELETE, SELECT on table private.job_outbox to harmony_server;
 
 revoke all on table private.link_preview_hosts from public, anon, authenticated, service_role;
+
+revoke all on table private.link_preview_image_uses from public, anon, authenticated, service_role;
 
 revoke all on table private.link_preview_images from public, anon, authenticated, service_role;
 

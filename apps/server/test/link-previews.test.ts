@@ -254,3 +254,90 @@ it("previews sit beside a message's other embeds (a webhook's), which stay when 
   await rpc(ada.api, 'suppress_message_embeds', message.id, true);
   expect(await embedsOf(message.id)).toEqual([webhookEmbed]);
 });
+
+/** Runs the daily prune-link-previews job now, as the crontab would, and waits until it is done. */
+async function runPrune() {
+  await db.query(
+    `select graphile_worker.add_job('prune-link-previews', json_build_object('_cron', json_build_object('ts', now())))`,
+  );
+  await waitFor(
+    async () =>
+      (await db.query(`select 1 from graphile_worker.jobs where task_identifier = 'prune-link-previews'`))
+        .rows.length === 0,
+  );
+}
+
+it('the daily prune deletes a re-hosted image once no message shows it and no cached preview offers it', async () => {
+  const link = `${site.origin}/article`;
+  const imageOf = async (messageId: string) => {
+    const [embed] = await waitFor(async () => {
+      const embeds = await embedsOf(messageId);
+      return embeds.length > 0 && embeds;
+    });
+    return (embed?.image?.url ?? '').replace('/api/media/previews/', '');
+  };
+  const status = async (imageId: string) =>
+    (await fetch(`${service.url}/api/media/previews/${imageId}`)).status;
+  const usedBy = async (imageId: string) =>
+    (
+      await db.query<{ message_id: string }>(
+        'select message_id from private.link_preview_image_uses where image_id = $1 order by message_id',
+        [imageId],
+      )
+    ).rows.map((row) => row.message_id);
+  /**
+   * As if fetched two days ago (past the grace period), with every cached page expired as long
+   * (earlier tests' pages show the same picture).
+   */
+  const age = async () => {
+    await db.query(`update private.link_preview_images set fetched_at = now() - interval '2 days'`);
+    await db.query(`update private.link_previews set expires_at = now() - interval '2 days'`);
+  };
+
+  // The per-host test above used up this minute's fetches.
+  await db.query('update private.link_preview_hosts set fetches = 0');
+  const first = await sendMessage(ada, server.textChannelId, `read ${link}`);
+  const imageId = await imageOf(first.id);
+  const second = await sendMessage(ada, server.textChannelId, `also ${link}`);
+  expect(await imageOf(second.id)).toBe(imageId);
+  expect(await usedBy(imageId)).toContain(first.id);
+  expect(await usedBy(imageId)).toContain(second.id);
+
+  // Shown by messages: kept, however old.
+  await age();
+  await runPrune();
+  expect(await status(imageId)).toBe(200);
+
+  // No message shows it any more: one deleted, the previews of the others (earlier tests' too) removed.
+  await rpc(ada.api, 'delete_message', second.id);
+  expect(await usedBy(imageId)).not.toContain(second.id);
+  const clearPreviews = (messageId: string) =>
+    db.query(
+      `select private.store_message_embeds(m.id, m.content, '[]') from public.messages m where m.id = $1`,
+      [messageId],
+    );
+  for (const messageId of await usedBy(imageId)) await clearPreviews(messageId);
+  expect(await usedBy(imageId)).toEqual([]);
+
+  // A job that finds the image already stored renews it: no prune takes it from under the job.
+  await age();
+  const third = await sendMessage(ada, server.textChannelId, `again ${link}`);
+  expect(await imageOf(third.id)).toBe(imageId);
+  const { rows: renewed } = await db.query<{ fresh: boolean }>(
+    `select fetched_at > now() - interval '1 hour' as fresh from private.link_preview_images where id = $1`,
+    [imageId],
+  );
+  expect(renewed).toEqual([{ fresh: true }]);
+
+  // Offered by a cached preview only: kept until that has been expired for a day, then deleted.
+  await clearPreviews(third.id);
+  await db.query(`update private.link_preview_images set fetched_at = now() - interval '2 days'`);
+  await runPrune();
+  expect(await status(imageId)).toBe(200);
+  await age();
+  await runPrune();
+  expect(await status(imageId)).toBe(404);
+  expect((await db.query('select 1 from private.link_preview_images where id = $1', [imageId])).rows).toEqual(
+    [],
+  );
+});

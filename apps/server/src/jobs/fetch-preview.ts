@@ -6,7 +6,7 @@ import { type FetchLimits, fetchImage, fetchOembed, fetchPage } from '../preview
 import { extractLinks } from '../previews/links.js';
 import { applyOembed, type PageMetadata, parseMetadata } from '../previews/metadata.js';
 import { defineJob, type JobContext } from './job.js';
-import { CronPayload } from './scheduled.js';
+import { CronPayload, countOf } from './scheduled.js';
 
 /** A link preview as stored in messages.embeds (what the web client's Embed card shows). */
 export interface LinkEmbed {
@@ -165,8 +165,11 @@ async function rehostImage(
   limits: FetchLimits,
 ): Promise<LinkEmbed['image']> {
   if (imageUrl.length > 2048) return null;
+  // Renewed: the daily prune (private.prune_link_preview_images) keeps an image fetched or
+  // reused within its grace period, so it cannot take one this job is about to show.
   const stored = await tx.execute<{ id: string; width: number; height: number }>(
-    sql`select id, width, height from private.link_preview_images where source_url = ${imageUrl}`,
+    sql`update private.link_preview_images set fetched_at = now() where source_url = ${imageUrl}
+        returning id, width, height`,
   );
   let row = stored.rows[0];
   if (!row) {
@@ -190,15 +193,18 @@ async function rehostImage(
   return row ? { url: `${PREVIEW_IMAGE_PATH}${row.id}`, width: row.width, height: row.height } : null;
 }
 
-/** Forgets expired previews and per-host counts (scheduled daily). */
+/**
+ * Forgets expired previews and per-host counts, then deletes the re-hosted images nothing shows
+ * any more (scheduled daily).
+ */
 export const pruneLinkPreviews = defineJob({
   name: 'prune-link-previews',
   payload: CronPayload,
   async run(_payload, context) {
-    const result = await context.db.execute<{ count: number }>(
-      sql`select private.prune_link_previews() as count`,
-    );
-    const count = Number(result.rows[0]?.count ?? 0);
-    if (count > 0) context.log.info({ count }, 'expired link previews forgotten');
+    // Expired previews first: an image only they offered is then unused.
+    const previews = await countOf(context, sql`select private.prune_link_previews() as count`);
+    const images = await countOf(context, sql`select private.prune_link_preview_images() as count`);
+    if (previews > 0) context.log.info({ count: previews }, 'expired link previews forgotten');
+    if (images > 0) context.log.info({ count: images }, 'unused preview images deleted');
   },
 });

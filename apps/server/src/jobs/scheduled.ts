@@ -7,7 +7,8 @@ export const CronPayload = z
   .object({ _cron: z.object({ ts: z.string(), backfilled: z.boolean().optional() }) })
   .partial();
 
-async function countOf(context: JobContext, query: ReturnType<typeof sql>): Promise<number> {
+/** The `count` column of a maintenance function's one row. */
+export async function countOf(context: JobContext, query: ReturnType<typeof sql>): Promise<number> {
   const result = await context.db.execute<{ count: number }>(query);
   return Number(result.rows[0]?.count ?? 0);
 }
