@@ -166,7 +166,7 @@ export async function execute(pool: pg.Pool, options: ExecuteOptions): Promise<M
       inserted: toNumber(row[5]),
       plannedTotal,
     };
-    // A failed check throws inside the transaction: the catch below rolls it back.
+    // A failed check throws; a write's transaction is still open then, and the catch below rolls it back.
     options.check?.(result);
     if (options.readOnly) return result;
     if (options.rollback) {
