@@ -62,6 +62,22 @@ test('a friend in no shared server shows Online live, after a reload, and Offlin
   });
   await expect(allAda).toContainText('Offline');
   // And back: she signs in again and Bob sees her online without a reload.
-  await signIn(browser, ada);
+  const adaBack = await signIn(browser, ada);
   await expect(allAda).toContainText('Online', { timeout: 15_000 });
+
+  // Ada removes Bob from her friends: she leaves Bob's list live, status and all, and stays gone
+  // after his reload (the friends presence topic no longer admits him: a stack test).
+  await adaBack.page.getByRole('button', { name: 'Direct messages' }).click();
+  await adaBack.page.getByRole('button', { name: 'Friends', exact: true }).click();
+  await adaBack.page.getByRole('tab', { name: 'All' }).click();
+  adaBack.page.once('dialog', (dialog) => void dialog.accept());
+  await adaBack.page.getByRole('button', { name: /^Remove .+ from friends$/ }).click();
+  await expect(adaBack.page.getByText('No friends yet. Add someone by username.')).toBeVisible();
+  await expect(allAda).toHaveCount(0);
+  await expect(bob.page.getByText('No friends yet. Add someone by username.')).toBeVisible();
+  await bob.page.reload();
+  await expect(bob.page.getByText(/None of your friends are online\.|No friends yet\./)).toBeVisible({
+    timeout: 15_000,
+  });
+  await expect(onlineAda).toHaveCount(0);
 });
