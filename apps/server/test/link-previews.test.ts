@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TestDatabase } from '@harmony/db/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
@@ -300,6 +302,17 @@ it('the daily prune deletes a re-hosted image once no message shows it and no ca
   const imageId = await imageOf(first.id);
   const second = await sendMessage(ada, server.textChannelId, `also ${link}`);
   expect(await imageOf(second.id)).toBe(imageId);
+  expect(await usedBy(imageId)).toContain(first.id);
+  expect(await usedBy(imageId)).toContain(second.id);
+
+  // The migration records what messages already show: as before it, then applied (twice).
+  await db.query('delete from private.link_preview_image_uses');
+  const migration = readFileSync(
+    join(import.meta.dirname, '../../../db_schema/migrations/20261207010000_preview_image_pruning.sql'),
+    'utf8',
+  );
+  await db.query(migration);
+  await db.query(migration);
   expect(await usedBy(imageId)).toContain(first.id);
   expect(await usedBy(imageId)).toContain(second.id);
 
