@@ -162,10 +162,24 @@ test('a DM call rings, connects peer to peer with sound both ways and hangs up; 
   expect(await remoteAudio(bob.page)).toBeNull();
   await expect(log.getByRole('article', { name: `${ada.username} started a call.` })).toBeVisible();
 
-  // Declined.
+  // Declined, and so fast that the decline reaches Ada before start_dm_call's own answer does
+  // (held back here until Bob has declined; it happens by itself on a busy machine).
+  let declined = () => {};
+  const bobDeclined = new Promise<void>((resolve) => {
+    declined = resolve;
+  });
+  await ada.page.route('**/rest/v1/rpc/start_dm_call', async (route) => {
+    const response = await route.fetch();
+    await bobDeclined;
+    await route.fulfill({ response });
+  });
   await ada.page.getByRole('button', { name: 'Start a voice call' }).click();
   await ringing.getByRole('button', { name: 'Decline' }).click();
+  await expect(ringing).toBeHidden();
+  await ada.page.waitForTimeout(500);
+  declined();
   await expect(ada.page.getByRole('status').filter({ hasText: 'Call declined.' })).toBeVisible();
+  await ada.page.unroute('**/rest/v1/rpc/start_dm_call');
   await expect(
     log.getByRole('article', { name: `${ada.username} called. The call was declined.` }),
   ).toBeVisible();

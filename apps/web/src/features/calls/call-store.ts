@@ -89,6 +89,11 @@ export function createCallStore(
   let toneRequest = 0;
   /** Group calls this tab stopped ringing for (declined, rang out): later updates do not ring again. */
   const settled = new Set<string>();
+  /**
+   * While start_dm_call is on its way: the latest update of each call this person started that
+   * came before its answer did (the callee may answer or decline first on a busy network).
+   */
+  let outrunByUpdates: Map<string, DmCall> | null = null;
 
   return createStore<CallState>()((set, get) => {
     const microphone = async (): Promise<MediaStream | null> => {
@@ -254,11 +259,15 @@ export function createCallStore(
         const stream = await microphone();
         if (!stream) return;
         let call: DmCall;
+        const early = new Map<string, DmCall>();
+        outrunByUpdates = early;
         try {
           call = await api.start(channelId);
         } catch (e) {
           for (const track of stream.getTracks()) track.stop();
           return set({ error: describeError(e, 'call') });
+        } finally {
+          outrunByUpdates = null;
         }
         const group = isGroupCall(call);
         if (!group && call.caller_id !== me()) {
@@ -278,6 +287,9 @@ export function createCallStore(
           ringFor(call, 0);
           tone('outgoing');
         }
+        const outrun = early.get(call.id);
+        if (outrun) get().receive(outrun);
+        if (get().call?.id !== call.id) return;
         await join(call, stream);
       },
 
@@ -381,6 +393,11 @@ export function createCallStore(
         const self = me();
         if (!self) return;
         const current = get().call;
+        if (outrunByUpdates && current?.id !== call.id && call.caller_id === self) {
+          // A call this tab is starting, before start_dm_call has answered: applied once it has.
+          outrunByUpdates.set(call.id, call);
+          return;
+        }
         const open = call.status === 'ringing' || call.status === 'active';
         if (isGroupCall(call)) {
           const mine = memberState(call, self);
