@@ -71,3 +71,19 @@ export async function waitFor<T>(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/**
+ * Runs a scheduled job now, as the crontab would (a `_cron` payload), and waits until no job of
+ * that task is left.
+ */
+export async function runScheduled(db: Pick<TestDatabase, 'query'>, task: string): Promise<void> {
+  await db.query(
+    `select graphile_worker.add_job($1, json_build_object('_cron', json_build_object('ts', now())))`,
+    [task],
+  );
+  await waitFor(
+    async () =>
+      (await db.query('select 1 from graphile_worker.jobs where task_identifier = $1', [task])).rows
+        .length === 0,
+  );
+}

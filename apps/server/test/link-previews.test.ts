@@ -18,7 +18,7 @@ import {
 } from '../../../db_schema/tests/fixtures.js';
 import type { LinkEmbed } from '../src/jobs/fetch-preview.js';
 import type { RunningService } from '../src/service.js';
-import { createServerDatabase, serverConfig, startTestService, waitFor } from './helpers.js';
+import { createServerDatabase, runScheduled, serverConfig, startTestService, waitFor } from './helpers.js';
 import { PreviewSite } from './preview-site.js';
 
 // Link previews end to end: a message with links (sent as its author through the API role),
@@ -257,18 +257,6 @@ it("previews sit beside a message's other embeds (a webhook's), which stay when 
   expect(await embedsOf(message.id)).toEqual([webhookEmbed]);
 });
 
-/** Runs the daily prune-link-previews job now, as the crontab would, and waits until it is done. */
-async function runPrune() {
-  await db.query(
-    `select graphile_worker.add_job('prune-link-previews', json_build_object('_cron', json_build_object('ts', now())))`,
-  );
-  await waitFor(
-    async () =>
-      (await db.query(`select 1 from graphile_worker.jobs where task_identifier = 'prune-link-previews'`))
-        .rows.length === 0,
-  );
-}
-
 it('the daily prune deletes a re-hosted image once no message shows it and no cached preview offers it', async () => {
   const link = `${site.origin}/article`;
   const imageOf = async (messageId: string) => {
@@ -318,7 +306,7 @@ it('the daily prune deletes a re-hosted image once no message shows it and no ca
 
   // Shown by messages: kept, however old.
   await age();
-  await runPrune();
+  await runScheduled(db, 'prune-link-previews');
   expect(await status(imageId)).toBe(200);
 
   // No message shows it any more: one deleted, the previews of the others (earlier tests' too) removed.
@@ -345,10 +333,10 @@ it('the daily prune deletes a re-hosted image once no message shows it and no ca
   // Offered by a cached preview only: kept until that has been expired for a day, then deleted.
   await clearPreviews(third.id);
   await db.query(`update private.link_preview_images set fetched_at = now() - interval '2 days'`);
-  await runPrune();
+  await runScheduled(db, 'prune-link-previews');
   expect(await status(imageId)).toBe(200);
   await age();
-  await runPrune();
+  await runScheduled(db, 'prune-link-previews');
   expect(await status(imageId)).toBe(404);
   expect((await db.query('select 1 from private.link_preview_images where id = $1', [imageId])).rows).toEqual(
     [],

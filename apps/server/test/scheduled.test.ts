@@ -8,7 +8,7 @@ import {
   type TestUser,
 } from '../../../db_schema/tests/fixtures.js';
 import type { RunningService } from '../src/service.js';
-import { createServerDatabase, startTestService, waitFor } from './helpers.js';
+import { createServerDatabase, runScheduled, startTestService } from './helpers.js';
 
 let db: TestDatabase;
 let service: RunningService;
@@ -29,15 +29,6 @@ afterAll(async () => {
   await db?.close();
 });
 
-/** Runs a scheduled job now, as the crontab would, and waits until it is done. */
-async function runScheduled(task: string): Promise<void> {
-  await db.query(
-    `select graphile_worker.add_job($1, json_build_object('_cron', json_build_object('ts', now())))`,
-    [task],
-  );
-  await waitFor(async () => (await db.query('select 1 from graphile_worker.jobs')).rows.length === 0);
-}
-
 describe('scheduled jobs', () => {
   it('expire-timeouts clears ended timeouts and keeps running ones', async () => {
     const other = await createUser(db, 'other');
@@ -52,7 +43,7 @@ describe('scheduled jobs', () => {
                      where server_id = $1 and profile_id = $2`,
       [server.serverId, member.profileId],
     );
-    await runScheduled('expire-timeouts');
+    await runScheduled(db, 'expire-timeouts');
     const { rows } = await db.query<{ profile_id: string; timed_out: boolean }>(
       `select profile_id, timed_out_until is not null as timed_out from public.server_members
         where server_id = $1 and profile_id = any($2)`,
@@ -75,7 +66,7 @@ describe('scheduled jobs', () => {
     await invite('justexpired', `expires_at=now() - interval '1 hour'`);
     await invite('oldrevoked', `revoked_at=now() - interval '2 days'`);
     await invite('stillvalid', `expires_at=now() + interval '1 day'`);
-    await runScheduled('expire-invites');
+    await runScheduled(db, 'expire-invites');
     const { rows } = await db.query<{ code: string }>('select code from public.invites order by code');
     expect(rows.map((r) => r.code)).toEqual(['justexpired', 'stillvalid']);
   });
@@ -86,7 +77,7 @@ describe('scheduled jobs', () => {
     await db.query(`update public.profiles set last_seen_at = now() - interval '1 hour' where id = $1`, [
       member.profileId,
     ]);
-    await runScheduled('expire-presence');
+    await runScheduled(db, 'expire-presence');
     const status = async (user: TestUser) =>
       (
         await db.query<{ status: string }>('select status from public.profiles where id = $1', [
@@ -101,7 +92,7 @@ describe('scheduled jobs', () => {
   it('clean-realtime-messages deletes broadcast rows older than 72 hours on a plain (unpartitioned) table', async () => {
     await db.query(`insert into realtime.messages (topic, extension, payload, inserted_at)
                     values ('old', 'broadcast', '{}', now() - interval '5 days'), ('new', 'broadcast', '{}', now())`);
-    await runScheduled('clean-realtime-messages');
+    await runScheduled(db, 'clean-realtime-messages');
     const { rows } = await db.query<{ topic: string }>(
       `select topic from realtime.messages where topic in ('old', 'new')`,
     );
