@@ -3471,8 +3471,8 @@ begin
   delete from private.link_preview_images i
    where i.fetched_at < now() - p_grace
      and not exists (select 1 from private.link_preview_image_uses u where u.image_id = i.id)
-     and not exists (select 1 from private.link_previews p
-                      where p.embed -> 'image' ->> 'url' = '/api/media/previews/' || i.id::text);
+     and i.id not in (select offered.id from private.link_previews p
+                       cross join lateral private.preview_image_ids(jsonb_build_array(p.embed)) as offered(id));
   get diagnostics removed = row_count;
   return removed;
 end;
