@@ -103,6 +103,8 @@ interface CpuPerRequest extends TreeCpu {
 interface Stats {
   label: string;
   rps: number;
+  /** req/s in each round, in order (rounds of different variants run back to back). */
+  roundRps: number[];
   p50: number;
   p99: number;
   cpu: CpuPerRequest;
@@ -113,6 +115,7 @@ interface Variant {
   one: () => Promise<unknown>;
   latencies: number[];
   seconds: number;
+  roundRps: number[];
   cpu: CpuPerRequest;
   /** The process tree whose CPU is counted as stack and PostgreSQL. */
   pid: number;
@@ -156,6 +159,7 @@ async function measureAll(variants: Variant[]): Promise<Stats[]> {
       v.cpu.postgres += tree.postgres;
       v.latencies.push(...latencies);
       v.seconds += seconds;
+      v.roundRps.push(latencies.length / seconds);
     }
   }
   return variants.map((v) => {
@@ -163,7 +167,7 @@ async function measureAll(variants: Variant[]): Promise<Stats[]> {
     const sorted = [...v.latencies].sort((a, b) => a - b);
     const at = (q: number) => sorted[Math.min(n - 1, Math.floor(q * n))] as number;
     const cpu = { client: v.cpu.client / n, stack: v.cpu.stack / n, postgres: v.cpu.postgres / n };
-    return { label: v.label, rps: n / v.seconds, p50: at(0.5), p99: at(0.99), cpu };
+    return { label: v.label, rps: n / v.seconds, roundRps: v.roundRps, p50: at(0.5), p99: at(0.99), cpu };
   });
 }
 
@@ -306,6 +310,16 @@ async function oldRestReader(get: HttpGet, served: Served) {
   return page;
 }
 
+/**
+ * The REST / direct req/s ratio of each round, whose two slices ran back to back: a paired
+ * measure, steadier than the ratio of totals when the machine's speed drifts during a run.
+ */
+function pairedRatios(rest: Stats, direct: Stats) {
+  const ratios = rest.roundRps.map((rps, i) => rps / (direct.roundRps[i] as number)).sort((a, b) => a - b);
+  const at = (q: number) => (100 * (ratios[Math.floor(q * (ratios.length - 1))] as number)).toFixed(0);
+  return { n: ratios.length, median: at(0.5), q1: at(0.25), q3: at(0.75) };
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'harmony-bench-rest-'));
   chmodSync(dir, 0o755);
@@ -441,6 +455,7 @@ async function main(): Promise<void> {
       one,
       latencies: [],
       seconds: 0,
+      roundRps: [],
       cpu: { client: 0, stack: 0, postgres: 0 },
       pid: tree,
     });
@@ -482,6 +497,10 @@ async function main(): Promise<void> {
     const ok = rest.rps >= 0.85 * baseline.rps;
     console.log(
       `\ntarget: REST >= 85% of the same SQL run directly: ${(100 * (rest.rps / baseline.rps)).toFixed(0)}% -> ${ok ? 'met' : 'NOT met'}`,
+    );
+    const paired = pairedRatios(rest, baseline);
+    console.log(
+      `REST / same SQL directly, round by round (${paired.n} pairs run back to back): median ${paired.median}%, quartiles ${paired.q1}–${paired.q3}%`,
     );
     const cpuOf = (r: Stats) => r.cpu.client + r.cpu.stack + r.cpu.postgres;
     console.log(
