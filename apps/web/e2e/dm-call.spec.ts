@@ -92,6 +92,15 @@ test('a DM call rings, connects peer to peer with sound both ways and hangs up; 
     method: 'POST',
     body: { p_profile_id: bobProfile?.id },
   })) as string;
+  // The call updates Ada's socket receives (the reload below opens the socket watched).
+  const adaCallUpdates: string[] = [];
+  ada.page.on('websocket', (socket) =>
+    socket.on('framereceived', ({ payload }) => {
+      // Broadcasts come as realtime-js's binary frames, with the event's JSON inside.
+      const frame = payload.toString();
+      if (frame.includes('call_update')) adaCallUpdates.push(frame);
+    }),
+  );
   await watchPeerConnections(ada);
   await watchPeerConnections(bob);
   await ada.page.goto(`/#/channels/@me/${dm}`);
@@ -176,7 +185,7 @@ test('a DM call rings, connects peer to peer with sound both ways and hangs up; 
   await ada.page.getByRole('button', { name: 'Start a voice call' }).click();
   await ringing.getByRole('button', { name: 'Decline' }).click();
   await expect(ringing).toBeHidden();
-  await ada.page.waitForTimeout(500);
+  await expect.poll(() => adaCallUpdates.some((frame) => /"status": ?"declined"/.test(frame))).toBe(true);
   declined();
   await expect(ada.page.getByRole('status').filter({ hasText: 'Call declined.' })).toBeVisible();
   await ada.page.unroute('**/rest/v1/rpc/start_dm_call');
