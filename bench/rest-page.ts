@@ -141,6 +141,11 @@ async function run(
   return { latencies, seconds: (performance.now() - started) / 1000 };
 }
 
+/** The value at quantile q of ascending `sorted` (nearest rank). */
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+}
+
 /**
  * Warms every variant up, then runs them interleaved in ROUNDS slices of REQUESTS/ROUNDS, so
  * background load on the machine hits them all alike.
@@ -165,7 +170,7 @@ async function measureAll(variants: Variant[]): Promise<Stats[]> {
   return variants.map((v) => {
     const n = v.latencies.length;
     const sorted = [...v.latencies].sort((a, b) => a - b);
-    const at = (q: number) => sorted[Math.min(n - 1, Math.floor(q * n))] as number;
+    const at = (q: number) => quantile(sorted, q);
     const cpu = { client: v.cpu.client / n, stack: v.cpu.stack / n, postgres: v.cpu.postgres / n };
     return { label: v.label, rps: n / v.seconds, roundRps: v.roundRps, p50: at(0.5), p99: at(0.99), cpu };
   });
@@ -316,7 +321,7 @@ async function oldRestReader(get: HttpGet, served: Served) {
  */
 function pairedRatios(rest: Stats, direct: Stats) {
   const ratios = rest.roundRps.map((rps, i) => rps / (direct.roundRps[i] as number)).sort((a, b) => a - b);
-  const at = (q: number) => (100 * (ratios[Math.floor(q * (ratios.length - 1))] as number)).toFixed(0);
+  const at = (q: number) => (100 * quantile(ratios, q)).toFixed(0);
   return { n: ratios.length, median: at(0.5), q1: at(0.25), q3: at(0.75) };
 }
 
