@@ -14,6 +14,8 @@ const names: AuditNames = {
   category: () => undefined,
 };
 
+type Scalar = string | number | boolean | null;
+
 const entry = (action: AuditEntry['action'], fields: Partial<AuditEntry> = {}): AuditEntry => ({
   id: 1,
   server_id: 's',
@@ -75,6 +77,79 @@ describe('audit log lines', () => {
     expect(
       auditChanges(entry('role_update', { changes: { permissions: { before: '2', after: '4' } } }), names),
     ).toEqual([{ field: 'Permissions', summary: '−Kick members, +Ban members' }]);
+  });
+
+  it("show a creation by what was set, in the settings' words", () => {
+    const created = entry('channel_create', {
+      target_id: NEWS,
+      changes: Object.fromEntries(
+        Object.entries({
+          name: 'news',
+          type: 'voice',
+          position: 1,
+          category_id: null,
+          nsfw: false,
+          is_encrypted: false,
+          slowmode_seconds: 0,
+          user_limit: 0,
+          topic: null,
+        }).map(([key, after]) => [key, { before: null, after }]),
+      ),
+    });
+    expect(auditChanges(created, names)).toEqual([
+      { field: 'Name', summary: 'news' },
+      { field: 'Type', summary: 'Voice' },
+    ]);
+    // A thread names its parent channel; an emoji's storage path is not shown.
+    const thread = entry('channel_create', {
+      changes: { type: { before: null, after: 'thread' }, parent_id: { before: null, after: NEWS } },
+    });
+    expect(auditChanges(thread, names)).toEqual([
+      { field: 'Type', summary: 'Thread' },
+      { field: 'Parent channel', summary: 'news' },
+    ]);
+    const emoji = entry('emoji_create', {
+      changes: {
+        name: { before: null, after: 'party' },
+        image_path: { before: null, after: `s/${GONE}.png` },
+      },
+    });
+    expect(auditChanges(emoji, names)).toEqual([
+      { field: 'Name', summary: 'party' },
+      { field: 'Image', summary: 'an image' },
+    ]);
+  });
+
+  it('show settings changes in words: slow mode, limits, flags, levels, images', () => {
+    const changed = (changes: Record<string, [Scalar, Scalar]>) =>
+      auditChanges(
+        entry('channel_update', {
+          changes: Object.fromEntries(
+            Object.entries(changes).map(([key, [before, after]]) => [key, { before, after }]),
+          ),
+        }),
+        names,
+      );
+    expect(
+      changed({
+        slowmode_seconds: [0, 300],
+        nsfw: [false, true],
+        user_limit: [10, 0],
+        default_notification_level: ['all', 'mentions'],
+        icon_url: [null, 'https://example.test/storage/v1/object/public/icons/a.png'],
+        encryption_mode: ['disabled', 'required'],
+      }),
+    ).toEqual([
+      { field: 'Slow mode', before: 'Off', after: '5 minutes' },
+      { field: 'Age-restricted (NSFW)', before: 'off', after: 'on' },
+      { field: 'User limit', before: '10', after: 'no limit' },
+      { field: 'Default notifications', before: 'All messages', after: 'Only @mentions' },
+      { field: 'Icon', before: 'none', after: 'an image' },
+      { field: 'Encryption', before: 'off', after: 'required' },
+    ]);
+    expect(changed({ slowmode_seconds: [45, 5] })).toEqual([
+      { field: 'Slow mode', before: '45 seconds', after: '5 seconds' },
+    ]);
   });
 
   it('show a reorder as one line with the order before → after, by name', () => {

@@ -5,25 +5,8 @@ import { go } from '../../lib/route.js';
 import type { Channel } from '../../lib/types.js';
 import { useChannelPermission } from '../access/use-permissions.js';
 import { WebhooksSection } from '../bots/WebhooksSection.js';
+import { SLOWMODE_CHOICES, slowmodeLabel } from './slowmode.js';
 import './channels.css';
-
-/** Discord's slowmode choices (the database allows 0 to 6 hours). */
-export const SLOWMODE_CHOICES: { seconds: number; label: string }[] = [
-  { seconds: 0, label: 'Off' },
-  { seconds: 5, label: '5 seconds' },
-  { seconds: 10, label: '10 seconds' },
-  { seconds: 15, label: '15 seconds' },
-  { seconds: 30, label: '30 seconds' },
-  { seconds: 60, label: '1 minute' },
-  { seconds: 120, label: '2 minutes' },
-  { seconds: 300, label: '5 minutes' },
-  { seconds: 600, label: '10 minutes' },
-  { seconds: 900, label: '15 minutes' },
-  { seconds: 1800, label: '30 minutes' },
-  { seconds: 3600, label: '1 hour' },
-  { seconds: 7200, label: '2 hours' },
-  { seconds: 21600, label: '6 hours' },
-];
 
 /** Edit a channel (name, topic, slowmode, NSFW) or delete it after typing its name. */
 export function ChannelSettings({ serverId, channelId }: { serverId: string; channelId: string }) {
@@ -52,7 +35,7 @@ function ChannelForm({ serverId, channel }: { serverId: string; channel: Channel
     ? SLOWMODE_CHOICES
     : [
         ...SLOWMODE_CHOICES,
-        { seconds: channel.slowmode_seconds, label: `${channel.slowmode_seconds} seconds` },
+        { seconds: channel.slowmode_seconds, label: slowmodeLabel(channel.slowmode_seconds) },
       ];
 
   const submit = (event: FormEvent) => {

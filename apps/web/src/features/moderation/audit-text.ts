@@ -1,6 +1,8 @@
 import { Permissions, parsePermissions } from '@harmony/shared';
 import { permissionLabel } from '../../lib/permission-editor.js';
 import type { PermissionName } from '../access/use-permissions.js';
+import { slowmodeLabel } from '../channels/slowmode.js';
+import { LEVEL_LABELS } from '../notification-settings/mute.js';
 import type { AuditAction, AuditEntry } from './moderation-api.js';
 
 /** Names of what an entry points at (ids never reach the screen). */
@@ -159,6 +161,7 @@ const ID_FIELDS: Record<string, keyof AuditNames> = {
   category_id: 'category',
   system_channel_id: 'channel',
   channel_id: 'channel',
+  parent_id: 'channel',
 };
 /** Orders a reorder logs (lists of ids, first on top), and what their ids name. */
 const ORDER_FIELDS: Record<string, keyof AuditNames> = {
@@ -177,13 +180,49 @@ const HIDDEN_FIELDS = new Set([
   'report_id',
 ]);
 
-const fieldLabel = (key: string) => {
-  const words = key.replace(/_id$/, '').replace(/_/g, ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
+/** Columns whose name alone would not say what they are, in the settings' own words. */
+const FIELD_LABELS: Record<string, string> = {
+  nsfw: 'Age-restricted (NSFW)',
+  is_encrypted: 'End-to-end encrypted',
+  encryption_mode: 'Encryption',
+  slowmode_seconds: 'Slow mode',
+  user_limit: 'User limit',
+  icon_url: 'Icon',
+  banner_url: 'Banner',
+  is_public: 'Listed in server discovery',
+  default_notification_level: 'Default notifications',
+  system_channel_id: 'System messages channel',
+  parent_id: 'Parent channel',
+  hoist: 'Show members separately',
+  mentionable: 'Anyone can @mention',
+  max_uses: 'Max uses',
+  expires_at: 'Expires',
+  temporary: 'Temporary membership',
+  image_path: 'Image',
+};
+
+const capitalised = (words: string) => words.charAt(0).toUpperCase() + words.slice(1);
+
+const fieldLabel = (key: string) =>
+  FIELD_LABELS[key] ?? capitalised(key.replace(/_id$/, '').replace(/_/g, ' '));
+
+/** Values whose raw form reads badly: seconds, 0 meaning "no limit", enum names, image URLs. */
+const VALUE_WORDS: Record<string, (value: unknown) => string> = {
+  slowmode_seconds: (value) => slowmodeLabel(Number(value)),
+  user_limit: (value) => (Number(value) === 0 ? 'no limit' : String(value)),
+  max_uses: (value) => (Number(value) === 0 ? 'no limit' : String(value)),
+  type: (value) => capitalised(String(value).replace(/_/g, ' ')),
+  encryption_mode: (value) => (value === 'disabled' ? 'off' : String(value)),
+  default_notification_level: (value) => LEVEL_LABELS[value as keyof typeof LEVEL_LABELS] ?? String(value),
+  icon_url: () => 'an image',
+  banner_url: () => 'an image',
+  image_path: () => 'an image',
 };
 
 function formatValue(key: string, value: unknown, names: AuditNames): string {
   if (value === null || value === undefined || value === '') return 'none';
+  const words = VALUE_WORDS[key];
+  if (words) return words(value);
   const kind = ID_FIELDS[key];
   if (kind) return names[kind](String(value)) ?? 'a deleted item';
   const listed = ORDER_FIELDS[key];
@@ -213,6 +252,10 @@ function permissionDiff(before: unknown, after: unknown): string {
   return parts.join(', ') || 'no change';
 }
 
+/** A value a creation did not choose: empty, off, zero, or the position it was given. */
+const isUnset = (key: string, value: unknown) =>
+  key === 'position' || value === null || value === '' || value === false || value === 0;
+
 /** One line per changed field: label, before and after, in words. */
 export interface AuditChangeLine {
   field: string;
@@ -228,9 +271,11 @@ export function auditChanges(entry: AuditEntry, names: AuditNames): AuditChangeL
     if (HIDDEN_FIELDS.has(key) || !isChange(value)) return [];
     if (PERMISSION_FIELDS.has(key))
       return [{ field: fieldLabel(key), summary: permissionDiff(value.before, value.after) }];
-    // Something created or deleted has only one side to show.
+    // Something created or deleted has only one side to show; a creation shows what was set.
     if (entry.action.endsWith('_create'))
-      return [{ field: fieldLabel(key), summary: formatValue(key, value.after, names) }];
+      return isUnset(key, value.after)
+        ? []
+        : [{ field: fieldLabel(key), summary: formatValue(key, value.after, names) }];
     if (entry.action.endsWith('_delete'))
       return [{ field: fieldLabel(key), summary: formatValue(key, value.before, names) }];
     return [
