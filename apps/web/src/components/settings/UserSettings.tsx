@@ -7,6 +7,7 @@ import { LinkPreviewsSection } from '../../features/embeds/LinkPreviewsSection.j
 import { FederationAdminSection } from '../../features/federation/FederationAdminSection.js';
 import { NotificationsSection } from '../../features/notifications/NotificationsSection.js';
 import { PRESENCE_OPTIONS, type PresenceChoice } from '../../stores/account.js';
+import { Avatar } from '../../ui/Avatar.js';
 import { ActionMessage, useAction } from './action.js';
 import { ImagePickButton } from './FileButton.js';
 import { MfaSection } from './MfaSection.js';
@@ -85,7 +86,7 @@ function ProfileSection() {
       <h3 id={headingId}>Profile</h3>
       <div className="icon-row">
         <div className="avatar-preview" aria-hidden="true">
-          {profile?.avatar_url ? <img src={profile.avatar_url} alt="" /> : name.slice(0, 1).toUpperCase()}
+          {profile && <Avatar id={profile.id} name={name} url={profile.avatar_url} size={80} />}
         </div>
         <div>
           <ImagePickButton
