@@ -2080,6 +2080,42 @@ end;
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION private.broadcast_profile_update()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  shown jsonb := to_jsonb(new) - 'status' - 'last_seen_at';
+  topic text;
+begin
+  for topic in
+    select 'server:' || m.server_id from public.server_members m where m.profile_id = new.id
+    union
+    select 'user:' || person
+      from (select new.id as person
+            union
+            select case when f.profile_a = new.id then f.profile_b else f.profile_a end
+              from public.friendships f
+             where new.id in (f.profile_a, f.profile_b)
+            union
+            select case when q.sender_id = new.id then q.recipient_id else q.sender_id end
+              from public.friend_requests q
+             where new.id in (q.sender_id, q.recipient_id)
+            union
+            select other.profile_id
+              from public.channel_recipients own
+              join public.channel_recipients other on other.channel_id = own.channel_id
+             where own.profile_id = new.id) people
+  loop
+    perform private.broadcast(topic, 'profile_update', 'UPDATE', 'profiles', shown);
+  end loop;
+  return null;
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION private.broadcast_reaction()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -9855,6 +9891,8 @@ CREATE TRIGGER broadcast_notifications_update AFTER UPDATE ON public.notificatio
 
 CREATE TRIGGER notifications_enqueue_push AFTER INSERT ON public.notifications FOR EACH ROW WHEN ((new.type = ANY (ARRAY['mention'::public.notification_type, 'reply'::public.notification_type, 'direct_message'::public.notification_type]))) EXECUTE FUNCTION private.enqueue_notification_push();
 
+CREATE TRIGGER broadcast_profile_update AFTER UPDATE ON public.profiles FOR EACH ROW WHEN (((old.username IS DISTINCT FROM new.username) OR (old.display_name IS DISTINCT FROM new.display_name) OR (old.avatar_url IS DISTINCT FROM new.avatar_url) OR (old.banner_url IS DISTINCT FROM new.banner_url) OR (old.bio IS DISTINCT FROM new.bio) OR (old.pronouns IS DISTINCT FROM new.pronouns) OR (old.custom_status IS DISTINCT FROM new.custom_status) OR (old.custom_status_emoji IS DISTINCT FROM new.custom_status_emoji) OR (old.custom_status_expires_at IS DISTINCT FROM new.custom_status_expires_at) OR (old.deleted_at IS DISTINCT FROM new.deleted_at))) EXECUTE FUNCTION private.broadcast_profile_update();
+
 CREATE TRIGGER profiles_touch BEFORE UPDATE ON public.profiles FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
 
 CREATE TRIGGER reject_writes INSTEAD OF INSERT OR DELETE OR UPDATE ON public.public_server_directory FOR EACH ROW EXECUTE FUNCTION private.reject_view_write();
@@ -10566,6 +10604,8 @@ revoke all on function private.broadcast_notification_settings() from public, an
 revoke all on function private.broadcast_notifications_changed() from public, anon, authenticated, service_role;
 
 revoke all on function private.broadcast_overwrites() from public, anon, authenticated, service_role;
+
+revoke all on function private.broadcast_profile_update() from public, anon, authenticated, service_role;
 
 revoke all on function private.broadcast_reaction() from public, anon, authenticated, service_role;
 

@@ -9,7 +9,13 @@ const webPort = Number(process.env.E2E_WEB_PORT ?? 5199);
  * others. One worker: two at a time saved ~2 of 12 minutes but made live-delivery timings
  * flaky on 2 loaded cores (moderation.spec's live report queue, once in three full runs).
  */
-const ALONE = ['chat.spec.ts', 'live-delivery.spec.ts', 'dm-call.spec.ts', 'group-call.spec.ts'];
+const ALONE = [
+  'chat.spec.ts',
+  'live-delivery.spec.ts',
+  'profile-live.spec.ts',
+  'dm-call.spec.ts',
+  'group-call.spec.ts',
+];
 /** Two instances of its own: playwright.federation.config.ts. */
 const FEDERATION = 'federation.spec.ts';
 

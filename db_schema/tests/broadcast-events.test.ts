@@ -825,6 +825,58 @@ describe('user topics', () => {
   });
 });
 
+describe('profile changes (migration 20261207020000_profile_broadcasts)', () => {
+  it('a new name or picture reaches the servers, friends, requests and DMs of the person, once each; presence sends nothing', async () => {
+    await db.rollback(async (tx) => {
+      const { member, owner, moderator, stranger, server } = await seedCommunity(tx);
+      const friend = await createUser(tx, 'friend');
+      const asker = await createUser(tx, 'asker');
+      const dmPartner = await createUser(tx, 'dmpartner');
+      await makeFriends(tx, member, friend);
+      await makeFriends(tx, member, dmPartner);
+      expect(await rpc(asker.api, 'send_friend_request', member.username)).toBe('pending');
+      await rpc(member.api, 'open_dm', dmPartner.profileId);
+      await drain(tx);
+
+      await member.api.query(
+        `update public.profiles set display_name = 'Memb Er', avatar_url = 'https://cdn.test/a.png'
+          where id = $1`,
+        [member.profileId],
+      );
+      const { events, rows } = await drain(tx);
+      expect(events).toEqual(
+        [
+          `profile_update server:${server.serverId}`,
+          `profile_update user:${member.profileId}`,
+          `profile_update user:${friend.profileId}`,
+          `profile_update user:${asker.profileId}`,
+          `profile_update user:${dmPartner.profileId}`,
+        ].sort(),
+      );
+      // Not to people who share nothing with them, nor to each co-member's own topic.
+      for (const other of [stranger, owner, moderator])
+        expect(events).not.toContain(`profile_update user:${other.profileId}`);
+      const { record } = only(rows, 'profile_update', `server:${server.serverId}`);
+      expect(record).toMatchObject({
+        id: member.profileId,
+        username: member.username,
+        display_name: 'Memb Er',
+        avatar_url: 'https://cdn.test/a.png',
+      });
+      expect(record).not.toHaveProperty('status');
+      expect(record).not.toHaveProperty('last_seen_at');
+
+      // Presence columns and unchanged values are not profile changes.
+      await tx.query(
+        `update public.profiles set status = 'online', last_seen_at = now(), display_name = 'Memb Er'
+          where id = $1`,
+        [member.profileId],
+      );
+      expect((await drain(tx)).events).toEqual([]);
+    });
+  });
+});
+
 describe('who receives a topic (realtime.messages SELECT policies, checked as Realtime does at join)', () => {
   it('channel topics: members who see the channel; not those it is hidden from, outsiders, anon, the kicked or the banned', async () => {
     await db.rollback(async (tx) => {
@@ -925,8 +977,9 @@ describe('the trigger functions', () => {
         where p.pronamespace = 'private'::regnamespace and p.proname like 'broadcast%'
         order by 1`,
     );
-    // 16 + broadcast_thread and broadcast_thread_rename (20261206185000_threads.sql).
-    expect(rows.filter((r) => r.trigger).length).toBe(18);
+    // 16 + broadcast_thread and broadcast_thread_rename (20261206185000_threads.sql)
+    // + broadcast_profile_update (20261207020000_profile_broadcasts.sql).
+    expect(rows.filter((r) => r.trigger).length).toBe(19);
     for (const row of rows) {
       expect(row.config, row.fn).toEqual(['search_path=""']);
       expect(row.callers, row.fn).toEqual([]);

@@ -8,7 +8,7 @@ import {
   type RealtimeHandlers,
 } from '../src/lib/realtime.js';
 import type { HarmonyClient } from '../src/lib/supabase.js';
-import type { Message } from '../src/lib/types.js';
+import type { Message, ProfileChange } from '../src/lib/types.js';
 import { createServersStore } from '../src/stores/servers.js';
 import { profileIdOf, signedInClient, startTestStack, type TestStack, until } from './live.js';
 
@@ -32,6 +32,7 @@ function recorder() {
     notifications: [] as string[],
     notificationsRead: [] as string[],
     notificationsRemoved: [] as string[],
+    profiles: [] as ProfileChange[],
   };
   const handlers: RealtimeHandlers = {
     message: (m) => events.messages.push(m),
@@ -53,11 +54,13 @@ function recorder() {
     dmsChanged: () => undefined,
     reportsChanged: () => undefined,
     call: () => undefined,
+    profile: (change) => events.profiles.push(change),
     serverDeleted: (id) => events.serverChanges.push(`deleted:${id}`),
     notificationSettingsChanged: () => undefined,
     presence: (_server, online) => events.presence.push(Object.keys(online)),
     typing: (_channel, _who, name) => events.typing.push(name),
     resync: (ids) => events.resyncs.push(ids),
+    reconnected: () => undefined,
     state: (state) => events.states.push(state),
   };
   return { events, handlers };
@@ -105,6 +108,31 @@ describe('RealtimeConnectionManager (real stack)', () => {
       await Promise.all([bobManager.stop(), adaManager.stop()]);
     }
     expect(bobManager.connectionState()).toBe('idle');
+  });
+
+  it("hears of a co-member's new name on the server topic, and of its own on its user topic", async () => {
+    const bobEvents = recorder();
+    const adaEvents = recorder();
+    const bobId = await profileIdOf(bob);
+    const bobManager = new RealtimeConnectionManager(bob, bobId, bobEvents.handlers);
+    const adaManager = new RealtimeConnectionManager(ada, await profileIdOf(ada), adaEvents.handlers);
+    try {
+      bobManager.start();
+      adaManager.start();
+      adaManager.watchServer(serverId);
+      await until(() => adaEvents.events.states.includes('connected'));
+      await until(() => bobEvents.events.states.includes('connected'));
+      await until(() => adaEvents.events.presence.length > 0);
+      const { error } = await bob.from('profiles').update({ display_name: 'Bob Renamed' }).eq('id', bobId);
+      expect(error).toBeNull();
+      const seen = await until(() => adaEvents.events.profiles.find((p) => p.display_name === 'Bob Renamed'));
+      expect(seen.id).toBe(bobId);
+      expect(seen).not.toHaveProperty('status');
+      // Bob's other devices hear of it on his own topic.
+      await until(() => bobEvents.events.profiles.find((p) => p.display_name === 'Bob Renamed'));
+    } finally {
+      await Promise.all([bobManager.stop(), adaManager.stop()]);
+    }
   });
 
   it('shares who is in which voice channel, muted, deafened or streaming, with members not in voice', async () => {

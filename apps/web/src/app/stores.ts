@@ -234,6 +234,11 @@ export async function startSession(profileId: string): Promise<void> {
     reportsChanged: (serverId) => reportSignal.getState().changed(serverId),
     call: (call) => stores.calls.getState().receive(call),
     interaction: (event, record) => interactions.getState().receive(event, record),
+    profile: (change) => {
+      stores.profiles.getState().changed(change);
+      stores.servers.getState().profileChanged(change);
+      stores.auth.getState().profileChanged(change);
+    },
     membershipChanged: (removal) => access.membershipChanged(removal),
     presence: (topic, online) => ui.setPresence(topic, online),
     typing: (channelId, who, name, typing) => ui.setTyping(channelId, who, name, typing),
@@ -243,6 +248,14 @@ export async function startSession(profileId: string): Promise<void> {
         inBackground(stores.unread.getState().load());
         inBackground(stores.notifications.getState().sync());
       }
+    },
+    reconnected: () => {
+      access.membershipChanged();
+      const servers = stores.servers.getState();
+      for (const serverId of Object.keys(servers.details)) inBackground(servers.loadServer(serverId));
+      inBackground(stores.social.getState().loadFriends());
+      inBackground(stores.social.getState().loadDms());
+      inBackground(stores.profiles.getState().refresh());
     },
     state: (state) => stores.ui.getState().setConnection(state),
   });

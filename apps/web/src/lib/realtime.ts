@@ -13,6 +13,7 @@ import {
 import { type BroadcastChange, onDatabaseEvents } from '../features/realtime/broadcast.js';
 import {
   onChannelTopicEvents,
+  onProfileChange,
   onUserTopicEvents,
   type UserTopicHandlers,
 } from '../features/realtime/topic-events.js';
@@ -42,6 +43,12 @@ export interface RealtimeHandlers extends OwnAccessHandlers, UserTopicHandlers {
    * reconnect, a wake-up) the rest (unread counts) too.
    */
   resync(channelIds: string[], everything: boolean): void;
+  /**
+   * The connection came back after a drop (or the browser after being offline): events sent
+   * meanwhile (names, pictures, servers' structure) are lost, so what they would have changed is
+   * read again.
+   */
+  reconnected(): void;
   state(state: ConnectionState): void;
 }
 
@@ -149,6 +156,7 @@ export class RealtimeConnectionManager {
     });
     onServerAccessChange(channel, () => this.handlers.serverChanged(serverId));
     onDatabaseEvents(channel, ['server_delete'], () => this.handlers.serverDeleted(serverId));
+    onProfileChange(channel, this.handlers.profile);
     onDatabaseEvents<Message>(channel, ['unread_message'], ({ record }) => {
       if (record && this.readable.get(serverId)?.has(record.channel_id)) this.handlers.unreadMessage(record);
     });
@@ -299,7 +307,10 @@ export class RealtimeConnectionManager {
       const reconnected = this.everConnected;
       this.everConnected = true;
       this.setState('connected');
-      if (reconnected) this.resync();
+      if (reconnected) {
+        this.resync();
+        this.handlers.reconnected();
+      }
     } else if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT' || status === 'CLOSED') {
       this.setState(this.everConnected ? 'reconnecting' : 'connecting');
     }
@@ -309,7 +320,11 @@ export class RealtimeConnectionManager {
     if (document.visibilityState === 'visible') this.resync();
   };
 
-  private readonly onOnline = () => this.resync();
+  /** Back online: the socket may not have noticed it was cut off, and may have missed events. */
+  private readonly onOnline = () => {
+    this.resync();
+    this.handlers.reconnected();
+  };
 
   private resync(): void {
     this.handlers.resync([...this.viewing], true);

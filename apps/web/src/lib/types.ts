@@ -5,6 +5,8 @@ export type Row<T extends keyof Tables> = Tables[T]['Row'];
 
 export type Message = Row<'messages'>;
 export type Profile = Row<'profiles'>;
+/** A profile as profile_update broadcasts it: presence travels on presence topics instead. */
+export type ProfileChange = Omit<Profile, 'status' | 'last_seen_at'>;
 export type Server = Row<'servers'>;
 export type Channel = Row<'channels'>;
 export type Category = Row<'channel_categories'>;

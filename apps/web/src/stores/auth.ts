@@ -4,7 +4,7 @@ import { takeEarlyProfile } from '../boot/early-fetch.js';
 import { clearLandingFromUrl, initialLanding } from '../features/account/landing.js';
 import { describeError } from '../lib/errors.js';
 import type { HarmonyClient } from '../lib/supabase.js';
-import type { Profile } from '../lib/types.js';
+import type { Profile, ProfileChange } from '../lib/types.js';
 
 export type AuthStatus = 'loading' | 'signedOut' | 'mfaRequired' | 'signedIn';
 
@@ -38,6 +38,8 @@ export interface AuthState {
   updateProfile(
     fields: Partial<Pick<Profile, 'username' | 'display_name' | 'bio' | 'avatar_url' | 'custom_status'>>,
   ): Promise<void>;
+  /** The user's profile changed on another device (profile_update). */
+  profileChanged(change: ProfileChange): void;
   clearError(): void;
 }
 
@@ -183,6 +185,11 @@ export function createAuthStore(client: HarmonyClient) {
           options: { redirectTo: window.location.origin },
         });
         if (error) fail(error);
+      },
+
+      profileChanged(change) {
+        const profile = get().profile;
+        if (profile?.id === change.id) set({ profile: { ...profile, ...change } });
       },
 
       async updateProfile(fields) {

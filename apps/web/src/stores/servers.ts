@@ -10,7 +10,16 @@ import {
 import { createStore } from 'zustand/vanilla';
 import { coalesced } from '../lib/coalesce.js';
 import type { HarmonyClient } from '../lib/supabase.js';
-import type { Category, Channel, CustomEmoji, Member, Profile, Role, Server } from '../lib/types.js';
+import type {
+  Category,
+  Channel,
+  CustomEmoji,
+  Member,
+  Profile,
+  ProfileChange,
+  Role,
+  Server,
+} from '../lib/types.js';
 
 export interface MemberWithProfile extends Member {
   profile: Profile;
@@ -42,6 +51,8 @@ export interface ServersState {
   loadServer(serverId: string): Promise<void>;
   /** Drops what is known about a server the user left or was removed from. */
   forget(serverId: string): void;
+  /** A member's profile changed (profile_update): their entry in each member list follows. */
+  profileChanged(change: ProfileChange): void;
   createServer(name: string): Promise<string>;
   joinByInvite(code: string): Promise<string>;
   createInvite(serverId: string, options?: { maxUses?: number; expiresInSeconds?: number }): Promise<string>;
@@ -151,6 +162,25 @@ export function createServersStore(
           const { [serverId]: _gone, ...details } = s.details;
           return { details, servers: s.servers.filter((server) => server.id !== serverId) };
         });
+      },
+
+      profileChanged(change) {
+        const entries = Object.entries(get().details).filter(([, detail]) =>
+          detail.members.some((m) => m.profile_id === change.id),
+        );
+        if (entries.length === 0) return;
+        const withChange = (detail: ServerDetail): ServerDetail => ({
+          ...detail,
+          members: detail.members.map((m) =>
+            m.profile_id === change.id ? { ...m, profile: { ...m.profile, ...change } } : m,
+          ),
+        });
+        set((s) => ({
+          details: {
+            ...s.details,
+            ...Object.fromEntries(entries.map(([id, detail]) => [id, withChange(detail)])),
+          },
+        }));
       },
 
       async createServer(name) {

@@ -1,5 +1,5 @@
 import type { RealtimeChannel } from '@supabase/supabase-js';
-import type { Message, Notification, Reaction } from '../../lib/types.js';
+import type { Message, Notification, ProfileChange, Reaction } from '../../lib/types.js';
 import type { DmCall } from '../calls/call-api.js';
 import { onDatabaseEvents } from './broadcast.js';
 
@@ -26,9 +26,22 @@ export interface UserTopicHandlers {
   call(call: DmCall): void;
   /** The user's slash command moved on, or a reply only they see arrived (features/bots). */
   interaction(event: string, record: Record<string, unknown>): void;
+  /**
+   * Someone the user sees (a co-member, friend, DM partner, or the user on another device)
+   * changed their name, picture, bio or custom status. Without presence columns.
+   */
+  profile(profile: ProfileChange): void;
+}
+
+/** profile_update, on the user's topic and on each server topic. */
+export function onProfileChange(channel: RealtimeChannel, changed: (profile: ProfileChange) => void): void {
+  onDatabaseEvents<ProfileChange>(channel, ['profile_update'], ({ record }) => {
+    if (record) changed(record);
+  });
 }
 
 export function onUserTopicEvents(channel: RealtimeChannel, handlers: UserTopicHandlers): void {
+  onProfileChange(channel, handlers.profile);
   onDatabaseEvents<Notification>(channel, ['notification_create'], ({ record }) => {
     if (record) handlers.notification(record);
   });
