@@ -3585,6 +3585,24 @@ AS $function$
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION private.read_settled_friend_request()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  update public.notifications n
+     set read_at = now()
+   where n.recipient_id = old.recipient_id
+     and n.actor_id = old.sender_id
+     and n.type = 'friend_request'
+     and n.read_at is null;
+  return null;
+end;
+$function$
+;
+
 CREATE OR REPLACE FUNCTION private.reauthentication_refusal(p_user_id uuid, p_password text, p_code text)
  RETURNS json
  LANGUAGE plpgsql
@@ -9813,6 +9831,8 @@ CREATE TRIGGER broadcast_friend_request AFTER INSERT OR DELETE ON public.friend_
 
 CREATE TRIGGER friend_requests_no_bot BEFORE INSERT ON public.friend_requests FOR EACH ROW EXECUTE FUNCTION private.refuse_bot_friend_request();
 
+CREATE TRIGGER read_settled_friend_request AFTER DELETE ON public.friend_requests FOR EACH ROW EXECUTE FUNCTION private.read_settled_friend_request();
+
 CREATE TRIGGER broadcast_friendship AFTER INSERT OR DELETE ON public.friendships FOR EACH ROW EXECUTE FUNCTION private.broadcast_between_two('friendship', 'profile_a', 'profile_b');
 
 CREATE TRIGGER invites_audit AFTER INSERT OR UPDATE OF revoked_at ON public.invites FOR EACH ROW EXECUTE FUNCTION public.audit_server_change();
@@ -10786,6 +10806,8 @@ grant EXECUTE on function private.prune_push_deliveries(interval) to harmony_ser
 revoke all on function private.push_mention_names(uuid) from public, anon, authenticated, service_role;
 
 grant EXECUTE on function private.push_mention_names(uuid) to harmony_server;
+
+revoke all on function private.read_settled_friend_request() from public, anon, authenticated, service_role;
 
 revoke all on function private.reauthentication_refusal(uuid,text,text) from public, anon, authenticated, service_role;
 

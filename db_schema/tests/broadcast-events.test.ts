@@ -819,6 +819,8 @@ describe('user topics', () => {
           `friendship_create user:${ada.profileId}`,
           `friendship_create user:${bob.profileId}`,
           `notification_create user:${ada.profileId}`,
+          // Bob's notification of the request is read now (20261207030000).
+          `notification_update user:${bob.profileId}`,
         ].sort(),
       );
     });

@@ -79,6 +79,44 @@ describe('friends and blocks', () => {
     });
   });
 
+  it("read a request's notification once it is accepted, declined or cancelled; not before (20261207030000)", async () => {
+    await db.rollback(async (tx) => {
+      const ada = await createUser(tx, 'ada');
+      const bob = await createUser(tx, 'bob');
+      const cy = await createUser(tx, 'cy');
+      const unread = async (who: typeof bob) =>
+        (
+          await who.api.query<{ n: number }>(
+            `select count(*)::int as n from public.notifications
+              where type = 'friend_request' and read_at is null`,
+          )
+        ).rows[0]?.n;
+      const requestTo = async (from: typeof ada, to: typeof bob) => {
+        await from.api.query('select public.send_friend_request($1)', [to.username]);
+        return (
+          await to.api.query<{ id: string }>('select id from public.friend_requests where sender_id <> $1', [
+            to.profileId,
+          ])
+        ).rows[0]?.id as string;
+      };
+
+      // Accepted: Bob's notification of it is read.
+      const fromAda = await requestTo(ada, bob);
+      expect(await unread(bob)).toBe(1);
+      await bob.api.query('select public.accept_friend_request($1)', [fromAda]);
+      expect(await unread(bob)).toBe(0);
+
+      // Declined by the recipient, or cancelled by the sender: read too; other requests stay unread.
+      const fromCy = await requestTo(cy, ada);
+      await requestTo(bob, cy);
+      await ada.api.query('delete from public.friend_requests where id = $1', [fromCy]);
+      expect(await unread(ada)).toBe(0);
+      expect(await unread(cy)).toBe(1);
+      await bob.api.query('delete from public.friend_requests where recipient_id = $1', [cy.profileId]);
+      expect(await unread(cy)).toBe(0);
+    });
+  });
+
   it('accept automatically when both sides ask', async () => {
     await db.rollback(async (tx) => {
       const ada = await createUser(tx, 'ada');

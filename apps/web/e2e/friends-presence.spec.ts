@@ -81,3 +81,30 @@ test('a friend in no shared server shows Online live, after a reload, and Offlin
   });
   await expect(onlineAda).toHaveCount(0);
 });
+
+// Bug: accepting (or declining) a request left its notification unread, so the bell kept a badge.
+test('a friend request’s badge goes once it is answered, on both of Bob’s tabs and after a reload', async ({
+  browser,
+}) => {
+  const ada = await signUp(browser, 'asker');
+  const bob = await signUp(browser, 'askedbob');
+  const bobOtherTab = await bob.page.context().newPage();
+  await bobOtherTab.goto('/');
+  const bell = (page: typeof bob.page) =>
+    page.getByRole('button', { name: /^Notifications(, \d+ unread)?$/ });
+  await rest(ada, 'rpc/send_friend_request', { method: 'POST', body: { p_username: bob.username } });
+  for (const page of [bob.page, bobOtherTab])
+    await expect(bell(page)).toHaveAccessibleName('Notifications, 1 unread', { timeout: 10_000 });
+
+  await bob.page.getByRole('button', { name: 'Friends', exact: true }).click();
+  await bob.page.getByRole('tab', { name: /^Pending/ }).click();
+  await bob.page.getByRole('button', { name: 'Accept' }).click();
+  for (const page of [bob.page, bobOtherTab])
+    await expect(bell(page)).toHaveAccessibleName('Notifications', { timeout: 4000 });
+  await bobOtherTab.reload();
+  await expect(bell(bobOtherTab)).toHaveAccessibleName('Notifications');
+  // Ada is told, and her "accepted" notification is hers to read.
+  await expect(bell(ada.page)).toHaveAccessibleName('Notifications, 1 unread', { timeout: 4000 });
+  await shot(bob.page, 'friend-request-answered');
+  expect([...ada.failures, ...bob.failures]).toEqual([]);
+});
