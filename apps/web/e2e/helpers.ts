@@ -197,6 +197,12 @@ export async function rest(person: Person, path: string, init: { method?: string
   return body ? JSON.parse(body) : null;
 }
 
+/** A 2×2 PNG, enough for an icon or avatar upload. */
+export const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAYAAABytg0kAAAAFklEQVR4nGNgYGD4z8DAwMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
+  'base64',
+);
+
 export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
 }

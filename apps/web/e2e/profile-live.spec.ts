@@ -1,15 +1,9 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
-import { CONTROL, createGuild, openChannel, type Person, post, shot, signUp } from './helpers.js';
+import { CONTROL, createGuild, openChannel, type Person, PNG, post, shot, signUp } from './helpers.js';
 
 /** Live means within a second; the margin is for this shared 2-core machine. */
 const LIVE = { timeout: 4000 };
-
-/** A 2×2 PNG, enough for an avatar upload. */
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAYAAABytg0kAAAAFklEQVR4nGNgYGD4z8DAwMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
-  'base64',
-);
 
 const settings = (page: Page) => page.getByRole('dialog', { name: 'User settings' });
 

@@ -5,6 +5,7 @@ import {
   openChannel,
   openServerMenuItem,
   type Person,
+  PNG,
   post,
   rest,
   shot,
@@ -17,12 +18,6 @@ const LIVE = { timeout: 4000 };
 const rail = (page: Page) => page.getByRole('navigation', { name: 'Servers' });
 const railItem = (page: Page, name: string) => rail(page).getByRole('button', { name, exact: true });
 const dialog = (page: Page, name: string | RegExp) => page.getByRole('dialog', { name });
-
-/** A 2×2 PNG, enough for an icon upload. */
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAYAAABytg0kAAAAFklEQVR4nGNgYGD4z8DAwMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
-  'base64',
-);
 
 async function axe(page: Page, what: string): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page }).include('dialog').analyze();
