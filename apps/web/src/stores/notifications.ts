@@ -1,4 +1,5 @@
 import { createStore } from 'zustand/vanilla';
+import { coalesced } from '../lib/coalesce.js';
 import type { HarmonyClient } from '../lib/supabase.js';
 import type { Notification } from '../lib/types.js';
 
@@ -20,6 +21,11 @@ export interface NotificationsState {
 }
 
 export function createNotificationsStore(client: HarmonyClient) {
+  // Each server topic's join asks for it; calls made while one runs share the next run.
+  const sync = coalesced(async () => {
+    const { error } = await client.rpc('sync_mention_notifications');
+    if (error) throw error;
+  });
   return createStore<NotificationsState>()((set, get) => ({
     items: [],
     async load() {
@@ -32,10 +38,7 @@ export function createNotificationsStore(client: HarmonyClient) {
       if (error) throw error;
       set({ items: data ?? [] });
     },
-    async sync() {
-      const { error } = await client.rpc('sync_mention_notifications');
-      if (error) throw error;
-    },
+    sync: () => sync(null),
     receive(notification) {
       set((s) =>
         s.items.some((n) => n.id === notification.id)
