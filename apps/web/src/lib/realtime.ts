@@ -164,9 +164,9 @@ export class RealtimeConnectionManager {
     channel.subscribe((status) => {
       if (status !== 'SUBSCRIBED') return this.onClosed(key, channel, status);
       void this.publishPresence(channel);
-      // Messages sent before the join (between the first unread load and now, or during a
-      // reconnect's gap) count through a reload of the unread state; the loads are coalesced.
-      this.handlers.resync([], true);
+      // Joined again (reconnect): messages of the gap count through a reload.
+      if (this.joined.has(key)) this.handlers.resync([], true);
+      this.joined.add(key);
     });
     return channel;
   }

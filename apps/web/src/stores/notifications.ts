@@ -1,5 +1,4 @@
 import { createStore } from 'zustand/vanilla';
-import { coalesced } from '../lib/coalesce.js';
 import type { HarmonyClient } from '../lib/supabase.js';
 import type { Notification } from '../lib/types.js';
 
@@ -21,11 +20,6 @@ export interface NotificationsState {
 }
 
 export function createNotificationsStore(client: HarmonyClient) {
-  // Each server topic's join asks for it; calls made while one runs share the next run.
-  const sync = coalesced(async () => {
-    const { error } = await client.rpc('sync_mention_notifications');
-    if (error) throw error;
-  });
   return createStore<NotificationsState>()((set, get) => ({
     items: [],
     async load() {
@@ -38,7 +32,10 @@ export function createNotificationsStore(client: HarmonyClient) {
       if (error) throw error;
       set({ items: data ?? [] });
     },
-    sync: () => sync(null),
+    async sync() {
+      const { error } = await client.rpc('sync_mention_notifications');
+      if (error) throw error;
+    },
     receive(notification) {
       set((s) =>
         s.items.some((n) => n.id === notification.id)
